@@ -1,0 +1,200 @@
+/**
+ * PoolShard: one shard of every sponsor pool, and the home of the users hashed to it.
+ *
+ * Responsible for: holding pre-split envelopes (SQLite rows), handing one out atomically per
+ * envelope candidate, enforcing the per-user limits exactly (every claim of a user lives on
+ * that user's shard), remembering each request id's answer for idempotent retries, and
+ * reporting its figures for the merge audit. Each public method body runs synchronously
+ * inside one storage transaction, so no two claims interleave and no partial write survives.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
+import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS pools (
+  pool_id TEXT PRIMARY KEY,
+  phase_id TEXT NOT NULL,
+  sponsor_id TEXT NOT NULL,
+  loaded_count INTEGER NOT NULL,
+  loaded_cents INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pools_phase ON pools(phase_id);
+CREATE TABLE IF NOT EXISTS envelopes (
+  envelope_id TEXT PRIMARY KEY,
+  pool_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0)
+);
+CREATE INDEX IF NOT EXISTS envelopes_pool ON envelopes(pool_id);
+CREATE TABLE IF NOT EXISTS claims (
+  claim_id TEXT PRIMARY KEY,
+  envelope_id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  pool_id TEXT NOT NULL,
+  phase_id TEXT NOT NULL,
+  sponsor_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  claimed_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
+CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
+CREATE TABLE IF NOT EXISTS requests (
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  result TEXT NOT NULL,
+  PRIMARY KEY (user_id, request_id)
+) WITHOUT ROWID;
+`;
+
+export class PoolShard extends DurableObject<Env> {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
+  }
+
+  /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
+  loadPool(load: ShardPoolLoad): { count: number; sumCents: number } {
+    return this.ctx.storage.transactionSync(() => {
+      const existing = this.#sql
+        .exec<{ loaded_count: number; loaded_cents: number }>(
+          "SELECT loaded_count, loaded_cents FROM pools WHERE pool_id = ?",
+          load.poolId,
+        )
+        .toArray()[0];
+      if (existing) return { count: existing.loaded_count, sumCents: existing.loaded_cents };
+      let sum = 0;
+      load.amounts.forEach((amount, k) => {
+        sum += amount;
+        this.#sql.exec(
+          "INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)",
+          `${load.poolId}:${load.shard}:${k}`,
+          load.poolId,
+          amount,
+        );
+      });
+      this.#sql.exec(
+        "INSERT INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, ?, ?)",
+        load.poolId,
+        load.phaseId,
+        load.sponsorId,
+        load.amounts.length,
+        sum,
+      );
+      return { count: load.amounts.length, sumCents: sum };
+    });
+  }
+
+  /** Hands the user one envelope of the phase from a sponsor they have not won from yet. */
+  claim(request: ShardClaimRequest): ShardClaimResult {
+    return this.ctx.storage.transactionSync(() => {
+      const previous = this.#sql
+        .exec<{ result: string }>(
+          "SELECT result FROM requests WHERE user_id = ? AND request_id = ?",
+          request.userId,
+          request.requestId,
+        )
+        .toArray()[0];
+      if (previous) return JSON.parse(previous.result) as ShardClaimResult;
+      const result = this.#decide(request);
+      this.#sql.exec(
+        "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
+        request.userId,
+        request.requestId,
+        JSON.stringify(result),
+      );
+      return result;
+    });
+  }
+
+  #decide(request: ShardClaimRequest): ShardClaimResult {
+    const held = this.#sql
+      .exec<{ sponsor_id: string }>("SELECT sponsor_id FROM claims WHERE user_id = ?", request.userId)
+      .toArray()
+      .map((row) => row.sponsor_id);
+    if (held.length >= MAX_ENVELOPES_PER_USER) return { status: "none", reason: "limit" };
+    const sponsorCounts = new Map<string, number>();
+    for (const sponsor of held) sponsorCounts.set(sponsor, (sponsorCounts.get(sponsor) ?? 0) + 1);
+    const stocked = this.#sql
+      .exec<{ pool_id: string; sponsor_id: string }>(
+        `SELECT pool_id, sponsor_id FROM pools p WHERE phase_id = ?
+           AND EXISTS (SELECT 1 FROM envelopes e WHERE e.pool_id = p.pool_id)`,
+        request.phaseId,
+      )
+      .toArray();
+    if (stocked.length === 0) return { status: "none", reason: "empty" };
+    const eligible = stocked.filter((pool) => (sponsorCounts.get(pool.sponsor_id) ?? 0) < MAX_ENVELOPES_PER_USER_SPONSOR);
+    if (eligible.length === 0) return { status: "none", reason: "limit" };
+    const pool = eligible[Math.floor(Math.random() * eligible.length)];
+    const envelope = this.#sql
+      .exec<{ envelope_id: string; amount: number }>(
+        "SELECT envelope_id, amount FROM envelopes WHERE pool_id = ? LIMIT 1",
+        pool.pool_id,
+      )
+      .one();
+    const claimId = crypto.randomUUID();
+    this.#sql.exec("DELETE FROM envelopes WHERE envelope_id = ?", envelope.envelope_id);
+    this.#sql.exec(
+      `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      claimId,
+      envelope.envelope_id,
+      request.userId,
+      request.requestId,
+      pool.pool_id,
+      request.phaseId,
+      pool.sponsor_id,
+      envelope.amount,
+      Date.now(),
+    );
+    return {
+      status: "won",
+      claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsor_id, amountCents: envelope.amount },
+    };
+  }
+
+  /** This shard's figures for the merge audit, computed from the rows themselves. */
+  figures(shard: number): ShardFigures {
+    const pools = new Map<string, ShardPoolFigures>();
+    for (const row of this.#sql.exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>(
+      "SELECT pool_id, loaded_count, loaded_cents FROM pools",
+    )) {
+      pools.set(row.pool_id, {
+        poolId: row.pool_id,
+        loadedCount: row.loaded_count,
+        loadedCents: row.loaded_cents,
+        remainingCount: 0,
+        remainingCents: 0,
+        claimedCount: 0,
+        claimedCents: 0,
+      });
+    }
+    const sums = (table: "envelopes" | "claims") =>
+      this.#sql.exec<{ pool_id: string; n: number; cents: number }>(
+        `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} GROUP BY pool_id`,
+      );
+    for (const row of sums("envelopes")) {
+      const figures = pools.get(row.pool_id);
+      if (figures) Object.assign(figures, { remainingCount: row.n, remainingCents: row.cents });
+    }
+    for (const row of sums("claims")) {
+      const figures = pools.get(row.pool_id);
+      if (figures) Object.assign(figures, { claimedCount: row.n, claimedCents: row.cents });
+    }
+    const scalar = (query: string) => this.#sql.exec<{ v: number | null }>(query).one().v ?? 0;
+    return {
+      shard,
+      pools: [...pools.values()],
+      maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id)"),
+      maxClaimsPerUserSponsor: scalar(
+        "SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, sponsor_id)",
+      ),
+      duplicateEnvelopeClaims:
+        scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
+        scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
+    };
+  }
+}

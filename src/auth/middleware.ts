@@ -1,0 +1,52 @@
+/**
+ * Route guards. `requireUser` accepts a session token as `Authorization: Bearer` or the
+ * `gs_session` cookie and puts the user id on the context; `requireAdmin` compares the
+ * bearer admin secret in constant time.
+ */
+import { createMiddleware } from "hono/factory";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "../errors";
+import { verifySession } from "./session-token";
+
+export const SESSION_COOKIE = "gs_session";
+
+export type UserVars = { userId: string };
+
+function bearer(header: string | undefined): string | null {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match ? match[1] : null;
+}
+
+export function configuredSecret(value: string | undefined, name: string): string {
+  if (!value) throw new ApiError(503, "not_configured", `${name} is not configured`);
+  return value;
+}
+
+export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
+  const token = bearer(c.req.header("Authorization")) ?? getCookie(c, SESSION_COOKIE);
+  if (!token) throw new ApiError(401, "unauthorized", "a session token is required");
+  const secret = configuredSecret(c.env.SESSION_SECRET, "SESSION_SECRET");
+  const claims = await verifySession(token, secret, Date.now());
+  if (!claims) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
+  c.set("userId", claims.sub);
+  await next();
+});
+
+/** Constant-time comparison of two secrets through their SHA-256 digests (equal length). */
+async function secretsEqual(a: string, b: string): Promise<boolean> {
+  const encoder = new TextEncoder();
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
+  return crypto.subtle.timingSafeEqual(da, db);
+}
+
+export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const secret = configuredSecret(c.env.ADMIN_SECRET, "ADMIN_SECRET");
+  const presented = bearer(c.req.header("Authorization"));
+  if (!presented || !(await secretsEqual(presented, secret))) {
+    throw new ApiError(401, "unauthorized", "the admin secret is required");
+  }
+  await next();
+});

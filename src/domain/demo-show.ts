@@ -1,0 +1,82 @@
+/**
+ * The demo show `npm start` seeds into an empty timeline: a lottery phase live right now,
+ * then greetings, a rest gap and a second lottery, with demo sponsor pools.
+ */
+import type { CreatePoolRequest, EpochMs, Timeline } from "../wire";
+
+const MINUTE = 60_000;
+export const DEMO_GALA_ID = "demo-gala";
+
+export interface DemoShow {
+  timeline: Omit<Timeline, "version">;
+  pools: CreatePoolRequest[];
+}
+
+export function demoShow(now: EpochMs): DemoShow {
+  const at = (minutes: number) => now + minutes * MINUTE;
+  return {
+    timeline: {
+      galaId: DEMO_GALA_ID,
+      sponsors: [
+        { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
+        { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
+        { id: "lantern", name: "Lantern Bank", assetId: "sponsor-lantern" },
+        { id: "phoenix", name: "Phoenix Air", assetId: "sponsor-phoenix" },
+      ],
+      phases: [
+        {
+          id: "opening-lottery",
+          title: "Opening lottery",
+          kind: "lottery",
+          startsAt: at(-1),
+          endsAt: at(20),
+          sponsorIds: ["aurora", "jade", "lantern"],
+          greetingAssetId: "greeting-opening",
+          candidateRate: 0.3,
+        },
+        {
+          id: "song-and-dance",
+          title: "Song and dance",
+          kind: "greeting",
+          startsAt: at(20),
+          endsAt: at(30),
+          sponsorIds: [],
+          greetingAssetId: "greeting-song",
+          candidateRate: 0,
+        },
+        {
+          id: "midnight-lottery",
+          title: "Midnight lottery",
+          kind: "lottery",
+          startsAt: at(35),
+          endsAt: at(50),
+          sponsorIds: ["aurora", "phoenix"],
+          greetingAssetId: "greeting-midnight",
+          candidateRate: 0.3,
+        },
+        {
+          id: "closing-greetings",
+          title: "Closing greetings",
+          kind: "greeting",
+          startsAt: at(50),
+          endsAt: at(120),
+          sponsorIds: [],
+          greetingAssetId: "greeting-closing",
+          candidateRate: 0,
+        },
+      ],
+    },
+    pools: [
+      { phaseId: "opening-lottery", sponsorId: "aurora", budgetCents: 500_000, count: 2_000 },
+      { phaseId: "opening-lottery", sponsorId: "jade", budgetCents: 300_000, count: 1_500 },
+      { phaseId: "opening-lottery", sponsorId: "lantern", budgetCents: 200_000, count: 1_000, minCents: 50, maxCents: 1_000 },
+      { phaseId: "midnight-lottery", sponsorId: "aurora", budgetCents: 400_000, count: 2_000 },
+      { phaseId: "midnight-lottery", sponsorId: "phoenix", budgetCents: 100_000, count: 500 },
+    ],
+  };
+}
+
+/** A demo show whose last phase is over is replaced by a fresh one on the next read. */
+export function isFinishedDemo(timeline: Timeline, now: EpochMs): boolean {
+  return timeline.galaId === DEMO_GALA_ID && timeline.phases.every((p) => p.endsAt <= now);
+}

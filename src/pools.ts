@@ -1,0 +1,91 @@
+/**
+ * Pool operations that span objects: create a sponsor pool (validate against the timeline,
+ * register it with its split seed, load every shard's part) and the merge audit.
+ * Shard loads are idempotent, so a failed load is completed by loading again.
+ */
+import { mergeAudit } from "./domain/audit";
+import { dealAcrossShards } from "./domain/pool-plan";
+import { seededRandomInt } from "./domain/random";
+import { splitAmount, splitProblem } from "./domain/split";
+import { badRequest, notFound, unavailable } from "./errors";
+import { allShards, shardStub, timelineStub } from "./objects";
+import type { RegisteredPool } from "../durable-objects/timeline";
+import type { AuditReport, CreatePoolRequest, CreatePoolResponse, PoolRecord, ShardLoad, Timeline } from "./wire";
+
+export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest): string | null {
+  const phase = timeline?.phases.find((p) => p.id === request.phaseId);
+  if (!phase) return `unknown phase "${request.phaseId}"`;
+  if (phase.kind !== "lottery") return `phase "${phase.id}" is not a lottery phase`;
+  if (!timeline?.sponsors.some((s) => s.id === request.sponsorId)) return `unknown sponsor "${request.sponsorId}"`;
+  if (!phase.sponsorIds.includes(request.sponsorId)) {
+    return `sponsor "${request.sponsorId}" is not part of phase "${phase.id}"`;
+  }
+  return splitProblem(request.budgetCents, request.count, {
+    minCents: request.minCents ?? 1,
+    maxCents: request.maxCents ?? null,
+  });
+}
+
+export async function createPool(env: Env, request: CreatePoolRequest, timeline: Timeline | null): Promise<CreatePoolResponse> {
+  const problem = poolProblem(timeline, request);
+  if (problem) throw badRequest(problem, "invalid_pool");
+  const record: PoolRecord = {
+    poolId: `pool-${crypto.randomUUID()}`,
+    phaseId: request.phaseId,
+    sponsorId: request.sponsorId,
+    budgetCents: request.budgetCents,
+    count: request.count,
+    minCents: request.minCents ?? 1,
+    maxCents: request.maxCents ?? null,
+    createdAt: Date.now(),
+  };
+  const pool: RegisteredPool = { record, seed: crypto.randomUUID() };
+  await timelineStub(env).registerPool(pool);
+  return { pool: record, shards: await loadPool(env, pool) };
+}
+
+/** Loads every shard's part of a registered pool (idempotent per shard). */
+export async function loadPool(env: Env, { record, seed }: RegisteredPool): Promise<ShardLoad[]> {
+  const amounts = splitAmount(
+    record.budgetCents,
+    record.count,
+    { minCents: record.minCents, maxCents: record.maxCents },
+    seededRandomInt(seed),
+  );
+  const parts = dealAcrossShards(amounts, allShards(env).length);
+  try {
+    return await Promise.all(
+      parts.map(async (part) => {
+        const loaded = await shardStub(env, part.shard).loadPool({
+          poolId: record.poolId,
+          phaseId: record.phaseId,
+          sponsorId: record.sponsorId,
+          shard: part.shard,
+          amounts: part.amounts,
+        });
+        return { shard: part.shard, ...loaded };
+      }),
+    );
+  } catch (err) {
+    console.error("pool load incomplete", record.poolId, err);
+    throw unavailable(`pool ${record.poolId} is registered but not every shard loaded; retry the load`);
+  }
+}
+
+export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]> {
+  const pool = (await timelineStub(env).pools()).find((p) => p.record.poolId === poolId);
+  if (!pool) throw notFound(`unknown pool "${poolId}"`);
+  return loadPool(env, pool);
+}
+
+export async function auditAll(env: Env, galaId: string): Promise<AuditReport> {
+  const [pools, figures] = await Promise.all([
+    timelineStub(env).pools(),
+    Promise.all(allShards(env).map((shard) => shardStub(env, shard).figures(shard))),
+  ]);
+  return mergeAudit(
+    galaId,
+    pools.map((p) => p.record),
+    figures,
+  );
+}

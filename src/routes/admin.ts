@@ -1,0 +1,54 @@
+/** Admin API (bearer admin secret): timeline, pools and the merge audit. */
+import { Hono } from "hono";
+import { requireAdmin } from "../auth/middleware";
+import { phasesProblem } from "../domain/phase";
+import { badRequest, conflict } from "../errors";
+import { timelineStub } from "../objects";
+import { auditAll, createPool, reloadPool } from "../pools";
+import { createPoolRequest, parseBody, timelineBody } from "../schemas";
+import { currentTimeline, rememberTimeline } from "../timeline-cache";
+import type { Timeline } from "../wire";
+import { z } from "zod";
+
+const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
+
+function timelineProblem(doc: Omit<Timeline, "version">): string | null {
+  const sponsorIds = new Set(doc.sponsors.map((s) => s.id));
+  for (const phase of doc.phases) {
+    const unknown = phase.sponsorIds.find((id) => !sponsorIds.has(id));
+    if (unknown) return `phase "${phase.id}" names unknown sponsor "${unknown}"`;
+  }
+  return phasesProblem(doc.phases);
+}
+
+export const adminRoutes = new Hono<{ Bindings: Env }>()
+  .use(requireAdmin)
+  .get("/timeline", async (c) => {
+    const timeline = await timelineStub(c.env).read();
+    return c.json({ timeline });
+  })
+  .put("/timeline", async (c) => {
+    const { expectedVersion, timeline } = await parseBody(c, timelineWrite);
+    const problem = timelineProblem(timeline);
+    if (problem) throw badRequest(problem, "invalid_timeline");
+    const written = await timelineStub(c.env).write(timeline, expectedVersion);
+    if (!written.ok) {
+      throw conflict(`timeline is at version ${written.current?.version ?? 0}, not ${expectedVersion}`);
+    }
+    rememberTimeline(written.timeline);
+    return c.json({ timeline: written.timeline });
+  })
+  .post("/pools", async (c) => {
+    const request = await parseBody(c, createPoolRequest);
+    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
+    return c.json(await createPool(c.env, request, timeline), 201);
+  })
+  .get("/pools", async (c) => {
+    const pools = await timelineStub(c.env).pools();
+    return c.json({ pools: pools.map((p) => p.record) });
+  })
+  .post("/pools/:poolId/load", async (c) => c.json({ shards: await reloadPool(c.env, c.req.param("poolId")) }))
+  .get("/audit", async (c) => {
+    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
+    return c.json(await auditAll(c.env, timeline.galaId));
+  });

@@ -1,0 +1,35 @@
+/** Public reads: the server clock and the viewer's view of the timeline. */
+import { Hono } from "hono";
+import { currentTimeline } from "../timeline-cache";
+import type { PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire";
+
+export function publicView(timeline: Timeline, now: number): PublicTimeline {
+  const sponsors = new Map<string, Sponsor>(timeline.sponsors.map((s) => [s.id, s]));
+  return {
+    galaId: timeline.galaId,
+    version: timeline.version,
+    serverTime: now,
+    phases: [...timeline.phases]
+      .sort((a, b) => a.startsAt - b.startsAt)
+      .map((p) => ({
+        id: p.id,
+        title: p.title,
+        kind: p.kind,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+        greetingAssetId: p.greetingAssetId,
+        sponsors: p.sponsorIds.flatMap((id) => sponsors.get(id) ?? []),
+      })),
+  };
+}
+
+export const publicRoutes = new Hono<{ Bindings: Env }>()
+  .get("/time", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ serverTime: Date.now() } satisfies TimeResponse);
+  })
+  .get("/timeline", async (c) => {
+    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
+    c.header("Cache-Control", "public, max-age=2");
+    return c.json(publicView(timeline, Date.now()));
+  });

@@ -1,0 +1,77 @@
+/**
+ * Request schemas: every body is parsed here, with bounded sizes, before a route acts.
+ * Each schema is checked against its wire type so the two cannot drift apart.
+ */
+import { z } from "zod";
+import type { Context } from "hono";
+import { badRequest } from "./errors";
+import type { CreatePoolRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire";
+
+const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
+const cents = z.number().int("must be a whole number of cents").min(1, "must be at least 1 cent").max(1e12);
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+export const sessionRequest = z
+  .object({ deviceId: id.optional() })
+  .strict() satisfies z.ZodType<SessionRequest>;
+
+export const shakeRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<ShakeRequest>;
+
+export const MAX_POOL_ENVELOPES = 500_000;
+
+export const createPoolRequest = z
+  .object({
+    phaseId: id,
+    sponsorId: id,
+    budgetCents: cents,
+    count: z.number().int().min(1).max(MAX_POOL_ENVELOPES),
+    minCents: cents.optional(),
+    maxCents: cents.optional(),
+  })
+  .strict() satisfies z.ZodType<CreatePoolRequest>;
+
+export const sponsorSchema = z
+  .object({ id, name: z.string().min(1).max(80), assetId: id })
+  .strict() satisfies z.ZodType<Sponsor>;
+
+export const phaseSchema = z
+  .object({
+    id,
+    title: z.string().min(1).max(120),
+    kind: z.enum(["greeting", "lottery"]),
+    startsAt: epochMs,
+    endsAt: epochMs,
+    sponsorIds: z.array(id).max(20),
+    greetingAssetId: id,
+    candidateRate: z.number().min(0).max(1),
+  })
+  .strict() satisfies z.ZodType<Phase>;
+
+export const timelineBody = z
+  .object({
+    galaId: id,
+    sponsors: z.array(sponsorSchema).max(200),
+    phases: z.array(phaseSchema).max(500),
+  })
+  .strict() satisfies z.ZodType<Omit<Timeline, "version">>;
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Reads and validates a JSON body; malformed or invalid bodies become 400s. */
+export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw badRequest("request body is too large", "too_large");
+  let json: unknown;
+  try {
+    json = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw badRequest("request body is not valid JSON", "malformed_json");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? issue.path.join(".") : "body";
+    throw badRequest(`${where}: ${issue.message}`, "invalid_request");
+  }
+  return result.data;
+}
