@@ -1,0 +1,60 @@
+/**
+ * Load driver: runs in its own process so the load generator never shares an event loop
+ * with the servers. Reads one run spec (JSON file named on the command line), drives it
+ * with autocannon and prints one JSON line with the figures on stdout.
+ *
+ * Spec: { url, method, path, connections, durationSec, overallRate?, tokens?,
+ *         requestIdPrefix? }. With tokens, every request carries the next session token
+ *         (round robin) and a fresh `{ requestId }` body, as a shaking phone would.
+ */
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+
+const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const tokens = spec.tokens ?? [];
+const kinds = {};
+let next = 0;
+
+function setupRequest(request) {
+  if (tokens.length === 0) return request;
+  const n = next++;
+  request.headers = {
+    ...request.headers,
+    authorization: `Bearer ${tokens[n % tokens.length]}`,
+  };
+  request.body = JSON.stringify({ requestId: `${spec.requestIdPrefix}-${n}` });
+  return request;
+}
+
+function onResponse(status, body) {
+  const kind = status === 200 ? (/"kind":"(\w+)"/.exec(body)?.[1] ?? "other") : `http-${status}`;
+  kinds[kind] = (kinds[kind] ?? 0) + 1;
+}
+
+const request = {
+  method: spec.method,
+  path: spec.path,
+  headers: { "content-type": "application/json" },
+  setupRequest,
+  onResponse,
+};
+
+const result = await autocannon({
+  url: spec.url,
+  connections: spec.connections,
+  duration: spec.durationSec,
+  ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
+  requests: [request],
+});
+
+process.stdout.write(
+  `${JSON.stringify({
+    requests: result.requests.total,
+    durationSec: result.duration,
+    rps: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    kinds,
+  })}\n`,
+);

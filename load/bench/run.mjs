@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: the local benchmark. Bundles the worker, starts it and a hello-world
+ * worker on plain workerd (through Miniflare's Node API, no dev proxy), then for every
+ * scenario drives load from a separate process on 127.0.0.1, audits the money, and prints
+ * req/s, p50/p99, errors and the ratio to the hello-world ceiling measured in this run.
+ * Writes bench-results/bench-<time>.json and bench-results/latest.json.
+ *
+ * Options: --duration S (measured seconds per scenario, default 8), --warmup S (default 2),
+ * --connections N (default 50), --only name,name (hello-world always runs), --shards N.
+ * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { SCENARIOS } from "./scenarios.mjs";
+import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
+import { AdminClient } from "./show.mjs";
+import { mintUsers } from "./users.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const OUT = join(ROOT, "bench-results");
+const WATCHDOG_MS = 10 * 60_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: "string", default: "8" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
+    only: { type: "string" },
+    shards: { type: "string", default: "16" },
+  },
+});
+const durationSec = Number(opts.duration);
+const warmupSec = Number(opts.warmup);
+const connections = Number(opts.connections);
+const shardCount = Number(opts.shards);
+const only = opts.only ? new Set(["hello-world", ...opts.only.split(",")]) : null;
+
+/** Runs the load driver in its own process and returns its figures. */
+function drive(spec, seconds) {
+  const specPath = join(OUT, `spec-${process.pid}.json`);
+  writeFileSync(specPath, JSON.stringify(spec));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, "driver.mjs"), specPath], {
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: (seconds + 30) * 1000,
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      rmSync(specPath, { force: true });
+      if (code === 0) resolvePromise(JSON.parse(out));
+      else reject(new Error(`load driver exited with ${code}`));
+    });
+  });
+}
+
+function moneySummary(audit) {
+  const claimedCount = audit.pools.reduce((n, p) => n + p.claimedCount, 0);
+  return { balanced: audit.balanced, claimedCount, duplicateEnvelopeClaims: audit.duplicateEnvelopeClaims };
+}
+
+function verdicts(scenario, result, ceilingRps) {
+  const out = [];
+  if (scenario.targetRatio) {
+    out.push({ target: `>= ${scenario.targetRatio * 100}% of ceiling`, met: result.rps >= scenario.targetRatio * ceilingRps });
+  }
+  if (scenario.targetRps) out.push({ target: `>= ${scenario.targetRps} req/s`, met: result.rps >= scenario.targetRps });
+  if (scenario.targetP99Ms) out.push({ target: `p99 < ${scenario.targetP99Ms} ms`, met: result.p99Ms < scenario.targetP99Ms });
+  return out;
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function printRow(r) {
+  const targets = r.verdicts.map((v) => `${v.met ? "met" : "MISSED"} ${v.target}`).join("; ");
+  console.log(
+    [
+      r.name.padEnd(18),
+      fmt(r.rps).padStart(7),
+      `${fmt(r.p50Ms, 1)}`.padStart(6),
+      `${fmt(r.p99Ms, 1)}`.padStart(6),
+      String(r.errors).padStart(6),
+      `${fmt(100 * r.ratio, 1)}%`.padStart(7),
+      (r.money ? (r.money.balanced ? "balanced" : "UNBALANCED") : "-").padEnd(10),
+      targets,
+    ].join("  "),
+  );
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const started = new Date();
+  const wrangler = JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")).version;
+  const machine = {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverageAtStart: loadavg().map((n) => Math.round(n * 100) / 100),
+    node: process.version,
+    wrangler,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
+  console.log(`bench: ${durationSec}s measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards`);
+
+  const scriptPath = bundleWorker(join(OUT, "bundle"));
+  const servers = await startServers({
+    scriptPath,
+    stateDir: join(OUT, "state"),
+    appPort: 8808,
+    helloPort: 8809,
+    shardCount,
+  });
+  const admin = new AdminClient(servers.appUrl, ADMIN_SECRET);
+  const ctx = {
+    admin,
+    shardCount,
+    secondsPerRun: durationSec + warmupSec,
+    users: (o) => mintUsers({ ...o, secret: SESSION_SECRET, shardCount }),
+  };
+  const results = {};
+  const rows = [];
+  let failed = false;
+  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  money`);
+  try {
+    for (const scenario of SCENARIOS) {
+      if (only && !only.has(scenario.name)) continue;
+      if (scenario.needs && !results[scenario.needs]) {
+        console.log(`${scenario.name.padEnd(18)}  skipped: needs ${scenario.needs}`);
+        continue;
+      }
+      try {
+        const plan = await scenario.prepare(ctx);
+        const base = {
+          url: scenario.target === "hello" ? servers.helloUrl : servers.appUrl,
+          connections,
+          requestIdPrefix: `${scenario.name}-${Date.now()}`,
+          ...plan,
+          ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
+        };
+        if (warmupSec > 0) await drive({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
+        const before = scenario.target === "app" ? moneySummary(await admin.audit()) : null;
+        const measured = await drive({ ...base, durationSec }, durationSec);
+        const unexpected = Object.entries(measured.kinds)
+          .filter(([kind]) => !scenario.expect.includes(kind))
+          .reduce((n, [, count]) => n + count, 0);
+        const ceiling = results["hello-world"]?.rps ?? measured.rps;
+        const row = {
+          name: scenario.name,
+          about: scenario.about,
+          ...measured,
+          errors: measured.errors + unexpected,
+          ratio: measured.rps / ceiling,
+          ...(scenario.rate ? { overallRate: base.overallRate } : {}),
+        };
+        if (scenario.target === "app") {
+          const after = moneySummary(await admin.audit());
+          row.money = { ...after, claimedDuringRun: after.claimedCount - before.claimedCount };
+          if (!after.balanced) failed = true;
+        }
+        row.verdicts = verdicts(scenario, row, ceiling);
+        results[scenario.name] = row;
+        rows.push(row);
+        printRow(row);
+      } catch (err) {
+        failed = true;
+        console.error(`${scenario.name}: could not run: ${err.message}`);
+        rows.push({ name: scenario.name, failed: String(err.message) });
+      }
+    }
+  } finally {
+    await servers.dispose();
+  }
+  const report = {
+    startedAt: started.toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    runtime: "workerd via Miniflare Node API (no dev proxy), DO storage on disk",
+    machine,
+    settings: { durationSec, warmupSec, connections, shardCount },
+    passed: !failed,
+    scenarios: rows,
+  };
+  const file = join(OUT, `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(OUT, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+  for (const row of rows) {
+    if (row.money?.claimedDuringRun) console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
+  }
+  console.log(failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario");
+  return failed ? 1 : 0;
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS / 60_000} minutes; giving up`);
+  process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+process.exitCode = await main();

@@ -1,0 +1,84 @@
+/**
+ * The bench's scenarios, run in this order. Each entry is all a scenario needs:
+ * - `target`: "hello" (the ceiling) or "app";
+ * - `prepare(ctx)`: puts the show in the right state and returns the run's
+ *   `{ method, path, tokens }` (tokens: session tokens used round robin, each request
+ *   with a fresh `{ requestId }` body);
+ * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
+ * - `expect`: the answer kinds that count as success (anything else is an error);
+ * - `target*`: the figure this machine must reach, printed as met / missed.
+ * Adding a scenario (open+settle, grab) is adding one entry.
+ */
+import { PHASES } from "./show.mjs";
+
+/** Envelopes a claims scenario may take from one shard: generous for 4,000 claims/s. */
+const CLAIMS_PER_SECOND_BUDGET = 4_000;
+const ENVELOPES_PER_USER = 3;
+
+const shake = (tokens) => ({ method: "POST", path: "/api/shake", tokens });
+
+export const SCENARIOS = [
+  {
+    name: "hello-world",
+    about: "one-line worker on the same runtime: the ceiling",
+    target: "hello",
+    prepare: () => ({ method: "GET", path: "/" }),
+    expect: ["other"],
+  },
+  {
+    name: "shake-rest",
+    about: "shake outside any phase, answered at the edge",
+    target: "app",
+    prepare: async (ctx) => {
+      await ctx.admin.goLive(null);
+      return shake(await ctx.users({ count: 5_000 }));
+    },
+    expect: ["rest"],
+    targetRatio: 0.85,
+  },
+  {
+    name: "shake-rest-80pct",
+    about: "shake-rest paced at 80% of its measured maximum: latency under normal load",
+    target: "app",
+    prepare: async (ctx) => shake(await ctx.users({ count: 5_000 })),
+    needs: "shake-rest",
+    rate: (results) => Math.round(0.8 * results["shake-rest"].rps),
+    expect: ["rest"],
+    targetP99Ms: 50,
+  },
+  {
+    name: "shake-lottery",
+    about: `lottery phase, ${PHASES.lottery.candidateRate * 100}% of shakes are envelope candidates`,
+    target: "app",
+    prepare: async (ctx) => {
+      await ctx.admin.createPools("lottery", 20_000);
+      await ctx.admin.goLive("lottery");
+      return shake(await ctx.users({ count: 5_000 }));
+    },
+    expect: ["greeting", "envelope"],
+    targetRatio: 0.7,
+  },
+  {
+    name: "claims-all-shards",
+    about: "every shake is a candidate; users spread over all shards",
+    target: "app",
+    prepare: async (ctx) => {
+      const perShard = CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+      await ctx.admin.createPools("claims", Math.ceil((perShard * ctx.shardCount) / ENVELOPES_PER_USER));
+      await ctx.admin.goLive("claims");
+      return shake(await ctx.users({ count: Math.ceil((2 * perShard) / ENVELOPES_PER_USER) }));
+    },
+    expect: ["envelope", "greeting"],
+  },
+  {
+    name: "claims-one-shard",
+    about: "every shake is a candidate; every user lives on shard 0",
+    target: "app",
+    prepare: async (ctx) => {
+      const perShard = CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+      return shake(await ctx.users({ count: Math.ceil(perShard / ENVELOPES_PER_USER), shard: 0 }));
+    },
+    expect: ["envelope", "greeting"],
+    targetRps: 2_000,
+  },
+];
