@@ -8,6 +8,7 @@
  * inside one storage transaction, so no two claims interleave and no partial write survives.
  */
 import { DurableObject } from "cloudflare:workers";
+import { PhasePools } from "./phase-pools";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
 
@@ -49,15 +50,18 @@ CREATE TABLE IF NOT EXISTS requests (
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
+  #pools: PhasePools;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    this.#pools = new PhasePools(this.#sql);
   }
 
   /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
   loadPool(load: ShardPoolLoad): { count: number; sumCents: number } {
+    this.#pools.forget();
     return this.ctx.storage.transactionSync(() => {
       const existing = this.#sql
         .exec<{ loaded_count: number; loaded_cents: number }>(
@@ -116,44 +120,35 @@ export class PoolShard extends DurableObject<Env> {
       .toArray()
       .map((row) => row.sponsor_id);
     if (held.length >= MAX_ENVELOPES_PER_USER) return { status: "none", reason: "limit" };
-    const sponsorCounts = new Map<string, number>();
-    for (const sponsor of held) sponsorCounts.set(sponsor, (sponsorCounts.get(sponsor) ?? 0) + 1);
-    const stocked = this.#sql
-      .exec<{ pool_id: string; sponsor_id: string }>(
-        `SELECT pool_id, sponsor_id FROM pools p WHERE phase_id = ?
-           AND EXISTS (SELECT 1 FROM envelopes e WHERE e.pool_id = p.pool_id)`,
-        request.phaseId,
-      )
-      .toArray();
+    const stocked = this.#pools.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
-    const eligible = stocked.filter((pool) => (sponsorCounts.get(pool.sponsor_id) ?? 0) < MAX_ENVELOPES_PER_USER_SPONSOR);
-    if (eligible.length === 0) return { status: "none", reason: "limit" };
-    const pool = eligible[Math.floor(Math.random() * eligible.length)];
-    const envelope = this.#sql
-      .exec<{ envelope_id: string; amount: number }>(
-        "SELECT envelope_id, amount FROM envelopes WHERE pool_id = ? LIMIT 1",
-        pool.pool_id,
-      )
-      .one();
-    const claimId = crypto.randomUUID();
-    this.#sql.exec("DELETE FROM envelopes WHERE envelope_id = ?", envelope.envelope_id);
-    this.#sql.exec(
-      `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      claimId,
-      envelope.envelope_id,
-      request.userId,
-      request.requestId,
-      pool.pool_id,
-      request.phaseId,
-      pool.sponsor_id,
-      envelope.amount,
-      Date.now(),
-    );
-    return {
-      status: "won",
-      claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsor_id, amountCents: envelope.amount },
-    };
+    const heldFrom = (sponsorId: string) => held.filter((id) => id === sponsorId).length;
+    const eligible = stocked.filter((pool) => heldFrom(pool.sponsorId) < MAX_ENVELOPES_PER_USER_SPONSOR);
+    while (eligible.length > 0) {
+      const [pool] = eligible.splice(Math.floor(Math.random() * eligible.length), 1);
+      const envelope = this.#pools.take(pool.poolId);
+      if (!envelope) continue;
+      const claimId = crypto.randomUUID();
+      this.#sql.exec(
+        `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        claimId,
+        envelope.envelopeId,
+        request.userId,
+        request.requestId,
+        pool.poolId,
+        request.phaseId,
+        pool.sponsorId,
+        envelope.amount,
+        Date.now(),
+      );
+      return {
+        status: "won",
+        claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsorId, amountCents: envelope.amount },
+      };
+    }
+    const limited = this.#pools.stocked(request.phaseId).some((pool) => this.#pools.hasStock(pool.poolId));
+    return { status: "none", reason: limited ? "limit" : "empty" };
   }
 
   /** This shard's figures for the merge audit, computed from the rows themselves. */

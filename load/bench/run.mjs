@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the local benchmark. Bundles the worker, starts it and a hello-world
- * worker on plain workerd (through Miniflare's Node API, no dev proxy), then for every
+ * worker on plain workerd (see servers.mjs), then for every
  * scenario drives load from a separate process on 127.0.0.1, audits the money, and prints
  * req/s, p50/p99, errors and the ratio to the hello-world ceiling measured in this run.
  * Writes bench-results/bench-<time>.json and bench-results/latest.json.
  *
  * Options: --duration S (measured seconds per scenario, default 8), --warmup S (default 2),
- * --connections N (default 50), --only name,name (hello-world always runs), --shards N.
+ * --connections N (default 50), --only name,name (hello-world always runs), --shards N,
+ * --storage disk|memory (where the objects' SQLite lives; default disk, as in production).
  * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
  */
 import { spawn } from "node:child_process";
@@ -14,6 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { cpuSeconds } from "./cpu.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
@@ -30,6 +32,7 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "50" },
     only: { type: "string" },
     shards: { type: "string", default: "16" },
+    storage: { type: "string", default: "disk" },
   },
 });
 const durationSec = Number(opts.duration);
@@ -85,6 +88,7 @@ function printRow(r) {
       `${fmt(r.p99Ms, 1)}`.padStart(6),
       String(r.errors).padStart(6),
       `${fmt(100 * r.ratio, 1)}%`.padStart(7),
+      (r.serverCpuUsPerReq === null ? "-" : fmt(r.serverCpuUsPerReq)).padStart(7),
       (r.money ? (r.money.balanced ? "balanced" : "UNBALANCED") : "-").padEnd(10),
       targets,
     ].join("  "),
@@ -105,17 +109,20 @@ async function main() {
     platform: `${process.platform}-${process.arch}`,
   };
   console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
-  console.log(`bench: ${durationSec}s measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards`);
+  console.log(
+    `bench: ${durationSec}s measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, storage ${opts.storage}`,
+  );
 
   const scriptPath = bundleWorker(join(OUT, "bundle"));
   const servers = await startServers({
     scriptPath,
-    stateDir: join(OUT, "state"),
+    workDir: OUT,
     appPort: 8808,
     helloPort: 8809,
     shardCount,
+    storage: opts.storage,
   });
-  const admin = new AdminClient(servers.appUrl, ADMIN_SECRET);
+  const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
   const ctx = {
     admin,
     shardCount,
@@ -125,7 +132,7 @@ async function main() {
   const results = {};
   const rows = [];
   let failed = false;
-  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  money`);
+  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  money`);
   try {
     for (const scenario of SCENARIOS) {
       if (only && !only.has(scenario.name)) continue;
@@ -136,7 +143,7 @@ async function main() {
       try {
         const plan = await scenario.prepare(ctx);
         const base = {
-          url: scenario.target === "hello" ? servers.helloUrl : servers.appUrl,
+          url: servers[scenario.target].url,
           connections,
           requestIdPrefix: `${scenario.name}-${Date.now()}`,
           ...plan,
@@ -144,7 +151,11 @@ async function main() {
         };
         if (warmupSec > 0) await drive({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
         const before = scenario.target === "app" ? moneySummary(await admin.audit()) : null;
+        const server = servers[scenario.target];
+        const cpuBefore = cpuSeconds(server.pid);
         const measured = await drive({ ...base, durationSec }, durationSec);
+        const cpuAfter = cpuSeconds(server.pid);
+        measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
         const unexpected = Object.entries(measured.kinds)
           .filter(([kind]) => !scenario.expect.includes(kind))
           .reduce((n, [, count]) => n + count, 0);
@@ -173,12 +184,12 @@ async function main() {
       }
     }
   } finally {
-    await servers.dispose();
+    servers.dispose();
   }
   const report = {
     startedAt: started.toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-    runtime: "workerd via Miniflare Node API (no dev proxy), DO storage on disk",
+    runtime: `plain workerd serve (no dev proxy), Durable Object SQLite ${opts.storage === "memory" ? "in memory" : "on local disk"}`,
     machine,
     settings: { durationSec, warmupSec, connections, shardCount },
     passed: !failed,

@@ -9,13 +9,22 @@
  * - `target*`: the figure this machine must reach, printed as met / missed.
  * Adding a scenario (open+settle, grab) is adding one entry.
  */
-import { PHASES } from "./show.mjs";
+import { PHASES, SPONSORS } from "./show.mjs";
 
 /** Envelopes a claims scenario may take from one shard: generous for 4,000 claims/s. */
 const CLAIMS_PER_SECOND_BUDGET = 4_000;
 const ENVELOPES_PER_USER = 3;
 
 const shake = (tokens) => ({ method: "POST", path: "/api/shake", tokens });
+
+const claimsPerShard = (ctx) => CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+
+/** Puts the claims phase live, loading its pools once: enough envelopes on every shard. */
+async function stockClaims(ctx) {
+  await ctx.admin.goLive("claims");
+  ctx.claimPools ??= ctx.admin.createPools("claims", Math.ceil((claimsPerShard(ctx) * ctx.shardCount) / SPONSORS.length));
+  await ctx.claimPools;
+}
 
 export const SCENARIOS = [
   {
@@ -51,8 +60,8 @@ export const SCENARIOS = [
     about: `lottery phase, ${PHASES.lottery.candidateRate * 100}% of shakes are envelope candidates`,
     target: "app",
     prepare: async (ctx) => {
-      await ctx.admin.createPools("lottery", 20_000);
       await ctx.admin.goLive("lottery");
+      await ctx.admin.createPools("lottery", 20_000);
       return shake(await ctx.users({ count: 5_000 }));
     },
     expect: ["greeting", "envelope"],
@@ -63,10 +72,8 @@ export const SCENARIOS = [
     about: "every shake is a candidate; users spread over all shards",
     target: "app",
     prepare: async (ctx) => {
-      const perShard = CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
-      await ctx.admin.createPools("claims", Math.ceil((perShard * ctx.shardCount) / ENVELOPES_PER_USER));
-      await ctx.admin.goLive("claims");
-      return shake(await ctx.users({ count: Math.ceil((2 * perShard) / ENVELOPES_PER_USER) }));
+      await stockClaims(ctx);
+      return shake(await ctx.users({ count: Math.ceil((2 * claimsPerShard(ctx)) / ENVELOPES_PER_USER) }));
     },
     expect: ["envelope", "greeting"],
   },
@@ -75,8 +82,8 @@ export const SCENARIOS = [
     about: "every shake is a candidate; every user lives on shard 0",
     target: "app",
     prepare: async (ctx) => {
-      const perShard = CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
-      return shake(await ctx.users({ count: Math.ceil(perShard / ENVELOPES_PER_USER), shard: 0 }));
+      await stockClaims(ctx);
+      return shake(await ctx.users({ count: Math.ceil(claimsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 }));
     },
     expect: ["envelope", "greeting"],
     targetRps: 2_000,

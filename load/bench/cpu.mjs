@@ -1,0 +1,41 @@
+/**
+ * CPU time of the server processes, read from /proc (Linux). Server CPU per request is the
+ * figure that survives a busy machine: throughput moves with the neighbours' load, the CPU
+ * a request costs does not.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100;
+
+function stat(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Process ids of this process's children named `name` (empty where /proc is missing). */
+export function childPids(name) {
+  let entries;
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  return entries.filter((pid) => {
+    try {
+      const s = stat(pid);
+      return s.ppid === process.pid && s.comm === name;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** CPU seconds used so far by a process, or null when it cannot be read. */
+export function cpuSeconds(pid) {
+  try {
+    return stat(pid).ticks / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
