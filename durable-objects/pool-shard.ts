@@ -9,6 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
+import { readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
 
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
 CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
+-- Answers of request ids that won nothing; a won claim's claims row is its answer.
 CREATE TABLE IF NOT EXISTS requests (
   user_id TEXT NOT NULL,
   request_id TEXT NOT NULL,
@@ -95,30 +97,22 @@ export class PoolShard extends DurableObject<Env> {
   /** Hands the user one envelope of the phase from a sponsor they have not won from yet. */
   claim(request: ShardClaimRequest): ShardClaimResult {
     return this.ctx.storage.transactionSync(() => {
-      const previous = this.#sql
-        .exec<{ result: string }>(
-          "SELECT result FROM requests WHERE user_id = ? AND request_id = ?",
+      const { held, answered } = readUserClaims(this.#sql, request.userId, request.requestId);
+      if (answered) return answered;
+      const result = this.#decide(request, held);
+      if (result.status === "none") {
+        this.#sql.exec(
+          "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
           request.userId,
           request.requestId,
-        )
-        .toArray()[0];
-      if (previous) return JSON.parse(previous.result) as ShardClaimResult;
-      const result = this.#decide(request);
-      this.#sql.exec(
-        "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
-        request.userId,
-        request.requestId,
-        JSON.stringify(result),
-      );
+          JSON.stringify(result),
+        );
+      }
       return result;
     });
   }
 
-  #decide(request: ShardClaimRequest): ShardClaimResult {
-    const held = this.#sql
-      .exec<{ sponsor_id: string }>("SELECT sponsor_id FROM claims WHERE user_id = ?", request.userId)
-      .toArray()
-      .map((row) => row.sponsor_id);
+  #decide(request: ShardClaimRequest, held: string[]): ShardClaimResult {
     if (held.length >= MAX_ENVELOPES_PER_USER) return { status: "none", reason: "limit" };
     const stocked = this.#pools.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
