@@ -1,0 +1,56 @@
+/**
+ * A load run's own show, written through the admin API when SHOW=write: a greeting phase
+ * while traffic ramps up, a lottery across the profile's busiest stretch (pools loaded for
+ * it), then rest. Without SHOW=write the target's existing timeline is used as it is.
+ */
+import type { Phase, Sponsor, Timeline } from "../../src/wire.ts";
+import { createPool, readTimeline, writeTimeline } from "./api.ts";
+
+export const LOAD_SPONSORS: Sponsor[] = [
+  { id: "k6-aurora", name: "Aurora (load)", assetId: "sponsor-aurora" },
+  { id: "k6-jade", name: "Jade (load)", assetId: "sponsor-jade" },
+  { id: "k6-lantern", name: "Lantern (load)", assetId: "sponsor-lantern" },
+];
+
+export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt: number, candidateRate = 0): Phase {
+  return {
+    id,
+    title: id,
+    kind,
+    startsAt,
+    endsAt,
+    sponsorIds: kind === "lottery" ? LOAD_SPONSORS.map((s) => s.id) : [],
+    greetingAssetId: `greeting-${kind}`,
+    candidateRate,
+  };
+}
+
+/** Replaces the timeline (retrying on a concurrent write) and returns the stored copy. */
+export function putShow(phases: Phase[], galaId = "k6-gala"): Timeline {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = readTimeline();
+    const written = writeTimeline({ galaId, sponsors: LOAD_SPONSORS, phases }, current?.version ?? 0);
+    if (written) return written;
+  }
+  throw new Error("timeline kept changing under the load run");
+}
+
+/** Loads one pool per sponsor for a lottery phase. */
+export function stockPhase(phaseId: string, envelopesPerSponsor: number, averageCents = 88): void {
+  for (const sponsor of LOAD_SPONSORS) {
+    createPool({ phaseId, sponsorId: sponsor.id, budgetCents: envelopesPerSponsor * averageCents, count: envelopesPerSponsor });
+  }
+}
+
+/** Greeting for the first fifth of the run, lottery for the next three fifths, then rest. */
+export function writeRunShow(runMs: number, candidateRate: number, envelopesPerSponsor: number): Timeline {
+  const now = Date.now();
+  const rampEnd = now + runMs / 5;
+  const lotteryEnd = now + (4 * runMs) / 5;
+  const timeline = putShow([
+    phase("k6-warmup-greetings", "greeting", now - 1_000, rampEnd),
+    phase("k6-lottery", "lottery", rampEnd, lotteryEnd, candidateRate),
+  ]);
+  stockPhase("k6-lottery", envelopesPerSponsor);
+  return timeline;
+}

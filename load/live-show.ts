@@ -1,0 +1,99 @@
+/**
+ * k6: the live show changes under load. While the shake storm runs, an operator moves the
+ * running order mid-run (the live phase is cut short and an encore lottery starts now) and
+ * adds a sponsor pool to the encore, through the admin API with optimistic versions. The
+ * run measures how long the change takes to reach the edge (public timeline version, and
+ * the first shake answered from the new phase) against the 10-second promise.
+ *
+ *   k6 run -e BASE_URL=http://127.0.0.1:8787 -e PROFILE=smoke load/live-show.ts
+ */
+import { check, fail, sleep } from "k6";
+import { Trend } from "k6/metrics";
+import type { Options } from "k6/options";
+import type { Phase, ShakeResponse, Timeline } from "../src/wire.ts";
+import { createSessions, publicTimelineVersion, readTimeline, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
+import { PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
+import { arrivalScenario, profileMs } from "./lib/profiles.ts";
+import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";
+import { phase, putShow, stockPhase, writeRunShow } from "./lib/show.ts";
+
+const PROPAGATION_LIMIT_MS = 10_000;
+const ENCORE = "k6-encore";
+
+const versionSeen = new Trend("timeline_version_seen_ms", true);
+const phaseSeen = new Trend("phase_switch_seen_ms", true);
+
+export const options: Options = {
+  scenarios: {
+    shake: arrivalScenario(PROFILE, PEAK_RATE, "shakeStorm"),
+    operator: {
+      executor: "per-vu-iterations",
+      exec: "operator",
+      vus: 1,
+      iterations: 1,
+      startTime: `${Math.round(profileMs(PROFILE) / 3_000)}s`,
+      maxDuration: "2m",
+    },
+  },
+  thresholds: {
+    ...SHAKE_THRESHOLDS,
+    timeline_version_seen_ms: [`max<${PROPAGATION_LIMIT_MS}`],
+    phase_switch_seen_ms: [`max<${PROPAGATION_LIMIT_MS}`],
+  },
+  setupTimeout: "5m",
+};
+
+export function setup(): ShakeData {
+  requireTarget();
+  writeRunShow(profileMs(PROFILE), 0.02, Math.max(100, USERS * 3));
+  return { tokens: createSessions(USERS) };
+}
+
+export function shakeStorm(data: ShakeData): void {
+  shakeOnce(data);
+}
+
+/** The running order with the live phase cut short now and an encore lottery from now on. */
+function withEncore(timeline: Timeline, now: number): Phase[] {
+  const kept = timeline.phases
+    .filter((p) => p.endsAt <= now || p.startsAt < now)
+    .map((p) => (p.endsAt > now ? { ...p, endsAt: now } : p))
+    .filter((p) => p.startsAt < p.endsAt);
+  return [...kept, phase(ENCORE, "lottery", now, now + profileMs(PROFILE), 0.05)];
+}
+
+/** Milliseconds until `seen()` holds, polling every 200 ms, or fails the iteration. */
+function timeUntil(what: string, seen: () => boolean): number {
+  const started = Date.now();
+  while (Date.now() - started < 2 * PROPAGATION_LIMIT_MS) {
+    if (seen()) return Date.now() - started;
+    sleep(0.2);
+  }
+  return fail(`${what} not seen within ${2 * PROPAGATION_LIMIT_MS} ms`);
+}
+
+export function operator(data: ShakeData): void {
+  const current = readTimeline();
+  if (!current) fail("no timeline to change");
+  const moved = putShow(withEncore(current, Date.now()), current.galaId);
+  stockPhase(ENCORE, Math.max(100, USERS));
+  versionSeen.add(timeUntil("new timeline version", () => (publicTimelineVersion() ?? 0) >= moved.version));
+  const token = data.tokens[0];
+  phaseSeen.add(
+    timeUntil("encore phase in a shake answer", () => {
+      const { body } = shake(token, requestId("operator"));
+      return phaseOf(body) === ENCORE;
+    }),
+  );
+  check(moved, { "operator's edit got the next version": (t) => t.version === current.version + 1 });
+}
+
+function phaseOf(answer: ShakeResponse | null): string | null {
+  if (answer?.kind === "greeting") return answer.phaseId;
+  if (answer?.kind === "envelope") return answer.envelope.phaseId;
+  return null;
+}
+
+export function teardown(): void {
+  requireBalancedAudit();
+}
