@@ -1,0 +1,51 @@
+/**
+ * `npm run capacity`: the gala-scale simulation (no network). Prints the capacity plan for
+ * the reference gala (14 million shakes/s, 50,000 envelopes/s), the project's production
+ * shard count against it, and a second-by-second regional spike with graded throttling.
+ * Change the inputs in model.ts (REFERENCE_GALA, REGION_SPIKE) to plan another show.
+ */
+import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
+
+/** SHARD_COUNT under [env.production] in wrangler.toml. */
+const PRODUCTION_SHARDS = 64;
+
+const n = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (x: number, digits = 1) => `${n(100 * x, digits)}%`;
+
+function printPlan(title: string, p: CapacityPlan): void {
+  const g = REFERENCE_GALA;
+  console.log(`\n${title}`);
+  console.log(`  candidate probability      ${pct(p.candidateRate, 3)} of lottery shakes -> ${n(p.candidatesPerSecond)} shard requests/s`);
+  console.log(`  shards                     ${p.shardCount} (at least ${p.shardsNeeded} to stay under ${pct(g.shardUtilisation, 0)} of ${n(g.perObjectLimit)} req/s)`);
+  console.log(`  per-shard rate             ${n(p.perShardRequestsPerSecond)} req/s = ${pct(p.perShardLoad)} of the per-object limit`);
+  console.log(`  edge isolates              ${n(p.isolates)} (${n(g.perIsolateShakesPerSecond)} shakes/s each, >= ${g.colos} colos)`);
+  console.log(`  timeline fan-in            ${n(p.timelineReadsPerSecond)} reads/s with per-isolate caches (TTL ${n(g.timelineTtlMs)} ms)`);
+  console.log(`                             ${n(p.timelineReadsPerSecondPerColoCache)} reads/s with one refresher per colo`);
+  console.log(`                             per-isolate TTL must be >= ${n(p.minTimelineTtlMs)} ms to stay under ${pct(g.shardUtilisation, 0)} of the limit`);
+  console.log(`  settlement                 ${n(p.settlementMessagesPerSecond)} messages/s (${g.claimsPerMessage} claim each) -> ${p.queuesNeeded} queue(s) at ${n(g.perQueueMessagesPerSecond)}/s`);
+  console.log(`                             one queue: backlog ${n(p.oneQueueBacklog)} after a ${g.peakSeconds}s peak, drained in ${n(p.oneQueueDrainSeconds)} s`);
+}
+
+printPlan("Reference gala, shard count from the model", plan(REFERENCE_GALA));
+printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(REFERENCE_GALA, PRODUCTION_SHARDS));
+
+const shards = plan(REFERENCE_GALA).shardCount;
+const s = REGION_SPIKE;
+console.log(
+  `\nRegional spike: ${pct(s.regionShare, 0)} of viewers shake ${s.spikeFactor}x from t=${s.spikeStartS}s to t=${s.spikeEndS}s, ${shards} shards, hints obeyed after ${s.hintDelayS}s`,
+);
+console.log("    t  offered shakes/s  level  interval  candidate scale  per-shard req/s  load");
+for (const step of simulateSpike(REFERENCE_GALA, s, shards)) {
+  if (step.t % 5 !== 0 && ![s.spikeStartS + 1, s.spikeStartS + 2, s.spikeEndS + 1].includes(step.t)) continue;
+  console.log(
+    [
+      String(step.t).padStart(5),
+      n(step.offeredShakesPerSecond).padStart(17),
+      String(step.regionLevel).padStart(6),
+      `${n(THROTTLE_LEVELS[step.regionLevel])} ms`.padStart(9),
+      n(step.rateScale, 2).padStart(16),
+      n(step.perShardRequestsPerSecond).padStart(16),
+      pct(step.perShardLoad).padStart(6),
+    ].join(""),
+  );
+}
