@@ -6,7 +6,7 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../errors";
-import { verifySession } from "./session-token";
+import { verifySessionOnce } from "./verified-sessions";
 
 export const SESSION_COOKIE = "gs_session";
 
@@ -26,7 +26,7 @@ export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars
   const token = bearer(c.req.header("Authorization")) ?? getCookie(c, SESSION_COOKIE);
   if (!token) throw new ApiError(401, "unauthorized", "a session token is required");
   const secret = configuredSecret(c.env.SESSION_SECRET, "SESSION_SECRET");
-  const claims = await verifySession(token, secret, Date.now());
+  const claims = await verifySessionOnce(token, secret, Date.now());
   if (!claims) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
   c.set("userId", claims.sub);
   await next();
