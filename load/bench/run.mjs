@@ -7,7 +7,7 @@
  *
  * Options: --duration S (measured seconds per scenario, default 8), --warmup S (default 2),
  * --connections N (default 50), --only name,name (hello-world always runs), --shards N,
- * --storage disk|memory (where the objects' SQLite lives; default disk, as in production).
+ * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state).
  * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
  */
 import { spawn } from "node:child_process";
@@ -32,7 +32,7 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "50" },
     only: { type: "string" },
     shards: { type: "string", default: "16" },
-    storage: { type: "string", default: "disk" },
+    storage: { type: "string", default: "memory" },
   },
 });
 const durationSec = Number(opts.duration);
@@ -89,6 +89,7 @@ function printRow(r) {
       String(r.errors).padStart(6),
       `${fmt(100 * r.ratio, 1)}%`.padStart(7),
       (r.serverCpuUsPerReq === null ? "-" : fmt(r.serverCpuUsPerReq)).padStart(7),
+      (r.cpuRatio === null ? "-" : `${fmt(100 * r.cpuRatio, 1)}%`).padStart(8),
       (r.money ? (r.money.balanced ? "balanced" : "UNBALANCED") : "-").padEnd(10),
       targets,
     ].join("  "),
@@ -132,7 +133,7 @@ async function main() {
   const results = {};
   const rows = [];
   let failed = false;
-  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  money`);
+  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  money`);
   try {
     for (const scenario of SCENARIOS) {
       if (only && !only.has(scenario.name)) continue;
@@ -160,12 +161,14 @@ async function main() {
           .filter(([kind]) => !scenario.expect.includes(kind))
           .reduce((n, [, count]) => n + count, 0);
         const ceiling = results["hello-world"]?.rps ?? measured.rps;
+        const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
         const row = {
           name: scenario.name,
           about: scenario.about,
           ...measured,
           errors: measured.errors + unexpected,
           ratio: measured.rps / ceiling,
+          cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
           ...(scenario.rate ? { overallRate: base.overallRate } : {}),
         };
         if (scenario.target === "app") {

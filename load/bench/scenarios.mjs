@@ -35,6 +35,13 @@ export const SCENARIOS = [
     expect: ["other"],
   },
   {
+    name: "get-time",
+    about: "GET /api/time: the Hono app with no session, body or decision (attributes the shake's cost)",
+    target: "app",
+    prepare: () => ({ method: "GET", path: "/api/time" }),
+    expect: ["other"],
+  },
+  {
     name: "shake-rest",
     about: "shake outside any phase, answered at the edge",
     target: "app",
