@@ -17,13 +17,15 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuSeconds } from "./cpu.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
-import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
+import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers, workerdVersion } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
 import { mintUsers } from "./users.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
 const WATCHDOG_MS = 10 * 60_000;
+/** The servers of the run under way, stopped on any way out. */
+let running = null;
 
 const { values: opts } = parseArgs({
   options: {
@@ -107,6 +109,7 @@ async function main() {
     loadAverageAtStart: loadavg().map((n) => Math.round(n * 100) / 100),
     node: process.version,
     wrangler,
+    workerd: workerdVersion(),
     platform: `${process.platform}-${process.arch}`,
   };
   console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
@@ -123,6 +126,7 @@ async function main() {
     shardCount,
     storage: opts.storage,
   });
+  running = servers;
   const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
   const ctx = {
     admin,
@@ -192,7 +196,7 @@ async function main() {
   const report = {
     startedAt: started.toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-    runtime: `plain workerd serve (no dev proxy), Durable Object SQLite ${opts.storage === "memory" ? "in memory" : "on local disk"}`,
+    runtime: `plain workerd serve (no dev proxy), Durable Object SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
     machine,
     settings: { durationSec, warmupSec, connections, shardCount },
     passed: !failed,
@@ -209,9 +213,14 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${WATCHDOG_MS / 60_000} minutes; giving up`);
+function abandon(reason) {
+  console.error(`bench: ${reason}; stopping the servers`);
+  running?.dispose();
   process.exit(1);
-}, WATCHDOG_MS);
+}
+
+const watchdog = setTimeout(() => abandon(`still running after ${WATCHDOG_MS / 60_000} minutes`), WATCHDOG_MS);
+process.on("SIGINT", () => abandon("interrupted"));
+process.on("SIGTERM", () => abandon("terminated"));
 watchdog.unref();
 process.exitCode = await main();

@@ -33,6 +33,10 @@ export function bundleWorker(outDir) {
   return join(outDir, "index.js");
 }
 
+export function workerdVersion() {
+  return spawnSync(WORKERD, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
 const text = (value) => JSON.stringify(String(value));
 
 /** The config embeds the bundle by a path relative to the config file (capnp's rule). */
