@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS claim_state (
 `;
 
 /** How many claims one sweep, requeue or figures call returns at most. */
-export const CLAIM_PAGE = 500;
+const CLAIM_PAGE = 500;
 
 const CLAIM_COLUMNS = `c.claim_id AS claimId, c.user_id AS userId, c.pool_id AS poolId, c.phase_id AS phaseId,
   c.sponsor_id AS sponsorId, c.amount AS amountCents, c.claimed_at AS claimedAt`;
