@@ -55,7 +55,7 @@ const ledgerRows = async (claimId: string) =>
 
 describe("settlement consumer", () => {
   beforeAll(async () => {
-    await liveLottery("phase-consumer", 64);
+    await liveLottery("consumer", 64);
   });
 
   it("credits a message delivered twice (and twice in one batch) exactly once", async () => {

@@ -20,7 +20,7 @@ async function settledAt(userId: string, claimId: string) {
 
 describe("ledger outage", () => {
   it("keeps opens instant, then settles everything once the ledger is back", async () => {
-    const { poolId } = await liveLottery("phase-outage", WINNERS * 8);
+    const { poolId } = await liveLottery("outage", WINNERS * 8);
     const winners = await Promise.all(Array.from({ length: WINNERS }, () => winner()));
 
     const warnings = vi.spyOn(console, "warn");

@@ -14,7 +14,7 @@ const ledgerCount = async () =>
 
 describe("open and settle", () => {
   beforeAll(async () => {
-    await liveLottery("phase-open", 64);
+    await liveLottery("open", 64);
   });
 
   it("opens at once, settles through the queue into the ledger and shows in the wallet", async () => {

@@ -13,7 +13,7 @@ import { audit, eventually, liveLottery, openOk, wallet, winner } from "../suppo
 
 describe("phase close", () => {
   it("settles unopened claims once their phase has ended", async () => {
-    const { poolId, endsAt } = await liveLottery("phase-close", 64, 4000);
+    const { poolId, endsAt } = await liveLottery("close", 64, 4000);
     const winners = await Promise.all(Array.from({ length: 8 }, () => winner()));
     const [openedA, openedB, ...unopened] = winners;
     await Promise.all([openOk(openedA), openOk(openedB)]);

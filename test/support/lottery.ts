@@ -1,36 +1,18 @@
 /** Test helpers for settlement: a live lottery phase with a pool, winners, opening, waiting. */
 import type { AuditReport, OpenResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire";
-import { admin, call, json, putTimeline, session } from "./api";
-
-export const SPONSOR = { id: "sp-gold", name: "Gold Sponsor", assetId: "asset-gold" };
+import { admin, call, json, session } from "./api";
+import { createPool, liveLotteryShow, SPONSORS } from "./show";
 
 /**
- * Puts a timeline with one lottery phase live from now until `now + liveMs` (every shake a
- * candidate) and a pool of `count` envelopes for it; returns the phase and pool ids.
+ * A show whose lottery phase (one sponsor, every shake a candidate) is live until
+ * `now + liveMs`, with a pool of `count` envelopes of 1.00 on average.
  */
-export async function liveLottery(phaseId: string, count: number, liveMs = 60_000): Promise<{ phaseId: string; poolId: string; endsAt: number }> {
-  const now = Date.now();
-  const endsAt = now + liveMs;
-  await putTimeline({
-    galaId: "gala-test",
-    sponsors: [SPONSOR],
-    phases: [
-      {
-        id: phaseId,
-        title: "Lottery",
-        kind: "lottery",
-        startsAt: now - 1000,
-        endsAt,
-        sponsorIds: [SPONSOR.id],
-        greetingAssetId: "greet",
-        candidateRate: 1,
-      },
-    ],
-  });
-  const res = await admin("POST", "/pools", { phaseId, sponsorId: SPONSOR.id, budgetCents: count * 100, count });
-  if (res.status !== 201) throw new Error(`pool failed: ${res.status} ${await res.text()}`);
-  const { pool } = (await res.json()) as { pool: { poolId: string } };
-  return { phaseId, poolId: pool.poolId, endsAt };
+export async function liveLottery(tag: string, count: number, liveMs = 60_000): Promise<{ poolId: string; endsAt: number }> {
+  const endsAt = Date.now() + liveMs;
+  const sponsorId = SPONSORS[0].id;
+  const { lotteryId } = await liveLotteryShow(tag, { endsAt, sponsorIds: [sponsorId] });
+  const { pool } = await createPool({ phaseId: lotteryId, sponsorId, budgetCents: count * 100, count });
+  return { poolId: pool.poolId, endsAt };
 }
 
 export interface Winner {
