@@ -3,6 +3,7 @@ import { app } from "./app";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
+export { GroupEnvelope } from "../durable-objects/group-envelope";
 
 export default {
   fetch: app.fetch,

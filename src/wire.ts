@@ -123,6 +123,9 @@ export interface CreatePoolRequest {
   count: number;
   minCents?: Cents;
   maxCents?: Cents;
+  /** Split budget each winner may share as a group envelope ("5 packets worth 8.88"); both or neither. */
+  splitAmountCents?: Cents;
+  splitCount?: number;
 }
 
 export interface ShardLoad {
@@ -140,6 +143,8 @@ export interface PoolRecord {
   minCents: Cents;
   maxCents: Cents | null;
   createdAt: EpochMs;
+  /** Present when each won envelope of the pool carries a split budget. */
+  split?: PoolSplitBudget;
 }
 
 export interface CreatePoolResponse {
@@ -216,3 +221,100 @@ export interface ShardClaim {
 export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim }
   | { status: "none"; reason: "empty" | "limit" };
+
+// ---------------------------------------------------------------- group envelopes (split packets)
+
+/** Where a group envelope's money comes from: the sender's wallet or a won seed envelope's split budget. */
+export type GroupFunding = "wallet" | "seed";
+
+/** `POST /api/groups` funded from the sender's wallet. */
+export interface CreateWalletGroupRequest {
+  amountCents: Cents;
+  count: number;
+  greeting?: string;
+  /** Default 24 h. */
+  expiresInMs?: number;
+  /** Optional: a retry with the same request id returns the same envelope and debits once. */
+  requestId?: string;
+}
+
+/** `POST /api/groups` funded by the split budget of a seed envelope the caller won. */
+export interface CreateSeedGroupRequest {
+  fromClaimId: string;
+  greeting?: string;
+  expiresInMs?: number;
+}
+
+export type CreateGroupRequest = CreateWalletGroupRequest | CreateSeedGroupRequest;
+
+export interface CreateGroupResponse {
+  id: string;
+  /** Path the PWA opens to grab: `/g/<id>`. */
+  shareUrl: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  expiresAt: EpochMs;
+}
+
+export interface GrabGroupRequest {
+  /** Client-chosen id; a retry with the same id gets the same answer. */
+  requestId: string;
+}
+
+export type GrabOutcome =
+  | { status: "grabbed"; amountCents: Cents }
+  | { status: "already"; amountCents: Cents }
+  | { status: "empty" }
+  | { status: "expired" };
+
+export type GrabGroupResponse = GrabOutcome & { groupId: string; requestId: string };
+
+export interface GroupGrab {
+  userId: string;
+  amountCents: Cents;
+  grabbedAt: EpochMs;
+}
+
+export type GroupState = "open" | "empty" | "expired" | "refunded";
+
+/** `GET /api/groups/:id`. */
+export interface GroupStatus {
+  id: string;
+  senderId: string;
+  funding: GroupFunding;
+  greeting: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  remainingCents: Cents;
+  remainingCount: number;
+  /** What went back to the sender at expiry (0 until then). */
+  refundedCents: Cents;
+  state: GroupState;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  grabs: GroupGrab[];
+}
+
+/** Optional split budget on a sponsor pool: each winner may share this many packets worth this much. */
+export interface PoolSplitBudget {
+  amountCents: Cents;
+  count: number;
+}
+
+// ---------------------------------------------------------------- worker <-> group envelope RPC
+
+export interface GroupSpec {
+  groupId: string;
+  senderId: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  greeting: string;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+
+export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };

@@ -1,0 +1,181 @@
+/**
+ * GroupEnvelope: one group envelope (split packet), one object per envelope id.
+ *
+ * Responsible for: the envelope's terms, handing each user at most one share drawn at grab
+ * time, and returning what nobody grabbed to the sender when it expires. Every method body
+ * that writes runs synchronously inside one storage transaction, so grabs never interleave.
+ * The expiry alarm records the refund once (a retried alarm finds it recorded) and the
+ * settlement outbox carries grabs and the refund to the settlement queue until delivered.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { decideGrab } from "../src/domain/group-envelope";
+import { mathRandomInt } from "../src/domain/split";
+import type { GrabOutcome, GroupCreateResult, GroupSpec, GroupState, GroupStatus } from "../src/wire";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS envelope (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  spec TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  count INTEGER NOT NULL CHECK (count > 0),
+  expires_at INTEGER NOT NULL,
+  refunded INTEGER CHECK (refunded >= 0),
+  refunded_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS tombstone (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  aborted_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grabs (
+  user_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  grabbed_at INTEGER NOT NULL
+);
+`;
+
+type EnvelopeRow = {
+  spec: string;
+  amount: number;
+  count: number;
+  expires_at: number;
+  refunded: number | null;
+};
+
+export class GroupEnvelope extends DurableObject<Env> {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
+  }
+
+  /** Creates the envelope once and arms its expiry alarm; a repeat returns the first terms. */
+  async create(spec: GroupSpec): Promise<GroupCreateResult> {
+    const result = this.ctx.storage.transactionSync((): GroupCreateResult => {
+      if (this.#sql.exec("SELECT 1 FROM tombstone").toArray().length) return { status: "aborted" };
+      const existing = this.#row();
+      if (existing) return { status: "existing", spec: JSON.parse(existing.spec) as GroupSpec };
+      this.#sql.exec(
+        "INSERT INTO envelope (singleton, spec, amount, count, expires_at) VALUES (1, ?, ?, ?, ?)",
+        JSON.stringify(spec),
+        spec.amountCents,
+        spec.count,
+        spec.expiresAt,
+      );
+      return { status: "created", spec };
+    });
+    if (result.status === "created") await this.ctx.storage.setAlarm(spec.expiresAt);
+    return result;
+  }
+
+  /**
+   * Settles an ambiguous failed creation: if the envelope does not exist, it never will
+   * (returns true, the caller may refund its funding); if it exists, returns false.
+   */
+  abort(): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.#row()) return false;
+      this.#sql.exec("INSERT OR IGNORE INTO tombstone (singleton, aborted_at) VALUES (1, ?)", Date.now());
+      return true;
+    });
+  }
+
+  /** One user's grab; null when there is no such envelope. */
+  grab(userId: string, requestId: string): GrabOutcome | null {
+    return this.ctx.storage.transactionSync(() => {
+      const row = this.#row();
+      if (!row) return null;
+      const previous = this.#sql
+        .exec<{ request_id: string; amount: number }>("SELECT request_id, amount FROM grabs WHERE user_id = ?", userId)
+        .toArray()[0];
+      const { cents, n } = this.#grabbed();
+      const now = Date.now();
+      const outcome = decideGrab(
+        { amountCents: row.amount, count: row.count, grabbedCents: cents, grabbedCount: n, expiresAt: row.expires_at },
+        previous ? { requestId: previous.request_id, amountCents: previous.amount } : null,
+        requestId,
+        now,
+        mathRandomInt,
+      );
+      if (outcome.status === "grabbed" && !previous) {
+        this.#sql.exec(
+          "INSERT INTO grabs (user_id, request_id, amount, grabbed_at) VALUES (?, ?, ?, ?)",
+          userId,
+          requestId,
+          outcome.amountCents,
+          now,
+        );
+      }
+      return outcome;
+    });
+  }
+
+  /** The envelope as `GET /api/groups/:id` shows it; null when there is no such envelope. */
+  status(): GroupStatus | null {
+    const row = this.#row();
+    if (!row) return null;
+    const spec = JSON.parse(row.spec) as GroupSpec;
+    const grabs = this.#sql
+      .exec<{ user_id: string; amount: number; grabbed_at: number }>(
+        "SELECT user_id, amount, grabbed_at FROM grabs ORDER BY grabbed_at, rowid",
+      )
+      .toArray()
+      .map((g) => ({ userId: g.user_id, amountCents: g.amount, grabbedAt: g.grabbed_at }));
+    const grabbedCents = grabs.reduce((sum, g) => sum + g.amountCents, 0);
+    const refundedCents = row.refunded ?? 0;
+    const open = row.refunded === null;
+    return {
+      id: spec.groupId,
+      senderId: spec.senderId,
+      funding: spec.funding,
+      greeting: spec.greeting,
+      amountCents: spec.amountCents,
+      count: spec.count,
+      grabbedCents,
+      grabbedCount: grabs.length,
+      remainingCents: open ? spec.amountCents - grabbedCents : 0,
+      remainingCount: open ? spec.count - grabs.length : 0,
+      refundedCents,
+      state: this.#state(row, grabs.length, Date.now()),
+      createdAt: spec.createdAt,
+      expiresAt: spec.expiresAt,
+      grabs,
+    };
+  }
+
+  /** Expiry: records the refund of what nobody grabbed, once; a retried alarm finds it recorded. */
+  async alarm(): Promise<void> {
+    const row = this.#row();
+    if (!row) return;
+    if (row.refunded === null && Date.now() < row.expires_at) {
+      await this.ctx.storage.setAlarm(row.expires_at);
+      return;
+    }
+    this.ctx.storage.transactionSync(() => {
+      const { cents } = this.#grabbed();
+      this.#sql.exec(
+        "UPDATE envelope SET refunded = ?, refunded_at = ? WHERE refunded IS NULL",
+        row.amount - cents,
+        Date.now(),
+      );
+    });
+  }
+
+  #state(row: EnvelopeRow, grabbedCount: number, now: number): GroupState {
+    if (grabbedCount >= row.count) return "empty";
+    if (row.refunded !== null) return "refunded";
+    return now >= row.expires_at ? "expired" : "open";
+  }
+
+  #row(): EnvelopeRow | undefined {
+    return this.#sql
+      .exec<EnvelopeRow>("SELECT spec, amount, count, expires_at, refunded FROM envelope")
+      .toArray()[0];
+  }
+
+  #grabbed(): { cents: number; n: number } {
+    return this.#sql.exec<{ cents: number; n: number }>("SELECT COALESCE(SUM(amount), 0) AS cents, COUNT(*) AS n FROM grabs").one();
+  }
+}
