@@ -4,13 +4,33 @@
  * Responsible for: the envelope's terms, handing each user at most one share drawn at grab
  * time, and returning what nobody grabbed to the sender when it expires. Every method body
  * that writes runs synchronously inside one storage transaction, so grabs never interleave.
- * The expiry alarm records the refund once (a retried alarm finds it recorded) and the
- * settlement outbox carries grabs and the refund to the settlement queue until delivered.
+ *
+ * Money leaves through a transactional outbox: a grab (or the refund) and its ledger credit
+ * are written in the same transaction, and the object's alarm hands the outbox to the
+ * settlement queue shortly after, batching many grabs into one message. A credit leaves the
+ * outbox only once the queue has accepted it; a failed send is retried by the next alarm.
+ * The single alarm also fires at expiry, where the refund is recorded once: a retried alarm
+ * finds it recorded, and the ledger's idempotency key catches any repeated delivery.
  */
 import { DurableObject } from "cloudflare:workers";
-import { decideGrab } from "../src/domain/group-envelope";
+import { decideGrab, GROUP_LEDGER } from "../src/domain/group-envelope";
+import { retryDelaySeconds } from "../src/domain/settlement";
 import { mathRandomInt } from "../src/domain/split";
-import type { GrabOutcome, GroupCreateResult, GroupSpec, GroupState, GroupStatus } from "../src/wire";
+import type {
+  GrabOutcome,
+  GroupCreateResult,
+  GroupCredit,
+  GroupFigures,
+  GroupSpec,
+  GroupState,
+  GroupStatus,
+  SettlementMessage,
+} from "../src/wire";
+
+/** How long grabs gather in the outbox before one message carries them to the queue. */
+const FLUSH_DELAY_MS = 50;
+/** Credits per settlement message. */
+const FLUSH_BATCH = 100;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS envelope (
@@ -32,6 +52,11 @@ CREATE TABLE IF NOT EXISTS grabs (
   amount INTEGER NOT NULL CHECK (amount > 0),
   grabbed_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox (
+  entry_id TEXT PRIMARY KEY,
+  credit TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0)
+);
 `;
 
 type EnvelopeRow = {
@@ -44,6 +69,10 @@ type EnvelopeRow = {
 
 export class GroupEnvelope extends DurableObject<Env> {
   #sql: SqlStorage;
+  /** An alarm at or before now + FLUSH_DELAY_MS is known to be set (memory only). */
+  #flushArmed = false;
+  /** Consecutive failed sends, for the retry backoff (memory only). */
+  #failedSends = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,7 +85,7 @@ export class GroupEnvelope extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync((): GroupCreateResult => {
       if (this.#sql.exec("SELECT 1 FROM tombstone").toArray().length) return { status: "aborted" };
       const existing = this.#row();
-      if (existing) return { status: "existing", spec: JSON.parse(existing.spec) as GroupSpec };
+      if (existing) return { status: "existing", spec: this.#spec(existing) };
       this.#sql.exec(
         "INSERT INTO envelope (singleton, spec, amount, count, expires_at) VALUES (1, ?, ?, ?, ?)",
         JSON.stringify(spec),
@@ -82,9 +111,9 @@ export class GroupEnvelope extends DurableObject<Env> {
     });
   }
 
-  /** One user's grab; null when there is no such envelope. */
-  grab(userId: string, requestId: string): GrabOutcome | null {
-    return this.ctx.storage.transactionSync(() => {
+  /** One user's grab; null when there is no such envelope. A new share's credit goes to the outbox. */
+  async grab(userId: string, requestId: string): Promise<GrabOutcome | null> {
+    const outcome = this.ctx.storage.transactionSync(() => {
       const row = this.#row();
       if (!row) return null;
       const previous = this.#sql
@@ -107,16 +136,26 @@ export class GroupEnvelope extends DurableObject<Env> {
           outcome.amountCents,
           now,
         );
+        const groupId = this.#spec(row).groupId;
+        this.#owe({
+          entryId: GROUP_LEDGER.grab.entryId(groupId, userId),
+          kind: "group-grab",
+          groupId,
+          userId,
+          amountCents: outcome.amountCents,
+        });
       }
       return outcome;
     });
+    if (outcome?.status === "grabbed") await this.#armFlush();
+    return outcome;
   }
 
   /** The envelope as `GET /api/groups/:id` shows it; null when there is no such envelope. */
   status(): GroupStatus | null {
     const row = this.#row();
     if (!row) return null;
-    const spec = JSON.parse(row.spec) as GroupSpec;
+    const spec = this.#spec(row);
     const grabs = this.#sql
       .exec<{ user_id: string; amount: number; grabbed_at: number }>(
         "SELECT user_id, amount, grabbed_at FROM grabs ORDER BY grabbed_at, rowid",
@@ -145,22 +184,109 @@ export class GroupEnvelope extends DurableObject<Env> {
     };
   }
 
-  /** Expiry: records the refund of what nobody grabbed, once; a retried alarm finds it recorded. */
+  /** The envelope's own figures for the audit; null when there is no such envelope. */
+  figures(): GroupFigures | null {
+    const row = this.#row();
+    if (!row) return null;
+    const { cents, n } = this.#grabbed();
+    const outbox = this.#sql.exec<{ cents: number }>("SELECT COALESCE(SUM(amount), 0) AS cents FROM outbox").one();
+    return {
+      groupId: this.#spec(row).groupId,
+      amountCents: row.amount,
+      count: row.count,
+      grabbedCents: cents,
+      grabbedCount: n,
+      refundedCents: row.refunded ?? 0,
+      openCents: row.refunded === null ? row.amount - cents : 0,
+      outboxCents: outbox.cents,
+    };
+  }
+
+  /**
+   * Hands the outbox to the settlement queue, refunds at expiry, and sets the next alarm.
+   * Safe to run any number of times: the refund is recorded only while none is.
+   */
   async alarm(): Promise<void> {
+    this.#flushArmed = false;
     const row = this.#row();
     if (!row) return;
-    if (row.refunded === null && Date.now() < row.expires_at) {
+    if (row.refunded === null && Date.now() >= row.expires_at) this.#refund(row);
+    const delivered = await this.#flush();
+    const pending = this.#sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
+    if (pending) {
+      const delayMs = delivered ? FLUSH_DELAY_MS : retryDelaySeconds(this.#failedSends) * 1000;
+      await this.ctx.storage.setAlarm(Date.now() + delayMs);
+      this.#flushArmed = delivered;
+    } else if (this.#row()?.refunded === null) {
       await this.ctx.storage.setAlarm(row.expires_at);
-      return;
     }
+  }
+
+  /** Records the refund of what nobody grabbed and owes it to the sender, if not yet recorded. */
+  #refund(row: EnvelopeRow): void {
     this.ctx.storage.transactionSync(() => {
       const { cents } = this.#grabbed();
-      this.#sql.exec(
+      const refund = row.amount - cents;
+      const written = this.#sql.exec(
         "UPDATE envelope SET refunded = ?, refunded_at = ? WHERE refunded IS NULL",
-        row.amount - cents,
+        refund,
         Date.now(),
-      );
+      ).rowsWritten;
+      const spec = this.#spec(row);
+      if (written > 0 && refund > 0) {
+        this.#owe({
+          entryId: GROUP_LEDGER.refund.entryId(spec.groupId),
+          kind: "group-refund",
+          groupId: spec.groupId,
+          userId: spec.senderId,
+          amountCents: refund,
+        });
+      }
     });
+  }
+
+  #owe(credit: GroupCredit): void {
+    this.#sql.exec(
+      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?)",
+      credit.entryId,
+      JSON.stringify(credit),
+      credit.amountCents,
+    );
+  }
+
+  /** Sends the outbox to the settlement queue; false when a send failed (the rest stays). */
+  async #flush(): Promise<boolean> {
+    for (;;) {
+      const rows = this.#sql
+        .exec<{ entry_id: string; credit: string }>(`SELECT entry_id, credit FROM outbox ORDER BY rowid LIMIT ${FLUSH_BATCH}`)
+        .toArray();
+      if (rows.length === 0) return true;
+      const message: SettlementMessage = { kind: "group", credits: rows.map((r) => JSON.parse(r.credit) as GroupCredit) };
+      try {
+        await this.env.SETTLEMENTS.send(message);
+      } catch (err) {
+        this.#failedSends += 1;
+        console.warn("group settlement send failed; retrying by alarm", String(err));
+        return false;
+      }
+      this.#failedSends = 0;
+      this.ctx.storage.transactionSync(() => {
+        for (const r of rows) this.#sql.exec("DELETE FROM outbox WHERE entry_id = ?", r.entry_id);
+      });
+    }
+  }
+
+  /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */
+  async #armFlush(): Promise<void> {
+    if (this.#flushArmed) return;
+    const at = Date.now() + FLUSH_DELAY_MS;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    this.#flushArmed = true;
+  }
+
+  #spec(row: EnvelopeRow): GroupSpec {
+    return JSON.parse(row.spec) as GroupSpec;
   }
 
   #state(row: EnvelopeRow, grabbedCount: number, now: number): GroupState {

@@ -1,14 +1,25 @@
 /**
  * Group envelope operations that span objects: create one from a won seed envelope's split
  * budget or from the sender's wallet, grab a share, read its status. Each envelope lives in
- * its own GroupEnvelope object; creation is idempotent per envelope id.
+ * its own GroupEnvelope object.
+ *
+ * Creation is register → fund → create, each step idempotent by the envelope id: the D1
+ * registry row comes first (one per seed claim or sender request id), then the wallet debit
+ * keyed by the envelope id (atomic against the balance), then the object. When the object
+ * cannot be created, the object is told to refuse it for good and the debit is given back by
+ * a compensating credit; when even that is unknown, a retry with the same request id
+ * completes the creation, and the audit names the registration until then.
  */
-import { ApiError, conflict, notFound } from "./errors";
+import { groupProblem, GROUP_LEDGER } from "./domain/group-envelope";
+import { ApiError, badRequest, conflict, notFound, unavailable } from "./errors";
+import { cancelGroup, forgetGroup, markCreated, registerGroup } from "./group-ledger";
+import { debitWallet } from "./ledger";
 import { groupStub, shardStub, timelineStub, userShard } from "./objects";
-import type { SeedGroupInput } from "./schemas";
+import type { SeedGroupInput, WalletGroupInput } from "./schemas";
 import type {
   CreateGroupResponse,
   GrabGroupResponse,
+  GroupCreateResult,
   GroupSpec,
   GroupStatus,
 } from "./wire";
@@ -25,7 +36,7 @@ function knownShape(groupId: string): string {
 }
 
 /** At most GROUP_CREATE_LIMIT creation attempts per user per period (Workers rate limiting). */
-export async function checkCreationRate(env: Env, userId: string): Promise<void> {
+async function checkCreationRate(env: Env, userId: string): Promise<void> {
   const { success } = await env.GROUP_CREATE_LIMIT.limit({ key: userId });
   if (!success) {
     throw new ApiError(429, "rate_limited", "too many group envelopes created; try again in a minute", {
@@ -45,11 +56,23 @@ function created(spec: GroupSpec): CreateGroupResponse {
   };
 }
 
+export async function createGroup(env: Env, userId: string, request: SeedGroupInput | WalletGroupInput): Promise<CreateGroupResponse> {
+  if ("fromClaimId" in request) {
+    await checkCreationRate(env, userId);
+    return createSeedGroup(env, userId, request);
+  }
+  const problem = groupProblem(request.amountCents, request.count);
+  if (problem) throw badRequest(problem, "invalid_group");
+  await checkCreationRate(env, userId);
+  return createWalletGroup(env, userId, request);
+}
+
 /**
  * The winner of a seed envelope whose pool carries a split budget shares it, once: the
- * envelope id is derived from the claim id, so a second creation finds the first.
+ * envelope id is derived from the claim id and registered per claim, so a second creation
+ * finds the first.
  */
-export async function createSeedGroup(env: Env, userId: string, request: SeedGroupInput): Promise<CreateGroupResponse> {
+async function createSeedGroup(env: Env, userId: string, request: SeedGroupInput): Promise<CreateGroupResponse> {
   const poolId = await shardStub(env, userShard(env, userId)).claimPool(userId, request.fromClaimId);
   if (!poolId) throw notFound(`you hold no envelope "${request.fromClaimId}"`);
   const pool = (await timelineStub(env).pools()).find((p) => p.record.poolId === poolId);
@@ -66,9 +89,72 @@ export async function createSeedGroup(env: Env, userId: string, request: SeedGro
     createdAt: now,
     expiresAt: now + request.expiresInMs,
   };
-  const result = await groupStub(env, spec.groupId).create(spec);
-  if (result.status === "aborted") throw conflict("this group envelope was withdrawn");
-  return created(result.spec);
+  const registered = await registerGroup(env.DB, `claim:${request.fromClaimId}`, spec, now);
+  return created(await createObject(env, registered.spec));
+}
+
+/** Funded from the sender's settled balance: the debit is keyed by the envelope id. */
+async function createWalletGroup(env: Env, userId: string, request: WalletGroupInput): Promise<CreateGroupResponse> {
+  const now = Date.now();
+  const groupId = `g_${crypto.randomUUID().replace(/-/g, "")}`;
+  const fresh: GroupSpec = {
+    groupId,
+    senderId: userId,
+    funding: "wallet",
+    amountCents: request.amountCents,
+    count: request.count,
+    greeting: request.greeting,
+    createdAt: now,
+    expiresAt: now + request.expiresInMs,
+  };
+  const { spec, status } = await registerGroup(env.DB, `wallet:${userId}:${request.requestId ?? groupId}`, fresh, now);
+  if (status === "cancelled") throw conflict("this request's group envelope was cancelled and refunded; use a new request id");
+  const debit = await debitWallet(
+    env.DB,
+    {
+      entryId: GROUP_LEDGER.send.entryId(spec.groupId),
+      userId,
+      kind: GROUP_LEDGER.send.kind,
+      amountCents: spec.amountCents,
+      ref: spec.groupId,
+    },
+    now,
+  );
+  if (debit.status === "insufficient") {
+    await forgetGroup(env.DB, spec.groupId);
+    throw new ApiError(409, "insufficient_funds", `your balance is ${debit.balanceCents} cents, not enough for ${spec.amountCents}`);
+  }
+  return created(await createObject(env, spec));
+}
+
+/** Creates the object of a registered (and funded) envelope, or cancels it for good. */
+async function createObject(env: Env, spec: GroupSpec): Promise<GroupSpec> {
+  const stub = groupStub(env, spec.groupId);
+  let result: GroupCreateResult;
+  try {
+    result = await stub.create(spec);
+  } catch (err) {
+    console.warn("group envelope creation failed", spec.groupId, String(err));
+    result = await settleFailedCreation(env, spec);
+  }
+  if (result.status === "aborted") {
+    await cancelGroup(env.DB, spec, Date.now());
+    throw unavailable("the group envelope could not be created; nothing was charged");
+  }
+  await markCreated(env.DB, spec.groupId);
+  return result.spec;
+}
+
+/** After an unclear failure: if the object does not exist, make sure it never will. */
+async function settleFailedCreation(env: Env, spec: GroupSpec): Promise<GroupCreateResult> {
+  let aborted: boolean;
+  try {
+    aborted = await groupStub(env, spec.groupId).abort();
+  } catch (err) {
+    console.error("group envelope creation undecided", spec.groupId, String(err));
+    throw unavailable("the group envelope is not created yet; retry with the same requestId");
+  }
+  return aborted ? { status: "aborted" } : { status: "existing", spec };
 }
 
 async function sha256Hex(text: string): Promise<string> {

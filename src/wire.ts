@@ -317,4 +317,55 @@ export interface GroupSpec {
   expiresAt: EpochMs;
 }
 
+/** One ledger credit a group envelope owes: a grabbed share, or the refund to its sender. */
+export interface GroupCredit {
+  /** Ledger idempotency key: `group-grab:<groupId>:<userId>` or `group-refund:<groupId>`. */
+  entryId: string;
+  kind: "group-grab" | "group-refund";
+  groupId: string;
+  userId: string;
+  amountCents: Cents;
+}
+
+/** What one group envelope object reports for the audit. */
+export interface GroupFigures {
+  groupId: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  refundedCents: Cents;
+  /** Not grabbed and not yet refunded. */
+  openCents: Cents;
+  /** Credits recorded but not yet handed to the settlement queue. */
+  outboxCents: Cents;
+}
+
 export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };
+
+/** One group envelope in the audit: amount = grabbed + refunded + still open, and the ledger agrees. */
+export interface GroupAuditRow {
+  groupId: string;
+  funding: GroupFunding;
+  status: "pending" | "created" | "cancelled";
+  amountCents: Cents;
+  /** Taken from the sender's wallet (wallet funding) or the sponsor's split budget (seed). */
+  fundedCents: Cents;
+  /** Given back because the envelope could not be created. */
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+  openCents: Cents;
+  /** Grabs and refund already credited in the ledger. */
+  settledCents: Cents;
+  /** Grabbed or refunded, on its way to the ledger. */
+  pendingCents: Cents;
+  balanced: boolean;
+}
+
+export interface GroupsAudit {
+  balanced: boolean;
+  envelopes: GroupAuditRow[];
+  /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
+  stuckCreations: string[];
+}

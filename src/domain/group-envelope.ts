@@ -56,3 +56,11 @@ export function decideGrab(
   const remaining = state.amountCents - state.grabbedCents;
   return { status: "grabbed", amountCents: nextShare(remaining, left, { minCents: 1, maxCents: null }, randomInt) };
 }
+
+/** Ledger kinds and idempotency keys of group envelope money: one row per movement. */
+export const GROUP_LEDGER = {
+  send: { kind: "group-send", entryId: (groupId: string) => `group:${groupId}` },
+  cancel: { kind: "group-cancel", entryId: (groupId: string) => `group-cancel:${groupId}` },
+  grab: { kind: "group-grab", entryId: (groupId: string, userId: string) => `group-grab:${groupId}:${userId}` },
+  refund: { kind: "group-refund", entryId: (groupId: string) => `group-refund:${groupId}` },
+} as const;

@@ -5,18 +5,14 @@
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
-import { badRequest } from "../errors";
-import { checkCreationRate, createSeedGroup, grabGroup, groupStatus } from "../groups";
+import { createGroup, grabGroup, groupStatus } from "../groups";
 import { createGroupRequest, grabGroupRequest, parseBody } from "../schemas";
 
 export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
   .use(requireUser)
   .post("/", async (c) => {
     const request = await parseBody(c, createGroupRequest);
-    const userId = c.get("userId");
-    await checkCreationRate(c.env, userId);
-    if (!("fromClaimId" in request)) throw badRequest("wallet groups pending");
-    return c.json(await createSeedGroup(c.env, userId, request), 201);
+    return c.json(await createGroup(c.env, c.get("userId"), request), 201);
   })
   .post("/:id/grab", async (c) => {
     const { requestId } = await parseBody(c, grabGroupRequest);
