@@ -29,6 +29,8 @@ import type {
 
 /** How long grabs gather in the outbox before one message carries them to the queue. */
 const FLUSH_DELAY_MS = 50;
+/** How long dead-lettered credits rest before they are sent again. */
+const REDELIVER_DELAY_MS = 60_000;
 /** Credits per settlement message. */
 const FLUSH_BATCH = 100;
 
@@ -184,6 +186,17 @@ export class GroupEnvelope extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Dead-lettered credits come back to the outbox and go out again after a pause (the ledger
+   * ignores any that did arrive), so no share or refund is ever dropped.
+   */
+  async redeliver(credits: GroupCredit[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const credit of credits) this.#owe(credit);
+    });
+    await this.#alarmBy(Date.now() + REDELIVER_DELAY_MS);
+  }
+
   /** The envelope's own figures for the audit; null when there is no such envelope. */
   figures(): GroupFigures | null {
     const row = this.#row();
@@ -247,7 +260,7 @@ export class GroupEnvelope extends DurableObject<Env> {
 
   #owe(credit: GroupCredit): void {
     this.#sql.exec(
-      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?)",
+      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
       credit.entryId,
       JSON.stringify(credit),
       credit.amountCents,
@@ -279,10 +292,14 @@ export class GroupEnvelope extends DurableObject<Env> {
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */
   async #armFlush(): Promise<void> {
     if (this.#flushArmed) return;
-    const at = Date.now() + FLUSH_DELAY_MS;
+    await this.#alarmBy(Date.now() + FLUSH_DELAY_MS);
+    this.#flushArmed = true;
+  }
+
+  /** Sets the alarm to `at` unless it is already due sooner. */
+  async #alarmBy(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
-    this.#flushArmed = true;
   }
 
   #spec(row: EnvelopeRow): GroupSpec {

@@ -5,10 +5,14 @@
  */
 import { mergeAudit } from "./domain/audit";
 import { groupProblem } from "./domain/group-envelope";
+import { endedLotteryPhaseIds } from "./domain/settlement";
+import { mergeSettlement } from "./domain/settlement-audit";
+import { claimsInLedger, settledByPool } from "./ledger";
 import { dealAcrossShards } from "./domain/pool-plan";
 import { seededRandomInt } from "./domain/random";
 import { splitAmount, splitProblem } from "./domain/split";
 import { badRequest, notFound, unavailable } from "./errors";
+import { auditGroupEnvelopes } from "./groups-audit";
 import { allShards, shardStub, timelineStub } from "./objects";
 import type { RegisteredPool } from "../durable-objects/timeline";
 import type {
@@ -100,14 +104,31 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
   return loadPool(env, pool);
 }
 
-export async function auditAll(env: Env, galaId: string): Promise<AuditReport> {
-  const [pools, figures] = await Promise.all([
+/**
+ * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
+ * as pending by its shard and found in the ledger by the in-flight check (counted once).
+ */
+export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
+  const now = Date.now();
+  const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
+  const [pools, figures, motion] = await Promise.all([
     timelineStub(env).pools(),
     Promise.all(allShards(env).map((shard) => shardStub(env, shard).figures(shard))),
+    Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
   ]);
-  return mergeAudit(
-    galaId,
-    pools.map((p) => p.record),
-    figures,
-  );
+  const [ledger, inLedger] = await Promise.all([
+    settledByPool(env.DB),
+    claimsInLedger(
+      env.DB,
+      motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
+    ),
+  ]).catch((err) => {
+    console.error("ledger unreadable for the audit", String(err));
+    throw unavailable("the ledger is unavailable; the audit needs it");
+  });
+  const records = pools.map((p) => p.record);
+  const settlement = mergeSettlement({ pools: records, claims: figures, motion, ledger, inLedger, now, stuckAfterMs });
+  const report = mergeAudit(timeline.galaId, records, figures, settlement);
+  const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
+  return { ...report, balanced: report.balanced && groups.balanced, groups };
 }

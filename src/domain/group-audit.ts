@@ -50,7 +50,7 @@ export function auditGroups(
     } else if (own) {
       balanced =
         own.amountCents === group.amountCents &&
-        fundedCents === group.amountCents &&
+        (fundedCents === group.amountCents || (group.status === "pending" && fundedCents === 0)) &&
         cancelledCents === 0 &&
         grabbedCents + refundedCents + openCents === group.amountCents &&
         own.grabbedCount <= own.count &&

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import type { ApiErrorBody, GrabGroupResponse } from "../../src/wire";
 import { call, json, session } from "../support/api";
-import { createGroup, grab, groupStatus, seedGroup, splitLottery, winner } from "../support/groups";
+import { createGroup, eventually, grab, groupStatus, seedGroup, splitLottery, winner } from "../support/groups";
 
 const SPLIT = { amountCents: 5000, count: 50 };
 
@@ -52,6 +52,14 @@ describe("group envelopes from a seed envelope's split budget", () => {
     expect(status).toMatchObject({ state: "empty", grabbedCount: 50, grabbedCents: 5000, remainingCents: 0, remainingCount: 0 });
     expect(new Set(status.grabs.map((g) => g.userId)).size).toBe(50);
     expect(status.grabs.every((g) => g.amountCents >= 1)).toBe(true);
+    const credited = await eventually(
+      async () =>
+        env.DB.prepare("SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM ledger WHERE ref = ? AND kind = 'group-grab'")
+          .bind(group.id)
+          .first<{ n: number; cents: number }>(),
+      (row) => row?.n === 50,
+    );
+    expect(credited?.cents).toBe(5000);
   });
 
   it("answers a retried grab the same and any other request of that user 'already'", async () => {
@@ -88,7 +96,8 @@ describe("group envelope validation and limits", () => {
   it("answers bad bodies, unknown ids and missing sessions with 4xx JSON errors", async () => {
     const user = await session();
     const cases: Array<[unknown, string]> = [
-      [{ amountCents: 4, count: 5 }, "invalid_request"],
+      [{ amountCents: 4, count: 5 }, "invalid_group"],
+      [{ amountCents: 999_999_999, count: 5 }, "invalid_group"],
       [{ amountCents: 100, count: 0 }, "invalid_request"],
       [{ amountCents: 10.5, count: 2 }, "invalid_request"],
       [{ amountCents: 100, count: 2, expiresInMs: 10 }, "invalid_request"],
