@@ -71,7 +71,7 @@ type EnvelopeRow = {
 
 export class GroupEnvelope extends DurableObject<Env> {
   #sql: SqlStorage;
-  /** An alarm at or before now + FLUSH_DELAY_MS is known to be set (memory only). */
+  /** An alarm is known to be set for the outbox (soon, or at the retry backoff); memory only. */
   #flushArmed = false;
   /** Consecutive failed sends, for the retry backoff (memory only). */
   #failedSends = 0;
@@ -229,7 +229,7 @@ export class GroupEnvelope extends DurableObject<Env> {
     if (pending) {
       const delayMs = delivered ? FLUSH_DELAY_MS : retryDelaySeconds(this.#failedSends) * 1000;
       await this.ctx.storage.setAlarm(Date.now() + delayMs);
-      this.#flushArmed = delivered;
+      this.#flushArmed = true;
     } else if (this.#row()?.refunded === null) {
       await this.ctx.storage.setAlarm(row.expires_at);
     }
