@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { adminRoutes } from "./routes/admin";
+import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { publicRoutes } from "./routes/public";
 import { sessionRoutes } from "./routes/session";
@@ -16,6 +17,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
   .route("/api/admin", adminRoutes)
+  .route("/api/groups", groupRoutes)
   .route("/api", publicRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404))
   .onError(onError);
