@@ -247,7 +247,8 @@ export interface SettlementClaim {
 }
 
 /** Body of a message on the settlement queue; `shard` is the claim's home shard. */
-export type SettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim } | GroupSettlementMessage;
+export type ClaimSettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
 
 export type WalletEntryStatus = "settled" | "pending";
 
