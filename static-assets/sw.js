@@ -8,6 +8,7 @@
  *   /resources/manifest.json into one cache per package version, one file at a time, and
  *   posts progress to the pages. Files already cached are skipped, so an interrupted download
  *   resumes where it stopped; once a new version is complete the old caches are deleted.
+ *   Each pass also refreshes the cached copy of the public timeline.
  */
 
 /** @typedef {import("../src/wire").ResourceManifest} ResourceManifest */
@@ -126,6 +127,8 @@ async function readManifest() {
 }
 
 async function downloadPackages() {
+  // Keep a copy of the running order too, so an offline page can still count down.
+  await networkFirst(new Request(TIMELINE_URL)).catch(() => null);
   const manifest = await readManifest();
   if (!manifest) return broadcast({ state: "interrupted", doneBytes: 0, totalBytes: 0, doneFiles: 0, totalFiles: 0 });
   const files = manifest.packages.flatMap((pkg) => pkg.files.map((file) => ({ pkg, file })));
