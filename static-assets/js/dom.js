@@ -19,7 +19,7 @@ export function h(tag, attrs = {}, ...children) {
 
 /**
  * The element with this id, typed; throws when the page lacks it.
- * @template {HTMLElement} T
+ * @template {Element} T
  * @param {string} id
  * @param {new () => T} type
  * @returns {T}

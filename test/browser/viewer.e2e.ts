@@ -63,7 +63,8 @@ describe("viewer", () => {
     const cents = shake.envelope.amountCents;
     const shown = `¥${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
     await expect.poll(() => result.locator(".amount").textContent()).toBe(shown);
-    await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png` });
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png`, fullPage: true });
   });
 
   it("waits at least the hinted interval and Retry-After before shaking again", async () => {
