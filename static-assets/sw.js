@@ -41,6 +41,7 @@ const SHELL_FILES = [
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/views/group-view.js",
   "/js/views/result-view.js",
 ];
 

@@ -9,6 +9,7 @@ import { byId, formatBytes } from "./dom.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
+import { sharedGroupId, showGroup } from "./views/group-view.js";
 import { renderAnswer } from "./views/result-view.js";
 
 /** @typedef {import("../../src/wire").PublicTimeline} PublicTimeline */
@@ -28,6 +29,7 @@ const ui = {
   shakeHint: byId("shake-hint", HTMLElement),
   motion: byId("enable-motion", HTMLButtonElement),
   result: byId("result", HTMLElement),
+  group: byId("group", HTMLElement),
 };
 
 const state = {
@@ -135,6 +137,11 @@ function wireShakeInput() {
 }
 
 async function main() {
+  const groupId = sharedGroupId();
+  if (groupId) {
+    ui.group.hidden = false;
+    showGroup(ui.group, groupId);
+  }
   wireShakeInput();
   setInterval(tick, TICK_MS);
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));

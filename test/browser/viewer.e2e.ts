@@ -143,3 +143,16 @@ describe("viewer", () => {
     expect(countdown).toMatch(/^starts in 01:[0-2]\d$/);
   });
 });
+
+describe("share links", () => {
+  it("opens the viewer shell with the group panel at /g/<id>", async () => {
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    const response = await page.goto("/g/grp_demo123");
+    expect(response?.status()).toBe(200);
+    const group = page.getByRole("region", { name: "Red envelope shared with you" });
+    await expect.poll(() => group.isVisible()).toBe(true);
+    await expect.poll(() => group.textContent()).not.toBe("");
+    expect(await page.getByRole("button", { name: "Shake!" }).isVisible()).toBe(true);
+  });
+});

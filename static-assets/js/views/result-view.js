@@ -6,6 +6,7 @@
 import { userCall } from "../api.js";
 import { h, prefersReducedMotion } from "../dom.js";
 import { formatCents } from "../money.js";
+import { shareButton } from "./group-view.js";
 
 /** @typedef {import("../../../src/wire").ShakeResponse} ShakeResponse */
 /** @typedef {import("../../../src/wire").WonEnvelope} WonEnvelope */
@@ -67,6 +68,7 @@ function envelopeCard(envelope, ctx) {
     if (!prefersReducedMotion()) amount.classList.add("reveal");
     navigator.vibrate?.([60, 40, 120]);
     note.textContent = await settleNote(envelope.claimId);
+    note.after(shareButton(envelope.claimId));
   });
   return [
     h("h2", { text: `A red envelope from ${sponsor}!` }),
