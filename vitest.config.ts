@@ -1,5 +1,7 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
   plugins: [
@@ -11,12 +13,14 @@ export default defineConfig({
           ADMIN_SECRET: "test-only-admin-secret",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
+          TEST_MIGRATIONS: migrations,
         },
       },
     }),
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/support/apply-migrations.ts"],
     testTimeout: 60_000,
   },
 });
