@@ -3,21 +3,24 @@
  * with the servers. Reads one run spec (JSON file named on the command line), drives it
  * with autocannon and prints one JSON line with the figures on stdout.
  *
- * Spec: { url, method, path, connections, durationSec, overallRate?, tokens?,
+ * Spec: { url, method, path, connections, durationSec, overallRate?, tokens?, paths?,
  *         requestIdPrefix? }. With tokens, every request carries the next session token
- *         (round robin) and a fresh `{ requestId }` body, as a shaking phone would.
+ *         (round robin) and a fresh `{ requestId }` body, as a shaking phone would; with
+ *         paths, request n goes to paths[n % paths.length] (one claim or group each).
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const tokens = spec.tokens ?? [];
+const paths = spec.paths ?? [];
 const kinds = {};
 let next = 0;
 
 function setupRequest(request) {
   if (tokens.length === 0) return request;
   const n = next++;
+  if (paths.length > 0) request.path = paths[n % paths.length];
   request.headers = {
     ...request.headers,
     authorization: `Bearer ${tokens[n % tokens.length]}`,
@@ -27,7 +30,7 @@ function setupRequest(request) {
 }
 
 function onResponse(status, body) {
-  const kind = status === 200 ? (/"kind":"(\w+)"/.exec(body)?.[1] ?? "other") : `http-${status}`;
+  const kind = status === 200 ? (/"(?:kind|status)":"(\w+)"/.exec(body)?.[1] ?? "other") : `http-${status}`;
   kinds[kind] = (kinds[kind] ?? 0) + 1;
 }
 

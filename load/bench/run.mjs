@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the local benchmark. Bundles the worker, starts it and a hello-world
- * worker on plain workerd (see servers.mjs), then for every
+ * worker on workerd (see servers.mjs), then for every
  * scenario drives load from a separate process on 127.0.0.1, audits the money, and prints
  * req/s, p50/p99, errors and the ratio to the hello-world ceiling measured in this run.
  * Writes bench-results/bench-<time>.json and bench-results/latest.json.
@@ -119,6 +119,7 @@ async function main() {
 
   const scriptPath = bundleWorker(join(OUT, "bundle"));
   const servers = await startServers({
+    root: ROOT,
     scriptPath,
     workDir: OUT,
     appPort: 8808,
@@ -130,6 +131,7 @@ async function main() {
   const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
   const ctx = {
     admin,
+    appUrl: servers.app.url,
     shardCount,
     secondsPerRun: durationSec + warmupSec,
     users: (o) => mintUsers({ ...o, secret: SESSION_SECRET, shardCount }),
@@ -158,6 +160,7 @@ async function main() {
         const before = scenario.target === "app" ? moneySummary(await admin.audit()) : null;
         const server = servers[scenario.target];
         const cpuBefore = cpuSeconds(server.pid);
+        const measuredFrom = Date.now();
         const measured = await drive({ ...base, durationSec }, durationSec);
         const cpuAfter = cpuSeconds(server.pid);
         measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
@@ -180,6 +183,7 @@ async function main() {
           row.money = { ...after, claimedDuringRun: after.claimedCount - before.claimedCount };
           if (!after.balanced) failed = true;
         }
+        if (scenario.after) Object.assign(row, await scenario.after(ctx, measuredFrom));
         row.verdicts = verdicts(scenario, row, ceiling);
         results[scenario.name] = row;
         rows.push(row);
@@ -191,12 +195,12 @@ async function main() {
       }
     }
   } finally {
-    servers.dispose();
+    await servers.dispose();
   }
   const report = {
     startedAt: started.toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-    runtime: `plain workerd serve (no dev proxy), Durable Object SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
+    runtime: `workerd via Miniflare direct sockets (no dev proxy, no entry worker), SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
     machine,
     settings: { durationSec, warmupSec, connections, shardCount },
     passed: !failed,
@@ -207,6 +211,9 @@ async function main() {
   writeFileSync(join(OUT, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
   for (const row of rows) {
+    if (row.settledPerSecond !== undefined) {
+      console.log(`${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.pendingAfterWait} still pending after the wait`);
+    }
     if (row.money?.claimedDuringRun) console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
   }
   console.log(failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario");

@@ -6,9 +6,11 @@
  *   with a fresh `{ requestId }` body);
  * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
  * - `expect`: the answer kinds that count as success (anything else is an error);
+ * - `after(ctx, measuredFrom)`: optional extra figures once the load has stopped;
  * - `target*`: the figure this machine must reach, printed as met / missed.
  * Adding a scenario (open+settle, grab) is adding one entry.
  */
+import { seedGroups, winClaims } from "./prepare.mjs";
 import { PHASES, SPONSORS } from "./show.mjs";
 
 /** Envelopes a claims scenario may take from one shard: generous for 4,000 claims/s. */
@@ -18,6 +20,29 @@ const ENVELOPES_PER_USER = 3;
 const shake = (tokens) => ({ method: "POST", path: "/api/shake", tokens });
 
 const claimsPerShard = (ctx) => CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+
+/** Requests the open and grab scenarios prepare distinct targets for (beyond it, repeats). */
+const DISTINCT_TARGETS = 6_000;
+const SETTLE_WAIT_MS = 20_000;
+
+const sum = (pools, field) => pools.reduce((n, p) => n + p[field], 0);
+
+/** Waits for the settlement queue to drain; settled claims per second since `from`. */
+async function settlementFigures(ctx, from) {
+  const deadline = Date.now() + SETTLE_WAIT_MS;
+  let report = await ctx.admin.audit();
+  while (sum(report.settlement.pools, "pendingCount") > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    report = await ctx.admin.audit();
+  }
+  const seconds = (Date.now() - from) / 1_000;
+  const settled = sum(report.settlement.pools, "settledCount");
+  return {
+    settledCount: settled,
+    pendingAfterWait: sum(report.settlement.pools, "pendingCount"),
+    settledPerSecond: Math.round((settled - (ctx.settledBefore ?? 0)) / seconds),
+  };
+}
 
 /** Puts the claims phase live, loading its pools once: enough envelopes on every shard. */
 async function stockClaims(ctx) {
@@ -94,5 +119,41 @@ export const SCENARIOS = [
     },
     expect: ["envelope", "greeting"],
     targetRps: 2_000,
+  },
+  {
+    name: "open-settle",
+    about: "winners open their envelopes; each first open queues a settlement to the D1 ledger",
+    target: "app",
+    prepare: async (ctx) => {
+      await stockClaims(ctx);
+      const winners = await winClaims(ctx.appUrl, await ctx.users({ count: DISTINCT_TARGETS }));
+      ctx.settledBefore = sum((await ctx.admin.audit()).settlement.pools, "settledCount");
+      return {
+        method: "POST",
+        path: "/",
+        tokens: winners.map((w) => w.token),
+        paths: winners.map((w) => `/api/envelopes/${w.claimId}/open`),
+      };
+    },
+    expect: ["other"],
+    after: settlementFigures,
+  },
+  {
+    name: "grab",
+    about: "friends grab shares of group envelopes made from seed envelopes (20 shares each)",
+    target: "app",
+    prepare: async (ctx) => {
+      await ctx.admin.goLive("seeds");
+      await ctx.admin.createPools("seeds", 2_000, { splitAmountCents: 2_000, splitCount: 20 });
+      const senders = await winClaims(ctx.appUrl, await ctx.users({ count: DISTINCT_TARGETS / 20 }));
+      const groups = await seedGroups(ctx.appUrl, senders);
+      return {
+        method: "POST",
+        path: "/",
+        tokens: await ctx.users({ count: 5_000 }),
+        paths: groups.map((id) => `/api/groups/${id}/grab`),
+      };
+    },
+    expect: ["grabbed", "already", "empty"],
   },
 ];

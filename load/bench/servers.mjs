@@ -1,26 +1,35 @@
 /**
- * The servers under test: plain `workerd serve` processes (the runtime wrangler and
- * Miniflare embed), with generated configs and nothing in front. Clients connect straight
- * to workerd's socket: no Node.js dev proxy (which caps `wrangler dev` under 1,000/s for a
- * hello-world) and no Miniflare entry worker (which adds a JS hop to every request).
+ * The servers under test, each in its own workerd process, started through Miniflare (the
+ * copy wrangler ships) from Node with the bindings wrangler.toml declares: Durable Objects,
+ * D1, the settlement queue and its consumers, rate limits. Clients connect to a direct
+ * socket of the worker itself (`unsafeDirectSockets`): no Node.js dev proxy (which caps
+ * `wrangler dev` under 1,000/s for a hello-world) and no Miniflare entry worker in front.
  *
- * - app: the bundle `wrangler deploy --dry-run` produces, with SQLite-backed Durable
- *   Objects on local disk under bench-results/state (fresh for every run), or with
- *   storage "memory" on tmpfs (/dev/shm), which takes the disk's sync latency out.
- * - hello: a one-line worker in its own workerd process: the ceiling every figure is
- *   divided by.
- * Each process is single-threaded, so each serves on (at most) one core.
+ * - app: the bundle `wrangler deploy --dry-run` produces, its objects' SQLite and D1 under
+ *   bench-results/state, or with storage "memory" on tmpfs (/dev/shm), which takes the
+ *   disk's sync latency out. Fresh for every run; migrations applied before it serves.
+ * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
+ *   is divided by.
+ * Each workerd process runs its JavaScript on one thread, so each serves on one core.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { childPids } from "./cpu.mjs";
 
-export const COMPATIBILITY_DATE = "2026-10-01";
 export const ADMIN_SECRET = "bench-admin-secret";
 export const SESSION_SECRET = "bench-session-secret";
 
-const WORKERD = join(createRequire(import.meta.url).resolve("workerd/package.json"), "../bin/workerd");
+const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
+const { Miniflare, convertV4MiniflareOptions } = await import(pathToFileURL(fromWrangler.resolve("miniflare")).href);
+
+export function workerdVersion() {
+  const workerd = join(fromWrangler.resolve("workerd/package.json"), "../bin/workerd");
+  return spawnSync(workerd, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
 
 /** Bundles the worker exactly as a deployment would (top-level wrangler.toml environment). */
 export function bundleWorker(outDir) {
@@ -33,91 +42,65 @@ export function bundleWorker(outDir) {
   return join(outDir, "index.js");
 }
 
-export function workerdVersion() {
-  return spawnSync(WORKERD, ["--version"], { encoding: "utf8" }).stdout.trim();
+/** Starts one Miniflare instance and returns its direct URL and workerd process id. */
+async function serve(workerOptions, port, shared = {}) {
+  const before = new Set(childPids("workerd"));
+  const mf = new Miniflare({
+    ...convertV4MiniflareOptions({ ...workerOptions, unsafeDirectSockets: [{ host: "127.0.0.1", port }] }),
+    ...shared,
+  });
+  await mf.ready;
+  const [pid] = childPids("workerd").filter((p) => !before.has(p));
+  return { mf, url: `http://127.0.0.1:${port}`, pid: pid ?? null };
 }
 
-const text = (value) => JSON.stringify(String(value));
-
-/** The config embeds the bundle by a path relative to the config file (capnp's rule). */
-function appConfig({ scriptPath, configDir, stateDir, port, shardCount }) {
-  const vars = { SHARD_COUNT: shardCount, DEMO_MODE: "off", TIMELINE_TTL_MS: 2000, SESSION_SECRET, ADMIN_SECRET };
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "app", worker = .app),
-    (name = "state", disk = (path = ${text(stateDir)}, writable = true)),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "app")],
-);
-const app :Workerd.Worker = (
-  modules = [(name = "index.js", esModule = embed ${text(relative(configDir, scriptPath))})],
-  compatibilityDate = ${text(COMPATIBILITY_DATE)},
-  bindings = [
-${Object.entries(vars)
-  .map(([name, value]) => `    (name = ${text(name)}, text = ${text(value)}),`)
-  .join("\n")}
-    (name = "POOL_SHARD", durableObjectNamespace = "PoolShard"),
-    (name = "TIMELINE", durableObjectNamespace = "Timeline"),
-  ],
-  durableObjectNamespaces = [
-    (className = "PoolShard", uniqueKey = "gala-shake-pool-shard", enableSql = true),
-    (className = "Timeline", uniqueKey = "gala-shake-timeline", enableSql = true),
-  ],
-  durableObjectStorage = (localDisk = "state"),
-);
-`;
-}
-
-function helloConfig({ port }) {
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "hello", worker = (
-    modules = [(name = "hello.js", esModule = "export default { fetch() { return new Response('hello world'); } };")],
-    compatibilityDate = ${text(COMPATIBILITY_DATE)},
-  ))],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "hello")],
-);
-`;
-}
-
-async function waitUntilUp(url, child) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+async function applyMigrations(mf, root) {
+  const db = await mf.getD1Database("DB");
+  const dir = join(root, "migrations");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
+    await db.batch(statements.map((sql) => db.prepare(sql)));
   }
-  throw new Error(`workerd did not answer on ${url}`);
 }
 
-async function serve(configPath, port) {
-  const child = spawn(WORKERD, ["serve", configPath], { stdio: ["ignore", "inherit", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(url, child);
-  return { url, pid: child.pid, stop: () => child.kill("SIGTERM") };
-}
-
-export async function startServers({ scriptPath, workDir, appPort, helloPort, shardCount, storage }) {
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort, shardCount, storage }) {
   const stateDir = storage === "memory" ? join("/dev/shm", `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const appConfigPath = join(workDir, "app.capnp");
-  const helloConfigPath = join(workDir, "hello.capnp");
-  writeFileSync(appConfigPath, appConfig({ scriptPath, configDir: dirname(appConfigPath), stateDir, port: appPort, shardCount }));
-  writeFileSync(helloConfigPath, helloConfig({ port: helloPort }));
-  const app = await serve(appConfigPath, appPort);
-  const hello = await serve(helloConfigPath, helloPort);
+  const { modulesRules, assets, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"), "").workerOptions;
+  const app = await serve(
+    {
+      ...workerOptions,
+      name: "gala-shake",
+      modules: true,
+      scriptPath,
+      bindings: {
+        ...workerOptions.bindings,
+        SHARD_COUNT: String(shardCount),
+        DEMO_MODE: "off",
+        TIMELINE_TTL_MS: "2000",
+        SESSION_SECRET,
+        ADMIN_SECRET,
+      },
+    },
+    appPort,
+    { resourcePersistencePath: stateDir },
+  );
+  await applyMigrations(app.mf, root);
+  const hello = await serve(
+    {
+      name: "hello",
+      modules: true,
+      script: `export default { fetch() { return new Response("hello world"); } };`,
+      compatibilityDate: workerOptions.compatibilityDate,
+    },
+    helloPort,
+  );
   return {
     app,
     hello,
-    dispose: () => {
-      app.stop();
-      hello.stop();
+    dispose: async () => {
+      await Promise.all([app.mf.dispose(), hello.mf.dispose()]);
       if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
     },
   };

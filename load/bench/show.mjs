@@ -9,6 +9,7 @@ export const SPONSORS = ["bench-aurora", "bench-jade", "bench-lantern"];
 export const PHASES = {
   lottery: { kind: "lottery", candidateRate: 0.01 },
   claims: { kind: "lottery", candidateRate: 1 },
+  seeds: { kind: "lottery", candidateRate: 1 },
   greetings: { kind: "greeting", candidateRate: 0 },
 };
 
@@ -56,9 +57,9 @@ export class AdminClient {
   }
 
   /** One pool per sponsor for a phase, `count` envelopes each at an average of 100 cents. */
-  createPools(phaseId, count) {
+  createPools(phaseId, count, extra = {}) {
     return Promise.all(
-      SPONSORS.map((sponsorId) => this.call("POST", "/pools", { phaseId, sponsorId, budgetCents: count * 100, count })),
+      SPONSORS.map((sponsorId) => this.call("POST", "/pools", { phaseId, sponsorId, budgetCents: count * 100, count, ...extra })),
     );
   }
 
