@@ -1,6 +1,7 @@
 /**
  * k6: group envelopes beside the shake traffic. One scenario keeps the shake storm going;
- * the other has senders win an envelope, wrap part of it into a group envelope and send it
+ * the other has senders win and open an envelope, and once it has settled into their wallet,
+ * wrap its amount into a wallet-funded group envelope and send it
  * to friends who all grab at once (one more friend than there are shares). Each group must
  * conserve its money: grabbed + remaining + refunded = amount, never more shares than it
  * has, and the extra friend finds it empty. Teardown fails the run unless the audit balances.
@@ -14,7 +15,8 @@ import { Counter, Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { createSessions, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
 import { BASE_URL, PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
-import { createGroup, grab, groupStatus, type GrabGroupResponse } from "./lib/groups.ts";
+import type { GrabGroupResponse, WonEnvelope } from "../src/wire.ts";
+import { createGroup, grab, groupStatus } from "./lib/groups.ts";
 import { arrivalScenario, profileMs } from "./lib/profiles.ts";
 import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";
 import { writeRunShow } from "./lib/show.ts";
@@ -60,11 +62,18 @@ export function shakeStorm(data: ShakeData): void {
   shakeOnce(data);
 }
 
-/** A sender's won envelope, shaking a bounded number of times for it. */
-function winEnvelope(token: string): number | null {
+/** A sender's won envelope, shaking a bounded number of times for it, then opened (settles it). */
+function winEnvelope(token: string): WonEnvelope | null {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { body } = shake(token, requestId("send"));
-    if (body?.kind === "envelope") return body.envelope.amountCents;
+    if (body?.kind === "envelope") {
+      const opened = http.post(`${BASE_URL}/api/envelopes/${body.envelope.claimId}/open`, "{}", {
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        tags: { name: "open" },
+      });
+      check(opened, { "envelope opened": (r) => r.status === 200 });
+      return body.envelope;
+    }
     sleep(Math.max(0.05, (body?.throttle.minIntervalMs ?? 100) / 1_000));
   }
   return null;
@@ -74,10 +83,10 @@ export function sendAndGrab(data: ShakeData): void {
   const n = exec.scenario.iterationInTest;
   const sender = data.tokens[(n * (SHARES + 2)) % data.tokens.length];
   const won = winEnvelope(sender);
-  if (won === null || won < SHARES) return;
-  const amountCents = won;
+  if (won === null || won.amountCents < SHARES) return;
+  const amountCents = won.amountCents;
   let created = createGroup(sender, { amountCents, count: SHARES, greeting: "Happy New Year", requestId: requestId("group") });
-  for (let attempt = 0; created.status !== 201 && created.status < 500 && attempt < 10; attempt++) {
+  for (let attempt = 0; created.status !== 201 && created.status < 500 && attempt < 20; attempt++) {
     sleep(1);
     created = createGroup(sender, { amountCents, count: SHARES, greeting: "Happy New Year", requestId: requestId("group") });
   }

@@ -1,40 +1,11 @@
 /**
- * Group envelopes as the send-grab script calls them: `POST /api/groups`,
- * `POST /api/groups/:id/grab`, `GET /api/groups/:id` (issue 5). These interfaces mirror that
- * issue's wire types (wallet-funded creation, grab outcomes, status) until they land in
- * src/wire.ts, after which they are imported from there like every other wire type.
+ * Group envelopes as the send-grab script calls them: `POST /api/groups` (wallet-funded),
+ * `POST /api/groups/:id/grab`, `GET /api/groups/:id`.
  */
 import http from "k6/http";
+import type { CreateGroupResponse, CreateWalletGroupRequest, GrabGroupResponse, GroupStatus } from "../../src/wire.ts";
 import { BASE_URL } from "./config.ts";
 import { bodyOf } from "./api.ts";
-
-export interface CreateGroupRequest {
-  amountCents: number;
-  count: number;
-  greeting?: string;
-  expiresInMs?: number;
-  requestId?: string;
-}
-
-export interface CreateGroupResponse {
-  id: string;
-  shareUrl: string;
-}
-
-export type GrabGroupResponse =
-  | { status: "grabbed" | "already"; amountCents: number }
-  | { status: "empty" | "expired" };
-
-export interface GroupStatus {
-  id: string;
-  amountCents: number;
-  count: number;
-  grabbedCents: number;
-  grabbedCount: number;
-  remainingCents: number;
-  remainingCount: number;
-  refundedCents: number;
-}
 
 function post<T>(path: string, token: string, body: unknown, name: string): { status: number; body: T | null } {
   const res = http.post(`${BASE_URL}${path}`, JSON.stringify(body), {
@@ -45,7 +16,7 @@ function post<T>(path: string, token: string, body: unknown, name: string): { st
   return { status: res.status, body: bodyOf<T>(res) };
 }
 
-export function createGroup(token: string, request: CreateGroupRequest) {
+export function createGroup(token: string, request: CreateWalletGroupRequest) {
   return post<CreateGroupResponse>("/api/groups", token, request, "group create");
 }
 
