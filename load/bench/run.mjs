@@ -212,7 +212,7 @@ async function main() {
   console.log(`\nwrote ${file}`);
   for (const row of rows) {
     if (row.settledPerSecond !== undefined) {
-      console.log(`${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.pendingAfterWait} still pending after the wait`);
+      console.log(`${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.notSettledAfterWait} opened envelopes not settled after the wait`);
     }
     if (row.money?.claimedDuringRun) console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
   }
