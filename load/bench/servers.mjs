@@ -6,15 +6,16 @@
  * `wrangler dev` under 1,000/s for a hello-world) and no Miniflare entry worker in front.
  *
  * - app: the bundle `wrangler deploy --dry-run` produces, its objects' SQLite and D1 under
- *   bench-results/state, or with storage "memory" on tmpfs (/dev/shm), which takes the
- *   disk's sync latency out. Fresh for every run; migrations applied before it serves.
+ *   bench-results/state, or with storage "memory" on tmpfs (/dev/shm; the OS temp directory
+ *   where there is none), which takes the disk's sync latency out. Fresh for every run; migrations applied before it serves.
  * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
  *   is divided by.
  * Each workerd process runs its JavaScript on one thread, so each serves on one core.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
@@ -64,7 +65,8 @@ async function applyMigrations(mf, root) {
 }
 
 export async function startServers({ root, scriptPath, workDir, appPort, helloPort, shardCount, storage }) {
-  const stateDir = storage === "memory" ? join("/dev/shm", `gala-shake-bench-${process.pid}`) : join(workDir, "state");
+  const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const { modulesRules, assets, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"), "").workerOptions;
