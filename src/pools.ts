@@ -75,17 +75,23 @@ export async function loadPool(env: Env, { record, seed }: RegisteredPool): Prom
 export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]> {
   const pool = (await timelineStub(env).pools()).find((p) => p.record.poolId === poolId);
   if (!pool) throw notFound(`unknown pool "${poolId}"`);
+  if (pool.record.count === 0) throw badRequest(`pool "${poolId}" is a rollover pool: its envelopes arrive by moves`);
   return loadPool(env, pool);
 }
 
+/**
+ * Every shard's figures and move ledger, then the registry's pools and moves. Shards first:
+ * a move or rollover pool is registered before any shard acts on it, so every shard entry
+ * is known to the registry read after it.
+ */
+export async function readLedgers(env: Env) {
+  const ledgers = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).ledger(shard)));
+  const timeline = timelineStub(env);
+  const [pools, moves] = await Promise.all([timeline.pools(), timeline.moves()]);
+  return { pools: pools.map((p) => p.record), moves, ledgers };
+}
+
 export async function auditAll(env: Env, galaId: string): Promise<AuditReport> {
-  const [pools, figures] = await Promise.all([
-    timelineStub(env).pools(),
-    Promise.all(allShards(env).map((shard) => shardStub(env, shard).figures(shard))),
-  ]);
-  return mergeAudit(
-    galaId,
-    pools.map((p) => p.record),
-    figures,
-  );
+  const { pools, moves, ledgers } = await readLedgers(env);
+  return mergeAudit(galaId, pools, ledgers, moves);
 }

@@ -1,0 +1,27 @@
+/**
+ * When the show clock must run next: at the exact end of every lottery phase not yet
+ * closed (the close that moves leftovers), shortly before a lottery phase starts (to check
+ * its pools are loaded), every REBALANCE_INTERVAL_MS while a lottery phase is live, and
+ * soon again when work is left over from a failed step.
+ */
+import type { EpochMs, Phase } from "../wire";
+import { isLive } from "./phase";
+
+export const REBALANCE_INTERVAL_MS = 5_000;
+export const ARM_LEAD_MS = 60_000;
+export const RETRY_MS = 2_000;
+
+export function dueForClose(phases: readonly Phase[], closed: ReadonlySet<string>, now: EpochMs): Phase[] {
+  return phases.filter((p) => p.kind === "lottery" && p.endsAt <= now && !closed.has(p.id));
+}
+
+export function nextWake(phases: readonly Phase[], closed: ReadonlySet<string>, now: EpochMs, unfinished: boolean): EpochMs | null {
+  const times: EpochMs[] = unfinished ? [now + RETRY_MS] : [];
+  for (const phase of phases) {
+    if (phase.kind !== "lottery" || closed.has(phase.id)) continue;
+    if (phase.endsAt > now) times.push(phase.endsAt);
+    if (phase.startsAt - ARM_LEAD_MS > now) times.push(phase.startsAt - ARM_LEAD_MS);
+    if (isLive(phase, now)) times.push(now + REBALANCE_INTERVAL_MS);
+  }
+  return times.length ? Math.min(...times) : null;
+}
