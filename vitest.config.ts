@@ -11,6 +11,9 @@ export default defineConfig({
           ADMIN_SECRET: "test-only-admin-secret",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
+          // Short cache and flush intervals so propagation and statistics tests run quickly.
+          TIMELINE_TTL_MS: "500",
+          STATS_FLUSH_MS: "50",
         },
       },
     }),

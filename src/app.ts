@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { adminRoutes } from "./routes/admin";
+import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
 import { sessionRoutes } from "./routes/session";
 import { shakeRoutes } from "./routes/shake";
@@ -10,6 +11,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/admin", adminRoutes)
+  .route("/api/admin", liveShowRoutes)
   .route("/api", publicRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404))
   .onError(onError);

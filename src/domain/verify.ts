@@ -11,6 +11,7 @@ import type {
   PoolVerification,
   ShardLedger,
   ShardPoolVerification,
+  VerificationReport,
 } from "../wire";
 
 function shardPool(ledger: ShardLedger, poolId: string): ShardPoolVerification | null {
@@ -101,4 +102,29 @@ export function returnedBySponsor(moves: readonly MoveRecord[]): Record<string, 
     returned[move.sponsorId] = (returned[move.sponsorId] ?? 0) + (move.landedCents ?? 0);
   }
   return returned;
+}
+
+/** The full report, optionally narrowed to one phase's pools and the moves touching them. */
+export function verificationReport(
+  galaId: string,
+  phaseId: string | null,
+  pools: readonly PoolRecord[],
+  ledgers: readonly ShardLedger[],
+  moves: readonly MoveRecord[],
+): VerificationReport {
+  const selected = pools.filter((p) => phaseId === null || p.phaseId === phaseId);
+  const ids = new Set(selected.map((p) => p.poolId));
+  const poolChecks = selected.map((pool) => verifyPool(pool, ledgers));
+  const moveChecks = moves
+    .filter((m) => phaseId === null || ids.has(m.fromPoolId) || (m.toPoolId !== null && ids.has(m.toPoolId)))
+    .map((move) => verifyMove(move, ledgers));
+  return {
+    galaId,
+    phaseId,
+    pass: poolChecks.every((p) => p.pass) && moveChecks.every((m) => m.pass),
+    pools: poolChecks,
+    moves: moveChecks,
+    returnedCents: returnedBySponsor(moves),
+    inTransitCents: moveChecks.reduce((sum, m) => sum + m.inTransitCents, 0),
+  };
 }
