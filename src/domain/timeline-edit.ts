@@ -2,7 +2,8 @@
  * Timeline edits for the live show: replace the running order, patch or remove one phase,
  * start or stop a phase now. Each edit is checked against the pool registry and the closed
  * phases, so an edit that would strand a pool or rewrite history is refused with a message
- * naming the problem, and nothing changes.
+ * naming the problem, and nothing changes. A closed phase (its leftovers moved on) cannot
+ * change, but it may be removed from the running order: its pools hold no stock any more.
  */
 import type { EpochMs, Phase, PoolRecord, Timeline, TimelineEdit } from "../wire";
 import { isLive, phasesProblem } from "./phase";
@@ -42,6 +43,7 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
   const shapeProblem = phasesProblem(next.phases);
   if (shapeProblem) return shapeProblem;
   for (const pool of ctx.pools) {
+    if (ctx.closedPhaseIds.has(pool.phaseId)) continue;
     const phase = phaseOf(next, pool.phaseId);
     if (!phase) return `phase "${pool.phaseId}" has pools (${pool.poolId}) and cannot be removed`;
     if (phase.kind !== "lottery") return `phase "${phase.id}" has pools and must stay a lottery phase`;
@@ -52,7 +54,7 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
   for (const closedId of ctx.closedPhaseIds) {
     const before = previous && phaseOf(previous, closedId);
     const after = phaseOf(next, closedId);
-    if (before && (!after || !samePhase(before, after))) return `phase "${closedId}" is closed and cannot change`;
+    if (before && after && !samePhase(before, after)) return `phase "${closedId}" is closed and cannot change`;
   }
   return null;
 }
