@@ -12,10 +12,11 @@ import { allShards, shardStub, timelineStub } from "./objects";
 import type { RegisteredPool } from "../durable-objects/timeline";
 import type { AuditReport, CreatePoolRequest, CreatePoolResponse, PoolRecord, ShardLoad, Timeline } from "./wire";
 
-export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest): string | null {
+export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest, now = Date.now()): string | null {
   const phase = timeline?.phases.find((p) => p.id === request.phaseId);
   if (!phase) return `unknown phase "${request.phaseId}"`;
   if (phase.kind !== "lottery") return `phase "${phase.id}" is not a lottery phase`;
+  if (phase.endsAt <= now) return `phase "${phase.id}" has ended; add the pool to a later lottery phase`;
   if (!timeline?.sponsors.some((s) => s.id === request.sponsorId)) return `unknown sponsor "${request.sponsorId}"`;
   if (!phase.sponsorIds.includes(request.sponsorId)) {
     return `sponsor "${request.sponsorId}" is not part of phase "${phase.id}"`;
