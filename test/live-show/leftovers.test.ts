@@ -1,24 +1,11 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
 import type { TickReport } from "../../src/wire";
 import { admin } from "../support/api";
-import { audit, lottery, pool, readJson, shake, show, verify, viewers } from "../support/show";
+import { audit, lottery, patchObjects, pool, readJson, shake, show, verify, viewers } from "../support/show";
 
 const SEC = 1000;
-
-/** Replaces a PoolShard method on every shard for the duration of `body`. */
-async function patchShards<K extends "takeEnvelopes">(name: K, replacement: (original: PoolShard[K]) => PoolShard[K], body: () => Promise<void>) {
-  const proto = await runInDurableObject(env.POOL_SHARD.getByName("shard-0"), (instance) => Object.getPrototypeOf(instance) as PoolShard);
-  const original = proto[name];
-  proto[name] = replacement(original);
-  try {
-    await body();
-  } finally {
-    proto[name] = original;
-  }
-}
 
 const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/tick"));
 
@@ -37,7 +24,8 @@ describe("leftovers", () => {
 
     // The close is interrupted: after four shards gave up their envelopes, the rest fail.
     let calls = 0;
-    await patchShards(
+    await patchObjects<PoolShard, "takeEnvelopes">(
+      env.POOL_SHARD.getByName("shard-0"),
       "takeEnvelopes",
       (original) =>
         function (this: PoolShard, ...args: Parameters<PoolShard["takeEnvelopes"]>) {

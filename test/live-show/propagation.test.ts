@@ -1,23 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Timeline } from "../../durable-objects/timeline";
 import type { ShakeResponse } from "../../src/wire";
-import { greeting, shake, show, sleep, timelineStub, viewers } from "../support/show";
+import { greeting, patchObjects, shake, show, sleep, timelineStub, viewers } from "../support/show";
 
 const TTL_MS = 500; // TIMELINE_TTL_MS in vitest.config.ts
 const MIN = 60_000;
-
-/** Replaces a method of the live timeline object for the duration of `body`. */
-async function patchTimeline<K extends "read">(name: K, replacement: (original: Timeline[K]) => Timeline[K], body: () => Promise<void>) {
-  const proto = await runInDurableObject(timelineStub(), (instance) => Object.getPrototypeOf(instance) as Timeline);
-  const original = proto[name];
-  proto[name] = replacement(original);
-  try {
-    await body();
-  } finally {
-    proto[name] = original;
-  }
-}
 
 /** Shakes from every viewer in parallel, round after round, until `until` says stop. */
 async function traffic(tokens: string[], until: (answers: ShakeResponse[]) => boolean, maxMs: number): Promise<ShakeResponse[]> {
@@ -38,7 +25,8 @@ describe("timeline propagation", () => {
     await show("propagation", [greeting("g", now - MIN, now + 10 * MIN)]);
     const tokens = await viewers(20);
     let reads = 0;
-    await patchTimeline(
+    await patchObjects<Timeline, "read">(
+      timelineStub(),
       "read",
       (original) =>
         function (this: Timeline) {
@@ -69,7 +57,8 @@ describe("timeline propagation", () => {
     await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
     const tokens = await viewers(10);
     expect((await shake(tokens[0])).kind).toBe("greeting");
-    await patchTimeline(
+    await patchObjects<Timeline, "read">(
+      timelineStub(),
       "read",
       () => () => {
         throw new Error("timeline object unreachable");

@@ -1,4 +1,5 @@
 /** Helpers for live-show tests: a show built around "now", pools, shakes and admin reads. */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type {
   AuditReport,
@@ -60,3 +61,23 @@ export function timelineStub() {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Replaces a method on a Durable Object class's prototype (so on every instance of it, e.g.
+ * every shard) for the duration of `body`, to make an object fail or to observe its calls.
+ */
+export async function patchObjects<O extends object, K extends keyof O>(
+  stub: DurableObjectStub,
+  name: K,
+  replacement: (original: O[K]) => O[K],
+  body: () => Promise<void>,
+): Promise<void> {
+  const proto: O = await runInDurableObject(stub, (instance) => Object.getPrototypeOf(instance));
+  const original = proto[name];
+  proto[name] = replacement(original);
+  try {
+    await body();
+  } finally {
+    proto[name] = original;
+  }
+}
