@@ -50,6 +50,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
   #sql: SqlStorage;
   /** Timeline writes seen by this instance: a write during a tick asks for another run. */
   #changes = 0;
+  #clock: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -160,8 +161,17 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
     this.#sql.exec("UPDATE moves SET record = ? WHERE move_id = ?", JSON.stringify(done), moveId);
   }
 
-  /** One run of the show clock (also what the minute cron calls), then the next alarm. */
-  async tick(): Promise<TickReport> {
+  /**
+   * One run of the show clock (alarm, minute cron, operator), then the next alarm. Runs are
+   * queued one after another, so a rebalance can never interleave with a phase's close.
+   */
+  tick(): Promise<TickReport> {
+    const run = this.#clock.then(() => this.#runClock());
+    this.#clock = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runClock(): Promise<TickReport> {
     const changes = this.#changes;
     const report = await runShowClock(this.env, this, Date.now());
     const next = this.#changes !== changes ? Date.now() : report.nextAlarmAt;

@@ -3,8 +3,9 @@
  * arms every shard with the phase windows (and reloads pools a shard is missing), and
  * rebalances stock in live lottery phases. The timeline object runs it from its alarm (set
  * for the next phase end, so closes happen on time, not on the minute) and the worker's
- * minute cron pokes it as a backstop. Every step is idempotent, so overlapping runs and
- * retries are safe; a step that fails is reported and retried on the next run.
+ * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
+ * idempotent, so a run interrupted midway is finished by the next; a step that fails is
+ * reported and retried on the next run.
  */
 import { armShards } from "./arming";
 import { dueForClose, nextWake } from "./domain/show-clock";

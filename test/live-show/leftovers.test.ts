@@ -43,7 +43,7 @@ describe("leftovers", () => {
       },
     );
 
-    // Retried twice at once, then once more: every cent lands exactly once.
+    // Retried twice (sent together), then once more: every cent lands exactly once.
     await Promise.all([tick(), tick()]);
     expect((await tick()).movesPending).toEqual([]);
     const after = await audit();
