@@ -1,3 +1,4 @@
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Timeline } from "../../durable-objects/timeline";
 import type { ShakeResponse } from "../../src/wire";
@@ -57,6 +58,9 @@ describe("timeline propagation", () => {
     await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
     const tokens = await viewers(10);
     expect((await shake(tokens[0])).kind).toBe("greeting");
+    // The objects are torn down in the middle of traffic: no shake notices.
+    const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
+    expect(during.every((a) => a.kind === "greeting" && a.phaseId === "before")).toBe(true);
     await patchObjects<Timeline, "read">(
       timelineStub(),
       "read",
