@@ -1,5 +1,7 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
   plugins: [
@@ -11,6 +13,7 @@ export default defineConfig({
           ADMIN_SECRET: "test-only-admin-secret",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
+          TEST_MIGRATIONS: migrations,
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",
@@ -20,6 +23,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/support/apply-migrations.ts"],
     testTimeout: 60_000,
   },
 });

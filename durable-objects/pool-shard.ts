@@ -12,6 +12,7 @@ import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/d
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
 import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
 import * as ledger from "./shard-ledger";
+import * as claimState from "./claim-state";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pools (
@@ -59,6 +60,7 @@ export class PoolShard extends DurableObject<Env> {
     this.#sql.exec(SCHEMA);
     this.#sql.exec(ledger.LEDGER_SCHEMA);
     this.#windows = ledger.loadWindows(this.#sql);
+    this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
   }
 
   /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
@@ -162,6 +164,14 @@ export class PoolShard extends DurableObject<Env> {
     };
   }
 
+  /** The pool of one of the user's claims, or null when the user holds no such claim. */
+  claimPool(userId: string, claimId: string): string | null {
+    const row = this.#sql
+      .exec<{ pool_id: string }>("SELECT pool_id FROM claims WHERE claim_id = ? AND user_id = ?", claimId, userId)
+      .toArray()[0];
+    return row?.pool_id ?? null;
+  }
+
   /** This shard's figures for the merge audit, computed from the rows themselves. */
   figures(shard: number): ShardFigures {
     const pools = new Map<string, ShardPoolFigures>();
@@ -202,6 +212,42 @@ export class PoolShard extends DurableObject<Env> {
         scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
         scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
     };
+  }
+
+  // ------------------------------------------------------------ settlement (see claim-state.ts)
+
+  /** Marks the user's claim opened (idempotent); null when this user holds no such claim here. */
+  openClaim(userId: string, claimId: string, now: number) {
+    return this.ctx.storage.transactionSync(() => claimState.openClaim(this.#sql, userId, claimId, now));
+  }
+
+  markEnqueued(claimIds: string[], now: number): void {
+    claimState.markEnqueued(this.#sql, claimIds, now);
+  }
+
+  markSettled(claimIds: string[], now: number): void {
+    claimState.markSettled(this.#sql, claimIds, now);
+  }
+
+  markDead(claimIds: string[], now: number): void {
+    claimState.markDead(this.#sql, claimIds, now);
+  }
+
+  /** Unsettled, never-enqueued claims of these (closed) phases, one page at a time. */
+  unenqueuedClaims(shard: number, phaseIds: string[]) {
+    return claimState.unenqueuedClaims(this.#sql, shard, phaseIds);
+  }
+
+  deadClaims(shard: number) {
+    return claimState.deadClaims(this.#sql, shard);
+  }
+
+  userClaims(userId: string) {
+    return claimState.userClaims(this.#sql, userId);
+  }
+
+  settlementFigures(shard: number, endedPhaseIds: string[]) {
+    return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
   }
 
   // ---------------------------------------------------------- live show control (shard-ledger.ts)

@@ -1,16 +1,24 @@
 /**
- * Worker entry: the Hono app, the minute cron (which runs the show clock in the timeline
- * object as a backstop to its own alarm), and the Durable Object classes wrangler binds.
+ * Worker entry: the Hono app, the settlement queue consumers, the minute cron (the show
+ * clock in the timeline object, a backstop to its own alarm, and phase-close settlement),
+ * plus the Durable Object classes wrangler binds by name.
  */
 import { app } from "./app";
 import { timelineStub } from "./objects";
+import { consumeDeadLetters, consumeSettlements } from "./settlement-consumer";
+import { settleClosedPhases } from "./settlement";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
+export { GroupEnvelope } from "../durable-objects/group-envelope";
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, env) {
+  async queue(batch, env) {
+    await (batch.queue === env.SETTLEMENT_DLQ ? consumeDeadLetters(batch, env) : consumeSettlements(batch, env));
+  },
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(settleClosedPhases(env, controller.scheduledTime));
     const report = await timelineStub(env).tick();
     console.log("show clock", JSON.stringify(report));
   },

@@ -4,13 +4,26 @@
  * Shard loads are idempotent, so a failed load is completed by loading again.
  */
 import { mergeAudit } from "./domain/audit";
+import { groupProblem } from "./domain/group-envelope";
+import { endedLotteryPhaseIds } from "./domain/settlement";
+import { mergeSettlement } from "./domain/settlement-audit";
+import { claimsInLedger, settledByPool } from "./ledger";
 import { dealAcrossShards } from "./domain/pool-plan";
 import { seededRandomInt } from "./domain/random";
 import { splitAmount, splitProblem } from "./domain/split";
 import { badRequest, notFound, unavailable } from "./errors";
+import { auditGroupEnvelopes } from "./groups-audit";
 import { allShards, shardStub, timelineStub } from "./objects";
 import type { RegisteredPool } from "../durable-objects/timeline";
-import type { AuditReport, CreatePoolRequest, CreatePoolResponse, PoolRecord, ShardLoad, Timeline } from "./wire";
+import type {
+  AuditReport,
+  CreatePoolRequest,
+  CreatePoolResponse,
+  PoolRecord,
+  PoolSplitBudget,
+  ShardLoad,
+  Timeline,
+} from "./wire";
 
 export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest, now = Date.now()): string | null {
   const phase = timeline?.phases.find((p) => p.id === request.phaseId);
@@ -21,15 +34,27 @@ export function poolProblem(timeline: Timeline | null, request: CreatePoolReques
   if (!phase.sponsorIds.includes(request.sponsorId)) {
     return `sponsor "${request.sponsorId}" is not part of phase "${phase.id}"`;
   }
+  if ((request.splitAmountCents === undefined) !== (request.splitCount === undefined)) {
+    return "splitAmountCents and splitCount go together";
+  }
+  const split = splitBudget(request);
+  const splitIssue = split && groupProblem(split.amountCents, split.count);
+  if (splitIssue) return `split budget: ${splitIssue}`;
   return splitProblem(request.budgetCents, request.count, {
     minCents: request.minCents ?? 1,
     maxCents: request.maxCents ?? null,
   });
 }
 
+function splitBudget(request: CreatePoolRequest): PoolSplitBudget | undefined {
+  const { splitAmountCents: amountCents, splitCount: count } = request;
+  return amountCents !== undefined && count !== undefined ? { amountCents, count } : undefined;
+}
+
 export async function createPool(env: Env, request: CreatePoolRequest, timeline: Timeline | null): Promise<CreatePoolResponse> {
   const problem = poolProblem(timeline, request);
   if (problem) throw badRequest(problem, "invalid_pool");
+  const split = splitBudget(request);
   const record: PoolRecord = {
     poolId: `pool-${crypto.randomUUID()}`,
     phaseId: request.phaseId,
@@ -39,6 +64,7 @@ export async function createPool(env: Env, request: CreatePoolRequest, timeline:
     minCents: request.minCents ?? 1,
     maxCents: request.maxCents ?? null,
     createdAt: Date.now(),
+    ...(split ? { split } : {}),
   };
   const pool: RegisteredPool = { record, seed: crypto.randomUUID() };
   await timelineStub(env).registerPool(pool);
@@ -81,6 +107,7 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
 }
 
 /**
+/**
  * Every shard's figures and move ledger, then the registry's pools and moves. Shards first:
  * a move or rollover pool is registered before any shard acts on it, so every shard entry
  * is known to the registry read after it.
@@ -92,7 +119,29 @@ export async function readLedgers(env: Env) {
   return { pools: pools.map((p) => p.record), moves, ledgers };
 }
 
-export async function auditAll(env: Env, galaId: string): Promise<AuditReport> {
-  const { pools, moves, ledgers } = await readLedgers(env);
-  return mergeAudit(galaId, pools, ledgers, moves);
+/**
+ * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
+ * as pending by its shard and found in the ledger by the in-flight check (counted once).
+ */
+export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
+  const now = Date.now();
+  const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
+  const [{ pools: records, moves, ledgers }, motion] = await Promise.all([
+    readLedgers(env),
+    Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
+  ]);
+  const [ledger, inLedger] = await Promise.all([
+    settledByPool(env.DB),
+    claimsInLedger(
+      env.DB,
+      motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
+    ),
+  ]).catch((err) => {
+    console.error("ledger unreadable for the audit", String(err));
+    throw unavailable("the ledger is unavailable; the audit needs it");
+  });
+  const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
+  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement);
+  const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
+  return { ...report, balanced: report.balanced && groups.balanced, groups };
 }

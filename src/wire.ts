@@ -123,6 +123,9 @@ export interface CreatePoolRequest {
   count: number;
   minCents?: Cents;
   maxCents?: Cents;
+  /** Split budget each winner may share as a group envelope ("5 packets worth 8.88"); both or neither. */
+  splitAmountCents?: Cents;
+  splitCount?: number;
 }
 
 export interface ShardLoad {
@@ -140,6 +143,8 @@ export interface PoolRecord {
   minCents: Cents;
   maxCents: Cents | null;
   createdAt: EpochMs;
+  /** Present when each won envelope of the pool carries a split budget. */
+  split?: PoolSplitBudget;
 }
 
 export interface CreatePoolResponse {
@@ -195,6 +200,10 @@ export interface AuditReport {
   returnedCents: Cents;
   /** Cents taken by interrupted moves and not landed yet (retried by the show clock). */
   inTransitCents: Cents;
+  /** Money in motion: claimed = settled + pending per pool (see SettlementAudit). */
+  settlement: SettlementAudit;
+  /** Group envelopes: amount = grabbed + refunded + still open, and the ledger agrees. */
+  groups: GroupsAudit;
 }
 
 // ---------------------------------------------------------------- worker <-> pool shard RPC
@@ -223,6 +232,261 @@ export interface ShardClaim {
 export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim }
   | { status: "none"; reason: "empty" | "limit" | "closed" };
+
+// ---------------------------------------------------------------- open and settle
+
+/** `POST /api/envelopes/:claimId/open`: the same answer however often it is asked. */
+export interface OpenResponse {
+  envelope: WonEnvelope;
+  /** When the claim was first opened. */
+  openedAt: EpochMs;
+}
+
+/** A claim as its shard knows it, which is all a settlement needs. */
+export interface SettlementClaim {
+  claimId: string;
+  userId: string;
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  amountCents: Cents;
+  claimedAt: EpochMs;
+}
+
+/** Body of a message on the settlement queue; `shard` is the claim's home shard. */
+export type SettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim } | GroupSettlementMessage;
+
+export type WalletEntryStatus = "settled" | "pending";
+
+export interface WalletEntry {
+  /** The ledger row's idempotency key (`claim:<claimId>` for a won envelope). */
+  entryId: string;
+  kind: string;
+  status: WalletEntryStatus;
+  /** Signed: credits are positive, debits negative. */
+  amountCents: Cents;
+  claimId: string | null;
+  sponsorId: string | null;
+  phaseId: string | null;
+  /** When the row was written (settled) or the envelope was won (pending). */
+  at: EpochMs;
+}
+
+/** `GET /api/wallet`: `balanceCents` is settled money only; pending is on its way. */
+export interface WalletResponse {
+  userId: string;
+  balanceCents: Cents;
+  pendingCents: Cents;
+  entries: WalletEntry[];
+}
+
+/** A claim whose money has not reached the ledger yet, with its settlement history. */
+export interface PendingClaim extends SettlementClaim {
+  shard: number;
+  openedAt: EpochMs | null;
+  enqueuedAt: EpochMs | null;
+  /** Set when the message ended in the dead-letter queue; cleared by a requeue. */
+  deadAt: EpochMs | null;
+}
+
+/** One claim of a user with its settlement state, from the user's shard. */
+export interface ShardUserClaim extends SettlementClaim {
+  openedAt: EpochMs | null;
+  settledAt: EpochMs | null;
+}
+
+/** What a shard reports about money in motion, for the settlement audit. */
+export interface ShardSettlementFigures {
+  shard: number;
+  /** Per pool: claims not yet confirmed settled by the consumer. */
+  unconfirmed: { poolId: string; count: number; cents: Cents }[];
+  /** Enqueued, unconfirmed claims, oldest first (capped): in flight, or stuck. */
+  inFlight: PendingClaim[];
+  /** Never-enqueued claims of phases that ended before the stuck threshold (capped). */
+  stranded: PendingClaim[];
+}
+
+export interface PoolSettlement {
+  poolId: string;
+  claimedCents: Cents;
+  settledCents: Cents;
+  pendingCents: Cents;
+  settledCount: number;
+  pendingCount: number;
+  /** claimed = settled + pending, to the cent and in count. */
+  balanced: boolean;
+}
+
+export interface SettlementAudit {
+  balanced: boolean;
+  stuckAfterMs: number;
+  pools: PoolSettlement[];
+  /** Ledger rows naming a claim that no shard holds (always empty unless something is broken). */
+  unknownLedgerCents: Cents;
+  /** Claims pending longer than `stuckAfterMs` (dead letters included). */
+  stuck: PendingClaim[];
+}
+
+/** `GET /api/admin/settlements`: dead letters waiting for a requeue. */
+export interface DeadLettersResponse {
+  deadLetters: PendingClaim[];
+}
+
+/** `POST /api/admin/settlements/requeue` and the phase-close sweep. */
+export interface EnqueueReport {
+  enqueued: number;
+}
+
+// ---------------------------------------------------------------- group envelopes (split packets)
+
+/** Where a group envelope's money comes from: the sender's wallet or a won seed envelope's split budget. */
+export type GroupFunding = "wallet" | "seed";
+
+/** `POST /api/groups` funded from the sender's wallet. */
+export interface CreateWalletGroupRequest {
+  amountCents: Cents;
+  count: number;
+  greeting?: string;
+  /** Default 24 h. */
+  expiresInMs?: number;
+  /** Optional: a retry with the same request id returns the same envelope and debits once. */
+  requestId?: string;
+}
+
+/** `POST /api/groups` funded by the split budget of a seed envelope the caller won. */
+export interface CreateSeedGroupRequest {
+  fromClaimId: string;
+  greeting?: string;
+  expiresInMs?: number;
+}
+
+export type CreateGroupRequest = CreateWalletGroupRequest | CreateSeedGroupRequest;
+
+export interface CreateGroupResponse {
+  id: string;
+  /** Path the PWA opens to grab: `/g/<id>`. */
+  shareUrl: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  expiresAt: EpochMs;
+}
+
+export interface GrabGroupRequest {
+  /** Client-chosen id; a retry with the same id gets the same answer. */
+  requestId: string;
+}
+
+export type GrabOutcome =
+  | { status: "grabbed"; amountCents: Cents }
+  | { status: "already"; amountCents: Cents }
+  | { status: "empty" }
+  | { status: "expired" };
+
+export type GrabGroupResponse = GrabOutcome & { groupId: string; requestId: string };
+
+export interface GroupGrab {
+  userId: string;
+  amountCents: Cents;
+  grabbedAt: EpochMs;
+}
+
+export type GroupState = "open" | "empty" | "expired" | "refunded";
+
+/** `GET /api/groups/:id`. */
+export interface GroupStatus {
+  id: string;
+  senderId: string;
+  funding: GroupFunding;
+  greeting: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  remainingCents: Cents;
+  remainingCount: number;
+  /** What went back to the sender at expiry (0 until then). */
+  refundedCents: Cents;
+  state: GroupState;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  grabs: GroupGrab[];
+}
+
+/** Optional split budget on a sponsor pool: each winner may share this many packets worth this much. */
+export interface PoolSplitBudget {
+  amountCents: Cents;
+  count: number;
+}
+
+// ---------------------------------------------------------------- worker <-> group envelope RPC
+
+export interface GroupSpec {
+  groupId: string;
+  senderId: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  greeting: string;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+
+/** One ledger credit a group envelope owes: a grabbed share, or the refund to its sender. */
+export interface GroupCredit {
+  /** Ledger idempotency key: `group-grab:<groupId>:<userId>` or `group-refund:<groupId>`. */
+  entryId: string;
+  kind: "group-grab" | "group-refund";
+  groupId: string;
+  userId: string;
+  amountCents: Cents;
+}
+
+/** A settlement queue message carrying group envelope credits (see SettlementMessage). */
+export type GroupSettlementMessage = { kind: "group"; credits: GroupCredit[] };
+
+/** What one group envelope object reports for the audit. */
+export interface GroupFigures {
+  groupId: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  refundedCents: Cents;
+  /** Not grabbed and not yet refunded. */
+  openCents: Cents;
+  /** Credits recorded but not yet handed to the settlement queue. */
+  outboxCents: Cents;
+}
+
+export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };
+
+/** One group envelope in the audit: amount = grabbed + refunded + still open, and the ledger agrees. */
+export interface GroupAuditRow {
+  groupId: string;
+  funding: GroupFunding;
+  status: "pending" | "created" | "cancelled";
+  amountCents: Cents;
+  /** Taken from the sender's wallet (wallet funding) or the sponsor's split budget (seed). */
+  fundedCents: Cents;
+  /** Given back because the envelope could not be created. */
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+  openCents: Cents;
+  /** Grabs and refund already credited in the ledger. */
+  settledCents: Cents;
+  /** Grabbed or refunded, on its way to the ledger. */
+  pendingCents: Cents;
+  balanced: boolean;
+}
+
+export interface GroupsAudit {
+  balanced: boolean;
+  envelopes: GroupAuditRow[];
+  /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
+  stuckCreations: string[];
+}
 
 // ---------------------------------------------------------------- live show control (issue 3)
 
@@ -290,12 +554,6 @@ export interface ShardMoveFigures {
 /** Shard figures plus its move ledger, read in one transaction. */
 export interface ShardLedger extends ShardFigures {
   moves: ShardMoveFigures[];
-}
-
-/** Envelopes a shard handed over for a move (the same list on every retry). */
-export interface ShardTake {
-  shard: number;
-  amounts: Cents[];
 }
 
 /** `GET /api/admin/verify`: per pool and per shard, the merge verification. */

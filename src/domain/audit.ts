@@ -2,9 +2,10 @@
  * Merge audit: every shard reports its own figures and move ledger; merged with the pool
  * registry they must balance to the cent (budget + moved in = remaining + claimed + moved
  * out, see verify.ts), every finished move must land what it took, no envelope may be
- * issued twice and no user may be over the per-gala or per-sponsor limits.
+ * issued twice, no user may be over the per-gala or per-sponsor limits, and the settlement
+ * audit (settlement-audit.ts) must balance too.
  */
-import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, ShardLedger } from "../wire";
+import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit, ShardLedger } from "../wire";
 import { returnedBySponsor, verifyMove, verifyPool } from "./verify";
 
 export const MAX_ENVELOPES_PER_USER = 3;
@@ -15,7 +16,8 @@ export function mergeAudit(
   pools: readonly PoolRecord[],
   shards: readonly ShardLedger[],
   moves: readonly MoveRecord[],
-): AuditReport {
+  settlement: SettlementAudit,
+): Omit<AuditReport, "groups"> {
   const poolAudits: PoolAudit[] = pools.map((pool) => {
     const v = verifyPool(pool, shards);
     return {
@@ -49,12 +51,14 @@ export function mergeAudit(
       !orphanMoves &&
       duplicateEnvelopeClaims === 0 &&
       maxClaimsPerUser <= MAX_ENVELOPES_PER_USER &&
-      maxClaimsPerUserSponsor <= MAX_ENVELOPES_PER_USER_SPONSOR,
+      maxClaimsPerUserSponsor <= MAX_ENVELOPES_PER_USER_SPONSOR &&
+      settlement.balanced,
     pools: poolAudits,
     maxClaimsPerUser,
     maxClaimsPerUserSponsor,
     duplicateEnvelopeClaims,
     returnedCents: Object.values(returnedBySponsor(moves)).reduce((a, b) => a + b, 0),
     inTransitCents: moveChecks.reduce((sum, m) => sum + m.inTransitCents, 0),
+    settlement,
   };
 }

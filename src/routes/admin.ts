@@ -1,6 +1,7 @@
 /** Admin API (bearer admin secret): timeline, pools and the merge audit. */
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/middleware";
+import { badRequest } from "../errors";
 import { timelineStub } from "../objects";
 import { auditAll, createPool, reloadPool } from "../pools";
 import { createPoolRequest, parseBody, timelineBody } from "../schemas";
@@ -9,6 +10,9 @@ import { z } from "zod";
 import { applyTimelineEdit } from "./live-show";
 
 const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
+
+/** Pending longer than this (default 5 minutes) is named as stuck by the audit. */
+const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)
@@ -32,5 +36,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .post("/pools/:poolId/load", async (c) => c.json({ shards: await reloadPool(c.env, c.req.param("poolId")) }))
   .get("/audit", async (c) => {
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
-    return c.json(await auditAll(c.env, timeline.galaId));
+    const threshold = stuckAfterMs.safeParse(c.req.query("stuckAfterMs"));
+    if (!threshold.success) throw badRequest("stuckAfterMs: must be a whole number of milliseconds up to 7 days");
+    return c.json(await auditAll(c.env, timeline, threshold.data));
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
 import type { TickReport } from "../../src/wire";
 import { admin } from "../support/api";
-import { audit, lottery, patchObjects, pool, readJson, shake, show, verify, viewers } from "../support/show";
+import { audit, lottery, patchObjects, pool, readJson, shake, show, verify, viewers } from "../support/live-show";
 
 const SEC = 1000;
 

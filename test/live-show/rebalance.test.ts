@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/domain/hash";
 import type { TickReport } from "../../src/wire";
 import { admin, session } from "../support/api";
-import { audit, lottery, pool, readJson, shake, show, verify } from "../support/show";
+import { audit, lottery, pool, readJson, shake, show, verify } from "../support/live-show";
 
 const SEC = 1000;
 const SHARDS = 8; // SHARD_COUNT in vitest.config.ts

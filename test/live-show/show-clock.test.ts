@@ -1,16 +1,24 @@
 import { env } from "cloudflare:workers";
-import { createScheduledController, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { StatsReport } from "../../src/wire";
 import { admin } from "../support/api";
-import { audit, lottery, pool, readJson, shake, show, timelineStub, verify, viewers } from "../support/show";
+import { audit, lottery, pool, readJson, shake, show, timelineStub, verify, viewers } from "../support/live-show";
 
 const SEC = 1000;
 
-/** The worker's cron handler, as the minute trigger calls it (it awaits the show clock). */
+/** The worker's cron handler, as the minute trigger calls it. */
 async function cron(at: number): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env);
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
 function at(time: number): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiErrorBody, StatsReport } from "../../src/wire";
 import { admin } from "../support/api";
-import { audit, greeting, lottery, pool, readJson, shake, show, sleep, verify, viewers } from "../support/show";
+import { audit, greeting, lottery, pool, readJson, shake, show, sleep, verify, viewers } from "../support/live-show";
 
 const MIN = 60_000;
 

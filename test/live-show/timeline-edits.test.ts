@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiErrorBody } from "../../src/wire";
 import { admin } from "../support/api";
-import { SPONSORS, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/show";
+import { SPONSORS, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
 
 const MIN = 60_000;
 
