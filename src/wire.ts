@@ -254,7 +254,8 @@ export interface SettlementClaim {
 }
 
 /** Body of a message on the settlement queue; `shard` is the claim's home shard. */
-export type SettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim } | GroupSettlementMessage;
+export type ClaimSettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
 
 export type WalletEntryStatus = "settled" | "pending";
 
@@ -486,6 +487,38 @@ export interface GroupsAudit {
   envelopes: GroupAuditRow[];
   /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
   stuckCreations: string[];
+}
+
+// ---------------------------------------------------------------- PWA resource packages
+
+/** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
+export interface ResourceFile {
+  assetId: string;
+  /** Versioned URL: a new version of a file gets a new URL. */
+  url: string;
+  bytes: number;
+}
+
+/** A versioned package (sponsors, greetings, animations); a new version replaces the old cache. */
+export interface ResourcePackage {
+  id: string;
+  version: number;
+  files: ResourceFile[];
+}
+
+/** `/resources/manifest.json`: every package the service worker keeps in Cache Storage. */
+export interface ResourceManifest {
+  packages: ResourcePackage[];
+}
+
+/** Service worker → page: pre-download progress. */
+export interface ResourceProgress {
+  type: "resources";
+  state: "downloading" | "complete" | "interrupted";
+  doneBytes: number;
+  totalBytes: number;
+  doneFiles: number;
+  totalFiles: number;
 }
 
 // ---------------------------------------------------------------- live show control (issue 3)
