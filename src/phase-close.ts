@@ -8,8 +8,9 @@
  * are idempotent, so closing again (after an interruption) finishes the job and moves
  * nothing twice. Only when every move is done is the phase marked closed.
  *
- * `closePhase` is the hook for work that must follow a phase's end (e.g. settling claims
- * that were never opened): call it, or add the step after the leftover moves below.
+ * `closePhase` (and `retirePhase` for a previous gala's phases) is the hook for work that
+ * must follow a phase's end (e.g. settling claims that were never opened): call it, or add
+ * the step after the leftover moves in `closePools`.
  */
 import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "./domain/moves";
 import { executeMove } from "./moves";
@@ -23,12 +24,30 @@ export interface PhaseCloseReport {
 }
 
 export async function closePhase(env: Env, registry: ShowRegistry, phase: Phase, now: EpochMs): Promise<PhaseCloseReport> {
-  const timeline = registry.read();
+  const phases = registry.read()?.phases ?? [];
+  return closePools(env, registry, phase.id, (sponsorId) => nextLotteryPhase(phases, phase, sponsorId), now);
+}
+
+/**
+ * Closes a phase that left the running order with a previous gala (a timeline replaced by
+ * one with another galaId): its pools' stock goes back to the sponsors' unallocated budgets.
+ */
+export async function retirePhase(env: Env, registry: ShowRegistry, phaseId: string, now: EpochMs): Promise<PhaseCloseReport> {
+  return closePools(env, registry, phaseId, () => null, now);
+}
+
+async function closePools(
+  env: Env,
+  registry: ShowRegistry,
+  phaseId: string,
+  targetOf: (sponsorId: string) => Phase | null,
+  now: EpochMs,
+): Promise<PhaseCloseReport> {
   const shards = allShards(env);
-  const pools = registry.pools().filter((p) => p.record.phaseId === phase.id);
+  const pools = registry.pools().filter((p) => p.record.phaseId === phaseId);
   const moves = await Promise.all(
     pools.map(async ({ record }) => {
-      const target = timeline ? nextLotteryPhase(timeline.phases, phase, record.sponsorId) : null;
+      const target = targetOf(record.sponsorId);
       const moveId = leftoverMoveId(record.poolId);
       const planned: MoveRecord = {
         moveId,
@@ -56,6 +75,6 @@ export async function closePhase(env: Env, registry: ShowRegistry, phase: Phase,
       return { moveId, toPoolId: move.toPoolId, cents };
     }),
   );
-  registry.markClosed(phase.id, now);
-  return { phaseId: phase.id, moves };
+  registry.markClosed(phaseId, now);
+  return { phaseId, moves };
 }

@@ -1,6 +1,6 @@
 /**
- * The show clock: one run finishes interrupted moves, closes lottery phases that ended,
- * arms every shard with the phase windows (and reloads pools a shard is missing), and
+ * The show clock: one run finishes interrupted moves, closes lottery phases that ended
+ * (and retires a previous gala's phases that still hold stock), arms every shard with the phase windows (and reloads pools a shard is missing), and
  * rebalances stock in live lottery phases. The timeline object runs it from its alarm (set
  * for the next phase end, so closes happen on time, not on the minute) and the worker's
  * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
@@ -8,10 +8,10 @@
  * reported and retried on the next run.
  */
 import { armShards } from "./arming";
-import { dueForClose, nextWake } from "./domain/show-clock";
+import { dueForClose, nextWake, retiredPhaseIds } from "./domain/show-clock";
 import { isLive } from "./domain/phase";
 import { executeMove } from "./moves";
-import { closePhase } from "./phase-close";
+import { closePhase, retirePhase } from "./phase-close";
 import { rebalancePhase } from "./rebalance";
 import type { ShowRegistry } from "./show-registry";
 import type { EpochMs, TickReport } from "./wire";
@@ -40,6 +40,11 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
       closedPhases.push(phase.id);
       movesCompleted.push(...report.moves.map((m) => m.moveId));
     }
+  }
+  const poolPhases = registry.pools().map((p) => p.record.phaseId);
+  for (const phaseId of retiredPhaseIds(phases, poolPhases, new Set(registry.closedPhaseIds()))) {
+    const report = await attempt(`retiring ${phaseId}`, () => retirePhase(env, registry, phaseId, now));
+    if (report) movesCompleted.push(...report.moves.map((m) => m.moveId));
   }
   const armed = await armShards(env, registry, now);
   for (const phase of phases.filter((p) => p.kind === "lottery" && isLive(p, now))) {

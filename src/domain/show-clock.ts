@@ -15,6 +15,12 @@ export function dueForClose(phases: readonly Phase[], closed: ReadonlySet<string
   return phases.filter((p) => p.kind === "lottery" && p.endsAt <= now && !closed.has(p.id));
 }
 
+/** Phases of unclosed pools that are no longer in the running order (a previous gala's). */
+export function retiredPhaseIds(phases: readonly Phase[], poolPhaseIds: readonly string[], closed: ReadonlySet<string>): string[] {
+  const current = new Set(phases.map((p) => p.id));
+  return [...new Set(poolPhaseIds)].filter((id) => !current.has(id) && !closed.has(id));
+}
+
 export function nextWake(phases: readonly Phase[], closed: ReadonlySet<string>, now: EpochMs, unfinished: boolean): EpochMs | null {
   const times: EpochMs[] = unfinished ? [now + RETRY_MS] : [];
   for (const phase of phases) {

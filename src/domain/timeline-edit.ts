@@ -4,6 +4,9 @@
  * phases, so an edit that would strand a pool or rewrite history is refused with a message
  * naming the problem, and nothing changes. A closed phase (its leftovers moved on) cannot
  * change, but it may be removed from the running order: its pools hold no stock any more.
+ * Replacing the timeline with a different `galaId` starts a new gala: the previous gala's
+ * phases leave the running order, and the show clock retires their pools (leftovers back
+ * to the sponsors' unallocated budgets).
  */
 import type { EpochMs, Phase, PoolRecord, Timeline, TimelineEdit } from "../wire";
 import { isLive, phasesProblem } from "./phase";
@@ -42,8 +45,9 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
   }
   const shapeProblem = phasesProblem(next.phases);
   if (shapeProblem) return shapeProblem;
+  if (!previous || previous.galaId !== next.galaId) return null;
   for (const pool of ctx.pools) {
-    if (ctx.closedPhaseIds.has(pool.phaseId)) continue;
+    if (ctx.closedPhaseIds.has(pool.phaseId) || !phaseOf(previous, pool.phaseId)) continue;
     const phase = phaseOf(next, pool.phaseId);
     if (!phase) return `phase "${pool.phaseId}" has pools (${pool.poolId}) and cannot be removed`;
     if (phase.kind !== "lottery") return `phase "${phase.id}" has pools and must stay a lottery phase`;
@@ -52,7 +56,7 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
     }
   }
   for (const closedId of ctx.closedPhaseIds) {
-    const before = previous && phaseOf(previous, closedId);
+    const before = phaseOf(previous, closedId);
     const after = phaseOf(next, closedId);
     if (before && after && !samePhase(before, after)) return `phase "${closedId}" is closed and cannot change`;
   }

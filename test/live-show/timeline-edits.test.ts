@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ApiErrorBody } from "../../src/wire";
+import type { ApiErrorBody, TickReport } from "../../src/wire";
 import { admin } from "../support/api";
-import { SPONSORS, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
+import { SPONSORS, audit, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
 
 const MIN = 60_000;
 
@@ -81,5 +81,17 @@ describe("live timeline edits", () => {
       await refused(res, 400, pattern);
     }
     expect((await getTimeline()).version).toBe(v);
+  });
+  it("a timeline with another galaId starts a new gala; the old gala's open pools go back to their sponsors", async () => {
+    const before = await getTimeline();
+    const next = await edited(
+      await admin("PUT", "/timeline", { expectedVersion: before.version, timeline: { galaId: "next-gala", sponsors: SPONSORS, phases: [] } }),
+    );
+    expect(next.timeline.phases).toEqual([]);
+    const tick = await readJson<TickReport>(await admin("POST", "/show-clock/tick"));
+    expect(tick.movesPending).toEqual([]);
+    const report = await audit();
+    // 500 from phase "s" (stopped, no later lottery for its sponsor) + 1,000 from "a" (retired).
+    expect(report).toMatchObject({ balanced: true, inTransitCents: 0, returnedCents: 1_500 });
   });
 });

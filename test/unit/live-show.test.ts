@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nextLotteryPhase, planRebalance } from "../../src/domain/moves";
-import { ARM_LEAD_MS, REBALANCE_INTERVAL_MS, nextWake } from "../../src/domain/show-clock";
+import { ARM_LEAD_MS, REBALANCE_INTERVAL_MS, nextWake, retiredPhaseIds } from "../../src/domain/show-clock";
 import { applyEdit, timelineProblem } from "../../src/domain/timeline-edit";
 import { verifyMove, verifyPool } from "../../src/domain/verify";
 import type { MoveRecord, Phase, PoolRecord, ShardLedger } from "../../src/wire";
@@ -61,6 +61,10 @@ describe("show clock wake-ups", () => {
     expect(nextWake(phases, new Set(["live"]), 120_000, false)).toBe(200_000 - ARM_LEAD_MS);
     expect(nextWake(phases, new Set(["live", "next"]), 400_000, false)).toBeNull();
   });
+
+  it("retires the unclosed phases of pools that left the running order", () => {
+    expect(retiredPhaseIds([phase("now", 0, 10)], ["now", "old", "old", "done"], new Set(["done"]))).toEqual(["old"]);
+  });
 });
 
 describe("timeline edits", () => {
@@ -71,6 +75,11 @@ describe("timeline edits", () => {
     const removed = applyEdit(doc, { kind: "remove", phaseId: "a" }, ctx);
     expect(removed.ok && timelineProblem(doc, removed.doc, ctx)).toMatch(/"a" has pools/);
     expect(applyEdit(doc, { kind: "start", phaseId: "b" }, ctx)).toEqual({ ok: false, problem: expect.stringMatching(/no pools/) });
+  });
+
+  it("lets a new gala drop the previous gala's phases", () => {
+    expect(timelineProblem(doc, { ...doc, galaId: "other", phases: [] }, ctx)).toBeNull();
+    expect(timelineProblem(doc, { ...doc, phases: [] }, ctx)).toMatch(/"a" has pools/);
   });
 
   it("stops a live phase at now and protects closed phases", () => {
