@@ -9,7 +9,17 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
-import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
+import { issuanceAllowance } from "../src/domain/pacing";
+import { RateWindow } from "../src/domain/rate-window";
+import type {
+  PacedClaimAnswer,
+  PacedClaimRequest,
+  ShardClaimRequest,
+  ShardClaimResult,
+  ShardFigures,
+  ShardPoolFigures,
+  ShardPoolLoad,
+} from "../src/wire";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pools (
@@ -47,8 +57,13 @@ CREATE TABLE IF NOT EXISTS requests (
 ) WITHOUT ROWID;
 `;
 
+/** How long the in-memory issued count of a phase is trusted before it is recounted. */
+const ISSUED_RECOUNT_MS = 1000;
+
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
+  #calls = new RateWindow();
+  #issued = new Map<string, { loaded: number; issued: number; countedAt: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -154,6 +169,47 @@ export class PoolShard extends DurableObject<Env> {
       status: "won",
       claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsor_id, amountCents: envelope.amount },
     };
+  }
+
+  /**
+   * `claim` under overload protection: counts the call into this shard's load report, and
+   * answers `paced` (nothing written) while the phase has issued its allowance so far.
+   * A request id that already has an answer still gets that answer.
+   */
+  claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
+    const now = Date.now();
+    this.#calls.record(now);
+    const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
+    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId };
+    const { window } = request;
+    const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
+    if (window && issued && issued.issued >= issuanceAllowance(issued.loaded, window, now)) {
+      const known = this.#sql
+        .exec<{ result: string }>("SELECT result FROM requests WHERE user_id = ? AND request_id = ?", claim.userId, claim.requestId)
+        .toArray()[0];
+      return { result: known ? (JSON.parse(known.result) as ShardClaimResult) : { status: "none", reason: "paced" }, load };
+    }
+    const result = this.claim(claim);
+    if (issued && result.status === "won") issued.issued++;
+    return { result, load };
+  }
+
+  /** Loaded and issued envelopes of a phase on this shard; recounted once a second. */
+  #issuedSoFar(phaseId: string, now: number): { loaded: number; issued: number } {
+    const cached = this.#issued.get(phaseId);
+    if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
+    const row = this.#sql
+      .exec<{ loaded: number; issued: number }>(
+        `SELECT COALESCE(SUM(loaded_count), 0) AS loaded,
+                (SELECT COUNT(*) FROM claims WHERE phase_id = ?) AS issued
+           FROM pools WHERE phase_id = ?`,
+        phaseId,
+        phaseId,
+      )
+      .one();
+    const fresh = { loaded: row.loaded, issued: row.issued, countedAt: now };
+    this.#issued.set(phaseId, fresh);
+    return fresh;
   }
 
   /** This shard's figures for the merge audit, computed from the rows themselves. */

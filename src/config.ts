@@ -16,3 +16,13 @@ export function timelineTtlMs(env: Env): number {
 export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "on";
 }
+
+/** Calls per second the edge lets reach one pool shard (production's soft limit is ~1,000). */
+export function shardRpsCeiling(env: Env): number {
+  return positiveInt(env.SHARD_RPS_CEILING, 800);
+}
+
+/** "on": shards pace issuance so a pool drains over its phase. */
+export function issuancePacing(env: Env): boolean {
+  return env.ISSUANCE_PACING !== "off";
+}
