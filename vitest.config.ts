@@ -15,6 +15,7 @@ export default defineConfig({
           // pacing; test/overload/* switch both on with the deployed values (docs/overload.md).
           SHARD_RPS_CEILING: "1000000",
           ISSUANCE_PACING: "off",
+          SHAKE_LIMIT: "1000",
         },
         // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
         ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },

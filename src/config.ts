@@ -26,3 +26,13 @@ export function shardRpsCeiling(env: Env): number {
 export function issuancePacing(env: Env): boolean {
   return env.ISSUANCE_PACING !== "off";
 }
+
+/** Shakes per user (and per device) per 10 s; equal to the SHAKE_LIMITER binding's limit. */
+export function shakeLimit(env: Env): number {
+  return positiveInt(env.SHAKE_LIMIT, 60);
+}
+
+/** New sessions per device id and per IP per 60 s; equal to the SESSION_LIMITER binding's limit. */
+export function sessionLimit(env: Env): number {
+  return positiveInt(env.SESSION_LIMIT, 30);
+}

@@ -1,51 +1,86 @@
 /**
- * Edge rate limits through the Workers Rate Limiting bindings (`[[ratelimits]]` in
- * wrangler.toml; miniflare runs them locally). Checked before any Durable Object is
- * touched; excess gets 429 with Retry-After. If the limiter itself fails, the request is
- * let through: a limiter outage must not stop the show.
+ * Edge rate limits, checked before any Durable Object is touched; excess gets 429 with
+ * Retry-After. Two layers:
+ * - an exact per-isolate window counter (WindowCounter), which decides at once, in memory;
+ * - the Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml), which counts
+ *   across the isolates of a location. It is asked in the background (at most
+ *   MAX_PENDING_CHECKS at a time per isolate) and a key it refuses is blocked in this
+ *   isolate until the window ends. Its answer takes under a millisecond in production;
+ *   miniflare's local stand-in is a Durable Object serving a few hundred calls a second,
+ *   which must not cap the local shake rate, hence the background check.
+ * A limiter that fails lets the request through: a limiter outage must not stop the show.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { UserVars } from "./auth/middleware";
+import { sessionLimit, shakeLimit } from "./config";
+import { WindowCounter } from "./domain/window-counter";
 import { ApiError } from "./errors";
 
 /** Must match the `period` of the bindings in wrangler.toml. */
 const SHAKE_PERIOD_S = 10;
 const SESSION_PERIOD_S = 60;
+const MAX_PENDING_CHECKS = 64;
 
-/** Seconds until the limiter's current window ends (windows are aligned to the clock). */
-export function windowRemainingSeconds(now: number, periodSeconds: number): number {
-  return periodSeconds - (Math.floor(now / 1000) % periodSeconds);
+interface Layer {
+  counter: WindowCounter;
+  pending: number;
 }
 
-async function allowed(limiter: RateLimit, key: string): Promise<boolean> {
+const layers = new Map<string, Layer>();
+
+function layer(name: string, limit: number, periodSeconds: number): Layer {
+  const id = `${name}:${limit}:${periodSeconds}`;
+  let found = layers.get(id);
+  if (!found) {
+    found = { counter: new WindowCounter(limit, periodSeconds), pending: 0 };
+    layers.set(id, found);
+  }
+  return found;
+}
+
+async function bindingAllows(binding: RateLimit, key: string): Promise<boolean> {
   try {
-    return (await limiter.limit({ key })).success;
+    return (await binding.limit({ key })).success;
   } catch (err) {
     console.warn("rate limiter unavailable; letting the request through", String(err));
     return true;
   }
 }
 
-async function enforce(limiter: RateLimit, keys: readonly string[], periodSeconds: number, what: string): Promise<void> {
-  const results = await Promise.all(keys.map((key) => allowed(limiter, key)));
-  if (results.every(Boolean)) return;
-  throw new ApiError(429, "rate_limited", `too many ${what}; slow down`, {
-    "Retry-After": String(windowRemainingSeconds(Date.now(), periodSeconds)),
-  });
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+function enforce(waitUntil: WaitUntil, binding: RateLimit, state: Layer, keys: readonly string[], what: string): void {
+  const now = Date.now();
+  const within = keys.map((key) => state.counter.hit(key, now));
+  if (!within.every(Boolean)) {
+    throw new ApiError(429, "rate_limited", `too many ${what}; slow down`, {
+      "Retry-After": String(state.counter.retryAfterSeconds(now)),
+    });
+  }
+  if (state.pending >= MAX_PENDING_CHECKS) return;
+  state.pending++;
+  waitUntil(
+    Promise.all(
+      keys.map(async (key) => {
+        if (!(await bindingAllows(binding, key))) state.counter.block(key, Date.now());
+      }),
+    ).finally(() => state.pending--),
+  );
 }
 
 /** One user, and every session of one device together, get one phone's worth of shakes. */
 export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
   const deviceId = c.get("deviceId");
   const keys = [`user:${c.get("userId")}`, ...(deviceId ? [`device:${deviceId}`] : [])];
-  await enforce(c.env.SHAKE_LIMITER, keys, SHAKE_PERIOD_S, "shakes");
+  enforce((p) => c.executionCtx.waitUntil(p), c.env.SHAKE_LIMITER, layer("shake", shakeLimit(c.env), SHAKE_PERIOD_S), keys, "shakes");
   await next();
 });
 
 /** New sessions per device id and per client IP. */
-export async function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: string | undefined): Promise<void> {
+export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: string | undefined): void {
   const ip = c.req.header("CF-Connecting-IP");
   const keys = [...(deviceId ? [`device:${deviceId}`] : []), ...(ip ? [`ip:${ip}`] : [])];
-  if (keys.length > 0) await enforce(c.env.SESSION_LIMITER, keys, SESSION_PERIOD_S, "new sessions");
+  if (keys.length === 0) return;
+  enforce((p) => c.executionCtx.waitUntil(p), c.env.SESSION_LIMITER, layer("session", sessionLimit(c.env), SESSION_PERIOD_S), keys, "new sessions");
 }

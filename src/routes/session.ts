@@ -9,7 +9,7 @@ import type { SessionResponse } from "../wire";
 
 export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) => {
   const { deviceId } = await parseBody(c, sessionRequest);
-  await enforceSessionLimit(c, deviceId);
+  enforceSessionLimit(c, deviceId);
   const secret = configuredSecret(c.env.SESSION_SECRET, "SESSION_SECRET");
   const now = Date.now();
   const userId = `u_${crypto.randomUUID().replace(/-/g, "")}`;

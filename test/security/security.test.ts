@@ -6,10 +6,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
-import { windowRemainingSeconds } from "../../src/rate-limits";
+import { WindowCounter } from "../../src/domain/window-counter";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire";
 import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
-import { inBatches, shakeInit } from "../support/gala";
+import { callWith, inBatches, shakeInit } from "../support/gala";
 
 const SECRET = "test-only-session-secret";
 
@@ -24,7 +24,7 @@ async function expectError(res: Response, status: number, code?: string): Promis
 
 /** Waits, if needed, so a burst starts with at least `seconds` left in the limiter's window. */
 async function freshWindow(period: number, seconds: number): Promise<void> {
-  const left = windowRemainingSeconds(Date.now(), period);
+  const left = new WindowCounter(1, period).retryAfterSeconds(Date.now());
   if (left < seconds) await new Promise((r) => setTimeout(r, left * 1000 + 50));
 }
 
@@ -151,6 +151,16 @@ describe("anti-cheat rate limits", () => {
       call("/api/session", { method: "POST", headers: { "CF-Connecting-IP": ip, "Content-Type": "application/json" }, body: "{}" }),
     );
     expect(byIp.filter((r) => r.status === 429)).toHaveLength(2);
+  });
+
+  it("blocks a key the Rate Limiting binding refuses, though this isolate has barely seen it", async () => {
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    await freshWindow(60, 10);
+    // Another isolate of the location used up this IP's sessions.
+    for (let i = 0; i < 30; i++) await env.SESSION_LIMITER.limit({ key: `ip:${ip}` });
+    const init = () => ({ method: "POST", headers: { "CF-Connecting-IP": ip, "Content-Type": "application/json" }, body: "{}" });
+    expect((await callWith(env, "/api/session", init())).status).toBe(201);
+    await expectError(await callWith(env, "/api/session", init()), 429, "rate_limited");
   });
 
   it("gives one device's sessions together one phone's worth of shakes, refused before any object", async () => {
