@@ -2,15 +2,17 @@
  * The edge side of a candidate's trip to its pool shard. Per isolate and per shard it keeps
  * what it has seen (its calls per second, calls waiting, latency, the shard's own load
  * report) and from it decides whether to send the candidate at all (shard-admission), how
- * strongly to scale the candidate draw (pacing), and the level to hint. Shard trouble never
- * becomes a 5xx: an error the platform marks `overloaded` is shed without a retry, a
- * `retryable` one is retried once on a fresh stub, anything else is shed. A retry is safe
- * because the shard answers a known request id with its recorded answer.
+ * strongly to scale the candidate draw (pacing), and the level to hint. It reuses one stub
+ * per shard; a stub that threw is broken and is replaced. Shard trouble never becomes a
+ * 5xx: an error the platform marks `overloaded` is shed without a retry, a `retryable` one
+ * is retried once on a fresh stub, anything else is shed. A retry is safe because the shard
+ * answers a known request id with its recorded answer.
  */
 import { issuancePacing, shardRpsCeiling } from "./config";
 import { nextCandidateScale } from "./domain/pacing";
 import { RateWindow } from "./domain/rate-window";
 import { admitCandidate, type ShardLimits } from "./domain/shard-admission";
+import { shardErrorAction } from "./domain/shard-errors";
 import { SHED_LEVEL } from "./domain/throttle";
 import { shardStub } from "./objects";
 import type { PacedClaimAnswer, Phase, ShardClaimRequest, ShardClaimResult } from "./wire";
@@ -22,7 +24,10 @@ const STALE_MS = 1000;
 /** The candidate scale follows a shard's reports at most this often. */
 const SCALE_EVERY_MS = 500;
 
+type ShardStub = ReturnType<typeof shardStub>;
+
 interface Gauge {
+  stub: ShardStub | null;
   calls: RateWindow;
   inFlight: number;
   latencyMs: number;
@@ -40,6 +45,7 @@ function gauge(shard: number): Gauge {
   let g = gauges.get(shard);
   if (!g) {
     g = {
+      stub: null,
       calls: new RateWindow(),
       inFlight: 0,
       latencyMs: 0,
@@ -71,20 +77,21 @@ export type ShardOutcome =
 /** Every shard call that failed, by how the edge treated it (read by the fault tests and logs). */
 export const shardFaults = { overloaded: 0, retried: 0, failed: 0 };
 
-function isFlagged(err: unknown, flag: "overloaded" | "retryable"): boolean {
-  return typeof err === "object" && err !== null && (err as Record<string, unknown>)[flag] === true;
-}
-
 async function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
   const sentAt = Date.now();
   g.calls.record(sentAt);
   g.inFlight++;
+  g.stub ??= shardStub(env, shard);
+  const stub = g.stub;
   try {
-    return await shardStub(env, shard).claimPaced({
+    return await stub.claimPaced({
       ...request,
       window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
       sentAt,
     });
+  } catch (err) {
+    if (g.stub === stub) g.stub = null;
+    throw err;
   } finally {
     g.inFlight--;
     const now = Date.now();
@@ -119,19 +126,20 @@ export async function claimAtShard(env: Env, shard: number, request: ShardClaimR
     shardLimits(env),
   );
   if (!admission.admit) return { kind: "shed", level: admission.level, reason: "saturated" };
-  for (let attempt = 0; ; attempt++) {
+  for (let retriesLeft = 1; ; retriesLeft--) {
     try {
       const answer = await callOnce(env, shard, g, request, phase);
       noteReport(env, g, answer, Date.now());
       return { kind: "answered", result: answer.result, level: admission.level };
     } catch (err) {
-      if (isFlagged(err, "overloaded")) {
-        shardFaults.overloaded++;
-        return { kind: "shed", level: SHED_LEVEL, reason: "overloaded" };
-      }
-      if (attempt === 0 && isFlagged(err, "retryable")) {
+      const action = shardErrorAction(err, retriesLeft);
+      if (action === "retry") {
         shardFaults.retried++;
         continue;
+      }
+      if (action === "shed-overloaded") {
+        shardFaults.overloaded++;
+        return { kind: "shed", level: SHED_LEVEL, reason: "overloaded" };
       }
       shardFaults.failed++;
       console.warn("shard claim failed", shard, String(err));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { issuanceAllowance, nextCandidateScale, HEAD_START, MIN_SCALE } from "../../src/domain/pacing";
 import { RateWindow } from "../../src/domain/rate-window";
+import { shardErrorAction } from "../../src/domain/shard-errors";
 import { admitCandidate, maxInFlight, type ShardView } from "../../src/domain/shard-admission";
 import { levelFor, retryAfterSeconds, SHED_LEVEL, throttleHint, utilisation } from "../../src/domain/throttle";
 
@@ -70,5 +71,18 @@ describe("rate window", () => {
     expect(w.perSecond(6_500)).toBeCloseTo(50);
     expect(w.perSecond(7_000)).toBe(0);
     expect(w.perSecond(9_000)).toBe(0);
+  });
+});
+
+describe("shard error handling", () => {
+  const platformError = (flags: { retryable?: boolean; overloaded?: boolean }) =>
+    Object.assign(new Error("Durable Object error"), flags);
+
+  it("never retries overloaded errors, retries retryable ones while retries remain", () => {
+    expect(shardErrorAction(platformError({ overloaded: true, retryable: true }), 1)).toBe("shed-overloaded");
+    expect(shardErrorAction(platformError({ retryable: true }), 1)).toBe("retry");
+    expect(shardErrorAction(platformError({ retryable: true }), 0)).toBe("shed-failed");
+    expect(shardErrorAction(platformError({}), 1)).toBe("shed-failed");
+    expect(shardErrorAction("not an error", 1)).toBe("shed-failed");
   });
 });
