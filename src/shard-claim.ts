@@ -2,10 +2,10 @@
  * The edge side of a candidate's trip to its pool shard. Per isolate and per shard it keeps
  * what it has seen (its calls per second, calls waiting, latency, the shard's own load
  * report) and from it decides whether to send the candidate at all (shard-admission), how
- * strongly to scale the candidate draw (pacing), and the level to hint. It reuses one stub
- * per shard; a stub that threw is broken and is replaced. Shard trouble never becomes a
- * 5xx: an error the platform marks `overloaded` is shed without a retry, a `retryable` one
- * is retried once on a fresh stub, anything else is shed. A retry is safe because the shard
+ * strongly to scale the candidate draw (pacing), and the level to hint. Stubs are made per
+ * call (a stub belongs to the request that made it). Shard trouble never becomes a 5xx: an
+ * error the platform marks `overloaded` is shed without a retry, a `retryable` one is
+ * retried once on a fresh stub, anything else is shed. A retry is safe because the shard
  * answers a known request id with its recorded answer.
  */
 import { issuancePacing, shardRpsCeiling } from "./config";
@@ -24,10 +24,7 @@ const STALE_MS = 1000;
 /** The candidate scale follows a shard's reports at most this often. */
 const SCALE_EVERY_MS = 500;
 
-type ShardStub = ReturnType<typeof shardStub>;
-
 interface Gauge {
-  stub: ShardStub | null;
   calls: RateWindow;
   inFlight: number;
   latencyMs: number;
@@ -45,7 +42,6 @@ function gauge(shard: number): Gauge {
   let g = gauges.get(shard);
   if (!g) {
     g = {
-      stub: null,
       calls: new RateWindow(),
       inFlight: 0,
       latencyMs: 0,
@@ -81,17 +77,12 @@ async function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRe
   const sentAt = Date.now();
   g.calls.record(sentAt);
   g.inFlight++;
-  g.stub ??= shardStub(env, shard);
-  const stub = g.stub;
   try {
-    return await stub.claimPaced({
+    return await shardStub(env, shard).claimPaced({
       ...request,
       window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
       sentAt,
     });
-  } catch (err) {
-    if (g.stub === stub) g.stub = null;
-    throw err;
   } finally {
     g.inFlight--;
     const now = Date.now();
