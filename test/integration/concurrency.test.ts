@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { AuditReport, ShakeResponse } from "../../src/wire";
+import { admin, json, session } from "../support/api";
+import { createPool, liveLotteryShow } from "../support/show";
+
+async function shake(token: string, requestId: string): Promise<ShakeResponse> {
+  const res = await json("POST", "/api/shake", { requestId }, token);
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function audit(): Promise<AuditReport> {
+  return (await admin("GET", "/audit")).json();
+}
+
+describe("limits and conservation under real concurrency", () => {
+  it("300 concurrent shakes from one user yield at most 3 envelopes, at most 1 per sponsor", async () => {
+    const { lotteryId } = await liveLotteryShow("one-user");
+    for (const sponsorId of ["alpha", "beta", "gamma", "delta"]) {
+      await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 100_000, count: 400 });
+    }
+    const { token } = await session();
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => shake(token, `burst-${i}`)));
+    const won = answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
+    expect(won).toHaveLength(3);
+    expect(new Set(won.map((e) => e.sponsorId)).size).toBe(3);
+    const report = await audit();
+    expect(report).toMatchObject({ balanced: true, maxClaimsPerUser: 3, maxClaimsPerUserSponsor: 1, duplicateEnvelopeClaims: 0 });
+  });
+
+  it("2,000 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
+    const { lotteryId } = await liveLotteryShow("many-users");
+    const alpha = await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 77_777, count: 600 });
+    const beta = await createPool({ phaseId: lotteryId, sponsorId: "beta", budgetCents: 55_555, count: 500 });
+    const users = await Promise.all(Array.from({ length: 400 }, () => session()));
+    const answers: ShakeResponse[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      answers.push(...(await Promise.all(users.map((u) => shake(u.token, `wave-${wave}`)))));
+    }
+    expect(answers).toHaveLength(2_000);
+    const won = answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
+    expect(won.length).toBe(800);
+    expect(new Set(won.map((e) => e.claimId)).size).toBe(won.length);
+    const report = await audit();
+    expect(report.balanced).toBe(true);
+    expect(report.duplicateEnvelopeClaims).toBe(0);
+    expect(report.maxClaimsPerUser).toBeLessThanOrEqual(3);
+    for (const pool of [alpha, beta]) {
+      const figures = report.pools.find((p) => p.poolId === pool.pool.poolId);
+      const wonFromPool = won.filter((e) => e.sponsorId === pool.pool.sponsorId);
+      expect(figures?.claimedCents).toBe(wonFromPool.reduce((s, e) => s + e.amountCents, 0));
+      expect(figures?.claimedCount).toBe(wonFromPool.length);
+      expect((figures?.claimedCents ?? 0) + (figures?.remainingCents ?? 0)).toBe(pool.pool.budgetCents);
+    }
+  });
+});

@@ -1,0 +1,45 @@
+/** Test timelines: a live lottery phase with sponsors, plus a greeting phase and a later one. */
+import type { Phase, Sponsor, Timeline } from "../../src/wire";
+import { admin, putTimeline } from "./api";
+import type { CreatePoolResponse } from "../../src/wire";
+
+export const SPONSORS: Sponsor[] = ["alpha", "beta", "gamma", "delta"].map((id) => ({
+  id,
+  name: `Sponsor ${id}`,
+  assetId: `sponsor-${id}`,
+}));
+
+export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt: number, extra: Partial<Phase> = {}): Phase {
+  return {
+    id,
+    title: `Phase ${id}`,
+    kind,
+    startsAt,
+    endsAt,
+    sponsorIds: kind === "lottery" ? SPONSORS.map((s) => s.id) : [],
+    greetingAssetId: `greeting-${id}`,
+    candidateRate: kind === "lottery" ? 1 : 0,
+    ...extra,
+  };
+}
+
+/** A show whose lottery phase `lottery` is live now; ids are unique per call. */
+export async function liveLotteryShow(tag: string, extra: Partial<Phase> = {}): Promise<{ timeline: Timeline; lotteryId: string }> {
+  const now = Date.now();
+  const lotteryId = `lottery-${tag}`;
+  const timeline = await putTimeline({
+    galaId: `gala-${tag}`,
+    sponsors: SPONSORS,
+    phases: [
+      phase(lotteryId, "lottery", now - 60_000, now + 600_000, extra),
+      phase(`greeting-${tag}`, "greeting", now + 600_000, now + 900_000),
+    ],
+  });
+  return { timeline, lotteryId };
+}
+
+export async function createPool(body: unknown): Promise<CreatePoolResponse> {
+  const res = await admin("POST", "/pools", body);
+  if (res.status !== 201) throw new Error(`pool creation failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
