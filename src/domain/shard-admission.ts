@@ -4,7 +4,7 @@
  * still waiting, latency) and the shard's last report of its own load (rate from every
  * isolate, queueing delay). A shard at its rate ceiling or with a full queue is shed.
  */
-import { levelFor, SHED_LEVEL, utilisation, type LoadSample } from "./throttle";
+import { admission, type Admission, type LoadSample } from "./throttle";
 
 export interface ShardView {
   /** This isolate's calls to the shard over the last second. */
@@ -25,11 +25,6 @@ export interface ShardLimits {
   targetLatencyMs: number;
 }
 
-export interface Admission {
-  admit: boolean;
-  level: number;
-}
-
 /** Little's law: the calls in flight a shard at its ceiling and target latency holds. */
 export function maxInFlight(limits: ShardLimits): number {
   return Math.max(4, Math.ceil((limits.ceilingPerSec * limits.targetLatencyMs) / 1000));
@@ -46,13 +41,6 @@ export function shardLoad(view: ShardView, limits: ShardLimits): LoadSample {
   };
 }
 
-/**
- * Rate and queue decide shedding; latency only raises the level below shedding, because a
- * shard that is shed sends no fresh latency to lower it again.
- */
 export function admitCandidate(view: ShardView, limits: ShardLimits): Admission {
-  const load = shardLoad(view, limits);
-  const saturated = load.ratePerSec >= load.ceilingPerSec || load.inFlight >= load.maxInFlight;
-  if (saturated) return { admit: false, level: SHED_LEVEL };
-  return { admit: true, level: Math.min(levelFor(utilisation(load)), SHED_LEVEL - 1) };
+  return admission(shardLoad(view, limits));
 }

@@ -44,6 +44,22 @@ export function levelFor(utilisationValue: number): number {
   return level;
 }
 
+export interface Admission {
+  admit: boolean;
+  level: number;
+}
+
+/**
+ * Rate and queue decide shedding; latency only raises the level below shedding, because a
+ * shed observer gets no fresh latency to lower it again, and because latency also grows
+ * for reasons shedding cannot fix (a slow client network, a busy machine).
+ */
+export function admission(load: LoadSample): Admission {
+  const saturated = load.ratePerSec >= load.ceilingPerSec || load.inFlight >= load.maxInFlight;
+  if (saturated) return { admit: false, level: SHED_LEVEL };
+  return { admit: true, level: Math.min(levelFor(utilisation(load)), SHED_LEVEL - 1) };
+}
+
 export function throttleHint(level: number): ThrottleHint {
   const clamped = Math.min(Math.max(Math.trunc(level), 0), SHED_LEVEL);
   return { level: clamped, minIntervalMs: MIN_INTERVAL_MS[clamped] };

@@ -8,8 +8,8 @@ import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { decideShake } from "../domain/shake-decision";
-import { retryAfterSeconds, SHED_LEVEL, throttleHint } from "../domain/throttle";
-import { edgeLevel, edgeMeter } from "../edge-load";
+import { retryAfterSeconds, throttleHint } from "../domain/throttle";
+import { edgeAdmission, edgeMeter } from "../edge-load";
 import { userShard } from "../objects";
 import { shakeRateLimit } from "../rate-limits";
 import { parseBody, shakeRequest } from "../schemas";
@@ -53,12 +53,11 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
   async (c) => {
     const { requestId } = await parseBody(c, shakeRequest);
     const now = Date.now();
-    const isolateLevel = edgeLevel(now);
-    const graded =
-      isolateLevel >= SHED_LEVEL
-        ? busy(isolateLevel)
-        : await decide(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, now);
-    const throttle = throttleHint(Math.max(graded.level, isolateLevel));
+    const isolate = edgeAdmission(now);
+    const graded = isolate.admit
+      ? await decide(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, now)
+      : busy(isolate.level);
+    const throttle = throttleHint(Math.max(graded.level, isolate.level));
     let outcome = graded.outcome;
     if (outcome.kind === "busy") {
       outcome = { kind: "busy", retryAfterMs: throttle.minIntervalMs };
