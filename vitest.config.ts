@@ -1,5 +1,7 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
   plugins: [
@@ -16,6 +18,7 @@ export default defineConfig({
           SHARD_RPS_CEILING: "1000000",
           ISSUANCE_PACING: "off",
           SHAKE_LIMIT: "1000",
+          TEST_MIGRATIONS: migrations,
         },
         // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
         ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },
@@ -24,6 +27,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/support/apply-migrations.ts"],
     testTimeout: 60_000,
   },
 });

@@ -20,6 +20,7 @@ import type {
   ShardPoolFigures,
   ShardPoolLoad,
 } from "../src/wire";
+import * as claimState from "./claim-state";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pools (
@@ -69,6 +70,7 @@ export class PoolShard extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
   }
 
   /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
@@ -252,5 +254,41 @@ export class PoolShard extends DurableObject<Env> {
         scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
         scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
     };
+  }
+
+  // ------------------------------------------------------------ settlement (see claim-state.ts)
+
+  /** Marks the user's claim opened (idempotent); null when this user holds no such claim here. */
+  openClaim(userId: string, claimId: string, now: number) {
+    return this.ctx.storage.transactionSync(() => claimState.openClaim(this.#sql, userId, claimId, now));
+  }
+
+  markEnqueued(claimIds: string[], now: number): void {
+    claimState.markEnqueued(this.#sql, claimIds, now);
+  }
+
+  markSettled(claimIds: string[], now: number): void {
+    claimState.markSettled(this.#sql, claimIds, now);
+  }
+
+  markDead(claimIds: string[], now: number): void {
+    claimState.markDead(this.#sql, claimIds, now);
+  }
+
+  /** Unsettled, never-enqueued claims of these (closed) phases, one page at a time. */
+  unenqueuedClaims(shard: number, phaseIds: string[]) {
+    return claimState.unenqueuedClaims(this.#sql, shard, phaseIds);
+  }
+
+  deadClaims(shard: number) {
+    return claimState.deadClaims(this.#sql, shard);
+  }
+
+  userClaims(userId: string) {
+    return claimState.userClaims(this.#sql, userId);
+  }
+
+  settlementFigures(shard: number, endedPhaseIds: string[]) {
+    return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
   }
 }

@@ -4,6 +4,9 @@
  * Shard loads are idempotent, so a failed load is completed by loading again.
  */
 import { mergeAudit } from "./domain/audit";
+import { endedLotteryPhaseIds } from "./domain/settlement";
+import { mergeSettlement } from "./domain/settlement-audit";
+import { claimsInLedger, settledByPool } from "./ledger";
 import { dealAcrossShards } from "./domain/pool-plan";
 import { seededRandomInt } from "./domain/random";
 import { splitAmount, splitProblem } from "./domain/split";
@@ -78,14 +81,29 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
   return loadPool(env, pool);
 }
 
-export async function auditAll(env: Env, galaId: string): Promise<AuditReport> {
-  const [pools, figures] = await Promise.all([
+/**
+ * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
+ * as pending by its shard and found in the ledger by the in-flight check (counted once).
+ */
+export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
+  const now = Date.now();
+  const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
+  const [pools, figures, motion] = await Promise.all([
     timelineStub(env).pools(),
     Promise.all(allShards(env).map((shard) => shardStub(env, shard).figures(shard))),
+    Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
   ]);
-  return mergeAudit(
-    galaId,
-    pools.map((p) => p.record),
-    figures,
-  );
+  const [ledger, inLedger] = await Promise.all([
+    settledByPool(env.DB),
+    claimsInLedger(
+      env.DB,
+      motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
+    ),
+  ]).catch((err) => {
+    console.error("ledger unreadable for the audit", String(err));
+    throw unavailable("the ledger is unavailable; the audit needs it");
+  });
+  const records = pools.map((p) => p.record);
+  const settlement = mergeSettlement({ pools: records, claims: figures, motion, ledger, inLedger, now, stuckAfterMs });
+  return mergeAudit(timeline.galaId, records, figures, settlement);
 }

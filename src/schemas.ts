@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Context } from "hono";
 import { badRequest } from "./errors";
 import type { CreatePoolRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire";
+import type { SettlementClaim, SettlementMessage } from "./wire";
 
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
 const cents = z.number().int("must be a whole number of cents").min(1, "must be at least 1 cent").max(1e12);
@@ -75,3 +76,23 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T>
   }
   return result.data;
 }
+
+const claimSchema = z
+  .object({
+    claimId: id,
+    userId: id,
+    poolId: id,
+    phaseId: id,
+    sponsorId: id,
+    amountCents: cents,
+    claimedAt: epochMs,
+  })
+  .strict() satisfies z.ZodType<SettlementClaim>;
+
+/** A settlement queue message body (produced by this worker, still checked on the way in). */
+export const settlementMessage = z
+  .object({ kind: z.literal("claim"), shard: z.number().int().min(0).max(10_000), claim: claimSchema })
+  .strict() satisfies z.ZodType<SettlementMessage>;
+
+/** A claim id in a path: the shard hands out UUIDs. */
+export const claimIdParam = z.uuid();

@@ -188,6 +188,8 @@ export interface AuditReport {
   maxClaimsPerUser: number;
   maxClaimsPerUserSponsor: number;
   duplicateEnvelopeClaims: number;
+  /** Money in motion: claimed = settled + pending per pool (see SettlementAudit). */
+  settlement: SettlementAudit;
 }
 
 // ---------------------------------------------------------------- worker <-> pool shard RPC
@@ -216,6 +218,110 @@ export interface ShardClaim {
 export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim }
   | { status: "none"; reason: "empty" | "limit" | "paced" };
+
+// ---------------------------------------------------------------- open and settle
+
+/** `POST /api/envelopes/:claimId/open`: the same answer however often it is asked. */
+export interface OpenResponse {
+  envelope: WonEnvelope;
+  /** When the claim was first opened. */
+  openedAt: EpochMs;
+}
+
+/** A claim as its shard knows it, which is all a settlement needs. */
+export interface SettlementClaim {
+  claimId: string;
+  userId: string;
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  amountCents: Cents;
+  claimedAt: EpochMs;
+}
+
+/** Body of a message on the settlement queue; `shard` is the claim's home shard. */
+export type SettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+
+export type WalletEntryStatus = "settled" | "pending";
+
+export interface WalletEntry {
+  /** The ledger row's idempotency key (`claim:<claimId>` for a won envelope). */
+  entryId: string;
+  kind: string;
+  status: WalletEntryStatus;
+  /** Signed: credits are positive, debits negative. */
+  amountCents: Cents;
+  claimId: string | null;
+  sponsorId: string | null;
+  phaseId: string | null;
+  /** When the row was written (settled) or the envelope was won (pending). */
+  at: EpochMs;
+}
+
+/** `GET /api/wallet`: `balanceCents` is settled money only; pending is on its way. */
+export interface WalletResponse {
+  userId: string;
+  balanceCents: Cents;
+  pendingCents: Cents;
+  entries: WalletEntry[];
+}
+
+/** A claim whose money has not reached the ledger yet, with its settlement history. */
+export interface PendingClaim extends SettlementClaim {
+  shard: number;
+  openedAt: EpochMs | null;
+  enqueuedAt: EpochMs | null;
+  /** Set when the message ended in the dead-letter queue; cleared by a requeue. */
+  deadAt: EpochMs | null;
+}
+
+/** One claim of a user with its settlement state, from the user's shard. */
+export interface ShardUserClaim extends SettlementClaim {
+  openedAt: EpochMs | null;
+  settledAt: EpochMs | null;
+}
+
+/** What a shard reports about money in motion, for the settlement audit. */
+export interface ShardSettlementFigures {
+  shard: number;
+  /** Per pool: claims not yet confirmed settled by the consumer. */
+  unconfirmed: { poolId: string; count: number; cents: Cents }[];
+  /** Enqueued, unconfirmed claims, oldest first (capped): in flight, or stuck. */
+  inFlight: PendingClaim[];
+  /** Never-enqueued claims of phases that ended before the stuck threshold (capped). */
+  stranded: PendingClaim[];
+}
+
+export interface PoolSettlement {
+  poolId: string;
+  claimedCents: Cents;
+  settledCents: Cents;
+  pendingCents: Cents;
+  settledCount: number;
+  pendingCount: number;
+  /** claimed = settled + pending, to the cent and in count. */
+  balanced: boolean;
+}
+
+export interface SettlementAudit {
+  balanced: boolean;
+  stuckAfterMs: number;
+  pools: PoolSettlement[];
+  /** Ledger rows naming a claim that no shard holds (always empty unless something is broken). */
+  unknownLedgerCents: Cents;
+  /** Claims pending longer than `stuckAfterMs` (dead letters included). */
+  stuck: PendingClaim[];
+}
+
+/** `GET /api/admin/settlements`: dead letters waiting for a requeue. */
+export interface DeadLettersResponse {
+  deadLetters: PendingClaim[];
+}
+
+/** `POST /api/admin/settlements/requeue` and the phase-close sweep. */
+export interface EnqueueReport {
+  enqueued: number;
+}
 
 // ---------------------------------------------------------------- overload protection
 

@@ -1,14 +1,20 @@
 /**
  * Merge verification: every shard reports its own figures; merged with the pool registry
  * they must balance to the cent (budget = remaining + claimed), with no envelope issued
- * twice and no user over the per-gala or per-sponsor limits.
+ * twice and no user over the per-gala or per-sponsor limits; the settlement audit
+ * (settlement-audit.ts) must balance too.
  */
-import type { AuditReport, PoolAudit, PoolRecord, ShardFigures } from "../wire";
+import type { AuditReport, PoolAudit, PoolRecord, SettlementAudit, ShardFigures } from "../wire";
 
 export const MAX_ENVELOPES_PER_USER = 3;
 export const MAX_ENVELOPES_PER_USER_SPONSOR = 1;
 
-export function mergeAudit(galaId: string, pools: readonly PoolRecord[], shards: readonly ShardFigures[]): AuditReport {
+export function mergeAudit(
+  galaId: string,
+  pools: readonly PoolRecord[],
+  shards: readonly ShardFigures[],
+  settlement: SettlementAudit,
+): AuditReport {
   const poolAudits: PoolAudit[] = pools.map((pool) => {
     let remainingCents = 0;
     let claimedCents = 0;
@@ -48,10 +54,12 @@ export function mergeAudit(galaId: string, pools: readonly PoolRecord[], shards:
       !orphanFigures &&
       duplicateEnvelopeClaims === 0 &&
       maxClaimsPerUser <= MAX_ENVELOPES_PER_USER &&
-      maxClaimsPerUserSponsor <= MAX_ENVELOPES_PER_USER_SPONSOR,
+      maxClaimsPerUserSponsor <= MAX_ENVELOPES_PER_USER_SPONSOR &&
+      settlement.balanced,
     pools: poolAudits,
     maxClaimsPerUser,
     maxClaimsPerUserSponsor,
     duplicateEnvelopeClaims,
+    settlement,
   };
 }

@@ -12,6 +12,9 @@ import { z } from "zod";
 
 const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
 
+/** Pending longer than this (default 5 minutes) is named as stuck by the audit. */
+const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
+
 function timelineProblem(doc: Omit<Timeline, "version">): string | null {
   const sponsorIds = new Set(doc.sponsors.map((s) => s.id));
   for (const phase of doc.phases) {
@@ -50,5 +53,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .post("/pools/:poolId/load", async (c) => c.json({ shards: await reloadPool(c.env, c.req.param("poolId")) }))
   .get("/audit", async (c) => {
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
-    return c.json(await auditAll(c.env, timeline.galaId));
+    const threshold = stuckAfterMs.safeParse(c.req.query("stuckAfterMs"));
+    if (!threshold.success) throw badRequest("stuckAfterMs: must be a whole number of milliseconds up to 7 days");
+    return c.json(await auditAll(c.env, timeline, threshold.data));
   });

@@ -1,0 +1,144 @@
+/**
+ * Settlement state of a shard's claims, kept beside (not inside) the `claims` table so the
+ * claim hot path stays untouched: a claim with no `claim_state` row is unopened and not yet
+ * enqueued. The pool shard calls these functions inside its own transactions.
+ *
+ * Lifecycle of a row: opened_at (owner opened it) → enqueued_at (a settlement message is on
+ * the queue; also set by the phase-close sweep) → settled_at (the consumer wrote the ledger),
+ * or dead_at (the message ended in the dead-letter queue; a requeue clears it).
+ */
+import type { PendingClaim, SettlementClaim, ShardSettlementFigures, ShardUserClaim } from "../src/wire";
+
+export const CLAIM_STATE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS claim_state (
+  claim_id TEXT PRIMARY KEY,
+  opened_at INTEGER,
+  enqueued_at INTEGER,
+  settled_at INTEGER,
+  dead_at INTEGER
+) WITHOUT ROWID;
+`;
+
+/** How many claims one sweep, requeue or figures call returns at most. */
+const CLAIM_PAGE = 500;
+
+const CLAIM_COLUMNS = `c.claim_id AS claimId, c.user_id AS userId, c.pool_id AS poolId, c.phase_id AS phaseId,
+  c.sponsor_id AS sponsorId, c.amount AS amountCents, c.claimed_at AS claimedAt`;
+const PENDING_COLUMNS = `${CLAIM_COLUMNS}, s.opened_at AS openedAt, s.enqueued_at AS enqueuedAt, s.dead_at AS deadAt`;
+
+type Row = Record<string, SqlStorageValue>;
+const rows = <T>(cursor: SqlStorageCursor<Row>) => cursor.toArray() as unknown as T[];
+
+export interface OpenedClaim {
+  claim: SettlementClaim;
+  openedAt: number;
+  /** True when a settlement was already enqueued (or done) for this claim. */
+  enqueued: boolean;
+}
+
+/** Marks the user's claim opened (first time wins); null if the user holds no such claim. */
+export function openClaim(sql: SqlStorage, userId: string, claimId: string, now: number): OpenedClaim | null {
+  const claim = rows<SettlementClaim>(
+    sql.exec(`SELECT ${CLAIM_COLUMNS} FROM claims c WHERE c.claim_id = ? AND c.user_id = ?`, claimId, userId),
+  )[0];
+  if (!claim) return null;
+  sql.exec(
+    `INSERT INTO claim_state (claim_id, opened_at) VALUES (?, ?)
+     ON CONFLICT (claim_id) DO UPDATE SET opened_at = COALESCE(opened_at, excluded.opened_at)`,
+    claimId,
+    now,
+  );
+  const state = sql
+    .exec<{ opened_at: number; enqueued_at: number | null; settled_at: number | null }>(
+      "SELECT opened_at, enqueued_at, settled_at FROM claim_state WHERE claim_id = ?",
+      claimId,
+    )
+    .one();
+  return { claim, openedAt: state.opened_at, enqueued: state.enqueued_at !== null || state.settled_at !== null };
+}
+
+function upsertState(sql: SqlStorage, column: string, onConflict: string, claimIds: readonly string[], now: number): void {
+  sql.exec(
+    `INSERT INTO claim_state (claim_id, ${column}) SELECT value, ? FROM json_each(?)
+       WHERE value IN (SELECT claim_id FROM claims)
+     ON CONFLICT (claim_id) DO UPDATE SET ${onConflict}`,
+    now,
+    JSON.stringify(claimIds),
+  );
+}
+
+/** Records that settlement messages for these claims are on the queue (clears dead letters). */
+export function markEnqueued(sql: SqlStorage, claimIds: readonly string[], now: number): void {
+  upsertState(sql, "enqueued_at", "enqueued_at = excluded.enqueued_at, dead_at = NULL", claimIds, now);
+}
+
+/** Records the consumer's confirmation that these claims are in the ledger. */
+export function markSettled(sql: SqlStorage, claimIds: readonly string[], now: number): void {
+  upsertState(sql, "settled_at", "settled_at = COALESCE(settled_at, excluded.settled_at), dead_at = NULL", claimIds, now);
+}
+
+/** Records that these claims' messages were dead-lettered, unless they have settled meanwhile. */
+export function markDead(sql: SqlStorage, claimIds: readonly string[], now: number): void {
+  upsertState(sql, "dead_at", "dead_at = CASE WHEN settled_at IS NULL THEN excluded.dead_at END", claimIds, now);
+}
+
+function pendingClaims(sql: SqlStorage, shard: number, where: string, order: string, ...bindings: SqlStorageValue[]) {
+  return rows<Omit<PendingClaim, "shard">>(
+    sql.exec(
+      `SELECT ${PENDING_COLUMNS} FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
+       WHERE s.settled_at IS NULL AND ${where} ORDER BY ${order} LIMIT ${CLAIM_PAGE}`,
+      ...bindings,
+    ),
+  ).map((claim): PendingClaim => ({ ...claim, shard }));
+}
+
+/** Unsettled claims of these phases never enqueued (opened or not): what the phase-close sweep sends. */
+export function unenqueuedClaims(sql: SqlStorage, shard: number, phaseIds: readonly string[]): PendingClaim[] {
+  return pendingClaims(
+    sql,
+    shard,
+    `s.enqueued_at IS NULL AND s.dead_at IS NULL
+       AND c.pool_id IN (SELECT pool_id FROM pools WHERE phase_id IN (SELECT value FROM json_each(?)))`,
+    "c.claimed_at",
+    JSON.stringify(phaseIds),
+  );
+}
+
+/** Claims whose settlement message was dead-lettered and that have not settled since. */
+export function deadClaims(sql: SqlStorage, shard: number): PendingClaim[] {
+  return pendingClaims(sql, shard, "s.dead_at IS NOT NULL", "s.dead_at");
+}
+
+/** All claims of one user with their settlement state (at most a handful per gala). */
+export function userClaims(sql: SqlStorage, userId: string): ShardUserClaim[] {
+  return rows<ShardUserClaim>(
+    sql.exec(
+      `SELECT ${CLAIM_COLUMNS}, s.opened_at AS openedAt, s.settled_at AS settledAt
+       FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
+       WHERE c.user_id = ? ORDER BY c.claimed_at`,
+      userId,
+    ),
+  );
+}
+
+/** Money in motion on this shard; `endedPhaseIds` are phases whose claims should be enqueued by now. */
+export function settlementFigures(sql: SqlStorage, shard: number, endedPhaseIds: readonly string[]): ShardSettlementFigures {
+  const unconfirmed = rows<{ poolId: string; count: number; cents: number }>(
+    sql.exec(
+      `SELECT c.pool_id AS poolId, COUNT(*) AS count, SUM(c.amount) AS cents
+       FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
+       WHERE s.settled_at IS NULL GROUP BY c.pool_id`,
+    ),
+  );
+  return {
+    shard,
+    unconfirmed,
+    inFlight: pendingClaims(
+      sql,
+      shard,
+      "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL)",
+      "COALESCE(s.enqueued_at, s.dead_at)",
+    ),
+    stranded: unenqueuedClaims(sql, shard, endedPhaseIds),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Pure settlement rules: retry backoff for the queue consumer, which phases must settle,
+ * and the wallet view merged from the ledger (settled) and the user's shard (pending).
+ */
+import type { PendingClaim, SettlementClaim, ShardUserClaim, Timeline, WalletEntry, WalletResponse } from "../wire";
+
+/** Ledger kind of a won envelope's credit, and its idempotency key: one row per claim. */
+export const ENVELOPE_KIND = "envelope";
+export const claimEntryId = (claimId: string) => `claim:${claimId}`;
+
+export const RETRY_BASE_SECONDS = 1;
+export const RETRY_MAX_SECONDS = 300;
+
+/** Exponential backoff by delivery attempt (1-based): 1 s, 2 s, 4 s, … capped at 5 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  return Math.min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** exponent);
+}
+
+/** Lottery phases that ended at or before `at`: their claims must be on their way to wallets. */
+export function endedLotteryPhaseIds(timeline: Timeline | null, at: number): string[] {
+  return (timeline?.phases ?? []).filter((p) => p.kind === "lottery" && p.endsAt <= at).map((p) => p.id);
+}
+
+/** The claim fields a settlement message carries, without the shard's bookkeeping. */
+export function settlementClaim(claim: SettlementClaim | PendingClaim | ShardUserClaim): SettlementClaim {
+  const { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt } = claim;
+  return { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt };
+}
+
+export interface LedgerEntryView {
+  entryId: string;
+  kind: string;
+  amountCents: number;
+  claimId: string | null;
+  sponsorId: string | null;
+  phaseId: string | null;
+  createdAt: number;
+}
+
+/** Settled rows come from the ledger; any claim of the user without a ledger row is pending. */
+export function walletView(
+  userId: string,
+  balanceCents: number,
+  ledger: readonly LedgerEntryView[],
+  claims: readonly ShardUserClaim[],
+): WalletResponse {
+  const settledClaims = new Set(ledger.map((row) => row.claimId));
+  const pending: WalletEntry[] = claims
+    .filter((claim) => !settledClaims.has(claim.claimId))
+    .map((claim) => ({
+      entryId: claimEntryId(claim.claimId),
+      kind: ENVELOPE_KIND,
+      status: "pending",
+      amountCents: claim.amountCents,
+      claimId: claim.claimId,
+      sponsorId: claim.sponsorId,
+      phaseId: claim.phaseId,
+      at: claim.claimedAt,
+    }));
+  const settled: WalletEntry[] = ledger.map(({ createdAt, ...row }) => ({ ...row, status: "settled", at: createdAt }));
+  return {
+    userId,
+    balanceCents,
+    pendingCents: pending.reduce((sum, e) => sum + e.amountCents, 0),
+    entries: [...pending, ...settled],
+  };
+}

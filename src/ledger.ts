@@ -1,0 +1,115 @@
+/**
+ * The D1 ledger and wallets (schema in migrations/). Every money movement is one ledger row
+ * whose primary key is its idempotency key; a user's `wallets.balance_cents` is recomputed
+ * from their rows in the same D1 batch that writes them. A D1 batch runs as one transaction,
+ * so a row and its balance change land together or not at all, and replaying a batch
+ * changes nothing.
+ */
+import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "./domain/settlement";
+import type { LedgerPoolSums } from "./domain/settlement-audit";
+import type { SettlementClaim } from "./wire";
+
+/** How many of a user's newest ledger rows the wallet shows. */
+export const WALLET_ROWS = 200;
+
+function recomputeBalance(db: D1Database, userId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO wallets (user_id, balance_cents, updated_at)
+       VALUES (?1, (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE user_id = ?1), ?2)
+       ON CONFLICT (user_id) DO UPDATE SET balance_cents = excluded.balance_cents, updated_at = excluded.updated_at`,
+    )
+    .bind(userId, now);
+}
+
+/** Credits each claim to its winner exactly once, however often it is replayed. */
+export async function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
+  const insert = db.prepare(
+    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, created_at)
+     VALUES (?, ?, '${ENVELOPE_KIND}', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const users = [...new Set(claims.map((c) => c.userId))];
+  await db.batch([
+    ...claims.map((c) =>
+      insert.bind(claimEntryId(c.claimId), c.userId, c.amountCents, c.claimId, c.poolId, c.phaseId, c.sponsorId, now),
+    ),
+    ...users.map((userId) => recomputeBalance(db, userId, now)),
+  ]);
+}
+
+export interface WalletDebit {
+  /** Idempotency key of the debit, e.g. `group:<groupId>`; a replay returns the first answer. */
+  entryId: string;
+  userId: string;
+  kind: string;
+  amountCents: number;
+  ref: string | null;
+}
+
+export type DebitResult = { status: "debited" | "insufficient"; balanceCents: number };
+
+/**
+ * Takes `amountCents` from the user's settled balance if it is there, atomically: the
+ * balance check, the debit row and the new balance are one D1 transaction, and D1 runs one
+ * transaction at a time per database, so two debits can never spend the same cents.
+ */
+export async function debitWallet(db: D1Database, debit: WalletDebit, now: number): Promise<DebitResult> {
+  const [, , outcome] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
+         SELECT ?1, ?2, ?3, -?4, ?5, ?6 WHERE (SELECT balance_cents FROM wallets WHERE user_id = ?2) >= ?4
+         ON CONFLICT DO NOTHING`,
+      )
+      .bind(debit.entryId, debit.userId, debit.kind, debit.amountCents, debit.ref, now),
+    recomputeBalance(db, debit.userId, now),
+    db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM ledger WHERE entry_id = ?1 AND user_id = ?2) AS debited,
+                (SELECT balance_cents FROM wallets WHERE user_id = ?2) AS balance`,
+      )
+      .bind(debit.entryId, debit.userId),
+  ]);
+  const row = (outcome.results as { debited: number; balance: number }[])[0];
+  return { status: row.debited ? "debited" : "insufficient", balanceCents: row.balance };
+}
+
+/** A user's settled balance and newest ledger rows. */
+export async function walletRows(
+  db: D1Database,
+  userId: string,
+): Promise<{ balanceCents: number; rows: LedgerEntryView[] }> {
+  const [balance, rows] = await db.batch([
+    db.prepare("SELECT balance_cents FROM wallets WHERE user_id = ?").bind(userId),
+    db
+      .prepare(
+        `SELECT entry_id AS entryId, kind, amount_cents AS amountCents, claim_id AS claimId, sponsor_id AS sponsorId,
+                phase_id AS phaseId, created_at AS createdAt FROM ledger
+         WHERE user_id = ? ORDER BY created_at DESC, entry_id LIMIT ${WALLET_ROWS}`,
+      )
+      .bind(userId),
+  ]);
+  const balanceRow = (balance.results as { balance_cents: number }[])[0];
+  return { balanceCents: balanceRow?.balance_cents ?? 0, rows: rows.results as LedgerEntryView[] };
+}
+
+/** Settled envelope money per pool, for the audit. */
+export async function settledByPool(db: D1Database): Promise<LedgerPoolSums[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT pool_id AS poolId, COUNT(*) AS count, SUM(amount_cents) AS cents FROM ledger
+       WHERE kind = '${ENVELOPE_KIND}' GROUP BY pool_id`,
+    )
+    .all<LedgerPoolSums>();
+  return results;
+}
+
+/** Which of these claims already have their ledger row. */
+export async function claimsInLedger(db: D1Database, claimIds: readonly string[]): Promise<Set<string>> {
+  if (claimIds.length === 0) return new Set();
+  const { results } = await db
+    .prepare("SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(claimIds))
+    .all<{ claim_id: string }>();
+  return new Set(results.map((r) => r.claim_id));
+}

@@ -1,0 +1,21 @@
+/** `GET /api/wallet`: the session user's settled balance, with settled and pending entries. */
+import { Hono } from "hono";
+import type { UserVars } from "../auth/middleware";
+import { requireUser } from "../auth/middleware";
+import { walletView } from "../domain/settlement";
+import { unavailable } from "../errors";
+import { walletRows } from "../ledger";
+import { shardStub, userShard } from "../objects";
+
+export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, async (c) => {
+  const userId = c.get("userId");
+  const [ledger, claims] = await Promise.all([
+    walletRows(c.env.DB, userId),
+    shardStub(c.env, userShard(c.env, userId)).userClaims(userId),
+  ]).catch((err) => {
+    console.warn("wallet read failed", String(err));
+    throw unavailable("the wallet is unavailable right now; retry shortly", 2);
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json(walletView(userId, ledger.balanceCents, ledger.rows, claims));
+});

@@ -1,0 +1,71 @@
+/**
+ * Queue consumers. Settlement batches are credited to the D1 ledger in one batch (idempotent
+ * per claim), then confirmed on the claims' shards; any failure retries every message of the
+ * batch with exponential backoff, and the queue dead-letters a message after `max_retries`.
+ * Dead letters are recorded on their claims' shards, where the admin lists and requeues them.
+ */
+import { retryDelaySeconds } from "./domain/settlement";
+import { creditClaims } from "./ledger";
+import { shardStub } from "./objects";
+import { settlementMessage } from "./schemas";
+import type { SettlementMessage } from "./wire";
+
+interface Parsed {
+  message: Message;
+  body: SettlementMessage;
+}
+
+function parse(batch: MessageBatch): Parsed[] {
+  return batch.messages.flatMap((message) => {
+    const parsed = settlementMessage.safeParse(message.body);
+    if (parsed.success) return [{ message, body: parsed.data }];
+    console.error("dropping a malformed settlement message", message.id);
+    message.ack();
+    return [];
+  });
+}
+
+/** Calls `mark` once per shard with the claim ids of that shard's messages. */
+async function onShards(
+  env: Env,
+  parsed: readonly Parsed[],
+  mark: (stub: ReturnType<typeof shardStub>, claimIds: string[]) => Promise<void>,
+): Promise<void> {
+  const byShard = new Map<number, string[]>();
+  for (const { body } of parsed) byShard.set(body.shard, [...(byShard.get(body.shard) ?? []), body.claim.claimId]);
+  await Promise.all([...byShard].map(([shard, claimIds]) => mark(shardStub(env, shard), claimIds)));
+}
+
+async function settleAll(parsed: readonly Parsed[], work: () => Promise<void>, what: string): Promise<void> {
+  if (parsed.length === 0) return;
+  try {
+    await work();
+    for (const { message } of parsed) message.ack();
+  } catch (err) {
+    console.warn(`${what} failed; retrying ${parsed.length} message(s)`, String(err));
+    for (const { message } of parsed) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}
+
+export async function consumeSettlements(batch: MessageBatch, env: Env): Promise<void> {
+  const parsed = parse(batch);
+  const now = Date.now();
+  await settleAll(
+    parsed,
+    async () => {
+      await creditClaims(
+        env.DB,
+        parsed.map((p) => p.body.claim),
+        now,
+      );
+      await onShards(env, parsed, (stub, ids) => stub.markSettled(ids, now));
+    },
+    "settlement batch",
+  );
+}
+
+export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
+  const parsed = parse(batch);
+  const now = Date.now();
+  await settleAll(parsed, () => onShards(env, parsed, (stub, ids) => stub.markDead(ids, now)), "dead-letter batch");
+}

@@ -1,0 +1,65 @@
+/**
+ * The ledger goes down (its table vanishes, so every consumer batch fails): opens still answer
+ * at once; nothing is credited while it is down; after it comes back the queue's retries settle
+ * everything, exactly once, and the audit balances with nothing pending.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { shardStub, userShard } from "../../src/objects";
+import { admin } from "../support/api";
+import { audit, eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
+
+const WINNERS = 16;
+
+async function settledAt(userId: string, claimId: string) {
+  return runInDurableObject(shardStub(env, userShard(env, userId)), (_, state) =>
+    state.storage.sql.exec<{ settled_at: number | null }>("SELECT settled_at FROM claim_state WHERE claim_id = ?", claimId).one(),
+  );
+}
+
+describe("ledger outage", () => {
+  it("keeps opens instant, then settles everything once the ledger is back", async () => {
+    const { poolId } = await liveLottery("outage", WINNERS * 8);
+    const winners = await Promise.all(Array.from({ length: WINNERS }, () => winner()));
+
+    const warnings = vi.spyOn(console, "warn");
+    await env.DB.exec("ALTER TABLE ledger RENAME TO ledger_offline");
+    try {
+      const timed = await Promise.all(
+        winners.map(async (w) => {
+          const started = performance.now();
+          const opened = await openOk(w);
+          return { opened, ms: performance.now() - started };
+        }),
+      );
+      for (const [i, { opened }] of timed.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
+      const slowest = Math.max(...timed.map((t) => t.ms));
+      expect(slowest).toBeLessThan(1000);
+
+      // The queue delivers (batch timeout 1 s), the consumer fails and asks for a retry.
+      await eventually(async () => warnings.mock.calls.some(([text]) => String(text).startsWith("settlement batch failed")));
+      for (const w of winners) expect((await settledAt(w.userId, w.envelope.claimId)).settled_at).toBeNull();
+      const down = await admin("GET", "/audit");
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    } finally {
+      await env.DB.exec("ALTER TABLE ledger_offline RENAME TO ledger");
+      warnings.mockRestore();
+    }
+
+    await eventually(async () => {
+      const views = await Promise.all(winners.map((w) => wallet(w.token)));
+      return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
+    }, 30_000);
+
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger WHERE pool_id = ?").bind(poolId).first<{ n: number }>())!;
+    expect(n).toBe(WINNERS);
+    const report = await audit(0);
+    expect(report.balanced).toBe(true);
+    const pool = report.settlement.pools.find((p) => p.poolId === poolId)!;
+    const claimed = winners.reduce((sum, w) => sum + w.envelope.amountCents, 0);
+    expect(pool).toMatchObject({ claimedCents: claimed, settledCents: claimed, pendingCents: 0, settledCount: WINNERS, balanced: true });
+    expect(report.settlement.stuck).toEqual([]);
+  });
+});

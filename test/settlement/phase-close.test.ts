@@ -1,0 +1,48 @@
+/**
+ * Claims nobody opened are settled when their phase closes: the audit names them as stuck
+ * once the phase has ended, the cron handler enqueues them (idempotently), and they reach
+ * the winners' wallets.
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { settleClosedPhases } from "../../src/settlement";
+import { admin } from "../support/api";
+import { audit, eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
+
+describe("phase close", () => {
+  it("settles unopened claims once their phase has ended", async () => {
+    const { poolId, endsAt } = await liveLottery("close", 64, 4000);
+    const winners = await Promise.all(Array.from({ length: 8 }, () => winner()));
+    const [openedA, openedB, ...unopened] = winners;
+    await Promise.all([openOk(openedA), openOk(openedB)]);
+
+    // While the phase is live the sweep leaves unopened claims alone.
+    expect(await (await admin("POST", "/settlements/sweep")).json()).toEqual({ enqueued: 0 });
+    const settled = async (w: typeof openedA) => (await wallet(w.token)).balanceCents === w.envelope.amountCents;
+    await eventually(async () => (await settled(openedA)) && (await settled(openedB)));
+    for (const w of unopened) expect((await wallet(w.token)).pendingCents).toBe(w.envelope.amountCents);
+
+    // After the phase has ended and before the sweep, the audit names them as stuck.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt - Date.now() + 50)));
+    const before = await audit(0);
+    expect(before.balanced).toBe(true);
+    expect(before.settlement.stuck.map((c) => c.claimId).sort()).toEqual(unopened.map((w) => w.envelope.claimId).sort());
+
+    const controller = createScheduledController({ scheduledTime: endsAt + 1, cron: "* * * * *" });
+    const ctx = createExecutionContext();
+    worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await settleClosedPhases(env, endsAt + 2)).toEqual({ enqueued: 0 });
+
+    await eventually(async () => {
+      const views = await Promise.all(winners.map((w) => wallet(w.token)));
+      return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
+    });
+    const after = await audit(0);
+    expect(after.balanced).toBe(true);
+    expect(after.settlement.stuck).toEqual([]);
+    expect(after.settlement.pools.find((p) => p.poolId === poolId)).toMatchObject({ pendingCents: 0, settledCount: 8 });
+  });
+});
