@@ -84,10 +84,10 @@ describe("overload of one shard", () => {
 describe("issuance pacing", () => {
   it("spreads a pool over its phase and lets more out as the phase goes on", async () => {
     forgetTimeline();
-    const phaseMs = 20_000;
+    const phaseMs = 60_000;
     const timeline = await liveLottery("paced", phaseMs);
     const phase = timeline.phases[0];
-    for (const sponsor of SPONSORS) await createPool("paced", sponsor, 600_000, 1200);
+    for (const sponsor of SPONSORS) await createPool("paced", sponsor, 200_000, 400);
     const target = deployedEnv();
     const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * 8), 1).then((s) => s[0]));
     const wave = async (tag: string) =>
@@ -102,7 +102,8 @@ describe("issuance pacing", () => {
     const allowanceAt = (t: number) => 8 * Math.ceil(150 * (Math.max(0, (t - phase.startsAt) / phaseMs) + 0.05));
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(allowanceAt(firstAt));
-    expect(first).toBeLessThan(300);
+    // The users could have taken 300 (3 each): the allowance, not the limits, held them back.
+    expect(allowanceAt(firstAt)).toBeLessThan(300);
 
     await new Promise((r) => setTimeout(r, 3000));
     const second = await wave("p2");
