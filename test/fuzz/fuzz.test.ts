@@ -78,7 +78,11 @@ const assetPaths = [
 function probe(users: SessionResponse[]): Probe {
   const user = pick(users);
   const bearer = `Bearer ${user.token}`;
-  switch (random(0, 9)) {
+  switch (random(0, 11)) {
+    case 10:
+      return { path: `/api/envelopes/${pick(["%2e%2e", "x".repeat(200), crypto.randomUUID(), "'or'1'='1", "%00", "😀", "-1"])}/open`, init: { method: pick(["POST", "GET"]), headers: headers(pick([null, bearer, `Bearer ${forgedToken(user.token)}`])), body: pick([undefined, body()]) } };
+    case 11:
+      return { path: pick(["/api/wallet", "/api/admin/settlements", "/api/admin/settlements/requeue", `/api/admin/audit?stuckAfterMs=${pick(["-1", "abc", "1e400", "%00"])}`]), init: { method: pick(["GET", "POST", "DELETE"]), headers: headers(pick([null, `Bearer ${forgedToken(user.token)}`, `Bearer ${ADMIN_SECRET}`.slice(0, -1)])), body: pick([undefined, body()]) } };
     case 0:
       return { path: "/api/session", init: { method: "POST", headers: headers(null), body: body() } };
     case 1:
