@@ -214,6 +214,14 @@ export class PoolShard extends DurableObject<Env> {
     return fresh;
   }
 
+  /** The pool of one of the user's claims, or null when the user holds no such claim. */
+  claimPool(userId: string, claimId: string): string | null {
+    const row = this.#sql
+      .exec<{ pool_id: string }>("SELECT pool_id FROM claims WHERE claim_id = ? AND user_id = ?", claimId, userId)
+      .toArray()[0];
+    return row?.pool_id ?? null;
+  }
+
   /** This shard's figures for the merge audit, computed from the rows themselves. */
   figures(shard: number): ShardFigures {
     const pools = new Map<string, ShardPoolFigures>();

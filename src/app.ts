@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { apiGuards } from "./guards";
 import { adminRoutes } from "./routes/admin";
+import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { publicRoutes } from "./routes/public";
 import { sessionRoutes } from "./routes/session";
@@ -18,6 +19,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
   .route("/api/admin", adminRoutes)
+  .route("/api/groups", groupRoutes)
   .route("/api", publicRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
   .onError(onError);

@@ -8,6 +8,7 @@ import { settleClosedPhases } from "./settlement";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
+export { GroupEnvelope } from "../durable-objects/group-envelope";
 
 export default {
   fetch: app.fetch,

@@ -12,7 +12,7 @@ import type { SettlementClaim } from "./wire";
 /** How many of a user's newest ledger rows the wallet shows. */
 export const WALLET_ROWS = 200;
 
-function recomputeBalance(db: D1Database, userId: string, now: number): D1PreparedStatement {
+export function recomputeBalance(db: D1Database, userId: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO wallets (user_id, balance_cents, updated_at)

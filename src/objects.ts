@@ -17,3 +17,7 @@ export function userShard(env: Env, userId: string): number {
 export function allShards(env: Env): number[] {
   return Array.from({ length: shardCount(env) }, (_, i) => i);
 }
+
+export function groupStub(env: Env, groupId: string) {
+  return env.GROUP_ENVELOPE.getByName(groupId);
+}

@@ -4,6 +4,7 @@
  * Shard loads are idempotent, so a failed load is completed by loading again.
  */
 import { mergeAudit } from "./domain/audit";
+import { groupProblem } from "./domain/group-envelope";
 import { endedLotteryPhaseIds } from "./domain/settlement";
 import { mergeSettlement } from "./domain/settlement-audit";
 import { claimsInLedger, settledByPool } from "./ledger";
@@ -11,9 +12,18 @@ import { dealAcrossShards } from "./domain/pool-plan";
 import { seededRandomInt } from "./domain/random";
 import { splitAmount, splitProblem } from "./domain/split";
 import { badRequest, notFound, unavailable } from "./errors";
+import { auditGroupEnvelopes } from "./groups-audit";
 import { allShards, shardStub, timelineStub } from "./objects";
 import type { RegisteredPool } from "../durable-objects/timeline";
-import type { AuditReport, CreatePoolRequest, CreatePoolResponse, PoolRecord, ShardLoad, Timeline } from "./wire";
+import type {
+  AuditReport,
+  CreatePoolRequest,
+  CreatePoolResponse,
+  PoolRecord,
+  PoolSplitBudget,
+  ShardLoad,
+  Timeline,
+} from "./wire";
 
 export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest): string | null {
   const phase = timeline?.phases.find((p) => p.id === request.phaseId);
@@ -23,15 +33,27 @@ export function poolProblem(timeline: Timeline | null, request: CreatePoolReques
   if (!phase.sponsorIds.includes(request.sponsorId)) {
     return `sponsor "${request.sponsorId}" is not part of phase "${phase.id}"`;
   }
+  if ((request.splitAmountCents === undefined) !== (request.splitCount === undefined)) {
+    return "splitAmountCents and splitCount go together";
+  }
+  const split = splitBudget(request);
+  const splitIssue = split && groupProblem(split.amountCents, split.count);
+  if (splitIssue) return `split budget: ${splitIssue}`;
   return splitProblem(request.budgetCents, request.count, {
     minCents: request.minCents ?? 1,
     maxCents: request.maxCents ?? null,
   });
 }
 
+function splitBudget(request: CreatePoolRequest): PoolSplitBudget | undefined {
+  const { splitAmountCents: amountCents, splitCount: count } = request;
+  return amountCents !== undefined && count !== undefined ? { amountCents, count } : undefined;
+}
+
 export async function createPool(env: Env, request: CreatePoolRequest, timeline: Timeline | null): Promise<CreatePoolResponse> {
   const problem = poolProblem(timeline, request);
   if (problem) throw badRequest(problem, "invalid_pool");
+  const split = splitBudget(request);
   const record: PoolRecord = {
     poolId: `pool-${crypto.randomUUID()}`,
     phaseId: request.phaseId,
@@ -41,6 +63,7 @@ export async function createPool(env: Env, request: CreatePoolRequest, timeline:
     minCents: request.minCents ?? 1,
     maxCents: request.maxCents ?? null,
     createdAt: Date.now(),
+    ...(split ? { split } : {}),
   };
   const pool: RegisteredPool = { record, seed: crypto.randomUUID() };
   await timelineStub(env).registerPool(pool);
@@ -105,5 +128,7 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   });
   const records = pools.map((p) => p.record);
   const settlement = mergeSettlement({ pools: records, claims: figures, motion, ledger, inLedger, now, stuckAfterMs });
-  return mergeAudit(timeline.galaId, records, figures, settlement);
+  const report = mergeAudit(timeline.galaId, records, figures, settlement);
+  const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
+  return { ...report, balanced: report.balanced && groups.balanced, groups };
 }

@@ -5,7 +5,25 @@
 import { z } from "zod";
 import type { Context } from "hono";
 import { badRequest } from "./errors";
-import type { CreatePoolRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire";
+import {
+  DEFAULT_GROUP_TTL_MS,
+  MAX_GREETING_CHARS,
+  MAX_GROUP_COUNT,
+  MAX_GROUP_TTL_MS,
+  MIN_GROUP_TTL_MS,
+} from "./domain/group-envelope";
+import type {
+  CreatePoolRequest,
+  CreateSeedGroupRequest,
+  CreateWalletGroupRequest,
+  GrabGroupRequest,
+  GroupCredit,
+  Phase,
+  SessionRequest,
+  ShakeRequest,
+  Sponsor,
+  Timeline,
+} from "./wire";
 import type { SettlementClaim, SettlementMessage } from "./wire";
 
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
@@ -28,8 +46,29 @@ export const createPoolRequest = z
     count: z.number().int().min(1).max(MAX_POOL_ENVELOPES),
     minCents: cents.optional(),
     maxCents: cents.optional(),
+    splitAmountCents: cents.optional(),
+    splitCount: z.number().int().min(1).max(MAX_GROUP_COUNT).optional(),
   })
   .strict() satisfies z.ZodType<CreatePoolRequest>;
+
+const groupTerms = {
+  greeting: z.string().max(MAX_GREETING_CHARS).default(""),
+  expiresInMs: z.number().int().min(MIN_GROUP_TTL_MS).max(MAX_GROUP_TTL_MS).default(DEFAULT_GROUP_TTL_MS),
+};
+
+export const createWalletGroupRequest = z
+  .object({ amountCents: cents, count: z.number().int().min(1), requestId: id.optional(), ...groupTerms })
+  .strict() satisfies z.ZodType<CreateWalletGroupRequest>;
+
+export const createSeedGroupRequest = z
+  .object({ fromClaimId: id, ...groupTerms })
+  .strict() satisfies z.ZodType<CreateSeedGroupRequest>;
+
+export const createGroupRequest = z.union([createSeedGroupRequest, createWalletGroupRequest]);
+export type SeedGroupInput = z.infer<typeof createSeedGroupRequest>;
+export type WalletGroupInput = z.infer<typeof createWalletGroupRequest>;
+
+export const grabGroupRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<GrabGroupRequest>;
 
 export const sponsorSchema = z
   .object({ id, name: z.string().min(1).max(80), assetId: id })
@@ -89,10 +128,21 @@ const claimSchema = z
   })
   .strict() satisfies z.ZodType<SettlementClaim>;
 
+const groupCredit = z
+  .object({
+    entryId: z.string().min(1).max(200),
+    kind: z.enum(["group-grab", "group-refund"]),
+    groupId: id,
+    userId: id,
+    amountCents: cents,
+  })
+  .strict() satisfies z.ZodType<GroupCredit>;
+
 /** A settlement queue message body (produced by this worker, still checked on the way in). */
-export const settlementMessage = z
-  .object({ kind: z.literal("claim"), shard: z.number().int().min(0).max(10_000), claim: claimSchema })
-  .strict() satisfies z.ZodType<SettlementMessage>;
+export const settlementMessage = z.union([
+  z.object({ kind: z.literal("claim"), shard: z.number().int().min(0).max(10_000), claim: claimSchema }).strict(),
+  z.object({ kind: z.literal("group"), credits: z.array(groupCredit).min(1).max(1000) }).strict(),
+]) satisfies z.ZodType<SettlementMessage>;
 
 /** A claim id in a path: the shard hands out UUIDs. */
 export const claimIdParam = z.uuid();

@@ -5,14 +5,28 @@
  * Dead letters are recorded on their claims' shards, where the admin lists and requeues them.
  */
 import { retryDelaySeconds } from "./domain/settlement";
+import { creditGroups } from "./group-ledger";
 import { creditClaims } from "./ledger";
-import { shardStub } from "./objects";
+import { groupStub, shardStub } from "./objects";
 import { settlementMessage } from "./schemas";
-import type { SettlementMessage } from "./wire";
+import type { GroupSettlementMessage, SettlementMessage } from "./wire";
 
-interface Parsed {
+interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;
-  body: SettlementMessage;
+  body: B;
+}
+
+type ClaimMessage = Exclude<SettlementMessage, GroupSettlementMessage>;
+
+/** Claim messages and group envelope messages of a batch, each settled on its own. */
+function byKind(parsed: readonly Parsed[]): { claims: Parsed<ClaimMessage>[]; groups: Parsed<GroupSettlementMessage>[] } {
+  const claims: Parsed<ClaimMessage>[] = [];
+  const groups: Parsed<GroupSettlementMessage>[] = [];
+  for (const p of parsed) {
+    if (p.body.kind === "group") groups.push({ message: p.message, body: p.body });
+    else claims.push({ message: p.message, body: p.body });
+  }
+  return { claims, groups };
 }
 
 function parse(batch: MessageBatch): Parsed[] {
@@ -28,7 +42,7 @@ function parse(batch: MessageBatch): Parsed[] {
 /** Calls `mark` once per shard with the claim ids of that shard's messages. */
 async function onShards(
   env: Env,
-  parsed: readonly Parsed[],
+  parsed: readonly Parsed<ClaimMessage>[],
   mark: (stub: ReturnType<typeof shardStub>, claimIds: string[]) => Promise<void>,
 ): Promise<void> {
   const byShard = new Map<number, string[]>();
@@ -48,24 +62,37 @@ async function settleAll(parsed: readonly Parsed[], work: () => Promise<void>, w
 }
 
 export async function consumeSettlements(batch: MessageBatch, env: Env): Promise<void> {
-  const parsed = parse(batch);
+  const { claims, groups } = byKind(parse(batch));
   const now = Date.now();
   await settleAll(
-    parsed,
+    claims,
     async () => {
       await creditClaims(
         env.DB,
-        parsed.map((p) => p.body.claim),
+        claims.map((p) => p.body.claim),
         now,
       );
-      await onShards(env, parsed, (stub, ids) => stub.markSettled(ids, now));
+      await onShards(env, claims, (stub, ids) => stub.markSettled(ids, now));
     },
     "settlement batch",
   );
+  await settleAll(
+    groups,
+    () => creditGroups(env.DB, groups.flatMap((p) => p.body.credits), now),
+    "group settlement batch",
+  );
 }
 
+/** Dead claims are marked on their shards; dead group credits go back to their envelope's outbox. */
 export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
-  const parsed = parse(batch);
+  const { claims, groups } = byKind(parse(batch));
   const now = Date.now();
-  await settleAll(parsed, () => onShards(env, parsed, (stub, ids) => stub.markDead(ids, now)), "dead-letter batch");
+  await settleAll(claims, () => onShards(env, claims, (stub, ids) => stub.markDead(ids, now)), "dead-letter batch");
+  await settleAll(
+    groups,
+    async () => {
+      await Promise.all(groups.map((p) => groupStub(env, p.body.credits[0].groupId).redeliver(p.body.credits)));
+    },
+    "group dead-letter batch",
+  );
 }

@@ -123,6 +123,9 @@ export interface CreatePoolRequest {
   count: number;
   minCents?: Cents;
   maxCents?: Cents;
+  /** Split budget each winner may share as a group envelope ("5 packets worth 8.88"); both or neither. */
+  splitAmountCents?: Cents;
+  splitCount?: number;
 }
 
 export interface ShardLoad {
@@ -140,6 +143,8 @@ export interface PoolRecord {
   minCents: Cents;
   maxCents: Cents | null;
   createdAt: EpochMs;
+  /** Present when each won envelope of the pool carries a split budget. */
+  split?: PoolSplitBudget;
 }
 
 export interface CreatePoolResponse {
@@ -190,6 +195,8 @@ export interface AuditReport {
   duplicateEnvelopeClaims: number;
   /** Money in motion: claimed = settled + pending per pool (see SettlementAudit). */
   settlement: SettlementAudit;
+  /** Group envelopes: amount = grabbed + refunded + still open, and the ledger agrees. */
+  groups: GroupsAudit;
 }
 
 // ---------------------------------------------------------------- worker <-> pool shard RPC
@@ -240,7 +247,8 @@ export interface SettlementClaim {
 }
 
 /** Body of a message on the settlement queue; `shard` is the claim's home shard. */
-export type SettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+export type ClaimSettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
 
 export type WalletEntryStatus = "settled" | "pending";
 
@@ -323,6 +331,189 @@ export interface EnqueueReport {
   enqueued: number;
 }
 
+// ---------------------------------------------------------------- group envelopes (split packets)
+
+/** Where a group envelope's money comes from: the sender's wallet or a won seed envelope's split budget. */
+export type GroupFunding = "wallet" | "seed";
+
+/** `POST /api/groups` funded from the sender's wallet. */
+export interface CreateWalletGroupRequest {
+  amountCents: Cents;
+  count: number;
+  greeting?: string;
+  /** Default 24 h. */
+  expiresInMs?: number;
+  /** Optional: a retry with the same request id returns the same envelope and debits once. */
+  requestId?: string;
+}
+
+/** `POST /api/groups` funded by the split budget of a seed envelope the caller won. */
+export interface CreateSeedGroupRequest {
+  fromClaimId: string;
+  greeting?: string;
+  expiresInMs?: number;
+}
+
+export type CreateGroupRequest = CreateWalletGroupRequest | CreateSeedGroupRequest;
+
+export interface CreateGroupResponse {
+  id: string;
+  /** Path the PWA opens to grab: `/g/<id>`. */
+  shareUrl: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  expiresAt: EpochMs;
+}
+
+export interface GrabGroupRequest {
+  /** Client-chosen id; a retry with the same id gets the same answer. */
+  requestId: string;
+}
+
+export type GrabOutcome =
+  | { status: "grabbed"; amountCents: Cents }
+  | { status: "already"; amountCents: Cents }
+  | { status: "empty" }
+  | { status: "expired" };
+
+export type GrabGroupResponse = GrabOutcome & { groupId: string; requestId: string };
+
+export interface GroupGrab {
+  userId: string;
+  amountCents: Cents;
+  grabbedAt: EpochMs;
+}
+
+export type GroupState = "open" | "empty" | "expired" | "refunded";
+
+/** `GET /api/groups/:id`. */
+export interface GroupStatus {
+  id: string;
+  senderId: string;
+  funding: GroupFunding;
+  greeting: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  remainingCents: Cents;
+  remainingCount: number;
+  /** What went back to the sender at expiry (0 until then). */
+  refundedCents: Cents;
+  state: GroupState;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  grabs: GroupGrab[];
+}
+
+/** Optional split budget on a sponsor pool: each winner may share this many packets worth this much. */
+export interface PoolSplitBudget {
+  amountCents: Cents;
+  count: number;
+}
+
+// ---------------------------------------------------------------- worker <-> group envelope RPC
+
+export interface GroupSpec {
+  groupId: string;
+  senderId: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  greeting: string;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+
+/** One ledger credit a group envelope owes: a grabbed share, or the refund to its sender. */
+export interface GroupCredit {
+  /** Ledger idempotency key: `group-grab:<groupId>:<userId>` or `group-refund:<groupId>`. */
+  entryId: string;
+  kind: "group-grab" | "group-refund";
+  groupId: string;
+  userId: string;
+  amountCents: Cents;
+}
+
+/** A settlement queue message carrying group envelope credits (see SettlementMessage). */
+export type GroupSettlementMessage = { kind: "group"; credits: GroupCredit[] };
+
+/** What one group envelope object reports for the audit. */
+export interface GroupFigures {
+  groupId: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  refundedCents: Cents;
+  /** Not grabbed and not yet refunded. */
+  openCents: Cents;
+  /** Credits recorded but not yet handed to the settlement queue. */
+  outboxCents: Cents;
+}
+
+export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };
+
+/** One group envelope in the audit: amount = grabbed + refunded + still open, and the ledger agrees. */
+export interface GroupAuditRow {
+  groupId: string;
+  funding: GroupFunding;
+  status: "pending" | "created" | "cancelled";
+  amountCents: Cents;
+  /** Taken from the sender's wallet (wallet funding) or the sponsor's split budget (seed). */
+  fundedCents: Cents;
+  /** Given back because the envelope could not be created. */
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+  openCents: Cents;
+  /** Grabs and refund already credited in the ledger. */
+  settledCents: Cents;
+  /** Grabbed or refunded, on its way to the ledger. */
+  pendingCents: Cents;
+  balanced: boolean;
+}
+
+export interface GroupsAudit {
+  balanced: boolean;
+  envelopes: GroupAuditRow[];
+  /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
+  stuckCreations: string[];
+}
+
+// ---------------------------------------------------------------- PWA resource packages
+
+/** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
+export interface ResourceFile {
+  assetId: string;
+  /** Versioned URL: a new version of a file gets a new URL. */
+  url: string;
+  bytes: number;
+}
+
+/** A versioned package (sponsors, greetings, animations); a new version replaces the old cache. */
+export interface ResourcePackage {
+  id: string;
+  version: number;
+  files: ResourceFile[];
+}
+
+/** `/resources/manifest.json`: every package the service worker keeps in Cache Storage. */
+export interface ResourceManifest {
+  packages: ResourcePackage[];
+}
+
+/** Service worker → page: pre-download progress. */
+export interface ResourceProgress {
+  type: "resources";
+  state: "downloading" | "complete" | "interrupted";
+  doneBytes: number;
+  totalBytes: number;
+  doneFiles: number;
+  totalFiles: number;
+}
+
 // ---------------------------------------------------------------- overload protection
 
 /** What a pool shard reports about its own load with every paced claim answer. */
@@ -344,3 +535,4 @@ export interface PacedClaimAnswer {
   result: ShardClaimResult;
   load: ShardLoadReport;
 }
+

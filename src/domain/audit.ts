@@ -14,7 +14,7 @@ export function mergeAudit(
   pools: readonly PoolRecord[],
   shards: readonly ShardFigures[],
   settlement: SettlementAudit,
-): AuditReport {
+): Omit<AuditReport, "groups"> {
   const poolAudits: PoolAudit[] = pools.map((pool) => {
     let remainingCents = 0;
     let claimedCents = 0;

@@ -8,13 +8,13 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { retryDelaySeconds } from "../../src/domain/settlement";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
-import type { DeadLettersResponse, SettlementMessage } from "../../src/wire";
+import type { ClaimSettlementMessage, DeadLettersResponse, SettlementMessage } from "../../src/wire";
 import { admin } from "../support/api";
 import { audit, eventually, liveLottery, wallet, winner, type Winner } from "../support/lottery";
 
 const QUEUE = "gala-settlements";
 
-function messageOf(w: Winner, shard = userShard(env, w.userId)): SettlementMessage {
+function messageOf(w: Winner, shard = userShard(env, w.userId)): ClaimSettlementMessage {
   return {
     kind: "claim",
     shard,
@@ -31,7 +31,7 @@ function messageOf(w: Winner, shard = userShard(env, w.userId)): SettlementMessa
 }
 
 /** The claim's real pool id, read from its shard. */
-async function withPool(w: Winner): Promise<SettlementMessage> {
+async function withPool(w: Winner): Promise<ClaimSettlementMessage> {
   const message = messageOf(w);
   const [claim] = await shardStub(env, message.shard).userClaims(w.userId);
   return { ...message, claim: { ...message.claim, poolId: claim.poolId, claimedAt: claim.claimedAt } };

@@ -1,0 +1,324 @@
+/**
+ * GroupEnvelope: one group envelope (split packet), one object per envelope id.
+ *
+ * Responsible for: the envelope's terms, handing each user at most one share drawn at grab
+ * time, and returning what nobody grabbed to the sender when it expires. Every method body
+ * that writes runs synchronously inside one storage transaction, so grabs never interleave.
+ *
+ * Money leaves through a transactional outbox: a grab (or the refund) and its ledger credit
+ * are written in the same transaction, and the object's alarm hands the outbox to the
+ * settlement queue shortly after, batching many grabs into one message. A credit leaves the
+ * outbox only once the queue has accepted it; a failed send is retried by the next alarm.
+ * The single alarm also fires at expiry, where the refund is recorded once: a retried alarm
+ * finds it recorded, and the ledger's idempotency key catches any repeated delivery.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { decideGrab, GROUP_LEDGER } from "../src/domain/group-envelope";
+import { retryDelaySeconds } from "../src/domain/settlement";
+import { mathRandomInt } from "../src/domain/split";
+import type {
+  GrabOutcome,
+  GroupCreateResult,
+  GroupCredit,
+  GroupFigures,
+  GroupSpec,
+  GroupState,
+  GroupStatus,
+  SettlementMessage,
+} from "../src/wire";
+
+/** How long grabs gather in the outbox before one message carries them to the queue. */
+const FLUSH_DELAY_MS = 50;
+/** How long dead-lettered credits rest before they are sent again. */
+const REDELIVER_DELAY_MS = 60_000;
+/** Credits per settlement message. */
+const FLUSH_BATCH = 100;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS envelope (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  spec TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  count INTEGER NOT NULL CHECK (count > 0),
+  expires_at INTEGER NOT NULL,
+  refunded INTEGER CHECK (refunded >= 0),
+  refunded_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS tombstone (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  aborted_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grabs (
+  user_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  grabbed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  entry_id TEXT PRIMARY KEY,
+  credit TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0)
+);
+`;
+
+type EnvelopeRow = {
+  spec: string;
+  amount: number;
+  count: number;
+  expires_at: number;
+  refunded: number | null;
+};
+
+export class GroupEnvelope extends DurableObject<Env> {
+  #sql: SqlStorage;
+  /** An alarm is known to be set for the outbox (soon, or at the retry backoff); memory only. */
+  #flushArmed = false;
+  /** Consecutive failed sends, for the retry backoff (memory only). */
+  #failedSends = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
+  }
+
+  /** Creates the envelope once and arms its expiry alarm; a repeat returns the first terms. */
+  async create(spec: GroupSpec): Promise<GroupCreateResult> {
+    const result = this.ctx.storage.transactionSync((): GroupCreateResult => {
+      if (this.#sql.exec("SELECT 1 FROM tombstone").toArray().length) return { status: "aborted" };
+      const existing = this.#row();
+      if (existing) return { status: "existing", spec: this.#spec(existing) };
+      this.#sql.exec(
+        "INSERT INTO envelope (singleton, spec, amount, count, expires_at) VALUES (1, ?, ?, ?, ?)",
+        JSON.stringify(spec),
+        spec.amountCents,
+        spec.count,
+        spec.expiresAt,
+      );
+      return { status: "created", spec };
+    });
+    if (result.status === "created") await this.ctx.storage.setAlarm(spec.expiresAt);
+    return result;
+  }
+
+  /**
+   * Settles an ambiguous failed creation: if the envelope does not exist, it never will
+   * (returns true, the caller may refund its funding); if it exists, returns false.
+   */
+  abort(): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.#row()) return false;
+      this.#sql.exec("INSERT OR IGNORE INTO tombstone (singleton, aborted_at) VALUES (1, ?)", Date.now());
+      return true;
+    });
+  }
+
+  /** One user's grab; null when there is no such envelope. A new share's credit goes to the outbox. */
+  async grab(userId: string, requestId: string): Promise<GrabOutcome | null> {
+    const outcome = this.ctx.storage.transactionSync(() => {
+      const row = this.#row();
+      if (!row) return null;
+      const previous = this.#sql
+        .exec<{ request_id: string; amount: number }>("SELECT request_id, amount FROM grabs WHERE user_id = ?", userId)
+        .toArray()[0];
+      const { cents, n } = this.#grabbed();
+      const now = Date.now();
+      const outcome = decideGrab(
+        { amountCents: row.amount, count: row.count, grabbedCents: cents, grabbedCount: n, expiresAt: row.expires_at },
+        previous ? { requestId: previous.request_id, amountCents: previous.amount } : null,
+        requestId,
+        now,
+        mathRandomInt,
+      );
+      if (outcome.status === "grabbed" && !previous) {
+        this.#sql.exec(
+          "INSERT INTO grabs (user_id, request_id, amount, grabbed_at) VALUES (?, ?, ?, ?)",
+          userId,
+          requestId,
+          outcome.amountCents,
+          now,
+        );
+        const groupId = this.#spec(row).groupId;
+        this.#owe({
+          entryId: GROUP_LEDGER.grab.entryId(groupId, userId),
+          kind: "group-grab",
+          groupId,
+          userId,
+          amountCents: outcome.amountCents,
+        });
+      }
+      return outcome;
+    });
+    if (outcome?.status === "grabbed") await this.#armFlush();
+    return outcome;
+  }
+
+  /** The envelope as `GET /api/groups/:id` shows it; null when there is no such envelope. */
+  status(): GroupStatus | null {
+    const row = this.#row();
+    if (!row) return null;
+    const spec = this.#spec(row);
+    const grabs = this.#sql
+      .exec<{ user_id: string; amount: number; grabbed_at: number }>(
+        "SELECT user_id, amount, grabbed_at FROM grabs ORDER BY grabbed_at, rowid",
+      )
+      .toArray()
+      .map((g) => ({ userId: g.user_id, amountCents: g.amount, grabbedAt: g.grabbed_at }));
+    const grabbedCents = grabs.reduce((sum, g) => sum + g.amountCents, 0);
+    const refundedCents = row.refunded ?? 0;
+    const open = row.refunded === null;
+    return {
+      id: spec.groupId,
+      senderId: spec.senderId,
+      funding: spec.funding,
+      greeting: spec.greeting,
+      amountCents: spec.amountCents,
+      count: spec.count,
+      grabbedCents,
+      grabbedCount: grabs.length,
+      remainingCents: open ? spec.amountCents - grabbedCents : 0,
+      remainingCount: open ? spec.count - grabs.length : 0,
+      refundedCents,
+      state: this.#state(row, grabs.length, Date.now()),
+      createdAt: spec.createdAt,
+      expiresAt: spec.expiresAt,
+      grabs,
+    };
+  }
+
+  /**
+   * Dead-lettered credits come back to the outbox and go out again after a pause (the ledger
+   * ignores any that did arrive), so no share or refund is ever dropped.
+   */
+  async redeliver(credits: GroupCredit[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const credit of credits) this.#owe(credit);
+    });
+    await this.#alarmBy(Date.now() + REDELIVER_DELAY_MS);
+  }
+
+  /** The envelope's own figures for the audit; null when there is no such envelope. */
+  figures(): GroupFigures | null {
+    const row = this.#row();
+    if (!row) return null;
+    const { cents, n } = this.#grabbed();
+    const outbox = this.#sql.exec<{ cents: number }>("SELECT COALESCE(SUM(amount), 0) AS cents FROM outbox").one();
+    return {
+      groupId: this.#spec(row).groupId,
+      amountCents: row.amount,
+      count: row.count,
+      grabbedCents: cents,
+      grabbedCount: n,
+      refundedCents: row.refunded ?? 0,
+      openCents: row.refunded === null ? row.amount - cents : 0,
+      outboxCents: outbox.cents,
+    };
+  }
+
+  /**
+   * Hands the outbox to the settlement queue, refunds at expiry, and sets the next alarm.
+   * Safe to run any number of times: the refund is recorded only while none is.
+   */
+  async alarm(): Promise<void> {
+    this.#flushArmed = false;
+    const row = this.#row();
+    if (!row) return;
+    if (row.refunded === null && Date.now() >= row.expires_at) this.#refund(row);
+    const delivered = await this.#flush();
+    const pending = this.#sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
+    if (pending) {
+      const delayMs = delivered ? FLUSH_DELAY_MS : retryDelaySeconds(this.#failedSends) * 1000;
+      await this.ctx.storage.setAlarm(Date.now() + delayMs);
+      this.#flushArmed = true;
+    } else if (this.#row()?.refunded === null) {
+      await this.ctx.storage.setAlarm(row.expires_at);
+    }
+  }
+
+  /** Records the refund of what nobody grabbed and owes it to the sender, if not yet recorded. */
+  #refund(row: EnvelopeRow): void {
+    this.ctx.storage.transactionSync(() => {
+      const { cents } = this.#grabbed();
+      const refund = row.amount - cents;
+      const written = this.#sql.exec(
+        "UPDATE envelope SET refunded = ?, refunded_at = ? WHERE refunded IS NULL",
+        refund,
+        Date.now(),
+      ).rowsWritten;
+      const spec = this.#spec(row);
+      if (written > 0 && refund > 0) {
+        this.#owe({
+          entryId: GROUP_LEDGER.refund.entryId(spec.groupId),
+          kind: "group-refund",
+          groupId: spec.groupId,
+          userId: spec.senderId,
+          amountCents: refund,
+        });
+      }
+    });
+  }
+
+  #owe(credit: GroupCredit): void {
+    this.#sql.exec(
+      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      credit.entryId,
+      JSON.stringify(credit),
+      credit.amountCents,
+    );
+  }
+
+  /** Sends the outbox to the settlement queue; false when a send failed (the rest stays). */
+  async #flush(): Promise<boolean> {
+    for (;;) {
+      const rows = this.#sql
+        .exec<{ entry_id: string; credit: string }>(`SELECT entry_id, credit FROM outbox ORDER BY rowid LIMIT ${FLUSH_BATCH}`)
+        .toArray();
+      if (rows.length === 0) return true;
+      const message: SettlementMessage = { kind: "group", credits: rows.map((r) => JSON.parse(r.credit) as GroupCredit) };
+      try {
+        await this.env.SETTLEMENTS.send(message);
+      } catch (err) {
+        this.#failedSends += 1;
+        console.warn("group settlement send failed; retrying by alarm", String(err));
+        return false;
+      }
+      this.#failedSends = 0;
+      this.ctx.storage.transactionSync(() => {
+        for (const r of rows) this.#sql.exec("DELETE FROM outbox WHERE entry_id = ?", r.entry_id);
+      });
+    }
+  }
+
+  /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */
+  async #armFlush(): Promise<void> {
+    if (this.#flushArmed) return;
+    await this.#alarmBy(Date.now() + FLUSH_DELAY_MS);
+    this.#flushArmed = true;
+  }
+
+  /** Sets the alarm to `at` unless it is already due sooner. */
+  async #alarmBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  #spec(row: EnvelopeRow): GroupSpec {
+    return JSON.parse(row.spec) as GroupSpec;
+  }
+
+  #state(row: EnvelopeRow, grabbedCount: number, now: number): GroupState {
+    if (grabbedCount >= row.count) return "empty";
+    if (row.refunded !== null) return "refunded";
+    return now >= row.expires_at ? "expired" : "open";
+  }
+
+  #row(): EnvelopeRow | undefined {
+    return this.#sql
+      .exec<EnvelopeRow>("SELECT spec, amount, count, expires_at, refunded FROM envelope")
+      .toArray()[0];
+  }
+
+  #grabbed(): { cents: number; n: number } {
+    return this.#sql.exec<{ cents: number; n: number }>("SELECT COALESCE(SUM(amount), 0) AS cents, COUNT(*) AS n FROM grabs").one();
+  }
+}

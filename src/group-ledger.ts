@@ -1,0 +1,99 @@
+/**
+ * Group envelopes in D1: the registry (one row per envelope, written before its object is
+ * created) and the ledger rows of group money, all carrying the group id in `ref`. Every
+ * write is idempotent by key, so replays change nothing.
+ */
+import type { LedgerGroupSums, RegisteredGroup } from "./domain/group-audit";
+import { GROUP_LEDGER } from "./domain/group-envelope";
+import { recomputeBalance } from "./ledger";
+import type { GroupCredit, GroupSpec } from "./wire";
+
+export type RegistryStatus = RegisteredGroup["status"];
+
+export interface Registration {
+  spec: GroupSpec;
+  status: RegistryStatus;
+}
+
+
+/** Registers `spec` under `sourceRef` unless something already is; returns what is registered. */
+export async function registerGroup(db: D1Database, sourceRef: string, spec: GroupSpec, now: number): Promise<Registration> {
+  const [, found] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO group_envelopes (group_id, source_ref, sender_id, funding, amount_cents, spec, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (source_ref) DO NOTHING`,
+      )
+      .bind(spec.groupId, sourceRef, spec.senderId, spec.funding, spec.amountCents, JSON.stringify(spec), now),
+    db.prepare("SELECT spec, status FROM group_envelopes WHERE source_ref = ?").bind(sourceRef),
+  ]);
+  const row = (found.results as { spec: string; status: RegistryStatus }[])[0];
+  return { spec: JSON.parse(row.spec) as GroupSpec, status: row.status };
+}
+
+export async function markCreated(db: D1Database, groupId: string): Promise<void> {
+  await db.prepare("UPDATE group_envelopes SET status = 'created' WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
+}
+
+/** Drops a registration whose funding was refused (nothing was debited), so the request can be retried. */
+export async function forgetGroup(db: D1Database, groupId: string): Promise<void> {
+  await db.prepare("DELETE FROM group_envelopes WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
+}
+
+/** Credits group money (grabbed shares, refunds) exactly once per entry id. */
+export async function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<void> {
+  if (credits.length === 0) return;
+  const insert = db.prepare(
+    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const users = [...new Set(credits.map((c) => c.userId))];
+  await db.batch([
+    ...credits.map((c) => insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.groupId, now)),
+    ...users.map((userId) => recomputeBalance(db, userId, now)),
+  ]);
+}
+
+/**
+ * The compensating credit of a wallet-funded envelope whose object will never exist: gives the
+ * debit back and marks the registration cancelled, in one transaction.
+ */
+export async function cancelGroup(db: D1Database, spec: GroupSpec, now: number): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
+         SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM ledger WHERE entry_id = ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .bind(
+        GROUP_LEDGER.cancel.entryId(spec.groupId),
+        spec.senderId,
+        GROUP_LEDGER.cancel.kind,
+        spec.amountCents,
+        spec.groupId,
+        now,
+        GROUP_LEDGER.send.entryId(spec.groupId),
+      ),
+    recomputeBalance(db, spec.senderId, now),
+    db.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId),
+  ]);
+}
+
+/** Every registered group envelope and the ledger sums of group money, for the audit. */
+export async function groupBooks(db: D1Database): Promise<{ registry: RegisteredGroup[]; sums: LedgerGroupSums[] }> {
+  const kinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
+  const [registry, sums] = await db.batch([
+    db.prepare(
+      `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
+       FROM group_envelopes ORDER BY created_at`,
+    ),
+    db
+      .prepare(
+        `SELECT ref AS groupId, kind, SUM(amount_cents) AS cents FROM ledger
+         WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref, kind`,
+      )
+      .bind(JSON.stringify(kinds)),
+  ]);
+  return { registry: registry.results as RegisteredGroup[], sums: sums.results as LedgerGroupSums[] };
+}

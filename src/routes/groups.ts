@@ -1,0 +1,21 @@
+/**
+ * Group envelopes (session required): `POST /api/groups` creates one, `POST /:id/grab` takes
+ * a share, `GET /:id` shows who grabbed what. The share URL `/g/<id>` is opened by the PWA.
+ */
+import { Hono } from "hono";
+import type { UserVars } from "../auth/middleware";
+import { requireUser } from "../auth/middleware";
+import { createGroup, grabGroup, groupStatus } from "../groups";
+import { createGroupRequest, grabGroupRequest, parseBody } from "../schemas";
+
+export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
+  .use(requireUser)
+  .post("/", async (c) => {
+    const request = await parseBody(c, createGroupRequest);
+    return c.json(await createGroup(c.env, c.get("userId"), request), 201);
+  })
+  .post("/:id/grab", async (c) => {
+    const { requestId } = await parseBody(c, grabGroupRequest);
+    return c.json(await grabGroup(c.env, c.req.param("id"), c.get("userId"), requestId));
+  })
+  .get("/:id", async (c) => c.json(await groupStatus(c.env, c.req.param("id"))));

@@ -1,0 +1,58 @@
+/** Operator console: sign-in with the admin secret, then the editor, dashboard, pools and audit. */
+import { ApiFailure, apiJson } from "../js/api.js";
+import { measureOffsetMs } from "../js/clock.js";
+import { byId } from "../js/dom.js";
+import { adminSecret } from "./admin-api.js";
+import { runAudit } from "./audit-view.js";
+import { Dashboard } from "./dashboard.js";
+import { wirePoolForm } from "./pools-form.js";
+import { TimelineEditor } from "./timeline-editor.js";
+
+const signIn = byId("sign-in", HTMLFormElement);
+const signInError = byId("sign-in-error", HTMLElement);
+const consoleEl = byId("console", HTMLElement);
+
+let offsetMs = 0;
+const serverNow = () => Date.now() + offsetMs;
+
+const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
+const dashboard = new Dashboard({
+  issued: byId("chart-issued", SVGSVGElement),
+  remaining: byId("chart-remaining", SVGSVGElement),
+  figures: byId("dashboard-figures", HTMLElement),
+});
+const fillPhases = wirePoolForm(byId("pool-form", HTMLFormElement), byId("pool-result", HTMLElement), () => editor.timeline);
+
+async function open() {
+  try {
+    await editor.load();
+  } catch (err) {
+    adminSecret.clear();
+    signIn.hidden = false;
+    consoleEl.hidden = true;
+    signInError.textContent = err instanceof ApiFailure && err.status === 401 ? "That secret was not accepted." : `Could not reach the server: ${String(err)}`;
+    return;
+  }
+  signIn.hidden = true;
+  consoleEl.hidden = false;
+  fillPhases();
+  await dashboard.start();
+}
+
+signIn.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = byId("admin-secret", HTMLInputElement);
+  adminSecret.set(input.value);
+  input.value = "";
+  open();
+});
+byId("sign-out", HTMLButtonElement).addEventListener("click", () => {
+  adminSecret.clear();
+  location.reload();
+});
+byId("save-timeline", HTMLButtonElement).addEventListener("click", () => editor.save());
+byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => editor.load());
+byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
+
+measureOffsetMs(async () => (await apiJson("/api/time")).serverTime, Date.now).then((m) => (offsetMs = m.offsetMs));
+if (adminSecret.get()) open();

@@ -1,0 +1,58 @@
+/** Pool creation form: a sponsor's budget for a lottery phase, split and dealt across shards. */
+import { h } from "../js/dom.js";
+import { formatCents, parseCents } from "../js/money.js";
+import { adminCall } from "./admin-api.js";
+
+/** @typedef {import("../../src/wire").Timeline} Timeline */
+/** @typedef {import("../../src/wire").CreatePoolResponse} CreatePoolResponse */
+/** @typedef {import("../../src/wire").CreatePoolRequest} CreatePoolRequest */
+
+/**
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} output
+ * @param {() => Timeline | null} timeline
+ */
+export function wirePoolForm(form, output, timeline) {
+  const phase = /** @type {HTMLSelectElement} */ (form.elements.namedItem("phaseId"));
+  const sponsor = /** @type {HTMLSelectElement} */ (form.elements.namedItem("sponsorId"));
+  const fillSponsors = () => {
+    const chosen = timeline()?.phases.find((p) => p.id === phase.value);
+    sponsor.replaceChildren(...(chosen?.sponsorIds ?? []).map((id) => h("option", { value: id, text: id })));
+  };
+  const fillPhases = () => {
+    const lotteries = timeline()?.phases.filter((p) => p.kind === "lottery") ?? [];
+    phase.replaceChildren(...lotteries.map((p) => h("option", { value: p.id, text: p.title })));
+    fillSponsors();
+  };
+  phase.addEventListener("change", fillSponsors);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const text = (/** @type {string} */ name) => String(data.get(name) ?? "").trim();
+    const budgetCents = parseCents(text("budget"));
+    const minCents = text("min") ? parseCents(text("min")) : undefined;
+    const maxCents = text("max") ? parseCents(text("max")) : undefined;
+    if (budgetCents === null || minCents === null || maxCents === null) {
+      output.textContent = "Amounts must look like 1234.56";
+      return;
+    }
+    /** @type {CreatePoolRequest} */
+    const request = { phaseId: phase.value, sponsorId: sponsor.value, budgetCents, count: Number(text("count")), minCents, maxCents };
+    try {
+      /** @type {CreatePoolResponse} */
+      const created = await adminCall("POST", "/pools", request);
+      output.replaceChildren(
+        h("p", { role: "status", text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}` }),
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, h("th", { text: "Shard" }), h("th", { text: "Envelopes" }), h("th", { text: "Sum" }))),
+          h("tbody", {}, ...created.shards.map((s) => h("tr", {}, h("td", { text: String(s.shard) }), h("td", { text: String(s.count) }), h("td", { text: formatCents(s.sumCents) })))),
+        ),
+      );
+    } catch (err) {
+      output.textContent = `Pool not created: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  });
+  return fillPhases;
+}

@@ -1,0 +1,153 @@
+/**
+ * Timeline editor: edit phase fields, reorder, start/stop now, save with the version it was
+ * loaded at. A stale version (409) is shown as a conflict with the server's current version,
+ * and nothing is overwritten until the operator reloads.
+ */
+import { ApiFailure } from "../js/api.js";
+import { h } from "../js/dom.js";
+import { adminCall } from "./admin-api.js";
+import { byStart, startNow, stopNow, swapWithNext } from "./timeline-ops.js";
+
+/** @typedef {import("../../src/wire").Phase} Phase */
+/** @typedef {import("../../src/wire").Timeline} Timeline */
+
+/** @param {number} ms */
+const toLocalInput = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+/** @param {string} value */
+const fromLocalInput = (value) => new Date(value).getTime();
+
+export class TimelineEditor {
+  /** @type {Timeline | null} */
+  #timeline = null;
+  /** @type {Phase[]} */
+  #draft = [];
+  #root;
+  #status;
+  #serverNow;
+  /** @type {(timeline: Timeline) => void} */
+  #onSaved;
+
+  /**
+   * @param {HTMLElement} root
+   * @param {HTMLElement} status
+   * @param {() => number} serverNow
+   * @param {(timeline: Timeline) => void} onSaved
+   */
+  constructor(root, status, serverNow, onSaved) {
+    this.#root = root;
+    this.#status = status;
+    this.#serverNow = serverNow;
+    this.#onSaved = onSaved;
+  }
+
+  get timeline() {
+    return this.#timeline;
+  }
+
+  async load() {
+    const { timeline } = await adminCall("GET", "/timeline");
+    this.#timeline = timeline;
+    this.#draft = byStart(timeline?.phases ?? []);
+    this.#say("info", timeline ? `Editing version ${timeline.version}` : "No timeline yet");
+    this.render();
+  }
+
+  /** @param {Phase[]} phases */
+  async save(phases = this.#draft) {
+    if (!this.#timeline) return;
+    const { version, ...doc } = this.#timeline;
+    try {
+      const { timeline } = await adminCall("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, phases } });
+      this.#timeline = timeline;
+      this.#draft = byStart(timeline.phases);
+      this.#say("ok", `Saved: now version ${timeline.version}`);
+      this.render();
+      this.#onSaved(timeline);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.status === 409) {
+        this.#say("conflict", `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`);
+      } else {
+        this.#say("error", `Not saved: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  /**
+   * @param {"info" | "ok" | "conflict" | "error"} kind
+   * @param {string} text
+   */
+  #say(kind, text) {
+    this.#status.className = `status status-${kind}`;
+    this.#status.setAttribute("role", kind === "conflict" || kind === "error" ? "alert" : "status");
+    this.#status.textContent = text;
+  }
+
+  render() {
+    const now = this.#serverNow();
+    const rows = this.#draft.map((phase, index) => this.#row(phase, index, now));
+    const headings = ["Title", "Kind", "Starts", "Ends", "Envelope rate", "Sponsors", "Live actions"];
+    const table = h(
+      "table",
+      { class: "phases" },
+      h("caption", { text: "Phases in running order (times in your local time zone)" }),
+      h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...rows),
+    );
+    this.#root.replaceChildren(h("div", { class: "table-wrap" }, table));
+  }
+
+  /**
+   * @param {Phase} phase
+   * @param {number} index
+   * @param {number} now
+   */
+  #row(phase, index, now) {
+    const live = phase.startsAt <= now && now < phase.endsAt;
+    /**
+     * @param {string} label
+     * @param {HTMLInputElement | HTMLSelectElement} input
+     * @param {(value: string) => Partial<Phase>} apply
+     */
+    const field = (label, input, apply) => {
+      input.setAttribute("aria-label", `${label} of ${phase.title}`);
+      input.addEventListener("change", () => {
+        this.#draft = this.#draft.map((p) => (p.id === phase.id ? { ...p, ...apply(input.value) } : p));
+      });
+      return h("td", {}, input);
+    };
+    const kind = h("select", {}, h("option", { value: "lottery", text: "lottery" }), h("option", { value: "greeting", text: "greeting" }));
+    kind.value = phase.kind;
+    /** @param {string} text @param {() => void} action @param {boolean} enabled */
+    const button = (text, action, enabled = true) => {
+      const b = h("button", { type: "button", text, "aria-label": `${text}: ${phase.title}` });
+      b.disabled = !enabled;
+      b.addEventListener("click", action);
+      return b;
+    };
+    return h(
+      "tr",
+      { class: live ? "live" : "", "data-phase-id": phase.id },
+      field("Title", h("input", { value: phase.title, maxlength: "120" }), (v) => ({ title: v })),
+      field("Kind", kind, (v) => ({ kind: v === "greeting" ? "greeting" : "lottery" })),
+      field("Starts", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.startsAt) }), (v) => ({ startsAt: fromLocalInput(v) })),
+      field("Ends", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.endsAt) }), (v) => ({ endsAt: fromLocalInput(v) })),
+      field("Envelope rate", h("input", { type: "number", min: "0", max: "1", step: "0.01", value: String(phase.candidateRate) }), (v) => ({ candidateRate: Number(v) })),
+      field("Sponsors", h("input", { value: phase.sponsorIds.join(", ") }), (v) => ({ sponsorIds: v.split(",").map((s) => s.trim()).filter(Boolean) })),
+      h(
+        "td",
+        { class: "actions" },
+        button("Move up", () => this.#reorder(index - 1), index > 0),
+        button("Move down", () => this.#reorder(index), index < this.#draft.length - 1),
+        button("Start now", () => this.save(startNow(this.#draft, phase.id, this.#serverNow())), !live),
+        button("Stop now", () => this.save(stopNow(this.#draft, phase.id, this.#serverNow())), live),
+      ),
+    );
+  }
+
+  /** @param {number} index */
+  #reorder(index) {
+    this.#draft = swapWithNext(this.#draft, index);
+    this.#say("info", "Reordered: review and save");
+    this.render();
+  }
+}

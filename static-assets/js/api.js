@@ -1,0 +1,102 @@
+/**
+ * HTTP client for the viewer: JSON in and out, a timeout on every call, failures as
+ * `ApiFailure` carrying the status and any retry hint, and the anonymous session kept in
+ * local storage (renewed once when the server rejects it).
+ */
+import { retryAfterHeaderMs } from "./pacing.js";
+
+/** @typedef {import("../../src/wire").SessionResponse} SessionResponse */
+
+export const TIMEOUT_MS = 8_000;
+const SESSION_KEY = "gs.session";
+const DEVICE_KEY = "gs.device";
+
+export class ApiFailure extends Error {
+  /**
+   * @param {number} status 0 for network errors and timeouts
+   * @param {string} code
+   * @param {string} message
+   * @param {number} retryAfterMs
+   */
+  constructor(status, code, message, retryAfterMs = 0) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, token?: string, timeoutMs?: number }} [options]
+ * @returns {Promise<any>}
+ */
+export async function apiJson(path, { method = "GET", body, token, timeoutMs = TIMEOUT_MS } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const timedOut = err instanceof DOMException && err.name === "TimeoutError";
+    throw new ApiFailure(0, timedOut ? "timeout" : "network", timedOut ? "the server did not answer in time" : "no network");
+  }
+  const retryAfterMs = retryAfterHeaderMs(response.headers.get("Retry-After"), Date.now());
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiFailure(response.status, data?.error?.code ?? "http_error", data?.error?.message ?? response.statusText, retryAfterMs);
+  }
+  return data;
+}
+
+function deviceId() {
+  let id = localStorage.getItem(DEVICE_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(DEVICE_KEY, id);
+  }
+  return id;
+}
+
+/** @returns {SessionResponse | null} */
+function storedSession() {
+  try {
+    const session = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
+    return session && session.expiresAt > Date.now() + 60_000 ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @returns {Promise<SessionResponse>} */
+export async function ensureSession() {
+  const existing = storedSession();
+  if (existing) return existing;
+  /** @type {SessionResponse} */
+  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId() } });
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+/**
+ * A call as the signed-in viewer; a rejected session is replaced once.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, timeoutMs?: number }} [options]
+ */
+export async function userCall(path, options = {}) {
+  const session = await ensureSession();
+  try {
+    return await apiJson(path, { ...options, token: session.token });
+  } catch (err) {
+    if (!(err instanceof ApiFailure) || err.status !== 401) throw err;
+    localStorage.removeItem(SESSION_KEY);
+    return apiJson(path, { ...options, token: (await ensureSession()).token });
+  }
+}

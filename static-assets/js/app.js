@@ -1,0 +1,155 @@
+/**
+ * Viewer app: wires the pre-download, the server clock, the live phase and countdown, shake
+ * input (motion and button) through the paced shaker, and the result views.
+ */
+import { apiJson } from "./api.js";
+import { measureOffsetMs } from "./clock.js";
+import { currentPhases, formatCountdown } from "./countdown.js";
+import { byId, formatBytes } from "./dom.js";
+import { loadAssetUrls, startPreDownload } from "./resources.js";
+import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
+import { Shaker } from "./shaker.js";
+import { sharedGroupId, showGroup } from "./views/group-view.js";
+import { renderAnswer } from "./views/result-view.js";
+
+/** @typedef {import("../../src/wire").PublicTimeline} PublicTimeline */
+/** @typedef {import("../../src/wire").ResourceProgress} ResourceProgress */
+/** @typedef {import("./shaker.js").ShakeEvent} ShakeEvent */
+
+const TIMELINE_POLL_MS = 5_000;
+const CLOCK_RESYNC_MS = 60_000;
+const TICK_MS = 250;
+
+const ui = {
+  phase: byId("phase", HTMLElement),
+  countdown: byId("countdown", HTMLElement),
+  progress: byId("resource-progress", HTMLProgressElement),
+  progressText: byId("resource-status", HTMLElement),
+  shake: byId("shake", HTMLButtonElement),
+  shakeHint: byId("shake-hint", HTMLElement),
+  motion: byId("enable-motion", HTMLButtonElement),
+  result: byId("result", HTMLElement),
+  group: byId("group", HTMLElement),
+};
+
+const state = {
+  offsetMs: 0,
+  /** @type {PublicTimeline | null} */
+  timeline: null,
+  /** @type {Map<string, string>} */
+  assetUrls: new Map(),
+};
+
+const serverNow = () => Date.now() + state.offsetMs;
+
+/** @param {ResourceProgress} p */
+function showProgress(p) {
+  const percent = p.totalBytes === 0 ? 0 : Math.round((100 * p.doneBytes) / p.totalBytes);
+  ui.progress.value = percent;
+  ui.progress.setAttribute("aria-valuetext", `${percent}%`);
+  const size = `${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`;
+  ui.progressText.textContent =
+    p.state === "complete"
+      ? `Show resources ready offline (${formatBytes(p.totalBytes)}, ${p.totalFiles} files) · 100%`
+      : p.state === "interrupted"
+        ? `Download paused at ${size} (${percent}%); it resumes when the network is back`
+        : `Downloading show resources: ${size} (${percent}%)`;
+  if (p.state === "complete") loadAssetUrls().then((urls) => (state.assetUrls = urls));
+}
+
+async function syncClock() {
+  const { offsetMs, samples } = await measureOffsetMs(async () => (await apiJson("/api/time")).serverTime, Date.now);
+  if (samples > 0) state.offsetMs = offsetMs;
+}
+
+async function refreshTimeline() {
+  try {
+    state.timeline = await apiJson("/api/timeline");
+  } catch {
+    // Keep the last timeline: the countdown still runs on it.
+  }
+}
+
+/** @param {string} id */
+function sponsorName(id) {
+  for (const phase of state.timeline?.phases ?? []) {
+    const sponsor = phase.sponsors.find((s) => s.id === id);
+    if (sponsor) return sponsor.name;
+  }
+  return id;
+}
+
+function tick() {
+  const now = serverNow();
+  const { live, next } = currentPhases(state.timeline?.phases ?? [], now);
+  if (live) {
+    ui.phase.textContent = `Live now: ${live.title}`;
+    ui.countdown.textContent = `ends in ${formatCountdown(live.endsAt - now)}`;
+  } else if (next) {
+    ui.phase.textContent = `Next: ${next.title}`;
+    ui.countdown.textContent = `starts in ${formatCountdown(next.startsAt - now)}`;
+  } else {
+    ui.phase.textContent = state.timeline ? "The show is over" : "Loading the show…";
+    ui.countdown.textContent = "";
+  }
+  for (const el of document.querySelectorAll("[data-countdown-to]")) {
+    el.textContent = formatCountdown(Number(el.getAttribute("data-countdown-to")) - now);
+  }
+  const waitMs = shaker.waitMs();
+  ui.shake.disabled = waitMs > 0;
+  ui.shakeHint.textContent =
+    waitMs === Infinity ? "Shaking…" : waitMs > 0 ? `Next shake in ${(waitMs / 1000).toFixed(1)} s` : "Shake your phone or press the button";
+}
+
+/** @param {ShakeEvent} event */
+function onShakeEvent(event) {
+  if (event.kind === "answer") {
+    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName });
+    navigator.vibrate?.(event.answer.kind === "envelope" ? [80, 40, 80] : 30);
+  } else if (event.kind === "failed") {
+    ui.result.className = "result result-failed";
+    ui.result.textContent =
+      event.failure.status === 429 ? "Easy! You are shaking faster than the show allows." : "The network is struggling; your phone will retry more slowly.";
+  } else if (event.kind === "sending") {
+    ui.shake.classList.remove("wobble");
+    void ui.shake.offsetWidth;
+    ui.shake.classList.add("wobble");
+  }
+  tick();
+}
+
+const shaker = new Shaker(onShakeEvent);
+
+function wireShakeInput() {
+  ui.shake.addEventListener("click", () => shaker.shake());
+  if (!("DeviceMotionEvent" in window)) return;
+  if (motionNeedsPermission()) {
+    ui.motion.hidden = false;
+    ui.motion.addEventListener("click", async () => {
+      if (await requestMotionPermission()) {
+        ui.motion.hidden = true;
+        listenForShakes(() => shaker.shake());
+      }
+    });
+  } else {
+    listenForShakes(() => shaker.shake());
+  }
+}
+
+async function main() {
+  const groupId = sharedGroupId();
+  if (groupId) {
+    ui.group.hidden = false;
+    showGroup(ui.group, groupId);
+  }
+  wireShakeInput();
+  setInterval(tick, TICK_MS);
+  startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
+  state.assetUrls = await loadAssetUrls();
+  await Promise.all([syncClock(), refreshTimeline()]);
+  tick();
+  setInterval(refreshTimeline, TIMELINE_POLL_MS);
+  setInterval(syncClock, CLOCK_RESYNC_MS);
+}
+
+main();

@@ -1,0 +1,47 @@
+/**
+ * Page side of the resource packages: registers the service worker, asks it to (re)sync the
+ * packages, reports its progress, and maps asset ids to their versioned URLs (served from
+ * Cache Storage by the service worker).
+ */
+
+/** @typedef {import("../../src/wire").ResourceManifest} ResourceManifest */
+/** @typedef {import("../../src/wire").ResourceProgress} ResourceProgress */
+
+const RETRY_MS = 30_000;
+
+/**
+ * Registers the worker and keeps asking it to sync until the packages are complete.
+ * @param {(progress: ResourceProgress) => void} onProgress
+ */
+export async function startPreDownload(onProgress) {
+  if (!("serviceWorker" in navigator)) return;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let retry;
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    /** @type {ResourceProgress} */
+    const progress = event.data;
+    if (progress?.type !== "resources") return;
+    onProgress(progress);
+    clearTimeout(retry);
+    if (progress.state === "interrupted") retry = setTimeout(requestSync, RETRY_MS);
+  });
+  await navigator.serviceWorker.register("/sw.js");
+  const requestSync = async () => (await navigator.serviceWorker.ready).active?.postMessage({ type: "sync-resources" });
+  window.addEventListener("online", requestSync);
+  await requestSync();
+}
+
+/** Asset id → URL, from the manifest (the service worker answers it from cache when offline). */
+export async function loadAssetUrls() {
+  /** @type {Map<string, string>} */
+  const urls = new Map();
+  try {
+    const response = await fetch("/resources/manifest.json");
+    /** @type {ResourceManifest} */
+    const manifest = await response.json();
+    for (const pkg of manifest.packages) for (const file of pkg.files) urls.set(file.assetId, file.url);
+  } catch {
+    // Without the manifest the views fall back to text only.
+  }
+  return urls;
+}

@@ -1,0 +1,83 @@
+/**
+ * The operator console in a real browser: sign in with the admin secret, edit a phase and
+ * watch a viewer page follow, see a version conflict clearly, start a phase now, create a
+ * pool and run the audit.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { adminCall, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
+import type { Page } from "playwright-core";
+import type { Timeline } from "../../src/wire";
+
+let browser: Browser | null = null;
+afterEach(async () => {
+  await browser?.close();
+  browser = null;
+});
+
+async function signIn(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto("/admin");
+  await page.getByLabel("Admin secret").fill(ADMIN_SECRET);
+  await page.getByRole("button", { name: "Open the console" }).click();
+  await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/Editing version \d+/);
+}
+
+describe("operator console", () => {
+  it("edits a live phase and the viewer page follows", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("show", now - 60_000, now + 10 * 60_000), lotteryPhase("later", now + 20 * 60_000, now + 30 * 60_000)]);
+    browser = await openBrowser();
+    const viewer = await browser.context.newPage();
+    await viewer.goto("/");
+    await expect.poll(() => viewer.locator("#phase").textContent()).toBe("Live now: Lottery show");
+
+    const console = await browser.context.newPage();
+    await signIn(console);
+    expect(await console.content()).not.toContain(ADMIN_SECRET);
+    await console.getByLabel("Title of Lottery show").fill("Lucky draw");
+    await console.getByLabel("Title of Lottery show").press("Tab");
+    await console.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/Saved: now version/);
+    await expect.poll(() => viewer.locator("#phase").textContent(), { timeout: 15_000 }).toBe("Live now: Lucky draw");
+
+    await console.getByRole("button", { name: "Start now: Lottery later" }).click();
+    await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/Saved/);
+    await expect.poll(() => viewer.locator("#phase").textContent(), { timeout: 15_000 }).toBe("Live now: Lottery later");
+    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    const show = timeline.phases.find((p) => p.id === "show")!;
+    const later = timeline.phases.find((p) => p.id === "later")!;
+    expect(show.endsAt).toBe(later.startsAt);
+    expect(later.endsAt - later.startsAt).toBe(10 * 60_000);
+
+    await console.locator("#pool-phase").selectOption("later");
+    await console.getByLabel("Budget (¥)").fill("50.00");
+    await console.getByLabel("Envelopes", { exact: true }).fill("20");
+    await console.getByRole("button", { name: "Create pool" }).click();
+    await expect.poll(() => console.locator("#pool-result").textContent()).toMatch(/Created pool-.*20 envelopes, ¥50\.00/);
+    await console.getByRole("button", { name: "Run the audit" }).click();
+    await expect.poll(() => console.locator("#audit-result .badge").textContent()).toBe("PASS");
+    await expect.poll(() => console.locator("#chart-remaining rect").count()).toBeGreaterThan(0);
+    await console.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
+    await viewer.screenshot({ path: `${ARTIFACTS}/viewer-live.png` });
+  });
+
+  it("shows a version conflict and overwrites nothing", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("contested", now - 60_000, now + 10 * 60_000)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await signIn(page);
+    const other = await putShow([{ ...lotteryPhase("contested", now - 60_000, now + 10 * 60_000), title: "Changed elsewhere" }]);
+    await page.getByLabel("Title of Lottery contested").fill("My edit");
+    await page.getByLabel("Title of Lottery contested").press("Tab");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Version conflict" });
+    await expect.poll(() => alert.textContent()).toContain(`timeline is at version ${other.version}`);
+    await page.screenshot({ path: `${ARTIFACTS}/console-conflict.png` });
+    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    expect(timeline.phases[0].title).toBe("Changed elsewhere");
+    await page.getByRole("button", { name: "Reload from server" }).click();
+    await expect.poll(() => page.getByLabel("Title of Changed elsewhere").inputValue()).toBe("Changed elsewhere");
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Starts `wrangler dev` for the browser tests on a free port with a fresh persistence
+ * directory and test-only secrets, waits until it answers, and stops it afterwards.
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TestProject } from "vitest/node";
+import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const STARTUP_TIMEOUT_MS = 90_000;
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error("wrangler dev exited during startup; see test/artifacts/wrangler.log");
+    try {
+      if ((await fetch(`${url}/api/time`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev did not answer within ${STARTUP_TIMEOUT_MS} ms`);
+}
+
+export default async function setup(project: TestProject) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  const persist = mkdtempSync(join(tmpdir(), "gala-browser-"));
+  const bin = resolve("node_modules/.bin");
+  const child = spawn(
+    join(bin, "wrangler"),
+    [
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--persist-to", persist,
+      "--show-interactive-dev-session=false",
+      "--var", "DEMO_MODE:off",
+      "--var", "SHARD_COUNT:4",
+      "--var", "TIMELINE_TTL_MS:1000",
+      "--var", `ADMIN_SECRET:${ADMIN_SECRET}`,
+      "--var", "SESSION_SECRET:browser-test-session-secret",
+    ],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+  const log = createWriteStream(join(ARTIFACTS, "wrangler.log"));
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  const stop = async () => {
+    if (!exited && child.pid) {
+      const gone = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
+    }
+    rmSync(persist, { recursive: true, force: true });
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilUp(baseUrl, () => exited);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  project.provide("baseUrl", baseUrl);
+  return stop;
+}

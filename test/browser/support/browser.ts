@@ -1,0 +1,90 @@
+/**
+ * Headless Chromium with a fresh profile per test, and admin calls to the running worker.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { inject } from "vitest";
+import type { CreatePoolRequest, CreatePoolResponse, Phase, Timeline } from "../../../src/wire";
+import { ADMIN_SECRET } from "./paths";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export const baseUrl = () => inject("baseUrl");
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile; `serviceWorkers: "block"` for tests that intercept API calls. */
+export async function openBrowser(options: { serviceWorkers?: "allow" | "block" } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "gala-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    baseURL: baseUrl(),
+    viewport: { width: 420, height: 860 },
+    serviceWorkers: options.serviceWorkers ?? "allow",
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function adminCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl()}/api/admin${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const SPONSORS = [
+  { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
+  { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
+];
+
+/** Replaces the show with these phases (all sponsors known) and returns the stored timeline. */
+export async function putShow(phases: Phase[]): Promise<Timeline> {
+  const { timeline } = await adminCall<{ timeline: Timeline | null }>("GET", "/timeline");
+  const written = await adminCall<{ timeline: Timeline }>("PUT", "/timeline", {
+    expectedVersion: timeline?.version ?? 0,
+    timeline: { galaId: "browser-gala", sponsors: SPONSORS, phases },
+  });
+  return written.timeline;
+}
+
+export function createPool(request: CreatePoolRequest): Promise<CreatePoolResponse> {
+  return adminCall<CreatePoolResponse>("POST", "/pools", request);
+}
+
+export function lotteryPhase(id: string, startsAt: number, endsAt: number, candidateRate = 1): Phase {
+  return {
+    id,
+    title: `Lottery ${id}`,
+    kind: "lottery",
+    startsAt,
+    endsAt,
+    sponsorIds: ["aurora"],
+    greetingAssetId: "greeting-opening",
+    candidateRate,
+  };
+}

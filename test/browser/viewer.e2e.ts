@@ -1,0 +1,158 @@
+/**
+ * The viewer in a real browser: a shake in a live lottery phase shows a sponsor's envelope
+ * that opens to its amount; throttle hints and Retry-After make the client wait; the
+ * countdown follows the server's clock, not the phone's.
+ */
+import type { Page, Request } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ShakeResponse } from "../../src/wire";
+import { createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { ARTIFACTS } from "./support/paths";
+
+let browser: Browser | null = null;
+afterEach(async () => {
+  await browser?.close();
+  browser = null;
+});
+
+/**
+ * Grants motion access where the browser asks for it (iOS, recent Chromium), then sends
+ * strong jolts every 100 ms: what the motion detector counts as shaking.
+ */
+async function shakeDevice(page: Page, forMs: number) {
+  const allow = page.getByRole("button", { name: "Allow shaking with motion" });
+  if (await allow.isVisible()) {
+    await allow.click();
+    await expect.poll(() => allow.isHidden()).toBe(true);
+  }
+  await page.evaluate(async (ms) => {
+    const end = performance.now() + ms;
+    let flip = 1;
+    while (performance.now() < end) {
+      flip = -flip;
+      window.dispatchEvent(
+        new DeviceMotionEvent("devicemotion", { accelerationIncludingGravity: { x: 30 * flip, y: 5, z: 9.8 }, interval: 100 }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, forMs);
+}
+
+describe("viewer", () => {
+  it("shakes an envelope in a live lottery phase and opens it to reveal the amount", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("live", now - 60_000, now + 10 * 60_000)]);
+    await createPool({ phaseId: "live", sponsorId: "aurora", budgetCents: 4_000, count: 20 });
+    browser = await openBrowser();
+    const page = await browser.context.newPage();
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery live");
+    await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
+
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/shake"));
+    await page.getByRole("button", { name: "Shake!" }).click();
+    const shake = (await (await answer).json()) as ShakeResponse;
+    expect(shake.kind).toBe("envelope");
+    if (shake.kind !== "envelope") return;
+
+    const result = page.locator("#result");
+    await expect.poll(() => result.locator("h2").textContent()).toBe("A red envelope from Aurora Phones!");
+    const logo = result.locator('img[data-asset-id="sponsor-aurora"]');
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "Open the envelope" }).click();
+    const cents = shake.envelope.amountCents;
+    const shown = `¥${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+    await expect.poll(() => result.locator(".amount").textContent()).toBe(shown);
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png`, fullPage: true });
+  });
+
+  it("waits at least the hinted interval and Retry-After before shaking again", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("paced", now - 60_000, now + 10 * 60_000, 0)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    const sentAt: number[] = [];
+    const answers = [
+      { status: 200, minIntervalMs: 2_000 },
+      { status: 429, retryAfter: "2" },
+      { status: 200, minIntervalMs: 200 },
+    ];
+    await page.route("**/api/shake", async (route) => {
+      const { requestId } = route.request().postDataJSON() as { requestId: string };
+      sentAt.push(Date.now());
+      const next = answers[Math.min(sentAt.length, answers.length) - 1];
+      if (next.status === 429) {
+        return route.fulfill({
+          status: 429,
+          headers: { "Retry-After": next.retryAfter! },
+          json: { error: { code: "rate_limited", message: "slow down" } },
+        });
+      }
+      const body: ShakeResponse = {
+        kind: "greeting",
+        phaseId: "paced",
+        assetId: "greeting-opening",
+        requestId,
+        serverTime: Date.now(),
+        throttle: { level: 3, minIntervalMs: next.minIntervalMs! },
+      };
+      return route.fulfill({ json: body });
+    });
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery paced");
+    await shakeDevice(page, 7_500);
+    expect(sentAt.length).toBeGreaterThanOrEqual(3);
+    expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(2_000);
+    expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it("backs off exponentially while shakes fail and reuses the request id", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("failing", now - 60_000, now + 10 * 60_000, 0)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    const sent: { at: number; request: Request }[] = [];
+    await page.route("**/api/shake", (route) => {
+      sent.push({ at: Date.now(), request: route.request() });
+      return route.fulfill({ status: 503, json: { error: { code: "unavailable", message: "down" } } });
+    });
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery failing");
+    await shakeDevice(page, 4_500);
+    // 1 s then 2 s ceilings with equal jitter: gaps of at least 0.5 s and 1 s.
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(500);
+    if (sent.length > 2) expect(sent[2].at - sent[1].at).toBeGreaterThanOrEqual(1_000);
+    const ids = new Set(sent.map((s) => (s.request.postDataJSON() as { requestId: string }).requestId));
+    expect(ids.size).toBe(1);
+    await expect.poll(() => page.locator("#result").textContent()).toContain("retry more slowly");
+  });
+
+  it("counts down on the server's clock, not the phone's", async () => {
+    const skewMs = 3 * 60 * 60_000;
+    const realNow = Date.now();
+    await putShow([lotteryPhase("later", realNow + skewMs + 90_000, realNow + skewMs + 10 * 60_000)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await page.route("**/api/time", (route) => route.fulfill({ json: { serverTime: Date.now() + skewMs } }));
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Next: Lottery later");
+    const countdown = await page.locator("#countdown").textContent();
+    expect(countdown).toMatch(/^starts in 01:[0-2]\d$/);
+  });
+});
+
+describe("share links", () => {
+  it("opens the viewer shell with the group panel at /g/<id>", async () => {
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    const response = await page.goto("/g/grp_demo123");
+    expect(response?.status()).toBe(200);
+    const group = page.getByRole("region", { name: "Red envelope shared with you" });
+    await expect.poll(() => group.isVisible()).toBe(true);
+    await expect.poll(() => group.textContent()).not.toBe("");
+    expect(await page.getByRole("button", { name: "Shake!" }).isVisible()).toBe(true);
+  });
+});

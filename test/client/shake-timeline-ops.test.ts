@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { startNow, stopNow, swapWithNext } from "../../static-assets/admin/timeline-ops.js";
+import { ShakeDetector } from "../../static-assets/js/shake-detect.js";
+import { phasesProblem } from "../../src/domain/phase";
+import type { Phase } from "../../src/wire";
+
+const phase = (id: string, startsAt: number, endsAt: number): Phase => ({
+  id,
+  title: id,
+  kind: "lottery",
+  startsAt,
+  endsAt,
+  sponsorIds: [],
+  greetingAssetId: "g",
+  candidateRate: 0.5,
+});
+
+describe("shake detection", () => {
+  it("needs several strong jolts in a short window, then cools down", () => {
+    const d = new ShakeDetector();
+    expect(d.push(0, 0, 9.81, 0)).toBe(false);
+    expect(d.push(30, 0, 9.8, 100)).toBe(false);
+    expect(d.push(-30, 0, 9.8, 200)).toBe(false);
+    expect(d.push(30, 0, 9.8, 300)).toBe(true);
+    expect([400, 500, 600].map((t) => d.push(30, 0, 9.8, t))).toEqual([false, false, false]);
+    expect([1_400, 1_500, 1_600].map((t) => d.push(30, 0, 9.8, t))).toEqual([false, false, true]);
+  });
+
+  it("ignores jolts spread too far apart", () => {
+    const d = new ShakeDetector();
+    expect([0, 900, 1_800].map((t) => d.push(30, 0, 9.8, t))).toEqual([false, false, false]);
+  });
+});
+
+describe("timeline edits", () => {
+  const show = [phase("a", 1_000, 2_000), phase("b", 2_500, 4_000), phase("c", 5_000, 6_000)];
+
+  it("swaps two phases' slots, keeping the gap and lengths", () => {
+    const swapped = swapWithNext(show, 0);
+    expect(swapped.map((p) => [p.id, p.startsAt, p.endsAt])).toEqual([
+      ["b", 1_000, 2_500],
+      ["a", 3_000, 4_000],
+      ["c", 5_000, 6_000],
+    ]);
+    expect(phasesProblem(swapped)).toBeNull();
+    expect(swapWithNext(show, 2)).toEqual(show);
+  });
+
+  it("starts a phase now: the live one stops, later ones move back just enough", () => {
+    const started = startNow(show, "c", 1_500);
+    expect(started.map((p) => [p.id, p.startsAt, p.endsAt])).toEqual([
+      ["a", 1_000, 1_500],
+      ["c", 1_500, 2_500],
+      ["b", 2_500, 4_000],
+    ]);
+    expect(phasesProblem(started)).toBeNull();
+    const pushed = startNow(show, "a", 2_000);
+    expect(pushed.map((p) => [p.id, p.startsAt, p.endsAt])).toEqual([
+      ["a", 2_000, 3_000],
+      ["b", 3_000, 4_500],
+      ["c", 5_000, 6_000],
+    ]);
+  });
+
+  it("stops only a live phase", () => {
+    expect(stopNow(show, "b", 3_000).find((p) => p.id === "b")?.endsAt).toBe(3_000);
+    expect(stopNow(show, "c", 3_000)).toEqual(show);
+  });
+});
