@@ -77,10 +77,13 @@ export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserV
   await next();
 });
 
-/** New sessions per device id and per client IP. */
+/**
+ * New sessions per device id; a client that names no device (the PWA always does) is
+ * counted per IP address instead, so one script cannot mint sessions without limit.
+ */
 export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: string | undefined): void {
   const ip = c.req.header("CF-Connecting-IP");
-  const keys = [...(deviceId ? [`device:${deviceId}`] : []), ...(ip ? [`ip:${ip}`] : [])];
-  if (keys.length === 0) return;
-  enforce((p) => c.executionCtx.waitUntil(p), c.env.SESSION_LIMITER, layer("session", sessionLimit(c.env), SESSION_PERIOD_S), keys, "new sessions");
+  const key = deviceId ? `device:${deviceId}` : ip ? `ip:${ip}` : null;
+  if (!key) return;
+  enforce((p) => c.executionCtx.waitUntil(p), c.env.SESSION_LIMITER, layer("session", sessionLimit(c.env), SESSION_PERIOD_S), [key], "new sessions");
 }
