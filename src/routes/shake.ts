@@ -17,16 +17,17 @@ import { candidateScale, claimAtShard } from "../shard-claim";
 import { currentTimeline } from "../timeline-cache";
 import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire";
 
+/** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
 interface Graded {
-  outcome: ShakeOutcome;
+  outcome: ShakeOutcome | null;
   level: number;
 }
 
-const busy = (level: number): Graded => ({ outcome: { kind: "busy", retryAfterMs: 0 }, level });
+const shed = (level: number): Graded => ({ outcome: null, level });
 
 async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
   const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id }, phase);
-  if (answer.kind === "shed") return busy(answer.level);
+  if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: { kind: "greeting", phaseId: phase.id, assetId: phase.greetingAssetId }, level };
   const { claim } = result;
@@ -56,13 +57,10 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
     const isolate = edgeAdmission(now);
     const graded = isolate.admit
       ? await decide(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, now)
-      : busy(isolate.level);
+      : shed(isolate.level);
     const throttle = throttleHint(Math.max(graded.level, isolate.level));
-    let outcome = graded.outcome;
-    if (outcome.kind === "busy") {
-      outcome = { kind: "busy", retryAfterMs: throttle.minIntervalMs };
-      c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
-    }
+    const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
+    if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
     const response: ShakeResponse = { ...outcome, requestId, serverTime: now, throttle };
     return c.json(response);
   },
