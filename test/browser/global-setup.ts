@@ -2,7 +2,7 @@
  * Starts `wrangler dev` for the browser tests on a free port with a fresh persistence
  * directory and test-only secrets, waits until it answers, and stops it afterwards.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -48,6 +48,12 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "gala-browser-"));
   const bin = resolve("node_modules/.bin");
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+  const migrated = spawnSync(join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+    env,
+    encoding: "utf8",
+  });
+  if (migrated.status !== 0) throw new Error(`D1 migrations failed: ${migrated.stderr || migrated.stdout}`);
   const child = spawn(
     join(bin, "wrangler"),
     [
@@ -65,7 +71,7 @@ export default async function setup(project: TestProject) {
     {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      env,
     },
   );
   const log = createWriteStream(join(ARTIFACTS, "wrangler.log"));
