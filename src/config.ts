@@ -36,3 +36,8 @@ export function shakeLimit(env: Env): number {
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);
 }
+
+/** How long the edge waits for a pool shard's claim answer before answering `busy`. */
+export function shardCallTimeoutMs(env: Env): number {
+  return positiveInt(env.SHARD_CALL_TIMEOUT_MS, 3000);
+}

@@ -3,12 +3,13 @@
  * what it has seen (its calls per second, calls waiting, latency, the shard's own load
  * report) and from it decides whether to send the candidate at all (shard-admission), how
  * strongly to scale the candidate draw (pacing), and the level to hint. Stubs are made per
- * call (a stub belongs to the request that made it). Shard trouble never becomes a 5xx: an
- * error the platform marks `overloaded` is shed without a retry, a `retryable` one is
- * retried once on a fresh stub, anything else is shed. A retry is safe because the shard
- * answers a known request id with its recorded answer.
+ * call (a stub belongs to the request that made it). Shard trouble never becomes a 5xx: a
+ * call that takes longer than SHARD_CALL_TIMEOUT_MS is answered `busy` (not retried: it is
+ * still queued at the shard), an error the platform marks `overloaded` is shed without a
+ * retry, a `retryable` one is retried once on a fresh stub, anything else is shed. A client
+ * retry is safe because the shard answers a known request id with its recorded answer.
  */
-import { issuancePacing, shardRpsCeiling } from "./config";
+import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "./config";
 import { nextCandidateScale } from "./domain/pacing";
 import { RateWindow } from "./domain/rate-window";
 import { admitCandidate, type ShardLimits } from "./domain/shard-admission";
@@ -68,27 +69,38 @@ export function candidateScale(shard: number): number {
 
 export type ShardOutcome =
   | { kind: "answered"; result: ShardClaimResult; level: number }
-  | { kind: "shed"; level: number; reason: "saturated" | "overloaded" | "failed" };
+  | { kind: "shed"; level: number; reason: "saturated" | "overloaded" | "timeout" | "failed" };
 
 /** Every shard call that failed, by how the edge treated it (read by the fault tests and logs). */
-export const shardFaults = { overloaded: 0, retried: 0, failed: 0 };
+export const shardFaults = { overloaded: 0, retried: 0, timedOut: 0, failed: 0 };
 
-async function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
+class ShardTimeout extends Error {}
+
+/**
+ * One call. The edge stops waiting after SHARD_CALL_TIMEOUT_MS, but the call stays counted
+ * in flight (and in the latency) until the shard really answers: it is still queued there.
+ */
+function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
   const sentAt = Date.now();
   g.calls.record(sentAt);
   g.inFlight++;
-  try {
-    return await shardStub(env, shard).claimPaced({
-      ...request,
-      window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
-      sentAt,
-    });
-  } finally {
+  const call = shardStub(env, shard).claimPaced({
+    ...request,
+    window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
+    sentAt,
+  });
+  const settled = () => {
     g.inFlight--;
     const now = Date.now();
     g.latencyMs += (now - sentAt - g.latencyMs) * LATENCY_WEIGHT;
     g.latencyAt = now;
-  }
+  };
+  call.then(settled, settled);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ShardTimeout("shard call timed out")), shardCallTimeoutMs(env));
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
 
 function noteReport(env: Env, g: Gauge, answer: PacedClaimAnswer, now: number): void {
@@ -123,6 +135,10 @@ export async function claimAtShard(env: Env, shard: number, request: ShardClaimR
       noteReport(env, g, answer, Date.now());
       return { kind: "answered", result: answer.result, level: admission.level };
     } catch (err) {
+      if (err instanceof ShardTimeout) {
+        shardFaults.timedOut++;
+        return { kind: "shed", level: SHED_LEVEL - 1, reason: "timeout" };
+      }
       const action = shardErrorAction(err, retriesLeft);
       if (action === "retry") {
         shardFaults.retried++;

@@ -18,6 +18,24 @@ import { env } from "cloudflare:workers";
 const ROUNDS = 5;
 const BURST = 120;
 
+/** Re-sends every busy answer's request id until none is busy (what an obeying client does). */
+async function settle(
+  shake: (i: number) => Promise<{ status: number; body: ShakeResponse }>,
+  answers: ShakeResponse[],
+): Promise<ShakeResponse[]> {
+  const out = [...answers];
+  for (let pass = 0; pass < 10 && out.some((b) => b.kind === "busy"); pass++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const retry = out.flatMap((b, i) => (b.kind === "busy" ? [i] : []));
+    const again = await inBatches(retry.length, 100, (k) => shake(retry[k]));
+    retry.forEach((i, k) => (out[i] = again[k].body));
+  }
+  expect(out.filter((b) => b.kind === "busy")).toEqual([]);
+  return out;
+}
+
+const won = (bodies: ShakeResponse[]) => bodies.flatMap((b): WonEnvelope[] => (b.kind === "envelope" ? [b.envelope] : []));
+
 describe("shard faults during claim bursts", () => {
   it("loses nothing and issues nothing twice when shards die mid-burst", async () => {
     forgetTimeline();
@@ -47,23 +65,10 @@ describe("shard faults during claim bursts", () => {
     expect(first.every((a) => a.status === 200)).toBe(true);
 
     // Clients retry busy answers with the same request id until the shard answers.
-    const settle = async (answers: ShakeResponse[]): Promise<ShakeResponse[]> => {
-      const out = [...answers];
-      for (let pass = 0; pass < 10 && out.some((b) => b.kind === "busy"); pass++) {
-        await new Promise((r) => setTimeout(r, 200));
-        const retry = out.flatMap((b, i) => (b.kind === "busy" ? [i] : []));
-        const again = await inBatches(retry.length, 100, (k) => shake(retry[k]));
-        retry.forEach((i, k) => (out[i] = again[k].body));
-      }
-      expect(out.filter((b) => b.kind === "busy")).toEqual([]);
-      return out;
-    };
-    const final = await settle(first.map((a) => a.body));
+    const final = await settle(shake, first.map((a) => a.body));
 
     // A replay of every request id gets the same envelope.
-    const won = (bodies: ShakeResponse[]) =>
-      bodies.flatMap((b): WonEnvelope[] => (b.kind === "envelope" ? [b.envelope] : []));
-    const replay = await settle((await inBatches(final.length, 150, shake)).map((a) => a.body));
+    const replay = await settle(shake, (await inBatches(final.length, 150, shake)).map((a) => a.body));
     expect(won(replay).map((e) => e.claimId).sort()).toEqual(won(final).map((e) => e.claimId).sort());
 
     const envelopes = won(final);
@@ -77,6 +82,7 @@ describe("shard faults during claim bursts", () => {
     expect(pools.reduce((n, p) => n + p.claimedCents, 0)).toBe(cents);
     const seen = {
       retried: shardFaults.retried - before.retried,
+      timedOut: shardFaults.timedOut - before.timedOut,
       failed: shardFaults.failed - before.failed,
       overloaded: shardFaults.overloaded - before.overloaded,
     };
