@@ -19,6 +19,9 @@ export default defineConfig({
           ISSUANCE_PACING: "off",
           SHAKE_LIMIT: "1000",
           TEST_MIGRATIONS: migrations,
+          // Short cache and flush intervals so propagation and statistics tests run quickly.
+          TIMELINE_TTL_MS: "500",
+          STATS_FLUSH_MS: "50",
         },
         // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
         ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },

@@ -11,15 +11,10 @@ import { DurableObject } from "cloudflare:workers";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type {
-  PacedClaimAnswer,
-  PacedClaimRequest,
-  ShardClaimRequest,
-  ShardClaimResult,
-  ShardFigures,
-  ShardPoolFigures,
-  ShardPoolLoad,
-} from "../src/wire";
+import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
+import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
+import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire";
+import * as ledger from "./shard-ledger";
 import * as claimState from "./claim-state";
 
 const SCHEMA = `
@@ -63,13 +58,16 @@ const ISSUED_RECOUNT_MS = 1000;
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
+  #windows: ledger.Windows;
   #calls = new RateWindow();
-  #issued = new Map<string, { loaded: number; issued: number; countedAt: number }>();
+  #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    this.#sql.exec(ledger.LEDGER_SCHEMA);
+    this.#windows = ledger.loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
   }
 
@@ -128,6 +126,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   #decide(request: ShardClaimRequest): ShardClaimResult {
+    if (!ledger.windowOpen(this.#windows, request.phaseId, Date.now())) return { status: "none", reason: "closed" };
     const held = this.#sql
       .exec<{ sponsor_id: string }>("SELECT sponsor_id FROM claims WHERE user_id = ?", request.userId)
       .toArray()
@@ -185,7 +184,7 @@ export class PoolShard extends DurableObject<Env> {
     const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId };
     const { window } = request;
     const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
-    if (window && issued && issued.issued >= issuanceAllowance(issued.loaded, window, now)) {
+    if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
       const known = this.#sql
         .exec<{ result: string }>("SELECT result FROM requests WHERE user_id = ? AND request_id = ?", claim.userId, claim.requestId)
         .toArray()[0];
@@ -196,20 +195,22 @@ export class PoolShard extends DurableObject<Env> {
     return { result, load };
   }
 
-  /** Loaded and issued envelopes of a phase on this shard; recounted once a second. */
-  #issuedSoFar(phaseId: string, now: number): { loaded: number; issued: number } {
+  /**
+   * A phase's envelopes on this shard, issued and in total (issued + still in stock, so
+   * envelopes moved in or out by the show clock count too); recounted once a second.
+   */
+  #issuedSoFar(phaseId: string, now: number): { total: number; issued: number } {
     const cached = this.#issued.get(phaseId);
     if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
     const row = this.#sql
-      .exec<{ loaded: number; issued: number }>(
-        `SELECT COALESCE(SUM(loaded_count), 0) AS loaded,
-                (SELECT COUNT(*) FROM claims WHERE phase_id = ?) AS issued
-           FROM pools WHERE phase_id = ?`,
+      .exec<{ stock: number; issued: number }>(
+        `SELECT (SELECT COUNT(*) FROM envelopes e JOIN pools p ON p.pool_id = e.pool_id WHERE p.phase_id = ?) AS stock,
+                (SELECT COUNT(*) FROM claims WHERE phase_id = ?) AS issued`,
         phaseId,
         phaseId,
       )
       .one();
-    const fresh = { loaded: row.loaded, issued: row.issued, countedAt: now };
+    const fresh = { total: row.stock + row.issued, issued: row.issued, countedAt: now };
     this.#issued.set(phaseId, fresh);
     return fresh;
   }
@@ -298,5 +299,42 @@ export class PoolShard extends DurableObject<Env> {
 
   settlementFigures(shard: number, endedPhaseIds: string[]) {
     return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
+  }
+
+  // ---------------------------------------------------------- live show control (shard-ledger.ts)
+
+  /** Arms the phase windows this shard enforces; returns the pools it holds. */
+  armPhases(windows: PhaseWindow[]): string[] {
+    return this.ctx.storage.transactionSync(() => {
+      const pools = ledger.armWindows(this.#sql, windows);
+      this.#windows = new Map(windows.map((w) => [w.phaseId, w]));
+      return pools;
+    });
+  }
+
+  takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    return this.ctx.storage.transactionSync(() => ledger.takeEnvelopes(this.#sql, moveId, poolId, limit));
+  }
+
+  receiveEnvelopes(receive: ShardReceive): void {
+    this.ctx.storage.transactionSync(() => ledger.receiveEnvelopes(this.#sql, receive));
+  }
+
+  /** The audit figures and the move ledger, read in one transaction. */
+  ledger(shard: number): ShardLedger {
+    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: ledger.moveFigures(this.#sql) }));
+  }
+
+  phaseStock(phaseId: string): { poolId: string; count: number }[] {
+    return ledger.phaseStock(this.#sql, phaseId);
+  }
+
+  recordShakes(counts: ShakeCount[]): void {
+    this.ctx.storage.transactionSync(() => ledger.recordShakes(this.#sql, counts));
+  }
+
+  phaseStats(shard: number, phaseIds: string[]): ShardPhaseStats[] {
+    const now = Date.now();
+    return phaseIds.map((phaseId) => ledger.phaseStats(this.#sql, shard, phaseId, now));
   }
 }

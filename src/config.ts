@@ -17,6 +17,10 @@ export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "on";
 }
 
+export function statsFlushMs(env: Env): number {
+  return positiveInt(env.STATS_FLUSH_MS, 5000);
+}
+
 /** Calls per second the edge lets reach one pool shard (production's soft limit is ~1,000). */
 export function shardRpsCeiling(env: Env): number {
   return positiveInt(env.SHARD_RPS_CEILING, 800);
@@ -32,7 +36,7 @@ export function shakeLimit(env: Env): number {
   return positiveInt(env.SHAKE_LIMIT, 60);
 }
 
-/** New sessions per device id and per IP per 60 s; equal to the SESSION_LIMITER binding's limit. */
+/** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);
 }

@@ -13,6 +13,7 @@ import { edgeAdmission, edgeMeter } from "../edge-load";
 import { userShard } from "../objects";
 import { shakeRateLimit } from "../rate-limits";
 import { parseBody, shakeRequest } from "../schemas";
+import { countShake } from "../shake-stats";
 import { candidateScale, claimAtShard } from "../shard-claim";
 import { currentTimeline } from "../timeline-cache";
 import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire";
@@ -40,6 +41,7 @@ async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId
   const shard = userShard(env, userId);
   const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
   if (decision.kind === "rest") return { outcome: decision, level: 0 };
+  countShake(env, decision.phase.id, userId, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "greeting") {
     return { outcome: { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId }, level: 0 };
   }
