@@ -16,7 +16,7 @@ export const SPONSORS = ["s-red", "s-gold", "s-jade"];
 export async function liveLottery(phaseId: string, durationMs: number, candidateRate = 1): Promise<Timeline> {
   const now = Date.now();
   return putTimeline({
-    galaId: "gala-7",
+    galaId: `g7-${phaseId}-${crypto.randomUUID().slice(0, 8)}`,
     sponsors: SPONSORS.map((id) => ({ id, name: id, assetId: `asset-${id}` })),
     phases: [
       {
