@@ -1,9 +1,9 @@
 /**
  * A pool shard's in-memory directory of its pools by phase, and of the pools it has found
  * empty, so a claim neither re-reads the pools table nor probes an exhausted pool again.
- * Both are facts about SQLite that only a pool load can change (a claim only ever empties
- * a pool), so the shard calls `forget()` whenever it loads one and the directory is
- * rebuilt lazily from the rows.
+ * Both are facts about SQLite that only adding envelopes can change (a claim or a move out
+ * only ever empties a pool), so the shard calls `forget()` whenever it loads a pool or
+ * receives moved envelopes, and the directory is rebuilt lazily from the rows.
  */
 
 export interface PoolRef {

@@ -11,7 +11,12 @@ import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
 import { readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
+import { issuanceAllowance } from "../src/domain/pacing";
+import { RateWindow } from "../src/domain/rate-window";
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
+import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
+import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire";
+import * as ledger from "./shard-ledger";
 import * as claimState from "./claim-state";
 
 const SCHEMA = `
@@ -51,14 +56,22 @@ CREATE TABLE IF NOT EXISTS requests (
 ) WITHOUT ROWID;
 `;
 
+/** How long the in-memory issued count of a phase is trusted before it is recounted. */
+const ISSUED_RECOUNT_MS = 1000;
+
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
   #pools: PhasePools;
+  #windows: ledger.Windows;
+  #calls = new RateWindow();
+  #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    this.#sql.exec(ledger.LEDGER_SCHEMA);
+    this.#windows = ledger.loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
     this.#pools = new PhasePools(this.#sql);
   }
@@ -115,6 +128,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   #decide(request: ShardClaimRequest, held: string[]): ShardClaimResult {
+    if (!ledger.windowOpen(this.#windows, request.phaseId, Date.now())) return { status: "none", reason: "closed" };
     if (held.length >= MAX_ENVELOPES_PER_USER) return { status: "none", reason: "limit" };
     const stocked = this.#pools.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
@@ -145,6 +159,47 @@ export class PoolShard extends DurableObject<Env> {
     }
     const limited = this.#pools.stocked(request.phaseId).some((pool) => this.#pools.hasStock(pool.poolId));
     return { status: "none", reason: limited ? "limit" : "empty" };
+  }
+
+  /**
+   * `claim` under overload protection: counts the call into this shard's load report, and
+   * answers `paced` (nothing written) while the phase has issued its allowance so far.
+   * A request id that already has an answer still gets that answer.
+   */
+  claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
+    const now = Date.now();
+    this.#calls.record(now);
+    const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
+    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId };
+    const { window } = request;
+    const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
+    if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
+      const { answered } = readUserClaims(this.#sql, claim.userId, claim.requestId);
+      return { result: answered ?? { status: "none", reason: "paced" }, load };
+    }
+    const result = this.claim(claim);
+    if (issued && result.status === "won") issued.issued++;
+    return { result, load };
+  }
+
+  /**
+   * A phase's envelopes on this shard, issued and in total (issued + still in stock, so
+   * envelopes moved in or out by the show clock count too); recounted once a second.
+   */
+  #issuedSoFar(phaseId: string, now: number): { total: number; issued: number } {
+    const cached = this.#issued.get(phaseId);
+    if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
+    const row = this.#sql
+      .exec<{ stock: number; issued: number }>(
+        `SELECT (SELECT COUNT(*) FROM envelopes e JOIN pools p ON p.pool_id = e.pool_id WHERE p.phase_id = ?) AS stock,
+                (SELECT COUNT(*) FROM claims WHERE phase_id = ?) AS issued`,
+        phaseId,
+        phaseId,
+      )
+      .one();
+    const fresh = { total: row.stock + row.issued, issued: row.issued, countedAt: now };
+    this.#issued.set(phaseId, fresh);
+    return fresh;
   }
 
   /** The pool of one of the user's claims, or null when the user holds no such claim. */
@@ -231,5 +286,43 @@ export class PoolShard extends DurableObject<Env> {
 
   settlementFigures(shard: number, endedPhaseIds: string[]) {
     return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
+  }
+
+  // ---------------------------------------------------------- live show control (shard-ledger.ts)
+
+  /** Arms the phase windows this shard enforces; returns the pools it holds. */
+  armPhases(windows: PhaseWindow[]): string[] {
+    return this.ctx.storage.transactionSync(() => {
+      const pools = ledger.armWindows(this.#sql, windows);
+      this.#windows = new Map(windows.map((w) => [w.phaseId, w]));
+      return pools;
+    });
+  }
+
+  takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    return this.ctx.storage.transactionSync(() => ledger.takeEnvelopes(this.#sql, moveId, poolId, limit));
+  }
+
+  receiveEnvelopes(receive: ShardReceive): void {
+    this.#pools.forget();
+    this.ctx.storage.transactionSync(() => ledger.receiveEnvelopes(this.#sql, receive));
+  }
+
+  /** The audit figures and the move ledger, read in one transaction. */
+  ledger(shard: number): ShardLedger {
+    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: ledger.moveFigures(this.#sql) }));
+  }
+
+  phaseStock(phaseId: string): { poolId: string; count: number }[] {
+    return ledger.phaseStock(this.#sql, phaseId);
+  }
+
+  recordShakes(counts: ShakeCount[]): void {
+    this.ctx.storage.transactionSync(() => ledger.recordShakes(this.#sql, counts));
+  }
+
+  phaseStats(shard: number, phaseIds: string[]): ShardPhaseStats[] {
+    const now = Date.now();
+    return phaseIds.map((phaseId) => ledger.phaseStats(this.#sql, shard, phaseId, now));
   }
 }

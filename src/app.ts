@@ -1,9 +1,11 @@
 /** The Hono app: routes mounted under /api, every error mapped once to the JSON error shape. */
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
+import { apiGuards } from "./guards";
 import { adminRoutes } from "./routes/admin";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
+import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
 import { sessionRoutes } from "./routes/session";
 import { settlementAdminRoutes } from "./routes/settlement-admin";
@@ -11,13 +13,15 @@ import { shakeRoutes } from "./routes/shake";
 import { walletRoutes } from "./routes/wallet";
 
 export const app = new Hono<{ Bindings: Env }>()
+  .use("/api/*", ...apiGuards)
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/envelopes", envelopeRoutes)
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
   .route("/api/admin", adminRoutes)
+  .route("/api/admin", liveShowRoutes)
   .route("/api/groups", groupRoutes)
   .route("/api", publicRoutes)
-  .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404))
+  .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
   .onError(onError);
