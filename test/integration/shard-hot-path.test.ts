@@ -10,8 +10,8 @@ import type { AuditReport, ShakeResponse } from "../../src/wire";
 import { admin, json, session } from "../support/api";
 import { createPool, liveLotteryShow, SPONSORS } from "../support/show";
 
-async function pool(phaseId: string, sponsorId: string, count: number): Promise<void> {
-  await createPool({ phaseId, sponsorId, budgetCents: count * 50, count });
+async function pool(phaseId: string, sponsorId: string, count: number): Promise<string> {
+  return (await createPool({ phaseId, sponsorId, budgetCents: count * 50, count })).pool.poolId;
 }
 
 async function shakeAll(requests: { token: string; requestId: string }[]): Promise<ShakeResponse[]> {
@@ -47,10 +47,10 @@ describe("shard hot path", () => {
     expect((await balanced()).maxClaimsPerUser).toBe(3);
   });
 
-  it("answers a repeated request id alike, stops at an empty pool and refills after a load", async () => {
+  it("answers a repeated request id alike, stops at an empty pool and refills after a load or a move", async () => {
     const { lotteryId } = await liveLotteryShow("drain");
     const shards = Number(env.SHARD_COUNT);
-    await pool(lotteryId, "alpha", shards);
+    const alphaPool = await pool(lotteryId, "alpha", shards);
     const userId = "u_hot_path_direct";
     const stub = shardStub(env, userShard(env, userId));
     const request = (requestId: string) => ({ userId, requestId, phaseId: lotteryId });
@@ -65,5 +65,20 @@ describe("shard hot path", () => {
     expect(await stub.claim(request("d"))).toMatchObject({ status: "won", claim: { sponsorId: "beta" } });
     expect(await stub.claim(request("a"))).toEqual(results[0]);
     await balanced();
+
+    // An envelope moved into the exhausted pool (outside the show clock's registry, so only
+    // that pool's own figures are checked) is found by the next claim on this shard.
+    const home = userShard(env, userId);
+    const neighbour = Array.from({ length: 500 }, (_, i) => `u_hot_path_${i}`).find((id) => userShard(env, id) === home) ?? "";
+    const neighbourClaim = (requestId: string) => stub.claim({ userId: neighbour, requestId, phaseId: lotteryId });
+    expect(await neighbourClaim("before-move")).toEqual({ status: "none", reason: "empty" });
+    const moved = await shardStub(env, (home + 1) % shards).takeEnvelopes("hot-path-move", alphaPool, 1);
+    await stub.receiveEnvelopes({ moveId: "hot-path-move", poolId: alphaPool, phaseId: lotteryId, sponsorId: "alpha", amounts: moved });
+    expect(await neighbourClaim("after-move")).toMatchObject({
+      status: "won",
+      claim: { sponsorId: "alpha", amountCents: moved[0] },
+    });
+    const report = (await (await admin("GET", "/audit")).json()) as AuditReport;
+    expect(report.pools.find((p) => p.poolId === alphaPool)).toMatchObject({ balanced: true, claimedCount: 2 });
   });
 });
