@@ -22,6 +22,17 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wran
 import { childPids } from "./cpu.mjs";
 
 export const ADMIN_SECRET = "bench-admin-secret";
+
+/**
+ * Stands in for the Workers Rate Limiting bindings. In production a limit check is answered
+ * in the location in well under a millisecond; Miniflare's local stand-in is a Durable
+ * Object in the same workerd process that costs more CPU than the shake itself. The edge's
+ * exact per-isolate window counter (src/rate-limits.ts) still applies every limit.
+ */
+const LIMITER_WORKER = "bench-rate-limiter";
+const ALWAYS_ALLOW = `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Limiter extends WorkerEntrypoint { async limit() { return { success: true }; } }
+export default { fetch() { return new Response(null, { status: 404 }); } };`;
 export const SESSION_SECRET = "bench-session-secret";
 
 const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
@@ -46,10 +57,10 @@ export function bundleWorker(outDir) {
 /** Starts one Miniflare instance and returns its direct URL and workerd process id. */
 async function serve(workerOptions, port, shared = {}) {
   const before = new Set(childPids("workerd"));
-  const mf = new Miniflare({
-    ...convertV4MiniflareOptions({ ...workerOptions, unsafeDirectSockets: [{ host: "127.0.0.1", port }] }),
-    ...shared,
-  });
+  const workers = (workerOptions.workers ?? [workerOptions]).map((worker, i) =>
+    i === 0 ? { ...worker, unsafeDirectSockets: [{ host: "127.0.0.1", port }] } : worker,
+  );
+  const mf = new Miniflare({ ...convertV4MiniflareOptions({ workers }), ...shared });
   await mf.ready;
   const [pid] = childPids("workerd").filter((p) => !before.has(p));
   return { mf, url: `http://127.0.0.1:${port}`, pid: pid ?? null };
@@ -69,21 +80,35 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const { modulesRules, assets, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"), "").workerOptions;
+  const { modulesRules, assets, ratelimits, ...workerOptions } = unstable_getMiniflareWorkerOptions(
+    join(root, "wrangler.toml"),
+    "",
+  ).workerOptions;
+  const limiters = Object.fromEntries(
+    Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]),
+  );
   const app = await serve(
     {
-      ...workerOptions,
-      name: "gala-shake",
-      modules: true,
-      scriptPath,
-      bindings: {
-        ...workerOptions.bindings,
-        SHARD_COUNT: String(shardCount),
-        DEMO_MODE: "off",
-        TIMELINE_TTL_MS: "2000",
-        SESSION_SECRET,
-        ADMIN_SECRET,
-      },
+      workers: [
+        {
+          ...workerOptions,
+          name: "gala-shake",
+          modules: true,
+          scriptPath,
+          bindings: {
+            ...workerOptions.bindings,
+            SHARD_COUNT: String(shardCount),
+            DEMO_MODE: "off",
+            TIMELINE_TTL_MS: "2000",
+            SHARD_RPS_CEILING: "1000000",
+            ISSUANCE_PACING: "off",
+            SESSION_SECRET,
+            ADMIN_SECRET,
+          },
+          serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
+        },
+        { name: LIMITER_WORKER, modules: true, script: ALWAYS_ALLOW, compatibilityDate: workerOptions.compatibilityDate },
+      ],
     },
     appPort,
     { resourcePersistencePath: stateDir },
