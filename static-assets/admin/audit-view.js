@@ -23,6 +23,10 @@ export async function runAudit(output) {
     h("p", {
       text: `Money balanced: ${report.balanced ? "yes" : "NO"} · envelopes claimed twice: ${report.duplicateEnvelopeClaims} · most envelopes held by one user: ${report.maxClaimsPerUser} (limit ${USER_LIMIT}), from one sponsor: ${report.maxClaimsPerUserSponsor}`,
     }),
+    h("p", {
+      class: "audit-settlement",
+      text: `Settlement (claimed = settled + pending in every pool): ${report.settlement.balanced ? "yes" : "NO"} · ledger cents of unknown claims: ${formatCents(report.settlement.unknownLedgerCents)} · stuck claims: ${report.settlement.stuck.length} · group envelopes balanced: ${report.groups.balanced ? "yes" : "NO"} (${report.groups.envelopes.length})`,
+    }),
     h(
       "table",
       {},

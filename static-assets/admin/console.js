@@ -19,7 +19,10 @@ const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-
 const dashboard = new Dashboard({
   issued: byId("chart-issued", SVGSVGElement),
   remaining: byId("chart-remaining", SVGSVGElement),
+  backlog: byId("chart-backlog", SVGSVGElement),
   figures: byId("dashboard-figures", HTMLElement),
+  backlogFigures: byId("backlog-figures", HTMLElement),
+  stuck: byId("backlog-stuck", HTMLElement),
 });
 const fillPhases = wirePoolForm(byId("pool-form", HTMLFormElement), byId("pool-result", HTMLElement), () => editor.timeline);
 

@@ -4,16 +4,28 @@
  * pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { adminCall, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Page } from "playwright-core";
-import type { Timeline } from "../../src/wire";
+import type { AuditReport, ShakeResponse, Timeline } from "../../src/wire";
 
 let browser: Browser | null = null;
 afterEach(async () => {
   await browser?.close();
   browser = null;
 });
+
+/** Envelopes not yet settled, once no settlement is in flight (only never-opened claims remain). */
+async function quietBacklog(): Promise<number> {
+  let report: AuditReport;
+  await expect
+    .poll(async () => {
+      report = await adminCall<AuditReport>("GET", "/audit?stuckAfterMs=0");
+      return report.settlement.stuck.filter((c) => c.enqueuedAt !== null).length;
+    }, { timeout: 20_000 })
+    .toBe(0);
+  return report!.settlement.pools.reduce((sum, p) => sum + p.pendingCount, 0);
+}
 
 async function signIn(page: Page) {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -27,6 +39,16 @@ describe("operator console", () => {
   it("edits a live phase and the viewer page follows", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("show", now - 60_000, now + 10 * 60_000), lotteryPhase("later", now + 20 * 60_000, now + 30 * 60_000)]);
+    await createPool({ phaseId: "show", sponsorId: "aurora", budgetCents: 2_000, count: 10 });
+    const before = await quietBacklog();
+    const winners = await Promise.all([apiViewer(), apiViewer()]);
+    const claims = await Promise.all(
+      winners.map(async (w) => {
+        const shake = await w.call<ShakeResponse>("POST", "/api/shake", { requestId: `console-${w.userId}` });
+        if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
+        return shake.envelope.claimId;
+      }),
+    );
     browser = await openBrowser();
     const viewer = await browser.context.newPage();
     await viewer.goto("/");
@@ -35,6 +57,11 @@ describe("operator console", () => {
     const console = await browser.context.newPage();
     await signIn(console);
     expect(await console.content()).not.toContain(ADMIN_SECRET);
+    const backlog = console.locator("#backlog-figures");
+    await expect.poll(() => backlog.textContent()).toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
+    await winners[0].call("POST", `/api/envelopes/${claims[0]}/open`, {});
+    await expect.poll(() => backlog.textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^Settlement backlog: ${before + 1} envelopes? `));
+    expect(await console.locator("#chart-backlog polyline").count()).toBe(1);
     await console.getByLabel("Title of Lottery show").fill("Lucky draw");
     await console.getByLabel("Title of Lottery show").press("Tab");
     await console.getByRole("button", { name: "Save changes" }).click();
