@@ -17,10 +17,13 @@ const serverNow = () => Date.now() + offsetMs;
 
 const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
 const dashboard = new Dashboard({
+  shakes: byId("chart-shakes", SVGSVGElement),
   issued: byId("chart-issued", SVGSVGElement),
+  shards: byId("chart-shards", SVGSVGElement),
   remaining: byId("chart-remaining", SVGSVGElement),
   backlog: byId("chart-backlog", SVGSVGElement),
   figures: byId("dashboard-figures", HTMLElement),
+  phases: byId("dashboard-phases", HTMLElement),
   backlogFigures: byId("backlog-figures", HTMLElement),
   stuck: byId("backlog-stuck", HTMLElement),
 });

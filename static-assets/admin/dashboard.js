@@ -1,67 +1,137 @@
 /**
- * Live dashboard: polls the audit every few seconds and charts envelopes issued per second
- * (from the change in claimed counts), what remains per sponsor, and the settlement backlog
- * (envelopes not yet in wallets) with the claims stuck on the way.
+ * Live dashboard. Every 2 s it reads the live statistics (`GET /api/admin/stats`) and charts
+ * shakes per second, envelopes issued per second (from the change in issued counts) and what
+ * remains per shard, with a per-phase table; every 6 s it reads the audit and charts what
+ * remains per sponsor and the settlement backlog (envelopes not yet in wallets) with the
+ * claims stuck on the way.
  */
 import { h } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 import { backlogFigures, stuckReason } from "./backlog.js";
 import { drawBars, drawLine } from "./chart.js";
+import { remainingPerShard, showTotals } from "./live-stats.js";
 
 /** @typedef {import("../../src/wire").AuditReport} AuditReport */
+/** @typedef {import("../../src/wire").StatsReport} StatsReport */
 
 const POLL_MS = 2_000;
+/** The audit visits every shard, the ledger and every group envelope: read it every third poll. */
+const AUDIT_EVERY = 3;
 const HISTORY = 60;
 
+/** @param {unknown} err */
+const message = (err) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * @param {string[]} headings
+ * @param {string[][]} rows
+ * @param {string} caption
+ */
+const table = (headings, rows, caption) =>
+  h(
+    "table",
+    {},
+    h("caption", { text: caption }),
+    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((text) => h("td", { text }))))),
+  );
+
+/**
+ * @typedef {{ shakes: SVGSVGElement, issued: SVGSVGElement, shards: SVGSVGElement, remaining: SVGSVGElement,
+ *   backlog: SVGSVGElement, figures: HTMLElement, phases: HTMLElement, backlogFigures: HTMLElement, stuck: HTMLElement }} DashboardElements
+ */
+
 export class Dashboard {
+  /** @type {number[]} */
+  #shakesPerSecond = [];
   /** @type {number[]} */
   #issuedPerSecond = [];
   /** @type {number[]} */
   #backlog = [];
-  /** @type {{ at: number, claimed: number } | null} */
+  /** @type {{ at: number, issued: number } | null} */
   #last = null;
+  #polls = 0;
   #els;
   /** @type {ReturnType<typeof setInterval> | undefined} */
   #timer;
 
-  /** @param {{ issued: SVGSVGElement, remaining: SVGSVGElement, backlog: SVGSVGElement, figures: HTMLElement, backlogFigures: HTMLElement, stuck: HTMLElement }} els */
+  /** @param {DashboardElements} els */
   constructor(els) {
     this.#els = els;
   }
 
   start() {
     clearInterval(this.#timer);
+    this.#polls = 0;
     this.#timer = setInterval(() => this.refresh(), POLL_MS);
     return this.refresh();
   }
 
   async refresh() {
+    const audit = this.#polls++ % AUDIT_EVERY === 0;
+    await Promise.all([this.#refreshStats(), audit ? this.#refreshAudit() : undefined]);
+  }
+
+  async #refreshStats() {
+    /** @type {StatsReport} */
+    let report;
+    try {
+      report = await adminCall("GET", "/stats");
+    } catch (err) {
+      this.#els.figures.textContent = `Live statistics paused: ${message(err)}`;
+      return;
+    }
+    const at = Date.now();
+    const totals = showTotals(report);
+    if (this.#last) {
+      const rate = ((totals.issued - this.#last.issued) * 1000) / Math.max(1, at - this.#last.at);
+      this.#issuedPerSecond = [...this.#issuedPerSecond, Math.max(0, rate)].slice(-HISTORY);
+    }
+    this.#last = { at, issued: totals.issued };
+    this.#shakesPerSecond = [...this.#shakesPerSecond, totals.shakeRate].slice(-HISTORY);
+    drawLine(this.#els.shakes, this.#shakesPerSecond, "/s");
+    drawLine(this.#els.issued, this.#issuedPerSecond, "/s");
+    drawBars(
+      this.#els.shards,
+      remainingPerShard(report).map((s) => ({ label: `shard ${s.shard}`, value: s.cents, text: `${formatCents(s.cents)} (${s.count})` })),
+    );
+    this.#els.figures.textContent =
+      `${totals.shakesSeen} shakes seen, ${totals.candidates} candidates, ${totals.issued} envelopes issued, ${totals.remainingCount} remaining` +
+      ` · timeline version ${report.version} · updated ${new Date(at).toLocaleTimeString()}`;
+    this.#els.phases.replaceChildren(
+      table(
+        ["Phase", "State", "Shakes seen", "Candidates", "Issued", "Remaining", "Shakes/s"],
+        report.phases.map((p) => [
+          p.title,
+          p.unfunded ? `${p.state}, NO POOLS` : p.state,
+          String(p.totals.shakesSeen),
+          String(p.totals.candidates),
+          `${p.totals.envelopesIssued} (${formatCents(p.totals.issuedCents)})`,
+          `${p.totals.remainingCount} (${formatCents(p.totals.remainingCents)})`,
+          p.totals.shakeRate.toFixed(1),
+        ]),
+        "Per phase (shake counts trail by up to one edge flush, about 5 s)",
+      ),
+    );
+  }
+
+  async #refreshAudit() {
     /** @type {AuditReport} */
     let report;
     try {
       report = await adminCall("GET", "/audit");
     } catch (err) {
-      this.#els.figures.textContent = `Dashboard paused: ${err instanceof Error ? err.message : String(err)}`;
+      this.#els.backlogFigures.textContent = `Audit figures paused: ${message(err)}`;
       return;
     }
-    const at = Date.now();
-    const claimed = report.pools.reduce((sum, p) => sum + p.claimedCount, 0);
-    if (this.#last) {
-      const rate = ((claimed - this.#last.claimed) * 1000) / Math.max(1, at - this.#last.at);
-      this.#issuedPerSecond = [...this.#issuedPerSecond, rate].slice(-HISTORY);
-    }
-    this.#last = { at, claimed };
     /** @type {Map<string, number>} */
     const remaining = new Map();
     for (const pool of report.pools) remaining.set(pool.sponsorId, (remaining.get(pool.sponsorId) ?? 0) + pool.remainingCents);
-    drawLine(this.#els.issued, this.#issuedPerSecond, "/s");
     drawBars(
       this.#els.remaining,
       [...remaining].map(([sponsor, cents]) => ({ label: sponsor, value: cents, text: formatCents(cents) })),
     );
-    const remainingCount = report.pools.reduce((sum, p) => sum + p.remainingCount, 0);
-    this.#els.figures.textContent = `${claimed} envelopes issued, ${remainingCount} remaining in ${report.pools.length} pools · updated ${new Date(at).toLocaleTimeString()}`;
     this.#showBacklog(report);
   }
 
@@ -78,25 +148,10 @@ export class Dashboard {
       ...(backlog.stuck.length === 0
         ? []
         : [
-            h(
-              "table",
-              {},
-              h("caption", { text: "Stuck claims (see docs/money-flow.md: requeue dead letters, sweep never-enqueued claims)" }),
-              h("thead", {}, h("tr", {}, ...["Claim", "Phase", "Amount", "Why"].map((t) => h("th", { scope: "col", text: t })))),
-              h(
-                "tbody",
-                {},
-                ...backlog.stuck.map((claim) =>
-                  h(
-                    "tr",
-                    {},
-                    h("td", { text: claim.claimId }),
-                    h("td", { text: claim.phaseId }),
-                    h("td", { text: formatCents(claim.amountCents) }),
-                    h("td", { text: stuckReason(claim) }),
-                  ),
-                ),
-              ),
+            table(
+              ["Claim", "Phase", "Amount", "Why"],
+              backlog.stuck.map((c) => [c.claimId, c.phaseId, formatCents(c.amountCents), stuckReason(c)]),
+              "Stuck claims (see docs/money-flow.md: requeue dead letters, sweep never-enqueued claims)",
             ),
           ]),
     );
