@@ -77,9 +77,11 @@ export class TimelineEditor {
     try {
       /** @type {TimelineEditResponse & { tick?: TickReport }} */
       const edited = await adminCall("POST", `/timeline/phases/${encodeURIComponent(phase.id)}/${action}`, {});
-      const closed = edited.tick?.closedPhases.length ? ` · closed: ${edited.tick.closedPhases.join(", ")}` : "";
-      const moved = edited.tick?.movesCompleted.length ? ` · leftovers moved: ${edited.tick.movesCompleted.length}` : "";
-      this.#adopt(edited, `${action === "start" ? "Started" : "Stopped"} ${phase.title}${closed}${moved}`);
+      const tick = edited.tick;
+      this.#adopt(edited, `${action === "start" ? "Started" : "Stopped"} ${phase.title}`, [
+        ...(tick?.closedPhases.length ? [`closed: ${tick.closedPhases.join(", ")}`] : []),
+        ...(tick?.movesCompleted.length ? [`leftovers moved: ${tick.movesCompleted.length}`] : []),
+      ]);
     } catch (err) {
       this.#refused(err);
     }
@@ -88,11 +90,12 @@ export class TimelineEditor {
   /**
    * @param {TimelineEditResponse} edited
    * @param {string} what
+   * @param {string[]} [details]
    */
-  #adopt({ timeline, warnings = [] }, what) {
+  #adopt({ timeline, warnings = [] }, what, details = []) {
     this.#timeline = timeline;
     this.#draft = byStart(timeline.phases);
-    this.#say("ok", [`${what}: now version ${timeline.version}`, ...warnings.map((w) => `Warning: ${w}`)].join(" · "));
+    this.#say("ok", [`${what}: now version ${timeline.version}`, ...details, ...warnings.map((w) => `Warning: ${w}`)].join(" · "));
     this.render();
     this.#onSaved(timeline);
   }
