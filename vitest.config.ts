@@ -14,6 +14,9 @@ export default defineConfig({
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
           TEST_MIGRATIONS: migrations,
+          // Short cache and flush intervals so propagation and statistics tests run quickly.
+          TIMELINE_TTL_MS: "500",
+          STATS_FLUSH_MS: "50",
         },
       },
     }),

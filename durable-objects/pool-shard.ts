@@ -10,6 +10,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
+import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
+import * as ledger from "./shard-ledger";
 import * as claimState from "./claim-state";
 
 const SCHEMA = `
@@ -50,11 +52,14 @@ CREATE TABLE IF NOT EXISTS requests (
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
+  #windows: ledger.Windows;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    this.#sql.exec(ledger.LEDGER_SCHEMA);
+    this.#windows = ledger.loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
   }
 
@@ -113,6 +118,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   #decide(request: ShardClaimRequest): ShardClaimResult {
+    if (!ledger.windowOpen(this.#windows, request.phaseId, Date.now())) return { status: "none", reason: "closed" };
     const held = this.#sql
       .exec<{ sponsor_id: string }>("SELECT sponsor_id FROM claims WHERE user_id = ?", request.userId)
       .toArray()
@@ -242,5 +248,42 @@ export class PoolShard extends DurableObject<Env> {
 
   settlementFigures(shard: number, endedPhaseIds: string[]) {
     return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
+  }
+
+  // ---------------------------------------------------------- live show control (shard-ledger.ts)
+
+  /** Arms the phase windows this shard enforces; returns the pools it holds. */
+  armPhases(windows: PhaseWindow[]): string[] {
+    return this.ctx.storage.transactionSync(() => {
+      const pools = ledger.armWindows(this.#sql, windows);
+      this.#windows = new Map(windows.map((w) => [w.phaseId, w]));
+      return pools;
+    });
+  }
+
+  takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    return this.ctx.storage.transactionSync(() => ledger.takeEnvelopes(this.#sql, moveId, poolId, limit));
+  }
+
+  receiveEnvelopes(receive: ShardReceive): void {
+    this.ctx.storage.transactionSync(() => ledger.receiveEnvelopes(this.#sql, receive));
+  }
+
+  /** The audit figures and the move ledger, read in one transaction. */
+  ledger(shard: number): ShardLedger {
+    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: ledger.moveFigures(this.#sql) }));
+  }
+
+  phaseStock(phaseId: string): { poolId: string; count: number }[] {
+    return ledger.phaseStock(this.#sql, phaseId);
+  }
+
+  recordShakes(counts: ShakeCount[]): void {
+    this.ctx.storage.transactionSync(() => ledger.recordShakes(this.#sql, counts));
+  }
+
+  phaseStats(shard: number, phaseIds: string[]): ShardPhaseStats[] {
+    const now = Date.now();
+    return phaseIds.map((phaseId) => ledger.phaseStats(this.#sql, shard, phaseId, now));
   }
 }

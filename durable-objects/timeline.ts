@@ -6,7 +6,10 @@
  * it with optimistic concurrency (a write names the version it edited).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { PoolRecord, Timeline as TimelineDoc } from "../src/wire";
+import { applyEdit, timelineProblem, timelineWarnings } from "../src/domain/timeline-edit";
+import { runShowClock } from "../src/show-clock";
+import type { ShowRegistry } from "../src/show-registry";
+import type { MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../src/wire";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS timeline (
@@ -19,7 +22,20 @@ CREATE TABLE IF NOT EXISTS pools (
   record TEXT NOT NULL,
   seed TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS closed_phases (
+  phase_id TEXT PRIMARY KEY,
+  closed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS moves (
+  move_id TEXT PRIMARY KEY,
+  record TEXT NOT NULL
+);
 `;
+
+export type TimelineEditResult =
+  | { ok: true; timeline: TimelineDoc; warnings: string[] }
+  | { ok: false; reason: "stale"; current: TimelineDoc | null }
+  | { ok: false; reason: "invalid"; problem: string };
 
 export type TimelineWrite =
   | { ok: true; timeline: TimelineDoc }
@@ -30,8 +46,11 @@ export interface RegisteredPool {
   seed: string;
 }
 
-export class Timeline extends DurableObject<Env> {
+export class Timeline extends DurableObject<Env> implements ShowRegistry {
   #sql: SqlStorage;
+  /** Timeline writes seen by this instance: a write during a tick asks for another run. */
+  #changes = 0;
+  #clock: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -55,6 +74,7 @@ export class Timeline extends DurableObject<Env> {
       timeline.version,
       JSON.stringify(timeline),
     );
+    this.#wake();
     return { ok: true, timeline };
   }
 
@@ -72,5 +92,100 @@ export class Timeline extends DurableObject<Env> {
       .exec<{ record: string; seed: string }>("SELECT record, seed FROM pools ORDER BY rowid")
       .toArray()
       .map((row) => ({ record: JSON.parse(row.record) as PoolRecord, seed: row.seed }));
+  }
+
+  // ---------------------------------------------------------- live show control
+
+  /**
+   * Applies one operator edit atomically: checked against the pool registry and the closed
+   * phases, written only when `expectedVersion` is current (null for the live overrides
+   * start/stop, which apply to whatever version is current).
+   */
+  edit(edit: TimelineEdit, expectedVersion: number | null): TimelineEditResult {
+    const current = this.read();
+    if (expectedVersion !== null && (current?.version ?? 0) !== expectedVersion) {
+      return { ok: false, reason: "stale", current };
+    }
+    const ctx = {
+      pools: this.pools().map((p) => p.record),
+      closedPhaseIds: new Set(this.closedPhaseIds()),
+      now: Date.now(),
+    };
+    const outcome = applyEdit(current, edit, ctx);
+    const problem = outcome.ok ? timelineProblem(current, outcome.doc, ctx) : outcome.problem;
+    if (!outcome.ok || problem) return { ok: false, reason: "invalid", problem: problem ?? "invalid edit" };
+    const written = this.write(outcome.doc, current?.version ?? 0);
+    if (!written.ok) return { ok: false, reason: "stale", current: written.current };
+    return { ok: true, timeline: written.timeline, warnings: timelineWarnings(written.timeline, ctx.pools, ctx.now) };
+  }
+
+  closedPhaseIds(): string[] {
+    return this.#sql
+      .exec<{ phase_id: string }>("SELECT phase_id FROM closed_phases")
+      .toArray()
+      .map((row) => row.phase_id);
+  }
+
+  markClosed(phaseId: string, at: number): void {
+    this.#sql.exec("INSERT OR IGNORE INTO closed_phases (phase_id, closed_at) VALUES (?, ?)", phaseId, at);
+  }
+
+  moves(): MoveRecord[] {
+    return this.#sql
+      .exec<{ record: string }>("SELECT record FROM moves ORDER BY rowid")
+      .toArray()
+      .map((row) => JSON.parse(row.record) as MoveRecord);
+  }
+
+  planMove(move: MoveRecord, rollover: PoolRecord | null): MoveRecord {
+    return this.ctx.storage.transactionSync(() => {
+      const stored = this.#sql.exec<{ record: string }>("SELECT record FROM moves WHERE move_id = ?", move.moveId).toArray()[0];
+      if (stored) return JSON.parse(stored.record) as MoveRecord;
+      this.#sql.exec("INSERT INTO moves (move_id, record) VALUES (?, ?)", move.moveId, JSON.stringify(move));
+      if (rollover) {
+        this.#sql.exec(
+          "INSERT OR IGNORE INTO pools (pool_id, record, seed) VALUES (?, ?, ?)",
+          rollover.poolId,
+          JSON.stringify(rollover),
+          move.moveId,
+        );
+      }
+      return move;
+    });
+  }
+
+  finishMove(moveId: string, landedCents: number): void {
+    const stored = this.moves().find((m) => m.moveId === moveId);
+    if (!stored || stored.state === "done") return;
+    const done: MoveRecord = { ...stored, state: "done", landedCents };
+    this.#sql.exec("UPDATE moves SET record = ? WHERE move_id = ?", JSON.stringify(done), moveId);
+  }
+
+  /**
+   * One run of the show clock (alarm, minute cron, operator), then the next alarm. Runs are
+   * queued one after another, so a rebalance can never interleave with a phase's close.
+   */
+  tick(): Promise<TickReport> {
+    const run = this.#clock.then(() => this.#runClock());
+    this.#clock = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runClock(): Promise<TickReport> {
+    const changes = this.#changes;
+    const report = await runShowClock(this.env, this, Date.now());
+    const next = this.#changes !== changes ? Date.now() : report.nextAlarmAt;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+    return report;
+  }
+
+  async alarm(): Promise<void> {
+    await this.tick();
+  }
+
+  /** Runs the show clock as soon as possible after a change of the running order. */
+  #wake(): void {
+    this.#changes += 1;
+    void this.ctx.storage.setAlarm(Date.now());
   }
 }

@@ -4,6 +4,7 @@ import { errorBody, onError } from "./errors";
 import { adminRoutes } from "./routes/admin";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
+import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
 import { sessionRoutes } from "./routes/session";
 import { settlementAdminRoutes } from "./routes/settlement-admin";
@@ -17,6 +18,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
   .route("/api/admin", adminRoutes)
+  .route("/api/admin", liveShowRoutes)
   .route("/api/groups", groupRoutes)
   .route("/api", publicRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404))

@@ -16,3 +16,7 @@ export function timelineTtlMs(env: Env): number {
 export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "on";
 }
+
+export function statsFlushMs(env: Env): number {
+  return positiveInt(env.STATS_FLUSH_MS, 5000);
+}

@@ -1,8 +1,10 @@
 /**
- * Worker entry: the Hono app, the settlement queue consumers, the cron (phase-close
- * settlement), plus the Durable Object classes wrangler binds by name.
+ * Worker entry: the Hono app, the settlement queue consumers, the minute cron (the show
+ * clock in the timeline object, a backstop to its own alarm, and phase-close settlement),
+ * plus the Durable Object classes wrangler binds by name.
  */
 import { app } from "./app";
+import { timelineStub } from "./objects";
 import { consumeDeadLetters, consumeSettlements } from "./settlement-consumer";
 import { settleClosedPhases } from "./settlement";
 
@@ -15,7 +17,9 @@ export default {
   async queue(batch, env) {
     await (batch.queue === env.SETTLEMENT_DLQ ? consumeDeadLetters(batch, env) : consumeSettlements(batch, env));
   },
-  scheduled(controller, env, ctx) {
+  async scheduled(controller, env, ctx) {
     ctx.waitUntil(settleClosedPhases(env, controller.scheduledTime));
+    const report = await timelineStub(env).tick();
+    console.log("show clock", JSON.stringify(report));
   },
 } satisfies ExportedHandler<Env>;

@@ -25,10 +25,11 @@ import type {
   Timeline,
 } from "./wire";
 
-export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest): string | null {
+export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest, now = Date.now()): string | null {
   const phase = timeline?.phases.find((p) => p.id === request.phaseId);
   if (!phase) return `unknown phase "${request.phaseId}"`;
   if (phase.kind !== "lottery") return `phase "${phase.id}" is not a lottery phase`;
+  if (phase.endsAt <= now) return `phase "${phase.id}" has ended; add the pool to a later lottery phase`;
   if (!timeline?.sponsors.some((s) => s.id === request.sponsorId)) return `unknown sponsor "${request.sponsorId}"`;
   if (!phase.sponsorIds.includes(request.sponsorId)) {
     return `sponsor "${request.sponsorId}" is not part of phase "${phase.id}"`;
@@ -101,7 +102,21 @@ export async function loadPool(env: Env, { record, seed }: RegisteredPool): Prom
 export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]> {
   const pool = (await timelineStub(env).pools()).find((p) => p.record.poolId === poolId);
   if (!pool) throw notFound(`unknown pool "${poolId}"`);
+  if (pool.record.count === 0) throw badRequest(`pool "${poolId}" is a rollover pool: its envelopes arrive by moves`);
   return loadPool(env, pool);
+}
+
+/**
+/**
+ * Every shard's figures and move ledger, then the registry's pools and moves. Shards first:
+ * a move or rollover pool is registered before any shard acts on it, so every shard entry
+ * is known to the registry read after it.
+ */
+export async function readLedgers(env: Env) {
+  const ledgers = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).ledger(shard)));
+  const timeline = timelineStub(env);
+  const [pools, moves] = await Promise.all([timeline.pools(), timeline.moves()]);
+  return { pools: pools.map((p) => p.record), moves, ledgers };
 }
 
 /**
@@ -111,9 +126,8 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
 export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
   const now = Date.now();
   const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
-  const [pools, figures, motion] = await Promise.all([
-    timelineStub(env).pools(),
-    Promise.all(allShards(env).map((shard) => shardStub(env, shard).figures(shard))),
+  const [{ pools: records, moves, ledgers }, motion] = await Promise.all([
+    readLedgers(env),
     Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
   ]);
   const [ledger, inLedger] = await Promise.all([
@@ -126,9 +140,8 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
     console.error("ledger unreadable for the audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });
-  const records = pools.map((p) => p.record);
-  const settlement = mergeSettlement({ pools: records, claims: figures, motion, ledger, inLedger, now, stuckAfterMs });
-  const report = mergeAudit(timeline.galaId, records, figures, settlement);
+  const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
+  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement);
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
   return { ...report, balanced: report.balanced && groups.balanced, groups };
 }

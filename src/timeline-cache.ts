@@ -1,10 +1,14 @@
 /**
- * The edge's copy of the timeline. Each isolate keeps the last version it read and serves
- * shakes from it; once it is older than TIMELINE_TTL_MS one request refreshes it in the
- * background (stale-while-revalidate), so the timeline object sees about one read per
- * isolate per TTL, whatever the shake rate. When the object cannot be reached the isolate
- * keeps its last version, and phases still open and close on their own clocks.
+ * The edge's copy of the timeline, in two levels. Each isolate keeps the last version it
+ * read and serves shakes from it; once it is older than TIMELINE_TTL_MS one request
+ * refreshes it in the background (stale-while-revalidate) from the location's copy in the
+ * Cache API (colo-cache.ts), and only when that is older than the TTL too from the timeline
+ * object. So the object sees about one read per location per TTL, whatever the shake rate,
+ * and a new version reaches every shake answer within 2 x TTL plus one read. When the
+ * object cannot be reached the isolate keeps its last version (or the location's), and
+ * phases still open and close on their own clocks.
  */
+import { readColoCopy, writeColoCopy } from "./colo-cache";
 import { demoMode, timelineTtlMs } from "./config";
 import { demoShow, isFinishedDemo } from "./domain/demo-show";
 import { unavailable } from "./errors";
@@ -57,15 +61,36 @@ export async function currentTimeline(env: Env, waitUntil: (p: Promise<unknown>)
   }
 }
 
+/** Reads the location's copy when it is fresh, else the timeline object (then shares it). */
 async function readTimeline(env: Env): Promise<Timeline> {
-  const stored = await timelineStub(env).read();
+  const shared = await readColoCopy();
+  if (shared && Date.now() - shared.fetchedAt < timelineTtlMs(env)) return adopt(shared.timeline);
+  let stored: Timeline | null;
+  try {
+    stored = await timelineStub(env).read();
+  } catch (err) {
+    if (!shared) throw err;
+    console.warn("timeline object unreachable; serving this location's last copy", String(err));
+    return adopt(shared.timeline);
+  }
   const timeline =
     demoMode(env) && (!stored || isFinishedDemo(stored, Date.now()))
       ? await seedDemo(env, stored?.version ?? 0)
       : (stored ?? EMPTY);
+  await writeColoCopy(timeline, Date.now());
+  return adopt(timeline);
+}
+
+function adopt(timeline: Timeline): Timeline {
   if (cached && timeline.version < cached.timeline.version) return cached.timeline;
   cached = { timeline, fetchedAt: Date.now(), refreshing: false };
   return timeline;
+}
+
+/** After an admin write: this isolate and this location serve the new version at once. */
+export async function publishTimeline(timeline: Timeline): Promise<void> {
+  rememberTimeline(timeline);
+  await writeColoCopy(timeline, Date.now());
 }
 
 /** Seeds the demo show once: only the writer that wins the version creates its pools. */

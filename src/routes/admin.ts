@@ -1,28 +1,18 @@
 /** Admin API (bearer admin secret): timeline, pools and the merge audit. */
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/middleware";
-import { phasesProblem } from "../domain/phase";
-import { badRequest, conflict } from "../errors";
+import { badRequest } from "../errors";
 import { timelineStub } from "../objects";
 import { auditAll, createPool, reloadPool } from "../pools";
 import { createPoolRequest, parseBody, timelineBody } from "../schemas";
-import { currentTimeline, rememberTimeline } from "../timeline-cache";
-import type { Timeline } from "../wire";
+import { currentTimeline } from "../timeline-cache";
 import { z } from "zod";
+import { applyTimelineEdit } from "./live-show";
 
 const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
 
 /** Pending longer than this (default 5 minutes) is named as stuck by the audit. */
 const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
-
-function timelineProblem(doc: Omit<Timeline, "version">): string | null {
-  const sponsorIds = new Set(doc.sponsors.map((s) => s.id));
-  for (const phase of doc.phases) {
-    const unknown = phase.sponsorIds.find((id) => !sponsorIds.has(id));
-    if (unknown) return `phase "${phase.id}" names unknown sponsor "${unknown}"`;
-  }
-  return phasesProblem(doc.phases);
-}
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)
@@ -32,14 +22,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .put("/timeline", async (c) => {
     const { expectedVersion, timeline } = await parseBody(c, timelineWrite);
-    const problem = timelineProblem(timeline);
-    if (problem) throw badRequest(problem, "invalid_timeline");
-    const written = await timelineStub(c.env).write(timeline, expectedVersion);
-    if (!written.ok) {
-      throw conflict(`timeline is at version ${written.current?.version ?? 0}, not ${expectedVersion}`);
-    }
-    rememberTimeline(written.timeline);
-    return c.json({ timeline: written.timeline });
+    return c.json(await applyTimelineEdit(c.env, { kind: "replace", timeline }, expectedVersion));
   })
   .post("/pools", async (c) => {
     const request = await parseBody(c, createPoolRequest);

@@ -8,6 +8,7 @@ import { requireUser } from "../auth/middleware";
 import { decideShake } from "../domain/shake-decision";
 import { shardStub, userShard } from "../objects";
 import { parseBody, shakeRequest } from "../schemas";
+import { countShake } from "../shake-stats";
 import { currentTimeline } from "../timeline-cache";
 import type { Phase, ShakeOutcome, ShakeResponse, ThrottleHint, Timeline } from "../wire";
 
@@ -34,6 +35,9 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
   const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
   const now = Date.now();
   const decision = decideShake(timeline, now, userId, requestId);
+  if (decision.kind !== "rest") {
+    countShake(c.env, decision.phase.id, userId, decision.kind === "candidate", now, (p) => c.executionCtx.waitUntil(p));
+  }
   let outcome: ShakeOutcome;
   if (decision.kind === "rest") outcome = decision;
   else if (decision.kind === "greeting") {

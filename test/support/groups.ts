@@ -22,7 +22,7 @@ export async function splitLottery(split?: PoolSplitBudget, envelopes = 50, enve
   const sponsorId = `split-${tag}`;
   const phaseId = `lottery-${tag}`;
   await putTimeline({
-    galaId: "gala-groups",
+    galaId: `gala-groups-${tag}`,
     sponsors: [{ id: sponsorId, name: "Split & Co", assetId: "sponsor-split" }],
     phases: [
       {

@@ -67,7 +67,7 @@ export async function putShow(phases: Phase[]): Promise<Timeline> {
   const { timeline } = await adminCall<{ timeline: Timeline | null }>("GET", "/timeline");
   const written = await adminCall<{ timeline: Timeline }>("PUT", "/timeline", {
     expectedVersion: timeline?.version ?? 0,
-    timeline: { galaId: "browser-gala", sponsors: SPONSORS, phases },
+    timeline: { galaId: `browser-gala-${crypto.randomUUID().slice(0, 8)}`, sponsors: SPONSORS, phases },
   });
   return written.timeline;
 }

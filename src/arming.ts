@@ -1,0 +1,46 @@
+/**
+ * Arming the shards: every shard gets the windows of all lottery phases, so it refuses
+ * claims outside [startsAt, endsAt) on its own clock, even when an edge's cached timeline
+ * is stale or the control plane is unreachable. Arming also checks readiness: a pool of a
+ * phase that has not ended but is missing on a shard is loaded again (idempotently), and
+ * lottery phases without pools are reported.
+ */
+import { unfundedPhases } from "./domain/timeline-edit";
+import { allShards, shardStub } from "./objects";
+import { loadPool } from "./pools";
+import type { ShowRegistry } from "./show-registry";
+import type { EpochMs, PhaseWindow } from "./wire";
+
+export interface ArmReport {
+  armedShards: number;
+  armFailures: number;
+  reloadedPools: string[];
+  unfundedPhases: string[];
+}
+
+export async function armShards(env: Env, registry: ShowRegistry, now: EpochMs): Promise<ArmReport> {
+  const timeline = registry.read();
+  const phases = timeline?.phases ?? [];
+  const windows: PhaseWindow[] = phases
+    .filter((p) => p.kind === "lottery")
+    .map((p) => ({ phaseId: p.id, startsAt: p.startsAt, endsAt: p.endsAt }));
+  const pools = registry.pools();
+  const pending = new Set(phases.filter((p) => p.endsAt > now).map((p) => p.id));
+  const expected = pools.filter((p) => pending.has(p.record.phaseId) && p.record.count > 0);
+  const results = await Promise.allSettled(allShards(env).map((shard) => shardStub(env, shard).armPhases(windows)));
+  const missing = new Set<string>();
+  for (const result of results) {
+    if (result.status === "rejected") continue;
+    const held = new Set(result.value);
+    for (const pool of expected) if (!held.has(pool.record.poolId)) missing.add(pool.record.poolId);
+  }
+  const reloaded = await Promise.allSettled(
+    expected.filter((p) => missing.has(p.record.poolId)).map((p) => loadPool(env, p).then(() => p.record.poolId)),
+  );
+  return {
+    armedShards: results.filter((r) => r.status === "fulfilled").length,
+    armFailures: results.filter((r) => r.status === "rejected").length + reloaded.filter((r) => r.status === "rejected").length,
+    reloadedPools: reloaded.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])),
+    unfundedPhases: timeline ? unfundedPhases(timeline, pools.map((p) => p.record), now).map((p) => p.id) : [],
+  };
+}

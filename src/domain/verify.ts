@@ -1,0 +1,130 @@
+/**
+ * Merge verification, like the seed system's per-machine envelope files merged back for
+ * checking: per pool and per shard, loaded + moved in = claimed + remaining + moved out,
+ * and per pool the registered budget + moved in = claimed + remaining + moved out. Moves
+ * are checked from both ends: a done move landed exactly the cents its sources gave up.
+ */
+import type {
+  MoveRecord,
+  MoveVerification,
+  PoolRecord,
+  PoolVerification,
+  ShardLedger,
+  ShardPoolVerification,
+  VerificationReport,
+} from "../wire";
+
+function shardPool(ledger: ShardLedger, poolId: string): ShardPoolVerification | null {
+  const figures = ledger.pools.find((p) => p.poolId === poolId);
+  const moves = ledger.moves.filter((m) => m.poolId === poolId);
+  if (!figures && moves.length === 0) return null;
+  const movedInCents = moves.reduce((sum, m) => sum + m.inCents, 0);
+  const movedOutCents = moves.reduce((sum, m) => sum + m.outCents, 0);
+  const movedInCount = moves.reduce((sum, m) => sum + m.inCount, 0);
+  const movedOutCount = moves.reduce((sum, m) => sum + m.outCount, 0);
+  const loadedCents = figures?.loadedCents ?? 0;
+  const claimedCents = figures?.claimedCents ?? 0;
+  const remainingCents = figures?.remainingCents ?? 0;
+  const claimedCount = figures?.claimedCount ?? 0;
+  const remainingCount = figures?.remainingCount ?? 0;
+  return {
+    shard: ledger.shard,
+    loadedCents,
+    claimedCents,
+    remainingCents,
+    movedInCents,
+    movedOutCents,
+    loadedCount: figures?.loadedCount ?? 0,
+    claimedCount,
+    remainingCount,
+    pass:
+      loadedCents + movedInCents === claimedCents + remainingCents + movedOutCents &&
+      (figures?.loadedCount ?? 0) + movedInCount === claimedCount + remainingCount + movedOutCount,
+  };
+}
+
+const sum = (rows: readonly ShardPoolVerification[], key: keyof ShardPoolVerification) =>
+  rows.reduce((total, row) => total + Number(row[key]), 0);
+
+export function verifyPool(pool: PoolRecord, ledgers: readonly ShardLedger[]): PoolVerification {
+  const shards = ledgers.flatMap((ledger) => shardPool(ledger, pool.poolId) ?? []);
+  const totals = {
+    loadedCents: sum(shards, "loadedCents"),
+    claimedCents: sum(shards, "claimedCents"),
+    remainingCents: sum(shards, "remainingCents"),
+    movedInCents: sum(shards, "movedInCents"),
+    movedOutCents: sum(shards, "movedOutCents"),
+  };
+  return {
+    poolId: pool.poolId,
+    phaseId: pool.phaseId,
+    sponsorId: pool.sponsorId,
+    budgetCents: pool.budgetCents,
+    ...totals,
+    pass:
+      shards.every((s) => s.pass) &&
+      pool.budgetCents === totals.loadedCents &&
+      pool.count === sum(shards, "loadedCount") &&
+      pool.budgetCents + totals.movedInCents === totals.claimedCents + totals.remainingCents + totals.movedOutCents,
+    shards,
+  };
+}
+
+export function verifyMove(move: MoveRecord, ledgers: readonly ShardLedger[]): MoveVerification {
+  let takenCents = 0;
+  let arrivedCents = 0;
+  for (const ledger of ledgers) {
+    for (const m of ledger.moves) {
+      if (m.moveId !== move.moveId) continue;
+      takenCents += m.outCents;
+      arrivedCents += m.inCents;
+    }
+  }
+  const landedCents = move.toPoolId === null ? (move.landedCents ?? 0) : arrivedCents;
+  return {
+    moveId: move.moveId,
+    kind: move.kind,
+    fromPoolId: move.fromPoolId,
+    toPoolId: move.toPoolId,
+    state: move.state,
+    takenCents,
+    landedCents,
+    inTransitCents: takenCents - landedCents,
+    pass: landedCents <= takenCents && (move.state === "planned" || landedCents === takenCents),
+  };
+}
+
+/** Cents each sponsor got back because their pool had no next lottery phase to roll into. */
+export function returnedBySponsor(moves: readonly MoveRecord[]): Record<string, number> {
+  const returned: Record<string, number> = {};
+  for (const move of moves) {
+    if (move.toPoolId !== null || move.state !== "done") continue;
+    returned[move.sponsorId] = (returned[move.sponsorId] ?? 0) + (move.landedCents ?? 0);
+  }
+  return returned;
+}
+
+/** The full report, optionally narrowed to one phase's pools and the moves touching them. */
+export function verificationReport(
+  galaId: string,
+  phaseId: string | null,
+  pools: readonly PoolRecord[],
+  ledgers: readonly ShardLedger[],
+  moves: readonly MoveRecord[],
+): VerificationReport {
+  const selected = pools.filter((p) => phaseId === null || p.phaseId === phaseId);
+  const ids = new Set(selected.map((p) => p.poolId));
+  const poolChecks = selected.map((pool) => verifyPool(pool, ledgers));
+  const moveChecks = moves
+    .filter((m) => phaseId === null || ids.has(m.fromPoolId) || (m.toPoolId !== null && ids.has(m.toPoolId)))
+    .map((move) => verifyMove(move, ledgers));
+  return {
+    galaId,
+    phaseId,
+    pass: poolChecks.every((p) => p.pass) && moveChecks.every((m) => m.pass),
+    pools: poolChecks,
+    moves: moveChecks,
+    returnedCents: returnedBySponsor(moves),
+    inTransitCents: moveChecks.reduce((sum, m) => sum + m.inTransitCents, 0),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Closing a lottery phase: the step the show clock runs once a phase has ended (timeline
+ * alarm at endsAt, the minute cron as a backstop, or an operator's "stop now").
+ *
+ * For every pool of the phase, the unclaimed envelopes move as one leftover move: into a
+ * rollover pool of the sponsor's next lottery phase, dealt across all shards, or back to
+ * the sponsor's unallocated budget when the sponsor has no later lottery phase. The moves
+ * are idempotent, so closing again (after an interruption) finishes the job and moves
+ * nothing twice. Only when every move is done is the phase marked closed.
+ *
+ * `closePhase` (and `retirePhase` for a previous gala's phases) is the hook for work that
+ * must follow a phase's end (e.g. settling claims that were never opened): call it, or add
+ * the step after the leftover moves in `closePools`.
+ */
+import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "./domain/moves";
+import { executeMove } from "./moves";
+import { allShards } from "./objects";
+import type { ShowRegistry } from "./show-registry";
+import type { EpochMs, MoveRecord, Phase } from "./wire";
+
+export interface PhaseCloseReport {
+  phaseId: string;
+  moves: { moveId: string; toPoolId: string | null; cents: number }[];
+}
+
+export async function closePhase(env: Env, registry: ShowRegistry, phase: Phase, now: EpochMs): Promise<PhaseCloseReport> {
+  const phases = registry.read()?.phases ?? [];
+  return closePools(env, registry, phase.id, (sponsorId) => nextLotteryPhase(phases, phase, sponsorId), now);
+}
+
+/**
+ * Closes a phase that left the running order with a previous gala (a timeline replaced by
+ * one with another galaId): its pools' stock goes back to the sponsors' unallocated budgets.
+ */
+export async function retirePhase(env: Env, registry: ShowRegistry, phaseId: string, now: EpochMs): Promise<PhaseCloseReport> {
+  return closePools(env, registry, phaseId, () => null, now);
+}
+
+async function closePools(
+  env: Env,
+  registry: ShowRegistry,
+  phaseId: string,
+  targetOf: (sponsorId: string) => Phase | null,
+  now: EpochMs,
+): Promise<PhaseCloseReport> {
+  const shards = allShards(env);
+  const pools = registry.pools().filter((p) => p.record.phaseId === phaseId);
+  const moves = await Promise.all(
+    pools.map(async ({ record }) => {
+      const target = targetOf(record.sponsorId);
+      const moveId = leftoverMoveId(record.poolId);
+      const planned: MoveRecord = {
+        moveId,
+        kind: "leftover",
+        fromPoolId: record.poolId,
+        toPoolId: target ? rolloverPoolId(moveId) : null,
+        sponsorId: record.sponsorId,
+        fromShards: shards,
+        toShards: target ? shards : [],
+        limit: null,
+        state: "planned",
+        landedCents: null,
+        createdAt: now,
+      };
+      const rollover = target && {
+        ...record,
+        poolId: rolloverPoolId(moveId),
+        phaseId: target.id,
+        budgetCents: 0,
+        count: 0,
+        createdAt: now,
+      };
+      const move = registry.planMove(planned, rollover);
+      const cents = await executeMove(env, registry, move);
+      return { moveId, toPoolId: move.toPoolId, cents };
+    }),
+  );
+  registry.markClosed(phaseId, now);
+  return { phaseId, moves };
+}

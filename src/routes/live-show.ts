@@ -1,0 +1,85 @@
+/**
+ * Live show control (bearer admin secret): edit one phase, remove it, start or stop it now,
+ * run the show clock, and the console's merge verification and live statistics.
+ * Every edit is applied atomically by the timeline object; a stale `expectedVersion` gets
+ * 409 naming the current version, an invalid edit 400 naming the problem, and neither
+ * changes anything.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireAdmin } from "../auth/middleware";
+import { statsReport } from "../domain/stats";
+import { verificationReport } from "../domain/verify";
+import { ApiError, badRequest, notFound } from "../errors";
+import { allShards, shardStub, timelineStub } from "../objects";
+import { readLedgers } from "../pools";
+import { parseBody, phaseSchema } from "../schemas";
+import { publishTimeline } from "../timeline-cache";
+import type { StatsReport, TickReport, TimelineEdit, TimelineEditResponse, VerificationReport } from "../wire";
+
+const version = z.number().int().min(0);
+const patchBody = z.object({ expectedVersion: version, phase: phaseSchema.omit({ id: true }).partial().strict() }).strict();
+const versionBody = z.object({ expectedVersion: version }).strict();
+const overrideBody = z.object({ expectedVersion: version.optional() }).strict();
+
+export async function applyTimelineEdit(
+  env: Env,
+  edit: TimelineEdit,
+  expectedVersion: number | null,
+): Promise<TimelineEditResponse> {
+  const result = await timelineStub(env).edit(edit, expectedVersion);
+  if (!result.ok && result.reason === "stale") {
+    throw new ApiError(
+      409,
+      "stale_version",
+      `timeline is at version ${result.current?.version ?? 0}, not ${expectedVersion}; re-read it and edit again`,
+    );
+  }
+  if (!result.ok) throw badRequest(result.problem, "invalid_timeline");
+  await publishTimeline(result.timeline);
+  return { timeline: result.timeline, warnings: result.warnings };
+}
+
+async function loadTimeline(env: Env) {
+  const timeline = await timelineStub(env).read();
+  if (!timeline) throw notFound("there is no timeline yet");
+  return timeline;
+}
+
+export const liveShowRoutes = new Hono<{ Bindings: Env }>()
+  .use(requireAdmin)
+  .patch("/timeline/phases/:phaseId", async (c) => {
+    const { expectedVersion, phase } = await parseBody(c, patchBody);
+    return c.json(await applyTimelineEdit(c.env, { kind: "patch", phaseId: c.req.param("phaseId"), patch: phase }, expectedVersion));
+  })
+  .delete("/timeline/phases/:phaseId", async (c) => {
+    const { expectedVersion } = await parseBody(c, versionBody);
+    return c.json(await applyTimelineEdit(c.env, { kind: "remove", phaseId: c.req.param("phaseId") }, expectedVersion));
+  })
+  .post("/timeline/phases/:phaseId/start", async (c) => {
+    const { expectedVersion } = await parseBody(c, overrideBody);
+    return c.json(await applyTimelineEdit(c.env, { kind: "start", phaseId: c.req.param("phaseId") }, expectedVersion ?? null));
+  })
+  .post("/timeline/phases/:phaseId/stop", async (c) => {
+    const { expectedVersion } = await parseBody(c, overrideBody);
+    const edited = await applyTimelineEdit(c.env, { kind: "stop", phaseId: c.req.param("phaseId") }, expectedVersion ?? null);
+    const tick: TickReport = await timelineStub(c.env).tick();
+    return c.json({ ...edited, tick });
+  })
+  .post("/show-clock/tick", async (c) => c.json((await timelineStub(c.env).tick()) satisfies TickReport))
+  .get("/verify", async (c) => {
+    const timeline = await loadTimeline(c.env);
+    const phaseId = c.req.query("phaseId") ?? null;
+    if (phaseId !== null && !timeline.phases.some((p) => p.id === phaseId)) throw notFound(`unknown phase "${phaseId}"`);
+    const { pools, ledgers, moves } = await readLedgers(c.env);
+    return c.json(verificationReport(timeline.galaId, phaseId, pools, ledgers, moves) satisfies VerificationReport);
+  })
+  .get("/stats", async (c) => {
+    const stub = timelineStub(c.env);
+    const [timeline, closed, pools] = await Promise.all([loadTimeline(c.env), stub.closedPhaseIds(), stub.pools()]);
+    const phaseIds = timeline.phases.map((p) => p.id);
+    const perShard = await Promise.all(allShards(c.env).map((shard) => shardStub(c.env, shard).phaseStats(shard, phaseIds)));
+    const now = Date.now();
+    const report: StatsReport = statsReport(timeline, new Set(closed), pools.map((p) => p.record), perShard, now);
+    return c.json(report);
+  });

@@ -1,0 +1,64 @@
+/**
+ * The show clock: one run finishes interrupted moves, closes lottery phases that ended
+ * (and retires a previous gala's phases that still hold stock), arms every shard with the phase windows (and reloads pools a shard is missing), and
+ * rebalances stock in live lottery phases. The timeline object runs it from its alarm (set
+ * for the next phase end, so closes happen on time, not on the minute) and the worker's
+ * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
+ * idempotent, so a run interrupted midway is finished by the next; a step that fails is
+ * reported and retried on the next run.
+ */
+import { armShards } from "./arming";
+import { dueForClose, nextWake, retiredPhaseIds } from "./domain/show-clock";
+import { isLive } from "./domain/phase";
+import { executeMove } from "./moves";
+import { closePhase, retirePhase } from "./phase-close";
+import { rebalancePhase } from "./rebalance";
+import type { ShowRegistry } from "./show-registry";
+import type { EpochMs, TickReport } from "./wire";
+
+async function attempt<T>(what: string, step: () => Promise<T>): Promise<T | null> {
+  try {
+    return await step();
+  } catch (err) {
+    console.warn(`show clock: ${what} failed; retrying on the next run`, String(err));
+    return null;
+  }
+}
+
+export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochMs): Promise<TickReport> {
+  const movesCompleted: string[] = [];
+  for (const move of registry.moves().filter((m) => m.state === "planned")) {
+    if ((await attempt(`move ${move.moveId}`, () => executeMove(env, registry, move))) !== null) {
+      movesCompleted.push(move.moveId);
+    }
+  }
+  const phases = registry.read()?.phases ?? [];
+  const closedPhases: string[] = [];
+  for (const phase of dueForClose(phases, new Set(registry.closedPhaseIds()), now)) {
+    const report = await attempt(`closing ${phase.id}`, () => closePhase(env, registry, phase, now));
+    if (report) {
+      closedPhases.push(phase.id);
+      movesCompleted.push(...report.moves.map((m) => m.moveId));
+    }
+  }
+  const poolPhases = registry.pools().map((p) => p.record.phaseId);
+  for (const phaseId of retiredPhaseIds(phases, poolPhases, new Set(registry.closedPhaseIds()))) {
+    const report = await attempt(`retiring ${phaseId}`, () => retirePhase(env, registry, phaseId, now));
+    if (report) movesCompleted.push(...report.moves.map((m) => m.moveId));
+  }
+  const armed = await armShards(env, registry, now);
+  for (const phase of phases.filter((p) => p.kind === "lottery" && isLive(p, now))) {
+    movesCompleted.push(...((await attempt(`rebalancing ${phase.id}`, () => rebalancePhase(env, registry, phase, now))) ?? []));
+  }
+  const closed = new Set(registry.closedPhaseIds());
+  const movesPending = registry.moves().filter((m) => m.state === "planned").map((m) => m.moveId);
+  const unfinished = movesPending.length > 0 || dueForClose(phases, closed, now).length > 0 || armed.armFailures > 0;
+  return {
+    at: now,
+    ...armed,
+    closedPhases,
+    movesCompleted,
+    movesPending,
+    nextAlarmAt: nextWake(phases, closed, now, unfinished),
+  };
+}

@@ -1,0 +1,80 @@
+import { abortAllDurableObjects } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Timeline } from "../../durable-objects/timeline";
+import type { ShakeResponse } from "../../src/wire";
+import { greeting, patchObjects, shake, show, sleep, timelineStub, viewers } from "../support/live-show";
+
+const TTL_MS = 500; // TIMELINE_TTL_MS in vitest.config.ts
+const MIN = 60_000;
+
+/** Shakes from every viewer in parallel, round after round, until `until` says stop. */
+async function traffic(tokens: string[], until: (answers: ShakeResponse[]) => boolean, maxMs: number): Promise<ShakeResponse[]> {
+  const seen: ShakeResponse[] = [];
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const answers = await Promise.all(tokens.map((t) => shake(t)));
+    seen.push(...answers);
+    if (until(answers)) break;
+    await sleep(20);
+  }
+  return seen;
+}
+
+describe("timeline propagation", () => {
+  it("a version written elsewhere reaches shake answers within 2 x TTL, with timeline reads bounded by the TTL", async () => {
+    const now = Date.now();
+    await show("propagation", [greeting("g", now - MIN, now + 10 * MIN)]);
+    const tokens = await viewers(20);
+    let reads = 0;
+    await patchObjects<Timeline, "read">(
+      timelineStub(),
+      "read",
+      (original) =>
+        function (this: Timeline) {
+          reads += 1;
+          return original.call(this);
+        },
+      async () => {
+        await traffic(tokens, () => false, 1_000);
+        const shakesPerRead = (20 * 10) / Math.max(reads, 1);
+        expect(reads).toBeLessThanOrEqual(1_000 / TTL_MS + 2);
+        expect(shakesPerRead).toBeGreaterThan(10);
+
+        // An operator at another location edits the phase: neither this isolate nor this
+        // location's cache hears of it, only the timeline object.
+        const written = await timelineStub().edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
+        expect(written.ok).toBe(true);
+        const t0 = Date.now();
+        const seen = await traffic(tokens, (answers) => answers.every((a) => a.kind === "greeting" && a.assetId === "greeting-v2"), 5_000);
+        const elapsed = Date.now() - t0;
+        expect(seen.at(-1)).toMatchObject({ kind: "greeting", assetId: "greeting-v2" });
+        expect(elapsed).toBeLessThanOrEqual(2 * TTL_MS + 300);
+      },
+    );
+  });
+
+  it("keeps answering from the cached version while the timeline object is unreachable, and phases still start on time", async () => {
+    const now = Date.now();
+    await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
+    const tokens = await viewers(10);
+    expect((await shake(tokens[0])).kind).toBe("greeting");
+    // The objects are torn down in the middle of traffic: no shake notices.
+    const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
+    expect(during.every((a) => a.kind === "greeting" && a.phaseId === "before")).toBe(true);
+    await patchObjects<Timeline, "read">(
+      timelineStub(),
+      "read",
+      () => () => {
+        throw new Error("timeline object unreachable");
+      },
+      async () => {
+        await expect(Promise.resolve().then(() => timelineStub().read())).rejects.toThrow(/unreachable/);
+        const seen = await traffic(tokens, () => Date.now() > now + 1_500 + 3 * TTL_MS, 4_000);
+        expect(seen.every((a) => a.kind === "greeting")).toBe(true);
+        const phases = new Set(seen.map((a) => (a.kind === "greeting" ? a.phaseId : "")));
+        expect(phases).toEqual(new Set(["before", "after"]));
+        expect(seen.at(-1)).toMatchObject({ phaseId: "after" });
+      },
+    );
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { ApiErrorBody, StatsReport } from "../../src/wire";
+import { admin } from "../support/api";
+import { audit, greeting, lottery, pool, readJson, shake, show, sleep, verify, viewers } from "../support/live-show";
+
+const MIN = 60_000;
+
+async function statsUntil(done: (s: StatsReport) => boolean): Promise<StatsReport> {
+  for (let i = 0; i < 50; i++) {
+    const stats = await readJson<StatsReport>(await admin("GET", "/stats"));
+    if (done(stats)) return stats;
+    await sleep(50);
+  }
+  throw new Error("statistics never caught up");
+}
+
+describe("operator console figures", () => {
+  it("counts shakes per phase and shard through isolate flushes, with issued and remaining stock", async () => {
+    const now = Date.now();
+    await show("stats", [lottery("live", now - MIN, now + 10 * MIN), greeting("later", now + 20 * MIN, now + 30 * MIN), lottery("unfunded", now + 40 * MIN, now + 50 * MIN)]);
+    await pool("live", "aurora", 9_000, 30);
+    const tokens = await viewers(20);
+    for (let round = 0; round < 3; round++) await Promise.all(tokens.map((t) => shake(t)));
+    await sleep(60); // STATS_FLUSH_MS is 50 in tests: the next shake flushes everything counted so far
+    await shake(tokens[0]);
+    const stats = await statsUntil((s) => s.phases[0].totals.shakesSeen === 61);
+    const [live, later, unfunded] = stats.phases;
+    expect(live).toMatchObject({ phaseId: "live", state: "live", unfunded: false });
+    expect(live.totals.candidates).toBe(61); // candidateRate 1
+    expect(live.totals.shakeRate).toBeGreaterThan(0);
+    const report = await audit();
+    const claimed = report.pools.reduce((n, p) => n + p.claimedCount, 0);
+    expect(live.totals.envelopesIssued).toBe(claimed);
+    expect(live.totals.envelopesIssued).toBeGreaterThan(0);
+    expect(live.totals.envelopesIssued + live.totals.remainingCount).toBe(30);
+    expect(live.totals.issuedCents + live.totals.remainingCents).toBe(9_000);
+    expect(live.shards).toHaveLength(8);
+    expect(live.shards.reduce((n, s) => n + s.shakesSeen, 0)).toBe(61);
+    expect(later).toMatchObject({ state: "upcoming", unfunded: false, totals: { shakesSeen: 0 } });
+    expect(unfunded).toMatchObject({ state: "upcoming", unfunded: true });
+  });
+
+  it("verifies every pool per shard, and names an unknown phase", async () => {
+    const check = await verify("live");
+    expect(check.pass).toBe(true);
+    expect(check.pools).toHaveLength(1);
+    const [p] = check.pools;
+    expect(p.shards).toHaveLength(8);
+    expect(p.shards.every((s) => s.pass && s.loadedCents + s.movedInCents === s.claimedCents + s.remainingCents + s.movedOutCents)).toBe(true);
+    expect(p.budgetCents).toBe(p.claimedCents + p.remainingCents);
+    const missing = await readJson<ApiErrorBody>(await admin("GET", "/verify?phaseId=nope"), 404);
+    expect(missing.error.message).toMatch(/"nope"/);
+  });
+});

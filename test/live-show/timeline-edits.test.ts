@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { ApiErrorBody, TickReport } from "../../src/wire";
+import { admin } from "../support/api";
+import { SPONSORS, audit, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
+
+const MIN = 60_000;
+
+async function refused(res: Response, status: number, pattern: RegExp): Promise<void> {
+  const body = await readJson<ApiErrorBody>(res, status);
+  expect(body.error.message).toMatch(pattern);
+}
+
+describe("live timeline edits", () => {
+  it("edits one phase with optimistic concurrency; a stale version gets 409 and changes nothing", async () => {
+    const now = Date.now();
+    const t = await show("edits", [lottery("a", now + 10 * MIN, now + 20 * MIN), greeting("b", now + 20 * MIN, now + 30 * MIN)]);
+    const patched = await edited(
+      await admin("PATCH", "/timeline/phases/a", { expectedVersion: t.version, phase: { endsAt: now + 15 * MIN, title: "Short" } }),
+    );
+    expect(patched.timeline.version).toBe(t.version + 1);
+    expect(patched.timeline.phases.find((p) => p.id === "a")).toMatchObject({ endsAt: now + 15 * MIN, title: "Short" });
+    expect(patched.warnings).toEqual([expect.stringContaining('"a" has no pools')]);
+
+    const stale = await admin("PATCH", "/timeline/phases/a", { expectedVersion: t.version, phase: { title: "Lost" } });
+    expect(stale.status).toBe(409);
+    await refused(stale, 409, new RegExp(`version ${t.version + 1}, not ${t.version}`));
+    expect(await getTimeline()).toEqual(patched.timeline);
+  });
+
+  it("starts a funded phase now and stops it now; removes an unfunded phase", async () => {
+    const now = Date.now();
+    const t = await show("overrides", [lottery("s", now + 10 * MIN, now + 20 * MIN), greeting("g", now + 30 * MIN, now + 40 * MIN)]);
+    await pool("s", "aurora", 500, 5);
+    const started = await edited(await admin("POST", "/timeline/phases/s/start", {}));
+    const a = started.timeline.phases.find((p) => p.id === "s")!;
+    expect(a.startsAt).toBeGreaterThanOrEqual(now);
+    expect(a.startsAt).toBeLessThanOrEqual(Date.now());
+    await refused(await admin("POST", "/timeline/phases/s/start", {}), 400, /already live/);
+
+    const stopped = await readJson<{ timeline: { phases: { id: string; endsAt: number }[] }; tick: { closedPhases: string[] } }>(
+      await admin("POST", "/timeline/phases/s/stop", { expectedVersion: started.timeline.version }),
+    );
+    expect(stopped.timeline.phases.find((p) => p.id === "s")!.endsAt).toBeLessThanOrEqual(Date.now());
+    expect(stopped.tick.closedPhases).toContain("s");
+    await refused(
+      await admin("PATCH", "/timeline/phases/s", { expectedVersion: t.version + 2, phase: { endsAt: Date.now() + MIN } }),
+      400,
+      /"s" is closed/,
+    );
+
+    const removed = await edited(await admin("DELETE", "/timeline/phases/g", { expectedVersion: t.version + 2 }));
+    expect(removed.timeline.phases.map((p) => p.id)).toEqual(["s"]);
+  });
+
+  it("refuses invalid edits with a 4xx naming the problem, leaving the timeline as it was", async () => {
+    const now = Date.now();
+    const t = await show("invalid", [lottery("a", now + 10 * MIN, now + 20 * MIN, ["aurora", "jade"]), lottery("b", now + 30 * MIN, now + 40 * MIN)]);
+    await pool("a", "jade", 1_000, 10);
+    const v = t.version;
+    const cases: [string, string, unknown, RegExp][] = [
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { endsAt: now + 35 * MIN } }, /"a" and "b" overlap/],
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { endsAt: now + 5 * MIN } }, /must start before it ends/],
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { sponsorIds: ["aurora", "nobody"] } }, /unknown sponsor "nobody"/],
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { sponsorIds: ["aurora"] } }, /"jade" has a pool in phase "a"/],
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { kind: "greeting" } }, /must stay a lottery phase/],
+      ["PATCH", "/timeline/phases/zzz", { expectedVersion: v, phase: { title: "x" } }, /unknown phase "zzz"/],
+      ["DELETE", "/timeline/phases/a", { expectedVersion: v }, /"a" has pools .* cannot be removed/],
+      ["POST", "/timeline/phases/b/start", {}, /"b" has no pools/],
+      ["POST", "/timeline/phases/a/stop", {}, /"a" is not live/],
+      [
+        "PUT",
+        "/timeline",
+        { expectedVersion: v, timeline: { galaId: "invalid", sponsors: [SPONSORS[0]], phases: [lottery("b", now + 30 * MIN, now + 40 * MIN)] } },
+        /"a" has pools/,
+      ],
+      ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { startsAt: "soon" } }, /phase.startsAt/],
+    ];
+    for (const [method, path, body, pattern] of cases) {
+      const res = await admin(method, path, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      await refused(res, 400, pattern);
+    }
+    expect((await getTimeline()).version).toBe(v);
+  });
+  it("a timeline with another galaId starts a new gala; the old gala's open pools go back to their sponsors", async () => {
+    const before = await getTimeline();
+    const next = await edited(
+      await admin("PUT", "/timeline", { expectedVersion: before.version, timeline: { galaId: "next-gala", sponsors: SPONSORS, phases: [] } }),
+    );
+    expect(next.timeline.phases).toEqual([]);
+    const tick = await readJson<TickReport>(await admin("POST", "/show-clock/tick"));
+    expect(tick.movesPending).toEqual([]);
+    const report = await audit();
+    // 500 from phase "s" (stopped, no later lottery for its sponsor) + 1,000 from "a" (retired).
+    expect(report).toMatchObject({ balanced: true, inTransitCents: 0, returnedCents: 1_500 });
+  });
+});
