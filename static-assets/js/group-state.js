@@ -29,7 +29,7 @@ export function outcomeText(outcome) {
     case "already":
       return `You already grabbed ${formatCents(outcome.amountCents)} from this envelope.`;
     case "empty":
-      return "Too late: every share has been grabbed.";
+      return "Every share has been grabbed.";
     case "expired":
       return "This envelope has expired; what was left went back to the sender.";
   }

@@ -131,7 +131,7 @@ describe("group envelopes", () => {
     await page.goto(`/g/${group.id}`);
     const senderPanel = page.getByRole("region", { name: "Red envelope shared with you" });
     await expect.poll(() => senderPanel.getAttribute("data-state")).toBe("empty");
-    expect(await senderPanel.locator(".grab-outcome").textContent()).toBe("Too late: every share has been grabbed.");
+    expect(await senderPanel.locator(".grab-outcome").textContent()).toBe("Every share has been grabbed.");
     expect(await senderPanel.getByRole("button", { name: "Grab a share" }).isVisible()).toBe(false);
     expect(await senderPanel.locator(".grabs li").allTextContents()).toEqual([
       `Friend ${friendShare.userId.slice(-4)}: ${yuan(friendShare.amountCents)}`,
