@@ -73,15 +73,25 @@ export class Dashboard {
     await Promise.all([this.#refreshStats(), audit ? this.#refreshAudit() : undefined]);
   }
 
-  async #refreshStats() {
-    /** @type {StatsReport} */
-    let report;
+  /**
+   * An admin read; a failure is reported in `status` and gives null (the next poll retries).
+   * @param {string} path
+   * @param {HTMLElement} status
+   * @param {string} what
+   */
+  async #read(path, status, what) {
     try {
-      report = await adminCall("GET", "/stats");
+      return await adminCall("GET", path);
     } catch (err) {
-      this.#els.figures.textContent = `Live statistics paused: ${message(err)}`;
-      return;
+      status.textContent = `${what} paused: ${message(err)}`;
+      return null;
     }
+  }
+
+  async #refreshStats() {
+    /** @type {StatsReport | null} */
+    const report = await this.#read("/stats", this.#els.figures, "Live statistics");
+    if (!report) return;
     const at = Date.now();
     const totals = showTotals(report);
     if (this.#last) {
@@ -117,14 +127,9 @@ export class Dashboard {
   }
 
   async #refreshAudit() {
-    /** @type {AuditReport} */
-    let report;
-    try {
-      report = await adminCall("GET", "/audit");
-    } catch (err) {
-      this.#els.backlogFigures.textContent = `Audit figures paused: ${message(err)}`;
-      return;
-    }
+    /** @type {AuditReport | null} */
+    const report = await this.#read("/audit", this.#els.backlogFigures, "Audit figures");
+    if (!report) return;
     /** @type {Map<string, number>} */
     const remaining = new Map();
     for (const pool of report.pools) remaining.set(pool.sponsorId, (remaining.get(pool.sponsorId) ?? 0) + pool.remainingCents);
