@@ -13,11 +13,18 @@ export default defineConfig({
           ADMIN_SECRET: "test-only-admin-secret",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
+          // Suites that burst one shard or drain a pool in seconds run without shedding and
+          // pacing; test/overload/* switch both on with the deployed values (docs/overload.md).
+          SHARD_RPS_CEILING: "1000000",
+          ISSUANCE_PACING: "off",
+          SHAKE_LIMIT: "1000",
           TEST_MIGRATIONS: migrations,
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",
         },
+        // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
+        ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },
       },
     }),
   ],

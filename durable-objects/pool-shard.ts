@@ -9,8 +9,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
+import { issuanceAllowance } from "../src/domain/pacing";
+import { RateWindow } from "../src/domain/rate-window";
 import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
 import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
+import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire";
 import * as ledger from "./shard-ledger";
 import * as claimState from "./claim-state";
 
@@ -50,9 +53,14 @@ CREATE TABLE IF NOT EXISTS requests (
 ) WITHOUT ROWID;
 `;
 
+/** How long the in-memory issued count of a phase is trusted before it is recounted. */
+const ISSUED_RECOUNT_MS = 1000;
+
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
   #windows: ledger.Windows;
+  #calls = new RateWindow();
+  #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -162,6 +170,49 @@ export class PoolShard extends DurableObject<Env> {
       status: "won",
       claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsor_id, amountCents: envelope.amount },
     };
+  }
+
+  /**
+   * `claim` under overload protection: counts the call into this shard's load report, and
+   * answers `paced` (nothing written) while the phase has issued its allowance so far.
+   * A request id that already has an answer still gets that answer.
+   */
+  claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
+    const now = Date.now();
+    this.#calls.record(now);
+    const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
+    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId };
+    const { window } = request;
+    const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
+    if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
+      const known = this.#sql
+        .exec<{ result: string }>("SELECT result FROM requests WHERE user_id = ? AND request_id = ?", claim.userId, claim.requestId)
+        .toArray()[0];
+      return { result: known ? (JSON.parse(known.result) as ShardClaimResult) : { status: "none", reason: "paced" }, load };
+    }
+    const result = this.claim(claim);
+    if (issued && result.status === "won") issued.issued++;
+    return { result, load };
+  }
+
+  /**
+   * A phase's envelopes on this shard, issued and in total (issued + still in stock, so
+   * envelopes moved in or out by the show clock count too); recounted once a second.
+   */
+  #issuedSoFar(phaseId: string, now: number): { total: number; issued: number } {
+    const cached = this.#issued.get(phaseId);
+    if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
+    const row = this.#sql
+      .exec<{ stock: number; issued: number }>(
+        `SELECT (SELECT COUNT(*) FROM envelopes e JOIN pools p ON p.pool_id = e.pool_id WHERE p.phase_id = ?) AS stock,
+                (SELECT COUNT(*) FROM claims WHERE phase_id = ?) AS issued`,
+        phaseId,
+        phaseId,
+      )
+      .one();
+    const fresh = { total: row.stock + row.issued, issued: row.issued, countedAt: now };
+    this.#issued.set(phaseId, fresh);
+    return fresh;
   }
 
   /** The pool of one of the user's claims, or null when the user holds no such claim. */

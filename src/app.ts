@@ -1,6 +1,7 @@
 /** The Hono app: routes mounted under /api, every error mapped once to the JSON error shape. */
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
+import { apiGuards } from "./guards";
 import { adminRoutes } from "./routes/admin";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
@@ -12,6 +13,7 @@ import { shakeRoutes } from "./routes/shake";
 import { walletRoutes } from "./routes/wallet";
 
 export const app = new Hono<{ Bindings: Env }>()
+  .use("/api/*", ...apiGuards)
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/envelopes", envelopeRoutes)
@@ -21,5 +23,5 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin", liveShowRoutes)
   .route("/api/groups", groupRoutes)
   .route("/api", publicRoutes)
-  .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404))
+  .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
   .onError(onError);

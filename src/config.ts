@@ -20,3 +20,28 @@ export function demoMode(env: Env): boolean {
 export function statsFlushMs(env: Env): number {
   return positiveInt(env.STATS_FLUSH_MS, 5000);
 }
+
+/** Calls per second the edge lets reach one pool shard (production's soft limit is ~1,000). */
+export function shardRpsCeiling(env: Env): number {
+  return positiveInt(env.SHARD_RPS_CEILING, 800);
+}
+
+/** "on": shards pace issuance so a pool drains over its phase. */
+export function issuancePacing(env: Env): boolean {
+  return env.ISSUANCE_PACING !== "off";
+}
+
+/** Shakes per user (and per device) per 10 s; equal to the SHAKE_LIMITER binding's limit. */
+export function shakeLimit(env: Env): number {
+  return positiveInt(env.SHAKE_LIMIT, 60);
+}
+
+/** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
+export function sessionLimit(env: Env): number {
+  return positiveInt(env.SESSION_LIMIT, 30);
+}
+
+/** How long the edge waits for a pool shard's claim answer before answering `busy`. */
+export function shardCallTimeoutMs(env: Env): number {
+  return positiveInt(env.SHARD_CALL_TIMEOUT_MS, 3000);
+}

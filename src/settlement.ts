@@ -41,10 +41,13 @@ async function acrossShards(env: Env, perShard: (shard: number) => Promise<numbe
 
 /**
  * Settles the unopened (and opened but never enqueued) claims of every lottery phase that has
- * ended by `now`. Idempotent: claims already enqueued are skipped. Run by the cron trigger.
+ * ended by `now`, and of every phase the show clock closed (including a previous gala's
+ * phases retired from the running order). Idempotent: claims already enqueued are skipped. Run by the cron trigger.
  */
 export async function settleClosedPhases(env: Env, now: number): Promise<EnqueueReport> {
-  const phaseIds = endedLotteryPhaseIds(await timelineStub(env).read(), now);
+  const timeline = timelineStub(env);
+  const [doc, closed] = await Promise.all([timeline.read(), timeline.closedPhaseIds()]);
+  const phaseIds = [...new Set([...endedLotteryPhaseIds(doc, now), ...closed])];
   if (phaseIds.length === 0) return { enqueued: 0 };
   return acrossShards(env, (shard) => drain(env, shard, now, () => shardStub(env, shard).unenqueuedClaims(shard, phaseIds)));
 }

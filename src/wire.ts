@@ -231,7 +231,7 @@ export interface ShardClaim {
 
 export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim }
-  | { status: "none"; reason: "empty" | "limit" | "closed" };
+  | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
 // ---------------------------------------------------------------- open and settle
 
@@ -706,3 +706,26 @@ export interface ShardReceive {
   sponsorId: string;
   amounts: Cents[];
 }
+
+// ---------------------------------------------------------------- overload protection
+
+/** What a pool shard reports about its own load with every paced claim answer. */
+export interface ShardLoadReport {
+  /** Calls the shard received over its last second, from every edge isolate. */
+  ratePerSec: number;
+  /** How long this call waited between the edge sending it and the shard running it. */
+  queueMs: number;
+}
+
+export interface PacedClaimRequest extends ShardClaimRequest {
+  /** The phase's window for issuance pacing; null turns pacing off. */
+  window: { startsAt: EpochMs; endsAt: EpochMs } | null;
+  /** The edge's clock when it sent the call. */
+  sentAt: EpochMs;
+}
+
+export interface PacedClaimAnswer {
+  result: ShardClaimResult;
+  load: ShardLoadReport;
+}
+

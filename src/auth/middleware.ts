@@ -10,7 +10,7 @@ import { verifySession } from "./session-token";
 
 export const SESSION_COOKIE = "gs_session";
 
-export type UserVars = { userId: string };
+export type UserVars = { userId: string; deviceId?: string };
 
 function bearer(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -29,6 +29,7 @@ export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars
   const claims = await verifySession(token, secret, Date.now());
   if (!claims) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
   c.set("userId", claims.sub);
+  if (claims.dev) c.set("deviceId", claims.dev);
   await next();
 });
 

@@ -3,11 +3,13 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { configuredSecret, SESSION_COOKIE } from "../auth/middleware";
 import { SESSION_TTL_MS, signSession } from "../auth/session-token";
+import { enforceSessionLimit } from "../rate-limits";
 import { parseBody, sessionRequest } from "../schemas";
 import type { SessionResponse } from "../wire";
 
 export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) => {
   const { deviceId } = await parseBody(c, sessionRequest);
+  enforceSessionLimit(c, deviceId);
   const secret = configuredSecret(c.env.SESSION_SECRET, "SESSION_SECRET");
   const now = Date.now();
   const userId = `u_${crypto.randomUUID().replace(/-/g, "")}`;

@@ -1,48 +1,69 @@
 /**
- * `POST /api/shake`: decided at the edge from the cached timeline; only envelope candidates
- * reach the user's pool shard, and a shard in trouble turns into a `busy` answer.
+ * `POST /api/shake`: rate-limited per user and device, decided at the edge from the cached
+ * timeline; only envelope candidates reach the user's pool shard, admitted against that
+ * shard's measured load. Every answer carries the graded throttle hint of the busier of
+ * this isolate and the shard; a shed shake is `busy` with a Retry-After.
  */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { decideShake } from "../domain/shake-decision";
-import { shardStub, userShard } from "../objects";
+import { retryAfterSeconds, throttleHint } from "../domain/throttle";
+import { edgeAdmission, edgeMeter } from "../edge-load";
+import { userShard } from "../objects";
+import { shakeRateLimit } from "../rate-limits";
 import { parseBody, shakeRequest } from "../schemas";
 import { countShake } from "../shake-stats";
+import { candidateScale, claimAtShard } from "../shard-claim";
 import { currentTimeline } from "../timeline-cache";
-import type { Phase, ShakeOutcome, ShakeResponse, ThrottleHint, Timeline } from "../wire";
+import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire";
 
-const NORMAL: ThrottleHint = { level: 0, minIntervalMs: 1000 };
-const SHARD_TROUBLE_RETRY_MS = 2000;
-
-async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<ShakeOutcome> {
-  let result;
-  try {
-    result = await shardStub(env, userShard(env, userId)).claim({ userId, requestId, phaseId: phase.id });
-  } catch (err) {
-    console.warn("shard claim failed", String(err));
-    return { kind: "busy", retryAfterMs: SHARD_TROUBLE_RETRY_MS };
-  }
-  if (result.status === "none") return { kind: "greeting", phaseId: phase.id, assetId: phase.greetingAssetId };
-  const { claim } = result;
-  const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? phase.greetingAssetId;
-  return { kind: "envelope", envelope: { ...claim, assetId } };
+/** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
+interface Graded {
+  outcome: ShakeOutcome | null;
+  level: number;
 }
 
-export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post("/", requireUser, async (c) => {
-  const { requestId } = await parseBody(c, shakeRequest);
-  const userId = c.get("userId");
-  const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
-  const now = Date.now();
-  const decision = decideShake(timeline, now, userId, requestId);
-  if (decision.kind !== "rest") {
-    countShake(c.env, decision.phase.id, userId, decision.kind === "candidate", now, (p) => c.executionCtx.waitUntil(p));
+const shed = (level: number): Graded => ({ outcome: null, level });
+
+async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
+  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id }, phase);
+  if (answer.kind === "shed") return shed(answer.level);
+  const { result, level } = answer;
+  if (result.status === "none") return { outcome: { kind: "greeting", phaseId: phase.id, assetId: phase.greetingAssetId }, level };
+  const { claim } = result;
+  const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? phase.greetingAssetId;
+  return { outcome: { kind: "envelope", envelope: { ...claim, assetId } }, level };
+}
+
+async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId: string, requestId: string, now: number): Promise<Graded> {
+  const timeline = await currentTimeline(env, waitUntil);
+  const shard = userShard(env, userId);
+  const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
+  if (decision.kind === "rest") return { outcome: decision, level: 0 };
+  countShake(env, decision.phase.id, userId, decision.kind === "candidate", now, waitUntil);
+  if (decision.kind === "greeting") {
+    return { outcome: { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId }, level: 0 };
   }
-  let outcome: ShakeOutcome;
-  if (decision.kind === "rest") outcome = decision;
-  else if (decision.kind === "greeting") {
-    outcome = { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId };
-  } else outcome = await claimOutcome(c.env, timeline, decision.phase, userId, requestId);
-  const response: ShakeResponse = { ...outcome, requestId, serverTime: now, throttle: NORMAL };
-  return c.json(response);
-});
+  return claimOutcome(env, timeline, decision.phase, shard, userId, requestId);
+}
+
+export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
+  "/",
+  requireUser,
+  shakeRateLimit,
+  edgeMeter,
+  async (c) => {
+    const { requestId } = await parseBody(c, shakeRequest);
+    const now = Date.now();
+    const isolate = edgeAdmission(now);
+    const graded = isolate.admit
+      ? await decide(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, now)
+      : shed(isolate.level);
+    const throttle = throttleHint(Math.max(graded.level, isolate.level));
+    const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
+    if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
+    const response: ShakeResponse = { ...outcome, requestId, serverTime: now, throttle };
+    return c.json(response);
+  },
+);

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { settleClosedPhases } from "../../src/settlement";
-import { admin } from "../support/api";
+import { admin, putTimeline } from "../support/api";
 import { audit, eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
 
 describe("phase close", () => {
@@ -44,5 +44,17 @@ describe("phase close", () => {
     expect(after.balanced).toBe(true);
     expect(after.settlement.stuck).toEqual([]);
     expect(after.settlement.pools.find((p) => p.poolId === poolId)).toMatchObject({ pendingCents: 0, settledCount: 8 });
+  });
+
+  it("settles unopened claims of a previous gala once the show clock retires its phases", async () => {
+    const { poolId } = await liveLottery("retired", 16);
+    const w = await winner();
+    await putTimeline({ galaId: `after-retired-${crypto.randomUUID()}`, sponsors: [], phases: [] });
+    expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
+    expect(await (await admin("POST", "/settlements/sweep")).json()).toEqual({ enqueued: 1 });
+    await eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
+    const after = await audit(0);
+    expect(after.balanced).toBe(true);
+    expect(after.settlement.pools.find((p) => p.poolId === poolId)).toMatchObject({ pendingCents: 0, settledCount: 1 });
   });
 });

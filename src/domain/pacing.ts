@@ -1,0 +1,42 @@
+/**
+ * Candidate pacing, two halves:
+ * - issuance: a shard may have issued at most its loaded envelopes times the elapsed share
+ *   of the phase (plus a small head start), so a pool drains over its phase instead of in
+ *   its first second;
+ * - request rate: the edge scales its candidate draw so the rate reaching a shard settles
+ *   at a target below the configured ceiling, whatever the shake rate.
+ */
+import type { EpochMs } from "../wire";
+
+export interface PhaseWindow {
+  startsAt: EpochMs;
+  endsAt: EpochMs;
+}
+
+/** Share of a phase's envelopes a shard may hand out ahead of the clock. */
+export const HEAD_START = 0.05;
+
+/** How many of `loadedCount` envelopes a shard may have issued by `now`. */
+export function issuanceAllowance(loadedCount: number, window: PhaseWindow, now: EpochMs): number {
+  const duration = window.endsAt - window.startsAt;
+  if (duration <= 0) return loadedCount;
+  const elapsed = Math.min(Math.max((now - window.startsAt) / duration, 0), 1);
+  return Math.min(loadedCount, Math.ceil(loadedCount * (elapsed + HEAD_START)));
+}
+
+/** The rate the edge steers each shard towards, as a share of its ceiling. */
+export const TARGET_SHARE = 0.8;
+export const MIN_SCALE = 0.01;
+
+/**
+ * Next candidate-rate scale for a shard. The shard reported `observedPerSec` while the edge
+ * drew with `previous`, so the unscaled demand is observed / previous; the new scale brings
+ * that demand to the target. Call at most once per measurement window, or the same
+ * observation is applied twice.
+ */
+export function nextCandidateScale(previous: number, observedPerSec: number, ceilingPerSec: number): number {
+  if (observedPerSec <= 0) return 1;
+  const target = ceilingPerSec * TARGET_SHARE;
+  const scale = (previous * target) / observedPerSec;
+  return Math.min(1, Math.max(MIN_SCALE, scale));
+}

@@ -1,0 +1,51 @@
+/**
+ * This isolate's own load on the shake route: shakes per second, shakes being handled, and
+ * their smoothed latency. Each isolate measures itself (no shared store); the level rides
+ * on every answer and, when saturated, the isolate answers `busy` without doing the work.
+ */
+import { createMiddleware } from "hono/factory";
+import { RateWindow } from "./domain/rate-window";
+import { admission, type Admission } from "./domain/throttle";
+
+/**
+ * About twice what one isolate answered on a decided-at-the-edge shake route on a 2-core
+ * machine (~5,900/s); in practice the in-flight bound sheds first (docs/overload.md).
+ */
+const ISOLATE_SHAKES_PER_SEC = 10_000;
+const ISOLATE_MAX_IN_FLIGHT = 512;
+const ISOLATE_TARGET_LATENCY_MS = 250;
+/** Weight of the newest latency in the moving average. */
+const LATENCY_WEIGHT = 0.1;
+/** A latency older than this no longer describes the isolate. */
+const LATENCY_STALE_MS = 2000;
+
+const shakes = new RateWindow();
+let inFlight = 0;
+let latencyMs = 0;
+let latencyAt = 0;
+
+export function edgeAdmission(now: number): Admission {
+  return admission({
+    ratePerSec: shakes.perSecond(now),
+    ceilingPerSec: ISOLATE_SHAKES_PER_SEC,
+    inFlight,
+    maxInFlight: ISOLATE_MAX_IN_FLIGHT,
+    latencyMs: now - latencyAt < LATENCY_STALE_MS ? latencyMs : 0,
+    targetLatencyMs: ISOLATE_TARGET_LATENCY_MS,
+  });
+}
+
+/** Counts a shake into the isolate's load while it is handled. */
+export const edgeMeter = createMiddleware(async (_c, next) => {
+  const started = Date.now();
+  shakes.record(started);
+  inFlight++;
+  try {
+    await next();
+  } finally {
+    inFlight--;
+    const now = Date.now();
+    latencyMs += (now - started - latencyMs) * LATENCY_WEIGHT;
+    latencyAt = now;
+  }
+});

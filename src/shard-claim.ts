@@ -1,0 +1,156 @@
+/**
+ * The edge side of a candidate's trip to its pool shard. Per isolate and per shard it keeps
+ * what it has seen (its calls per second, calls waiting, latency, the shard's own load
+ * report) and from it decides whether to send the candidate at all (shard-admission), how
+ * strongly to scale the candidate draw (pacing), and the level to hint. Stubs are made per
+ * call (a stub belongs to the request that made it). Shard trouble never becomes a 5xx: a
+ * call that takes longer than SHARD_CALL_TIMEOUT_MS is answered `busy` (not retried: it is
+ * still queued at the shard), an error the platform marks `overloaded` is shed without a
+ * retry, a `retryable` one is retried once on a fresh stub, anything else is shed. A client
+ * retry is safe because the shard answers a known request id with its recorded answer.
+ */
+import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "./config";
+import { nextCandidateScale } from "./domain/pacing";
+import { RateWindow } from "./domain/rate-window";
+import { admitCandidate, type ShardLimits } from "./domain/shard-admission";
+import { shardErrorAction } from "./domain/shard-errors";
+import { SHED_LEVEL } from "./domain/throttle";
+import { shardStub } from "./objects";
+import type { PacedClaimAnswer, Phase, ShardClaimRequest, ShardClaimResult } from "./wire";
+
+const TARGET_LATENCY_MS = 100;
+const LATENCY_WEIGHT = 0.2;
+/** Shard reports and latencies older than this are ignored. */
+const STALE_MS = 1000;
+/** The candidate scale follows a shard's reports at most this often. */
+const SCALE_EVERY_MS = 500;
+
+interface Gauge {
+  calls: RateWindow;
+  inFlight: number;
+  latencyMs: number;
+  latencyAt: number;
+  reportedPerSec: number;
+  reportedQueueMs: number;
+  reportedAt: number;
+  scale: number;
+  scaledAt: number;
+}
+
+const gauges = new Map<number, Gauge>();
+
+function gauge(shard: number): Gauge {
+  let g = gauges.get(shard);
+  if (!g) {
+    g = {
+      calls: new RateWindow(),
+      inFlight: 0,
+      latencyMs: 0,
+      latencyAt: 0,
+      reportedPerSec: 0,
+      reportedQueueMs: 0,
+      reportedAt: 0,
+      scale: 1,
+      scaledAt: 0,
+    };
+    gauges.set(shard, g);
+  }
+  return g;
+}
+
+export function shardLimits(env: Env): ShardLimits {
+  return { ceilingPerSec: shardRpsCeiling(env), targetLatencyMs: TARGET_LATENCY_MS };
+}
+
+/** Share of candidate draws to keep for this shard (1 until the shard reports pressure). */
+export function candidateScale(shard: number): number {
+  return gauge(shard).scale;
+}
+
+export type ShardOutcome =
+  | { kind: "answered"; result: ShardClaimResult; level: number }
+  | { kind: "shed"; level: number; reason: "saturated" | "overloaded" | "timeout" | "failed" };
+
+/** Every shard call that failed, by how the edge treated it (read by the fault tests and logs). */
+export const shardFaults = { overloaded: 0, retried: 0, timedOut: 0, failed: 0 };
+
+class ShardTimeout extends Error {}
+
+/**
+ * One call. The edge stops waiting after SHARD_CALL_TIMEOUT_MS, but the call stays counted
+ * in flight (and in the latency) until the shard really answers: it is still queued there.
+ */
+function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
+  const sentAt = Date.now();
+  g.calls.record(sentAt);
+  g.inFlight++;
+  const call = shardStub(env, shard).claimPaced({
+    ...request,
+    window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
+    sentAt,
+  });
+  const settled = () => {
+    g.inFlight--;
+    const now = Date.now();
+    g.latencyMs += (now - sentAt - g.latencyMs) * LATENCY_WEIGHT;
+    g.latencyAt = now;
+  };
+  call.then(settled, settled);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ShardTimeout("shard call timed out")), shardCallTimeoutMs(env));
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
+
+function noteReport(env: Env, g: Gauge, answer: PacedClaimAnswer, now: number): void {
+  g.reportedPerSec = answer.load.ratePerSec;
+  g.reportedQueueMs = answer.load.queueMs;
+  g.reportedAt = now;
+  if (now - g.scaledAt >= SCALE_EVERY_MS) {
+    g.scale = nextCandidateScale(g.scale, answer.load.ratePerSec, shardRpsCeiling(env));
+    g.scaledAt = now;
+  }
+}
+
+/** Sends an admitted candidate to its shard, or sheds it; never throws for shard trouble. */
+export async function claimAtShard(env: Env, shard: number, request: ShardClaimRequest, phase: Phase): Promise<ShardOutcome> {
+  const g = gauge(shard);
+  const now = Date.now();
+  const fresh = (at: number, value: number) => (now - at < STALE_MS ? value : 0);
+  const admission = admitCandidate(
+    {
+      localPerSec: g.calls.perSecond(now),
+      inFlight: g.inFlight,
+      latencyMs: fresh(g.latencyAt, g.latencyMs),
+      reportedPerSec: fresh(g.reportedAt, g.reportedPerSec),
+      reportedQueueMs: fresh(g.reportedAt, g.reportedQueueMs),
+    },
+    shardLimits(env),
+  );
+  if (!admission.admit) return { kind: "shed", level: admission.level, reason: "saturated" };
+  for (let retriesLeft = 1; ; retriesLeft--) {
+    try {
+      const answer = await callOnce(env, shard, g, request, phase);
+      noteReport(env, g, answer, Date.now());
+      return { kind: "answered", result: answer.result, level: admission.level };
+    } catch (err) {
+      if (err instanceof ShardTimeout) {
+        shardFaults.timedOut++;
+        return { kind: "shed", level: SHED_LEVEL - 1, reason: "timeout" };
+      }
+      const action = shardErrorAction(err, retriesLeft);
+      if (action === "retry") {
+        shardFaults.retried++;
+        continue;
+      }
+      if (action === "shed-overloaded") {
+        shardFaults.overloaded++;
+        return { kind: "shed", level: SHED_LEVEL, reason: "overloaded" };
+      }
+      shardFaults.failed++;
+      console.warn("shard claim failed", shard, String(err));
+      return { kind: "shed", level: SHED_LEVEL - 1, reason: "failed" };
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Faults in the money flow: the ledger (D1) goes down and comes back while winners open
+ * their envelopes, so the real queue consumer fails intermittently and retries; the same
+ * settlement messages are also delivered twice (across batches and inside one). Afterwards
+ * every claim is settled exactly once, every wallet holds exactly its envelopes and the
+ * audit balances to the cent. Also: another user's valid token cannot open a claim.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { shardStub, userShard } from "../../src/objects";
+import type { OpenResponse, SettlementMessage } from "../../src/wire";
+import { audit, eventually, liveLottery, open, wallet, winner, type Winner } from "../support/lottery";
+
+const QUEUE = "gala-settlements";
+
+async function ledgerDown(): Promise<void> {
+  await env.DB.exec("ALTER TABLE wallets RENAME TO wallets_offline");
+}
+
+async function ledgerUp(): Promise<void> {
+  await env.DB.exec("ALTER TABLE wallets_offline RENAME TO wallets");
+}
+
+async function messageOf(w: Winner): Promise<SettlementMessage> {
+  const shard = userShard(env, w.userId);
+  const [claim] = await shardStub(env, shard).userClaims(w.userId);
+  return {
+    kind: "claim",
+    shard,
+    claim: {
+      claimId: claim.claimId,
+      userId: w.userId,
+      poolId: claim.poolId,
+      phaseId: claim.phaseId,
+      sponsorId: claim.sponsorId,
+      amountCents: claim.amountCents,
+      claimedAt: claim.claimedAt,
+    },
+  };
+}
+
+/** Hands the worker's queue handler a batch, as a redelivery would. */
+async function deliver(bodies: SettlementMessage[]): Promise<void> {
+  const batch = createMessageBatch<SettlementMessage>(
+    QUEUE,
+    bodies.map((body, i) => ({ id: `dup-${i}-${crypto.randomUUID()}`, timestamp: Date.now(), attempts: 2, body })),
+  ) as MessageBatch;
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  await getQueueResult(batch, ctx);
+}
+
+describe("settlement faults", () => {
+  it("settles every claim exactly once through ledger outages and double delivery", async () => {
+    await liveLottery("qfaults", 120);
+    const winners = await Promise.all(Array.from({ length: 40 }, () => winner()));
+    let outages = 0;
+    let redelivered = 0;
+
+    // Half open during a ledger outage: the answers still come at once.
+    await ledgerDown();
+    outages++;
+    const firstHalf = winners.slice(0, 20);
+    let opened: Response[];
+    try {
+      opened = await Promise.all(firstHalf.map((w) => open(w.token, w.envelope.claimId)));
+      await new Promise((r) => setTimeout(r, 600));
+    } finally {
+      await ledgerUp();
+    }
+    expect(opened.map((r) => r.status)).toEqual(firstHalf.map(() => 200));
+
+    // The other half opens twice each while the same messages are delivered twice by hand.
+    const secondHalf = winners.slice(20);
+    const messages = await Promise.all(winners.map(messageOf));
+    const [openedAgain] = await Promise.all([
+      Promise.all(secondHalf.flatMap((w) => [open(w.token, w.envelope.claimId), open(w.token, w.envelope.claimId)])),
+      deliver([...messages.slice(0, 10), ...messages.slice(0, 10)]),
+      deliver(messages.slice(5, 30)),
+    ]);
+    redelivered += 20 + 25;
+    expect(openedAgain.every((r) => r.status === 200)).toBe(true);
+    const answers = (await Promise.all(openedAgain.map((r) => r.json()))) as OpenResponse[];
+    for (let i = 0; i < answers.length; i += 2) expect(answers[i]).toEqual(answers[i + 1]);
+
+    // A second, shorter outage while the real queue is still delivering.
+    await ledgerDown();
+    outages++;
+    await new Promise((r) => setTimeout(r, 300));
+    await ledgerUp();
+    await deliver(messages);
+    redelivered += messages.length;
+
+    await eventually(async () => {
+      const views = await Promise.all(winners.map((w) => wallet(w.token)));
+      return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
+    }, 30_000);
+    const rows = await env.DB.prepare(
+      `SELECT claim_id, COUNT(*) AS n FROM ledger WHERE claim_id IN (${winners.map(() => "?").join(",")}) GROUP BY claim_id`,
+    )
+      .bind(...winners.map((w) => w.envelope.claimId))
+      .all<{ claim_id: string; n: number }>();
+    expect(rows.results).toHaveLength(winners.length);
+    expect(rows.results.every((r) => r.n === 1)).toBe(true);
+    const report = await audit();
+    expect(report.balanced).toBe(true);
+    expect(report.settlement.balanced).toBe(true);
+    expect(report.duplicateEnvelopeClaims).toBe(0);
+    const cents = winners.reduce((n, w) => n + w.envelope.amountCents, 0);
+    console.log(
+      `settlement faults: ${winners.length} claims, ${outages} ledger outages, ${redelivered} messages delivered again, ` +
+        `${secondHalf.length} double opens, ` +
+        `${rows.results.length} ledger rows, ${cents} cents credited once each, cents lost: 0`,
+    );
+  });
+
+  it("refuses another user's valid token on a claim, and forged or expired ones", async () => {
+    const owner = await winner();
+    const other = await winner();
+    const stolen = await open(other.token, owner.envelope.claimId);
+    expect(stolen.status).toBe(404);
+    expect(((await stolen.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    const [payload, signature] = owner.token.split(".");
+    const otherPayload = other.token.split(".")[0];
+    for (const token of [`${otherPayload}.${signature}`, `${payload}.${signature.slice(1)}`, "x.y"]) {
+      expect((await open(token, owner.envelope.claimId)).status).toBe(401);
+    }
+    expect((await open(owner.token, owner.envelope.claimId)).status).toBe(200);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Faults in the money path: pool shards aborted (abortAllDurableObjects) or evicted
+ * (evictDurableObject) in the middle of claim bursts. The edge answers `busy`, never a 5xx;
+ * a client retrying with the same request id gets the envelope a shard committed before it
+ * died; afterwards the audit balances, no envelope went out twice and every claim the
+ * shards recorded reached its winner.
+ */
+import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { shardStub } from "../../src/objects";
+import { shardFaults } from "../../src/shard-claim";
+import { forgetTimeline } from "../../src/timeline-cache";
+import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire";
+import { admin, session } from "../support/api";
+import { callWith, createPool, deployedEnv, inBatches, liveLottery, shakeInit, SPONSORS } from "../support/gala";
+import { env } from "cloudflare:workers";
+
+const ROUNDS = 5;
+const BURST = 120;
+
+/** Re-sends every busy answer's request id until none is busy (what an obeying client does). */
+async function settle(
+  shake: (i: number) => Promise<{ status: number; body: ShakeResponse }>,
+  answers: ShakeResponse[],
+): Promise<ShakeResponse[]> {
+  const out = [...answers];
+  for (let pass = 0; pass < 10 && out.some((b) => b.kind === "busy"); pass++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const retry = out.flatMap((b, i) => (b.kind === "busy" ? [i] : []));
+    const again = await inBatches(retry.length, 100, (k) => shake(retry[k]));
+    retry.forEach((i, k) => (out[i] = again[k].body));
+  }
+  expect(out.filter((b) => b.kind === "busy")).toEqual([]);
+  return out;
+}
+
+const won = (bodies: ShakeResponse[]) => bodies.flatMap((b): WonEnvelope[] => (b.kind === "envelope" ? [b.envelope] : []));
+
+describe("shard faults during claim bursts", () => {
+  it("loses nothing and issues nothing twice when shards die mid-burst", async () => {
+    forgetTimeline();
+    await liveLottery("faults", 10 * 60_000);
+    for (const sponsor of SPONSORS) await createPool("faults", sponsor, 3_000_000, 24_000);
+    const target = deployedEnv({ ISSUANCE_PACING: "off" });
+    const users = await inBatches(120, 40, () => session());
+    const shake = async (i: number): Promise<{ status: number; body: ShakeResponse }> => {
+      const res = await callWith(target, "/api/shake", shakeInit(users[i % users.length].token, `f-${i}`));
+      return { status: res.status, body: await res.json() };
+    };
+    const before = { ...shardFaults };
+    let faults = 0;
+    const first: { status: number; body: ShakeResponse }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let done = false;
+      const burst = inBatches(BURST, BURST, (k) => shake(round * BURST + k)).finally(() => (done = true));
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (faults % 2 === 0) await abortAllDurableObjects();
+        else await evictDurableObject(shardStub(env, faults % 8)).catch(() => undefined);
+        faults++;
+      }
+      first.push(...(await burst));
+    }
+    expect(first.filter((a) => a.status >= 500)).toEqual([]);
+    expect(first.every((a) => a.status === 200)).toBe(true);
+
+    // Clients retry busy answers with the same request id until the shard answers.
+    const final = await settle(shake, first.map((a) => a.body));
+
+    // A replay of every request id gets the same envelope.
+    const replay = await settle(shake, (await inBatches(final.length, 150, shake)).map((a) => a.body));
+    expect(won(replay).map((e) => e.claimId).sort()).toEqual(won(final).map((e) => e.claimId).sort());
+
+    const envelopes = won(final);
+    expect(new Set(envelopes.map((e) => e.claimId)).size).toBe(envelopes.length);
+    const report: AuditReport = await (await admin("GET", "/audit")).json();
+    expect(report.balanced).toBe(true);
+    expect(report.duplicateEnvelopeClaims).toBe(0);
+    const pools = report.pools.filter((p) => p.phaseId === "faults");
+    expect(pools.reduce((n, p) => n + p.claimedCount, 0)).toBe(envelopes.length);
+    const cents = envelopes.reduce((n, e) => n + e.amountCents, 0);
+    expect(pools.reduce((n, p) => n + p.claimedCents, 0)).toBe(cents);
+    const seen = {
+      retried: shardFaults.retried - before.retried,
+      timedOut: shardFaults.timedOut - before.timedOut,
+      failed: shardFaults.failed - before.failed,
+      overloaded: shardFaults.overloaded - before.overloaded,
+    };
+    console.log(
+      `faults: ${first.length} shakes, ${faults} shard aborts/evictions, edge saw ${JSON.stringify(seen)}, ` +
+        `${first.filter((a) => a.body.kind === "busy").length} busy then retried, ` +
+        `${envelopes.length} envelopes (${cents} cents), cents lost: ${pools.reduce((n, p) => n + p.budgetCents - p.remainingCents - p.claimedCents, 0)}`,
+    );
+  });
+});
