@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 1;
+const SHELL_VERSION = 2;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
@@ -36,6 +36,7 @@ const SHELL_FILES = [
   "/js/clock.js",
   "/js/countdown.js",
   "/js/dom.js",
+  "/js/group-state.js",
   "/js/money.js",
   "/js/pacing.js",
   "/js/resources.js",
@@ -43,6 +44,8 @@ const SHELL_FILES = [
   "/js/shaker.js",
   "/js/views/group-view.js",
   "/js/views/result-view.js",
+  "/js/views/share-panel.js",
+  "/js/views/wallet-view.js",
 ];
 
 /** @param {ResourcePackage} pkg */

@@ -17,9 +17,15 @@ const serverNow = () => Date.now() + offsetMs;
 
 const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
 const dashboard = new Dashboard({
+  shakes: byId("chart-shakes", SVGSVGElement),
   issued: byId("chart-issued", SVGSVGElement),
+  shards: byId("chart-shards", SVGSVGElement),
   remaining: byId("chart-remaining", SVGSVGElement),
+  backlog: byId("chart-backlog", SVGSVGElement),
   figures: byId("dashboard-figures", HTMLElement),
+  phases: byId("dashboard-phases", HTMLElement),
+  backlogFigures: byId("backlog-figures", HTMLElement),
+  stuck: byId("backlog-stuck", HTMLElement),
 });
 const fillPhases = wirePoolForm(byId("pool-form", HTMLFormElement), byId("pool-result", HTMLElement), () => editor.timeline);
 

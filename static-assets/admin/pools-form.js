@@ -32,17 +32,19 @@ export function wirePoolForm(form, output, timeline) {
     const budgetCents = parseCents(text("budget"));
     const minCents = text("min") ? parseCents(text("min")) : undefined;
     const maxCents = text("max") ? parseCents(text("max")) : undefined;
-    if (budgetCents === null || minCents === null || maxCents === null) {
+    const splitAmountCents = text("splitAmount") ? parseCents(text("splitAmount")) : undefined;
+    if (budgetCents === null || minCents === null || maxCents === null || splitAmountCents === null) {
       output.textContent = "Amounts must look like 1234.56";
       return;
     }
+    const split = splitAmountCents === undefined ? {} : { splitAmountCents, splitCount: Number(text("splitCount")) };
     /** @type {CreatePoolRequest} */
-    const request = { phaseId: phase.value, sponsorId: sponsor.value, budgetCents, count: Number(text("count")), minCents, maxCents };
+    const request = { phaseId: phase.value, sponsorId: sponsor.value, budgetCents, count: Number(text("count")), minCents, maxCents, ...split };
     try {
       /** @type {CreatePoolResponse} */
       const created = await adminCall("POST", "/pools", request);
       output.replaceChildren(
-        h("p", { role: "status", text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}` }),
+        h("p", { role: "status", text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}${created.pool.split ? `; each winner may share ${formatCents(created.pool.split.amountCents)} in ${created.pool.split.count} shares` : ""}` }),
         h(
           "table",
           {},

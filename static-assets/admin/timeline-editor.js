@@ -1,15 +1,17 @@
 /**
- * Timeline editor: edit phase fields, reorder, start/stop now, save with the version it was
- * loaded at. A stale version (409) is shown as a conflict with the server's current version,
+ * Timeline editor: edit phase fields, reorder, save with the version it was loaded at, and
+ * start or stop a phase now through the live-show endpoints (the server's clock decides). A stale version (409) is shown as a conflict with the server's current version,
  * and nothing is overwritten until the operator reloads.
  */
 import { ApiFailure } from "../js/api.js";
 import { h } from "../js/dom.js";
 import { adminCall } from "./admin-api.js";
-import { byStart, startNow, stopNow, swapWithNext } from "./timeline-ops.js";
+import { byStart, swapWithNext } from "./timeline-ops.js";
 
 /** @typedef {import("../../src/wire").Phase} Phase */
 /** @typedef {import("../../src/wire").Timeline} Timeline */
+/** @typedef {import("../../src/wire").TimelineEditResponse} TimelineEditResponse */
+/** @typedef {import("../../src/wire").TickReport} TickReport */
 
 /** @param {number} ms */
 const toLocalInput = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
@@ -52,23 +54,58 @@ export class TimelineEditor {
     this.render();
   }
 
-  /** @param {Phase[]} phases */
-  async save(phases = this.#draft) {
+  async save() {
     if (!this.#timeline) return;
     const { version, ...doc } = this.#timeline;
     try {
-      const { timeline } = await adminCall("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, phases } });
-      this.#timeline = timeline;
-      this.#draft = byStart(timeline.phases);
-      this.#say("ok", `Saved: now version ${timeline.version}`);
-      this.render();
-      this.#onSaved(timeline);
+      /** @type {TimelineEditResponse} */
+      const edited = await adminCall("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, phases: this.#draft } });
+      this.#adopt(edited, "Saved");
     } catch (err) {
-      if (err instanceof ApiFailure && err.status === 409) {
-        this.#say("conflict", `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`);
-      } else {
-        this.#say("error", `Not saved: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      this.#refused(err);
+    }
+  }
+
+  /**
+   * Live override on the server's clock: `start` sets the phase's start to now, `stop` its
+   * end (and runs the show clock, which closes the phase and moves its leftovers). They apply
+   * to the current version; draft edits not yet saved are dropped.
+   * @param {Phase} phase
+   * @param {"start" | "stop"} action
+   */
+  async #override(phase, action) {
+    try {
+      /** @type {TimelineEditResponse & { tick?: TickReport }} */
+      const edited = await adminCall("POST", `/timeline/phases/${encodeURIComponent(phase.id)}/${action}`, {});
+      const tick = edited.tick;
+      this.#adopt(edited, `${action === "start" ? "Started" : "Stopped"} ${phase.title}`, [
+        ...(tick?.closedPhases.length ? [`closed: ${tick.closedPhases.join(", ")}`] : []),
+        ...(tick?.movesCompleted.length ? [`leftovers moved: ${tick.movesCompleted.length}`] : []),
+      ]);
+    } catch (err) {
+      this.#refused(err);
+    }
+  }
+
+  /**
+   * @param {TimelineEditResponse} edited
+   * @param {string} what
+   * @param {string[]} [details]
+   */
+  #adopt({ timeline, warnings = [] }, what, details = []) {
+    this.#timeline = timeline;
+    this.#draft = byStart(timeline.phases);
+    this.#say("ok", [`${what}: now version ${timeline.version}`, ...details, ...warnings.map((w) => `Warning: ${w}`)].join(" · "));
+    this.render();
+    this.#onSaved(timeline);
+  }
+
+  /** @param {unknown} err */
+  #refused(err) {
+    if (err instanceof ApiFailure && err.status === 409) {
+      this.#say("conflict", `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`);
+    } else {
+      this.#say("error", `Not saved: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -138,8 +175,8 @@ export class TimelineEditor {
         { class: "actions" },
         button("Move up", () => this.#reorder(index - 1), index > 0),
         button("Move down", () => this.#reorder(index), index < this.#draft.length - 1),
-        button("Start now", () => this.save(startNow(this.#draft, phase.id, this.#serverNow())), !live),
-        button("Stop now", () => this.save(stopNow(this.#draft, phase.id, this.#serverNow())), live),
+        button("Start now", () => this.#override(phase, "start"), !live && phase.endsAt > now),
+        button("Stop now", () => this.#override(phase, "stop"), live),
       ),
     );
   }

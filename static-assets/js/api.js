@@ -100,3 +100,9 @@ export async function userCall(path, options = {}) {
     return apiJson(path, { ...options, token: (await ensureSession()).token });
   }
 }
+
+/**
+ * What to tell the viewer about a failed call: the server's message, or the network's state.
+ * @param {unknown} err
+ */
+export const failureReason = (err) => (err instanceof ApiFailure ? err.message : "the network is struggling, try again");

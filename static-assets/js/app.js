@@ -11,6 +11,7 @@ import { listenForShakes, motionNeedsPermission, requestMotionPermission } from 
 import { Shaker } from "./shaker.js";
 import { sharedGroupId, showGroup } from "./views/group-view.js";
 import { renderAnswer } from "./views/result-view.js";
+import { WalletView } from "./views/wallet-view.js";
 
 /** @typedef {import("../../src/wire").PublicTimeline} PublicTimeline */
 /** @typedef {import("../../src/wire").ResourceProgress} ResourceProgress */
@@ -104,7 +105,8 @@ function tick() {
 /** @param {ShakeEvent} event */
 function onShakeEvent(event) {
   if (event.kind === "answer") {
-    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName });
+    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName, showWallet: () => wallet.show() });
+    if (event.answer.kind === "envelope") wallet.refresh();
     navigator.vibrate?.(event.answer.kind === "envelope" ? [80, 40, 80] : 30);
   } else if (event.kind === "failed") {
     ui.result.className = "result result-failed";
@@ -119,6 +121,7 @@ function onShakeEvent(event) {
 }
 
 const shaker = new Shaker(onShakeEvent);
+const wallet = new WalletView(sponsorName);
 
 function wireShakeInput() {
   ui.shake.addEventListener("click", () => shaker.shake());

@@ -4,16 +4,28 @@
  * pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { adminCall, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Page } from "playwright-core";
-import type { Timeline } from "../../src/wire";
+import type { AuditReport, ShakeResponse, Timeline } from "../../src/wire";
 
 let browser: Browser | null = null;
 afterEach(async () => {
   await browser?.close();
   browser = null;
 });
+
+/** Envelopes not yet settled, once no settlement is in flight (only never-opened claims remain). */
+async function quietBacklog(): Promise<number> {
+  let report: AuditReport;
+  await expect
+    .poll(async () => {
+      report = await adminCall<AuditReport>("GET", "/audit?stuckAfterMs=0");
+      return report.settlement.stuck.filter((c) => c.enqueuedAt !== null).length;
+    }, { timeout: 20_000 })
+    .toBe(0);
+  return report!.settlement.pools.reduce((sum, p) => sum + p.pendingCount, 0);
+}
 
 async function signIn(page: Page) {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -27,6 +39,16 @@ describe("operator console", () => {
   it("edits a live phase and the viewer page follows", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("show", now - 60_000, now + 10 * 60_000), lotteryPhase("later", now + 20 * 60_000, now + 30 * 60_000)]);
+    await createPool({ phaseId: "show", sponsorId: "aurora", budgetCents: 2_000, count: 10 });
+    const before = await quietBacklog();
+    const winners = await Promise.all([apiViewer(), apiViewer()]);
+    const claims = await Promise.all(
+      winners.map(async (w) => {
+        const shake = await w.call<ShakeResponse>("POST", "/api/shake", { requestId: `console-${w.userId}` });
+        if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
+        return shake.envelope.claimId;
+      }),
+    );
     browser = await openBrowser();
     const viewer = await browser.context.newPage();
     await viewer.goto("/");
@@ -35,28 +57,50 @@ describe("operator console", () => {
     const console = await browser.context.newPage();
     await signIn(console);
     expect(await console.content()).not.toContain(ADMIN_SECRET);
+    const backlog = console.locator("#backlog-figures");
+    await expect.poll(() => backlog.textContent()).toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
+    await winners[0].call("POST", `/api/envelopes/${claims[0]}/open`, {});
+    await expect.poll(() => backlog.textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^Settlement backlog: ${before + 1} envelopes? `));
+    expect(await console.locator("#chart-backlog polyline").count()).toBe(1);
     await console.getByLabel("Title of Lottery show").fill("Lucky draw");
     await console.getByLabel("Title of Lottery show").press("Tab");
     await console.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/Saved: now version/);
     await expect.poll(() => viewer.locator("#phase").textContent(), { timeout: 15_000 }).toBe("Live now: Lucky draw");
 
+    // A lottery phase starts only with pools: create one in the form (with a share budget).
+    await console.locator("#pool-phase").selectOption("later");
+    await console.getByLabel("Budget (¥)").fill("50.00");
+    await console.getByLabel("Envelopes", { exact: true }).fill("20");
+    await console.getByLabel("Share budget per winner (¥, optional)").fill("8.88");
+    await console.getByLabel("Shares per winner (with a share budget)").fill("5");
+    await console.getByRole("button", { name: "Create pool" }).click();
+    await expect.poll(() => console.locator("#pool-result").textContent()).toMatch(/Created pool-.*20 envelopes, ¥50\.00; each winner may share ¥8\.88 in 5 shares/);
+
+    // Starting a phase while another is live is refused by the server, and said so.
     await console.getByRole("button", { name: "Start now: Lottery later" }).click();
-    await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/Saved/);
+    await expect.poll(() => console.getByRole("alert").textContent()).toMatch(/^Not saved: /);
+    await console.getByRole("button", { name: "Stop now: Lucky draw" }).click();
+    await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/^Stopped Lucky draw: now version \d+/);
+    await console.getByRole("button", { name: "Start now: Lottery later" }).click();
+    await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/^Started Lottery later: now version \d+/);
     await expect.poll(() => viewer.locator("#phase").textContent(), { timeout: 15_000 }).toBe("Live now: Lottery later");
     const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
     const show = timeline.phases.find((p) => p.id === "show")!;
     const later = timeline.phases.find((p) => p.id === "later")!;
-    expect(show.endsAt).toBe(later.startsAt);
-    expect(later.endsAt - later.startsAt).toBe(10 * 60_000);
+    expect(show.endsAt).toBeLessThanOrEqual(later.startsAt);
+    expect(later.startsAt).toBeLessThanOrEqual(Date.now());
+    expect(later.endsAt).toBe(now + 30 * 60_000);
 
-    await console.locator("#pool-phase").selectOption("later");
-    await console.getByLabel("Budget (¥)").fill("50.00");
-    await console.getByLabel("Envelopes", { exact: true }).fill("20");
-    await console.getByRole("button", { name: "Create pool" }).click();
-    await expect.poll(() => console.locator("#pool-result").textContent()).toMatch(/Created pool-.*20 envelopes, ¥50\.00/);
+    // Live statistics: per phase from the shards, remaining per shard of the live phase.
+    const showRow = console.locator("#dashboard-phases tr", { hasText: "Lucky draw" });
+    await expect.poll(() => showRow.locator("td").nth(1).textContent(), { timeout: 10_000 }).toBe("closed");
+    expect(await showRow.locator("td").nth(4).textContent()).toMatch(/^2 \(¥\d+\.\d\d\)$/);
+    await expect.poll(() => console.locator("#chart-shards rect").count()).toBe(4);
+    expect(await console.locator("#chart-shakes polyline").count()).toBe(1);
     await console.getByRole("button", { name: "Run the audit" }).click();
     await expect.poll(() => console.locator("#audit-result .badge").textContent()).toBe("PASS");
+    expect(await console.locator("#audit-result .reconcile").textContent()).toMatch(/: PASS · \d+ moves, 0 failing/);
     await expect.poll(() => console.locator("#chart-remaining rect").count()).toBeGreaterThan(0);
     await console.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
     await viewer.screenshot({ path: `${ARTIFACTS}/viewer-live.png` });

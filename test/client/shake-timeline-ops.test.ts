@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startNow, stopNow, swapWithNext } from "../../static-assets/admin/timeline-ops.js";
+import { swapWithNext } from "../../static-assets/admin/timeline-ops.js";
 import { ShakeDetector } from "../../static-assets/js/shake-detect.js";
 import { phasesProblem } from "../../src/domain/phase";
 import type { Phase } from "../../src/wire";
@@ -44,26 +44,5 @@ describe("timeline edits", () => {
     ]);
     expect(phasesProblem(swapped)).toBeNull();
     expect(swapWithNext(show, 2)).toEqual(show);
-  });
-
-  it("starts a phase now: the live one stops, later ones move back just enough", () => {
-    const started = startNow(show, "c", 1_500);
-    expect(started.map((p) => [p.id, p.startsAt, p.endsAt])).toEqual([
-      ["a", 1_000, 1_500],
-      ["c", 1_500, 2_500],
-      ["b", 2_500, 4_000],
-    ]);
-    expect(phasesProblem(started)).toBeNull();
-    const pushed = startNow(show, "a", 2_000);
-    expect(pushed.map((p) => [p.id, p.startsAt, p.endsAt])).toEqual([
-      ["a", 2_000, 3_000],
-      ["b", 3_000, 4_500],
-      ["c", 5_000, 6_000],
-    ]);
-  });
-
-  it("stops only a live phase", () => {
-    expect(stopNow(show, "b", 3_000).find((p) => p.id === "b")?.endsAt).toBe(3_000);
-    expect(stopNow(show, "c", 3_000)).toEqual(show);
   });
 });

@@ -2,24 +2,24 @@
  * Group envelopes (split packets): the grab page opened from a share link `/g/<id>`, and the
  * share button that turns a won envelope's split budget into a group envelope.
  */
-import { ApiFailure, userCall } from "../api.js";
+import { ApiFailure, ensureSession, failureReason as reason, userCall } from "../api.js";
 import { h } from "../dom.js";
-import { formatCents } from "../money.js";
+import { grabLines, outcomeText, summaryText, viewerState } from "../group-state.js";
+import { sharePanel } from "./share-panel.js";
 
-/**
- * The fields of `GET /api/groups/:id` this page shows.
- * @typedef {{ greeting: string, amountCents: number, count: number, grabbedCount: number, remainingCount: number, state: string }} GroupSummary
- */
+/** @typedef {import("../../../src/wire").GroupStatus} GroupStatus */
+/** @typedef {import("../../../src/wire").GrabOutcome} GrabOutcome */
+/** @typedef {import("../../../src/wire").GrabGroupResponse} GrabGroupResponse */
+/** @typedef {import("../../../src/wire").CreateGroupResponse} CreateGroupResponse */
 
 const GROUP_PATH = /^\/g\/([A-Za-z0-9_-]{1,64})$/;
+/** While shares are left, the page re-reads who grabbed what this often. */
+const REFRESH_MS = 10_000;
 
 /** The group id when the page was opened from a share link. */
 export function sharedGroupId() {
   return GROUP_PATH.exec(location.pathname)?.[1] ?? null;
 }
-
-/** @param {unknown} err */
-const reason = (err) => (err instanceof ApiFailure ? err.message : "the network is struggling, try again");
 
 /**
  * @param {HTMLElement} container
@@ -27,33 +27,67 @@ const reason = (err) => (err instanceof ApiFailure ? err.message : "the network 
  */
 export async function showGroup(container, groupId) {
   const path = `/api/groups/${encodeURIComponent(groupId)}`;
-  const outcome = h("p", { class: "amount", role: "status" });
+  const heading = h("h2", { text: "A red envelope for friends" });
+  const summary = h("p", { class: "group-summary" });
+  const outcome = h("p", { class: "grab-outcome", role: "status" });
   const grab = h("button", { type: "button", class: "open-button", text: "Grab a share" });
+  const grabs = h("ol", { class: "grabs", "aria-label": "Who grabbed what" });
   const requestId = crypto.randomUUID();
+  /** @type {string | null} */
+  let userId = null;
+  /** This viewer's own grab answer; it stays on the page over later refreshes. */
+  /** @type {GrabOutcome | null} */
+  let grabbed = null;
+
+  /** @param {GrabOutcome | { status: "open" }} state */
+  const showState = (state) => {
+    container.setAttribute("data-state", state.status);
+    grab.hidden = state.status !== "open";
+    outcome.textContent = state.status === "open" ? "" : outcomeText(state);
+  };
+  /** @param {GroupStatus} group */
+  const render = (group) => {
+    heading.textContent = group.greeting || "A red envelope for friends";
+    summary.textContent = summaryText(group);
+    showState(grabbed ?? viewerState(group, userId));
+    grabs.replaceChildren(
+      ...grabLines(group, userId).map((line) => h("li", { class: line.mine ? "mine" : "" }, `${line.who}: `, h("strong", { text: line.amount }))),
+    );
+    return group;
+  };
+  const refresh = async () => render(await userCall(path));
+  const keepFresh = async () => {
+    const group = await refresh().catch(() => null);
+    if (!group || group.state === "open") setTimeout(keepFresh, REFRESH_MS);
+  };
+
   grab.addEventListener("click", async () => {
     grab.disabled = true;
     try {
-      /** @type {{ status: string, amountCents?: number }} */
+      /** @type {GrabGroupResponse} */
       const answer = await userCall(`${path}/grab`, { method: "POST", body: { requestId } });
-      outcome.textContent =
-        answer.amountCents !== undefined ? formatCents(answer.amountCents) : answer.status === "expired" ? "This envelope has expired" : "All shares are taken";
-      grab.remove();
+      grabbed = answer;
+      showState(answer);
+      await refresh().catch(() => undefined);
     } catch (err) {
       outcome.textContent = `Could not grab: ${reason(err)}`;
+    } finally {
       grab.disabled = false;
     }
   });
+
   try {
-    /** @type {GroupSummary} */
+    userId = (await ensureSession()).userId;
     const group = await userCall(path);
-    container.replaceChildren(
-      h("h2", { text: group.greeting || "A red envelope for friends" }),
-      h("p", { text: `${formatCents(group.amountCents)} in ${group.count} shares · ${group.remainingCount} left` }),
-      ...(group.state === "open" ? [grab] : []),
-      outcome,
-    );
+    container.replaceChildren(heading, summary, grab, outcome, h("h3", { text: "Who grabbed what" }), grabs);
+    render(group);
+    if (group.state === "open") setTimeout(keepFresh, REFRESH_MS);
   } catch (err) {
-    container.replaceChildren(h("p", { text: `This envelope cannot be shown: ${reason(err)}` }));
+    const missing = err instanceof ApiFailure && err.status === 404;
+    container.setAttribute("data-state", missing ? "missing" : "error");
+    container.replaceChildren(
+      h("p", { text: missing ? "There is no such envelope: check the link you were sent." : `This envelope cannot be shown: ${reason(err)}` }),
+    );
   }
 }
 
@@ -62,20 +96,23 @@ export async function showGroup(container, groupId) {
  * @param {string} claimId
  */
 export function shareButton(claimId) {
-  const out = h("p", { role: "status" });
+  const out = h("div", { "aria-live": "polite" });
   const button = h("button", { type: "button", class: "secondary", text: "Share with friends" });
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      /** @type {{ shareUrl: string }} */
+      /** @type {CreateGroupResponse} */
       const created = await userCall("/api/groups", { method: "POST", body: { fromClaimId: claimId } });
-      const url = new URL(created.shareUrl, location.origin).href;
-      if (navigator.share) await navigator.share({ title: "A red envelope for you", url }).catch(() => undefined);
-      out.replaceChildren("Share this link: ", h("a", { href: url, text: url }));
+      button.remove();
+      out.replaceChildren(sharePanel(created));
     } catch (err) {
-      out.textContent = `Cannot share this one: ${reason(err)}`;
-      button.disabled = false;
+      const noBudget = err instanceof ApiFailure && err.status === 409;
+      out.replaceChildren(
+        h("p", { text: noBudget ? "This envelope has no share budget. You can send a group envelope from your wallet." : `Cannot share it now: ${reason(err)}` }),
+      );
+      button.disabled = noBudget;
+      button.hidden = noBudget;
     }
   });
-  return h("div", {}, button, out);
+  return h("div", { class: "share-from-envelope" }, button, out);
 }

@@ -10,7 +10,7 @@ import { shareButton } from "./group-view.js";
 
 /** @typedef {import("../../../src/wire").ShakeResponse} ShakeResponse */
 /** @typedef {import("../../../src/wire").WonEnvelope} WonEnvelope */
-/** @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string }} ViewContext */
+/** @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string, showWallet: () => void }} ViewContext */
 
 /**
  * @param {ViewContext} ctx
@@ -68,7 +68,9 @@ function envelopeCard(envelope, ctx) {
     if (!prefersReducedMotion()) amount.classList.add("reveal");
     navigator.vibrate?.([60, 40, 120]);
     note.textContent = await settleNote(envelope.claimId);
-    note.after(shareButton(envelope.claimId));
+    const wallet = h("button", { type: "button", class: "secondary", text: "See it in my wallet" });
+    wallet.addEventListener("click", ctx.showWallet);
+    note.after(h("p", {}, wallet), shareButton(envelope.claimId));
   });
   return [
     h("h2", { text: `A red envelope from ${sponsor}!` }),

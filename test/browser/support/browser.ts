@@ -88,3 +88,25 @@ export function lotteryPhase(id: string, startsAt: number, endsAt: number, candi
     candidateRate,
   };
 }
+
+/** A viewer outside the browser: a fresh anonymous session and calls made with it. */
+export async function apiViewer() {
+  const session = (await (
+    await fetch(`${baseUrl()}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+  ).json()) as { token: string; userId: string };
+  return {
+    userId: session.userId,
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(`${baseUrl()}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${session.token}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+  };
+}
+
+/** "¥12.34" for integer cents, as the pages print it. */
+export const yuan = (cents: number) => `${cents < 0 ? "-" : ""}¥${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { remainingPerShard, showTotals } from "../../static-assets/admin/live-stats.js";
+import type { PhaseStats, ShardPhaseStats, StatsReport } from "../../src/wire";
+
+const shard = (n: number, remainingCents: number, shakeRate = 0): ShardPhaseStats => ({
+  shard: n,
+  shakesSeen: 10,
+  candidates: 4,
+  envelopesIssued: 2,
+  issuedCents: 300,
+  remainingCount: 1,
+  remainingCents,
+  shakeRate,
+});
+
+const phase = (id: string, state: PhaseStats["state"], shards: ShardPhaseStats[]): PhaseStats => ({
+  phaseId: id,
+  title: id,
+  kind: "lottery",
+  startsAt: 0,
+  endsAt: 1,
+  state,
+  unfunded: false,
+  totals: {
+    shakesSeen: shards.reduce((s, x) => s + x.shakesSeen, 0),
+    candidates: shards.reduce((s, x) => s + x.candidates, 0),
+    envelopesIssued: shards.reduce((s, x) => s + x.envelopesIssued, 0),
+    issuedCents: shards.reduce((s, x) => s + x.issuedCents, 0),
+    remainingCount: shards.reduce((s, x) => s + x.remainingCount, 0),
+    remainingCents: shards.reduce((s, x) => s + x.remainingCents, 0),
+    shakeRate: shards.reduce((s, x) => s + x.shakeRate, 0),
+  },
+  shards,
+});
+
+const report: StatsReport = {
+  galaId: "g",
+  version: 3,
+  serverTime: 0,
+  phases: [
+    phase("done", "closed", [shard(0, 0), shard(1, 0)]),
+    phase("live", "live", [shard(1, 500, 12.5), shard(0, 200, 3)]),
+    phase("next", "upcoming", [shard(0, 1_000), shard(1, 50)]),
+    phase("over", "ended", [shard(0, 7), shard(1, 7)]),
+  ],
+};
+
+describe("console live statistics", () => {
+  it("adds the show's totals across phases", () => {
+    expect(showTotals(report)).toEqual({ shakeRate: 15.5, shakesSeen: 80, candidates: 32, issued: 16, remainingCount: 8 });
+  });
+
+  it("sums what remains per shard over live and upcoming phases only, by shard number", () => {
+    expect(remainingPerShard(report)).toEqual([
+      { shard: 0, cents: 1_200, count: 2 },
+      { shard: 1, cents: 550, count: 2 },
+    ]);
+  });
+});
