@@ -65,6 +65,9 @@ export default async function setup(project: TestProject) {
       "--var", "DEMO_MODE:off",
       "--var", "SHARD_COUNT:4",
       "--var", "TIMELINE_TTL_MS:1000",
+      // Issuance pacing would hold back the small pools these tests drain in seconds; its
+      // own tests are in test/overload.
+      "--var", "ISSUANCE_PACING:off",
       "--var", `ADMIN_SECRET:${ADMIN_SECRET}`,
       "--var", "SESSION_SECRET:browser-test-session-secret",
     ],
