@@ -36,6 +36,15 @@ export function shakeLimit(env: Env): number {
   return positiveInt(env.SHAKE_LIMIT, 60);
 }
 
+/**
+ * "on": edge rate limits are also counted across isolates by the Rate Limiting bindings.
+ * "off": only the exact per-isolate counters apply (local benchmarks: miniflare's stand-in
+ * for the binding is a cross-worker call that costs more than the shake it guards).
+ */
+export function sharedRateLimits(env: Env): boolean {
+  return env.SHARED_RATE_LIMITS !== "off";
+}
+
 /** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);

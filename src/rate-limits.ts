@@ -13,7 +13,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { UserVars } from "./auth/middleware";
-import { sessionLimit, shakeLimit } from "./config";
+import { sessionLimit, shakeLimit, sharedRateLimits } from "./config";
 import { WindowCounter } from "./domain/window-counter";
 import { ApiError } from "./errors";
 
@@ -50,7 +50,15 @@ async function bindingAllows(binding: RateLimit, key: string): Promise<boolean> 
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
-function enforce(waitUntil: WaitUntil, binding: RateLimit, state: Layer, keys: readonly string[], what: string): void {
+const shared = (env: Env, binding: RateLimit): RateLimit | null => (sharedRateLimits(env) ? binding : null);
+
+function enforce(
+  waitUntil: WaitUntil,
+  binding: RateLimit | null,
+  state: Layer,
+  keys: readonly string[],
+  what: string,
+): void {
   const now = Date.now();
   const within = keys.map((key) => state.counter.hit(key, now));
   if (!within.every(Boolean)) {
@@ -58,7 +66,7 @@ function enforce(waitUntil: WaitUntil, binding: RateLimit, state: Layer, keys: r
       "Retry-After": String(state.counter.retryAfterSeconds(now)),
     });
   }
-  if (state.pending >= MAX_PENDING_CHECKS) return;
+  if (!binding || state.pending >= MAX_PENDING_CHECKS) return;
   state.pending++;
   waitUntil(
     Promise.all(
@@ -73,7 +81,7 @@ function enforce(waitUntil: WaitUntil, binding: RateLimit, state: Layer, keys: r
 export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
   const deviceId = c.get("deviceId");
   const keys = [`user:${c.get("userId")}`, ...(deviceId ? [`device:${deviceId}`] : [])];
-  enforce((p) => c.executionCtx.waitUntil(p), c.env.SHAKE_LIMITER, layer("shake", shakeLimit(c.env), SHAKE_PERIOD_S), keys, "shakes");
+  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SHAKE_LIMITER), layer("shake", shakeLimit(c.env), SHAKE_PERIOD_S), keys, "shakes");
   await next();
 });
 
@@ -85,5 +93,5 @@ export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: str
   const ip = c.req.header("CF-Connecting-IP");
   const key = deviceId ? `device:${deviceId}` : ip ? `ip:${ip}` : null;
   if (!key) return;
-  enforce((p) => c.executionCtx.waitUntil(p), c.env.SESSION_LIMITER, layer("session", sessionLimit(c.env), SESSION_PERIOD_S), [key], "new sessions");
+  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SESSION_LIMITER), layer("session", sessionLimit(c.env), SESSION_PERIOD_S), [key], "new sessions");
 }
