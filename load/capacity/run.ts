@@ -4,16 +4,26 @@
  * shard count against it, and a second-by-second regional spike with graded throttling.
  * Change the inputs in model.ts (REFERENCE_GALA, REGION_SPIKE) to plan another show.
  */
+import { readFileSync } from "node:fs";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
 
-/** SHARD_COUNT under [env.production] in wrangler.toml. */
-const PRODUCTION_SHARDS = 64;
+/** A number under `[env.production.vars]` in wrangler.toml, so the plan follows the deployed settings. */
+function productionVar(name: string): number {
+  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+  const vars = toml.split("[env.production.vars]")[1]?.split(/^\[/m)[0] ?? "";
+  const value = Number(vars.match(new RegExp(`^${name}\\s*=\\s*"(\\d+)"`, "m"))?.[1]);
+  if (!Number.isFinite(value)) throw new Error(`wrangler.toml has no ${name} under [env.production.vars]`);
+  return value;
+}
+
+const PRODUCTION_SHARDS = productionVar("SHARD_COUNT");
+const GALA = { ...REFERENCE_GALA, timelineTtlMs: productionVar("TIMELINE_TTL_MS") };
 
 const n = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number, digits = 1) => `${n(100 * x, digits)}%`;
 
 function printPlan(title: string, p: CapacityPlan): void {
-  const g = REFERENCE_GALA;
+  const g = GALA;
   console.log(`\n${title}`);
   console.log(`  candidate probability      ${pct(p.candidateRate, 3)} of lottery shakes -> ${n(p.candidatesPerSecond)} shard requests/s`);
   console.log(`  shards                     ${p.shardCount} (at least ${p.shardsNeeded} to stay under ${pct(g.shardUtilisation, 0)} of ${n(g.perObjectLimit)} req/s)`);
@@ -26,16 +36,16 @@ function printPlan(title: string, p: CapacityPlan): void {
   console.log(`                             one queue: backlog ${n(p.oneQueueBacklog)} after a ${g.peakSeconds}s peak, drained in ${n(p.oneQueueDrainSeconds)} s`);
 }
 
-printPlan("Reference gala, shard count from the model", plan(REFERENCE_GALA));
-printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(REFERENCE_GALA, PRODUCTION_SHARDS));
+printPlan("Reference gala, shard count from the model", plan(GALA));
+printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
 
-const shards = plan(REFERENCE_GALA).shardCount;
+const shards = plan(GALA).shardCount;
 const s = REGION_SPIKE;
 console.log(
   `\nRegional spike: ${pct(s.regionShare, 0)} of viewers shake ${s.spikeFactor}x from t=${s.spikeStartS}s to t=${s.spikeEndS}s, ${shards} shards, hints obeyed after ${s.hintDelayS}s`,
 );
 console.log("    t  offered shakes/s  level  interval  candidate scale  per-shard req/s  load");
-for (const step of simulateSpike(REFERENCE_GALA, s, shards)) {
+for (const step of simulateSpike(GALA, s, shards)) {
   if (step.t % 5 !== 0 && ![s.spikeStartS + 1, s.spikeStartS + 2, s.spikeEndS + 1].includes(step.t)) continue;
   console.log(
     [
