@@ -60,6 +60,15 @@ export const SCENARIOS = [
     expect: ["other"],
   },
   {
+    name: "hello-world-80pct",
+    about: "the ceiling paced at 80% of its maximum: the tail latency of the harness itself",
+    target: "hello",
+    prepare: () => ({ method: "GET", path: "/" }),
+    needs: "hello-world",
+    rate: (results) => Math.round(0.8 * results["hello-world"].rps),
+    expect: ["other"],
+  },
+  {
     name: "get-time",
     about: "GET /api/time: the Hono app with no session, body or decision (attributes the shake's cost)",
     target: "app",
