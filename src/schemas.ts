@@ -116,13 +116,16 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T>
   return result.data;
 }
 
+/** Ids the system itself minted (pool ids, for one, grow with roll-overs): bounded, not patterned. */
+const internalId = z.string().min(1).max(256);
+
 const claimSchema = z
   .object({
     claimId: id,
     userId: id,
-    poolId: id,
-    phaseId: id,
-    sponsorId: id,
+    poolId: internalId,
+    phaseId: internalId,
+    sponsorId: internalId,
     amountCents: cents,
     claimedAt: epochMs,
   })

@@ -4,6 +4,7 @@
  * phase, shards that ran dry take half the stock of the fullest shard. Move ids are derived
  * from what they move, so a retried step finds the move it already started.
  */
+import { fnv1a } from "./hash";
 import type { EpochMs, Phase } from "../wire";
 
 /** The sponsor's next lottery phase after `closed`, or null when there is none. */
@@ -21,9 +22,13 @@ export function leftoverMoveId(poolId: string): string {
   return `left:${poolId}`;
 }
 
-/** The pool in the next phase that receives a leftover move. */
+/**
+ * The pool in the next phase that receives a leftover move: derived from the move id (so a
+ * retried move lands in the same pool) but of fixed length, however often stock rolls over.
+ */
 export function rolloverPoolId(moveId: string): string {
-  return `roll:${moveId}`;
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  return `roll-${hex(fnv1a(moveId))}${hex(fnv1a(`rollover|${moveId}`))}`;
 }
 
 export function rebalanceMoveId(poolId: string, from: number, to: number, at: EpochMs): string {
