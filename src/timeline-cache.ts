@@ -95,7 +95,7 @@ export async function publishTimeline(timeline: Timeline): Promise<void> {
 
 /** Seeds the demo show once: only the writer that wins the version creates its pools. */
 async function seedDemo(env: Env, overVersion: number): Promise<Timeline> {
-  const show = demoShow(Date.now());
+  const show = demoShow(Date.now(), overVersion);
   const written = await timelineStub(env).write(show.timeline, overVersion);
   if (!written.ok) return written.current ?? EMPTY;
   for (const pool of show.pools) await createPool(env, pool, written.timeline);

@@ -1,6 +1,8 @@
 /**
  * The demo show `npm start` seeds into an empty timeline: a lottery phase live right now,
- * then greetings, a rest gap and a second lottery, with demo sponsor pools.
+ * then greetings, a rest gap and a second lottery, with demo sponsor pools. A demo that has
+ * finished is replaced by a new edition whose gala and phase ids carry the timeline version,
+ * so no id of an earlier, closed edition is reused.
  */
 import type { CreatePoolRequest, EpochMs, Timeline } from "../wire";
 
@@ -12,11 +14,13 @@ export interface DemoShow {
   pools: CreatePoolRequest[];
 }
 
-export function demoShow(now: EpochMs): DemoShow {
+/** `overVersion`: the timeline version the show replaces (0 for the first edition). */
+export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
   const at = (minutes: number) => now + minutes * MINUTE;
+  const edition = (id: string) => (overVersion === 0 ? id : `${id}-v${overVersion + 1}`);
   return {
     timeline: {
-      galaId: DEMO_GALA_ID,
+      galaId: edition(DEMO_GALA_ID),
       sponsors: [
         { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
         { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
@@ -25,7 +29,7 @@ export function demoShow(now: EpochMs): DemoShow {
       ],
       phases: [
         {
-          id: "opening-lottery",
+          id: edition("opening-lottery"),
           title: "Opening lottery",
           kind: "lottery",
           startsAt: at(-1),
@@ -35,7 +39,7 @@ export function demoShow(now: EpochMs): DemoShow {
           candidateRate: 0.3,
         },
         {
-          id: "song-and-dance",
+          id: edition("song-and-dance"),
           title: "Song and dance",
           kind: "greeting",
           startsAt: at(20),
@@ -45,7 +49,7 @@ export function demoShow(now: EpochMs): DemoShow {
           candidateRate: 0,
         },
         {
-          id: "midnight-lottery",
+          id: edition("midnight-lottery"),
           title: "Midnight lottery",
           kind: "lottery",
           startsAt: at(35),
@@ -55,7 +59,7 @@ export function demoShow(now: EpochMs): DemoShow {
           candidateRate: 0.3,
         },
         {
-          id: "closing-greetings",
+          id: edition("closing-greetings"),
           title: "Closing greetings",
           kind: "greeting",
           startsAt: at(50),
@@ -67,16 +71,16 @@ export function demoShow(now: EpochMs): DemoShow {
       ],
     },
     pools: [
-      { phaseId: "opening-lottery", sponsorId: "aurora", budgetCents: 500_000, count: 2_000 },
-      { phaseId: "opening-lottery", sponsorId: "jade", budgetCents: 300_000, count: 1_500 },
-      { phaseId: "opening-lottery", sponsorId: "lantern", budgetCents: 200_000, count: 1_000, minCents: 50, maxCents: 1_000 },
-      { phaseId: "midnight-lottery", sponsorId: "aurora", budgetCents: 400_000, count: 2_000 },
-      { phaseId: "midnight-lottery", sponsorId: "phoenix", budgetCents: 100_000, count: 500 },
+      { phaseId: edition("opening-lottery"), sponsorId: "aurora", budgetCents: 500_000, count: 2_000 },
+      { phaseId: edition("opening-lottery"), sponsorId: "jade", budgetCents: 300_000, count: 1_500 },
+      { phaseId: edition("opening-lottery"), sponsorId: "lantern", budgetCents: 200_000, count: 1_000, minCents: 50, maxCents: 1_000 },
+      { phaseId: edition("midnight-lottery"), sponsorId: "aurora", budgetCents: 400_000, count: 2_000 },
+      { phaseId: edition("midnight-lottery"), sponsorId: "phoenix", budgetCents: 100_000, count: 500 },
     ],
   };
 }
 
 /** A demo show whose last phase is over is replaced by a fresh one on the next read. */
 export function isFinishedDemo(timeline: Timeline, now: EpochMs): boolean {
-  return timeline.galaId === DEMO_GALA_ID && timeline.phases.every((p) => p.endsAt <= now);
+  return timeline.galaId.startsWith(DEMO_GALA_ID) && timeline.phases.every((p) => p.endsAt <= now);
 }
