@@ -70,8 +70,8 @@ export async function debitWallet(db: D1Database, debit: WalletDebit, now: numbe
       )
       .bind(debit.entryId, debit.userId),
   ]);
-  const row = (outcome.results as { debited: number; balance: number }[])[0];
-  return { status: row.debited ? "debited" : "insufficient", balanceCents: row.balance };
+  const row = (outcome.results as { debited: number; balance: number | null }[])[0];
+  return { status: row.debited ? "debited" : "insufficient", balanceCents: row.balance ?? 0 };
 }
 
 /** A user's settled balance and newest ledger rows. */

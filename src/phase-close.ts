@@ -8,9 +8,8 @@
  * are idempotent, so closing again (after an interruption) finishes the job and moves
  * nothing twice. Only when every move is done is the phase marked closed.
  *
- * `closePhase` (and `retirePhase` for a previous gala's phases) is the hook for work that
- * must follow a phase's end (e.g. settling claims that were never opened): call it, or add
- * the step after the leftover moves in `closePools`.
+ * A phase closes only once no rebalance move of its pools is still in flight; the cron's
+ * settlement sweep then settles the claims of closed phases that were never opened.
  */
 import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "./domain/moves";
 import { executeMove } from "./moves";
@@ -45,6 +44,14 @@ async function closePools(
 ): Promise<PhaseCloseReport> {
   const shards = allShards(env);
   const pools = registry.pools().filter((p) => p.record.phaseId === phaseId);
+  const poolIds = new Set(pools.map((p) => p.record.poolId));
+  const inFlight = registry
+    .moves()
+    .filter((m) => m.state === "planned" && m.kind !== "leftover" && (poolIds.has(m.fromPoolId) || poolIds.has(m.toPoolId ?? "")));
+  if (inFlight.length > 0) {
+    // Envelopes taken by a rebalance that has not landed would arrive in a closed pool.
+    throw new Error(`phase ${phaseId} closes once moves ${inFlight.map((m) => m.moveId).join(", ")} have landed`);
+  }
   const moves = await Promise.all(
     pools.map(async ({ record }) => {
       const target = targetOf(record.sponsorId);

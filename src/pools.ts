@@ -107,7 +107,6 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
 }
 
 /**
-/**
  * Every shard's figures and move ledger, then the registry's pools and moves. Shards first:
  * a move or rollover pool is registered before any shard acts on it, so every shard entry
  * is known to the registry read after it.

@@ -361,8 +361,6 @@ export interface CreateSeedGroupRequest {
   expiresInMs?: number;
 }
 
-export type CreateGroupRequest = CreateWalletGroupRequest | CreateSeedGroupRequest;
-
 export interface CreateGroupResponse {
   id: string;
   /** Path the PWA opens to grab: `/g/<id>`. */
