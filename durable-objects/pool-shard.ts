@@ -111,20 +111,28 @@ export class PoolShard extends DurableObject<Env> {
 
   /** Hands the user one envelope of the phase from a sponsor they have not won from yet. */
   claim(request: ShardClaimRequest): ShardClaimResult {
+    return this.#claim(request).result;
+  }
+
+  /** `fresh`: this call decided the answer (false when it replayed an earlier one). */
+  #claim(request: ShardClaimRequest): { result: ShardClaimResult; fresh: boolean } {
     return this.ctx.storage.transactionSync(() => {
       const { held, answered } = readUserClaims(this.#sql, request.userId, request.requestId);
-      if (answered) return answered;
+      if (answered) return { result: answered, fresh: false };
       const result = this.#decide(request, held);
-      if (result.status === "none") {
-        this.#sql.exec(
-          "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
-          request.userId,
-          request.requestId,
-          JSON.stringify(result),
-        );
-      }
-      return result;
+      if (result.status === "none") this.#remember(request, result);
+      return { result, fresh: true };
     });
+  }
+
+  /** Keeps an answer that won nothing, for retries of its request id (a won claim is its own record). */
+  #remember(request: ShardClaimRequest, result: ShardClaimResult): void {
+    this.#sql.exec(
+      "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
+      request.userId,
+      request.requestId,
+      JSON.stringify(result),
+    );
   }
 
   #decide(request: ShardClaimRequest, held: string[]): ShardClaimResult {
@@ -163,8 +171,8 @@ export class PoolShard extends DurableObject<Env> {
 
   /**
    * `claim` under overload protection: counts the call into this shard's load report, and
-   * answers `paced` (nothing written) while the phase has issued its allowance so far.
-   * A request id that already has an answer still gets that answer.
+   * answers `paced` (no envelope; the answer is kept for retries) while the phase has issued
+   * its allowance so far. A request id that already has an answer still gets that answer.
    */
   claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
     const now = Date.now();
@@ -174,11 +182,17 @@ export class PoolShard extends DurableObject<Env> {
     const { window } = request;
     const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
     if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
-      const { answered } = readUserClaims(this.#sql, claim.userId, claim.requestId);
-      return { result: answered ?? { status: "none", reason: "paced" }, load };
+      const result = this.ctx.storage.transactionSync(() => {
+        const { answered } = readUserClaims(this.#sql, claim.userId, claim.requestId);
+        if (answered) return answered;
+        const paced: ShardClaimResult = { status: "none", reason: "paced" };
+        this.#remember(claim, paced);
+        return paced;
+      });
+      return { result, load };
     }
-    const result = this.claim(claim);
-    if (issued && result.status === "won") issued.issued++;
+    const { result, fresh } = this.#claim(claim);
+    if (issued && fresh && result.status === "won") issued.issued++;
     return { result, load };
   }
 

@@ -10,11 +10,14 @@ import { phaseAt } from "./phase";
 export type ShakeDecision =
   | { kind: "rest"; nextStartsAt: EpochMs | null }
   | { kind: "greeting"; phase: Phase }
-  | { kind: "candidate"; phase: Phase };
+  | { kind: "candidate"; phase: Phase }
+  | { kind: "paced"; phase: Phase };
 
 /**
- * `rateScale` in [0, 1] lets overload pacing lower the candidate rate. The draw is keyed by
- * user, request and phase, so a retried request gets the same decision.
+ * The draw is keyed by user, request and phase, so a retried request gets the same
+ * decision. `rateScale` in [0, 1] lets overload pacing hold back part of the candidates:
+ * those are `paced` (answered busy, to retry later), never turned into a greeting, so a
+ * retry of a request that already reached its shard still goes back there for its answer.
  */
 export function decideShake(
   timeline: Timeline,
@@ -27,5 +30,6 @@ export function decideShake(
   if (!live) return { kind: "rest", nextStartsAt: next?.startsAt ?? null };
   if (live.kind === "greeting") return { kind: "greeting", phase: live };
   const draw = unitDraw(`${userId}|${requestId}|${live.id}`);
-  return draw < live.candidateRate * rateScale ? { kind: "candidate", phase: live } : { kind: "greeting", phase: live };
+  if (draw >= live.candidateRate) return { kind: "greeting", phase: live };
+  return draw < live.candidateRate * rateScale ? { kind: "candidate", phase: live } : { kind: "paced", phase: live };
 }

@@ -26,6 +26,9 @@ interface Graded {
 
 const shed = (level: number): Graded => ({ outcome: null, level });
 
+/** Candidates the edge holds back while their shard runs near its ceiling: retry in 4 s. */
+const PACED_LEVEL = 2;
+
 async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
   const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id }, phase);
   if (answer.kind === "shed") return shed(answer.level);
@@ -42,6 +45,7 @@ async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId
   const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
   if (decision.kind === "rest") return { outcome: decision, level: 0 };
   countShake(env, decision.phase.id, userId, decision.kind === "candidate", now, waitUntil);
+  if (decision.kind === "paced") return shed(PACED_LEVEL);
   if (decision.kind === "greeting") {
     return { outcome: { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId }, level: 0 };
   }

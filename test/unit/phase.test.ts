@@ -54,4 +54,20 @@ describe("shake decision at the edge", () => {
     expect(candidates).toBeLessThan(1_150);
     expect(decideShake(sparse, T + 10, "u", "r", 0).kind).toBe("greeting");
   });
+
+  it("holds back candidates under pacing as `paced`, never as a greeting, so a retry still reaches the shard", () => {
+    const sparse: Timeline = { ...timeline, phases: [phase("lottery", "lottery", T, T + 1_000, { candidateRate: 0.5 })] };
+    const kinds = { candidate: 0, paced: 0, greeting: 0 };
+    for (let i = 0; i < 4_000; i++) {
+      const full = decideShake(sparse, T + 10, "u", `req-${i}`, 1);
+      const scaled = decideShake(sparse, T + 10, "u", `req-${i}`, 0.25);
+      if (full.kind === "greeting") expect(scaled.kind).toBe("greeting");
+      else expect(["candidate", "paced"]).toContain(scaled.kind);
+      kinds[scaled.kind as keyof typeof kinds]++;
+    }
+    expect(kinds.candidate / 4_000).toBeGreaterThan(0.1);
+    expect(kinds.candidate / 4_000).toBeLessThan(0.15);
+    expect(kinds.paced / 4_000).toBeGreaterThan(0.35);
+    expect(kinds.paced / 4_000).toBeLessThan(0.4);
+  });
 });
