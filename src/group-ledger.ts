@@ -5,7 +5,7 @@
  */
 import type { LedgerGroupSums, RegisteredGroup } from "./domain/group-audit";
 import { GROUP_LEDGER } from "./domain/group-envelope";
-import { recomputeBalance } from "./ledger";
+import { creditLedger, recomputeBalance } from "./ledger";
 import type { GroupCredit, GroupSpec } from "./wire";
 
 export type RegistryStatus = RegisteredGroup["status"];
@@ -41,17 +41,12 @@ export async function forgetGroup(db: D1Database, groupId: string): Promise<void
 }
 
 /** Credits group money (grabbed shares, refunds) exactly once per entry id. */
-export async function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<void> {
-  if (credits.length === 0) return;
-  const insert = db.prepare(
-    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+export function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<void> {
+  return creditLedger(
+    db,
+    credits.map((c) => ({ entryId: c.entryId, userId: c.userId, kind: c.kind, amountCents: c.amountCents, ref: c.groupId })),
+    now,
   );
-  const users = [...new Set(credits.map((c) => c.userId))];
-  await db.batch([
-    ...credits.map((c) => insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.groupId, now)),
-    ...users.map((userId) => recomputeBalance(db, userId, now)),
-  ]);
 }
 
 /**

@@ -22,19 +22,51 @@ export function recomputeBalance(db: D1Database, userId: string, now: number): D
     .bind(userId, now);
 }
 
-/** Credits each claim to its winner exactly once, however often it is replayed. */
-export async function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
+/** One ledger credit; `entryId` is its idempotency key. */
+export interface LedgerCredit {
+  entryId: string;
+  userId: string;
+  kind: string;
+  amountCents: number;
+  claimId?: string;
+  poolId?: string;
+  phaseId?: string;
+  sponsorId?: string;
+  ref?: string;
+}
+
+/** Writes each credit exactly once, however often it is replayed, with the winners' new balances. */
+export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<void> {
+  if (credits.length === 0) return;
   const insert = db.prepare(
-    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, created_at)
-     VALUES (?, ?, '${ENVELOPE_KIND}', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const users = [...new Set(claims.map((c) => c.userId))];
+  const users = [...new Set(credits.map((c) => c.userId))];
   await db.batch([
-    ...claims.map((c) =>
-      insert.bind(claimEntryId(c.claimId), c.userId, c.amountCents, c.claimId, c.poolId, c.phaseId, c.sponsorId, now),
+    ...credits.map((c) =>
+      insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.claimId ?? null, c.poolId ?? null, c.phaseId ?? null, c.sponsorId ?? null, c.ref ?? null, now),
     ),
     ...users.map((userId) => recomputeBalance(db, userId, now)),
   ]);
+}
+
+/** Credits each claim to its winner exactly once, however often it is replayed. */
+export function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
+  return creditLedger(
+    db,
+    claims.map((c) => ({
+      entryId: claimEntryId(c.claimId),
+      userId: c.userId,
+      kind: ENVELOPE_KIND,
+      amountCents: c.amountCents,
+      claimId: c.claimId,
+      poolId: c.poolId,
+      phaseId: c.phaseId,
+      sponsorId: c.sponsorId,
+    })),
+    now,
+  );
 }
 
 export interface WalletDebit {

@@ -10,6 +10,7 @@ import { creditClaims } from "./ledger";
 import { groupStub, shardStub } from "./objects";
 import { settlementMessage } from "./schemas";
 import type { GroupSettlementMessage, SettlementMessage } from "./wire";
+import { groupBy } from "./domain/group-by";
 
 interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;
@@ -45,8 +46,11 @@ async function onShards(
   parsed: readonly Parsed<ClaimMessage>[],
   mark: (stub: ReturnType<typeof shardStub>, claimIds: string[]) => Promise<void>,
 ): Promise<void> {
-  const byShard = new Map<number, string[]>();
-  for (const { body } of parsed) byShard.set(body.shard, [...(byShard.get(body.shard) ?? []), body.claim.claimId]);
+  const byShard = groupBy(
+    parsed,
+    ({ body }) => body.shard,
+    ({ body }) => body.claim.claimId,
+  );
   await Promise.all([...byShard].map(([shard, claimIds]) => mark(shardStub(env, shard), claimIds)));
 }
 

@@ -9,6 +9,7 @@
 import { statsFlushMs } from "./config";
 import { shardStub, userShard } from "./objects";
 import type { EpochMs, ShakeCount } from "./wire";
+import { groupBy } from "./domain/group-by";
 
 export const STATS_BUCKET_MS = 5_000;
 
@@ -45,13 +46,16 @@ export function countShake(
 async function flush(env: Env): Promise<void> {
   const batch = pending;
   pending = new Map();
-  const byShard = new Map<number, (ShakeCount & { shard: number })[]>();
-  for (const entry of batch.values()) byShard.set(entry.shard, [...(byShard.get(entry.shard) ?? []), entry]);
+  const byShard = groupBy(
+    batch.values(),
+    (entry) => entry.shard,
+    (entry) => entry,
+  );
   await Promise.all(
     [...byShard].map(async ([shard, entries]) => {
       try {
         await shardStub(env, shard).recordShakes(
-          entries.map(({ phaseId, bucket, shakes, candidates }) => ({ phaseId, bucket, shakes, candidates })),
+          entries.map(({ phaseId, bucket, shakes, candidates }): ShakeCount => ({ phaseId, bucket, shakes, candidates })),
         );
       } catch (err) {
         console.warn("shake counts not flushed; keeping them for the next flush", String(err));

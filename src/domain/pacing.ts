@@ -6,12 +6,9 @@
  * - request rate: the edge scales its candidate draw so the rate reaching a shard settles
  *   at a target below the configured ceiling, whatever the shake rate.
  */
-import type { EpochMs } from "../wire";
+import type { EpochMs, PhaseWindow as ArmedWindow } from "../wire";
 
-export interface PhaseWindow {
-  startsAt: EpochMs;
-  endsAt: EpochMs;
-}
+export type PhaseWindow = Pick<ArmedWindow, "startsAt" | "endsAt">;
 
 /** Share of a phase's envelopes a shard may hand out ahead of the clock. */
 export const HEAD_START = 0.05;
