@@ -7,7 +7,7 @@
  * counts until its next shake: the console's figures may trail by one flush interval.
  */
 import { statsFlushMs } from "./config";
-import { shardStub, userShard } from "./objects";
+import { shardStub } from "./objects";
 import type { EpochMs, ShakeCount } from "./wire";
 import { groupBy } from "./domain/group-by";
 
@@ -29,13 +29,13 @@ function add(entry: ShakeCount & { shard: number }): void {
 export function countShake(
   env: Env,
   phaseId: string,
-  userId: string,
+  shard: number,
   candidate: boolean,
   now: EpochMs,
   waitUntil: (p: Promise<unknown>) => void,
 ): void {
   const bucket = Math.floor(now / STATS_BUCKET_MS) * STATS_BUCKET_MS;
-  add({ shard: userShard(env, userId), phaseId, bucket, shakes: 1, candidates: candidate ? 1 : 0 });
+  add({ shard, phaseId, bucket, shakes: 1, candidates: candidate ? 1 : 0 });
   if (!flushing && now - lastFlushAt >= statsFlushMs(env)) {
     flushing = true;
     lastFlushAt = now;

@@ -44,7 +44,7 @@ async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId
   const shard = userShard(env, userId);
   const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
   if (decision.kind === "rest") return { outcome: decision, level: 0 };
-  countShake(env, decision.phase.id, userId, decision.kind === "candidate", now, waitUntil);
+  countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return shed(PACED_LEVEL);
   if (decision.kind === "greeting") {
     return { outcome: { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId }, level: 0 };
