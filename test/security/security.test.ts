@@ -53,6 +53,18 @@ describe("security headers and CORS", () => {
     }
   });
 
+  it("serves resource packages with a CSP that runs nothing and admits only the envelope's own style", async () => {
+    const res = await env.ASSETS.fetch("http://gala.test/resources/animations/v1/envelope.svg");
+    expect(res.status).toBe(200);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(await res.text())?.[1] ?? "";
+    expect(style).toContain("prefers-reduced-motion");
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style));
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    expect(res.headers.get("Content-Security-Policy")).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+  });
+
   it("grants no cross-origin access", async () => {
     const preflight = await call("/api/shake", {
       method: "OPTIONS",
