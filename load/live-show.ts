@@ -59,7 +59,7 @@ export function shakeStorm(data: ShakeData): void {
 /** The running order with the live phase cut short now and an encore lottery from now on. */
 function withEncore(timeline: Timeline, now: number): Phase[] {
   const kept = timeline.phases
-    .filter((p) => p.endsAt <= now || p.startsAt < now)
+    .filter((p) => p.startsAt < now)
     .map((p) => (p.endsAt > now ? { ...p, endsAt: now } : p))
     .filter((p) => p.startsAt < p.endsAt);
   return [...kept, phase(ENCORE, "lottery", now, now + profileMs(PROFILE), 0.05)];

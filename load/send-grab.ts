@@ -13,7 +13,7 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Rate } from "k6/metrics";
 import type { Options } from "k6/options";
-import { createSessions, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
+import { bearer, bodyOf, createSessions, postJson, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
 import { BASE_URL, PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
 import type { GrabGroupResponse, WonEnvelope } from "../src/wire.ts";
 import { createGroup, grab, groupStatus } from "./lib/groups.ts";
@@ -67,11 +67,8 @@ function winEnvelope(token: string): WonEnvelope | null {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { body } = shake(token, requestId("send"));
     if (body?.kind === "envelope") {
-      const opened = http.post(`${BASE_URL}/api/envelopes/${body.envelope.claimId}/open`, "{}", {
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        tags: { name: "open" },
-      });
-      check(opened, { "envelope opened": (r) => r.status === 200 });
+      const opened = postJson(`/api/envelopes/${body.envelope.claimId}/open`, token, {}, "open");
+      check(opened.status, { "envelope opened": (s) => s === 200 });
       return body.envelope;
     }
     sleep(Math.max(0.05, (body?.throttle.minIntervalMs ?? 100) / 1_000));
@@ -104,10 +101,10 @@ export function sendAndGrab(data: ShakeData): void {
         method: "POST",
         url: `${BASE_URL}/api/groups/${groupId}/grab`,
         body: JSON.stringify({ requestId: `grab-${groupId}-${i}` }),
-        params: { headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, tags: { name: "group grab" } },
+        params: { headers: bearer(token), tags: { name: "group grab" }, responseType: "text" as const },
       })),
     )
-    .map((res) => (res.status === 200 ? (JSON.parse(res.body as string) as GrabGroupResponse) : null));
+    .map((res) => (res.status === 200 ? bodyOf<GrabGroupResponse>(res as http.RefinedResponse<"text">) : null));
   const grabbed = answers.flatMap((a) => (a?.status === "grabbed" ? [a.amountCents] : []));
   grabsGrabbed.add(grabbed.length);
   grabsEmpty.add(answers.filter((a) => a?.status === "empty").length);

@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 2;
+const SHELL_VERSION = 3;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";

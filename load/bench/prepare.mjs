@@ -3,6 +3,7 @@
  * claims, and group envelopes made from seed claims. Done through the public API with a
  * bounded number of requests in flight, as clients would.
  */
+import { callJson } from "./http.mjs";
 
 /** Runs `task` over `items` with at most `width` in flight; results in order. */
 export async function inParallel(items, width, task) {
@@ -18,20 +19,10 @@ export async function inParallel(items, width, task) {
   return results;
 }
 
-async function post(baseUrl, path, token, body) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
 /** One shake per token in a phase where every shake is a candidate: the claim ids won. */
 export async function winClaims(baseUrl, tokens) {
   const won = await inParallel(tokens, 32, async (token, i) => {
-    const { body } = await post(baseUrl, "/api/shake", token, { requestId: `prepare-${i}` });
+    const { body } = await callJson(baseUrl, "POST", "/api/shake", token, { requestId: `prepare-${i}` });
     return body?.kind === "envelope" ? { token, claimId: body.envelope.claimId } : null;
   });
   return won.filter(Boolean);
@@ -40,7 +31,7 @@ export async function winClaims(baseUrl, tokens) {
 /** A group envelope from each seed claim: the group ids created. */
 export async function seedGroups(baseUrl, winners) {
   const groups = await inParallel(winners, 32, async ({ token, claimId }) => {
-    const { status, body } = await post(baseUrl, "/api/groups", token, { fromClaimId: claimId, greeting: "bench" });
+    const { status, body } = await callJson(baseUrl, "POST", "/api/groups", token, { fromClaimId: claimId, greeting: "bench" });
     return status === 201 ? body.id : null;
   });
   return groups.filter(Boolean);

@@ -2,6 +2,7 @@
  * The bench's show: three sponsors and three phases whose windows are moved so that the
  * phase a scenario needs is live (or none, for rest), through the real admin API.
  */
+import { callJson } from "./http.mjs";
 
 export const SPONSORS = ["bench-aurora", "bench-jade", "bench-lantern"];
 
@@ -40,15 +41,9 @@ export class AdminClient {
   }
 
   async call(method, path, body) {
-    const res = await fetch(`${this.baseUrl}/api/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.secret}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
+    const res = await callJson(this.baseUrl, method, `/api/admin${path}`, this.secret, body, 60_000);
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+    return res.body;
   }
 
   async goLive(liveId) {

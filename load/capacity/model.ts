@@ -37,7 +37,7 @@ export const REFERENCE_GALA: GalaInputs = {
   shardUtilisation: 0.5,
   colos: 330,
   perIsolateShakesPerSecond: 2_000,
-  timelineTtlMs: 5_000,
+  timelineTtlMs: 4_000,
   perQueueMessagesPerSecond: 5_000,
   claimsPerMessage: 1,
   peakSeconds: 60,

@@ -10,7 +10,8 @@ import { ADMIN_SECRET, BASE_URL } from "./config.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
-function bearer(token: string) {
+/** JSON headers with a bearer token (a session token or the admin secret). */
+export function bearer(token: string) {
   return { ...JSON_HEADERS, Authorization: `Bearer ${token}` };
 }
 
@@ -21,6 +22,12 @@ export function bodyOf<T>(res: http.RefinedResponse<"text">): T | null {
   } catch {
     return null;
   }
+}
+
+/** POSTs a JSON body with a bearer token; the answer's status and parsed body. */
+export function postJson<T>(path: string, token: string, body: unknown, name: string): { status: number; body: T | null } {
+  const res = http.post(`${BASE_URL}${path}`, JSON.stringify(body), { headers: bearer(token), tags: { name }, responseType: "text" });
+  return { status: res.status, body: bodyOf<T>(res) };
 }
 
 export function admin<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): { status: number; body: T | null } {
@@ -66,12 +73,7 @@ export function requestId(prefix: string): string {
 }
 
 export function shake(token: string, id: string): { status: number; body: ShakeResponse | null } {
-  const res = http.post(`${BASE_URL}/api/shake`, JSON.stringify({ requestId: id }), {
-    headers: bearer(token),
-    tags: { name: "shake" },
-    responseType: "text",
-  });
-  return { status: res.status, body: bodyOf<ShakeResponse>(res) };
+  return postJson<ShakeResponse>("/api/shake", token, { requestId: id }, "shake");
 }
 
 export function publicTimelineVersion(): number | null {

@@ -4,7 +4,7 @@
  * reconcile (`GET /api/admin/verify`): the same money per pool and per shard, and every
  * leftover or rebalance move landed what it took. PASS only when both pass.
  */
-import { h } from "../js/dom.js";
+import { errorText, h, table } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 
@@ -28,7 +28,7 @@ export async function runAudit(output) {
   try {
     reports = await Promise.all([adminCall("GET", "/audit"), adminCall("GET", "/verify")]);
   } catch (err) {
-    output.textContent = `Audit failed to run: ${err instanceof Error ? err.message : String(err)}`;
+    output.textContent = `Audit failed to run: ${errorText(err)}`;
     return;
   }
   const [report, verification] = reports;
@@ -49,33 +49,19 @@ export async function runAudit(output) {
       class: "reconcile",
       text: `Reconcile (loaded + moved in = claimed + remaining + moved out on every shard; every move landed what it took): ${verification.pass ? "PASS" : "FAIL"} · ${verification.moves.length} moves, ${failedMoves.length} failing · returned to sponsors: ${formatCents(report.returnedCents)} · in transit: ${formatCents(verification.inTransitCents)}`,
     }),
-    h(
-      "table",
-      {},
-      h("caption", { text: `Pools of ${report.galaId}` }),
-      h(
-        "thead",
-        {},
-        h("tr", {}, ...["Phase", "Sponsor", "Budget", "Claimed", "Remaining", "Moved in / out", "Balanced", "Shards"].map((t) => h("th", { scope: "col", text: t }))),
-      ),
-      h(
-        "tbody",
-        {},
-        ...report.pools.map((p) =>
-          h(
-            "tr",
-            {},
-            h("td", { text: p.phaseId }),
-            h("td", { text: p.sponsorId }),
-            h("td", { text: formatCents(p.budgetCents) }),
-            h("td", { text: `${formatCents(p.claimedCents)} (${p.claimedCount})` }),
-            h("td", { text: `${formatCents(p.remainingCents)} (${p.remainingCount})` }),
-            h("td", { text: `${formatCents(p.movedInCents)} / ${formatCents(p.movedOutCents)}` }),
-            h("td", { text: p.balanced ? "pass" : "FAIL" }),
-            h("td", { text: shardsText(verified.get(p.poolId)) }),
-          ),
-        ),
-      ),
+    table(
+      ["Phase", "Sponsor", "Budget", "Claimed", "Remaining", "Moved in / out", "Balanced", "Shards"],
+      report.pools.map((p) => [
+        p.phaseId,
+        p.sponsorId,
+        formatCents(p.budgetCents),
+        `${formatCents(p.claimedCents)} (${p.claimedCount})`,
+        `${formatCents(p.remainingCents)} (${p.remainingCount})`,
+        `${formatCents(p.movedInCents)} / ${formatCents(p.movedOutCents)}`,
+        p.balanced ? "pass" : "FAIL",
+        shardsText(verified.get(p.poolId)),
+      ]),
+      `Pools of ${report.galaId}`,
     ),
   );
 }

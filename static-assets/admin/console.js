@@ -1,6 +1,6 @@
 /** Operator console: sign-in with the admin secret, then the editor, dashboard, pools and audit. */
-import { ApiFailure, apiJson } from "../js/api.js";
-import { measureOffsetMs } from "../js/clock.js";
+import { ApiFailure } from "../js/api.js";
+import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { runAudit } from "./audit-view.js";
@@ -60,5 +60,5 @@ byId("save-timeline", HTMLButtonElement).addEventListener("click", () => editor.
 byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => editor.load());
 byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
 
-measureOffsetMs(async () => (await apiJson("/api/time")).serverTime, Date.now).then((m) => (offsetMs = m.offsetMs));
+syncServerClock((measured) => (offsetMs = measured));
 if (adminSecret.get()) open();

@@ -5,7 +5,7 @@
  * remains per sponsor and the settlement backlog (envelopes not yet in wallets) with the
  * claims stuck on the way.
  */
-import { h } from "../js/dom.js";
+import { errorText, table } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 import { backlogFigures, stuckReason } from "./backlog.js";
@@ -19,23 +19,6 @@ const POLL_MS = 2_000;
 /** The audit visits every shard, the ledger and every group envelope: read it every third poll. */
 const AUDIT_EVERY = 3;
 const HISTORY = 60;
-
-/** @param {unknown} err */
-const message = (err) => (err instanceof Error ? err.message : String(err));
-
-/**
- * @param {string[]} headings
- * @param {string[][]} rows
- * @param {string} caption
- */
-const table = (headings, rows, caption) =>
-  h(
-    "table",
-    {},
-    h("caption", { text: caption }),
-    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col", text: t })))),
-    h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((text) => h("td", { text }))))),
-  );
 
 /**
  * @typedef {{ shakes: SVGSVGElement, issued: SVGSVGElement, shards: SVGSVGElement, remaining: SVGSVGElement,
@@ -83,7 +66,7 @@ export class Dashboard {
     try {
       return await adminCall("GET", path);
     } catch (err) {
-      status.textContent = `${what} paused: ${message(err)}`;
+      status.textContent = `${what} paused: ${errorText(err)}`;
       return null;
     }
   }

@@ -1,5 +1,5 @@
 /** Pool creation form: a sponsor's budget for a lottery phase, split and dealt across shards. */
-import { h } from "../js/dom.js";
+import { errorText, h, table } from "../js/dom.js";
 import { formatCents, parseCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 
@@ -45,15 +45,13 @@ export function wirePoolForm(form, output, timeline) {
       const created = await adminCall("POST", "/pools", request);
       output.replaceChildren(
         h("p", { role: "status", text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}${created.pool.split ? `; each winner may share ${formatCents(created.pool.split.amountCents)} in ${created.pool.split.count} shares` : ""}` }),
-        h(
-          "table",
-          {},
-          h("thead", {}, h("tr", {}, h("th", { text: "Shard" }), h("th", { text: "Envelopes" }), h("th", { text: "Sum" }))),
-          h("tbody", {}, ...created.shards.map((s) => h("tr", {}, h("td", { text: String(s.shard) }), h("td", { text: String(s.count) }), h("td", { text: formatCents(s.sumCents) })))),
+        table(
+          ["Shard", "Envelopes", "Sum"],
+          created.shards.map((s) => [String(s.shard), String(s.count), formatCents(s.sumCents)]),
         ),
       );
     } catch (err) {
-      output.textContent = `Pool not created: ${err instanceof Error ? err.message : String(err)}`;
+      output.textContent = `Pool not created: ${errorText(err)}`;
     }
   });
   return fillPhases;

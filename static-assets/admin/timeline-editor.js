@@ -4,7 +4,7 @@
  * and nothing is overwritten until the operator reloads.
  */
 import { ApiFailure } from "../js/api.js";
-import { h } from "../js/dom.js";
+import { errorText, h } from "../js/dom.js";
 import { adminCall } from "./admin-api.js";
 import { byStart, swapWithNext } from "./timeline-ops.js";
 
@@ -105,7 +105,7 @@ export class TimelineEditor {
     if (err instanceof ApiFailure && err.status === 409) {
       this.#say("conflict", `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`);
     } else {
-      this.#say("error", `Not saved: ${err instanceof Error ? err.message : String(err)}`);
+      this.#say("error", `Not saved: ${errorText(err)}`);
     }
   }
 

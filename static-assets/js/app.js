@@ -3,7 +3,7 @@
  * input (motion and button) through the paced shaker, and the result views.
  */
 import { apiJson } from "./api.js";
-import { measureOffsetMs } from "./clock.js";
+import { syncServerClock } from "./clock.js";
 import { currentPhases, formatCountdown } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
@@ -58,10 +58,7 @@ function showProgress(p) {
   if (p.state === "complete") loadAssetUrls().then((urls) => (state.assetUrls = urls));
 }
 
-async function syncClock() {
-  const { offsetMs, samples } = await measureOffsetMs(async () => (await apiJson("/api/time")).serverTime, Date.now);
-  if (samples > 0) state.offsetMs = offsetMs;
-}
+const syncClock = () => syncServerClock((offsetMs) => (state.offsetMs = offsetMs));
 
 async function refreshTimeline() {
   try {

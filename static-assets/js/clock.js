@@ -3,6 +3,7 @@
  * of `/api/time` gives offset = serverTime − midpoint of the round trip, and the sample with
  * the shortest round trip is the most trustworthy.
  */
+import { apiJson } from "./api.js";
 
 /** @typedef {{ sentAt: number, receivedAt: number, serverTime: number }} ClockSample */
 
@@ -42,4 +43,14 @@ export async function measureOffsetMs(readServerTime, now, count = 3) {
     }
   }
   return { offsetMs: bestOffsetMs(samples), samples: samples.length };
+}
+
+/**
+ * Measures the offset against this origin's `/api/time` and hands it to `apply`; when no
+ * sample came back the previous offset stands.
+ * @param {(offsetMs: number) => void} apply
+ */
+export async function syncServerClock(apply) {
+  const { offsetMs, samples } = await measureOffsetMs(async () => (await apiJson("/api/time")).serverTime, Date.now);
+  if (samples > 0) apply(offsetMs);
 }

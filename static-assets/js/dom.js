@@ -40,3 +40,24 @@ export function formatBytes(bytes) {
 export function prefersReducedMotion() {
   return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
+
+/**
+ * What to tell the user about a caught failure.
+ * @param {unknown} err
+ */
+export const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A table of text cells with a header row.
+ * @param {string[]} headings
+ * @param {string[][]} rows
+ * @param {string} [caption]
+ */
+export const table = (headings, rows, caption) =>
+  h(
+    "table",
+    {},
+    ...(caption === undefined ? [] : [h("caption", { text: caption })]),
+    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((text) => h("td", { text }))))),
+  );

@@ -29,10 +29,6 @@ export class Shaker {
     return this.#inFlight ? Infinity : this.#pacer.waitMs(Date.now());
   }
 
-  get throttleLevel() {
-    return this.#pacer.throttleLevel;
-  }
-
   async shake() {
     const waitMs = this.waitMs();
     if (waitMs > 0) return this.#onEvent({ kind: "paced", waitMs });

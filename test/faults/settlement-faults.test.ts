@@ -7,7 +7,7 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, type MockInstance, vi } from "vitest";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
 import type { OpenResponse, SettlementMessage } from "../../src/wire";
@@ -21,6 +21,11 @@ async function ledgerDown(): Promise<void> {
 
 async function ledgerUp(): Promise<void> {
   await env.DB.exec("ALTER TABLE wallets_offline RENAME TO wallets");
+}
+
+/** How many times the real consumer has logged a failed settlement batch so far. */
+function failedBatches(warn: MockInstance<typeof console.warn>): number {
+  return warn.mock.calls.filter(([text]) => String(text).startsWith("settlement batch failed")).length;
 }
 
 async function messageOf(w: Winner): Promise<SettlementMessage> {
@@ -58,15 +63,17 @@ describe("settlement faults", () => {
     const winners = await Promise.all(Array.from({ length: 40 }, () => winner()));
     let outages = 0;
     let redelivered = 0;
+    const warn = vi.spyOn(console, "warn");
 
-    // Half open during a ledger outage: the answers still come at once.
+    // Half open during a ledger outage: the answers still come at once. The ledger stays down
+    // until the queue (batch timeout 1 s) has delivered to the consumer and the batch failed.
     await ledgerDown();
     outages++;
     const firstHalf = winners.slice(0, 20);
     let opened: Response[];
     try {
       opened = await Promise.all(firstHalf.map((w) => open(w.token, w.envelope.claimId)));
-      await new Promise((r) => setTimeout(r, 600));
+      await eventually(async () => failedBatches(warn) > 0);
     } finally {
       await ledgerUp();
     }
@@ -85,11 +92,19 @@ describe("settlement faults", () => {
     const answers = (await Promise.all(openedAgain.map((r) => r.json()))) as OpenResponse[];
     for (let i = 0; i < answers.length; i += 2) expect(answers[i]).toEqual(answers[i + 1]);
 
-    // A second, shorter outage while the real queue is still delivering.
+    // A second outage while the real queue is still delivering: the messages are sent to it
+    // once more, and the ledger comes back only after one of its batches has failed.
+    const failedBefore = failedBatches(warn);
     await ledgerDown();
     outages++;
-    await new Promise((r) => setTimeout(r, 300));
-    await ledgerUp();
+    try {
+      await env.SETTLEMENTS.sendBatch(messages.map((body) => ({ body })));
+      await eventually(async () => failedBatches(warn) > failedBefore);
+    } finally {
+      await ledgerUp();
+      warn.mockRestore();
+    }
+    redelivered += messages.length;
     await deliver(messages);
     redelivered += messages.length;
 

@@ -36,13 +36,14 @@ describe("group envelopes and wallets", () => {
 
   it("debits the wallet, settles grabs to the grabbers, refunds the rest by alarm once; wallet, ledger and audit agree", async () => {
     const { user: sender } = await fundedUser();
+    const friends = await Promise.all([session(), session()]);
+    // The group is created once everyone exists, so its 1.5 s only has to cover two grabs.
     const res = await createGroup(sender.token, { amountCents: 600, count: 5, greeting: "for you", expiresInMs: 1500 });
     expect(res.status).toBe(201);
     const group = (await res.json()) as CreateGroupResponse;
     expect(group).toMatchObject({ funding: "wallet", amountCents: 600, count: 5, shareUrl: `/g/${group.id}` });
     expect((await wallet(sender.token)).balanceCents).toBe(ENVELOPE_CENTS - 600);
 
-    const friends = await Promise.all([session(), session()]);
     const shares = await Promise.all(
       friends.map(async (f) => {
         const body = (await (await grab(f.token, group.id, "grab")).json()) as GrabGroupResponse;
@@ -55,7 +56,7 @@ describe("group envelopes and wallets", () => {
       await eventually(() => wallet(f.token), (w) => w.balanceCents === shares[i]);
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, group.expiresAt - Date.now() + 100)));
     const stub = env.GROUP_ENVELOPE.getByName(group.id);
     await runDurableObjectAlarm(stub);
     await runInDurableObject(stub, async (instance: GroupEnvelope) => {

@@ -21,7 +21,7 @@ async function traffic(tokens: string[], until: (answers: ShakeResponse[]) => bo
 }
 
 describe("timeline propagation", () => {
-  it("a version written elsewhere reaches shake answers within 2 x TTL, with timeline reads bounded by the TTL", async () => {
+  it("a version written elsewhere reaches shake answers well within the 10 s promise, with timeline reads bounded by the TTL", async () => {
     const now = Date.now();
     await show("propagation", [greeting("g", now - MIN, now + 10 * MIN)]);
     const tokens = await viewers(20);
@@ -35,8 +35,9 @@ describe("timeline propagation", () => {
           return original.call(this);
         },
       async () => {
-        await traffic(tokens, () => false, 1_000);
-        const shakesPerRead = (20 * 10) / Math.max(reads, 1);
+        const before = await traffic(tokens, () => false, 1_000);
+        expect(before.every((a) => a.kind === "greeting" && a.assetId === "greeting-g")).toBe(true);
+        const shakesPerRead = before.length / Math.max(reads, 1);
         expect(reads).toBeLessThanOrEqual(1_000 / TTL_MS + 2);
         expect(shakesPerRead).toBeGreaterThan(10);
 
@@ -45,18 +46,22 @@ describe("timeline propagation", () => {
         const written = await timelineStub().edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
         expect(written.ok).toBe(true);
         const t0 = Date.now();
-        const seen = await traffic(tokens, (answers) => answers.every((a) => a.kind === "greeting" && a.assetId === "greeting-v2"), 5_000);
+        const seen = await traffic(tokens, (answers) => answers.every((a) => a.kind === "greeting" && a.assetId === "greeting-v2"), 9_000);
         const elapsed = Date.now() - t0;
         expect(seen.at(-1)).toMatchObject({ kind: "greeting", assetId: "greeting-v2" });
-        expect(elapsed).toBeLessThanOrEqual(2 * TTL_MS + 300);
+        // The promise is 10 s at the production TTL (4 s); at this TTL (2 x TTL = 1 s) it
+        // takes about a second, so half the promise leaves a busy machine room and still fails
+        // if the caches kept the old version for a production-sized TTL.
+        expect(elapsed).toBeLessThan(5_000);
       },
     );
   });
 
   it("keeps answering from the cached version while the timeline object is unreachable, and phases still start on time", async () => {
+    const tokens = await viewers(10);
+    // The boundary is set once the viewers exist, so their setup cannot run past it.
     const now = Date.now();
     await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
-    const tokens = await viewers(10);
     expect((await shake(tokens[0])).kind).toBe("greeting");
     // The objects are torn down in the middle of traffic: no shake notices.
     const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);

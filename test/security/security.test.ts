@@ -53,6 +53,18 @@ describe("security headers and CORS", () => {
     }
   });
 
+  it("serves resource packages with a CSP that runs nothing and admits only the envelope's own style", async () => {
+    const res = await env.ASSETS.fetch("http://gala.test/resources/animations/v1/envelope.svg");
+    expect(res.status).toBe(200);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(await res.text())?.[1] ?? "";
+    expect(style).toContain("prefers-reduced-motion");
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style));
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    expect(res.headers.get("Content-Security-Policy")).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+  });
+
   it("grants no cross-origin access", async () => {
     const preflight = await call("/api/shake", {
       method: "OPTIONS",
@@ -164,7 +176,9 @@ describe("anti-cheat rate limits", () => {
   });
 
   it("gives one device's sessions together one phone's worth of shakes, refused before any object", async () => {
-    const limit = 1000;
+    // A lower limit than the suite's keeps the burst short, well inside one 10 s window.
+    const limit = 100;
+    const target = { ...env, SHAKE_LIMIT: String(limit) };
     const deviceId = `dev-${crypto.randomUUID()}`;
     const [a, b] = (await Promise.all([0, 1].map(() => json("POST", "/api/session", { deviceId })))) as Response[];
     const sa = (await a.json()) as SessionResponse;
@@ -172,15 +186,16 @@ describe("anti-cheat rate limits", () => {
     const loner = await session();
     await freshWindow(10, 7);
     const started = Date.now();
-    const answers = await inBatches(1100, 100, (i) => call("/api/shake", shakeInit(i % 2 ? sa.token : sb.token, `r-${i}`)));
-    const loneAnswers = await inBatches(50, 50, (i) => call("/api/shake", shakeInit(loner.token, `l-${i}`)));
-    expect(Date.now() - started).toBeLessThan(7000);
+    const answers = await inBatches(limit + 10, 50, (i) => callWith(target, "/api/shake", shakeInit(i % 2 ? sa.token : sb.token, `r-${i}`)));
+    const loneAnswers = await inBatches(limit / 2, 50, (i) => callWith(target, "/api/shake", shakeInit(loner.token, `l-${i}`)));
+    // The counts below hold for one window: the burst must not have straddled two.
+    const windowOf = (t: number) => Math.floor(t / 10_000);
+    expect(windowOf(Date.now())).toBe(windowOf(started));
     const limited = answers.filter((r) => r.status === 429);
     expect(answers.filter((r) => r.status === 200)).toHaveLength(limit);
-    expect(limited).toHaveLength(1100 - limit);
+    expect(limited).toHaveLength(10);
     expect(Number(limited[0].headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
     await expectError(limited[0], 429, "rate_limited");
     expect(loneAnswers.every((r) => r.status === 200)).toBe(true);
-    expect(env.SHAKE_LIMITER).toBeDefined();
   });
 });

@@ -4,15 +4,16 @@ import { admin, call, json, session } from "./api";
 import { createPool, liveLotteryShow, SPONSORS } from "./show";
 
 /**
- * A show whose lottery phase (one sponsor, every shake a candidate) is live until
- * `now + liveMs`, with a pool of `count` envelopes of 1.00 on average.
+ * A show whose lottery phase (one sponsor, every shake a candidate) is live for a minute
+ * (a test ends it sooner with the stop endpoint), with a pool of `count` envelopes of 1.00
+ * on average.
  */
-export async function liveLottery(tag: string, count: number, liveMs = 60_000): Promise<{ poolId: string; endsAt: number }> {
-  const endsAt = Date.now() + liveMs;
+export async function liveLottery(tag: string, count: number): Promise<{ poolId: string; lotteryId: string }> {
+  const endsAt = Date.now() + 60_000;
   const sponsorId = SPONSORS[0].id;
   const { lotteryId } = await liveLotteryShow(tag, { endsAt, sponsorIds: [sponsorId] });
   const { pool } = await createPool({ phaseId: lotteryId, sponsorId, budgetCents: count * 100, count });
-  return { poolId: pool.poolId, endsAt };
+  return { poolId: pool.poolId, lotteryId };
 }
 
 export interface Winner {

@@ -8,7 +8,7 @@ describe("capacity model", () => {
     expect(p.shardsNeeded).toBe(125);
     expect(p.shardCount).toBe(128);
     expect(p.perShardRequestsPerSecond).toBeLessThanOrEqual(REFERENCE_GALA.perObjectLimit * REFERENCE_GALA.shardUtilisation);
-    expect(p.timelineReadsPerSecond).toBe(1_400);
+    expect(p.timelineReadsPerSecond).toBe(1_750);
     expect(p.queuesNeeded).toBe(10);
     expect(p.oneQueueDrainSeconds).toBe(540);
   });
