@@ -45,7 +45,7 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
   }
   const shapeProblem = phasesProblem(next.phases);
   if (shapeProblem) return shapeProblem;
-  if (!previous || previous.galaId !== next.galaId) return null;
+  if (!previous || previous.galaId !== next.galaId) return reusedPhaseId(next, ctx);
   for (const pool of ctx.pools) {
     if (ctx.closedPhaseIds.has(pool.phaseId) || !phaseOf(previous, pool.phaseId)) continue;
     const phase = phaseOf(next, pool.phaseId);
@@ -61,6 +61,12 @@ export function timelineProblem(previous: TimelineDoc | null, next: TimelineDoc,
     if (before && after && !samePhase(before, after)) return `phase "${closedId}" is closed and cannot change`;
   }
   return null;
+}
+
+/** A new gala may not reuse a phase id that has pools or was closed: both are keyed by it. */
+function reusedPhaseId(next: TimelineDoc, ctx: EditContext): string | null {
+  const used = next.phases.find((p) => ctx.closedPhaseIds.has(p.id) || ctx.pools.some((pool) => pool.phaseId === p.id));
+  return used ? `phase id "${used.id}" belongs to an earlier gala (it has pools or was closed); give this gala's phases new ids` : null;
 }
 
 /** Lottery phases that have not ended and have no pools: nobody can win anything in them. */

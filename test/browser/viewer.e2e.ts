@@ -131,12 +131,12 @@ describe("viewer", () => {
   it("counts down on the server's clock, not the phone's", async () => {
     const skewMs = 3 * 60 * 60_000;
     const realNow = Date.now();
-    await putShow([lotteryPhase("later", realNow + skewMs + 90_000, realNow + skewMs + 10 * 60_000)]);
+    await putShow([lotteryPhase("skewed", realNow + skewMs + 90_000, realNow + skewMs + 10 * 60_000)]);
     browser = await openBrowser({ serviceWorkers: "block" });
     const page = await browser.context.newPage();
     await page.route("**/api/time", (route) => route.fulfill({ json: { serverTime: Date.now() + skewMs } }));
     await page.goto("/");
-    await expect.poll(() => page.locator("#phase").textContent()).toBe("Next: Lottery later");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Next: Lottery skewed");
     const countdown = await page.locator("#countdown").textContent();
     // 90 s away on the server clock, shown rounded up to the second.
     expect(countdown).toMatch(/^starts in 01:([0-2]\d|30)$/);

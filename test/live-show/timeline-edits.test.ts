@@ -93,5 +93,16 @@ describe("live timeline edits", () => {
     const report = await audit();
     // 500 from phase "s" (stopped, no later lottery for its sponsor) + 1,000 from "a" (retired).
     expect(report).toMatchObject({ balanced: true, inTransitCents: 0, returnedCents: 1_500 });
+
+    // A later gala may not reuse the ids of phases that had pools ("a") or were closed ("s").
+    const now = Date.now();
+    for (const reused of ["a", "s"]) {
+      const res = await admin("PUT", "/timeline", {
+        expectedVersion: next.timeline.version,
+        timeline: { galaId: "third-gala", sponsors: SPONSORS, phases: [lottery(reused, now + 60 * MIN, now + 70 * MIN)] },
+      });
+      await refused(res, 400, new RegExp(`phase id "${reused}" belongs to an earlier gala`));
+    }
+    expect((await getTimeline()).version).toBe(next.timeline.version);
   });
 });
