@@ -18,7 +18,6 @@ import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";
 import { phase, putShow, stockPhase, writeRunShow } from "./lib/show.ts";
 
 const PROPAGATION_LIMIT_MS = 10_000;
-const ENCORE = "k6-encore";
 
 const versionSeen = new Trend("timeline_version_seen_ms", true);
 const phaseSeen = new Trend("phase_switch_seen_ms", true);
@@ -57,12 +56,12 @@ export function shakeStorm(data: ShakeData): void {
 }
 
 /** The running order with the live phase cut short now and an encore lottery from now on. */
-function withEncore(timeline: Timeline, now: number): Phase[] {
+function withEncore(timeline: Timeline, now: number, encoreId: string): Phase[] {
   const kept = timeline.phases
     .filter((p) => p.startsAt < now)
     .map((p) => (p.endsAt > now ? { ...p, endsAt: now } : p))
     .filter((p) => p.startsAt < p.endsAt);
-  return [...kept, phase(ENCORE, "lottery", now, now + profileMs(PROFILE), 0.05)];
+  return [...kept, phase(encoreId, "lottery", now, now + profileMs(PROFILE), 0.05)];
 }
 
 /** Records how long until `seen()` holds (polling every 200 ms), and whether it ever did. */
@@ -82,11 +81,12 @@ function timeUntil(trend: Trend, seen: () => boolean): void {
 export function operator(data: ShakeData): void {
   const current = readTimeline();
   if (!current) fail("no timeline to change");
-  const moved = putShow(withEncore(current, Date.now()), current.galaId);
-  stockPhase(ENCORE, Math.max(100, USERS));
+  const encoreId = `k6-encore-${Date.now().toString(36)}`;
+  const moved = putShow(withEncore(current, Date.now(), encoreId), current.galaId);
+  stockPhase(encoreId, Math.max(100, USERS));
   timeUntil(versionSeen, () => (publicTimelineVersion() ?? 0) >= moved.version);
   const token = data.tokens[0];
-  timeUntil(phaseSeen, () => phaseOf(shake(token, requestId("operator")).body) === ENCORE);
+  timeUntil(phaseSeen, () => phaseOf(shake(token, requestId("operator")).body) === encoreId);
   check(moved, { "operator's edit got the next version": (t) => t.version === current.version + 1 });
 }
 

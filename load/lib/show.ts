@@ -26,7 +26,7 @@ export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt:
 }
 
 /** Replaces the timeline (retrying on a concurrent write) and returns the stored copy. */
-export function putShow(phases: Phase[], galaId = "k6-gala"): Timeline {
+export function putShow(phases: Phase[], galaId: string): Timeline {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = readTimeline();
     const written = writeTimeline({ galaId, sponsors: LOAD_SPONSORS, phases }, current?.version ?? 0);
@@ -42,15 +42,22 @@ export function stockPhase(phaseId: string, envelopesPerSponsor: number, average
   }
 }
 
-/** Greeting for the first fifth of the run, lottery for the next three fifths, then rest. */
+/**
+ * Greeting for the first fifth of the run, lottery for the next three fifths, then rest.
+ * Each run is its own gala with its own phase ids: a gala may not reuse an earlier one's.
+ */
 export function writeRunShow(runMs: number, candidateRate: number, envelopesPerSponsor: number): Timeline {
   const now = Date.now();
+  const run = now.toString(36);
   const rampEnd = now + runMs / 5;
   const lotteryEnd = now + (4 * runMs) / 5;
-  const timeline = putShow([
-    phase("k6-warmup-greetings", "greeting", now - 1_000, rampEnd),
-    phase("k6-lottery", "lottery", rampEnd, lotteryEnd, candidateRate),
-  ]);
-  stockPhase("k6-lottery", envelopesPerSponsor);
+  const timeline = putShow(
+    [
+      phase(`k6-warmup-greetings-${run}`, "greeting", now - 1_000, rampEnd),
+      phase(`k6-lottery-${run}`, "lottery", rampEnd, lotteryEnd, candidateRate),
+    ],
+    `k6-gala-${run}`,
+  );
+  stockPhase(`k6-lottery-${run}`, envelopesPerSponsor);
   return timeline;
 }
