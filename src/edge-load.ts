@@ -4,7 +4,7 @@
  * on every answer and, when saturated, the isolate answers `busy` without doing the work.
  */
 import { createMiddleware } from "hono/factory";
-import { RateWindow } from "./domain/rate-window";
+import { LoadGauge } from "./domain/load-gauge";
 import { admission, type Admission } from "./domain/throttle";
 
 /**
@@ -19,18 +19,15 @@ const LATENCY_WEIGHT = 0.1;
 /** A latency older than this no longer describes the isolate. */
 const LATENCY_STALE_MS = 2000;
 
-const shakes = new RateWindow();
-let inFlight = 0;
-let latencyMs = 0;
-let latencyAt = 0;
+const shakes = new LoadGauge(LATENCY_WEIGHT, LATENCY_STALE_MS);
 
 export function edgeAdmission(now: number): Admission {
   return admission({
     ratePerSec: shakes.perSecond(now),
     ceilingPerSec: ISOLATE_SHAKES_PER_SEC,
-    inFlight,
+    inFlight: shakes.inFlight,
     maxInFlight: ISOLATE_MAX_IN_FLIGHT,
-    latencyMs: now - latencyAt < LATENCY_STALE_MS ? latencyMs : 0,
+    latencyMs: shakes.latencyMs(now),
     targetLatencyMs: ISOLATE_TARGET_LATENCY_MS,
   });
 }
@@ -38,14 +35,10 @@ export function edgeAdmission(now: number): Admission {
 /** Counts a shake into the isolate's load while it is handled. */
 export const edgeMeter = createMiddleware(async (_c, next) => {
   const started = Date.now();
-  shakes.record(started);
-  inFlight++;
+  shakes.start(started);
   try {
     await next();
   } finally {
-    inFlight--;
-    const now = Date.now();
-    latencyMs += (now - started - latencyMs) * LATENCY_WEIGHT;
-    latencyAt = now;
+    shakes.finish(started, Date.now());
   }
 });

@@ -11,7 +11,7 @@
  */
 import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "./config";
 import { nextCandidateScale } from "./domain/pacing";
-import { RateWindow } from "./domain/rate-window";
+import { LoadGauge } from "./domain/load-gauge";
 import { admitCandidate, type ShardLimits } from "./domain/shard-admission";
 import { shardErrorAction } from "./domain/shard-errors";
 import { SHED_LEVEL } from "./domain/throttle";
@@ -26,10 +26,7 @@ const STALE_MS = 1000;
 const SCALE_EVERY_MS = 500;
 
 interface Gauge {
-  calls: RateWindow;
-  inFlight: number;
-  latencyMs: number;
-  latencyAt: number;
+  calls: LoadGauge;
   reportedPerSec: number;
   reportedQueueMs: number;
   reportedAt: number;
@@ -43,10 +40,7 @@ function gauge(shard: number): Gauge {
   let g = gauges.get(shard);
   if (!g) {
     g = {
-      calls: new RateWindow(),
-      inFlight: 0,
-      latencyMs: 0,
-      latencyAt: 0,
+      calls: new LoadGauge(LATENCY_WEIGHT, STALE_MS),
       reportedPerSec: 0,
       reportedQueueMs: 0,
       reportedAt: 0,
@@ -82,19 +76,13 @@ class ShardTimeout extends Error {}
  */
 function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
   const sentAt = Date.now();
-  g.calls.record(sentAt);
-  g.inFlight++;
+  g.calls.start(sentAt);
   const call = shardStub(env, shard).claimPaced({
     ...request,
     window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
     sentAt,
   });
-  const settled = () => {
-    g.inFlight--;
-    const now = Date.now();
-    g.latencyMs += (now - sentAt - g.latencyMs) * LATENCY_WEIGHT;
-    g.latencyAt = now;
-  };
+  const settled = () => g.calls.finish(sentAt, Date.now());
   call.then(settled, settled);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -121,8 +109,8 @@ export async function claimAtShard(env: Env, shard: number, request: ShardClaimR
   const admission = admitCandidate(
     {
       localPerSec: g.calls.perSecond(now),
-      inFlight: g.inFlight,
-      latencyMs: fresh(g.latencyAt, g.latencyMs),
+      inFlight: g.calls.inFlight,
+      latencyMs: g.calls.latencyMs(now),
       reportedPerSec: fresh(g.reportedAt, g.reportedPerSec),
       reportedQueueMs: fresh(g.reportedAt, g.reportedQueueMs),
     },
