@@ -7,7 +7,8 @@
  * the queue; also set by the phase-close sweep) → settled_at (the consumer wrote the ledger),
  * or dead_at (the message ended in the dead-letter queue; a requeue clears it).
  */
-import type { PendingClaim, SettlementClaim, ShardSettlementFigures, ShardUserClaim } from "../src/wire";
+import type { PendingClaim, SettlementClaim } from "../src/wire/index";
+import type { ShardSettlementFigures, ShardUserClaim } from "../src/wire/rpc";
 
 export const CLAIM_STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS claim_state (

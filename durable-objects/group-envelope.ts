@@ -5,34 +5,20 @@
  * time, and returning what nobody grabbed to the sender when it expires. Every method body
  * that writes runs synchronously inside one storage transaction, so grabs never interleave.
  *
- * Money leaves through a transactional outbox: a grab (or the refund) and its ledger credit
- * are written in the same transaction, and the object's alarm hands the outbox to the
- * settlement queue shortly after, batching many grabs into one message. A credit leaves the
- * outbox only once the queue has accepted it; a failed send is retried by the next alarm.
- * The single alarm also fires at expiry, where the refund is recorded once: a retried alarm
+ * Money leaves through a transactional outbox (group-outbox.ts): a grab (or the refund) and
+ * its ledger credit are written in the same transaction, and the object's alarm hands the
+ * outbox to the settlement queue shortly after. The single alarm also fires at expiry, where the refund is recorded once: a retried alarm
  * finds it recorded, and the ledger's idempotency key catches any repeated delivery.
  */
 import { DurableObject } from "cloudflare:workers";
 import { decideGrab, GROUP_LEDGER } from "../src/domain/group-envelope";
-import { retryDelaySeconds } from "../src/domain/settlement";
 import { mathRandomInt } from "../src/domain/split";
-import type {
-  GrabOutcome,
-  GroupCreateResult,
-  GroupCredit,
-  GroupFigures,
-  GroupSpec,
-  GroupState,
-  GroupStatus,
-  SettlementMessage,
-} from "../src/wire";
+import type { GrabOutcome, GroupState, GroupStatus } from "../src/wire/index";
+import type { GroupCreateResult, GroupCredit, GroupFigures, GroupSpec } from "../src/wire/rpc";
+import { GroupOutbox, OUTBOX_SCHEMA } from "./group-outbox";
 
-/** How long grabs gather in the outbox before one message carries them to the queue. */
-const FLUSH_DELAY_MS = 50;
 /** How long dead-lettered credits rest before they are sent again. */
 const REDELIVER_DELAY_MS = 60_000;
-/** Credits per settlement message. */
-const FLUSH_BATCH = 100;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS envelope (
@@ -54,11 +40,6 @@ CREATE TABLE IF NOT EXISTS grabs (
   amount INTEGER NOT NULL CHECK (amount > 0),
   grabbed_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS outbox (
-  entry_id TEXT PRIMARY KEY,
-  credit TEXT NOT NULL,
-  amount INTEGER NOT NULL CHECK (amount > 0)
-);
 `;
 
 type EnvelopeRow = {
@@ -71,15 +52,13 @@ type EnvelopeRow = {
 
 export class GroupEnvelope extends DurableObject<Env> {
   #sql: SqlStorage;
-  /** An alarm is known to be set for the outbox (soon, or at the retry backoff); memory only. */
-  #flushArmed = false;
-  /** Consecutive failed sends, for the retry backoff (memory only). */
-  #failedSends = 0;
+  #outbox: GroupOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(SCHEMA);
+    this.#sql.exec(SCHEMA + OUTBOX_SCHEMA);
+    this.#outbox = new GroupOutbox(ctx.storage, (message) => env.SETTLEMENTS.send(message));
   }
 
   /** Creates the envelope once and arms its expiry alarm; a repeat returns the first terms. */
@@ -139,7 +118,7 @@ export class GroupEnvelope extends DurableObject<Env> {
           now,
         );
         const groupId = this.#spec(row).groupId;
-        this.#owe({
+        this.#outbox.owe({
           entryId: GROUP_LEDGER.grab.entryId(groupId, userId),
           kind: "group-grab",
           groupId,
@@ -149,7 +128,7 @@ export class GroupEnvelope extends DurableObject<Env> {
       }
       return outcome;
     });
-    if (outcome?.status === "grabbed") await this.#armFlush();
+    if (outcome?.status === "grabbed") await this.#outbox.armFlush();
     return outcome;
   }
 
@@ -192,9 +171,9 @@ export class GroupEnvelope extends DurableObject<Env> {
    */
   async redeliver(credits: GroupCredit[]): Promise<void> {
     this.ctx.storage.transactionSync(() => {
-      for (const credit of credits) this.#owe(credit);
+      for (const credit of credits) this.#outbox.owe(credit);
     });
-    await this.#alarmBy(Date.now() + REDELIVER_DELAY_MS);
+    await this.#outbox.alarmBy(Date.now() + REDELIVER_DELAY_MS);
   }
 
   /** The envelope's own figures for the audit; null when there is no such envelope. */
@@ -202,7 +181,6 @@ export class GroupEnvelope extends DurableObject<Env> {
     const row = this.#row();
     if (!row) return null;
     const { cents, n } = this.#grabbed();
-    const outbox = this.#sql.exec<{ cents: number }>("SELECT COALESCE(SUM(amount), 0) AS cents FROM outbox").one();
     return {
       groupId: this.#spec(row).groupId,
       amountCents: row.amount,
@@ -211,7 +189,7 @@ export class GroupEnvelope extends DurableObject<Env> {
       grabbedCount: n,
       refundedCents: row.refunded ?? 0,
       openCents: row.refunded === null ? row.amount - cents : 0,
-      outboxCents: outbox.cents,
+      outboxCents: this.#outbox.owedCents(),
     };
   }
 
@@ -220,16 +198,12 @@ export class GroupEnvelope extends DurableObject<Env> {
    * Safe to run any number of times: the refund is recorded only while none is.
    */
   async alarm(): Promise<void> {
-    this.#flushArmed = false;
     const row = this.#row();
     if (!row) return;
     if (row.refunded === null && Date.now() >= row.expires_at) this.#refund(row);
-    const delivered = await this.#flush();
-    const pending = this.#sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
-    if (pending) {
-      const delayMs = delivered ? FLUSH_DELAY_MS : retryDelaySeconds(this.#failedSends) * 1000;
-      await this.ctx.storage.setAlarm(Date.now() + delayMs);
-      this.#flushArmed = true;
+    const next = await this.#outbox.flush(Date.now());
+    if (next !== null) {
+      await this.ctx.storage.setAlarm(next);
     } else if (this.#row()?.refunded === null) {
       await this.ctx.storage.setAlarm(row.expires_at);
     }
@@ -247,7 +221,7 @@ export class GroupEnvelope extends DurableObject<Env> {
       ).rowsWritten;
       const spec = this.#spec(row);
       if (written > 0 && refund > 0) {
-        this.#owe({
+        this.#outbox.owe({
           entryId: GROUP_LEDGER.refund.entryId(spec.groupId),
           kind: "group-refund",
           groupId: spec.groupId,
@@ -256,50 +230,6 @@ export class GroupEnvelope extends DurableObject<Env> {
         });
       }
     });
-  }
-
-  #owe(credit: GroupCredit): void {
-    this.#sql.exec(
-      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-      credit.entryId,
-      JSON.stringify(credit),
-      credit.amountCents,
-    );
-  }
-
-  /** Sends the outbox to the settlement queue; false when a send failed (the rest stays). */
-  async #flush(): Promise<boolean> {
-    for (;;) {
-      const rows = this.#sql
-        .exec<{ entry_id: string; credit: string }>(`SELECT entry_id, credit FROM outbox ORDER BY rowid LIMIT ${FLUSH_BATCH}`)
-        .toArray();
-      if (rows.length === 0) return true;
-      const message: SettlementMessage = { kind: "group", credits: rows.map((r) => JSON.parse(r.credit) as GroupCredit) };
-      try {
-        await this.env.SETTLEMENTS.send(message);
-      } catch (err) {
-        this.#failedSends += 1;
-        console.warn("group settlement send failed; retrying by alarm", String(err));
-        return false;
-      }
-      this.#failedSends = 0;
-      this.ctx.storage.transactionSync(() => {
-        for (const r of rows) this.#sql.exec("DELETE FROM outbox WHERE entry_id = ?", r.entry_id);
-      });
-    }
-  }
-
-  /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */
-  async #armFlush(): Promise<void> {
-    if (this.#flushArmed) return;
-    await this.#alarmBy(Date.now() + FLUSH_DELAY_MS);
-    this.#flushArmed = true;
-  }
-
-  /** Sets the alarm to `at` unless it is already due sooner. */
-  async #alarmBy(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   #spec(row: EnvelopeRow): GroupSpec {

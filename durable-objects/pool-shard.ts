@@ -13,10 +13,13 @@ import { readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire";
-import type { PhaseWindow, ShakeCount, ShardLedger, ShardPhaseStats, ShardReceive } from "../src/wire";
-import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire";
-import * as ledger from "./shard-ledger";
+import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire/rpc";
+import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
+import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
+import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
+import { MOVES_SCHEMA, moveFigures, phaseStock, receiveEnvelopes, takeEnvelopes } from "./move-ledger";
+import { WINDOWS_SCHEMA, armWindows, loadWindows, windowOpen, type Windows } from "./phase-windows";
+import { SHAKE_COUNTS_SCHEMA, phaseStats, recordShakes } from "./shake-counts";
 import * as claimState from "./claim-state";
 
 const SCHEMA = `
@@ -62,7 +65,7 @@ const ISSUED_RECOUNT_MS = 1000;
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
   #pools: PhasePools;
-  #windows: ledger.Windows;
+  #windows: Windows;
   #calls = new RateWindow();
   #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
 
@@ -70,8 +73,8 @@ export class PoolShard extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
-    this.#sql.exec(ledger.LEDGER_SCHEMA);
-    this.#windows = ledger.loadWindows(this.#sql);
+    this.#sql.exec(WINDOWS_SCHEMA + MOVES_SCHEMA + SHAKE_COUNTS_SCHEMA);
+    this.#windows = loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
     this.#pools = new PhasePools(this.#sql);
   }
@@ -109,12 +112,10 @@ export class PoolShard extends DurableObject<Env> {
     });
   }
 
-  /** Hands the user one envelope of the phase from a sponsor they have not won from yet. */
-  claim(request: ShardClaimRequest): ShardClaimResult {
-    return this.#claim(request).result;
-  }
-
-  /** `fresh`: this call decided the answer (false when it replayed an earlier one). */
+  /**
+   * Hands the user one envelope of the phase from a sponsor they have not won from yet.
+   * `fresh`: this call decided the answer (false when it replayed an earlier one).
+   */
   #claim(request: ShardClaimRequest): { result: ShardClaimResult; fresh: boolean } {
     return this.ctx.storage.transactionSync(() => {
       const { held, answered } = readUserClaims(this.#sql, request.userId, request.requestId);
@@ -136,7 +137,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   #decide(request: ShardClaimRequest, held: string[]): ShardClaimResult {
-    if (!ledger.windowOpen(this.#windows, request.phaseId, Date.now())) return { status: "none", reason: "closed" };
+    if (!windowOpen(this.#windows, request.phaseId, Date.now())) return { status: "none", reason: "closed" };
     if (held.length >= MAX_ENVELOPES_PER_USER) return { status: "none", reason: "limit" };
     const stocked = this.#pools.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
@@ -302,41 +303,41 @@ export class PoolShard extends DurableObject<Env> {
     return claimState.settlementFigures(this.#sql, shard, endedPhaseIds);
   }
 
-  // ---------------------------------------------------------- live show control (shard-ledger.ts)
+  // ---------------------------------------------------------- live show control (phase-windows, move-ledger, shake-counts)
 
   /** Arms the phase windows this shard enforces; returns the pools it holds. */
   armPhases(windows: PhaseWindow[]): string[] {
     return this.ctx.storage.transactionSync(() => {
-      const pools = ledger.armWindows(this.#sql, windows);
+      const pools = armWindows(this.#sql, windows);
       this.#windows = new Map(windows.map((w) => [w.phaseId, w]));
       return pools;
     });
   }
 
   takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
-    return this.ctx.storage.transactionSync(() => ledger.takeEnvelopes(this.#sql, moveId, poolId, limit));
+    return this.ctx.storage.transactionSync(() => takeEnvelopes(this.#sql, moveId, poolId, limit));
   }
 
   receiveEnvelopes(receive: ShardReceive): void {
     this.#pools.forget();
-    this.ctx.storage.transactionSync(() => ledger.receiveEnvelopes(this.#sql, receive));
+    this.ctx.storage.transactionSync(() => receiveEnvelopes(this.#sql, receive));
   }
 
   /** The audit figures and the move ledger, read in one transaction. */
-  ledger(shard: number): ShardLedger {
-    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: ledger.moveFigures(this.#sql) }));
+  books(shard: number): ShardBooks {
+    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: moveFigures(this.#sql) }));
   }
 
   phaseStock(phaseId: string): { poolId: string; count: number }[] {
-    return ledger.phaseStock(this.#sql, phaseId);
+    return phaseStock(this.#sql, phaseId);
   }
 
   recordShakes(counts: ShakeCount[]): void {
-    this.ctx.storage.transactionSync(() => ledger.recordShakes(this.#sql, counts));
+    this.ctx.storage.transactionSync(() => recordShakes(this.#sql, counts));
   }
 
   phaseStats(shard: number, phaseIds: string[]): ShardPhaseStats[] {
     const now = Date.now();
-    return phaseIds.map((phaseId) => ledger.phaseStats(this.#sql, shard, phaseId, now));
+    return phaseIds.map((phaseId) => phaseStats(this.#sql, shard, phaseId, now));
   }
 }

@@ -7,9 +7,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { applyEdit, timelineProblem, timelineWarnings } from "../src/domain/timeline-edit";
-import { runShowClock } from "../src/show-clock";
-import type { ShowRegistry } from "../src/show-registry";
-import type { MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../src/wire";
+import { runShowClock } from "../src/show/clock-run";
+import type { ShowRegistry } from "../src/show/registry";
+import type { MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../src/wire/index";
+import type { RegisteredPool } from "../src/wire/rpc";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS timeline (
@@ -40,11 +41,6 @@ export type TimelineEditResult =
 export type TimelineWrite =
   | { ok: true; timeline: TimelineDoc }
   | { ok: false; current: TimelineDoc | null };
-
-export interface RegisteredPool {
-  record: PoolRecord;
-  seed: string;
-}
 
 export class Timeline extends DurableObject<Env> implements ShowRegistry {
   #sql: SqlStorage;

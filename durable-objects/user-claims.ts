@@ -5,7 +5,7 @@
  * answer (the claims row carries the request id); only answers that won nothing are kept
  * in `requests`.
  */
-import type { ShardClaimResult } from "../src/wire";
+import type { ShardClaimResult } from "../src/wire/rpc";
 
 export interface UserClaims {
   /** Sponsor of every envelope the user holds. */

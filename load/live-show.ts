@@ -10,7 +10,7 @@
 import { check, fail, sleep } from "k6";
 import { Rate, Trend } from "k6/metrics";
 import type { Options } from "k6/options";
-import type { Phase, ShakeResponse, Timeline } from "../src/wire.ts";
+import type { Phase, ShakeResponse, Timeline } from "../src/wire/index.ts";
 import { createSessions, publicTimelineVersion, readTimeline, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
 import { PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
 import { arrivalScenario, profileMs } from "./lib/profiles.ts";

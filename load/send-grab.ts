@@ -15,7 +15,7 @@ import { Counter, Rate } from "k6/metrics";
 import type { Options } from "k6/options";
 import { bearer, bodyOf, createSessions, postJson, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
 import { BASE_URL, PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
-import type { GrabGroupResponse, WonEnvelope } from "../src/wire.ts";
+import type { GrabGroupResponse, WonEnvelope } from "../src/wire/index.ts";
 import { createGroup, grab, groupStatus } from "./lib/groups.ts";
 import { arrivalScenario, profileMs } from "./lib/profiles.ts";
 import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";

@@ -1,7 +1,7 @@
 /** The Hono app: routes mounted under /api, every error mapped once to the JSON error shape. */
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
-import { apiGuards } from "./guards";
+import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";

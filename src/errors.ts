@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ApiErrorBody } from "./wire";
+import type { ApiErrorBody } from "./wire/index";
 
 export class ApiError extends Error {
   constructor(

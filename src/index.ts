@@ -5,8 +5,8 @@
  */
 import { app } from "./app";
 import { timelineStub } from "./objects";
-import { consumeDeadLetters, consumeSettlements } from "./settlement-consumer";
-import { settleClosedPhases } from "./settlement";
+import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
+import { settleClosedPhases } from "./money/settlement-producer";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";

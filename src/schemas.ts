@@ -12,19 +12,10 @@ import {
   MAX_GROUP_TTL_MS,
   MIN_GROUP_TTL_MS,
 } from "./domain/group-envelope";
-import type {
-  CreatePoolRequest,
-  CreateSeedGroupRequest,
-  CreateWalletGroupRequest,
-  GrabGroupRequest,
-  GroupCredit,
-  Phase,
-  SessionRequest,
-  ShakeRequest,
-  Sponsor,
-  Timeline,
-} from "./wire";
-import type { SettlementClaim, SettlementMessage } from "./wire";
+import type { CreatePoolRequest, CreateSeedGroupRequest, CreateWalletGroupRequest, GrabGroupRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire/index";
+import type { GroupCredit } from "./wire/rpc";
+import type { SettlementClaim } from "./wire/index";
+import type { SettlementMessage } from "./wire/rpc";
 
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
 const cents = z.number().int("must be a whole number of cents").min(1, "must be at least 1 cent").max(1e12);

@@ -11,9 +11,9 @@
  *   Each pass also refreshes the cached copy of the public timeline.
  */
 
-/** @typedef {import("../src/wire").ResourceManifest} ResourceManifest */
-/** @typedef {import("../src/wire").ResourcePackage} ResourcePackage */
-/** @typedef {import("../src/wire").ResourceProgress} ResourceProgress */
+/** @typedef {import("../src/wire/index").ResourceManifest} ResourceManifest */
+/** @typedef {import("../src/wire/index").ResourcePackage} ResourcePackage */
+/** @typedef {import("../src/wire/index").ResourceProgress} ResourceProgress */
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 

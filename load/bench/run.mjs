@@ -10,12 +10,11 @@
  * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state).
  * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cpuSeconds } from "./cpu.mjs";
+import { runScenario } from "./scenario-run.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers, workerdVersion } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
@@ -42,41 +41,6 @@ const warmupSec = Number(opts.warmup);
 const connections = Number(opts.connections);
 const shardCount = Number(opts.shards);
 const only = opts.only ? new Set(["hello-world", ...opts.only.split(",")]) : null;
-
-/** Runs the load driver in its own process and returns its figures. */
-function drive(spec, seconds) {
-  const specPath = join(OUT, `spec-${process.pid}.json`);
-  writeFileSync(specPath, JSON.stringify(spec));
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, "driver.mjs"), specPath], {
-      stdio: ["ignore", "pipe", "inherit"],
-      timeout: (seconds + 30) * 1000,
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      rmSync(specPath, { force: true });
-      if (code === 0) resolvePromise(JSON.parse(out));
-      else reject(new Error(`load driver exited with ${code}`));
-    });
-  });
-}
-
-function moneySummary(audit) {
-  const claimedCount = audit.pools.reduce((n, p) => n + p.claimedCount, 0);
-  return { balanced: audit.balanced, claimedCount, duplicateEnvelopeClaims: audit.duplicateEnvelopeClaims };
-}
-
-function verdicts(scenario, result, ceilingRps) {
-  const out = [];
-  if (scenario.targetRatio) {
-    out.push({ target: `>= ${scenario.targetRatio * 100}% of ceiling`, met: result.rps >= scenario.targetRatio * ceilingRps });
-  }
-  if (scenario.targetRps) out.push({ target: `>= ${scenario.targetRps} req/s`, met: result.rps >= scenario.targetRps });
-  if (scenario.targetP99Ms) out.push({ target: `p99 < ${scenario.targetP99Ms} ms`, met: result.p99Ms < scenario.targetP99Ms });
-  return out;
-}
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -148,43 +112,8 @@ async function main() {
         continue;
       }
       try {
-        const plan = await scenario.prepare(ctx);
-        const base = {
-          url: servers[scenario.target].url,
-          connections,
-          requestIdPrefix: `${scenario.name}-${Date.now()}`,
-          ...plan,
-          ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
-        };
-        if (warmupSec > 0) await drive({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
-        const before = scenario.target === "app" ? moneySummary(await admin.audit()) : null;
-        const server = servers[scenario.target];
-        const cpuBefore = cpuSeconds(server.pid);
-        const measuredFrom = Date.now();
-        const measured = await drive({ ...base, durationSec }, durationSec);
-        const cpuAfter = cpuSeconds(server.pid);
-        measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
-        const unexpected = Object.entries(measured.kinds)
-          .filter(([kind]) => !scenario.expect.includes(kind))
-          .reduce((n, [, count]) => n + count, 0);
-        const ceiling = results["hello-world"]?.rps ?? measured.rps;
-        const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
-        const row = {
-          name: scenario.name,
-          about: scenario.about,
-          ...measured,
-          errors: measured.errors + unexpected,
-          ratio: measured.rps / ceiling,
-          cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
-          ...(scenario.rate ? { overallRate: base.overallRate } : {}),
-        };
-        if (scenario.target === "app") {
-          const after = moneySummary(await admin.audit());
-          row.money = { ...after, claimedDuringRun: after.claimedCount - before.claimedCount };
-          if (!after.balanced) failed = true;
-        }
-        if (scenario.after) Object.assign(row, await scenario.after(ctx, measuredFrom));
-        row.verdicts = verdicts(scenario, row, ceiling);
+        const row = await runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir: OUT });
+        if (row.money && !row.money.balanced) failed = true;
         results[scenario.name] = row;
         rows.push(row);
         printRow(row);

@@ -1,6 +1,6 @@
 /**
  * The servers under test, each in its own workerd process, started through Miniflare (the
- * copy wrangler ships) from Node with the bindings wrangler.toml declares: Durable Objects,
+ * project's own devDependency, pinned to the version wrangler bundles) from Node with the bindings wrangler.toml declares: Durable Objects,
  * D1, the settlement queue and its consumers, rate limits. Clients connect to a direct
  * socket of the worker itself (`unsafeDirectSockets`): no Node.js dev proxy (which caps
  * `wrangler dev` under 1,000/s for a hello-world) and no Miniflare entry worker in front.
@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { childPids } from "./cpu.mjs";
 
@@ -29,7 +30,7 @@ export const ADMIN_SECRET = "bench-admin-secret";
  * Object in the same workerd process that costs more CPU than the shake itself, and even
  * this always-allow worker is a cross-worker call (about 120 µs per shake measured), so the
  * bench also sets SHARED_RATE_LIMITS=off: the edge's exact per-isolate window counters
- * (src/rate-limits.ts) still apply every shake and session limit.
+ * (src/edge/rate-limits.ts) still apply every shake and session limit.
  */
 const LIMITER_WORKER = "bench-rate-limiter";
 const ALWAYS_ALLOW = `import { WorkerEntrypoint } from "cloudflare:workers";
@@ -37,11 +38,10 @@ export class Limiter extends WorkerEntrypoint { async limit() { return { success
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 export const SESSION_SECRET = "bench-session-secret";
 
-const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
-const { Miniflare, convertV4MiniflareOptions } = await import(pathToFileURL(fromWrangler.resolve("miniflare")).href);
+const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare/package.json"));
 
 export function workerdVersion() {
-  const workerd = join(fromWrangler.resolve("workerd/package.json"), "../bin/workerd");
+  const workerd = join(fromMiniflare.resolve("workerd/package.json"), "../bin/workerd");
   return spawnSync(workerd, ["--version"], { encoding: "utf8" }).stdout.trim();
 }
 

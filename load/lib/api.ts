@@ -5,7 +5,7 @@
 import { fail } from "k6";
 import exec from "k6/execution";
 import http from "k6/http";
-import type { AuditReport, CreatePoolRequest, CreatePoolResponse, SessionResponse, ShakeResponse, Timeline } from "../../src/wire.ts";
+import type { AuditReport, CreatePoolRequest, CreatePoolResponse, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index.ts";
 import { ADMIN_SECRET, BASE_URL } from "./config.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };

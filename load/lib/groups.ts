@@ -3,7 +3,7 @@
  * `POST /api/groups/:id/grab`, `GET /api/groups/:id`.
  */
 import http from "k6/http";
-import type { CreateGroupResponse, CreateWalletGroupRequest, GrabGroupResponse, GroupStatus } from "../../src/wire.ts";
+import type { CreateGroupResponse, CreateWalletGroupRequest, GrabGroupResponse, GroupStatus } from "../../src/wire/index.ts";
 import { BASE_URL } from "./config.ts";
 import { bearer, bodyOf, postJson } from "./api.ts";
 

@@ -10,7 +10,7 @@ import { check } from "k6";
 import exec from "k6/execution";
 import { Counter, Rate } from "k6/metrics";
 import type { Options } from "k6/options";
-import type { ShakeResponse } from "../../src/wire.ts";
+import type { ShakeResponse } from "../../src/wire/index.ts";
 import { requestId, shake } from "./api.ts";
 
 const kinds: Record<ShakeResponse["kind"], Counter> = {

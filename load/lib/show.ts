@@ -3,7 +3,7 @@
  * while traffic ramps up, a lottery across the profile's busiest stretch (pools loaded for
  * it), then rest. Without SHOW=write the target's existing timeline is used as it is.
  */
-import type { Phase, Sponsor, Timeline } from "../../src/wire.ts";
+import type { Phase, Sponsor, Timeline } from "../../src/wire/index.ts";
 import { createPool, readTimeline, writeTimeline } from "./api.ts";
 
 export const LOAD_SPONSORS: Sponsor[] = [

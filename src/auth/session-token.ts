@@ -3,7 +3,7 @@
  * SESSION_SECRET through Web Crypto. The payload names the user and an expiry; a token
  * whose signature or expiry does not check out names nobody.
  */
-import type { EpochMs } from "../wire";
+import type { EpochMs } from "../wire/index";
 
 export interface SessionClaims {
   /** User id. */

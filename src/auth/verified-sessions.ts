@@ -6,7 +6,7 @@
  * go first. A different secret (rotation) starts the memo afresh.
  */
 import { verifySession, type SessionClaims } from "./session-token";
-import type { EpochMs } from "../wire";
+import type { EpochMs } from "../wire/index";
 
 export const MAX_REMEMBERED_SESSIONS = 20_000;
 

@@ -5,7 +5,8 @@
  * issued twice, no user may be over the per-gala or per-sponsor limits, and the settlement
  * audit (settlement-audit.ts) must balance too.
  */
-import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit, ShardLedger } from "../wire";
+import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit } from "../wire/index";
+import type { ShardBooks } from "../wire/rpc";
 import { returnedBySponsor, verifyMove, verifyPool } from "./verify";
 
 export const MAX_ENVELOPES_PER_USER = 3;
@@ -14,7 +15,7 @@ export const MAX_ENVELOPES_PER_USER_SPONSOR = 1;
 export function mergeAudit(
   galaId: string,
   pools: readonly PoolRecord[],
-  shards: readonly ShardLedger[],
+  shards: readonly ShardBooks[],
   moves: readonly MoveRecord[],
   settlement: SettlementAudit,
 ): Omit<AuditReport, "groups"> {

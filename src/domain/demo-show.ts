@@ -4,7 +4,7 @@
  * finished is replaced by a new edition whose gala and phase ids carry the timeline version,
  * so no id of an earlier, closed edition is reused.
  */
-import type { CreatePoolRequest, EpochMs, Timeline } from "../wire";
+import type { CreatePoolRequest, EpochMs, Timeline } from "../wire/index";
 
 const MINUTE = 60_000;
 export const DEMO_GALA_ID = "demo-gala";

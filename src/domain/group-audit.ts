@@ -5,7 +5,8 @@
  * refunded (the difference is pending on its way through the settlement queue). A cancelled
  * one balances when its debit was given back and no object holds it.
  */
-import type { Cents, EpochMs, GroupAuditRow, GroupFigures, GroupFunding, GroupsAudit } from "../wire";
+import type { Cents, EpochMs, GroupAuditRow, GroupFunding, GroupsAudit } from "../wire/index";
+import type { GroupFigures } from "../wire/rpc";
 import { GROUP_LEDGER } from "./group-envelope";
 
 export interface RegisteredGroup {

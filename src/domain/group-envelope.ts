@@ -3,7 +3,7 @@
  * gets. A share is drawn at grab time with the double-mean split (`nextShare`) over what is
  * left, so the last share takes the remainder and the shares sum exactly to the amount.
  */
-import type { Cents, EpochMs, GrabOutcome } from "../wire";
+import type { Cents, EpochMs, GrabOutcome } from "../wire/index";
 import { nextShare, splitProblem, type RandomInt } from "./split";
 
 export const MAX_GROUP_COUNT = 200;

@@ -5,7 +5,7 @@
  * from what they move, so a retried step finds the move it already started.
  */
 import { fnv1a } from "./hash";
-import type { EpochMs, Phase } from "../wire";
+import type { EpochMs, Phase } from "../wire/index";
 
 /** The sponsor's next lottery phase after `closed`, or null when there is none. */
 export function nextLotteryPhase(phases: readonly Phase[], closed: Phase, sponsorId: string): Phase | null {

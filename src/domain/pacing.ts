@@ -6,7 +6,7 @@
  * - request rate: the edge scales its candidate draw so the rate reaching a shard settles
  *   at a target below the configured ceiling, whatever the shake rate.
  */
-import type { EpochMs, PhaseWindow as ArmedWindow } from "../wire";
+import type { EpochMs, PhaseWindow as ArmedWindow } from "../wire/index";
 
 export type PhaseWindow = Pick<ArmedWindow, "startsAt" | "endsAt">;
 

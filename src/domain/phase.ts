@@ -3,7 +3,7 @@
  * on the half-open interval [startsAt, endsAt): 1 ms before startsAt it is not yet live,
  * at endsAt it is over.
  */
-import type { EpochMs, Phase } from "../wire";
+import type { EpochMs, Phase } from "../wire/index";
 
 export interface PhaseState {
   live: Phase | null;

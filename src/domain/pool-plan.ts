@@ -3,7 +3,7 @@
  * envelopes are dealt round-robin across every shard, like the seed system's envelope files
  * split per machine. Each shard's part carries its own count and sum for verification.
  */
-import type { ShardLoad } from "../wire";
+import type { ShardLoad } from "../wire/index";
 
 export interface ShardPart extends ShardLoad {
   amounts: number[];

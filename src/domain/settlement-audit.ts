@@ -5,7 +5,8 @@
  * counted once, as settled, using the ledger's answer for the shards' in-flight claims.
  * Claims pending longer than the threshold are named.
  */
-import type { PendingClaim, PoolRecord, PoolSettlement, SettlementAudit, ShardFigures, ShardSettlementFigures } from "../wire";
+import type { PendingClaim, PoolRecord, PoolSettlement, SettlementAudit } from "../wire/index";
+import type { ShardFigures, ShardSettlementFigures } from "../wire/rpc";
 
 /** Settled envelope money of one pool, as the ledger sums it. */
 export interface LedgerPoolSums {

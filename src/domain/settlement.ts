@@ -2,7 +2,8 @@
  * Pure settlement rules: retry backoff for the queue consumer, which phases must settle,
  * and the wallet view merged from the ledger (settled) and the user's shard (pending).
  */
-import type { PendingClaim, SettlementClaim, ShardUserClaim, Timeline, WalletEntry, WalletResponse } from "../wire";
+import type { PendingClaim, SettlementClaim, Timeline, WalletEntry, WalletResponse } from "../wire/index";
+import type { ShardUserClaim } from "../wire/rpc";
 
 /** Ledger kind of a won envelope's credit, and its idempotency key: one row per claim. */
 export const ENVELOPE_KIND = "envelope";

@@ -3,7 +3,7 @@
  * in greeting phases, and in lottery phases a repeatable draw that makes a small share of
  * shakes envelope candidates. Only candidates travel on to the user's pool shard.
  */
-import type { EpochMs, Phase, Timeline } from "../wire";
+import type { EpochMs, Phase, Timeline } from "../wire/index";
 import { unitDraw } from "./hash";
 import { phaseAt } from "./phase";
 

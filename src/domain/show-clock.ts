@@ -4,7 +4,7 @@
  * its pools are loaded), every REBALANCE_INTERVAL_MS while a lottery phase is live, and
  * soon again when work is left over from a failed step.
  */
-import type { EpochMs, Phase } from "../wire";
+import type { EpochMs, Phase } from "../wire/index";
 import { isLive } from "./phase";
 
 export const REBALANCE_INTERVAL_MS = 5_000;

@@ -1,5 +1,5 @@
 /** The operator console's live figures: per phase, per shard and totals. */
-import type { EpochMs, Phase, PhaseStats, PoolRecord, ShardPhaseStats, StatsReport, Timeline } from "../wire";
+import type { EpochMs, Phase, PhaseStats, PoolRecord, ShardPhaseStats, StatsReport, Timeline } from "../wire/index";
 import { isLive } from "./phase";
 
 function phaseState(phase: Phase, closed: ReadonlySet<string>, now: EpochMs): PhaseStats["state"] {

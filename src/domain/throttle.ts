@@ -4,7 +4,7 @@
  * the level the spacing a client must keep between shakes. Level 4 means "shed": the
  * request is refused with `busy` / Retry-After instead of being served.
  */
-import type { ThrottleHint } from "../wire";
+import type { ThrottleHint } from "../wire/index";
 
 export interface LoadSample {
   /** Requests per second seen over the last second. */

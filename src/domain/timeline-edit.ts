@@ -8,7 +8,7 @@
  * phases leave the running order, and the show clock retires their pools (leftovers back
  * to the sponsors' unallocated budgets).
  */
-import type { EpochMs, Phase, PoolRecord, Timeline, TimelineEdit } from "../wire";
+import type { EpochMs, Phase, PoolRecord, Timeline, TimelineEdit } from "../wire/index";
 import { isLive, phasesProblem } from "./phase";
 
 export type TimelineDoc = Omit<Timeline, "version">;

@@ -4,17 +4,10 @@
  * and per pool the registered budget + moved in = claimed + remaining + moved out. Moves
  * are checked from both ends: a done move landed exactly the cents its sources gave up.
  */
-import type {
-  MoveRecord,
-  MoveVerification,
-  PoolRecord,
-  PoolVerification,
-  ShardLedger,
-  ShardPoolVerification,
-  VerificationReport,
-} from "../wire";
+import type { MoveRecord, MoveVerification, PoolRecord, PoolVerification, ShardPoolVerification, VerificationReport } from "../wire/index";
+import type { ShardBooks } from "../wire/rpc";
 
-function shardPool(ledger: ShardLedger, poolId: string): ShardPoolVerification | null {
+function shardPool(ledger: ShardBooks, poolId: string): ShardPoolVerification | null {
   const figures = ledger.pools.find((p) => p.poolId === poolId);
   const moves = ledger.moves.filter((m) => m.poolId === poolId);
   if (!figures && moves.length === 0) return null;
@@ -46,7 +39,7 @@ function shardPool(ledger: ShardLedger, poolId: string): ShardPoolVerification |
 const sum = (rows: readonly ShardPoolVerification[], key: keyof ShardPoolVerification) =>
   rows.reduce((total, row) => total + Number(row[key]), 0);
 
-export function verifyPool(pool: PoolRecord, ledgers: readonly ShardLedger[]): PoolVerification {
+export function verifyPool(pool: PoolRecord, ledgers: readonly ShardBooks[]): PoolVerification {
   const shards = ledgers.flatMap((ledger) => shardPool(ledger, pool.poolId) ?? []);
   const totals = {
     loadedCents: sum(shards, "loadedCents"),
@@ -70,7 +63,7 @@ export function verifyPool(pool: PoolRecord, ledgers: readonly ShardLedger[]): P
   };
 }
 
-export function verifyMove(move: MoveRecord, ledgers: readonly ShardLedger[]): MoveVerification {
+export function verifyMove(move: MoveRecord, ledgers: readonly ShardBooks[]): MoveVerification {
   let takenCents = 0;
   let arrivedCents = 0;
   for (const ledger of ledgers) {
@@ -109,7 +102,7 @@ export function verificationReport(
   galaId: string,
   phaseId: string | null,
   pools: readonly PoolRecord[],
-  ledgers: readonly ShardLedger[],
+  ledgers: readonly ShardBooks[],
   moves: readonly MoveRecord[],
 ): VerificationReport {
   const selected = pools.filter((p) => phaseId === null || p.phaseId === phaseId);

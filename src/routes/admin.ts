@@ -3,9 +3,10 @@ import { Hono } from "hono";
 import { requireAdmin } from "../auth/middleware";
 import { badRequest } from "../errors";
 import { timelineStub } from "../objects";
-import { auditAll, createPool, reloadPool } from "../pools";
+import { auditAll } from "../money/full-audit";
+import { createPool, reloadPool } from "../show/pools";
 import { createPoolRequest, parseBody, timelineBody } from "../schemas";
-import { currentTimeline } from "../timeline-cache";
+import { currentTimeline } from "../edge/timeline-cache";
 import { z } from "zod";
 import { applyTimelineEdit } from "./live-show";
 

@@ -10,9 +10,9 @@ import { requireUser } from "../auth/middleware";
 import { badRequest, notFound, unavailable } from "../errors";
 import { shardStub, userShard } from "../objects";
 import { claimIdParam } from "../schemas";
-import { enqueueClaims } from "../settlement";
-import { currentTimeline } from "../timeline-cache";
-import type { OpenResponse } from "../wire";
+import { enqueueClaims } from "../money/settlement-producer";
+import { currentTimeline } from "../edge/timeline-cache";
+import type { OpenResponse } from "../wire/index";
 
 export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
   "/:claimId/open",

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
-import { createGroup, grabGroup, groupStatus } from "../groups";
+import { createGroup, grabGroup, groupStatus } from "../money/group-operations";
 import { createGroupRequest, grabGroupRequest, parseBody } from "../schemas";
 
 export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()

@@ -12,10 +12,10 @@ import { statsReport } from "../domain/stats";
 import { verificationReport } from "../domain/verify";
 import { ApiError, badRequest, notFound } from "../errors";
 import { allShards, shardStub, timelineStub } from "../objects";
-import { readLedgers } from "../pools";
+import { readShardBooks } from "../show/pools";
 import { parseBody, phaseSchema } from "../schemas";
-import { publishTimeline } from "../timeline-cache";
-import type { StatsReport, TickReport, TimelineEdit, TimelineEditResponse, VerificationReport } from "../wire";
+import { publishTimeline } from "../edge/timeline-cache";
+import type { StatsReport, TickReport, TimelineEdit, TimelineEditResponse, VerificationReport } from "../wire/index";
 
 const version = z.number().int().min(0);
 const patchBody = z.object({ expectedVersion: version, phase: phaseSchema.omit({ id: true }).partial().strict() }).strict();
@@ -71,7 +71,7 @@ export const liveShowRoutes = new Hono<{ Bindings: Env }>()
     const timeline = await loadTimeline(c.env);
     const phaseId = c.req.query("phaseId") ?? null;
     if (phaseId !== null && !timeline.phases.some((p) => p.id === phaseId)) throw notFound(`unknown phase "${phaseId}"`);
-    const { pools, ledgers, moves } = await readLedgers(c.env);
+    const { pools, ledgers, moves } = await readShardBooks(c.env);
     return c.json(verificationReport(timeline.galaId, phaseId, pools, ledgers, moves) satisfies VerificationReport);
   })
   .get("/stats", async (c) => {

@@ -1,7 +1,7 @@
 /** Public reads: the server clock and the viewer's view of the timeline. */
 import { Hono } from "hono";
-import { currentTimeline } from "../timeline-cache";
-import type { PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire";
+import { currentTimeline } from "../edge/timeline-cache";
+import type { PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire/index";
 
 export function publicView(timeline: Timeline, now: number): PublicTimeline {
   const sponsors = new Map<string, Sponsor>(timeline.sponsors.map((s) => [s.id, s]));

@@ -3,9 +3,9 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { configuredSecret, SESSION_COOKIE } from "../auth/middleware";
 import { SESSION_TTL_MS, signSession } from "../auth/session-token";
-import { enforceSessionLimit } from "../rate-limits";
+import { enforceSessionLimit } from "../edge/rate-limits";
 import { parseBody, sessionRequest } from "../schemas";
-import type { SessionResponse } from "../wire";
+import type { SessionResponse } from "../wire/index";
 
 export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) => {
   const { deviceId } = await parseBody(c, sessionRequest);

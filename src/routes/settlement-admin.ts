@@ -4,8 +4,8 @@
  */
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/middleware";
-import { listDeadLetters, requeueDeadLetters, settleClosedPhases } from "../settlement";
-import type { DeadLettersResponse } from "../wire";
+import { listDeadLetters, requeueDeadLetters, settleClosedPhases } from "../money/settlement-producer";
+import type { DeadLettersResponse } from "../wire/index";
 
 export const settlementAdminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)

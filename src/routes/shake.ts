@@ -9,14 +9,14 @@ import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { decideShake } from "../domain/shake-decision";
 import { retryAfterSeconds, throttleHint } from "../domain/throttle";
-import { edgeAdmission, edgeMeter } from "../edge-load";
+import { edgeAdmission, edgeMeter } from "../edge/edge-load";
 import { userShard } from "../objects";
-import { shakeRateLimit } from "../rate-limits";
+import { shakeRateLimit } from "../edge/rate-limits";
 import { parseBody, shakeRequest } from "../schemas";
-import { countShake } from "../shake-stats";
-import { candidateScale, claimAtShard } from "../shard-claim";
-import { currentTimeline } from "../timeline-cache";
-import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire";
+import { countShake } from "../edge/shake-stats";
+import { candidateScale, claimAtShard } from "../edge/shard-claim";
+import { currentTimeline } from "../edge/timeline-cache";
+import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire/index";
 
 /** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
 interface Graded {

@@ -4,7 +4,7 @@ import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { walletView } from "../domain/settlement";
 import { unavailable } from "../errors";
-import { walletRows } from "../ledger";
+import { walletRows } from "../money/wallet-ledger";
 import { shardStub, userShard } from "../objects";
 
 export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, async (c) => {

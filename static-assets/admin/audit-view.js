@@ -8,9 +8,9 @@ import { errorText, h, table } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 
-/** @typedef {import("../../src/wire").AuditReport} AuditReport */
-/** @typedef {import("../../src/wire").VerificationReport} VerificationReport */
-/** @typedef {import("../../src/wire").PoolVerification} PoolVerification */
+/** @typedef {import("../../src/wire/index").AuditReport} AuditReport */
+/** @typedef {import("../../src/wire/index").VerificationReport} VerificationReport */
+/** @typedef {import("../../src/wire/index").PoolVerification} PoolVerification */
 
 const USER_LIMIT = 3;
 

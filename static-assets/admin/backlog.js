@@ -4,8 +4,8 @@
  * too long ago, claims of ended phases never enqueued).
  */
 
-/** @typedef {import("../../src/wire").AuditReport} AuditReport */
-/** @typedef {import("../../src/wire").PendingClaim} PendingClaim */
+/** @typedef {import("../../src/wire/index").AuditReport} AuditReport */
+/** @typedef {import("../../src/wire/index").PendingClaim} PendingClaim */
 
 /**
  * @param {AuditReport} report

@@ -12,8 +12,8 @@ import { backlogFigures, stuckReason } from "./backlog.js";
 import { drawBars, drawLine } from "./chart.js";
 import { remainingPerShard, showTotals } from "./live-stats.js";
 
-/** @typedef {import("../../src/wire").AuditReport} AuditReport */
-/** @typedef {import("../../src/wire").StatsReport} StatsReport */
+/** @typedef {import("../../src/wire/index").AuditReport} AuditReport */
+/** @typedef {import("../../src/wire/index").StatsReport} StatsReport */
 
 const POLL_MS = 2_000;
 /** The audit visits every shard, the ledger and every group envelope: read it every third poll. */

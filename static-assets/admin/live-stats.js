@@ -3,7 +3,7 @@
  * envelopes issued so far, and what remains per shard in the phases still to be played.
  */
 
-/** @typedef {import("../../src/wire").StatsReport} StatsReport */
+/** @typedef {import("../../src/wire/index").StatsReport} StatsReport */
 
 /** @param {StatsReport} report */
 export function showTotals(report) {

@@ -3,9 +3,9 @@ import { errorText, h, table } from "../js/dom.js";
 import { formatCents, parseCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 
-/** @typedef {import("../../src/wire").Timeline} Timeline */
-/** @typedef {import("../../src/wire").CreatePoolResponse} CreatePoolResponse */
-/** @typedef {import("../../src/wire").CreatePoolRequest} CreatePoolRequest */
+/** @typedef {import("../../src/wire/index").Timeline} Timeline */
+/** @typedef {import("../../src/wire/index").CreatePoolResponse} CreatePoolResponse */
+/** @typedef {import("../../src/wire/index").CreatePoolRequest} CreatePoolRequest */
 
 /**
  * @param {HTMLFormElement} form

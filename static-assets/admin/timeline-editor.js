@@ -8,10 +8,10 @@ import { errorText, h } from "../js/dom.js";
 import { adminCall } from "./admin-api.js";
 import { byStart, swapWithNext } from "./timeline-ops.js";
 
-/** @typedef {import("../../src/wire").Phase} Phase */
-/** @typedef {import("../../src/wire").Timeline} Timeline */
-/** @typedef {import("../../src/wire").TimelineEditResponse} TimelineEditResponse */
-/** @typedef {import("../../src/wire").TickReport} TickReport */
+/** @typedef {import("../../src/wire/index").Phase} Phase */
+/** @typedef {import("../../src/wire/index").Timeline} Timeline */
+/** @typedef {import("../../src/wire/index").TimelineEditResponse} TimelineEditResponse */
+/** @typedef {import("../../src/wire/index").TickReport} TickReport */
 
 /** @param {number} ms */
 const toLocalInput = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);

@@ -4,7 +4,7 @@
  * result (no overlaps, start before end) when it is saved.
  */
 
-/** @typedef {import("../../src/wire").Phase} Phase */
+/** @typedef {import("../../src/wire/index").Phase} Phase */
 
 /** @param {readonly Phase[]} phases */
 export function byStart(phases) {

@@ -5,7 +5,7 @@
  */
 import { retryAfterHeaderMs } from "./pacing.js";
 
-/** @typedef {import("../../src/wire").SessionResponse} SessionResponse */
+/** @typedef {import("../../src/wire/index").SessionResponse} SessionResponse */
 
 export const TIMEOUT_MS = 8_000;
 const SESSION_KEY = "gs.session";

@@ -13,8 +13,8 @@ import { sharedGroupId, showGroup } from "./views/group-view.js";
 import { renderAnswer } from "./views/result-view.js";
 import { WalletView } from "./views/wallet-view.js";
 
-/** @typedef {import("../../src/wire").PublicTimeline} PublicTimeline */
-/** @typedef {import("../../src/wire").ResourceProgress} ResourceProgress */
+/** @typedef {import("../../src/wire/index").PublicTimeline} PublicTimeline */
+/** @typedef {import("../../src/wire/index").ResourceProgress} ResourceProgress */
 /** @typedef {import("./shaker.js").ShakeEvent} ShakeEvent */
 
 const TIMELINE_POLL_MS = 5_000;

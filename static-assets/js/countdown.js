@@ -1,6 +1,6 @@
 /** Countdown math on the server's clock: the live and next phase, and the text to show. */
 
-/** @typedef {import("../../src/wire").PublicPhase} PublicPhase */
+/** @typedef {import("../../src/wire/index").PublicPhase} PublicPhase */
 
 /**
  * @param {readonly PublicPhase[]} phases

@@ -4,8 +4,8 @@
  */
 import { formatCents } from "./money.js";
 
-/** @typedef {import("../../src/wire").GroupStatus} GroupStatus */
-/** @typedef {import("../../src/wire").GrabOutcome} GrabOutcome */
+/** @typedef {import("../../src/wire/index").GroupStatus} GroupStatus */
+/** @typedef {import("../../src/wire/index").GrabOutcome} GrabOutcome */
 
 /**
  * The page's state for this viewer: a share they hold wins over every other state.

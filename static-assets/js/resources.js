@@ -4,8 +4,8 @@
  * Cache Storage by the service worker).
  */
 
-/** @typedef {import("../../src/wire").ResourceManifest} ResourceManifest */
-/** @typedef {import("../../src/wire").ResourceProgress} ResourceProgress */
+/** @typedef {import("../../src/wire/index").ResourceManifest} ResourceManifest */
+/** @typedef {import("../../src/wire/index").ResourceProgress} ResourceProgress */
 
 const RETRY_MS = 30_000;
 

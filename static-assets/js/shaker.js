@@ -6,7 +6,7 @@
 import { ApiFailure, userCall } from "./api.js";
 import { Pacer } from "./pacing.js";
 
-/** @typedef {import("../../src/wire").ShakeResponse} ShakeResponse */
+/** @typedef {import("../../src/wire/index").ShakeResponse} ShakeResponse */
 /**
  * @typedef {{ kind: "sending" } | { kind: "answer", answer: ShakeResponse }
  *   | { kind: "failed", failure: ApiFailure } | { kind: "paced", waitMs: number }} ShakeEvent

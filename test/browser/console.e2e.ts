@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Page } from "playwright-core";
-import type { AuditReport, ShakeResponse, Timeline } from "../../src/wire";
+import type { AuditReport, ShakeResponse, Timeline } from "../../src/wire/index";
 
 let browser: Browser | null = null;
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceManifest } from "../../src/wire";
+import type { ResourceManifest } from "../../src/wire/index";
 import { lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 

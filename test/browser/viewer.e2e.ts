@@ -5,7 +5,7 @@
  */
 import type { Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ShakeResponse } from "../../src/wire";
+import type { ShakeResponse } from "../../src/wire/index";
 import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 

@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CreateGroupResponse, GroupStatus, ShakeResponse } from "../../src/wire";
+import type { CreateGroupResponse, GroupStatus, ShakeResponse } from "../../src/wire/index";
 import { apiViewer, baseUrl, createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 

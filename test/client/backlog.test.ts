@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backlogFigures, stuckReason } from "../../static-assets/admin/backlog.js";
-import type { AuditReport, PendingClaim, PoolSettlement } from "../../src/wire";
+import type { AuditReport, PendingClaim, PoolSettlement } from "../../src/wire/index";
 
 const pool = (pendingCount: number, pendingCents: number): PoolSettlement => ({
   poolId: `p${pendingCount}`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bestOffsetMs, measureOffsetMs } from "../../static-assets/js/clock.js";
 import { currentPhases, formatCountdown } from "../../static-assets/js/countdown.js";
 import { formatCents, parseCents } from "../../static-assets/js/money.js";
-import type { PublicPhase } from "../../src/wire";
+import type { PublicPhase } from "../../src/wire/index";
 
 const phase = (id: string, startsAt: number, endsAt: number): PublicPhase => ({
   id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grabLines, outcomeText, summaryText, viewerState } from "../../static-assets/js/group-state.js";
-import type { GroupStatus } from "../../src/wire";
+import type { GroupStatus } from "../../src/wire/index";
 
 const group = (over: Partial<GroupStatus> = {}): GroupStatus => ({
   id: "g_1",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { remainingPerShard, showTotals } from "../../static-assets/admin/live-stats.js";
-import type { PhaseStats, ShardPhaseStats, StatsReport } from "../../src/wire";
+import type { PhaseStats, ShardPhaseStats, StatsReport } from "../../src/wire/index";
 
 const shard = (n: number, remainingCents: number, shakeRate = 0): ShardPhaseStats => ({
   shard: n,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { swapWithNext } from "../../static-assets/admin/timeline-ops.js";
 import { ShakeDetector } from "../../static-assets/js/shake-detect.js";
 import { phasesProblem } from "../../src/domain/phase";
-import type { Phase } from "../../src/wire";
+import type { Phase } from "../../src/wire/index";
 
 const phase = (id: string, startsAt: number, endsAt: number): Phase => ({
   id,

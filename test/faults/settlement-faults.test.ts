@@ -10,7 +10,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, type MockInstance, vi } from "vitest";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
-import type { OpenResponse, SettlementMessage } from "../../src/wire";
+import type { OpenResponse } from "../../src/wire/index";
+import type { SettlementMessage } from "../../src/wire/rpc";
 import { audit, eventually, liveLottery, open, wallet, winner, type Winner } from "../support/lottery";
 
 const QUEUE = "gala-settlements";

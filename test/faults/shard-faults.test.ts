@@ -8,9 +8,9 @@
 import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardStub } from "../../src/objects";
-import { shardFaults } from "../../src/shard-claim";
-import { forgetTimeline } from "../../src/timeline-cache";
-import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire";
+import { shardFaults } from "../../src/edge/shard-claim";
+import { forgetTimeline } from "../../src/edge/timeline-cache";
+import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire/index";
 import { admin, session } from "../support/api";
 import { callWith, createPool, deployedEnv, inBatches, liveLottery, shakeInit, SPONSORS } from "../support/gala";
 import { env } from "cloudflare:workers";

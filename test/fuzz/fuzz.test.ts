@@ -8,8 +8,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seededRandomInt } from "../../src/domain/random";
-import { forgetTimeline } from "../../src/timeline-cache";
-import type { AuditReport, SessionResponse } from "../../src/wire";
+import { forgetTimeline } from "../../src/edge/timeline-cache";
+import type { AuditReport, SessionResponse } from "../../src/wire/index";
 import { ADMIN_SECRET, admin, call, session } from "../support/api";
 import { createPool, inBatches, liveLottery, shakeInit, SPONSORS } from "../support/gala";
 

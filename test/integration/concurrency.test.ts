@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditReport, ShakeResponse } from "../../src/wire";
+import type { AuditReport, ShakeResponse } from "../../src/wire/index";
 import { admin, json, session } from "../support/api";
 import { createPool, liveLotteryShow } from "../support/show";
 

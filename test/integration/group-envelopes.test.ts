@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
-import type { ApiErrorBody, GrabGroupResponse } from "../../src/wire";
+import type { ApiErrorBody, GrabGroupResponse } from "../../src/wire/index";
 import { call, json, session } from "../support/api";
 import { createGroup, eventually, grab, groupStatus, seedGroup, splitLottery, winner } from "../support/groups";
 

@@ -3,9 +3,10 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import { GROUP_LEDGER } from "../../src/domain/group-envelope";
-import { registerGroup } from "../../src/group-ledger";
-import { debitWallet } from "../../src/ledger";
-import type { ApiErrorBody, AuditReport, CreateGroupResponse, GrabGroupResponse, GroupSpec } from "../../src/wire";
+import { registerGroup } from "../../src/money/group-registry";
+import { debitWallet } from "../../src/money/wallet-ledger";
+import type { ApiErrorBody, AuditReport, CreateGroupResponse, GrabGroupResponse } from "../../src/wire/index";
+import type { GroupSpec } from "../../src/wire/rpc";
 import { admin, session } from "../support/api";
 import { createGroup, eventually, fundedUser, grab, groupStatus, splitLottery, wallet } from "../support/groups";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditReport, PoolRecord } from "../../src/wire";
+import type { AuditReport, PoolRecord } from "../../src/wire/index";
 import { admin, call, session } from "../support/api";
 import { createPool, liveLotteryShow } from "../support/show";
 

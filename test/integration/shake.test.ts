@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ShakeResponse } from "../../src/wire";
+import type { ShakeResponse } from "../../src/wire/index";
 import { call, json, putTimeline, session } from "../support/api";
 import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
 

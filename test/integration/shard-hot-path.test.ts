@@ -6,9 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
-import type { AuditReport, ShakeResponse } from "../../src/wire";
+import type { AuditReport, ShakeResponse } from "../../src/wire/index";
 import { admin, json, session } from "../support/api";
-import { createPool, liveLotteryShow, SPONSORS } from "../support/show";
+import { claimOnShard, createPool, liveLotteryShow, SPONSORS } from "../support/show";
 
 async function pool(phaseId: string, sponsorId: string, count: number): Promise<string> {
   return (await createPool({ phaseId, sponsorId, budgetCents: count * 50, count })).pool.poolId;
@@ -55,22 +55,22 @@ describe("shard hot path", () => {
     const stub = shardStub(env, userShard(env, userId));
     const request = (requestId: string) => ({ userId, requestId, phaseId: lotteryId });
 
-    const results = await Promise.all([stub.claim(request("a")), stub.claim(request("a")), stub.claim(request("b"))]);
+    const results = await Promise.all([claimOnShard(stub, request("a")), claimOnShard(stub, request("a")), claimOnShard(stub, request("b"))]);
     expect(results[0]).toMatchObject({ status: "won", claim: { sponsorId: "alpha", phaseId: lotteryId } });
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual({ status: "none", reason: "empty" });
-    expect(await stub.claim(request("c"))).toEqual({ status: "none", reason: "empty" });
+    expect(await claimOnShard(stub, request("c"))).toEqual({ status: "none", reason: "empty" });
 
     await pool(lotteryId, "beta", shards);
-    expect(await stub.claim(request("d"))).toMatchObject({ status: "won", claim: { sponsorId: "beta" } });
-    expect(await stub.claim(request("a"))).toEqual(results[0]);
+    expect(await claimOnShard(stub, request("d"))).toMatchObject({ status: "won", claim: { sponsorId: "beta" } });
+    expect(await claimOnShard(stub, request("a"))).toEqual(results[0]);
     await balanced();
 
     // An envelope moved into the exhausted pool (outside the show clock's registry, so only
     // that pool's own figures are checked) is found by the next claim on this shard.
     const home = userShard(env, userId);
     const neighbour = Array.from({ length: 500 }, (_, i) => `u_hot_path_${i}`).find((id) => userShard(env, id) === home) ?? "";
-    const neighbourClaim = (requestId: string) => stub.claim({ userId: neighbour, requestId, phaseId: lotteryId });
+    const neighbourClaim = (requestId: string) => claimOnShard(stub, { userId: neighbour, requestId, phaseId: lotteryId });
     expect(await neighbourClaim("before-move")).toEqual({ status: "none", reason: "empty" });
     const moved = await shardStub(env, (home + 1) % shards).takeEnvelopes("hot-path-move", alphaPool, 1);
     await stub.receiveEnvelopes({ moveId: "hot-path-move", poolId: alphaPool, phaseId: lotteryId, sponsorId: "alpha", amounts: moved });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
-import type { TickReport } from "../../src/wire";
+import type { TickReport } from "../../src/wire/index";
 import { admin } from "../support/api";
 import { audit, lottery, patchObjects, pool, readJson, shake, show, verify, viewers } from "../support/live-show";
 

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Timeline } from "../../durable-objects/timeline";
-import type { ShakeResponse } from "../../src/wire";
+import type { ShakeResponse } from "../../src/wire/index";
 import { greeting, patchObjects, shake, show, sleep, timelineStub, viewers } from "../support/live-show";
 
 const TTL_MS = 500; // TIMELINE_TTL_MS in vitest.config.ts

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/domain/hash";
-import type { TickReport } from "../../src/wire";
+import type { TickReport } from "../../src/wire/index";
 import { admin, session } from "../support/api";
 import { audit, lottery, pool, readJson, shake, show, verify } from "../support/live-show";
 

@@ -8,8 +8,9 @@ import {
 } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import type { StatsReport } from "../../src/wire";
+import type { StatsReport } from "../../src/wire/index";
 import { admin } from "../support/api";
+import { claimOnShard } from "../support/show";
 import { audit, lottery, pool, readJson, shake, show, timelineStub, verify, viewers } from "../support/live-show";
 
 const SEC = 1000;
@@ -49,7 +50,7 @@ describe("show clock: cron arming, exact boundaries, alarm close", () => {
       { phase_id: "second", starts_at: second.startsAt, ends_at: second.endsAt },
     ]);
 
-    const claim = (userId: string) => shard0().claim({ userId, requestId: `${userId}-1`, phaseId: "first" });
+    const claim = (userId: string) => claimOnShard(shard0(), { userId, requestId: `${userId}-1`, phaseId: "first" });
     at(first.startsAt - 1);
     expect(await claim("early")).toEqual({ status: "none", reason: "closed" });
     at(first.startsAt);

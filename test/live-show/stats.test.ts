@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ApiErrorBody, StatsReport } from "../../src/wire";
+import type { ApiErrorBody, StatsReport } from "../../src/wire/index";
 import { admin } from "../support/api";
 import { audit, greeting, lottery, pool, readJson, shake, show, sleep, verify, viewers } from "../support/live-show";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ApiErrorBody, TickReport } from "../../src/wire";
+import type { ApiErrorBody, TickReport } from "../../src/wire/index";
 import { admin } from "../support/api";
 import { SPONSORS, audit, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
 

@@ -6,8 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issuanceAllowance } from "../../src/domain/pacing";
-import { forgetTimeline } from "../../src/timeline-cache";
-import type { AuditReport, ShakeResponse } from "../../src/wire";
+import { forgetTimeline } from "../../src/edge/timeline-cache";
+import type { AuditReport, ShakeResponse } from "../../src/wire/index";
 import { admin } from "../support/api";
 import {
   callWith,

@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { retryDelaySeconds } from "../../src/domain/settlement";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
-import type { ClaimSettlementMessage, DeadLettersResponse, SettlementMessage } from "../../src/wire";
+import type { DeadLettersResponse } from "../../src/wire/index";
+import type { ClaimSettlementMessage, SettlementMessage } from "../../src/wire/rpc";
 import { admin } from "../support/api";
 import { audit, eventually, liveLottery, wallet, winner, type Winner } from "../support/lottery";
 

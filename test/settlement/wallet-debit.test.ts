@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { creditClaims, debitWallet, walletRows } from "../../src/ledger";
+import { creditClaims, debitWallet, walletRows } from "../../src/money/wallet-ledger";
 
 const USER = "u_debit_test";
 

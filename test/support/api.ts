@@ -1,6 +1,6 @@
 /** Test helpers: call the worker through its real fetch handler, as a client would. */
 import { exports } from "cloudflare:workers";
-import type { SessionResponse, Timeline } from "../../src/wire";
+import type { SessionResponse, Timeline } from "../../src/wire/index";
 
 export const ADMIN_SECRET = "test-only-admin-secret";
 

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { app } from "../../src/app";
 import { shardOf } from "../../src/domain/hash";
-import type { CreatePoolResponse, SessionResponse, Timeline } from "../../src/wire";
+import type { CreatePoolResponse, SessionResponse, Timeline } from "../../src/wire/index";
 import { admin, putTimeline, session } from "./api";
 
 export const SPONSORS = ["s-red", "s-gold", "s-jade"];

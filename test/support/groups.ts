@@ -1,13 +1,5 @@
 /** Test helpers for group envelopes: a live lottery whose pool carries a split budget, and its winners. */
-import type {
-  CreateGroupResponse,
-  GroupStatus,
-  PoolSplitBudget,
-  SessionResponse,
-  ShakeResponse,
-  WalletResponse,
-  WonEnvelope,
-} from "../../src/wire";
+import type { CreateGroupResponse, GroupStatus, PoolSplitBudget, SessionResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
 import { admin, json, putTimeline, session } from "./api";
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 /** Test helpers for settlement: a live lottery phase with a pool, winners, opening, waiting. */
-import type { AuditReport, OpenResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire";
+import type { AuditReport, OpenResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
 import { admin, call, json, session } from "./api";
 import { createPool, liveLotteryShow, SPONSORS } from "./show";
 

@@ -1,7 +1,9 @@
 /** Test timelines: a live lottery phase with sponsors, plus a greeting phase and a later one. */
-import type { Phase, Sponsor, Timeline } from "../../src/wire";
+import type { Phase, Sponsor, Timeline } from "../../src/wire/index";
 import { admin, putTimeline } from "./api";
-import type { CreatePoolResponse } from "../../src/wire";
+import type { CreatePoolResponse } from "../../src/wire/index";
+import type { ShardClaimRequest, ShardClaimResult } from "../../src/wire/rpc";
+import type { PoolShard } from "../../durable-objects/pool-shard";
 
 export const SPONSORS: Sponsor[] = ["alpha", "beta", "gamma", "delta"].map((id) => ({
   id,
@@ -42,4 +44,12 @@ export async function createPool(body: unknown): Promise<CreatePoolResponse> {
   const res = await admin("POST", "/pools", body);
   if (res.status !== 201) throw new Error(`pool creation failed: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/**
+ * One claim through the shard's production RPC (`claimPaced`) with pacing off, as the edge
+ * sends it for a lottery candidate; returns the shard's answer.
+ */
+export async function claimOnShard(shard: DurableObjectStub<PoolShard>, request: ShardClaimRequest): Promise<ShardClaimResult> {
+  return (await shard.claimPaced({ ...request, window: null, sentAt: Date.now() })).result;
 }

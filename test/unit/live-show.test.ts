@@ -3,7 +3,8 @@ import { nextLotteryPhase, planRebalance } from "../../src/domain/moves";
 import { ARM_LEAD_MS, REBALANCE_INTERVAL_MS, nextWake, retiredPhaseIds } from "../../src/domain/show-clock";
 import { applyEdit, timelineProblem } from "../../src/domain/timeline-edit";
 import { verifyMove, verifyPool } from "../../src/domain/verify";
-import type { MoveRecord, Phase, PoolRecord, ShardLedger } from "../../src/wire";
+import type { MoveRecord, Phase, PoolRecord } from "../../src/wire/index";
+import type { ShardBooks } from "../../src/wire/rpc";
 
 const phase = (id: string, startsAt: number, endsAt: number, kind: Phase["kind"] = "lottery", sponsorIds = ["s"]): Phase => ({
   id,
@@ -25,7 +26,7 @@ const poolRecord = (poolId: string, phaseId: string, budgetCents: number, count:
   maxCents: null,
   createdAt: 0,
 });
-const ledger = (shard: number, pools: ShardLedger["pools"], moves: ShardLedger["moves"] = []): ShardLedger => ({
+const ledger = (shard: number, pools: ShardBooks["pools"], moves: ShardBooks["moves"] = []): ShardBooks => ({
   shard,
   pools,
   moves,

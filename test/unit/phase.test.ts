@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { phaseAt, phasesProblem } from "../../src/domain/phase";
 import { decideShake } from "../../src/domain/shake-decision";
-import type { Timeline } from "../../src/wire";
+import type { Timeline } from "../../src/wire/index";
 import { phase, SPONSORS } from "../support/show";
 
 const T = 1_800_000_000_000;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { retryDelaySeconds, walletView } from "../../src/domain/settlement";
 import { mergeSettlement, type SettlementAuditInput } from "../../src/domain/settlement-audit";
-import type { PendingClaim, PoolRecord, ShardFigures } from "../../src/wire";
+import type { PendingClaim, PoolRecord } from "../../src/wire/index";
+import type { ShardFigures } from "../../src/wire/rpc";
 
 const pool: PoolRecord = {
   poolId: "pool-1",

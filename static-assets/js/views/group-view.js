@@ -7,10 +7,10 @@ import { h } from "../dom.js";
 import { grabLines, outcomeText, summaryText, viewerState } from "../group-state.js";
 import { sharePanel } from "./share-panel.js";
 
-/** @typedef {import("../../../src/wire").GroupStatus} GroupStatus */
-/** @typedef {import("../../../src/wire").GrabOutcome} GrabOutcome */
-/** @typedef {import("../../../src/wire").GrabGroupResponse} GrabGroupResponse */
-/** @typedef {import("../../../src/wire").CreateGroupResponse} CreateGroupResponse */
+/** @typedef {import("../../../src/wire/index").GroupStatus} GroupStatus */
+/** @typedef {import("../../../src/wire/index").GrabOutcome} GrabOutcome */
+/** @typedef {import("../../../src/wire/index").GrabGroupResponse} GrabGroupResponse */
+/** @typedef {import("../../../src/wire/index").CreateGroupResponse} CreateGroupResponse */
 
 const GROUP_PATH = /^\/g\/([A-Za-z0-9_-]{1,64})$/;
 /** While shares are left, the page re-reads who grabbed what this often. */

@@ -8,8 +8,8 @@ import { h, prefersReducedMotion } from "../dom.js";
 import { formatCents } from "../money.js";
 import { shareButton } from "./group-view.js";
 
-/** @typedef {import("../../../src/wire").ShakeResponse} ShakeResponse */
-/** @typedef {import("../../../src/wire").WonEnvelope} WonEnvelope */
+/** @typedef {import("../../../src/wire/index").ShakeResponse} ShakeResponse */
+/** @typedef {import("../../../src/wire/index").WonEnvelope} WonEnvelope */
 /** @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string, showWallet: () => void }} ViewContext */
 
 /**

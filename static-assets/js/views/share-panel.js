@@ -6,7 +6,7 @@
 import { h } from "../dom.js";
 import { formatCents } from "../money.js";
 
-/** @typedef {import("../../../src/wire").CreateGroupResponse} CreateGroupResponse */
+/** @typedef {import("../../../src/wire/index").CreateGroupResponse} CreateGroupResponse */
 
 /** @param {CreateGroupResponse} created */
 export function sharePanel(created) {

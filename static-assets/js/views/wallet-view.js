@@ -10,10 +10,10 @@ import { byId, h } from "../dom.js";
 import { formatCents, parseCents } from "../money.js";
 import { sharePanel } from "./share-panel.js";
 
-/** @typedef {import("../../../src/wire").WalletResponse} WalletResponse */
-/** @typedef {import("../../../src/wire").WalletEntry} WalletEntry */
-/** @typedef {import("../../../src/wire").CreateGroupResponse} CreateGroupResponse */
-/** @typedef {import("../../../src/wire").CreateWalletGroupRequest} CreateWalletGroupRequest */
+/** @typedef {import("../../../src/wire/index").WalletResponse} WalletResponse */
+/** @typedef {import("../../../src/wire/index").WalletEntry} WalletEntry */
+/** @typedef {import("../../../src/wire/index").CreateGroupResponse} CreateGroupResponse */
+/** @typedef {import("../../../src/wire/index").CreateWalletGroupRequest} CreateWalletGroupRequest */
 
 const PENDING_POLL_MS = 2_000;
 const RETRY_MS = 5_000;

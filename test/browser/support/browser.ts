@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { inject } from "vitest";
-import type { CreatePoolRequest, CreatePoolResponse, Phase, Timeline } from "../../../src/wire";
+import type { CreatePoolRequest, CreatePoolResponse, Phase, Timeline } from "../../../src/wire/index";
 import { ADMIN_SECRET } from "./paths";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

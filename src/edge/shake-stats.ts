@@ -6,10 +6,11 @@
  * and go with the next one. An isolate that stops receiving shakes keeps its last unflushed
  * counts until its next shake: the console's figures may trail by one flush interval.
  */
-import { statsFlushMs } from "./config";
-import { shardStub } from "./objects";
-import type { EpochMs, ShakeCount } from "./wire";
-import { groupBy } from "./domain/group-by";
+import { statsFlushMs } from "../config";
+import { shardStub } from "../objects";
+import type { EpochMs } from "../wire/index";
+import type { ShakeCount } from "../wire/rpc";
+import { groupBy } from "../domain/group-by";
 
 export const STATS_BUCKET_MS = 5_000;
 

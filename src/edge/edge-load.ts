@@ -4,8 +4,8 @@
  * on every answer and, when saturated, the isolate answers `busy` without doing the work.
  */
 import { createMiddleware } from "hono/factory";
-import { LoadGauge } from "./domain/load-gauge";
-import { admission, type Admission } from "./domain/throttle";
+import { LoadGauge } from "../domain/load-gauge";
+import { admission, type Admission } from "../domain/throttle";
 
 /**
  * About twice what one isolate answered on a decided-at-the-edge shake route on a 2-core

@@ -4,11 +4,11 @@
  * that ran dry receive half of the fullest shard's envelopes through rebalance moves, the
  * same idempotent two-step transfer as leftovers, within the same pool.
  */
-import { planRebalance, rebalanceMoveId } from "./domain/moves";
-import { executeMove } from "./moves";
-import { allShards, shardStub } from "./objects";
-import type { ShowRegistry } from "./show-registry";
-import type { EpochMs, Phase } from "./wire";
+import { planRebalance, rebalanceMoveId } from "../domain/moves";
+import { executeMove } from "./move-runner";
+import { allShards, shardStub } from "../objects";
+import type { ShowRegistry } from "./registry";
+import type { EpochMs, Phase } from "../wire/index";
 
 export async function rebalancePhase(env: Env, registry: ShowRegistry, phase: Phase, now: EpochMs): Promise<string[]> {
   const shards = allShards(env);

@@ -3,8 +3,8 @@
  * closed phases and move records. The Timeline Durable Object implements it and runs the
  * show clock itself (alarm and cron), so these calls are local and synchronous.
  */
-import type { RegisteredPool } from "../durable-objects/timeline";
-import type { EpochMs, MoveRecord, PoolRecord, Timeline } from "./wire";
+import type { RegisteredPool } from "../wire/rpc";
+import type { EpochMs, MoveRecord, PoolRecord, Timeline } from "../wire/index";
 
 export interface ShowRegistry {
   read(): Timeline | null;

@@ -10,19 +10,14 @@
  * a compensating credit; when even that is unknown, a retry with the same request id
  * completes the creation, and the audit names the registration until then.
  */
-import { groupProblem, GROUP_LEDGER } from "./domain/group-envelope";
-import { ApiError, badRequest, conflict, notFound, unavailable } from "./errors";
-import { cancelGroup, forgetGroup, markCreated, registerGroup } from "./group-ledger";
-import { debitWallet } from "./ledger";
-import { groupStub, shardStub, timelineStub, userShard } from "./objects";
-import type { SeedGroupInput, WalletGroupInput } from "./schemas";
-import type {
-  CreateGroupResponse,
-  GrabGroupResponse,
-  GroupCreateResult,
-  GroupSpec,
-  GroupStatus,
-} from "./wire";
+import { groupProblem, GROUP_LEDGER } from "../domain/group-envelope";
+import { ApiError, badRequest, conflict, notFound, unavailable } from "../errors";
+import { cancelGroup, forgetGroup, markCreated, registerGroup } from "./group-registry";
+import { debitWallet } from "./wallet-ledger";
+import { groupStub, shardStub, timelineStub, userShard } from "../objects";
+import type { SeedGroupInput, WalletGroupInput } from "../schemas";
+import type { CreateGroupResponse, GrabGroupResponse, GroupStatus } from "../wire/index";
+import type { GroupCreateResult, GroupSpec } from "../wire/rpc";
 
 const GROUP_ID = /^g_[0-9a-f]{32}$/;
 const RATE_LIMIT_RETRY_SECONDS = 60;

@@ -12,10 +12,10 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { UserVars } from "./auth/middleware";
-import { sessionLimit, shakeLimit, sharedRateLimits } from "./config";
-import { WindowCounter } from "./domain/window-counter";
-import { ApiError } from "./errors";
+import type { UserVars } from "../auth/middleware";
+import { sessionLimit, shakeLimit, sharedRateLimits } from "../config";
+import { WindowCounter } from "../domain/window-counter";
+import { ApiError } from "../errors";
 
 /** Must match the `period` of the bindings in wrangler.toml. */
 const SHAKE_PERIOD_S = 10;

@@ -8,13 +8,13 @@
  * reported and retried on the next run.
  */
 import { armShards } from "./arming";
-import { dueForClose, nextWake, retiredPhaseIds } from "./domain/show-clock";
-import { isLive } from "./domain/phase";
-import { executeMove } from "./moves";
+import { dueForClose, nextWake, retiredPhaseIds } from "../domain/show-clock";
+import { isLive } from "../domain/phase";
+import { executeMove } from "./move-runner";
 import { closePhase, retirePhase } from "./phase-close";
 import { rebalancePhase } from "./rebalance";
-import type { ShowRegistry } from "./show-registry";
-import type { EpochMs, TickReport } from "./wire";
+import type { ShowRegistry } from "./registry";
+import type { EpochMs, TickReport } from "../wire/index";
 
 async function attempt<T>(what: string, step: () => Promise<T>): Promise<T | null> {
   try {

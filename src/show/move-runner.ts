@@ -6,10 +6,10 @@
  * budget. Only then is the move marked done. Interrupted anywhere, running it again
  * finishes it and moves nothing twice.
  */
-import { dealAcrossShards } from "./domain/pool-plan";
-import { shardStub } from "./objects";
-import type { ShowRegistry } from "./show-registry";
-import type { MoveRecord } from "./wire";
+import { dealAcrossShards } from "../domain/pool-plan";
+import { shardStub } from "../objects";
+import type { ShowRegistry } from "./registry";
+import type { MoveRecord } from "../wire/index";
 
 export async function executeMove(env: Env, registry: ShowRegistry, move: MoveRecord): Promise<number> {
   if (move.state === "done") return move.landedCents ?? 0;

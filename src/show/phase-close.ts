@@ -11,11 +11,11 @@
  * A phase closes only once no rebalance move of its pools is still in flight; the cron's
  * settlement sweep then settles the claims of closed phases that were never opened.
  */
-import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "./domain/moves";
-import { executeMove } from "./moves";
-import { allShards } from "./objects";
-import type { ShowRegistry } from "./show-registry";
-import type { EpochMs, MoveRecord, Phase } from "./wire";
+import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "../domain/moves";
+import { executeMove } from "./move-runner";
+import { allShards } from "../objects";
+import type { ShowRegistry } from "./registry";
+import type { EpochMs, MoveRecord, Phase } from "../wire/index";
 
 export interface PhaseCloseReport {
   phaseId: string;

@@ -4,9 +4,10 @@
  * claim of ended phases) and the admin requeue of dead letters. Enqueuing twice is harmless:
  * the ledger credits a claim once.
  */
-import { endedLotteryPhaseIds, settlementClaim } from "./domain/settlement";
-import { allShards, shardStub, timelineStub } from "./objects";
-import type { EnqueueReport, PendingClaim, SettlementClaim, SettlementMessage } from "./wire";
+import { endedLotteryPhaseIds, settlementClaim } from "../domain/settlement";
+import { allShards, shardStub, timelineStub } from "../objects";
+import type { EnqueueReport, PendingClaim, SettlementClaim } from "../wire/index";
+import type { SettlementMessage } from "../wire/rpc";
 
 /** A queue's sendBatch limit. */
 const SEND_BATCH = 100;

@@ -6,7 +6,7 @@
  * they stay in the cache longer than the TTL so a new isolate still finds the last version
  * when the timeline object is unreachable.
  */
-import type { EpochMs, Timeline } from "./wire";
+import type { EpochMs, Timeline } from "../wire/index";
 
 const KEY = "https://timeline.gala-shake.internal/current";
 const KEEP_SECONDS = 3600;

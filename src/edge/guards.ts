@@ -6,8 +6,8 @@
  */
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "./errors";
-import { MAX_BODY_BYTES } from "./schemas";
+import { ApiError } from "../errors";
+import { MAX_BODY_BYTES } from "../schemas";
 
 /** Largest body a viewer route (session, shake, open) accepts. */
 export const VIEWER_BODY_BYTES = 4 * 1024;

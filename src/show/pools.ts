@@ -1,29 +1,16 @@
 /**
  * Pool operations that span objects: create a sponsor pool (validate against the timeline,
- * register it with its split seed, load every shard's part) and the merge audit.
+ * register it with its split seed, load every shard's part) and read every shard's books.
  * Shard loads are idempotent, so a failed load is completed by loading again.
  */
-import { mergeAudit } from "./domain/audit";
-import { groupProblem } from "./domain/group-envelope";
-import { endedLotteryPhaseIds } from "./domain/settlement";
-import { mergeSettlement } from "./domain/settlement-audit";
-import { claimsInLedger, settledByPool } from "./ledger";
-import { dealAcrossShards } from "./domain/pool-plan";
-import { seededRandomInt } from "./domain/random";
-import { splitAmount, splitProblem } from "./domain/split";
-import { badRequest, notFound, unavailable } from "./errors";
-import { auditGroupEnvelopes } from "./groups-audit";
-import { allShards, shardStub, timelineStub } from "./objects";
-import type { RegisteredPool } from "../durable-objects/timeline";
-import type {
-  AuditReport,
-  CreatePoolRequest,
-  CreatePoolResponse,
-  PoolRecord,
-  PoolSplitBudget,
-  ShardLoad,
-  Timeline,
-} from "./wire";
+import { groupProblem } from "../domain/group-envelope";
+import { dealAcrossShards } from "../domain/pool-plan";
+import { seededRandomInt } from "../domain/random";
+import { splitAmount, splitProblem } from "../domain/split";
+import { badRequest, notFound, unavailable } from "../errors";
+import { allShards, shardStub, timelineStub } from "../objects";
+import type { RegisteredPool } from "../wire/rpc";
+import type { CreatePoolRequest, CreatePoolResponse, PoolRecord, PoolSplitBudget, ShardLoad, Timeline } from "../wire/index";
 
 export function poolProblem(timeline: Timeline | null, request: CreatePoolRequest, now = Date.now()): string | null {
   const phase = timeline?.phases.find((p) => p.id === request.phaseId);
@@ -111,36 +98,9 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
  * a move or rollover pool is registered before any shard acts on it, so every shard entry
  * is known to the registry read after it.
  */
-export async function readLedgers(env: Env) {
-  const ledgers = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).ledger(shard)));
+export async function readShardBooks(env: Env) {
+  const ledgers = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).books(shard)));
   const timeline = timelineStub(env);
   const [pools, moves] = await Promise.all([timeline.pools(), timeline.moves()]);
   return { pools: pools.map((p) => p.record), moves, ledgers };
-}
-
-/**
- * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
- * as pending by its shard and found in the ledger by the in-flight check (counted once).
- */
-export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
-  const now = Date.now();
-  const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
-  const [{ pools: records, moves, ledgers }, motion] = await Promise.all([
-    readLedgers(env),
-    Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
-  ]);
-  const [ledger, inLedger] = await Promise.all([
-    settledByPool(env.DB),
-    claimsInLedger(
-      env.DB,
-      motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
-    ),
-  ]).catch((err) => {
-    console.error("ledger unreadable for the audit", String(err));
-    throw unavailable("the ledger is unavailable; the audit needs it");
-  });
-  const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
-  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement);
-  const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  return { ...report, balanced: report.balanced && groups.balanced, groups };
 }

@@ -4,11 +4,12 @@
  * ledger after its grab or refund was recorded, so reading the ledger first never shows more
  * settled than recorded.
  */
-import { auditGroups } from "./domain/group-audit";
-import { unavailable } from "./errors";
-import { groupBooks } from "./group-ledger";
-import { groupStub } from "./objects";
-import type { GroupFigures, GroupsAudit } from "./wire";
+import { auditGroups } from "../domain/group-audit";
+import { unavailable } from "../errors";
+import { groupBooks } from "./group-registry";
+import { groupStub } from "../objects";
+import type { GroupsAudit } from "../wire/index";
+import type { GroupFigures } from "../wire/rpc";
 
 export async function auditGroupEnvelopes(env: Env, stuckBefore: number): Promise<GroupsAudit> {
   const { registry, sums } = await groupBooks(env.DB).catch((err) => {

@@ -3,10 +3,10 @@
  * created) and the ledger rows of group money, all carrying the group id in `ref`. Every
  * write is idempotent by key, so replays change nothing.
  */
-import type { LedgerGroupSums, RegisteredGroup } from "./domain/group-audit";
-import { GROUP_LEDGER } from "./domain/group-envelope";
-import { creditLedger, recomputeBalance } from "./ledger";
-import type { GroupCredit, GroupSpec } from "./wire";
+import type { LedgerGroupSums, RegisteredGroup } from "../domain/group-audit";
+import { GROUP_LEDGER } from "../domain/group-envelope";
+import { creditLedger, recomputeBalance } from "./wallet-ledger";
+import type { GroupCredit, GroupSpec } from "../wire/rpc";
 
 export type RegistryStatus = RegisteredGroup["status"];
 

@@ -5,9 +5,9 @@
  * so a row and its balance change land together or not at all, and replaying a batch
  * changes nothing.
  */
-import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "./domain/settlement";
-import type { LedgerPoolSums } from "./domain/settlement-audit";
-import type { SettlementClaim } from "./wire";
+import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
+import type { LedgerPoolSums } from "../domain/settlement-audit";
+import type { SettlementClaim } from "../wire/index";
 
 /** How many of a user's newest ledger rows the wallet shows. */
 export const WALLET_ROWS = 200;

@@ -9,12 +9,12 @@
  * phases still open and close on their own clocks.
  */
 import { readColoCopy, writeColoCopy } from "./colo-cache";
-import { demoMode, timelineTtlMs } from "./config";
-import { demoShow, isFinishedDemo } from "./domain/demo-show";
-import { unavailable } from "./errors";
-import { timelineStub } from "./objects";
-import { createPool } from "./pools";
-import type { Timeline } from "./wire";
+import { demoMode, timelineTtlMs } from "../config";
+import { demoShow, isFinishedDemo } from "../domain/demo-show";
+import { unavailable } from "../errors";
+import { timelineStub } from "../objects";
+import { createPool } from "../show/pools";
+import type { Timeline } from "../wire/index";
 
 interface Cached {
   timeline: Timeline;

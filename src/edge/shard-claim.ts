@@ -9,14 +9,15 @@
  * retry, a `retryable` one is retried once on a fresh stub, anything else is shed. A client
  * retry is safe because the shard answers a known request id with its recorded answer.
  */
-import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "./config";
-import { nextCandidateScale } from "./domain/pacing";
-import { LoadGauge } from "./domain/load-gauge";
-import { admitCandidate, type ShardLimits } from "./domain/shard-admission";
-import { shardErrorAction } from "./domain/shard-errors";
-import { SHED_LEVEL } from "./domain/throttle";
-import { shardStub } from "./objects";
-import type { PacedClaimAnswer, Phase, ShardClaimRequest, ShardClaimResult } from "./wire";
+import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "../config";
+import { nextCandidateScale } from "../domain/pacing";
+import { LoadGauge } from "../domain/load-gauge";
+import { admitCandidate, type ShardLimits } from "../domain/shard-admission";
+import { shardErrorAction } from "../domain/shard-errors";
+import { SHED_LEVEL } from "../domain/throttle";
+import { shardStub } from "../objects";
+import type { Phase } from "../wire/index";
+import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult } from "../wire/rpc";
 
 const TARGET_LATENCY_MS = 100;
 const LATENCY_WEIGHT = 0.2;

@@ -5,11 +5,11 @@
  * phase that has not ended but is missing on a shard is loaded again (idempotently), and
  * lottery phases without pools are reported.
  */
-import { unfundedPhases } from "./domain/timeline-edit";
-import { allShards, shardStub } from "./objects";
+import { unfundedPhases } from "../domain/timeline-edit";
+import { allShards, shardStub } from "../objects";
 import { loadPool } from "./pools";
-import type { ShowRegistry } from "./show-registry";
-import type { EpochMs, PhaseWindow } from "./wire";
+import type { ShowRegistry } from "./registry";
+import type { EpochMs, PhaseWindow } from "../wire/index";
 
 export interface ArmReport {
   armedShards: number;

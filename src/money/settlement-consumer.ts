@@ -4,13 +4,13 @@
  * batch with exponential backoff, and the queue dead-letters a message after `max_retries`.
  * Dead letters are recorded on their claims' shards, where the admin lists and requeues them.
  */
-import { retryDelaySeconds } from "./domain/settlement";
-import { creditGroups } from "./group-ledger";
-import { creditClaims } from "./ledger";
-import { groupStub, shardStub } from "./objects";
-import { settlementMessage } from "./schemas";
-import type { GroupSettlementMessage, SettlementMessage } from "./wire";
-import { groupBy } from "./domain/group-by";
+import { retryDelaySeconds } from "../domain/settlement";
+import { creditGroups } from "./group-registry";
+import { creditClaims } from "./wallet-ledger";
+import { groupStub, shardStub } from "../objects";
+import { settlementMessage } from "../schemas";
+import type { GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
+import { groupBy } from "../domain/group-by";
 
 interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;

@@ -1,0 +1,146 @@
+/**
+ * The operator API: pools, the merge audit and the settlement audit.
+ */
+import type { Cents, EpochMs, SettlementClaim } from "./api";
+import type { GroupFunding } from "./groups";
+
+export interface CreatePoolRequest {
+  phaseId: string;
+  sponsorId: string;
+  budgetCents: Cents;
+  count: number;
+  minCents?: Cents;
+  maxCents?: Cents;
+  /** Split budget each winner may share as a group envelope ("5 packets worth 8.88"); both or neither. */
+  splitAmountCents?: Cents;
+  splitCount?: number;
+}
+
+export interface ShardLoad {
+  shard: number;
+  count: number;
+  sumCents: Cents;
+}
+
+export interface PoolRecord {
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  budgetCents: Cents;
+  count: number;
+  minCents: Cents;
+  maxCents: Cents | null;
+  createdAt: EpochMs;
+  /** Present when each won envelope of the pool carries a split budget. */
+  split?: PoolSplitBudget;
+}
+
+export interface CreatePoolResponse {
+  pool: PoolRecord;
+  shards: ShardLoad[];
+}
+
+export interface PoolAudit {
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  budgetCents: Cents;
+  remainingCents: Cents;
+  claimedCents: Cents;
+  remainingCount: number;
+  claimedCount: number;
+  /** Cents that arrived from other pools (leftovers) or shards, and that left. */
+  movedInCents: Cents;
+  movedOutCents: Cents;
+  balanced: boolean;
+}
+
+export interface AuditReport {
+  galaId: string;
+  balanced: boolean;
+  pools: PoolAudit[];
+  maxClaimsPerUser: number;
+  maxClaimsPerUserSponsor: number;
+  duplicateEnvelopeClaims: number;
+  /** Leftover cents returned to sponsors' unallocated budgets. */
+  returnedCents: Cents;
+  /** Cents taken by interrupted moves and not landed yet (retried by the show clock). */
+  inTransitCents: Cents;
+  /** Money in motion: claimed = settled + pending per pool (see SettlementAudit). */
+  settlement: SettlementAudit;
+  /** Group envelopes: amount = grabbed + refunded + still open, and the ledger agrees. */
+  groups: GroupsAudit;
+}
+
+/** A claim whose money has not reached the ledger yet, with its settlement history. */
+export interface PendingClaim extends SettlementClaim {
+  shard: number;
+  openedAt: EpochMs | null;
+  enqueuedAt: EpochMs | null;
+  /** Set when the message ended in the dead-letter queue; cleared by a requeue. */
+  deadAt: EpochMs | null;
+}
+
+export interface PoolSettlement {
+  poolId: string;
+  claimedCents: Cents;
+  settledCents: Cents;
+  pendingCents: Cents;
+  settledCount: number;
+  pendingCount: number;
+  /** claimed = settled + pending, to the cent and in count. */
+  balanced: boolean;
+}
+
+export interface SettlementAudit {
+  balanced: boolean;
+  stuckAfterMs: number;
+  pools: PoolSettlement[];
+  /** Ledger rows naming a claim that no shard holds (always empty unless something is broken). */
+  unknownLedgerCents: Cents;
+  /** Claims pending longer than `stuckAfterMs` (dead letters included). */
+  stuck: PendingClaim[];
+}
+
+/** `GET /api/admin/settlements`: dead letters waiting for a requeue. */
+export interface DeadLettersResponse {
+  deadLetters: PendingClaim[];
+}
+
+/** `POST /api/admin/settlements/requeue` and the phase-close sweep. */
+export interface EnqueueReport {
+  enqueued: number;
+}
+
+/** Optional split budget on a sponsor pool: each winner may share this many packets worth this much. */
+export interface PoolSplitBudget {
+  amountCents: Cents;
+  count: number;
+}
+
+/** One group envelope in the audit: amount = grabbed + refunded + still open, and the ledger agrees. */
+export interface GroupAuditRow {
+  groupId: string;
+  funding: GroupFunding;
+  status: "pending" | "created" | "cancelled";
+  amountCents: Cents;
+  /** Taken from the sender's wallet (wallet funding) or the sponsor's split budget (seed). */
+  fundedCents: Cents;
+  /** Given back because the envelope could not be created. */
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+  openCents: Cents;
+  /** Grabs and refund already credited in the ledger. */
+  settledCents: Cents;
+  /** Grabbed or refunded, on its way to the ledger. */
+  pendingCents: Cents;
+  balanced: boolean;
+}
+
+export interface GroupsAudit {
+  balanced: boolean;
+  envelopes: GroupAuditRow[];
+  /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
+  stuckCreations: string[];
+}

@@ -1,0 +1,186 @@
+/**
+ * The public viewer API: sessions, time, timeline, shake, open, wallet, resource packages.
+ * Money is always integer cents; times are Unix epoch milliseconds.
+ */
+/**
+ * Wire types: the one contract shared by the edge worker, the Durable Objects, the PWA
+ * (through JSDoc imports) and the load scripts. Types only, so any runtime can import it.
+ * Money is always integer cents; times are Unix epoch milliseconds.
+ */
+
+export type Cents = number;
+
+export type EpochMs = number;
+
+/** Every 4xx/5xx body. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export interface SessionRequest {
+  /** Optional stable device identifier the client keeps in local storage. */
+  deviceId?: string;
+}
+
+export interface SessionResponse {
+  token: string;
+  userId: string;
+  expiresAt: EpochMs;
+}
+
+export type PhaseKind = "greeting" | "lottery";
+
+export interface Sponsor {
+  id: string;
+  name: string;
+  /** Id of the sponsor's branding in the pre-downloaded resource package. */
+  assetId: string;
+}
+
+export interface Phase {
+  id: string;
+  title: string;
+  kind: PhaseKind;
+  startsAt: EpochMs;
+  endsAt: EpochMs;
+  /** Sponsors whose pools are handed out in this phase (lottery phases). */
+  sponsorIds: string[];
+  /** Greeting shown in greeting phases and to non-candidates of lottery phases. */
+  greetingAssetId: string;
+  /** Probability in [0, 1] that a shake in this lottery phase is an envelope candidate. */
+  candidateRate: number;
+}
+
+export interface Timeline {
+  galaId: string;
+  version: number;
+  sponsors: Sponsor[];
+  phases: Phase[];
+}
+
+/** `GET /api/timeline`: what a viewer needs to count down and render phases. */
+export interface PublicPhase {
+  id: string;
+  title: string;
+  kind: PhaseKind;
+  startsAt: EpochMs;
+  endsAt: EpochMs;
+  sponsors: Sponsor[];
+  greetingAssetId: string;
+}
+
+export interface PublicTimeline {
+  galaId: string;
+  version: number;
+  serverTime: EpochMs;
+  phases: PublicPhase[];
+}
+
+export interface TimeResponse {
+  serverTime: EpochMs;
+}
+
+export interface ShakeRequest {
+  /** Client-chosen id; a retry with the same id gets the same answer. */
+  requestId: string;
+}
+
+/** Graded overload hint the client must obey before its next shake. */
+export interface ThrottleHint {
+  /** 0 = normal; higher levels ask for longer spacing. */
+  level: number;
+  /** Wait at least this long before the next shake. */
+  minIntervalMs: number;
+}
+
+export interface WonEnvelope {
+  claimId: string;
+  phaseId: string;
+  sponsorId: string;
+  assetId: string;
+  amountCents: Cents;
+}
+
+export type ShakeOutcome =
+  | { kind: "rest"; nextStartsAt: EpochMs | null }
+  | { kind: "greeting"; phaseId: string; assetId: string }
+  | { kind: "envelope"; envelope: WonEnvelope }
+  | { kind: "busy"; retryAfterMs: number };
+
+export type ShakeResponse = ShakeOutcome & {
+  requestId: string;
+  serverTime: EpochMs;
+  throttle: ThrottleHint;
+};
+
+/** `POST /api/envelopes/:claimId/open`: the same answer however often it is asked. */
+export interface OpenResponse {
+  envelope: WonEnvelope;
+  /** When the claim was first opened. */
+  openedAt: EpochMs;
+}
+
+/** A claim as its shard knows it, which is all a settlement needs. */
+export interface SettlementClaim {
+  claimId: string;
+  userId: string;
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  amountCents: Cents;
+  claimedAt: EpochMs;
+}
+
+export type WalletEntryStatus = "settled" | "pending";
+
+export interface WalletEntry {
+  /** The ledger row's idempotency key (`claim:<claimId>` for a won envelope). */
+  entryId: string;
+  kind: string;
+  status: WalletEntryStatus;
+  /** Signed: credits are positive, debits negative. */
+  amountCents: Cents;
+  claimId: string | null;
+  sponsorId: string | null;
+  phaseId: string | null;
+  /** When the row was written (settled) or the envelope was won (pending). */
+  at: EpochMs;
+}
+
+/** `GET /api/wallet`: `balanceCents` is settled money only; pending is on its way. */
+export interface WalletResponse {
+  userId: string;
+  balanceCents: Cents;
+  pendingCents: Cents;
+  entries: WalletEntry[];
+}
+
+/** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
+export interface ResourceFile {
+  assetId: string;
+  /** Versioned URL: a new version of a file gets a new URL. */
+  url: string;
+  bytes: number;
+}
+
+/** A versioned package (sponsors, greetings, animations); a new version replaces the old cache. */
+export interface ResourcePackage {
+  id: string;
+  version: number;
+  files: ResourceFile[];
+}
+
+/** `/resources/manifest.json`: every package the service worker keeps in Cache Storage. */
+export interface ResourceManifest {
+  packages: ResourcePackage[];
+}
+
+/** Service worker → page: pre-download progress. */
+export interface ResourceProgress {
+  type: "resources";
+  state: "downloading" | "complete" | "interrupted";
+  doneBytes: number;
+  totalBytes: number;
+  doneFiles: number;
+  totalFiles: number;
+}

@@ -1,0 +1,76 @@
+/**
+ * The public group-envelope (split packet) API.
+ */
+import type { Cents, EpochMs } from "./api";
+
+/** Where a group envelope's money comes from: the sender's wallet or a won seed envelope's split budget. */
+export type GroupFunding = "wallet" | "seed";
+
+/** `POST /api/groups` funded from the sender's wallet. */
+export interface CreateWalletGroupRequest {
+  amountCents: Cents;
+  count: number;
+  greeting?: string;
+  /** Default 24 h. */
+  expiresInMs?: number;
+  /** Optional: a retry with the same request id returns the same envelope and debits once. */
+  requestId?: string;
+}
+
+/** `POST /api/groups` funded by the split budget of a seed envelope the caller won. */
+export interface CreateSeedGroupRequest {
+  fromClaimId: string;
+  greeting?: string;
+  expiresInMs?: number;
+}
+
+export interface CreateGroupResponse {
+  id: string;
+  /** Path the PWA opens to grab: `/g/<id>`. */
+  shareUrl: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  expiresAt: EpochMs;
+}
+
+export interface GrabGroupRequest {
+  /** Client-chosen id; a retry with the same id gets the same answer. */
+  requestId: string;
+}
+
+export type GrabOutcome =
+  | { status: "grabbed"; amountCents: Cents }
+  | { status: "already"; amountCents: Cents }
+  | { status: "empty" }
+  | { status: "expired" };
+
+export type GrabGroupResponse = GrabOutcome & { groupId: string; requestId: string };
+
+export interface GroupGrab {
+  userId: string;
+  amountCents: Cents;
+  grabbedAt: EpochMs;
+}
+
+export type GroupState = "open" | "empty" | "expired" | "refunded";
+
+/** `GET /api/groups/:id`. */
+export interface GroupStatus {
+  id: string;
+  senderId: string;
+  funding: GroupFunding;
+  greeting: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  remainingCents: Cents;
+  remainingCount: number;
+  /** What went back to the sender at expiry (0 until then). */
+  refundedCents: Cents;
+  state: GroupState;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  grabs: GroupGrab[];
+}

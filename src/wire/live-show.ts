@@ -1,0 +1,156 @@
+/**
+ * The operator API of the live show: timeline edits, verification, statistics, show clock.
+ */
+import type { Cents, EpochMs, Phase, PhaseKind, Timeline } from "./api";
+
+/** `PATCH /api/admin/timeline/phases/:phaseId`: the fields to change in one phase. */
+export type PhasePatch = Partial<Omit<Phase, "id">>;
+
+/** One edit of the running order, applied atomically by the timeline object. */
+export type TimelineEdit =
+  | { kind: "replace"; timeline: Omit<Timeline, "version"> }
+  | { kind: "patch"; phaseId: string; patch: PhasePatch }
+  | { kind: "remove"; phaseId: string }
+  | { kind: "start"; phaseId: string }
+  | { kind: "stop"; phaseId: string };
+
+/** Answer of every successful timeline edit. */
+export interface TimelineEditResponse {
+  timeline: Timeline;
+  /** Things the operator should know, e.g. a lottery phase that has no pools yet. */
+  warnings: string[];
+}
+
+/** A phase's window as a shard enforces it: claims only on [startsAt, endsAt). */
+export interface PhaseWindow {
+  phaseId: string;
+  startsAt: EpochMs;
+  endsAt: EpochMs;
+}
+
+/**
+ * A two-step transfer of envelopes, idempotent by `moveId`: take from shards, then give to
+ * shards (or back to the sponsor's unallocated budget when `toPoolId` is null).
+ * `leftover`: all remaining envelopes of a closed phase's pool move to the sponsor's next
+ * lottery phase. `rebalance`: some envelopes of a pool move from a shard that holds stock
+ * to one that ran dry, within the same pool.
+ */
+export interface MoveRecord {
+  moveId: string;
+  kind: "leftover" | "rebalance";
+  fromPoolId: string;
+  /** Pool that receives the envelopes; null = back to the sponsor's unallocated budget. */
+  toPoolId: string | null;
+  sponsorId: string;
+  /** Shards to take from (every shard for leftovers). */
+  fromShards: number[];
+  /** Shards that receive the envelopes, dealt round-robin (none for a return). */
+  toShards: number[];
+  /** Envelopes to take from each source shard; null = all that remain. */
+  limit: number | null;
+  state: "planned" | "done";
+  /** Cents that landed (in the destination or back with the sponsor), once done. */
+  landedCents: Cents | null;
+  createdAt: EpochMs;
+}
+
+/** `GET /api/admin/verify`: per pool and per shard, the merge verification. */
+export interface ShardPoolVerification {
+  shard: number;
+  loadedCents: Cents;
+  claimedCents: Cents;
+  remainingCents: Cents;
+  movedInCents: Cents;
+  movedOutCents: Cents;
+  loadedCount: number;
+  claimedCount: number;
+  remainingCount: number;
+  /** loaded + moved in = claimed + remaining + moved out on this shard. */
+  pass: boolean;
+}
+
+export interface PoolVerification {
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  budgetCents: Cents;
+  loadedCents: Cents;
+  claimedCents: Cents;
+  remainingCents: Cents;
+  movedInCents: Cents;
+  movedOutCents: Cents;
+  /** Every shard passes, and budget + moved in = claimed + remaining + moved out. */
+  pass: boolean;
+  shards: ShardPoolVerification[];
+}
+
+export interface MoveVerification {
+  moveId: string;
+  kind: MoveRecord["kind"];
+  fromPoolId: string;
+  toPoolId: string | null;
+  state: MoveRecord["state"];
+  takenCents: Cents;
+  landedCents: Cents;
+  /** Taken but not landed yet: an interrupted move, completed by the next tick. */
+  inTransitCents: Cents;
+  /** A done move landed exactly what it took. */
+  pass: boolean;
+}
+
+export interface VerificationReport {
+  galaId: string;
+  phaseId: string | null;
+  pass: boolean;
+  pools: PoolVerification[];
+  moves: MoveVerification[];
+  /** Per sponsor, leftover cents returned to the sponsor's unallocated budget. */
+  returnedCents: Record<string, Cents>;
+  inTransitCents: Cents;
+}
+
+/** `GET /api/admin/stats`: live figures for the operator console. */
+export interface ShardPhaseStats {
+  shard: number;
+  shakesSeen: number;
+  candidates: number;
+  envelopesIssued: number;
+  issuedCents: Cents;
+  remainingCount: number;
+  remainingCents: Cents;
+  /** Shakes per second over the last STATS_RATE_WINDOW_MS, as flushed by the edges. */
+  shakeRate: number;
+}
+
+export interface PhaseStats {
+  phaseId: string;
+  title: string;
+  kind: PhaseKind;
+  startsAt: EpochMs;
+  endsAt: EpochMs;
+  state: "upcoming" | "live" | "ended" | "closed";
+  /** A lottery phase without pools gives nobody an envelope: reported, not hidden. */
+  unfunded: boolean;
+  totals: Omit<ShardPhaseStats, "shard">;
+  shards: ShardPhaseStats[];
+}
+
+export interface StatsReport {
+  galaId: string;
+  version: number;
+  serverTime: EpochMs;
+  phases: PhaseStats[];
+}
+
+/** What one run of the show clock (cron tick or timeline alarm) did. */
+export interface TickReport {
+  at: EpochMs;
+  armedShards: number;
+  armFailures: number;
+  reloadedPools: string[];
+  closedPhases: string[];
+  movesCompleted: string[];
+  movesPending: string[];
+  unfundedPhases: string[];
+  nextAlarmAt: EpochMs | null;
+}

@@ -1,0 +1,174 @@
+/**
+ * Internal contracts: worker <-> Durable Object RPC and settlement queue messages.
+ * Never imported by the PWA or the load scripts (they see only `./index`).
+ */
+import type { Cents, EpochMs, SettlementClaim } from "./api";
+import type { PendingClaim, PoolRecord } from "./admin";
+import type { GroupFunding } from "./groups";
+
+/** One pool's figures as one shard sees them. */
+export interface ShardPoolFigures {
+  poolId: string;
+  loadedCount: number;
+  loadedCents: Cents;
+  remainingCount: number;
+  remainingCents: Cents;
+  claimedCount: number;
+  claimedCents: Cents;
+}
+
+export interface ShardFigures {
+  shard: number;
+  pools: ShardPoolFigures[];
+  /** Largest number of envelopes one user holds in this gala (exact: a user lives on one shard). */
+  maxClaimsPerUser: number;
+  /** Largest number of envelopes one user holds from a single sponsor. */
+  maxClaimsPerUserSponsor: number;
+  /** Envelopes recorded as claimed more than once (always 0 unless something is broken). */
+  duplicateEnvelopeClaims: number;
+}
+
+export interface ShardPoolLoad {
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  shard: number;
+  amounts: Cents[];
+}
+
+export interface ShardClaimRequest {
+  userId: string;
+  requestId: string;
+  phaseId: string;
+}
+
+export interface ShardClaim {
+  claimId: string;
+  phaseId: string;
+  sponsorId: string;
+  amountCents: Cents;
+}
+
+export type ShardClaimResult =
+  | { status: "won"; claim: ShardClaim }
+  | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
+
+/** Body of a message on the settlement queue; `shard` is the claim's home shard. */
+export type ClaimSettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+
+export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
+
+/** One claim of a user with its settlement state, from the user's shard. */
+export interface ShardUserClaim extends SettlementClaim {
+  openedAt: EpochMs | null;
+  settledAt: EpochMs | null;
+}
+
+/** What a shard reports about money in motion, for the settlement audit. */
+export interface ShardSettlementFigures {
+  shard: number;
+  /** Per pool: claims not yet confirmed settled by the consumer. */
+  unconfirmed: { poolId: string; count: number; cents: Cents }[];
+  /** Enqueued, unconfirmed claims, oldest first (capped): in flight, or stuck. */
+  inFlight: PendingClaim[];
+  /** Never-enqueued claims of phases that ended before the stuck threshold (capped). */
+  stranded: PendingClaim[];
+}
+
+export interface GroupSpec {
+  groupId: string;
+  senderId: string;
+  funding: GroupFunding;
+  amountCents: Cents;
+  count: number;
+  greeting: string;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+
+/** One ledger credit a group envelope owes: a grabbed share, or the refund to its sender. */
+export interface GroupCredit {
+  /** Ledger idempotency key: `group-grab:<groupId>:<userId>` or `group-refund:<groupId>`. */
+  entryId: string;
+  kind: "group-grab" | "group-refund";
+  groupId: string;
+  userId: string;
+  amountCents: Cents;
+}
+
+/** A settlement queue message carrying group envelope credits (see SettlementMessage). */
+export type GroupSettlementMessage = { kind: "group"; credits: GroupCredit[] };
+
+/** What one group envelope object reports for the audit. */
+export interface GroupFigures {
+  groupId: string;
+  amountCents: Cents;
+  count: number;
+  grabbedCents: Cents;
+  grabbedCount: number;
+  refundedCents: Cents;
+  /** Not grabbed and not yet refunded. */
+  openCents: Cents;
+  /** Credits recorded but not yet handed to the settlement queue. */
+  outboxCents: Cents;
+}
+
+export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };
+
+/** One shard's side of one move. */
+export interface ShardMoveFigures {
+  moveId: string;
+  poolId: string;
+  outCount: number;
+  outCents: Cents;
+  inCount: number;
+  inCents: Cents;
+}
+
+/** Shard figures plus its move ledger, read in one transaction. */
+export interface ShardBooks extends ShardFigures {
+  moves: ShardMoveFigures[];
+}
+
+/** Shakes an edge isolate counted for one phase and shard in one time bucket. */
+export interface ShakeCount {
+  phaseId: string;
+  bucket: EpochMs;
+  shakes: number;
+  candidates: number;
+}
+
+/** A shard's part of a move's destination: envelopes received into `poolId`. */
+export interface ShardReceive {
+  moveId: string;
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  amounts: Cents[];
+}
+
+/** What a pool shard reports about its own load with every paced claim answer. */
+export interface ShardLoadReport {
+  /** Calls the shard received over its last second, from every edge isolate. */
+  ratePerSec: number;
+  /** How long this call waited between the edge sending it and the shard running it. */
+  queueMs: number;
+}
+
+export interface PacedClaimRequest extends ShardClaimRequest {
+  /** The phase's window for issuance pacing; null turns pacing off. */
+  window: { startsAt: EpochMs; endsAt: EpochMs } | null;
+  /** The edge's clock when it sent the call. */
+  sentAt: EpochMs;
+}
+
+export interface PacedClaimAnswer {
+  result: ShardClaimResult;
+  load: ShardLoadReport;
+}
+
+/** A sponsor pool as the timeline's registry keeps it: its record and the seed of its split. */
+export interface RegisteredPool {
+  record: PoolRecord;
+  seed: string;
+}
