@@ -14,7 +14,7 @@ import type { DeploymentInputs, ShowInputs } from "./shows.ts";
  * reach an object, the queue or D1 include their work too: an upper bound for the Worker's
  * billed CPU. Routes the bench does not run are priced at the nearest scenario (see `operations`).
  */
-export const BENCH_CPU_MS = {
+const BENCH_CPU_MS = {
   /** get-time: the Hono app and its guards, with no session, body or decision. */
   getTime: 0.104,
   /** shake-lottery: a shake decided at the edge. */
@@ -285,7 +285,7 @@ const ZERO: Usage = {
  * (DO_CALL_SECONDS per call) and Workers Logs (one invocation log per sampled Worker or
  * Durable Object invocation, kept for the retention period).
  */
-export function usageOf(ops: readonly Operation[], d: DeploymentInputs): Usage {
+function usageOf(ops: readonly Operation[], d: DeploymentInputs): Usage {
   const total = { ...ZERO };
   for (const op of ops) {
     for (const [meter, amount] of Object.entries(op.per) as [keyof Usage, number][]) total[meter] += op.count * amount;
