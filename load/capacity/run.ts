@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
 import { n, pct } from "./format.ts";
+import { planLedger, REFERENCE_LEDGER } from "./ledger.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
 import { PRODUCTION_DEPLOYMENT, REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
 
@@ -60,6 +61,15 @@ for (const step of simulateSpike(GALA, s, shards)) {
     ].join(""),
   );
 }
+
+const LEDGER = { ...REFERENCE_LEDGER, shards: PRODUCTION_SHARDS };
+const ledger = planLedger(LEDGER);
+console.log(`\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`);
+console.log(`  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`);
+console.log(`  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`);
+console.log(`  settlement messages        ${n(ledger.claimsPerMessage, 1)} claims each (${LEDGER.shards} shards flushing every ${n(LEDGER.shardFlushMs)} ms) -> ${n(ledger.messagesPerSecond)} messages/s, ${ledger.queuesNeeded} queue(s) at ${pct(ledger.perQueueShare)} of ${n(LEDGER.perQueueMessagesPerSecond)}/s`);
+console.log(`  partition writes           ${n(ledger.creditsPerPartitionWrite, 1)} credits per write (a consumer batch of ${LEDGER.consumerBatchMessages} messages grouped by partition)`);
+console.log(`  open to wallet at the peak ${n(ledger.openToWalletSeconds, 2)} s at most (flush + batch wait + write)`);
 
 const DEPLOYMENT = {
   ...PRODUCTION_DEPLOYMENT,
