@@ -4,6 +4,7 @@
  * pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { expectAccessible } from "./support/axe";
 import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Page } from "playwright-core";
@@ -30,6 +31,7 @@ async function quietBacklog(): Promise<number> {
 async function signIn(page: Page) {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto("/admin");
+  await expectAccessible(page, "console sign-in");
   await page.getByLabel("Admin secret").fill(ADMIN_SECRET);
   await page.getByRole("button", { name: "Open the console" }).click();
   await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/Editing version \d+/);
@@ -103,6 +105,9 @@ describe("operator console", () => {
     expect(await console.locator("#audit-result .reconcile").textContent()).toMatch(/: PASS · \d+ moves, 0 failing/);
     await expect.poll(() => console.locator("#chart-remaining rect").count()).toBeGreaterThan(0);
     await console.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
+    await expectAccessible(console, "console with dashboard, pool and audit");
+    await console.setViewportSize({ width: 420, height: 860 });
+    await expectAccessible(console, "console at phone width");
     await viewer.screenshot({ path: `${ARTIFACTS}/viewer-live.png` });
   });
 
@@ -119,6 +124,7 @@ describe("operator console", () => {
     const alert = page.getByRole("alert").filter({ hasText: "Version conflict" });
     await expect.poll(() => alert.textContent()).toContain(`timeline is at version ${other.version}`);
     await page.screenshot({ path: `${ARTIFACTS}/console-conflict.png` });
+    await expectAccessible(page, "console version conflict");
     const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
     expect(timeline.phases[0].title).toBe("Changed elsewhere");
     await page.getByRole("button", { name: "Reload from server" }).click();
