@@ -6,6 +6,7 @@
 import type { Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire";
+import { expectAccessible } from "./support/axe";
 import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 
@@ -63,6 +64,34 @@ describe("viewer", () => {
     await expect.poll(() => result.locator(".amount").textContent()).toBe(yuan(shake.envelope.amountCents));
     await page.waitForTimeout(700);
     await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png`, fullPage: true });
+  });
+
+  it("says it is offline as soon as the browser knows, before any shake, and clears it when the network returns", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("offline", now - 60_000, now + 10 * 60_000)]);
+    browser = await openBrowser();
+    const page = await browser.context.newPage();
+    let shakes = 0;
+    page.on("request", (r) => void (r.url().endsWith("/api/shake") && (shakes += 1)));
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery offline");
+    await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
+    const notice = page.getByRole("status").filter({ hasText: "You are offline" });
+    expect(await notice.count()).toBe(0);
+
+    await browser.context.setOffline(true);
+    await expect.poll(() => notice.isVisible(), { timeout: 1_000 }).toBe(true);
+    expect(shakes).toBe(0);
+    // Reopened without a network, the shell from the service worker says so from the start.
+    await page.reload();
+    await expect.poll(() => page.locator("#countdown").textContent(), { timeout: 10_000 }).toMatch(/^ends in \d\d:\d\d$/);
+    expect(await notice.isVisible()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-offline.png` });
+    await expectAccessible(page, "offline");
+
+    await browser.context.setOffline(false);
+    await expect.poll(() => notice.count(), { timeout: 1_000 }).toBe(0);
+    expect(shakes).toBe(0);
   });
 
   it("waits at least the hinted interval and Retry-After before shaking again", async () => {
