@@ -1,7 +1,8 @@
 /**
  * The viewer in a real browser: a shake in a live lottery phase shows a sponsor's envelope
- * that opens to its amount; throttle hints and Retry-After make the client wait; the
- * countdown follows the server's clock, not the phone's.
+ * that opens to its amount; the network's loss is told at once; throttle hints and
+ * Retry-After make the client wait; the countdown follows the server's clock, not the
+ * phone's. axe-core checks each state the viewer passes through.
  */
 import type { Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,6 +50,7 @@ describe("viewer", () => {
     await page.goto("/");
     await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery live");
     await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
+    await expectAccessible(page, "live");
 
     const answer = page.waitForResponse((r) => r.url().endsWith("/api/shake"));
     await page.getByRole("button", { name: "Shake!" }).click();
@@ -60,10 +62,12 @@ describe("viewer", () => {
     await expect.poll(() => result.locator("h2").textContent()).toBe("A red envelope from Aurora Phones!");
     const logo = result.locator('img[data-asset-id="sponsor-aurora"]');
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expectAccessible(page, "won");
     await page.getByRole("button", { name: "Open the envelope" }).click();
     await expect.poll(() => result.locator(".amount").textContent()).toBe(yuan(shake.envelope.amountCents));
     await page.waitForTimeout(700);
     await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png`, fullPage: true });
+    await expectAccessible(page, "opened");
   });
 
   it("says it is offline as soon as the browser knows, before any shake, and clears it when the network returns", async () => {
@@ -169,5 +173,11 @@ describe("viewer", () => {
     const countdown = await page.locator("#countdown").textContent();
     // 90 s away on the server clock, shown rounded up to the second.
     expect(countdown).toMatch(/^starts in 01:([0-2]\d|30)$/);
+
+    // Between phases a shake is answered "rest" with the same countdown.
+    await page.getByRole("button", { name: "Shake!" }).click();
+    await expect.poll(() => page.locator("#result h2").textContent()).toBe("Rest a moment");
+    await expect.poll(() => page.locator("#result [data-countdown-to]").textContent()).toMatch(/^01:([0-2]\d|30)$/);
+    await expectAccessible(page, "rest");
   });
 });
