@@ -68,6 +68,17 @@ function upsertState(sql: SqlStorage, column: string, onConflict: string, claimI
   );
 }
 
+/** Opened claims whose settlement has not been sent yet (one page), for the shard's outbox. */
+export function openedUnenqueued(sql: SqlStorage): SettlementClaim[] {
+  return rows<SettlementClaim>(
+    sql.exec(
+      `SELECT ${CLAIM_COLUMNS} FROM claim_state s JOIN claims c ON c.claim_id = s.claim_id
+        WHERE s.opened_at IS NOT NULL AND s.enqueued_at IS NULL AND s.settled_at IS NULL AND s.dead_at IS NULL
+        LIMIT ${CLAIM_PAGE}`,
+    ),
+  );
+}
+
 /** Records that settlement messages for these claims are on the queue (clears dead letters). */
 export function markEnqueued(sql: SqlStorage, claimIds: readonly string[], now: number): void {
   upsertState(sql, "enqueued_at", "enqueued_at = excluded.enqueued_at, dead_at = NULL", claimIds, now);

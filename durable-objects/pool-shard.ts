@@ -21,6 +21,14 @@ import { MOVES_SCHEMA, moveFigures, phaseStock, receiveEnvelopes, takeEnvelopes 
 import { WINDOWS_SCHEMA, armWindows, loadWindows, windowOpen, type Windows } from "./phase-windows";
 import { SHAKE_COUNTS_SCHEMA, phaseStats, recordShakes } from "./shake-counts";
 import * as claimState from "./claim-state";
+import { SettlementOutbox } from "./settlement-outbox";
+
+/** This shard's index, from its name `shard-<n>` (objects.ts addresses shards by name). */
+function shardIndex(id: DurableObjectId): number {
+  const shard = Number(id.name?.replace(/^shard-/, ""));
+  if (!Number.isSafeInteger(shard)) throw new Error(`pool shard without a shard name: ${id.name}`);
+  return shard;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pools (
@@ -68,6 +76,7 @@ export class PoolShard extends DurableObject<Env> {
   #windows: Windows;
   #calls = new RateWindow();
   #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
+  #settlements: SettlementOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +86,7 @@ export class PoolShard extends DurableObject<Env> {
     this.#windows = loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
     this.#pools = new PhasePools(this.#sql);
+    this.#settlements = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => shardIndex(ctx.id));
   }
 
   /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
@@ -269,9 +279,19 @@ export class PoolShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ settlement (see claim-state.ts)
 
-  /** Marks the user's claim opened (idempotent); null when this user holds no such claim here. */
-  openClaim(userId: string, claimId: string, now: number) {
-    return this.ctx.storage.transactionSync(() => claimState.openClaim(this.#sql, userId, claimId, now));
+  /**
+   * Marks the user's claim opened (idempotent) and makes sure its settlement goes out with the
+   * shard's next batch; null when this user holds no such claim here.
+   */
+  async openClaim(userId: string, claimId: string, now: number) {
+    const opened = this.ctx.storage.transactionSync(() => claimState.openClaim(this.#sql, userId, claimId, now));
+    if (opened && !opened.enqueued) await this.#settlements.armFlush(now);
+    return opened;
+  }
+
+  /** Sends the opened claims' settlements in batches (settlement-outbox.ts). */
+  async alarm(): Promise<void> {
+    await this.#settlements.flush(Date.now());
   }
 
   markEnqueued(claimIds: string[], now: number): void {

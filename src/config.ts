@@ -9,6 +9,11 @@ export function shardCount(env: Env): number {
   return positiveInt(env.SHARD_COUNT, 16);
 }
 
+/** Ledger partitions (LedgerPartition objects); must not change while any wallet holds money. */
+export function ledgerPartitionCount(env: Env): number {
+  return positiveInt(env.LEDGER_PARTITIONS, 4);
+}
+
 export function timelineTtlMs(env: Env): number {
   return positiveInt(env.TIMELINE_TTL_MS, 2000);
 }

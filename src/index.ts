@@ -11,6 +11,7 @@ import { settleClosedPhases } from "./money/settlement-producer";
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
 export { GroupEnvelope } from "../durable-objects/group-envelope";
+export { LedgerPartition } from "../durable-objects/ledger-partition";
 
 export default {
   fetch: app.fetch,

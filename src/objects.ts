@@ -1,5 +1,5 @@
 /** Stubs for the Durable Objects, addressed by name. */
-import { shardCount } from "./config";
+import { ledgerPartitionCount, shardCount } from "./config";
 import { shardOf } from "./domain/hash";
 
 export function timelineStub(env: Env) {
@@ -20,4 +20,21 @@ export function allShards(env: Env): number[] {
 
 export function groupStub(env: Env, groupId: string) {
   return env.GROUP_ENVELOPE.getByName(groupId);
+}
+
+/** The ledger partition holding a user's wallet: a hash of the id, salted apart from the shard's. */
+export function ledgerPartitionOf(env: Env, userId: string): number {
+  return shardOf(`ledger:${userId}`, ledgerPartitionCount(env));
+}
+
+export function ledgerOf(env: Env, userId: string) {
+  return ledgerStub(env, ledgerPartitionOf(env, userId));
+}
+
+export function ledgerStub(env: Env, partition: number) {
+  return env.LEDGER_PARTITION.getByName(`ledger-${partition}`);
+}
+
+export function allLedgerPartitions(env: Env): number[] {
+  return Array.from({ length: ledgerPartitionCount(env) }, (_, i) => i);
 }

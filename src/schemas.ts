@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Context } from "hono";
+import { CLAIMS_PER_MESSAGE } from "./domain/settlement";
 import { badRequest } from "./errors";
 import {
   DEFAULT_GROUP_TTL_MS,
@@ -134,7 +135,13 @@ const groupCredit = z
 
 /** A settlement queue message body (produced by this worker, still checked on the way in). */
 export const settlementMessage = z.union([
-  z.object({ kind: z.literal("claim"), shard: z.number().int().min(0).max(10_000), claim: claimSchema }).strict(),
+  z
+    .object({
+      kind: z.literal("claims"),
+      shard: z.number().int().min(0).max(10_000),
+      claims: z.array(claimSchema).min(1).max(CLAIMS_PER_MESSAGE),
+    })
+    .strict(),
   z.object({ kind: z.literal("group"), credits: z.array(groupCredit).min(1).max(1000) }).strict(),
 ]) satisfies z.ZodType<SettlementMessage>;
 

@@ -47,7 +47,7 @@ async function start(scriptPath, stateDir) {
     scriptPath,
     compatibilityDate: "2025-09-01",
     d1Databases: { DB: "ledger-probe" },
-    durableObjects: { PARTITION: { className: "LedgerPartitionProbe", useSQLite: true } },
+    durableObjects: { PARTITION: { className: "LedgerPartition", useSQLite: true } },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   };
   const mf = new Miniflare({ ...convertV4MiniflareOptions({ workers: [worker] }), resourcePersistencePath: stateDir });

@@ -3,7 +3,7 @@
  * and the wallet view merged from the ledger (settled) and the user's shard (pending).
  */
 import type { PendingClaim, SettlementClaim, Timeline, WalletEntry, WalletResponse } from "../wire/index";
-import type { ShardUserClaim } from "../wire/rpc";
+import type { ClaimSettlementMessage, ShardUserClaim } from "../wire/rpc";
 
 /** Ledger kind of a won envelope's credit, and its idempotency key: one row per claim. */
 export const ENVELOPE_KIND = "envelope";
@@ -24,6 +24,22 @@ export function endedLotteryPhaseIds(timeline: Timeline | null, at: number): str
 }
 
 /** The claim fields a settlement message carries, without the shard's bookkeeping. */
+/**
+ * Claims per settlement message: a shard's batch travels as one message (about 200 bytes a
+ * claim, far under the queue's 128 KB message limit), so the message rate is the claim rate
+ * divided by the batch size (docs/capacity.md, the ledger at gala scale).
+ */
+export const CLAIMS_PER_MESSAGE = 200;
+
+/** One shard's claims as settlement messages of at most CLAIMS_PER_MESSAGE claims each. */
+export function claimMessages(shard: number, claims: readonly SettlementClaim[]): ClaimSettlementMessage[] {
+  const messages: ClaimSettlementMessage[] = [];
+  for (let i = 0; i < claims.length; i += CLAIMS_PER_MESSAGE) {
+    messages.push({ kind: "claims", shard, claims: claims.slice(i, i + CLAIMS_PER_MESSAGE).map(settlementClaim) });
+  }
+  return messages;
+}
+
 export function settlementClaim(claim: SettlementClaim | PendingClaim | ShardUserClaim): SettlementClaim {
   const { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt } = claim;
   return { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt };

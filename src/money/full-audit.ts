@@ -25,10 +25,10 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
     Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
   ]);
   const [ledger, inLedger] = await Promise.all([
-    settledByPool(env.DB),
+    settledByPool(env),
     claimsInLedger(
-      env.DB,
-      motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
+      env,
+      motion.flatMap((m) => m.inFlight),
     ),
   ]).catch((err) => {
     console.error("ledger unreadable for the audit", String(err));

@@ -105,7 +105,7 @@ async function createWalletGroup(env: Env, userId: string, request: WalletGroupI
   const { spec, status } = await registerGroup(env.DB, `wallet:${userId}:${request.requestId ?? groupId}`, fresh, now);
   if (status === "cancelled") throw conflict("this request's group envelope was cancelled and refunded; use a new request id");
   const debit = await debitWallet(
-    env.DB,
+    env,
     {
       entryId: GROUP_LEDGER.send.entryId(spec.groupId),
       userId,
@@ -133,7 +133,7 @@ async function createObject(env: Env, spec: GroupSpec): Promise<GroupSpec> {
     result = await settleFailedCreation(env, spec);
   }
   if (result.status === "aborted") {
-    await cancelGroup(env.DB, spec, Date.now());
+    await cancelGroup(env, spec, Date.now());
     throw unavailable("the group envelope could not be created; nothing was charged");
   }
   await markCreated(env.DB, spec.groupId);

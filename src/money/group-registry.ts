@@ -1,11 +1,11 @@
 /**
- * Group envelopes in D1: the registry (one row per envelope, written before its object is
- * created) and the ledger rows of group money, all carrying the group id in `ref`. Every
- * write is idempotent by key, so replays change nothing.
+ * Group envelopes: the registry in D1 (one row per envelope, written before its object is
+ * created) and the ledger rows of group money in the wallets' partitions, all carrying the
+ * group id in `ref`. Every write is idempotent by key, so replays change nothing.
  */
 import type { LedgerGroupSums, RegisteredGroup } from "../domain/group-audit";
 import { GROUP_LEDGER } from "../domain/group-envelope";
-import { creditLedger, recomputeBalance } from "./wallet-ledger";
+import { creditIfDebited, creditLedger, groupSums } from "./wallet-ledger";
 import type { GroupCredit, GroupSpec } from "../wire/rpc";
 
 export type RegistryStatus = RegisteredGroup["status"];
@@ -40,55 +40,49 @@ export async function forgetGroup(db: D1Database, groupId: string): Promise<void
   await db.prepare("DELETE FROM group_envelopes WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
 }
 
-/** Credits group money (grabbed shares, refunds) exactly once per entry id. */
-export function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<void> {
+/** Credits group money (grabbed shares, refunds) exactly once per entry id; returns the entry ids the ledger holds. */
+export function creditGroups(env: Env, credits: readonly GroupCredit[], now: number): Promise<Set<string>> {
   return creditLedger(
-    db,
+    env,
     credits.map((c) => ({ entryId: c.entryId, userId: c.userId, kind: c.kind, amountCents: c.amountCents, ref: c.groupId })),
     now,
   );
 }
 
 /**
- * The compensating credit of a wallet-funded envelope whose object will never exist: gives the
- * debit back and marks the registration cancelled, in one transaction.
+ * The compensating credit of a wallet-funded envelope whose object will never exist: gives
+ * the debit back (once, and only if the debit was written), then marks the registration
+ * cancelled. Both steps are idempotent, so a retry after a failure between them finishes.
  */
-export async function cancelGroup(db: D1Database, spec: GroupSpec, now: number): Promise<void> {
-  await db.batch([
-    db
-      .prepare(
-        `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
-         SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM ledger WHERE entry_id = ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .bind(
-        GROUP_LEDGER.cancel.entryId(spec.groupId),
-        spec.senderId,
-        GROUP_LEDGER.cancel.kind,
-        spec.amountCents,
-        spec.groupId,
-        now,
-        GROUP_LEDGER.send.entryId(spec.groupId),
-      ),
-    recomputeBalance(db, spec.senderId, now),
-    db.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId),
-  ]);
+export async function cancelGroup(env: Env, spec: GroupSpec, now: number): Promise<void> {
+  await creditIfDebited(
+    env,
+    {
+      entryId: GROUP_LEDGER.cancel.entryId(spec.groupId),
+      userId: spec.senderId,
+      kind: GROUP_LEDGER.cancel.kind,
+      amountCents: spec.amountCents,
+      ref: spec.groupId,
+    },
+    GROUP_LEDGER.send.entryId(spec.groupId),
+    now,
+  );
+  await env.DB.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId).run();
 }
 
-/** Every registered group envelope and the ledger sums of group money, for the audit. */
-export async function groupBooks(db: D1Database): Promise<{ registry: RegisteredGroup[]; sums: LedgerGroupSums[] }> {
-  const kinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
-  const [registry, sums] = await db.batch([
-    db.prepare(
-      `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
-       FROM group_envelopes ORDER BY created_at`,
-    ),
-    db
-      .prepare(
-        `SELECT ref AS groupId, kind, SUM(amount_cents) AS cents FROM ledger
-         WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref, kind`,
-      )
-      .bind(JSON.stringify(kinds)),
-  ]);
-  return { registry: registry.results as RegisteredGroup[], sums: sums.results as LedgerGroupSums[] };
+/**
+ * The ledger sums of group money, then every registered group envelope, for the audit. The
+ * ledger is read first: an envelope is registered before its debit, so every debit read is
+ * of an envelope the registry read after it knows.
+ */
+export async function groupBooks(env: Env): Promise<{ registry: RegisteredGroup[]; sums: LedgerGroupSums[] }> {
+  const sums = await groupSums(
+    env,
+    Object.values(GROUP_LEDGER).map((k) => k.kind),
+  );
+  const { results } = await env.DB.prepare(
+    `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
+     FROM group_envelopes ORDER BY created_at`,
+  ).all<RegisteredGroup>();
+  return { registry: results, sums };
 }

@@ -1,8 +1,7 @@
 /**
- * The group envelope part of the admin audit. The registry and the ledger sums are read in
- * one D1 batch (one snapshot), then each envelope's object: a credit can only reach the
- * ledger after its grab or refund was recorded, so reading the ledger first never shows more
- * settled than recorded.
+ * The group envelope part of the admin audit. The ledger sums are read first, then the
+ * registry, then each envelope's object: a credit can only reach the ledger after its grab or
+ * refund was recorded, so reading the ledger first never shows more settled than recorded.
  */
 import { auditGroups } from "../domain/group-audit";
 import { unavailable } from "../errors";
@@ -12,7 +11,7 @@ import type { GroupsAudit } from "../wire/index";
 import type { GroupFigures } from "../wire/rpc";
 
 export async function auditGroupEnvelopes(env: Env, stuckBefore: number): Promise<GroupsAudit> {
-  const { registry, sums } = await groupBooks(env.DB).catch((err) => {
+  const { registry, sums } = await groupBooks(env).catch((err) => {
     console.error("ledger unreadable for the group audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });

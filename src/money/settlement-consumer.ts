@@ -49,9 +49,9 @@ async function onShards(
   const byShard = groupBy(
     parsed,
     ({ body }) => body.shard,
-    ({ body }) => body.claim.claimId,
+    ({ body }) => body.claims.map((c) => c.claimId),
   );
-  await Promise.all([...byShard].map(([shard, claimIds]) => mark(shardStub(env, shard), claimIds)));
+  await Promise.all([...byShard].map(([shard, claimIds]) => mark(shardStub(env, shard), claimIds.flat())));
 }
 
 async function settleAll(parsed: readonly Parsed[], work: () => Promise<void>, what: string): Promise<void> {
@@ -72,8 +72,8 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
     claims,
     async () => {
       await creditClaims(
-        env.DB,
-        claims.map((p) => p.body.claim),
+        env,
+        claims.flatMap((p) => p.body.claims),
         now,
       );
       await onShards(env, claims, (stub, ids) => stub.markSettled(ids, now));
@@ -82,7 +82,9 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
   );
   await settleAll(
     groups,
-    () => creditGroups(env.DB, groups.flatMap((p) => p.body.credits), now),
+    async () => {
+      await creditGroups(env, groups.flatMap((p) => p.body.credits), now);
+    },
     "group settlement batch",
   );
 }

@@ -1,28 +1,22 @@
 /**
- * The producer side of settlement: puts claims on the settlement queue and records that on
- * their shards. Used by the open route (one claim), the phase-close sweep (every unopened
- * claim of ended phases) and the admin requeue of dead letters. Enqueuing twice is harmless:
- * the ledger credits a claim once.
+ * The producer side of settlement from the worker: puts claims on the settlement queue in
+ * batches (many claims per message) and records that on their shards. Used by the
+ * phase-close sweep (every unopened claim of ended phases) and the admin requeue of dead
+ * letters; opened claims are sent by their shard itself (durable-objects/settlement-outbox.ts).
+ * Enqueuing twice is harmless: the ledger credits a claim once.
  */
-import { endedLotteryPhaseIds, settlementClaim } from "../domain/settlement";
+import { claimMessages, endedLotteryPhaseIds } from "../domain/settlement";
 import { allShards, shardStub, timelineStub } from "../objects";
 import type { EnqueueReport, PendingClaim, SettlementClaim } from "../wire/index";
-import type { SettlementMessage } from "../wire/rpc";
 
-/** A queue's sendBatch limit. */
-const SEND_BATCH = 100;
-
+/** Sends one shard's claims as batched messages, then marks them enqueued on the shard. */
 export async function enqueueClaims(env: Env, shard: number, claims: readonly SettlementClaim[], now: number): Promise<void> {
-  for (let i = 0; i < claims.length; i += SEND_BATCH) {
-    const page = claims.slice(i, i + SEND_BATCH);
-    await env.SETTLEMENTS.sendBatch(
-      page.map((claim) => ({ body: { kind: "claim", shard, claim: settlementClaim(claim) } satisfies SettlementMessage })),
-    );
-    await shardStub(env, shard).markEnqueued(
-      page.map((c) => c.claimId),
-      now,
-    );
-  }
+  if (claims.length === 0) return;
+  await env.SETTLEMENTS.sendBatch(claimMessages(shard, claims).map((body) => ({ body })));
+  await shardStub(env, shard).markEnqueued(
+    claims.map((c) => c.claimId),
+    now,
+  );
 }
 
 /** Enqueues every page a shard hands out until it has none left (each page is marked enqueued). */

@@ -1,60 +1,34 @@
 /**
- * The D1 ledger and wallets (schema in migrations/). Every money movement is one ledger row
- * whose primary key is its idempotency key; a user's `wallets.balance_cents` is recomputed
- * from their rows in the same D1 batch that writes them. A D1 batch runs as one transaction,
- * so a row and its balance change land together or not at all, and replaying a batch
- * changes nothing.
+ * The ledger and wallets, partitioned by user id across LedgerPartition objects
+ * (durable-objects/ledger-partition.ts): each wallet and its rows live in exactly one
+ * partition, chosen by `ledgerOf(env, userId)`. Writes go to the partitions of the users
+ * they concern, in parallel; the audit's reads fan out to every partition and add up.
+ * Every money movement is one row keyed by its idempotency key, so replays change nothing.
  */
+import { groupBy } from "../domain/group-by";
 import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
+import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
+import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
 import type { SettlementClaim } from "../wire/index";
+import type { DebitResult, LedgerCredit, WalletDebit } from "../wire/rpc";
 
-/** How many of a user's newest ledger rows the wallet shows. */
-export const WALLET_ROWS = 200;
-
-export function recomputeBalance(db: D1Database, userId: string, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO wallets (user_id, balance_cents, updated_at)
-       VALUES (?1, (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE user_id = ?1), ?2)
-       ON CONFLICT (user_id) DO UPDATE SET balance_cents = excluded.balance_cents, updated_at = excluded.updated_at`,
-    )
-    .bind(userId, now);
-}
-
-/** One ledger credit; `entryId` is its idempotency key. */
-export interface LedgerCredit {
-  entryId: string;
-  userId: string;
-  kind: string;
-  amountCents: number;
-  claimId?: string;
-  poolId?: string;
-  phaseId?: string;
-  sponsorId?: string;
-  ref?: string;
-}
-
-/** Writes each credit exactly once, however often it is replayed, with the winners' new balances. */
-export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<void> {
-  if (credits.length === 0) return;
-  const insert = db.prepare(
-    `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+/** Writes each credit exactly once, in its user's partition; returns the entry ids the ledger holds. */
+export async function creditLedger(env: Env, credits: readonly LedgerCredit[], now: number): Promise<Set<string>> {
+  if (credits.length === 0) return new Set();
+  const byPartition = groupBy(
+    credits,
+    (c) => ledgerPartitionOf(env, c.userId),
+    (c) => c,
   );
-  const users = [...new Set(credits.map((c) => c.userId))];
-  await db.batch([
-    ...credits.map((c) =>
-      insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.claimId ?? null, c.poolId ?? null, c.phaseId ?? null, c.sponsorId ?? null, c.ref ?? null, now),
-    ),
-    ...users.map((userId) => recomputeBalance(db, userId, now)),
-  ]);
+  const held = await Promise.all([...byPartition].map(([partition, part]) => ledgerStub(env, partition).credit(part, now)));
+  return new Set(held.flat());
 }
 
-/** Credits each claim to its winner exactly once, however often it is replayed. */
-export function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
-  return creditLedger(
-    db,
+/** Credits each claim to its winner exactly once; returns the claim ids the ledger holds. */
+export async function creditClaims(env: Env, claims: readonly SettlementClaim[], now: number): Promise<Set<string>> {
+  const held = await creditLedger(
+    env,
     claims.map((c) => ({
       entryId: claimEntryId(c.claimId),
       userId: c.userId,
@@ -67,81 +41,58 @@ export function creditClaims(db: D1Database, claims: readonly SettlementClaim[],
     })),
     now,
   );
+  return new Set(claims.filter((c) => held.has(claimEntryId(c.claimId))).map((c) => c.claimId));
 }
-
-export interface WalletDebit {
-  /** Idempotency key of the debit, e.g. `group:<groupId>`; a replay returns the first answer. */
-  entryId: string;
-  userId: string;
-  kind: string;
-  amountCents: number;
-  ref: string | null;
-}
-
-export type DebitResult = { status: "debited" | "insufficient"; balanceCents: number };
 
 /**
  * Takes `amountCents` from the user's settled balance if it is there, atomically: the
- * balance check, the debit row and the new balance are one D1 transaction, and D1 runs one
- * transaction at a time per database, so two debits can never spend the same cents.
+ * balance check, the debit row and the new balance are one transaction of the wallet's
+ * partition, which runs one at a time, so two debits can never spend the same cents.
  */
-export async function debitWallet(db: D1Database, debit: WalletDebit, now: number): Promise<DebitResult> {
-  const [, , outcome] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, ref, created_at)
-         SELECT ?1, ?2, ?3, -?4, ?5, ?6 WHERE (SELECT balance_cents FROM wallets WHERE user_id = ?2) >= ?4
-         ON CONFLICT DO NOTHING`,
-      )
-      .bind(debit.entryId, debit.userId, debit.kind, debit.amountCents, debit.ref, now),
-    recomputeBalance(db, debit.userId, now),
-    db
-      .prepare(
-        `SELECT EXISTS (SELECT 1 FROM ledger WHERE entry_id = ?1 AND user_id = ?2) AS debited,
-                (SELECT balance_cents FROM wallets WHERE user_id = ?2) AS balance`,
-      )
-      .bind(debit.entryId, debit.userId),
-  ]);
-  const row = (outcome.results as { debited: number; balance: number | null }[])[0];
-  return { status: row.debited ? "debited" : "insufficient", balanceCents: row.balance ?? 0 };
+export function debitWallet(env: Env, debit: WalletDebit, now: number): Promise<DebitResult> {
+  return ledgerOf(env, debit.userId).debit(debit, now);
+}
+
+/** A compensating credit, written once and only if the debit it gives back was written. */
+export function creditIfDebited(env: Env, credit: LedgerCredit, debitEntryId: string, now: number): Promise<boolean> {
+  return ledgerOf(env, credit.userId).creditIfPresent(credit, debitEntryId, now);
 }
 
 /** A user's settled balance and newest ledger rows. */
-export async function walletRows(
-  db: D1Database,
-  userId: string,
-): Promise<{ balanceCents: number; rows: LedgerEntryView[] }> {
-  const [balance, rows] = await db.batch([
-    db.prepare("SELECT balance_cents FROM wallets WHERE user_id = ?").bind(userId),
-    db
-      .prepare(
-        `SELECT entry_id AS entryId, kind, amount_cents AS amountCents, claim_id AS claimId, sponsor_id AS sponsorId,
-                phase_id AS phaseId, created_at AS createdAt FROM ledger
-         WHERE user_id = ? ORDER BY created_at DESC, entry_id LIMIT ${WALLET_ROWS}`,
-      )
-      .bind(userId),
-  ]);
-  const balanceRow = (balance.results as { balance_cents: number }[])[0];
-  return { balanceCents: balanceRow?.balance_cents ?? 0, rows: rows.results as LedgerEntryView[] };
+export function walletRows(env: Env, userId: string): Promise<{ balanceCents: number; rows: LedgerEntryView[] }> {
+  return ledgerOf(env, userId).wallet(userId);
 }
 
-/** Settled envelope money per pool, for the audit. */
-export async function settledByPool(db: D1Database): Promise<LedgerPoolSums[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT pool_id AS poolId, COUNT(*) AS count, SUM(amount_cents) AS cents FROM ledger
-       WHERE kind = '${ENVELOPE_KIND}' GROUP BY pool_id`,
-    )
-    .all<LedgerPoolSums>();
-  return results;
+/** Settled envelope money per pool across every partition, for the audit. */
+export async function settledByPool(env: Env): Promise<LedgerPoolSums[]> {
+  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).poolSums()));
+  const sums = new Map<string, LedgerPoolSums>();
+  for (const row of parts.flat()) {
+    const sum = sums.get(row.poolId) ?? { poolId: row.poolId, count: 0, cents: 0 };
+    sums.set(row.poolId, { ...sum, count: sum.count + row.count, cents: sum.cents + row.cents });
+  }
+  return [...sums.values()];
 }
 
-/** Which of these claims already have their ledger row. */
-export async function claimsInLedger(db: D1Database, claimIds: readonly string[]): Promise<Set<string>> {
-  if (claimIds.length === 0) return new Set();
-  const { results } = await db
-    .prepare("SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(claimIds))
-    .all<{ claim_id: string }>();
-  return new Set(results.map((r) => r.claim_id));
+/** Group money per envelope and kind across every partition, for the audit. */
+export async function groupSums(env: Env, kinds: readonly string[]): Promise<LedgerGroupSums[]> {
+  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).groupSums([...kinds])));
+  const sums = new Map<string, LedgerGroupSums>();
+  for (const row of parts.flat()) {
+    const key = `${row.groupId}\u0000${row.kind}`;
+    sums.set(key, { ...row, cents: (sums.get(key)?.cents ?? 0) + row.cents });
+  }
+  return [...sums.values()];
+}
+
+/** Which of these claims already have their ledger row (each asked of its winner's partition). */
+export async function claimsInLedger(env: Env, claims: readonly { claimId: string; userId: string }[]): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const byPartition = groupBy(
+    claims,
+    (c) => ledgerPartitionOf(env, c.userId),
+    (c) => c.claimId,
+  );
+  const held = await Promise.all([...byPartition].map(([partition, ids]) => ledgerStub(env, partition).claimsHeld(ids)));
+  return new Set(held.flat());
 }

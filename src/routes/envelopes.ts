@@ -1,8 +1,8 @@
 /**
  * `POST /api/envelopes/:claimId/open`: reveals a won envelope to its owner and starts its
  * settlement. The answer never waits for the money side: the claim is marked opened on the
- * owner's shard, and the settlement message is sent after the response (waitUntil). If that
- * send fails the claim is still settled by the phase-close sweep.
+ * owner's shard, which sends it to the settlement queue with its next batch (its alarm,
+ * within a fraction of a second; durable-objects/settlement-outbox.ts).
  */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
@@ -10,7 +10,6 @@ import { requireUser } from "../auth/middleware";
 import { badRequest, notFound, unavailable } from "../errors";
 import { shardStub, userShard } from "../objects";
 import { claimIdParam } from "../schemas";
-import { enqueueClaims } from "../money/settlement-producer";
 import { currentTimeline } from "../edge/timeline-cache";
 import type { OpenResponse } from "../wire/index";
 
@@ -30,13 +29,6 @@ export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
         throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
       });
     if (!opened) throw notFound("you hold no envelope with this claim id");
-    if (!opened.enqueued) {
-      c.executionCtx.waitUntil(
-        enqueueClaims(c.env, shard, [opened.claim], Date.now()).catch((err) =>
-          console.warn("settlement enqueue failed; the phase-close sweep will settle it", claimId, String(err)),
-        ),
-      );
-    }
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
     const { claim } = opened;
     const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? claim.sponsorId;

@@ -10,7 +10,7 @@ import { shardStub, userShard } from "../objects";
 export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, async (c) => {
   const userId = c.get("userId");
   const [ledger, claims] = await Promise.all([
-    walletRows(c.env.DB, userId),
+    walletRows(c.env, userId),
     shardStub(c.env, userShard(c.env, userId)).userClaims(userId),
   ]).catch((err) => {
     console.warn("wallet read failed", String(err));

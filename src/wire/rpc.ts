@@ -53,8 +53,8 @@ export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim }
   | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
-/** Body of a message on the settlement queue; `shard` is the claim's home shard. */
-export type ClaimSettlementMessage = { kind: "claim"; shard: number; claim: SettlementClaim };
+/** Body of a message on the settlement queue: a batch of one shard's claims. */
+export type ClaimSettlementMessage = { kind: "claims"; shard: number; claims: SettlementClaim[] };
 
 export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
 
@@ -172,3 +172,27 @@ export interface RegisteredPool {
   record: PoolRecord;
   seed: string;
 }
+
+/** One ledger credit; `entryId` is its idempotency key. */
+export interface LedgerCredit {
+  entryId: string;
+  userId: string;
+  kind: string;
+  amountCents: Cents;
+  claimId?: string;
+  poolId?: string;
+  phaseId?: string;
+  sponsorId?: string;
+  ref?: string;
+}
+
+export interface WalletDebit {
+  /** Idempotency key of the debit, e.g. `group:<groupId>`; a replay returns the first answer. */
+  entryId: string;
+  userId: string;
+  kind: string;
+  amountCents: Cents;
+  ref: string | null;
+}
+
+export type DebitResult = { status: "debited" | "insufficient"; balanceCents: Cents };

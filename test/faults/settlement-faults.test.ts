@@ -13,16 +13,10 @@ import { shardStub, userShard } from "../../src/objects";
 import type { OpenResponse } from "../../src/wire/index";
 import type { SettlementMessage } from "../../src/wire/rpc";
 import { audit, eventually, liveLottery, open, wallet, winner, type Winner } from "../support/lottery";
+import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
 
 const QUEUE = "gala-settlements";
 
-async function ledgerDown(): Promise<void> {
-  await env.DB.exec("ALTER TABLE wallets RENAME TO wallets_offline");
-}
-
-async function ledgerUp(): Promise<void> {
-  await env.DB.exec("ALTER TABLE wallets_offline RENAME TO wallets");
-}
 
 /** How many times the real consumer has logged a failed settlement batch so far. */
 function failedBatches(warn: MockInstance<typeof console.warn>): number {
@@ -33,17 +27,19 @@ async function messageOf(w: Winner): Promise<SettlementMessage> {
   const shard = userShard(env, w.userId);
   const [claim] = await shardStub(env, shard).userClaims(w.userId);
   return {
-    kind: "claim",
+    kind: "claims",
     shard,
-    claim: {
-      claimId: claim.claimId,
-      userId: w.userId,
-      poolId: claim.poolId,
-      phaseId: claim.phaseId,
-      sponsorId: claim.sponsorId,
-      amountCents: claim.amountCents,
-      claimedAt: claim.claimedAt,
-    },
+    claims: [
+      {
+        claimId: claim.claimId,
+        userId: w.userId,
+        poolId: claim.poolId,
+        phaseId: claim.phaseId,
+        sponsorId: claim.sponsorId,
+        amountCents: claim.amountCents,
+        claimedAt: claim.claimedAt,
+      },
+    ],
   };
 }
 
@@ -68,7 +64,7 @@ describe("settlement faults", () => {
 
     // Half open during a ledger outage: the answers still come at once. The ledger stays down
     // until the queue (batch timeout 1 s) has delivered to the consumer and the batch failed.
-    await ledgerDown();
+    await ledgerDown("wallets");
     outages++;
     const firstHalf = winners.slice(0, 20);
     let opened: Response[];
@@ -76,7 +72,7 @@ describe("settlement faults", () => {
       opened = await Promise.all(firstHalf.map((w) => open(w.token, w.envelope.claimId)));
       await eventually(async () => failedBatches(warn) > 0);
     } finally {
-      await ledgerUp();
+      await ledgerUp("wallets");
     }
     expect(opened.map((r) => r.status)).toEqual(firstHalf.map(() => 200));
 
@@ -96,13 +92,13 @@ describe("settlement faults", () => {
     // A second outage while the real queue is still delivering: the messages are sent to it
     // once more, and the ledger comes back only after one of its batches has failed.
     const failedBefore = failedBatches(warn);
-    await ledgerDown();
+    await ledgerDown("wallets");
     outages++;
     try {
       await env.SETTLEMENTS.sendBatch(messages.map((body) => ({ body })));
       await eventually(async () => failedBatches(warn) > failedBefore);
     } finally {
-      await ledgerUp();
+      await ledgerUp("wallets");
       warn.mockRestore();
     }
     redelivered += messages.length;
@@ -113,13 +109,11 @@ describe("settlement faults", () => {
       const views = await Promise.all(winners.map((w) => wallet(w.token)));
       return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
     }, 30_000);
-    const rows = await env.DB.prepare(
-      `SELECT claim_id, COUNT(*) AS n FROM ledger WHERE claim_id IN (${winners.map(() => "?").join(",")}) GROUP BY claim_id`,
-    )
-      .bind(...winners.map((w) => w.envelope.claimId))
-      .all<{ claim_id: string; n: number }>();
-    expect(rows.results).toHaveLength(winners.length);
-    expect(rows.results.every((r) => r.n === 1)).toBe(true);
+    const rows = await ledgerQuery<{ claim_id: string }>(
+      "SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(winners.map((w) => w.envelope.claimId)),
+    );
+    expect(rows.map((r) => r.claim_id).sort()).toEqual(winners.map((w) => w.envelope.claimId).sort());
     const report = await audit();
     expect(report.balanced).toBe(true);
     expect(report.settlement.balanced).toBe(true);
@@ -128,7 +122,7 @@ describe("settlement faults", () => {
     console.log(
       `settlement faults: ${winners.length} claims, ${outages} ledger outages, ${redelivered} messages delivered again, ` +
         `${secondHalf.length} double opens, ` +
-        `${rows.results.length} ledger rows, ${cents} cents credited once each, cents lost: 0`,
+        `${rows.length} ledger rows, ${cents} cents credited once each, cents lost: 0`,
     );
   });
 

@@ -5,6 +5,7 @@ import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import type { ApiErrorBody, GrabGroupResponse } from "../../src/wire/index";
 import { call, json, session } from "../support/api";
 import { createGroup, eventually, grab, groupStatus, seedGroup, splitLottery, winner } from "../support/groups";
+import { ledgerQuery } from "../support/ledger";
 
 const SPLIT = { amountCents: 5000, count: 50 };
 
@@ -53,13 +54,10 @@ describe("group envelopes from a seed envelope's split budget", () => {
     expect(new Set(status.grabs.map((g) => g.userId)).size).toBe(50);
     expect(status.grabs.every((g) => g.amountCents >= 1)).toBe(true);
     const credited = await eventually(
-      async () =>
-        env.DB.prepare("SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM ledger WHERE ref = ? AND kind = 'group-grab'")
-          .bind(group.id)
-          .first<{ n: number; cents: number }>(),
-      (row) => row?.n === 50,
+      async () => ledgerQuery<{ amount_cents: number }>("SELECT amount_cents FROM ledger WHERE ref = ? AND kind = 'group-grab'", group.id),
+      (rows) => rows.length === 50,
     );
-    expect(credited?.cents).toBe(5000);
+    expect(credited.reduce((sum, r) => sum + r.amount_cents, 0)).toBe(5000);
   });
 
   it("answers a retried grab the same and any other request of that user 'already'", async () => {

@@ -9,21 +9,20 @@ import type { ApiErrorBody, AuditReport, CreateGroupResponse, GrabGroupResponse 
 import type { GroupSpec } from "../../src/wire/rpc";
 import { admin, session } from "../support/api";
 import { createGroup, eventually, fundedUser, grab, groupStatus, splitLottery, wallet } from "../support/groups";
+import { ledgerQuery } from "../support/ledger";
 
 const ENVELOPE_CENTS = 1000;
 
-interface LedgerRow {
+type LedgerRow = {
   entry_id: string;
   user_id: string;
   kind: string;
   amount_cents: number;
-}
+};
 
 async function groupLedger(groupId: string): Promise<LedgerRow[]> {
-  const { results } = await env.DB.prepare("SELECT entry_id, user_id, kind, amount_cents FROM ledger WHERE ref = ? ORDER BY entry_id")
-    .bind(groupId)
-    .all<LedgerRow>();
-  return results;
+  const rows = await ledgerQuery<LedgerRow>("SELECT entry_id, user_id, kind, amount_cents FROM ledger WHERE ref = ?", groupId);
+  return rows.sort((a, b) => a.entry_id.localeCompare(b.entry_id));
 }
 
 async function audit(): Promise<AuditReport> {
@@ -97,8 +96,7 @@ describe("group envelopes and wallets", () => {
     expect(five.filter((r) => r.status === 409)).toHaveLength(2);
     const balance = await wallet(other.token);
     expect(balance.balanceCents).toBe(100);
-    const { results } = await env.DB.prepare("SELECT balance_cents FROM wallets WHERE balance_cents < 0").all();
-    expect(results).toEqual([]);
+    expect(await ledgerQuery("SELECT balance_cents FROM wallets WHERE balance_cents < 0")).toEqual([]);
     expect((await audit()).groups.balanced).toBe(true);
   });
 
@@ -129,7 +127,7 @@ describe("group envelopes and wallets", () => {
     // A creation that registered and debited, then lost its object call, and whose object was
     // then settled as never-to-exist (what the creation path does after an unclear failure).
     await registerGroup(env.DB, `wallet:${user.userId}:lost-1`, spec, now);
-    await debitWallet(env.DB, { entryId: GROUP_LEDGER.send.entryId(spec.groupId), userId: user.userId, kind: GROUP_LEDGER.send.kind, amountCents: 500, ref: spec.groupId }, now);
+    await debitWallet(env, { entryId: GROUP_LEDGER.send.entryId(spec.groupId), userId: user.userId, kind: GROUP_LEDGER.send.kind, amountCents: 500, ref: spec.groupId }, now);
     expect(await env.GROUP_ENVELOPE.getByName(spec.groupId).abort()).toBe(true);
     expect((await wallet(user.token)).balanceCents).toBe(500);
 

@@ -12,22 +12,25 @@ import type { DeadLettersResponse } from "../../src/wire/index";
 import type { ClaimSettlementMessage, SettlementMessage } from "../../src/wire/rpc";
 import { admin } from "../support/api";
 import { audit, eventually, liveLottery, wallet, winner, type Winner } from "../support/lottery";
+import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
 
 const QUEUE = "gala-settlements";
 
 function messageOf(w: Winner, shard = userShard(env, w.userId)): ClaimSettlementMessage {
   return {
-    kind: "claim",
+    kind: "claims",
     shard,
-    claim: {
-      claimId: w.envelope.claimId,
-      userId: w.userId,
-      poolId: "",
-      phaseId: w.envelope.phaseId,
-      sponsorId: w.envelope.sponsorId,
-      amountCents: w.envelope.amountCents,
-      claimedAt: Date.now(),
-    },
+    claims: [
+      {
+        claimId: w.envelope.claimId,
+        userId: w.userId,
+        poolId: "",
+        phaseId: w.envelope.phaseId,
+        sponsorId: w.envelope.sponsorId,
+        amountCents: w.envelope.amountCents,
+        claimedAt: Date.now(),
+      },
+    ],
   };
 }
 
@@ -35,7 +38,7 @@ function messageOf(w: Winner, shard = userShard(env, w.userId)): ClaimSettlement
 async function withPool(w: Winner): Promise<ClaimSettlementMessage> {
   const message = messageOf(w);
   const [claim] = await shardStub(env, message.shard).userClaims(w.userId);
-  return { ...message, claim: { ...message.claim, poolId: claim.poolId, claimedAt: claim.claimedAt } };
+  return { ...message, claims: message.claims.map((c) => ({ ...c, poolId: claim.poolId, claimedAt: claim.claimedAt })) };
 }
 
 /** Runs the worker's queue handler on a hand-made batch; also reports the retry delays asked for. */
@@ -51,8 +54,7 @@ async function deliver(queue: string, bodies: SettlementMessage[], attempts = 1)
   return { ...result, delays: retries.flatMap((spy) => spy.mock.calls.map(([options]) => options?.delaySeconds)) };
 }
 
-const ledgerRows = async (claimId: string) =>
-  (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger WHERE claim_id = ?").bind(claimId).first<{ n: number }>())!.n;
+const ledgerRows = async (claimId: string) => (await ledgerQuery<{ n: number }>("SELECT COUNT(*) AS n FROM ledger WHERE claim_id = ?", claimId)).reduce((n, r) => n + r.n, 0);
 
 describe("settlement consumer", () => {
   beforeAll(async () => {
@@ -77,12 +79,12 @@ describe("settlement consumer", () => {
   it("retries with backoff when the ledger throws, and credits once on the next try", async () => {
     const w = await winner();
     const message = await withPool(w);
-    await env.DB.exec("ALTER TABLE wallets RENAME TO wallets_offline");
+    await ledgerDown("wallets");
     let failed;
     try {
       failed = await deliver(QUEUE, [message], 3);
     } finally {
-      await env.DB.exec("ALTER TABLE wallets_offline RENAME TO wallets");
+      await ledgerUp("wallets");
     }
     expect(failed.explicitAcks).toEqual([]);
     expect(failed.retryMessages).toHaveLength(1);

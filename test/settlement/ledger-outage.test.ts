@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
 import { admin } from "../support/api";
 import { audit, eventually, liveLottery, openOk, wallet, winner, type Winner } from "../support/lottery";
+import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
 
 const WINNERS = 16;
 
@@ -36,7 +37,7 @@ describe("ledger outage", () => {
 
     let slowestDown = Number.POSITIVE_INFINITY;
     const warnings = vi.spyOn(console, "warn");
-    await env.DB.exec("ALTER TABLE ledger RENAME TO ledger_offline");
+    await ledgerDown("ledger");
     try {
       const timed = await timedOpens(winners);
       for (const [i, { opened }] of timed.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
@@ -49,7 +50,7 @@ describe("ledger outage", () => {
       expect(down.status).toBe(503);
       expect(((await down.json()) as { error: { code: string } }).error.code).toBe("unavailable");
     } finally {
-      await env.DB.exec("ALTER TABLE ledger_offline RENAME TO ledger");
+      await ledgerUp("ledger");
       warnings.mockRestore();
     }
 
@@ -65,8 +66,8 @@ describe("ledger outage", () => {
     const slowestUp = Math.max(...baseline.map((t) => t.ms));
     expect(slowestDown).toBeLessThan(3 * slowestUp + 250);
 
-    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger WHERE pool_id = ?").bind(poolId).first<{ n: number }>())!;
-    expect(n).toBe(WINNERS);
+    const rows = await ledgerQuery("SELECT entry_id FROM ledger WHERE pool_id = ?", poolId);
+    expect(rows).toHaveLength(WINNERS);
     const report = await audit(0);
     expect(report.balanced).toBe(true);
     const pool = report.settlement.pools.find((p) => p.poolId === poolId)!;

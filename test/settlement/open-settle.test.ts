@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
 import { call, session } from "../support/api";
 import { audit, eventually, liveLottery, open, openOk, wallet, winner } from "../support/lottery";
+import { ledgerQuery } from "../support/ledger";
 
 describe("open and settle", () => {
   beforeAll(async () => {
@@ -34,10 +35,8 @@ describe("open and settle", () => {
         sponsorId: w.envelope.sponsorId,
       }),
     ]);
-    const row = await env.DB.prepare("SELECT user_id, amount_cents FROM ledger WHERE claim_id = ?")
-      .bind(w.envelope.claimId)
-      .first();
-    expect(row).toEqual({ user_id: w.userId, amount_cents: w.envelope.amountCents });
+    const rows = await ledgerQuery("SELECT user_id, amount_cents FROM ledger WHERE claim_id = ?", w.envelope.claimId);
+    expect(rows).toEqual([{ user_id: w.userId, amount_cents: w.envelope.amountCents }]);
   });
 
   it("answers the same on every open and credits once, also under concurrent opens", async () => {
@@ -46,8 +45,7 @@ describe("open and settle", () => {
     expect(new Set(responses.map((r) => JSON.stringify(r))).size).toBe(1);
     await eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
     expect(await openOk(w)).toEqual(responses[0]);
-    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger WHERE user_id = ?").bind(w.userId).first<{ n: number }>())!;
-    expect(n).toBe(1);
+    expect(await ledgerQuery("SELECT entry_id FROM ledger WHERE user_id = ?", w.userId)).toHaveLength(1);
     const report = await audit();
     expect(report.balanced).toBe(true);
     expect(report.settlement.balanced).toBe(true);

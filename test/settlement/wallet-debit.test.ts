@@ -10,7 +10,7 @@ const USER = "u_debit_test";
 
 async function fund(cents: number) {
   await creditClaims(
-    env.DB,
+    env,
     [{ claimId: crypto.randomUUID(), userId: USER, poolId: "pool-x", phaseId: "p", sponsorId: "s", amountCents: cents, claimedAt: 0 }],
     Date.now(),
   );
@@ -26,16 +26,16 @@ describe("wallet debit", () => {
       amountCents: 300,
       ref: `g${i}`,
     }));
-    const results = await Promise.all(debits.map((d) => debitWallet(env.DB, d, Date.now())));
+    const results = await Promise.all(debits.map((d) => debitWallet(env, d, Date.now())));
     expect(results.filter((r) => r.status === "debited")).toHaveLength(3);
-    const { balanceCents, rows } = await walletRows(env.DB, USER);
+    const { balanceCents, rows } = await walletRows(env, USER);
     expect(balanceCents).toBe(100);
     expect(rows.reduce((sum, r) => sum + r.amountCents, 0)).toBe(100);
 
     const winner = debits[results.findIndex((r) => r.status === "debited")];
-    expect(await debitWallet(env.DB, winner, Date.now())).toEqual({ status: "debited", balanceCents: 100 });
-    expect((await walletRows(env.DB, USER)).balanceCents).toBe(100);
-    expect(await debitWallet(env.DB, { ...winner, entryId: "group:new", amountCents: 101 }, Date.now())).toEqual({
+    expect(await debitWallet(env, winner, Date.now())).toEqual({ status: "debited", balanceCents: 100 });
+    expect((await walletRows(env, USER)).balanceCents).toBe(100);
+    expect(await debitWallet(env, { ...winner, entryId: "group:new", amountCents: 101 }, Date.now())).toEqual({
       status: "insufficient",
       balanceCents: 100,
     });
@@ -43,7 +43,7 @@ describe("wallet debit", () => {
 
   it("refuses a user without a wallet", async () => {
     const result = await debitWallet(
-      env.DB,
+      env,
       { entryId: "group:none", userId: "u_nobody", kind: "group_envelope", amountCents: 1, ref: null },
       Date.now(),
     );

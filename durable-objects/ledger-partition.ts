@@ -1,0 +1,171 @@
+/**
+ * LedgerPartition: one partition of the ledger, one SQLite-backed object per partition.
+ *
+ * Responsible for: the wallets and ledger rows of the users whose id hashes to it
+ * (src/money/wallet-ledger.ts routes by user id), so each wallet lives in exactly one
+ * partition and a debit never races a credit of the same wallet elsewhere. Every method that
+ * writes runs synchronously in one storage transaction: a row and its balance change land
+ * together or not at all. Every money movement is one row whose primary key is its
+ * idempotency key, so a replayed settlement changes nothing.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { ENVELOPE_KIND, type LedgerEntryView } from "../src/domain/settlement";
+import type { LedgerGroupSums } from "../src/domain/group-audit";
+import type { LedgerPoolSums } from "../src/domain/settlement-audit";
+import type { DebitResult, LedgerCredit, WalletDebit } from "../src/wire/rpc";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger (
+  entry_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents <> 0),
+  claim_id TEXT UNIQUE,
+  pool_id TEXT,
+  phase_id TEXT,
+  sponsor_id TEXT,
+  ref TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_user ON ledger (user_id, created_at);
+CREATE INDEX IF NOT EXISTS ledger_pool ON ledger (pool_id) WHERE pool_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ledger_ref ON ledger (ref) WHERE ref IS NOT NULL;
+CREATE TABLE IF NOT EXISTS wallets (
+  user_id TEXT PRIMARY KEY,
+  balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0),
+  updated_at INTEGER NOT NULL
+);
+`;
+
+/** How many of a user's newest ledger rows the wallet shows. */
+const WALLET_ROWS = 200;
+
+export class LedgerPartition extends DurableObject<Env> {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
+  }
+
+  /** Writes each credit once, however often it is replayed; returns the entry ids held afterwards. */
+  credit(credits: LedgerCredit[], now: number): string[] {
+    return this.ctx.storage.transactionSync(() => {
+      for (const c of credits) this.#write(c, c.amountCents, now);
+      return this.#held(credits.map((c) => c.entryId));
+    });
+  }
+
+  /**
+   * Writes `credit` once, only if the entry `requires` is in the ledger (a compensating
+   * credit for a debit that happened); returns whether the credit is held.
+   */
+  creditIfPresent(credit: LedgerCredit, requires: string, now: number): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.#held([requires]).length === 1) this.#write(credit, credit.amountCents, now);
+      return this.#held([credit.entryId]).length === 1;
+    });
+  }
+
+  /** Takes `amountCents` from the user's settled balance if it is there; a replay returns the first answer. */
+  debit(debit: WalletDebit, now: number): DebitResult {
+    return this.ctx.storage.transactionSync(() => {
+      const done = this.#held([debit.entryId]).length === 1;
+      if (!done && this.#balance(debit.userId) >= debit.amountCents) {
+        this.#write({ ...debit, ref: debit.ref ?? undefined }, -debit.amountCents, now);
+        return { status: "debited", balanceCents: this.#balance(debit.userId) };
+      }
+      return { status: done ? "debited" : "insufficient", balanceCents: this.#balance(debit.userId) };
+    });
+  }
+
+  /** A user's settled balance and newest ledger rows. */
+  wallet(userId: string): { balanceCents: number; rows: LedgerEntryView[] } {
+    const rows = this.#sql
+      .exec<LedgerEntryView & Record<string, SqlStorageValue>>(
+        `SELECT entry_id AS entryId, kind, amount_cents AS amountCents, claim_id AS claimId, sponsor_id AS sponsorId,
+                phase_id AS phaseId, created_at AS createdAt FROM ledger
+         WHERE user_id = ? ORDER BY created_at DESC, entry_id LIMIT ${WALLET_ROWS}`,
+        userId,
+      )
+      .toArray();
+    return { balanceCents: this.#balance(userId), rows };
+  }
+
+  /** Settled envelope money per pool, for the audit. */
+  poolSums(): LedgerPoolSums[] {
+    return this.#sql
+      .exec<LedgerPoolSums & Record<string, SqlStorageValue>>(
+        `SELECT pool_id AS poolId, COUNT(*) AS count, SUM(amount_cents) AS cents FROM ledger
+         WHERE kind = ? GROUP BY pool_id`,
+        ENVELOPE_KIND,
+      )
+      .toArray();
+  }
+
+  /** Group money per envelope and kind, for the audit. */
+  groupSums(kinds: string[]): LedgerGroupSums[] {
+    return this.#sql
+      .exec<LedgerGroupSums & Record<string, SqlStorageValue>>(
+        `SELECT ref AS groupId, kind, SUM(amount_cents) AS cents FROM ledger
+         WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref, kind`,
+        JSON.stringify(kinds),
+      )
+      .toArray();
+  }
+
+  /** The partition's SQLite size in bytes (for the capacity figures). */
+  storageBytes(): number {
+    return this.#sql.databaseSize;
+  }
+
+  /** Which of these claims have their ledger row here. */
+  claimsHeld(claimIds: string[]): string[] {
+    return this.#sql
+      .exec<{ claim_id: string }>("SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))", JSON.stringify(claimIds))
+      .toArray()
+      .map((r) => r.claim_id);
+  }
+
+  /** Inserts the row once and moves the wallet's balance by `signedCents` only when it did. */
+  #write(entry: LedgerCredit, signedCents: number, now: number): void {
+    if (this.#held([entry.entryId]).length === 1) return;
+    this.#sql.exec(
+      `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      entry.entryId,
+      entry.userId,
+      entry.kind,
+      signedCents,
+      entry.claimId ?? null,
+      entry.poolId ?? null,
+      entry.phaseId ?? null,
+      entry.sponsorId ?? null,
+      entry.ref ?? null,
+      now,
+    );
+    const hasWallet = this.#sql.exec("SELECT 1 FROM wallets WHERE user_id = ?", entry.userId).toArray().length > 0;
+    if (hasWallet) {
+      this.#sql.exec(
+        "UPDATE wallets SET balance_cents = balance_cents + ?, updated_at = ? WHERE user_id = ?",
+        signedCents,
+        now,
+        entry.userId,
+      );
+    } else {
+      this.#sql.exec("INSERT INTO wallets (user_id, balance_cents, updated_at) VALUES (?, ?, ?)", entry.userId, signedCents, now);
+    }
+  }
+
+  #balance(userId: string): number {
+    return this.#sql.exec<{ b: number }>("SELECT balance_cents AS b FROM wallets WHERE user_id = ?", userId).toArray()[0]?.b ?? 0;
+  }
+
+  #held(entryIds: string[]): string[] {
+    return this.#sql
+      .exec<{ entry_id: string }>("SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))", JSON.stringify(entryIds))
+      .toArray()
+      .map((r) => r.entry_id);
+  }
+}
