@@ -77,7 +77,7 @@ async function applyMigrations(mf, root) {
   }
 }
 
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort, shardCount, storage }) {
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort, shardCount, storage, vars = {} }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -107,6 +107,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             SHARED_RATE_LIMITS: "off",
             SESSION_SECRET,
             ADMIN_SECRET,
+            ...vars,
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
         },

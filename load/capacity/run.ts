@@ -22,7 +22,10 @@ function productionVar(name: string): number {
 }
 
 const PRODUCTION_SHARDS = productionVar("SHARD_COUNT");
-const GALA = { ...REFERENCE_GALA, timelineTtlMs: productionVar("TIMELINE_TTL_MS") };
+const LEDGER = { ...REFERENCE_LEDGER, shards: PRODUCTION_SHARDS };
+const ledger = planLedger(LEDGER);
+/** Settlement messages carry a shard's batch of claims (load/capacity/ledger.ts). */
+const GALA = { ...REFERENCE_GALA, timelineTtlMs: productionVar("TIMELINE_TTL_MS"), claimsPerMessage: ledger.claimsPerMessage };
 
 function printPlan(title: string, p: CapacityPlan): void {
   const g = GALA;
@@ -34,7 +37,7 @@ function printPlan(title: string, p: CapacityPlan): void {
   console.log(`  timeline fan-in            ${n(p.timelineReadsPerSecond)} reads/s with per-isolate caches (TTL ${n(g.timelineTtlMs)} ms)`);
   console.log(`                             ${n(p.timelineReadsPerSecondPerColoCache)} reads/s with one refresher per colo`);
   console.log(`                             per-isolate TTL must be >= ${n(p.minTimelineTtlMs)} ms to stay under ${pct(g.shardUtilisation, 0)} of the limit`);
-  console.log(`  settlement                 ${n(p.settlementMessagesPerSecond)} messages/s (${g.claimsPerMessage} claim each) -> ${p.queuesNeeded} queue(s) at ${n(g.perQueueMessagesPerSecond)}/s`);
+  console.log(`  settlement                 ${n(p.settlementMessagesPerSecond)} messages/s (${n(g.claimsPerMessage, 1)} claims each) -> ${p.queuesNeeded} queue(s) at ${n(g.perQueueMessagesPerSecond)}/s`);
   console.log(`                             one queue: backlog ${n(p.oneQueueBacklog)} after a ${g.peakSeconds}s peak, drained in ${n(p.oneQueueDrainSeconds)} s`);
 }
 
@@ -62,8 +65,6 @@ for (const step of simulateSpike(GALA, s, shards)) {
   );
 }
 
-const LEDGER = { ...REFERENCE_LEDGER, shards: PRODUCTION_SHARDS };
-const ledger = planLedger(LEDGER);
 console.log(`\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`);
 console.log(`  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`);
 console.log(`  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`);

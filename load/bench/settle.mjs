@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:settle`: settlement into the partitioned ledger on this machine, on the
+ * bench's runtime (workerd via Miniflare direct sockets). For each partition count:
+ * 1. winners take `--claims` envelopes in a phase where every shake wins;
+ * 2. open to wallet: `--sample` winners open one envelope each and poll their wallet until the
+ *    money is there (p50/p99 of what a viewer waits, queue and shard batching included);
+ * 3. drain: the phase is stopped and the sweep enqueues every unopened claim (batched
+ *    messages); the time until the audit shows every claim settled gives claims settled per
+ *    second through the real queue consumer.
+ * Writes bench-results/settle-<time>.json. Options: --claims N (default 15000), --sample N
+ * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { callJson } from "./http.mjs";
+import { inParallel, winClaims } from "./prepare.mjs";
+import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
+import { AdminClient } from "./show.mjs";
+import { mintUsers } from "./users.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const OUT = join(ROOT, "bench-results");
+const DRAIN_TIMEOUT_MS = 180_000;
+const { values: opts } = parseArgs({
+  options: {
+    claims: { type: "string", default: "15000" },
+    sample: { type: "string", default: "200" },
+    partitions: { type: "string", default: "1,4" },
+    shards: { type: "string", default: "16" },
+  },
+});
+const claims = Number(opts.claims);
+const sample = Number(opts.sample);
+const shardCount = Number(opts.shards);
+const watchdog = setTimeout(() => {
+  console.error("bench:settle: still running after 15 minutes; stopping");
+  process.exit(1);
+}, 15 * 60_000);
+
+/** A port nothing listens on now (other benches may run on this machine). */
+function freePort() {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const settledCount = (audit) => audit.settlement.pools.reduce((n, p) => n + p.settledCount, 0);
+
+/** Opens one envelope of each sampled winner and waits for its wallet: milliseconds per winner. */
+async function openToWallet(url, winners) {
+  return inParallel(winners, 20, async ({ token, claimId }) => {
+    const started = Date.now();
+    const opened = await callJson(url, "POST", `/api/envelopes/${claimId}/open`, token, {});
+    if (!opened.ok) throw new Error(`open: ${opened.status} ${opened.text}`);
+    for (;;) {
+      const { body } = await callJson(url, "GET", "/api/wallet", token);
+      if (body?.balanceCents > 0) return Date.now() - started;
+      if (Date.now() - started > 60_000) throw new Error(`claim ${claimId} not in the wallet after 60 s`);
+      await sleep(25);
+    }
+  });
+}
+
+async function measure(scriptPath, partitions) {
+  const servers = await startServers({
+    root: ROOT,
+    scriptPath,
+    workDir: OUT,
+    appPort: await freePort(),
+    helloPort: await freePort(),
+    shardCount,
+    storage: "memory",
+    vars: { LEDGER_PARTITIONS: String(partitions) },
+  });
+  try {
+    const url = servers.app.url;
+    const admin = new AdminClient(url, ADMIN_SECRET);
+    await admin.goLive("claims");
+    await admin.createPools("claims", Math.ceil(claims / 3) + sample);
+    const users = await mintUsers({ count: Math.ceil(claims / 3), secret: SESSION_SECRET, shardCount });
+    const winners = await winClaims(url, [...users, ...users, ...users]);
+    console.log(`  ${partitions} partition(s): ${winners.length} envelopes won`);
+    const seen = new Set();
+    const sampled = winners.filter((w) => !seen.has(w.token) && seen.add(w.token)).slice(0, sample);
+    const waits = (await openToWallet(url, sampled)).sort((a, b) => a - b);
+    const before = settledCount(await admin.audit());
+    await admin.call("POST", "/timeline/phases/claims/stop", {});
+    const drainFrom = Date.now();
+    const { enqueued } = await admin.call("POST", "/settlements/sweep", {});
+    let settled = settledCount(await admin.audit()) - before;
+    while (settled < enqueued && Date.now() - drainFrom < DRAIN_TIMEOUT_MS) {
+      await sleep(250);
+      settled = settledCount(await admin.audit()) - before;
+    }
+    const drainMs = Date.now() - drainFrom;
+    const audit = await admin.audit();
+    return {
+      partitions,
+      won: winners.length,
+      openToWalletMs: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99), max: waits.at(-1), sample: waits.length },
+      drain: { enqueued, settled, ms: drainMs, claimsPerSecond: Math.round((1000 * settled) / drainMs) },
+      balanced: audit.balanced,
+    };
+  } finally {
+    await servers.dispose();
+  }
+}
+
+mkdirSync(OUT, { recursive: true });
+console.log(`bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`);
+const scriptPath = bundleWorker(join(OUT, "bundle"));
+const rows = [];
+for (const partitions of opts.partitions.split(",").map(Number)) {
+  const r = await measure(scriptPath, partitions);
+  rows.push(r);
+  console.log(
+    `  ${partitions} partition(s): drained ${r.drain.settled}/${r.drain.enqueued} claims in ${(r.drain.ms / 1000).toFixed(1)} s = ${r.drain.claimsPerSecond.toLocaleString("en-US")} claims/s; ` +
+      `open to wallet p50 ${r.openToWalletMs.p50} ms, p99 ${r.openToWalletMs.p99} ms (${r.openToWalletMs.sample} winners); audit ${r.balanced ? "balanced" : "UNBALANCED"}`,
+  );
+}
+const report = { startedAt: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() }, settings: { claims, sample, shardCount }, rows };
+const file = join(OUT, `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`wrote ${file}`);
+clearTimeout(watchdog);
+process.exitCode = rows.every((r) => r.balanced && r.drain.settled === r.drain.enqueued) ? 0 : 1;
