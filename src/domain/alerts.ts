@@ -73,15 +73,14 @@ function drainAlert(phase: PhaseStats, now: EpochMs): Alert[] {
   ];
 }
 
-/** Every alert that holds now, most urgent first. */
+/** Every alert that holds now, critical ones (audit, settlement) first. */
 export function evaluateAlerts(input: AlertInputs): Alert[] {
   const rates = new Map(input.phases.map((p) => [p.id, p.kind === "lottery" ? p.candidateRate : 0]));
   const live = (input.stats?.phases ?? []).filter((p) => p.state === "live");
-  const alerts = [
+  return [
     ...auditAlerts(input.audit),
     ...(input.audit ? settlementAlerts(input.audit) : []),
     ...live.flatMap((p) => shardAlerts(p, rates.get(p.phaseId) ?? 0, input.shardCeilingRps)),
     ...live.flatMap((p) => drainAlert(p, input.now)),
   ];
-  return alerts.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
 }

@@ -5,34 +5,21 @@
  * `writeDataPoint` is spied on, not replaced). The code runs in this isolate (worker,
  * objects and queue consumer alike), so the console and the binding are observed here.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import worker from "../../src/index";
 import { userShard } from "../../src/objects";
 import type { CreateGroupResponse, ShakeResponse, Timeline } from "../../src/wire/index";
-import type { SettlementMessage } from "../../src/wire/rpc";
 import { admin, json, session } from "../support/api";
 import { callWith, shakeInit } from "../support/gala";
 import { eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
 import { splitLottery, winner as seedWinner } from "../support/groups";
-
-type Line = Record<string, unknown> & { type: string; event: string };
+import { deadLetter, jsonLines } from "../support/ops";
 
 let spies: MockInstance[] = [];
 let writes: MockInstance<AnalyticsEngineDataset["writeDataPoint"]>;
 
-function lines(type?: string): Line[] {
-  return spies
-    .slice(0, 2)
-    .flatMap((spy) => spy.mock.calls)
-    .flatMap(([first]) => {
-      if (typeof first !== "string" || !first.startsWith("{")) return [];
-      const line = JSON.parse(first) as Line;
-      return type === undefined || line.type === type ? [line] : [];
-    });
-}
-
+const lines = (type?: string) => jsonLines(spies.slice(0, 2), type);
 const points = () => writes.mock.calls.map(([point]) => point!);
 
 describe("money lines and metrics", () => {
@@ -92,15 +79,7 @@ describe("money lines and metrics", () => {
   it("logs and counts dead letters with their claim's ids", async () => {
     const w = await winner();
     const shard = userShard(env, w.userId);
-    const body: SettlementMessage = {
-      kind: "claim",
-      shard,
-      claim: { claimId: w.envelope.claimId, userId: w.userId, poolId: "p-dead", phaseId: lotteryId, sponsorId: w.envelope.sponsorId, amountCents: w.envelope.amountCents, claimedAt: Date.now() },
-    };
-    const batch = createMessageBatch<SettlementMessage>(env.SETTLEMENT_DLQ, [{ id: "dead-1", timestamp: new Date(), attempts: 11, body }]) as MessageBatch;
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    await getQueueResult(batch, ctx);
+    await deadLetter(w);
 
     expect(lines("money").filter((l) => l.event === "dead_letter")).toEqual([
       expect.objectContaining({ claimId: w.envelope.claimId, userId: w.userId, shard, poolId: "p-dead", phaseId: lotteryId, amountCents: w.envelope.amountCents }),
