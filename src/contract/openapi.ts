@@ -138,7 +138,6 @@ export function openApiDocument(): JsonSchema {
       description: "Shake-to-win red envelopes. Money is integer cents, times are Unix epoch milliseconds; every error is { error: { code, message } }.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    servers: [{ url: "/" }],
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(answers).map(([name, schema]) => [name, jsonSchema(schema, "output")])),
