@@ -11,6 +11,8 @@ import { groupStub, shardStub } from "../objects";
 import { settlementMessage } from "../schemas";
 import type { GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
 import { groupBy } from "../domain/group-by";
+import { logMoney } from "../ops/log";
+import { recordClaims } from "../ops/metrics";
 
 interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;
@@ -39,6 +41,9 @@ function parse(batch: MessageBatch): Parsed[] {
     return [];
   });
 }
+
+/** Every claim of these messages with its shard. */
+const eachClaim = (parsed: readonly Parsed<ClaimMessage>[]) => parsed.flatMap(({ body }) => body.claims.map((claim) => ({ shard: body.shard, claim })));
 
 /** Calls `mark` once per shard with the claim ids of that shard's messages. */
 async function onShards(
@@ -77,13 +82,16 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
         now,
       );
       await onShards(env, claims, (stub, ids) => stub.markSettled(ids, now));
+      recordClaims(env, "settlement", eachClaim(claims));
     },
     "settlement batch",
   );
   await settleAll(
     groups,
     async () => {
-      await creditGroups(env, groups.flatMap((p) => p.body.credits), now);
+      const credits = groups.flatMap((p) => p.body.credits);
+      await creditGroups(env, credits, now);
+      for (const { entryId, kind, groupId, userId, amountCents } of credits) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
     },
     "group settlement batch",
   );
@@ -93,7 +101,14 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
 export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
   const { claims, groups } = byKind(parse(batch));
   const now = Date.now();
-  await settleAll(claims, () => onShards(env, claims, (stub, ids) => stub.markDead(ids, now)), "dead-letter batch");
+  await settleAll(
+    claims,
+    async () => {
+      await onShards(env, claims, (stub, ids) => stub.markDead(ids, now));
+      recordClaims(env, "dead_letter", eachClaim(claims));
+    },
+    "dead-letter batch",
+  );
   await settleAll(
     groups,
     async () => {

@@ -11,6 +11,7 @@ import { badRequest, notFound, unavailable } from "../errors";
 import { shardStub, userShard } from "../objects";
 import { claimIdParam } from "../schemas";
 import { currentTimeline } from "../edge/timeline-cache";
+import { logMoney } from "../ops/log";
 import type { OpenResponse } from "../wire/index";
 
 export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
@@ -29,6 +30,7 @@ export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
         throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
       });
     if (!opened) throw notFound("you hold no envelope with this claim id");
+    logMoney("open", { claimId, userId, shard, amountCents: opened.claim.amountCents, phaseId: opened.claim.phaseId, enqueued: opened.enqueued });
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
     const { claim } = opened;
     const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? claim.sponsorId;

@@ -1,7 +1,7 @@
 /**
  * The operator console in a real browser: sign in with the admin secret, edit a phase and
- * watch a viewer page follow, see a version conflict clearly, start a phase now, create a
- * pool and run the audit.
+ * watch a viewer page follow, see the alerts panel, see a version conflict clearly, start a
+ * phase now, create a pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { expectAccessible } from "./support/axe";
@@ -99,6 +99,7 @@ describe("operator console", () => {
     const console = await browser.context.newPage();
     await signIn(console);
     expect(await console.content()).not.toContain(ADMIN_SECRET);
+    await expect.poll(() => console.locator("#alerts li").first().textContent()).toBe("No alerts.");
     const backlog = console.locator("#backlog-figures");
     await expect.poll(() => backlog.textContent()).toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
     await winners[0].call("POST", `/api/envelopes/${claims[0]}/open`, {});
