@@ -130,32 +130,33 @@ export class LedgerPartition extends DurableObject<Env> {
 
   /** Inserts the row once and moves the wallet's balance by `signedCents` only when it did. */
   #write(entry: LedgerCredit, signedCents: number, now: number): void {
-    if (this.#held([entry.entryId]).length === 1) return;
+    const inserted = this.#sql
+      .exec(
+        `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING entry_id`,
+        entry.entryId,
+        entry.userId,
+        entry.kind,
+        signedCents,
+        entry.claimId ?? null,
+        entry.poolId ?? null,
+        entry.phaseId ?? null,
+        entry.sponsorId ?? null,
+        entry.ref ?? null,
+        now,
+      )
+      .toArray();
+    if (inserted.length === 0) return;
+    // A debit only runs against a wallet that covers it; a credit may open the wallet.
     this.#sql.exec(
-      `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      entry.entryId,
+      signedCents < 0
+        ? "UPDATE wallets SET balance_cents = balance_cents + ?2, updated_at = ?3 WHERE user_id = ?1"
+        : `INSERT INTO wallets (user_id, balance_cents, updated_at) VALUES (?1, ?2, ?3)
+           ON CONFLICT (user_id) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents, updated_at = excluded.updated_at`,
       entry.userId,
-      entry.kind,
       signedCents,
-      entry.claimId ?? null,
-      entry.poolId ?? null,
-      entry.phaseId ?? null,
-      entry.sponsorId ?? null,
-      entry.ref ?? null,
       now,
     );
-    const hasWallet = this.#sql.exec("SELECT 1 FROM wallets WHERE user_id = ?", entry.userId).toArray().length > 0;
-    if (hasWallet) {
-      this.#sql.exec(
-        "UPDATE wallets SET balance_cents = balance_cents + ?, updated_at = ? WHERE user_id = ?",
-        signedCents,
-        now,
-        entry.userId,
-      );
-    } else {
-      this.#sql.exec("INSERT INTO wallets (user_id, balance_cents, updated_at) VALUES (?, ?, ?)", entry.userId, signedCents, now);
-    }
   }
 
   #balance(userId: string): number {

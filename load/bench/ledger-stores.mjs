@@ -9,7 +9,7 @@
  * Options: --rows N (rows per measurement, default 20000).
  */
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -52,11 +52,10 @@ async function start(scriptPath, stateDir) {
   };
   const mf = new Miniflare({ ...convertV4MiniflareOptions({ workers: [worker] }), resourcePersistencePath: stateDir });
   await mf.ready;
+  // The D1 candidate gets the ledger schema as D1 held it before partitions (migration 0001).
   const db = await mf.getD1Database("DB");
-  for (const file of readdirSync(join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
-    const statements = unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8"));
-    await db.batch(statements.map((sql) => db.prepare(sql)));
-  }
+  const statements = unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", "0001_ledger.sql"), "utf8"));
+  await db.batch(statements.map((sql) => db.prepare(sql)));
   return { mf, url: String(await mf.unsafeGetDirectURL("ledger-probe")) };
 }
 

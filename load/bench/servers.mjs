@@ -115,7 +115,9 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
       ],
     },
     appPort,
-    { resourcePersistencePath: stateDir },
+    // The worker writes one JSON line per money event (src/ops/log.ts); printing thousands a
+    // second would measure the terminal. BENCH_LOGS=1 shows them.
+    { resourcePersistencePath: stateDir, ...(process.env.BENCH_LOGS === "1" ? {} : { handleStructuredLogs: () => {} }) },
   );
   await applyMigrations(app.mf, root);
   const hello = await serve(
