@@ -1,12 +1,12 @@
 /**
  * Worker entry: the Hono app, the settlement queue consumers, the minute cron (the show
- * clock in the timeline object, a backstop to its own alarm, and phase-close settlement),
- * plus the Durable Object classes wrangler binds by name.
+ * clock in the timeline object, a backstop to its own alarm, then every repair of
+ * money/repair.ts: phase-close settlement, lost messages, stranded group money), plus the
+ * Durable Object classes wrangler binds by name.
  */
 import { app } from "./app";
-import { timelineStub } from "./objects";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
-import { settleClosedPhases } from "./money/settlement-producer";
+import { REPAIR_AFTER_MS, runRepairs } from "./money/repair";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
@@ -18,8 +18,10 @@ export default {
     await (batch.queue === env.SETTLEMENT_DLQ ? consumeDeadLetters(batch, env) : consumeSettlements(batch, env));
   },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(settleClosedPhases(env, controller.scheduledTime));
-    const report = await timelineStub(env).tick();
-    console.log("show clock", JSON.stringify(report));
+    ctx.waitUntil(
+      runRepairs(env, controller.scheduledTime, REPAIR_AFTER_MS).then((report) =>
+        console.log("show clock and repairs", JSON.stringify(report)),
+      ),
+    );
   },
 } satisfies ExportedHandler<Env>;

@@ -35,25 +35,34 @@ export interface LedgerCredit {
   ref?: string;
 }
 
-/** Writes each credit exactly once, however often it is replayed, with the winners' new balances. */
-export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<void> {
-  if (credits.length === 0) return;
+/**
+ * Writes each credit exactly once, however often it is replayed, with the winners' new
+ * balances; returns the entry ids the ledger holds afterwards (read in the same transaction),
+ * so a caller confirms only what is really there.
+ */
+export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<Set<string>> {
+  if (credits.length === 0) return new Set();
   const insert = db.prepare(
     `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const users = [...new Set(credits.map((c) => c.userId))];
-  await db.batch([
+  const results = await db.batch([
     ...credits.map((c) =>
       insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.claimId ?? null, c.poolId ?? null, c.phaseId ?? null, c.sponsorId ?? null, c.ref ?? null, now),
     ),
     ...users.map((userId) => recomputeBalance(db, userId, now)),
+    db
+      .prepare("SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(credits.map((c) => c.entryId))),
   ]);
+  const held = results[results.length - 1].results as { entry_id: string }[];
+  return new Set(held.map((r) => r.entry_id));
 }
 
-/** Credits each claim to its winner exactly once, however often it is replayed. */
-export function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
-  return creditLedger(
+/** Credits each claim to its winner exactly once; returns the claim ids the ledger holds. */
+export async function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<Set<string>> {
+  const held = await creditLedger(
     db,
     claims.map((c) => ({
       entryId: claimEntryId(c.claimId),
@@ -67,6 +76,7 @@ export function creditClaims(db: D1Database, claims: readonly SettlementClaim[],
     })),
     now,
   );
+  return new Set(claims.filter((c) => held.has(claimEntryId(c.claimId))).map((c) => c.claimId));
 }
 
 export interface WalletDebit {

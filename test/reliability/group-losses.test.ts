@@ -83,7 +83,7 @@ describe("group envelope loss modes", () => {
     const { user } = await fundedUser();
     const res = await createGroup(user.token, { amountCents: 300, count: 3 });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
   });
 
   it("mode 5: a seed envelope whose first creation was cancelled can be created on retry", async () => {
