@@ -111,26 +111,28 @@ export function deadClaims(sql: SqlStorage, shard: number): PendingClaim[] {
 }
 
 /**
- * Claims whose message went out (or was dead-lettered) at or before `before` and that have
- * not settled: lost on the way, or still failing. The repair sends them again.
+ * Claims opened, sent or dead-lettered before `before` that have not settled: a message lost
+ * on the way, one never sent (the worker died before its send after the open answered), or
+ * one still failing. The repair sends them again.
  */
 export function staleClaims(sql: SqlStorage, shard: number, before: number): PendingClaim[] {
   return pendingClaims(
     sql,
     shard,
-    "(s.enqueued_at < ? OR s.dead_at < ?)",
-    "COALESCE(s.enqueued_at, s.dead_at)",
+    "(s.enqueued_at < ? OR s.dead_at < ? OR (s.enqueued_at IS NULL AND s.opened_at < ?))",
+    "COALESCE(s.enqueued_at, s.dead_at, s.opened_at)",
+    before,
     before,
     before,
   );
 }
 
-/** One page of enqueued or dead-lettered, unconfirmed claims after claim id `after` (the audit pages through all). */
+/** One page of opened, enqueued or dead-lettered, unconfirmed claims after claim id `after` (the audit pages through all). */
 export function inFlightPage(sql: SqlStorage, shard: number, after: string | null): InFlightPage {
   const claims = pendingClaims(
     sql,
     shard,
-    "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL) AND c.claim_id > ?",
+    "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL OR s.opened_at IS NOT NULL) AND c.claim_id > ?",
     "c.claim_id",
     after ?? "",
   );

@@ -6,7 +6,8 @@
  */
 import { app } from "./app";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
-import { REPAIR_AFTER_MS, runRepairs } from "./money/repair";
+import { repairAfterMs } from "./config";
+import { runRepairs } from "./money/repair";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
@@ -19,7 +20,7 @@ export default {
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(
-      runRepairs(env, controller.scheduledTime, REPAIR_AFTER_MS).then((report) =>
+      runRepairs(env, controller.scheduledTime, repairAfterMs(env)).then((report) =>
         console.log("show clock and repairs", JSON.stringify(report)),
       ),
     );

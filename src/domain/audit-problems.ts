@@ -68,7 +68,14 @@ export function settlementProblems(s: SettlementAudit): AuditProblem[] {
     out.push({ place: "ledger", problem: "ledger rows for claims of no registered pool", cents: s.unknownLedgerCents });
   }
   for (const claim of s.stuck) {
-    const why = claim.deadAt !== null ? "dead-lettered" : claim.enqueuedAt !== null ? "sent but not settled" : "never sent";
+    const why =
+      claim.deadAt !== null
+        ? "dead-lettered"
+        : claim.enqueuedAt !== null
+          ? "sent but not settled"
+          : claim.openedAt !== null
+            ? "opened but never sent"
+            : "never sent after its phase ended";
     out.push({
       place: `claim:${claim.claimId}`,
       problem: `settlement ${why} for longer than ${s.stuckAfterMs} ms`,

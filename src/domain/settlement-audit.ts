@@ -32,9 +32,10 @@ function addTo(map: Map<string, { count: number; cents: number }>, poolId: strin
   map.set(poolId, { count: sums.count + count, cents: sums.cents + cents });
 }
 
-/** Dead-lettered, or on the queue for longer than the threshold. */
+/** Dead-lettered, or on the queue (or opened and never sent) for longer than the threshold. */
 function isStuck(claim: PendingClaim, now: number, stuckAfterMs: number): boolean {
-  return claim.deadAt !== null || (claim.enqueuedAt !== null && now - claim.enqueuedAt >= stuckAfterMs);
+  const since = claim.enqueuedAt ?? claim.openedAt;
+  return claim.deadAt !== null || (since !== null && now - since >= stuckAfterMs);
 }
 
 export function mergeSettlement(input: SettlementAuditInput): SettlementAudit {

@@ -1,7 +1,7 @@
 /**
  * The repairs: one idempotent run that puts every stranded cent on its way again, safe at any
- * time and as often as wanted. The minute cron runs it (after the show clock) with
- * REPAIR_AFTER_MS; operators run it from the console (`POST /api/admin/repair`) with any
+ * time and as often as wanted. The minute cron runs it (with the show clock) for money
+ * pending longer than `REPAIR_AFTER_MS` (wrangler.toml, default 2 minutes); operators run it from the console (`POST /api/admin/repair`) with any
  * bound. Each step relies on an idempotency key downstream (the ledger credits a claim or a
  * group entry once, a group object refunds once, a refused object never comes back), so a
  * repair that races the normal path changes nothing twice.
@@ -20,9 +20,6 @@ import { settleRegistration } from "./group-operations";
 import { resendStale, settleClosedPhases } from "./settlement-producer";
 import { groupStub, timelineStub } from "../objects";
 import type { RepairReport } from "../wire/index";
-
-/** What the cron repairs: anything pending for longer than two minutes. */
-export const REPAIR_AFTER_MS = 120_000;
 
 async function repairGroups(env: Env, now: number, before: number): Promise<RepairReport["groups"]> {
   const report = { creationsSettled: 0, refunded: 0, resent: 0, unreachable: 0 };

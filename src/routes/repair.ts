@@ -6,14 +6,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireAdmin } from "../auth/middleware";
-import { REPAIR_AFTER_MS, runRepairs } from "../money/repair";
+import { repairAfterMs } from "../config";
+import { runRepairs } from "../money/repair";
 import { parseBody } from "../schemas";
 
-const repairRequest = z
-  .object({ olderThanMs: z.number().int().min(0).max(7 * 86_400_000).default(REPAIR_AFTER_MS) })
-  .strict();
+const repairRequest = z.object({ olderThanMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).strict();
 
 export const repairRoutes = new Hono<{ Bindings: Env }>().use(requireAdmin).post("/", async (c) => {
   const { olderThanMs } = await parseBody(c, repairRequest);
-  return c.json(await runRepairs(c.env, Date.now(), olderThanMs));
+  return c.json(await runRepairs(c.env, Date.now(), olderThanMs ?? repairAfterMs(c.env)));
 });

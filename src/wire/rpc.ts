@@ -69,7 +69,7 @@ export interface ShardSettlementFigures {
   shard: number;
   /** Per pool: claims not yet confirmed settled by the consumer. */
   unconfirmed: { poolId: string; count: number; cents: Cents }[];
-  /** Enqueued (or dead-lettered), unconfirmed claims: all of them, read page by page (`InFlightPage`). */
+  /** Opened, enqueued or dead-lettered, unconfirmed claims: all of them, read page by page (`InFlightPage`). */
   inFlight: PendingClaim[];
   /** Never-enqueued claims of phases that ended before the stuck threshold (capped). */
   stranded: PendingClaim[];

@@ -68,6 +68,19 @@ describe("settlement loss modes", () => {
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
   });
 
+  it("mode 7: an open answered but whose message was never sent (the worker died first) is sent by the repair", async () => {
+    const w = await winner();
+    const shard = userShard(env, w.userId);
+    // What the open route does before it answers; the send after the answer never happens.
+    expect(await shardStub(env, shard).openClaim(w.userId, w.envelope.claimId, Date.now())).not.toBeNull();
+    expect((await wallet(w.token)).pendingCents).toBe(w.envelope.amountCents);
+    expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
+    const report = await repair(0);
+    expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
+    await settledTo(w);
+    expectBalanced(await auditAt(0));
+  });
+
   it("mode 3: a message the ledger silently lost is not confirmed on the shard, so the repair re-sends it", async () => {
     const restore = await dropLedgerWrites("envelope");
     const w = await winner();
