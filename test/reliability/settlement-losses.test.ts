@@ -32,6 +32,15 @@ async function deadLetter(message: SettlementMessage): Promise<void> {
 
 const settledTo = (w: Winner) => eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
 
+/** The audit names the winner's claim; the repair sends it again; it reaches the wallet and the audit balances. */
+async function namedThenRepaired(w: Winner): Promise<void> {
+  expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
+  const report = await repair(0);
+  expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
+  await settledTo(w);
+  expectBalanced(await auditAt(0));
+}
+
 describe("settlement loss modes", () => {
   let lotteryId = "";
   let poolId = "";
@@ -42,11 +51,7 @@ describe("settlement loss modes", () => {
   it("mode 1: a dead-lettered settlement unbalances the audit; the repair requeues it to the wallet", async () => {
     const w = await winner();
     await deadLetter(await messageOf(w));
-    expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
-    const report = await repair(0);
-    expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
-    await settledTo(w);
-    expectBalanced(await auditAt(0));
+    await namedThenRepaired(w);
   });
 
   it("mode 3: a lost settlement message (claim marked enqueued, nothing on the queue) is re-sent by the repair", async () => {
@@ -57,12 +62,7 @@ describe("settlement loss modes", () => {
     expect(await (await admin("POST", "/settlements/sweep")).json()).toEqual({ enqueued: 0 });
     expect(await (await admin("POST", "/settlements/requeue")).json()).toEqual({ enqueued: 0 });
     expect((await wallet(w.token)).pendingCents).toBe(w.envelope.amountCents);
-    expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
-
-    const report = await repair(0);
-    expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
-    await settledTo(w);
-    expectBalanced(await auditAt(0));
+    await namedThenRepaired(w);
     // Idempotent: running it again changes no wallet.
     await repair(0);
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
@@ -74,11 +74,7 @@ describe("settlement loss modes", () => {
     // What the open route does before it answers; the send after the answer never happens.
     expect(await shardStub(env, shard).openClaim(w.userId, w.envelope.claimId, Date.now())).not.toBeNull();
     expect((await wallet(w.token)).pendingCents).toBe(w.envelope.amountCents);
-    expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
-    const report = await repair(0);
-    expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
-    await settledTo(w);
-    expectBalanced(await auditAt(0));
+    await namedThenRepaired(w);
   });
 
   it("mode 3: a message the ledger silently lost is not confirmed on the shard, so the repair re-sends it", async () => {
