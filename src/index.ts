@@ -8,6 +8,7 @@ import { app } from "./app";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
 import { repairAfterMs } from "./config";
 import { runRepairs } from "./money/repair";
+import { raiseAlerts } from "./show/alerts";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
@@ -24,5 +25,6 @@ export default {
         console.log("show clock and repairs", JSON.stringify(report)),
       ),
     );
+    await raiseAlerts(env, Date.now());
   },
 } satisfies ExportedHandler<Env>;

@@ -16,6 +16,8 @@ import { groupStub, shardStub } from "../objects";
 import { settlementMessage } from "../schemas";
 import type { GroupCredit, GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
 import { groupBy } from "../domain/group-by";
+import { logMoney } from "../ops/log";
+import { recordClaims } from "../ops/metrics";
 
 interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;
@@ -99,6 +101,7 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
       );
       const settled = claims.filter((p) => held.has(p.body.claim.claimId));
       await onShards(env, settled, (stub, ids) => stub.markSettled(ids, now));
+      recordClaims(env, "settlement", settled.map((p) => p.body));
       return claims.filter((p) => !held.has(p.body.claim.claimId));
     },
     "settlement batch",
@@ -108,7 +111,9 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
     async () => {
       const credits = groups.flatMap((p) => p.body.credits);
       const held = await creditGroups(env.DB, credits, now);
-      await confirmGroups(env, credits.filter((c) => held.has(c.entryId)));
+      const confirmed = credits.filter((c) => held.has(c.entryId));
+      await confirmGroups(env, confirmed);
+      for (const { entryId, kind, groupId, userId, amountCents } of confirmed) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
       return groups.filter((p) => p.body.credits.some((c) => !held.has(c.entryId)));
     },
     "group settlement batch",
@@ -123,6 +128,7 @@ export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise
     claims,
     async () => {
       await onShards(env, claims, (stub, ids) => stub.markDead(ids, now));
+      recordClaims(env, "dead_letter", claims.map((p) => p.body));
       return [];
     },
     "dead-letter batch",
