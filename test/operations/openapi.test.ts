@@ -144,6 +144,8 @@ describe("OpenAPI document", () => {
     await checked(await admin("GET", "/settlements"), "GET", "/api/admin/settlements", 200);
     await checked(await admin("POST", "/settlements/requeue"), "POST", "/api/admin/settlements/requeue", 200);
     await checked(await admin("POST", "/settlements/sweep"), "POST", "/api/admin/settlements/sweep", 200);
+    await checked(await admin("POST", "/repair", { olderThanMs: 0 }), "POST", "/api/admin/repair", 200);
+    await checked(await admin("POST", "/repair", { olderThanMs: -1 }), "POST", "/api/admin/repair", 400);
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
 
     const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
