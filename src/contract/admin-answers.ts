@@ -257,6 +257,7 @@ export const repairAnswer = z
     olderThanMs: amount,
     settlement: z.object({ swept: amount, resent: amount }).strict(),
     groups: z.object({ creationsSettled: amount, refunded: amount, resent: amount, unreachable: amount }).strict(),
+    wallets: amount,
     tick: tickAnswer,
   })
   .strict() satisfies z.ZodType<RepairReport>;

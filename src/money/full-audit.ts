@@ -14,7 +14,7 @@ import { readShardBooks } from "../show/pools";
 import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
 import type { ShardSettlementFigures } from "../wire/rpc";
 import { auditGroupEnvelopes } from "./groups-audit";
-import { claimsInLedger, settledByPool } from "./wallet-ledger";
+import { claimsInLedger, settledByPool, walletProblems } from "./wallet-ledger";
 
 /** A shard's money in motion, its in-flight claims read page by page (no cap on a backlog). */
 async function motionOf(env: Env, shard: number, ended: string[]): Promise<ShardSettlementFigures> {
@@ -51,12 +51,13 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
     Promise.all(allShards(env).map((shard) => motionOf(env, shard, ended))),
     timelineStub(env).closedPhaseIds(),
   ]);
-  const [ledger, inLedger] = await Promise.all([
+  const [ledger, inLedger, wallets] = await Promise.all([
     settledByPool(env.DB),
     inLedgerOf(
       env.DB,
       motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
     ),
+    walletProblems(env.DB),
   ]).catch((err) => {
     console.error("ledger unreadable for the audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
@@ -64,6 +65,6 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
   const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const problems = [...report.problems, ...groupProblems(groups)];
+  const problems = [...report.problems, ...groupProblems(groups), ...wallets];
   return { ...report, balanced: problems.length === 0, problems, groups };
 }

@@ -12,12 +12,14 @@
  * - group envelopes: registrations whose object never came are completed or refunded; every
  *   created envelope refunds if it expired without its refund (a lost alarm) and sends again
  *   the credits the ledger has not confirmed within the bound.
+ * - wallets: a balance that differs from the sum of its ledger rows is recomputed from them.
  * - the show: the show clock's run (closing ended phases in time order, closing again a
  *   closed phase that holds stock, reloading pools a shard is missing, finishing moves).
  */
 import { createdGroupIds, pendingRegistrations } from "./group-registry";
 import { settleRegistration } from "./group-operations";
 import { resendStale, settleClosedPhases } from "./settlement-producer";
+import { recomputeWallets } from "./wallet-ledger";
 import { groupStub, timelineStub } from "../objects";
 import type { RepairReport } from "../wire/index";
 
@@ -51,5 +53,6 @@ export async function runRepairs(env: Env, now: number, olderThanMs: number): Pr
   const swept = await settleClosedPhases(env, now);
   const resent = await resendStale(env, now, before);
   const groups = await repairGroups(env, now, before);
-  return { at: now, olderThanMs, settlement: { swept: swept.enqueued, resent: resent.enqueued }, groups, tick };
+  const wallets = await recomputeWallets(env.DB, now);
+  return { at: now, olderThanMs, settlement: { swept: swept.enqueued, resent: resent.enqueued }, groups, wallets, tick };
 }

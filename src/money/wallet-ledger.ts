@@ -7,7 +7,8 @@
  */
 import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
-import type { SettlementClaim } from "../wire/index";
+import type { AuditProblem, SettlementClaim } from "../wire/index";
+import { GROUP_LEDGER } from "../domain/group-envelope";
 
 /** How many of a user's newest ledger rows the wallet shows. */
 export const WALLET_ROWS = 200;
@@ -154,4 +155,47 @@ export async function claimsInLedger(db: D1Database, claimIds: readonly string[]
     .bind(JSON.stringify(claimIds))
     .all<{ claim_id: string }>();
   return new Set(results.map((r) => r.claim_id));
+}
+
+/** How many mismatched wallets one audit names at most (one is enough to fail it). */
+const WALLET_PROBLEMS = 100;
+
+/**
+ * Every wallet cent traced: a wallet's balance must equal the sum of its ledger rows, and every
+ * ledger row must be a claim's credit or group money of a registered envelope. Read straight
+ * from the ledger's rows (a full scan: an operator's audit, not a hot path).
+ */
+export async function walletProblems(db: D1Database): Promise<AuditProblem[]> {
+  const groupKinds = JSON.stringify(Object.values(GROUP_LEDGER).map((k) => k.kind));
+  const [wallets, untraced] = await db.batch([
+    db.prepare(
+      `SELECT w.user_id AS userId, w.balance_cents - COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0) AS diff
+       FROM wallets w WHERE diff <> 0 LIMIT ${WALLET_PROBLEMS}`,
+    ),
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger
+         WHERE NOT (kind = '${ENVELOPE_KIND}' AND claim_id IS NOT NULL)
+           AND NOT (kind IN (SELECT value FROM json_each(?)) AND ref IN (SELECT group_id FROM group_envelopes))`,
+      )
+      .bind(groupKinds),
+  ]);
+  const problems: AuditProblem[] = (wallets.results as { userId: string; diff: number }[]).map((w) => ({
+    place: `wallet:${w.userId}`,
+    problem: "balance differs from the sum of the user's ledger rows",
+    cents: w.diff,
+  }));
+  const stray = (untraced.results as { n: number; cents: number }[])[0];
+  if (stray.n > 0) {
+    problems.push({ place: "ledger", problem: `${stray.n} ledger row(s) trace to no claim and no registered group envelope`, cents: stray.cents });
+  }
+  return problems;
+}
+
+/** Recomputes the balances of wallets that differ from their ledger rows; returns how many. */
+export async function recomputeWallets(db: D1Database, now: number): Promise<number> {
+  const problems = await walletProblems(db);
+  const users = problems.flatMap((p) => (p.place.startsWith("wallet:") ? [p.place.slice("wallet:".length)] : []));
+  if (users.length > 0) await db.batch(users.map((userId) => recomputeBalance(db, userId, now)));
+  return users.length;
 }

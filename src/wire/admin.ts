@@ -58,7 +58,7 @@ export interface PoolAudit {
 
 /** One place where money is not where it belongs; the audit is balanced only when there is none. */
 export interface AuditProblem {
-  /** `pool:<id>`, `move:<id>`, `claim:<id>`, `settlement:<poolId>`, `group:<id>`, `ledger`, `limits`, `envelopes`. */
+  /** `pool:<id>`, `move:<id>`, `claim:<id>`, `settlement:<poolId>`, `group:<id>`, `wallet:<userId>`, `ledger`, `limits`, `envelopes`, `shards`. */
   place: string;
   problem: string;
   /** Cents concerned (0 when the problem is not an amount, e.g. a limit). */
@@ -135,6 +135,8 @@ export interface RepairReport {
     /** Envelopes that could not be reached (tried again on the next run). */
     unreachable: number;
   };
+  /** Wallets whose balance differed from their ledger rows, recomputed from them. */
+  wallets: number;
   /** The show clock's run (closes, re-closes of phases holding stock, pool reloads). */
   tick: TickReport;
 }

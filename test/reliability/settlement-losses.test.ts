@@ -94,6 +94,28 @@ describe("settlement loss modes", () => {
     expectBalanced(await auditAt(0));
   });
 
+  it("every wallet cent traces to the ledger: a drifted balance is named and recomputed, a stray ledger row is named", async () => {
+    const w = await winner();
+    expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
+    await settledTo(w);
+    await env.DB.prepare("UPDATE wallets SET balance_cents = balance_cents + 100 WHERE user_id = ?").bind(w.userId).run();
+    expectNamed(await auditAt(0), `wallet:${w.userId}`);
+    expect((await repair(0)).wallets).toBe(1);
+    expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
+    expectBalanced(await auditAt(0));
+
+    await env.DB.prepare("INSERT INTO ledger (entry_id, user_id, kind, amount_cents, created_at) VALUES ('gift:1', ?, 'gift', 500, 0)")
+      .bind(w.userId)
+      .run();
+    try {
+      expectNamed(await auditAt(0), "ledger");
+    } finally {
+      await env.DB.prepare("DELETE FROM ledger WHERE entry_id = 'gift:1'").run();
+      await repair(0);
+    }
+    expectBalanced(await auditAt(0));
+  });
+
   it("mode 6c: more than 500 in-flight claims on one shard are all checked (no false alarm, no missed claim)", async () => {
     const shard = shardStub(env, 0);
     const claims = [];
