@@ -5,16 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { LatestRehearsal } from "../../src/wire/index.ts";
 import type { RehearsalRecord } from "./record.ts";
 import { renderReport } from "./report.ts";
-
-/** What the console reads at /rehearsal/latest.json. */
-export interface LatestRehearsal {
-  startedAt: string;
-  passed: boolean;
-  findings: number;
-  report: string;
-}
 
 export function publish(record: RehearsalRecord, outDir: string, servedDir: string | null): { json: string; html: string } {
   mkdirSync(outDir, { recursive: true });

@@ -3,7 +3,7 @@
  * from, written as bench-results/rehearsal-<time>.json.
  */
 import type { AuditReport, Phase } from "../../src/wire/index.ts";
-import type { AuditSample, OperatorStep, RehearsalSettings, StatsSample } from "./samples.ts";
+import type { BacklogSample, OperatorStep, PoolSample, RehearsalSettings, StatsSample } from "./samples.ts";
 import type { FleetSecond } from "./tally.ts";
 import type { Verdict } from "./verdict.ts";
 
@@ -21,7 +21,8 @@ export interface RehearsalRecord {
   operator: OperatorStep | null;
   fleet: FleetSecond[];
   stats: StatsSample[];
-  audits: AuditSample[];
+  pools: PoolSample[];
+  backlog: BacklogSample[];
   finalAudit: AuditReport;
   verdict: Verdict;
 }

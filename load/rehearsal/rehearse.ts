@@ -20,7 +20,7 @@ import { operatorStep } from "./operator.ts";
 import { progressLine } from "./progress.ts";
 import type { RehearsalRecord } from "./record.ts";
 import type { OperatorStep, RehearsalSettings } from "./samples.ts";
-import { auditSample, Sampler } from "./sampler.ts";
+import { backlogSample, poolSample, Sampler } from "./sampler.ts";
 import { rehearsalShow } from "./show.ts";
 import type { FleetSecond } from "./tally.ts";
 import { verdict } from "./verdict.ts";
@@ -118,7 +118,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
     const stepTaken = sleep(show.operator.at - Date.now()).then(async () => (operator = await operatorStep(admin, show.operator)));
     while (Date.now() < show.showEnd + 1_000) {
       await sleep(1_000);
-      o.onProgress(progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.audits.at(-1)));
+      o.onProgress(progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.pools.at(-1), sampler.backlog.at(-1)));
     }
     await stepTaken;
     fleet.child.send({ kind: "stop" });
@@ -129,10 +129,12 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
     await waitForSettlement(admin, o.settleBoundMs);
     await sampler.sample();
     if (o.beforeAudit) await o.beforeAudit(await servers.app.mf.getD1Database("DB"));
+    const auditFrom = Date.now();
     const finalAudit = (await admin.audit()) as AuditReport;
-    const audits = [...sampler.audits, auditSample(finalAudit, Date.now())];
+    const pools = [...sampler.pools, poolSample(finalAudit, Date.now(), Date.now() - auditFrom)];
+    const backlog = [...sampler.backlog, backlogSample(finalAudit, Date.now(), Date.now() - auditFrom)];
     const { phases } = ((await admin.call("GET", "/timeline")) as { timeline: Timeline }).timeline;
-    const judged = verdict({ settings, phases, fleet: seconds, stats: sampler.stats, audits, finalAudit });
+    const judged = verdict({ settings, phases, fleet: seconds, stats: sampler.stats, pools, finalAudit });
     return {
       startedAt: startedAt.toISOString(),
       command: o.command,
@@ -145,7 +147,8 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
       operator,
       fleet: seconds,
       stats: sampler.stats,
-      audits,
+      pools,
+      backlog,
       finalAudit,
       verdict: judged,
     };

@@ -4,10 +4,11 @@
  */
 import { auditSection } from "./audit-table.ts";
 import type { RehearsalRecord } from "./record.ts";
-import { answerSeries, backlogSeries, latencySeries, percentile, poolSeries, shakeLatencySeries, shardRates, throttleSeries, type Point } from "./series.ts";
+import { countSeries, backlogSeries, latencySeries, percentile, poolSeries, shakeLatencySeries, shardRates, throttleSeries, type Point } from "./series.ts";
 import { esc, legend, lineChart, type Band, type Chart, type Series } from "./svg.ts";
 
 const KIND_COLORS: Record<string, string> = { rest: "#9aa5b1", greeting: "#2f6fb3", envelope: "#d0342c", busy: "#e8912d" };
+const ROUTE_COLORS: Record<string, string> = { shake: "#1d2733", wallet: "#7b3fb3", open: "#d0342c", grab: "#e8912d", share: "#5cb270", session: "#2f6fb3", time: "#9aa5b1" };
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
 
 function figure(title: string, chart: Omit<Chart, "title">, explain: string, withLegend = true): string {
@@ -30,7 +31,8 @@ export function renderReport(r: RehearsalRecord): string {
   ];
   const base = { origin: r.showStart, xRange, bands, markers };
 
-  const answers = answerSeries(r.fleet);
+  const answers = countSeries(r.fleet, (x) => x.kinds);
+  const routeLines: Series[] = Object.entries(countSeries(r.fleet, (x) => x.requests)).map(([route, points]) => ({ name: route, color: ROUTE_COLORS[route] ?? "#9aa5b1", points }));
   const answerLines: Series[] = Object.entries(answers).map(([kind, points]) => ({ name: kind, color: KIND_COLORS[kind] ?? "#7b3fb3", points }));
   const total: Point[] = r.fleet.map((s) => [s.at, Object.values(s.kinds).reduce((a, b) => a + b, 0)]);
   const throttle = throttleSeries(r.fleet);
@@ -43,10 +45,12 @@ export function renderReport(r: RehearsalRecord): string {
     points: rates.map((x): Point => [x.at, x.perShard[shard] ?? 0]),
   }));
   const busiest: Point[] = rates.map((x) => [x.at, Math.max(0, ...x.perShard)]);
+  const peakShard = Math.max(0, ...busiest.map((p) => p[1]));
+  const ceilingOnScale = peakShard >= r.settings.ceilingPerSec / 4;
   const latency = latencySeries(r.fleet);
   const shakeRtt = shakeLatencySeries(r.fleet);
   const latencies = r.fleet.flatMap((s) => s.openToWalletMs);
-  const pools = poolSeries(r.audits, r.phases);
+  const pools = poolSeries(r.pools, r.phases);
   const totalShakes = total.reduce((a, [, y]) => a + y, 0);
   const verdictClass = r.verdict.passed ? "pass" : "fail";
   const findings = r.verdict.findings.map(
@@ -78,8 +82,9 @@ ${findings.length ? `<table><thead><tr><th>check</th><th>where</th><th>when</th>
 ${r.operator ? `<p><b>Operator step</b> at ${Math.round((r.operator.at - r.showStart) / 1000)}s: ${esc(r.operator.actions.join("; "))}${r.operator.error ? ` — <b class="bad">failed: ${esc(r.operator.error)}</b>` : ""}</p>` : ""}
 <h2>Shakes per second and answer kinds</h2>
 ${figure("Shakes per second by answer", { ...base, yLabel: "answers / s", series: [{ name: "all answers", color: "#1d2733", points: total, width: 1 }, ...answerLines] }, "Shaded bands are the phases (red: lottery). Rest before and between phases, greetings and envelopes inside them; busy means the server shed load.")}
+${figure("Requests per second by route", { ...base, height: 200, yLabel: "requests / s", series: routeLines }, "Everything the viewers sent: shakes, opens, wallet reads while money is pending (every 2 s, as the PWA), group shares and grabs, sessions and clock samples.")}
 <h2>Envelopes issued against the plan, per pool</h2>
-${legend([{ name: "issued (¥, from the audit)", color: "#d0342c" }, { name: "plan: the pool's money spread evenly over its phase", color: "#1d2733", dashed: true }])}
+${legend([{ name: "issued (¥, from the shards' books)", color: "#d0342c" }, { name: "plan: the pool's money spread evenly over its phase", color: "#1d2733", dashed: true }])}
 <div class="pools">${pools
     .map(({ pool, issued, plan }) =>
       figure(`${pool.phaseId} · ${pool.sponsorId}`, { ...base, height: 200, yLabel: "¥ issued", series: [{ name: "issued", color: "#d0342c", points: issued.map(([x, y]) => [x, y / 100]) }, { name: "plan", color: "#1d2733", dashed: true, points: plan.map(([x, y]) => [x, y / 100]) }] }, "", false),
@@ -87,12 +92,12 @@ ${legend([{ name: "issued (¥, from the audit)", color: "#d0342c" }, { name: "pl
     .join("")}</div>
 <h2>Throttle level</h2>
 ${figure("Throttle level", { ...base, height: 180, yLabel: "level (0–4)", yMax: 4, series: [{ name: "mean level of answers", color: "#2f6fb3", points: throttle.mean }, { name: "highest level seen", color: "#e8912d", points: throttle.max }] }, "0 = normal (1 s between shakes), 4 = shed (15 s). The viewers obey it.")}
-${figure("Shake round trip", { ...base, height: 180, yLabel: "ms", series: [{ name: "p50", color: "#2f6fb3", points: shakeRtt.p50 }, { name: "p99", color: "#d0342c", points: shakeRtt.p99 }] }, "As the viewers saw it, waiting for a free connection in the viewer process included: when it climbs, the machine (server or viewers) is saturated.")}
+${figure("Round trips", { ...base, height: 180, yLabel: "ms", series: [{ name: "shake p50", color: "#2f6fb3", points: shakeRtt.p50 }, { name: "shake p99", color: "#d0342c", points: shakeRtt.p99 }, { name: "stats read (sampling)", color: "#5cb270", points: r.stats.map((x): Point => [x.at, x.readMs]) }, { name: "books read (sampling)", color: "#e8912d", points: r.pools.map((x): Point => [x.at, x.readMs]) }, { name: "audit read (sampling)", color: "#7b3fb3", points: r.backlog.map((x): Point => [x.at, x.readMs]), dashed: true }] }, "Shakes as the viewers saw them, waiting for a free connection in the viewer process included, and the rehearsal's own admin reads: when they climb together, the server is saturated.")}
 <h2>Per-shard load against the ceiling</h2>
-${figure("Calls per second towards each shard", { ...base, yLabel: "calls / s per shard", limits: [{ y: s.ceilingPerSec, label: `ceiling ${s.ceilingPerSec}/s`, color: "#b00020" }], series: [...shardLines, { name: "busiest shard", color: "#1d2733", points: busiest }, { name: "each shard", color: "#8fa9c8", points: [] }] }, "Envelope candidates sent to each shard (from /api/admin/stats, 5 s average).")}
+${figure("Calls per second towards each shard", { ...base, yLabel: "calls / s per shard", limits: ceilingOnScale ? [{ y: s.ceilingPerSec, label: `ceiling ${s.ceilingPerSec}/s`, color: "#b00020" }] : [], series: [...shardLines, { name: "busiest shard", color: "#1d2733", points: busiest }, { name: "each shard", color: "#8fa9c8", points: [] }] }, `Envelope candidates sent to each shard (from /api/admin/stats, 5 s average). Busiest: ${n(peakShard)}/s against a ceiling of ${s.ceilingPerSec}/s${ceilingOnScale ? "" : " (far above: the chart is scaled to the load, the ceiling is off it)"}.`)}
 <h2>Open to wallet</h2>
 ${figure("Time from open to wallet", { ...base, yLabel: "ms", limits: [{ y: s.settleBoundMs, label: `bound ${s.settleBoundMs} ms`, color: "#b00020" }], series: [{ name: "p50", color: "#2f6fb3", points: latency.p50 }, { name: "p99", color: "#d0342c", points: latency.p99 }, { name: "max", color: "#9aa5b1", points: latency.max, dashed: true }] }, "From the open request to the wallet showing the envelope settled, by the second it landed.")}
-${figure("Settlement backlog", { ...base, height: 180, yLabel: "claims pending", series: [{ name: "won, not yet in a wallet", color: "#7b3fb3", points: backlogSeries(r.audits) }] }, "Claims between the shard and the ledger; it should fall back to zero after each phase.")}
+${figure("Settlement backlog", { ...base, height: 180, yLabel: "claims pending", series: [{ name: "won, not yet in a wallet", color: "#7b3fb3", points: backlogSeries(r.backlog) }] }, "Claims between the shard and the ledger; it should fall back to zero after each phase.")}
 <h2>Audit at the end</h2>
 ${auditSection(r.finalAudit)}
 </body></html>

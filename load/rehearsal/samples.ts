@@ -2,23 +2,31 @@
  * The samples a rehearsal takes while the show runs, and its settings: what the verdict
  * and the charts are computed from.
  */
-import type { Phase, PoolAudit, PoolSettlement } from "../../src/wire/index.ts";
+import type { Phase, PoolAudit } from "../../src/wire/index.ts";
 
 /** One read of `GET /api/admin/stats`, reduced to what the charts need. */
 export interface StatsSample {
   at: number;
+  /** How long the read took (ms): the sampling's own cost on the server shows here. */
+  readMs: number;
   /** Per phase: its window as the timeline says now, and envelopes issued so far. */
   phases: { phaseId: string; title: string; kind: Phase["kind"]; startsAt: number; endsAt: number; issued: number }[];
   /** Per shard: envelope candidates sent towards it so far (all phases). */
   shardCandidates: number[];
 }
 
-/** One read of `GET /api/admin/audit`, reduced to the pools and their settlement. */
-export interface AuditSample {
+/** Per pool, what has been issued so far: from `GET /api/admin/verify` (the shards' books). */
+export interface PoolSample {
   at: number;
-  balanced: boolean;
+  readMs: number;
   pools: Pick<PoolAudit, "poolId" | "phaseId" | "sponsorId" | "budgetCents" | "claimedCents" | "claimedCount" | "remainingCount" | "movedInCents" | "movedOutCents">[];
-  settlement: Pick<PoolSettlement, "poolId" | "settledCount" | "pendingCount">[];
+}
+
+/** Claims won and not yet in a wallet: from `GET /api/admin/audit` (every store, the heaviest read). */
+export interface BacklogSample {
+  at: number;
+  readMs: number;
+  pending: number;
 }
 
 export interface OperatorStep {

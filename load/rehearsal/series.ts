@@ -2,7 +2,7 @@
  * Time series derived from the raw samples, shared by the verdict and the charts. Pure.
  */
 import type { Phase } from "../../src/wire/index.ts";
-import type { AuditSample, StatsSample } from "./samples.ts";
+import type { BacklogSample, PoolSample, StatsSample } from "./samples.ts";
 import type { FleetSecond } from "./tally.ts";
 
 export type Point = [x: number, y: number];
@@ -39,13 +39,13 @@ export const poolTotalCents = (pool: { budgetCents: number; movedInCents: number
   pool.budgetCents + Math.max(0, pool.movedInCents - pool.movedOutCents);
 
 /** Per pool: cents issued over time and the plan (its money spread evenly over its phase). */
-export function poolSeries(audits: readonly AuditSample[], phases: readonly Phase[]) {
-  const last = audits.at(-1);
+export function poolSeries(samples: readonly PoolSample[], phases: readonly Phase[]) {
+  const last = samples.at(-1);
   return (last?.pools ?? []).filter((pool) => poolTotalCents(pool) > 0 || pool.claimedCents > 0).map((pool) => {
     const phase = phases.find((p) => p.id === pool.phaseId);
     const issued: Point[] = [];
     const plan: Point[] = [];
-    for (const a of audits) {
+    for (const a of samples) {
       const row = a.pools.find((p) => p.poolId === pool.poolId);
       if (!row) continue;
       issued.push([a.at, row.claimedCents]);
@@ -55,10 +55,10 @@ export function poolSeries(audits: readonly AuditSample[], phases: readonly Phas
   });
 }
 
-/** Fleet seconds as points: answers per second by kind. */
-export function answerSeries(fleet: readonly FleetSecond[]): Record<string, Point[]> {
-  const kinds = new Set(fleet.flatMap((s) => Object.keys(s.kinds)));
-  return Object.fromEntries([...kinds].sort().map((kind) => [kind, fleet.map((s): Point => [s.at, s.kinds[kind] ?? 0])]));
+/** Fleet seconds as points, one series per key of `counts` (answer kinds, routes). */
+export function countSeries(fleet: readonly FleetSecond[], counts: (s: FleetSecond) => Record<string, number>): Record<string, Point[]> {
+  const keys = new Set(fleet.flatMap((s) => Object.keys(counts(s))));
+  return Object.fromEntries([...keys].sort().map((key) => [key, fleet.map((s): Point => [s.at, counts(s)[key] ?? 0])]));
 }
 
 export function throttleSeries(fleet: readonly FleetSecond[]): { mean: Point[]; max: Point[] } {
@@ -97,7 +97,7 @@ export function shakeLatencySeries(fleet: readonly FleetSecond[]) {
   };
 }
 
-/** Envelopes won and not yet in a wallet (pending settlement), per audit sample. */
-export function backlogSeries(audits: readonly AuditSample[]): Point[] {
-  return audits.map((a): Point => [a.at, a.settlement.reduce((n, p) => n + p.pendingCount, 0)]);
+/** Envelopes won and not yet in a wallet (pending settlement), per audit. */
+export function backlogSeries(backlog: readonly BacklogSample[]): Point[] {
+  return backlog.map((b): Point => [b.at, b.pending]);
 }

@@ -9,6 +9,8 @@ export interface FleetSecond {
   at: number;
   /** Shake answers by kind (`rest`, `greeting`, `envelope`, `busy`), or `http-<status>` (0 = network). */
   kinds: Record<string, number>;
+  /** Requests sent this second, by route (`shake`, `wallet`, `open`, `grab`, …). */
+  requests: Record<string, number>;
   /** Round trip of each shake answered this second (ms), queueing in the viewer process included. */
   shakeMs: number[];
   /** Shake answers per throttle level (index = level). */
@@ -26,7 +28,7 @@ export interface FleetSecond {
 }
 
 export function emptySecond(): FleetSecond {
-  return { at: 0, kinds: {}, shakeMs: [], levels: [0, 0, 0, 0, 0], opens: 0, openToWalletMs: [], unsettled: 0, groupsShared: 0, grabs: {}, viewers: 0 };
+  return { at: 0, kinds: {}, requests: {}, shakeMs: [], levels: [0, 0, 0, 0, 0], opens: 0, openToWalletMs: [], unsettled: 0, groupsShared: 0, grabs: {}, viewers: 0 };
 }
 
 export function bump(counts: Record<string, number>, key: string, by = 1): void {

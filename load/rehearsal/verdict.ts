@@ -5,7 +5,7 @@
  */
 import type { AuditReport, Phase } from "../../src/wire/index.ts";
 import { HEAD_START } from "../../src/domain/pacing.ts";
-import type { AuditSample, RehearsalSettings, StatsSample } from "./samples.ts";
+import type { PoolSample, RehearsalSettings, StatsSample } from "./samples.ts";
 import { elapsedShare, percentile, poolTotalCents, shardRates } from "./series.ts";
 import type { FleetSecond } from "./tally.ts";
 
@@ -57,8 +57,8 @@ export function moneyFindings(audit: AuditReport): Finding[] {
  * (the elapsed share of the phase + the shards' head start + the tolerance), plus one
  * envelope per shard (each shard rounds its allowance up).
  */
-export function poolFindings(audits: readonly AuditSample[], phases: readonly Phase[], tolerance: number, shards: number): Finding[] {
-  const last = audits.at(-1);
+export function poolFindings(samples: readonly PoolSample[], phases: readonly Phase[], tolerance: number, shards: number): Finding[] {
+  const last = samples.at(-1);
   if (!last) return [];
   const out: Finding[] = [];
   for (const pool of last.pools) {
@@ -66,7 +66,7 @@ export function poolFindings(audits: readonly AuditSample[], phases: readonly Ph
     const total = poolTotalCents(pool);
     if (!phase || total === 0) continue;
     const where = `pool ${pool.poolId} (${pool.phaseId}/${pool.sponsorId})`;
-    const ahead = audits
+    const ahead = samples
       .filter((a) => a.at < phase.endsAt)
       .map((a) => ({ at: a.at, row: a.pools.find((p) => p.poolId === pool.poolId) }))
       .find(({ at, row }) => row && row.claimedCount > (row.claimedCount + row.remainingCount) * (elapsedShare(phase, at) + HEAD_START + tolerance) + shards);
@@ -118,7 +118,7 @@ export interface VerdictInput {
   phases: readonly Phase[];
   fleet: readonly FleetSecond[];
   stats: readonly StatsSample[];
-  audits: readonly AuditSample[];
+  pools: readonly PoolSample[];
   finalAudit: AuditReport;
 }
 
@@ -128,7 +128,7 @@ export function verdict(input: VerdictInput): Verdict {
   const checks: Record<Check, { findings: Finding[]; ok: string }> = {
     money: { findings: moneyFindings(input.finalAudit), ok: "every cent placed: pools, settlement, groups and moves balance" },
     "pool-plan": {
-      findings: poolFindings(input.audits, input.phases, settings.poolTolerance, settings.shards),
+      findings: poolFindings(input.pools, input.phases, settings.poolTolerance, settings.shards),
       ok: `every pool kept its pacing and issued ≥ ${pct(1 - settings.poolTolerance)} of its money by its phase's end`,
     },
     "shard-ceiling": { findings: shardFindings(input.stats, settings.ceilingPerSec), ok: `no shard above ${settings.ceilingPerSec} calls/s` },

@@ -58,13 +58,18 @@ export class Viewer {
 
   async start(): Promise<void> {
     for (let attempt = 0; !this.#token && !this.#stopped; attempt++) {
+      this.#count("session");
       const reply = await createSession(this.#world.http, this.#deviceId);
       if (reply.body && reply.status === 201) this.#token = reply.body.token;
       else await sleep(Math.max(reply.retryAfterMs, 500 * 2 ** Math.min(attempt, 4)));
     }
-    const { offsetMs } = await measureOffsetMs(() => serverTime(this.#world.http), Date.now, 3);
+    const { offsetMs } = await measureOffsetMs(() => (this.#count("time"), serverTime(this.#world.http)), Date.now, 3);
     this.#offsetMs = offsetMs;
     this.#schedule(0);
+  }
+
+  #count(route: string): void {
+    bump(this.#world.tally().requests, route);
   }
 
   stop(): void {
@@ -82,6 +87,7 @@ export class Viewer {
     if (!token || this.#stopped) return;
     this.#pendingRequestId ??= `${this.#deviceId}-${this.#shakes++}`;
     const sentAt = Date.now();
+    this.#count("shake");
     const reply = await shakeCall(this.#world.http, token, this.#pendingRequestId);
     const now = Date.now();
     const tally = this.#world.tally();
@@ -110,6 +116,7 @@ export class Viewer {
   async #won(token: string, envelope: WonEnvelope): Promise<void> {
     await sleep(200 + Math.random() * 800);
     const openedAt = Date.now();
+    this.#count("open");
     const opened = await openCall(this.#world.http, token, envelope.claimId);
     if (opened.status !== 200) return bump(this.#world.tally().kinds, `open-http-${opened.status}`);
     this.#world.tally().opens += 1;
@@ -123,6 +130,7 @@ export class Viewer {
   async #watchWallet(token: string, claimId: string, openedAt: number): Promise<void> {
     const deadline = openedAt + this.#world.walletWatchMs;
     while (Date.now() < deadline) {
+      this.#count("wallet");
       const wallet = await walletCall(this.#world.http, token);
       const entry = wallet.body?.entries.find((e) => e.claimId === claimId);
       if (entry?.status === "settled") {
@@ -135,6 +143,7 @@ export class Viewer {
   }
 
   async #share(token: string, claimId: string): Promise<void> {
+    this.#count("share");
     const shared = await shareSeedCall(this.#world.http, token, claimId);
     if (shared.status !== 201 || !shared.body) return bump(this.#world.tally().grabs, `share-http-${shared.status}`);
     this.#world.tally().groupsShared += 1;
@@ -149,6 +158,7 @@ export class Viewer {
   /** A friend's grab of a shared group envelope. */
   async grab(groupId: string): Promise<void> {
     if (!this.#token) return;
+    this.#count("grab");
     const reply = await grabCall(this.#world.http, this.#token, groupId, `${this.#deviceId}-grab-${groupId}`);
     bump(this.#world.tally().grabs, reply.body && reply.status === 200 ? reply.body.status : `http-${reply.status}`);
   }

@@ -5,6 +5,7 @@ import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
+import { showLatestRehearsal } from "./rehearsal-link.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
 
@@ -42,6 +43,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   await dashboard.start();
 }
 

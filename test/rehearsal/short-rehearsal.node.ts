@@ -5,27 +5,16 @@
  * rehearsal's own watchdog, well inside the test timeout.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { publish } from "../../load/rehearsal/publish.ts";
 import { rehearseWithin, type RehearsalOptions } from "../../load/rehearsal/rehearse.ts";
+import { freePort } from "../browser/support/free-port.ts";
 
 const BOUND_MS = 120_000;
 const out = mkdtempSync(join(tmpdir(), "gala-rehearsal-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
-    });
-  });
-}
 
 async function options(extra: Partial<RehearsalOptions> = {}): Promise<RehearsalOptions> {
   return {

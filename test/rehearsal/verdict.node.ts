@@ -30,18 +30,18 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
   };
 }
 
-/** Audit samples of pool-1: claimed count at each second of the phase (and one after it). */
+/** Samples of pool-1: claimed count at each second of the phase (and one after it). */
 function draining(claimedAt: (second: number) => number) {
   return Array.from({ length: 12 }, (_, s) => {
     const claimed = claimedAt(s);
-    return { at: T0 + s * 1_000, balanced: true, pools: [{ ...pool, claimedCents: claimed * 100, claimedCount: claimed, remainingCount: 100 - claimed }], settlement: [] };
+    return { at: T0 + s * 1_000, readMs: 5, pools: [{ ...pool, claimedCents: claimed * 100, claimedCount: claimed, remainingCount: 100 - claimed }] };
   });
 }
 
 const second = (at: number, over: Partial<FleetSecond> = {}): FleetSecond => ({ ...emptySecond(), at, ...over });
 
 const stats = (perSecond: number[]): StatsSample[] =>
-  Array.from({ length: 12 }, (_, s) => ({ at: T0 + s * 1_000, phases: [], shardCandidates: perSecond.map((rate) => rate * s) }));
+  Array.from({ length: 12 }, (_, s) => ({ at: T0 + s * 1_000, readMs: 5, phases: [], shardCandidates: perSecond.map((rate) => rate * s) }));
 
 describe("money check", () => {
   it("passes a balanced audit", () => {
@@ -100,7 +100,7 @@ describe("settlement check", () => {
 
 describe("verdict and report", () => {
   const settings = { viewers: 10, speedup: 30, shards: 2, ceilingPerSec: 800, poolTolerance: 0.1, settleBoundMs: 5_000 };
-  const input = { settings, phases: [phase], fleet: [second(T0 + 1_000, { kinds: { envelope: 3, greeting: 9 }, openToWalletMs: [800] })], stats: stats([10, 20]), audits: draining((s) => Math.min(100, s * 10)) };
+  const input = { settings, phases: [phase], fleet: [second(T0 + 1_000, { kinds: { envelope: 3, greeting: 9 }, openToWalletMs: [800] })], stats: stats([10, 20]), pools: draining((s) => Math.min(100, s * 10)) };
 
   it("passes when every check passes and fails when one does", () => {
     expect(verdict({ ...input, finalAudit: audit() }).passed).toBe(true);
@@ -120,6 +120,7 @@ describe("verdict and report", () => {
       showStart: T0,
       showEnd: phase.endsAt,
       operator: { at: T0 + 5_000, actions: ["moved"], error: null },
+      backlog: [{ at: T0 + 2_000, readMs: 9, pending: 3 }],
       ...input,
       finalAudit,
       verdict: verdict({ ...input, finalAudit }),
