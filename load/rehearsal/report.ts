@@ -47,9 +47,11 @@ export function renderReport(r: RehearsalRecord): string {
   const busiest: Point[] = rates.map((x) => [x.at, Math.max(0, ...x.perShard)]);
   const peakShard = Math.max(0, ...busiest.map((p) => p[1]));
   const ceilingOnScale = peakShard >= r.settings.ceilingPerSec / 4;
-  const latency = latencySeries(r.fleet);
+  const settle = latencySeries(r.fleet, (x) => x.settleMs);
+  const seenInWallet = latencySeries(r.fleet, (x) => x.openToWalletMs);
   const shakeRtt = shakeLatencySeries(r.fleet);
-  const latencies = r.fleet.flatMap((s) => s.openToWalletMs);
+  const latencies = r.fleet.flatMap((s) => s.settleMs);
+  const walletLatencies = r.fleet.flatMap((s) => s.openToWalletMs);
   const pools = poolSeries(r.pools, r.phases);
   const totalShakes = total.reduce((a, [, y]) => a + y, 0);
   const verdictClass = r.verdict.passed ? "pass" : "fail";
@@ -78,7 +80,7 @@ svg text{font:11px system-ui,sans-serif;fill:#42505e}svg .band{fill:#8a5a52}svg 
 <div class="verdict ${verdictClass}"><b class="headline">${r.verdict.passed ? "PASS" : "FAIL"}</b>
 <ul>${Object.entries(r.verdict.summary).map(([check, line]) => `<li><b>${esc(check)}</b>: ${esc(line)}</li>`).join("")}</ul>
 ${findings.length ? `<table><thead><tr><th>check</th><th>where</th><th>when</th><th>what</th></tr></thead><tbody>${findings.join("")}</tbody></table>` : ""}</div>
-<p class="figures"><span><b>${n(totalShakes)}</b> shakes</span><span>peak <b>${n(Math.max(0, ...total.map((p) => p[1])))}</b>/s</span><span><b>${n(r.fleet.reduce((a, x) => a + x.opens, 0))}</b> envelopes opened</span><span><b>${n(r.fleet.reduce((a, x) => a + x.groupsShared, 0))}</b> group envelopes shared, <b>${n(r.fleet.reduce((a, x) => a + (x.grabs.grabbed ?? 0), 0))}</b> shares grabbed</span><span>open → wallet p50 <b>${n(percentile(latencies, 50))}</b> ms, p99 <b>${n(percentile(latencies, 99))}</b> ms</span></p>
+<p class="figures"><span><b>${n(totalShakes)}</b> shakes</span><span>peak <b>${n(Math.max(0, ...total.map((p) => p[1])))}</b>/s</span><span><b>${n(r.fleet.reduce((a, x) => a + x.opens, 0))}</b> envelopes opened</span><span><b>${n(r.fleet.reduce((a, x) => a + x.groupsShared, 0))}</b> group envelopes shared, <b>${n(r.fleet.reduce((a, x) => a + (x.grabs.grabbed ?? 0), 0))}</b> shares grabbed</span><span>open → settled p50 <b>${n(percentile(latencies, 50))}</b> ms, p99 <b>${n(percentile(latencies, 99))}</b> ms (seen in the wallet p50 <b>${n(percentile(walletLatencies, 50))}</b> ms)</span></p>
 ${r.operator ? `<p><b>Operator step</b> at ${Math.round((r.operator.at - r.showStart) / 1000)}s: ${esc(r.operator.actions.join("; "))}${r.operator.error ? ` — <b class="bad">failed: ${esc(r.operator.error)}</b>` : ""}</p>` : ""}
 <h2>Shakes per second and answer kinds</h2>
 ${figure("Shakes per second by answer", { ...base, yLabel: "answers / s", series: [{ name: "all answers", color: "#1d2733", points: total, width: 1 }, ...answerLines] }, "Shaded bands are the phases (red: lottery). Rest before and between phases, greetings and envelopes inside them; busy means the server shed load.")}
@@ -96,7 +98,7 @@ ${figure("Round trips", { ...base, height: 180, yLabel: "ms", series: [{ name: "
 <h2>Per-shard load against the ceiling</h2>
 ${figure("Calls per second towards each shard", { ...base, yLabel: "calls / s per shard", limits: ceilingOnScale ? [{ y: s.ceilingPerSec, label: `ceiling ${s.ceilingPerSec}/s`, color: "#b00020" }] : [], series: [...shardLines, { name: "busiest shard", color: "#1d2733", points: busiest }, { name: "each shard", color: "#8fa9c8", points: [] }] }, `Envelope candidates sent to each shard (from /api/admin/stats, 5 s average). Busiest: ${n(peakShard)}/s against a ceiling of ${s.ceilingPerSec}/s${ceilingOnScale ? "" : " (far above: the chart is scaled to the load, the ceiling is off it)"}.`)}
 <h2>Open to wallet</h2>
-${figure("Time from open to wallet", { ...base, yLabel: "ms", limits: [{ y: s.settleBoundMs, label: `bound ${s.settleBoundMs} ms`, color: "#b00020" }], series: [{ name: "p50", color: "#2f6fb3", points: latency.p50 }, { name: "p99", color: "#d0342c", points: latency.p99 }, { name: "max", color: "#9aa5b1", points: latency.max, dashed: true }] }, "From the open request to the wallet showing the envelope settled, by the second it landed.")}
+${figure("Time from open to wallet", { ...base, yLabel: "ms", limits: [{ y: s.settleBoundMs, label: `bound ${s.settleBoundMs} ms`, color: "#b00020" }], series: [{ name: "settled p50 (ledger row − open, server clock)", color: "#2f6fb3", points: settle.p50 }, { name: "settled p99", color: "#d0342c", points: settle.p99 }, { name: "settled max", color: "#9aa5b1", points: settle.max, dashed: true }, { name: "seen in the wallet p50 (viewer)", color: "#7b3fb3", points: seenInWallet.p50, dashed: true }] }, "Settlement: from the open to the ledger row, on the server's clock (the bound applies to it). Seen in the wallet: from the open's answer to the wallet showing it, as the viewer polls every 2 s, round trips included.")}
 ${figure("Settlement backlog", { ...base, height: 180, yLabel: "claims pending", series: [{ name: "won, not yet in a wallet", color: "#7b3fb3", points: backlogSeries(r.backlog) }] }, "Claims between the shard and the ledger; it should fall back to zero after each phase.")}
 <h2>Audit at the end</h2>
 ${auditSection(r.finalAudit)}

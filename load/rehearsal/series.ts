@@ -78,13 +78,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Open-to-wallet latency per second in which settlements were seen: p50, p99, max. */
-export function latencySeries(fleet: readonly FleetSecond[]) {
-  const seen = fleet.filter((s) => s.openToWalletMs.length > 0);
+/** A latency per second in which some were seen (settlement, open to wallet): p50, p99, max. */
+export function latencySeries(fleet: readonly FleetSecond[], values: (s: FleetSecond) => readonly number[]) {
+  const seen = fleet.filter((s) => values(s).length > 0);
   return {
-    p50: seen.map((s): Point => [s.at, percentile(s.openToWalletMs, 50)]),
-    p99: seen.map((s): Point => [s.at, percentile(s.openToWalletMs, 99)]),
-    max: seen.map((s): Point => [s.at, Math.max(...s.openToWalletMs)]),
+    p50: seen.map((s): Point => [s.at, percentile(values(s), 50)]),
+    p99: seen.map((s): Point => [s.at, percentile(values(s), 99)]),
+    max: seen.map((s): Point => [s.at, Math.max(...values(s))]),
   };
 }
 

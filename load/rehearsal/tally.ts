@@ -16,7 +16,9 @@ export interface FleetSecond {
   /** Shake answers per throttle level (index = level). */
   levels: number[];
   opens: number;
-  /** Open-to-wallet latencies (ms) of the envelopes whose settlement was seen this second. */
+  /** Settlement latencies (ms, server clock: ledger row written − opened) of the envelopes seen settled this second. */
+  settleMs: number[];
+  /** The same envelopes as the viewer saw them: open answered → wallet showing them settled (ms). */
   openToWalletMs: number[];
   /** Opened envelopes not seen settled in the wallet within the watch window. */
   unsettled: number;
@@ -28,7 +30,7 @@ export interface FleetSecond {
 }
 
 export function emptySecond(): FleetSecond {
-  return { at: 0, kinds: {}, requests: {}, shakeMs: [], levels: [0, 0, 0, 0, 0], opens: 0, openToWalletMs: [], unsettled: 0, groupsShared: 0, grabs: {}, viewers: 0 };
+  return { at: 0, kinds: {}, requests: {}, shakeMs: [], levels: [0, 0, 0, 0, 0], opens: 0, settleMs: [], openToWalletMs: [], unsettled: 0, groupsShared: 0, grabs: {}, viewers: 0 };
 }
 
 export function bump(counts: Record<string, number>, key: string, by = 1): void {

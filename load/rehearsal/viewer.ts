@@ -115,11 +115,11 @@ export class Viewer {
   /** Opens the envelope after the reveal animation, watches the wallet, maybe shares it. */
   async #won(token: string, envelope: WonEnvelope): Promise<void> {
     await sleep(200 + Math.random() * 800);
-    const openedAt = Date.now();
     this.#count("open");
     const opened = await openCall(this.#world.http, token, envelope.claimId);
-    if (opened.status !== 200) return bump(this.#world.tally().kinds, `open-http-${opened.status}`);
+    if (opened.status !== 200 || !opened.body) return bump(this.#world.tally().kinds, `open-http-${opened.status}`);
     this.#world.tally().opens += 1;
+    const openedAt = { viewer: Date.now(), server: opened.body.openedAt };
     const sharing =
       this.#world.splitPools.has(`${envelope.phaseId}/${envelope.sponsorId}`) && Math.random() < this.#world.shareRate
         ? this.#share(token, envelope.claimId)
@@ -127,14 +127,20 @@ export class Viewer {
     await Promise.all([this.#watchWallet(token, envelope.claimId, openedAt), sharing]);
   }
 
-  async #watchWallet(token: string, claimId: string, openedAt: number): Promise<void> {
-    const deadline = openedAt + this.#world.walletWatchMs;
+  /**
+   * Polls the wallet until the envelope shows as settled. Two figures: the settlement itself
+   * (ledger row written − open, both on the server's clock) and what the viewer saw (open
+   * answered − wallet answered, round trips on a busy machine included).
+   */
+  async #watchWallet(token: string, claimId: string, openedAt: { viewer: number; server: number }): Promise<void> {
+    const deadline = openedAt.viewer + this.#world.walletWatchMs;
     while (Date.now() < deadline) {
       this.#count("wallet");
       const wallet = await walletCall(this.#world.http, token);
       const entry = wallet.body?.entries.find((e) => e.claimId === claimId);
       if (entry?.status === "settled") {
-        this.#world.tally().openToWalletMs.push(Date.now() - openedAt);
+        this.#world.tally().settleMs.push(entry.at - openedAt.server);
+        this.#world.tally().openToWalletMs.push(Date.now() - openedAt.viewer);
         return;
       }
       await sleep(WALLET_POLL_MS);

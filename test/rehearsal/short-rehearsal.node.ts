@@ -44,7 +44,7 @@ describe("short rehearsal", () => {
     expect(record.operator?.error).toBeNull();
     expect(record.phases.map((p) => p.id)).toContain("encore-lottery");
     expect(record.fleet.reduce((n, s) => n + (s.kinds.envelope ?? 0), 0)).toBeGreaterThan(0);
-    expect(record.fleet.flatMap((s) => s.openToWalletMs).length).toBeGreaterThan(0);
+    expect(record.fleet.flatMap((s) => s.settleMs).length).toBeGreaterThan(0);
     expect(record.finalAudit.balanced).toBe(true);
     const files = publish(record, out, join(out, "served"));
     expect(readFileSync(files.html, "utf8")).toContain("PASS");

@@ -90,9 +90,9 @@ describe("shard ceiling check", () => {
 
 describe("settlement check", () => {
   it("passes settlements within the bound and fails a late one, an unsettled open and a pending claim", () => {
-    expect(settlementFindings([second(T0, { openToWalletMs: [900, 4_000] })], audit(), 5_000)).toEqual([]);
-    const late = settlementFindings([second(T0, { openToWalletMs: [900, 7_000], unsettled: 1 })], audit(), 5_000);
-    expect(late.map((f) => f.message)).toEqual(["1 envelopes took longer than 5000 ms (worst 7000 ms)", "1 opened envelopes never showed up settled in their wallet"]);
+    expect(settlementFindings([second(T0, { settleMs: [900, 4_000], openToWalletMs: [9_000] })], audit(), 5_000)).toEqual([]);
+    const late = settlementFindings([second(T0, { settleMs: [900, 7_000], unsettled: 1 })], audit(), 5_000);
+    expect(late.map((f) => f.message)).toEqual(["1 envelopes settled later than 5000 ms after their open (worst 7000 ms)", "1 opened envelopes never showed up settled in their wallet"]);
     const pending = audit({ settlement: { ...audit().settlement, pools: [{ ...audit().settlement.pools[0]!, pendingCount: 2 }] } });
     expect(settlementFindings([], pending, 5_000).map((f) => f.where)).toEqual(["ledger"]);
   });
@@ -100,7 +100,7 @@ describe("settlement check", () => {
 
 describe("verdict and report", () => {
   const settings = { viewers: 10, speedup: 30, shards: 2, ceilingPerSec: 800, poolTolerance: 0.1, settleBoundMs: 5_000 };
-  const input = { settings, phases: [phase], fleet: [second(T0 + 1_000, { kinds: { envelope: 3, greeting: 9 }, openToWalletMs: [800] })], stats: stats([10, 20]), pools: draining((s) => Math.min(100, s * 10)) };
+  const input = { settings, phases: [phase], fleet: [second(T0 + 1_000, { kinds: { envelope: 3, greeting: 9 }, settleMs: [800], openToWalletMs: [2_000] })], stats: stats([10, 20]), pools: draining((s) => Math.min(100, s * 10)) };
 
   it("passes when every check passes and fails when one does", () => {
     expect(verdict({ ...input, finalAudit: audit() }).passed).toBe(true);
