@@ -3,6 +3,7 @@ import { ApiFailure } from "../js/api.js";
 import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
+import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
 import { showLatestRehearsal } from "./rehearsal-link.js";
@@ -44,6 +45,7 @@ async function open() {
   consoleEl.hidden = false;
   fillPhases();
   void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
+  startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
 }
 
