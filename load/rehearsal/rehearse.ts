@@ -40,10 +40,17 @@ export interface RehearsalOptions extends Omit<RehearsalSettings, "ceilingPerSec
   beforeAudit?(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Promise<void>;
 }
 
-/** Where a run registers how to stop its servers and viewers, for the watchdog. */
+/**
+ * Between a run and its watchdog: the watchdog sets `requested`, which the run checks at
+ * start-up and every second of the show, and calls `stop` once the run has registered it.
+ */
 export interface Abandon {
+  requested: boolean;
   stop: (() => Promise<void>) | null;
 }
+
+/** How long the watchdog waits for a run still starting up to notice it was abandoned. */
+const STARTUP_GRACE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,7 +81,7 @@ async function waitForSettlement(admin: AdminClient, boundMs: number): Promise<v
   }
 }
 
-export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: null }): Promise<RehearsalRecord> {
+export async function rehearse(o: RehearsalOptions, abandon: Abandon = { requested: false, stop: null }): Promise<RehearsalRecord> {
   const startedAt = new Date();
   const settings: RehearsalSettings = { viewers: o.viewers, speedup: o.speedup, shards: o.shards, poolTolerance: o.poolTolerance, settleBoundMs: o.settleBoundMs, ceilingPerSec: deployedCeiling() };
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, workerd: workerdVersion() };
@@ -103,6 +110,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
   };
   abandon.stop = stopAll;
   try {
+    if (abandon.requested) throw new Error("abandoned during start-up");
     const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
     const show = rehearsalShow(Date.now() + o.rampMs + 2_000, o.speedup, o.viewers);
     const { timeline } = await admin.call("GET", "/timeline");
@@ -118,6 +126,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
     const stepTaken = sleep(show.operator.at - Date.now()).then(async () => (operator = await operatorStep(admin, show.operator)));
     while (Date.now() < show.showEnd + 1_000) {
       await sleep(1_000);
+      if (abandon.requested) throw new Error("abandoned during the show");
       o.onProgress(progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.pools.at(-1), sampler.backlog.at(-1)));
     }
     await stepTaken;
@@ -157,20 +166,32 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { stop: n
   }
 }
 
-/** `rehearse` with a bound: past `boundMs` the run is abandoned (servers and viewers stopped) and rejected. */
+/**
+ * `rehearse` with a bound: past `boundMs` the run is abandoned and rejected once its
+ * servers and viewers are stopped (a run still starting up stops itself as soon as its
+ * servers exist, within a grace period).
+ */
 export async function rehearseWithin(o: RehearsalOptions, boundMs: number): Promise<RehearsalRecord> {
   let timer: NodeJS.Timeout | undefined;
-  const abandon: Abandon = { stop: null };
+  const abandon: Abandon = { requested: false, stop: null };
+  const run = rehearse(o, abandon);
+  const settled = run.then(
+    () => {},
+    () => {},
+  );
   const watchdog = new Promise<never>((_, reject) => {
     timer = setTimeout(async () => {
-      await abandon.stop?.();
+      abandon.requested = true;
+      await (abandon.stop ? abandon.stop() : Promise.race([settled, sleep(STARTUP_GRACE_MS)]));
       reject(new Error(`rehearsal still running after ${Math.round(boundMs / 1000)} s: servers and viewers stopped`));
     }, boundMs);
   });
-  const run = rehearse(o, abandon);
-  run.catch(() => {});
   try {
     return await Promise.race([run, watchdog]);
+  } catch (err) {
+    // A run that stopped because it was abandoned: answer with the watchdog, once it has stopped everything.
+    if (abandon.requested) return await watchdog;
+    throw err;
   } finally {
     clearTimeout(timer);
   }

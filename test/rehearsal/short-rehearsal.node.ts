@@ -2,7 +2,8 @@
  * A short dress rehearsal (a hundred viewers, the show at 200× speed) on the same path as
  * `npm run rehearsal`: it must pass, write its report, and fail on the money check, naming
  * the place, when a ledger row is made to name no pool. Each run is bounded by the
- * rehearsal's own watchdog, well inside the test timeout.
+ * rehearsal's own watchdog, well inside the test timeout, and a run past its bound is
+ * abandoned with its servers stopped.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +38,12 @@ async function options(extra: Partial<RehearsalOptions> = {}): Promise<Rehearsal
 }
 
 describe("short rehearsal", () => {
+  it("is abandoned past its bound, with its servers stopped", async () => {
+    const o = await options();
+    await expect(rehearseWithin(o, 1_000)).rejects.toThrow(/still running after 1 s: servers and viewers stopped/);
+    await expect(fetch(`http://127.0.0.1:${o.appPort}/api/time`)).rejects.toThrow();
+  });
+
   it("passes, with every check, and writes its report", async () => {
     const record = await rehearseWithin(await options(), BOUND_MS);
     expect(record.verdict.findings).toEqual([]);
