@@ -79,9 +79,10 @@ async function applyMigrations(mf, root) {
 
 /**
  * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
- * pacing); without `helloPort` no hello-world worker is started.
+ * pacing); without `helloPort` no hello-world worker is started; `onWorkerLog` receives the
+ * app's log lines (`{ timestamp, level, message }`) instead of this process's console.
  */
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, shardCount, storage, vars = {} }) {
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, shardCount, storage, vars = {}, onWorkerLog }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -119,7 +120,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
       ],
     },
     appPort,
-    { resourcePersistencePath: stateDir },
+    { resourcePersistencePath: stateDir, ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}) },
   );
   await applyMigrations(app.mf, root);
   const hello = helloPort === null ? null : await serve(

@@ -7,7 +7,7 @@
  * outlives its bound. Returns the record; writing it is publish.ts's job.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { Miniflare } from "miniflare";
@@ -85,6 +85,9 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
   const startedAt = new Date();
   const settings: RehearsalSettings = { viewers: o.viewers, speedup: o.speedup, shards: o.shards, poolTolerance: o.poolTolerance, settleBoundMs: o.settleBoundMs, ceilingPerSec: deployedCeiling() };
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, workerd: workerdVersion() };
+  // The worker's log lines (one JSON line per money event) go to a file beside the report.
+  mkdirSync(o.outDir, { recursive: true });
+  const workerLog = createWriteStream(join(o.outDir, "rehearsal-worker.log"));
   // workerd resolves the bundle's modules from the repository: keep it inside, one per process.
   const bundleDir = join(ROOT, "bench-results", `rehearsal-bundle-${process.pid}`);
   const servers = await startServers({
@@ -95,6 +98,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     shardCount: o.shards,
     storage: o.storage,
     vars: { SHARD_RPS_CEILING: String(settings.ceilingPerSec), ISSUANCE_PACING: "on", STATS_FLUSH_MS: "1000", TIMELINE_TTL_MS: String(o.timelineTtlMs) },
+    onWorkerLog: (line: { level: string; message: string }) => workerLog.write(`${line.level} ${line.message}\n`),
   });
   let fleet: { child: ChildProcess; done: Promise<void> } | null = null;
   const sampler = new Sampler(new AdminClient(servers.app.url, ADMIN_SECRET));
@@ -104,6 +108,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
       sampler.stop();
       fleet?.child.kill();
       await servers.dispose();
+      workerLog.end();
       rmSync(bundleDir, { recursive: true, force: true });
     })();
     return stopped;
