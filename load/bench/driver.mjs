@@ -3,7 +3,7 @@
  * with the servers. Reads one run spec (JSON file named on the command line), drives it
  * with autocannon and prints one JSON line with the figures on stdout.
  *
- * Spec: { url, method, path, connections, durationSec, overallRate?, tokens?, paths?,
+ * Spec: { url, method, path, connections, durationSec | amount, overallRate?, tokens?, paths?,
  *         requestIdPrefix?, idInPath? }. With tokens, every request carries the next session
  *         token (round robin) and a fresh request id, as a shaking phone would: as the
  *         last path segment with idInPath (the lean shake wire, no body), else as a
@@ -46,7 +46,7 @@ const request = {
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
-  duration: spec.durationSec,
+  ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
   ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
   requests: [request],
 });
