@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 3;
+const SHELL_VERSION = 4;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
@@ -38,6 +38,7 @@ const SHELL_FILES = [
   "/js/dom.js",
   "/js/group-state.js",
   "/js/money.js",
+  "/js/network-status.js",
   "/js/pacing.js",
   "/js/resources.js",
   "/js/shake-detect.js",

@@ -19,12 +19,16 @@ type WaitUntil = (p: Promise<unknown>) => void;
 interface Graded {
   outcome: ShakeOutcome | null;
   level: number;
+  /** The shake was an envelope candidate (metrics). */
+  candidate?: boolean;
 }
 
 export interface ShakeAnswer {
   outcome: ShakeOutcome;
   throttle: ThrottleHint;
   serverTime: number;
+  /** The shake was an envelope candidate: sent to, or paced before, its shard. */
+  candidate: boolean;
 }
 
 const shed = (level: number): Graded => ({ outcome: null, level });
@@ -60,9 +64,9 @@ async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId:
   const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
   if (decision.kind === "rest") return { outcome: decision, level: 0 };
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
-  if (decision.kind === "paced") return shed(PACED_LEVEL);
+  if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") return { outcome: greetingOf(decision.phase), level: 0 };
-  return claimOutcome(env, timeline, decision.phase, shard, userId, requestId);
+  return { ...(await claimOutcome(env, timeline, decision.phase, shard, userId, requestId)), candidate: true };
 }
 
 /** Answers one shake of a signed-in user that passed the rate limits. */
@@ -72,5 +76,5 @@ export async function answerShake(env: Env, waitUntil: WaitUntil, userId: string
   const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, now) : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));
   const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
-  return { outcome, throttle, serverTime: now };
+  return { outcome, throttle, serverTime: now, candidate: graded.candidate === true };
 }

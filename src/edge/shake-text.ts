@@ -34,6 +34,6 @@ function head(outcome: ShakeOutcome): string {
 }
 
 /** `{ ...outcome, requestId, serverTime, throttle }` as JSON text; `requestId` matches ID_PATTERN. */
-export function shakeText({ outcome, throttle, serverTime }: ShakeAnswer, requestId: string): string {
+export function shakeText({ outcome, throttle, serverTime }: Omit<ShakeAnswer, "candidate">, requestId: string): string {
   return `${head(outcome)},"requestId":"${requestId}","serverTime":${serverTime}${THROTTLE_TAILS[throttle.level]}`;
 }

@@ -18,6 +18,7 @@ import { ID_PATTERN, ID_RULE } from "../schemas";
 import { metered } from "./edge-load";
 import { SECURITY_HEADERS } from "./guards";
 import { enforceShakeLimit } from "./rate-limits";
+import { recordShake } from "../ops/metrics";
 import { answerShake } from "./shake-answer";
 import { shakeText } from "./shake-text";
 
@@ -57,6 +58,8 @@ async function answer(request: Request, env: Env, ctx: ExecutionContext, request
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   enforceShakeLimit(env, waitUntil, claims.sub, claims.dev);
   const shake = await metered(() => answerShake(env, waitUntil, claims.sub, requestId));
+  const { outcome, throttle, serverTime } = shake;
+  recordShake(env, request, claims.sub, { ...outcome, requestId, serverTime, throttle }, shake.candidate);
   if (shake.outcome.kind !== "busy") return new Response(shakeText(shake, requestId), ANSWER_INIT);
   const headers = { "Content-Type": JSON_TYPE, "Retry-After": String(retryAfterSeconds(shake.throttle.level)) };
   return new Response(shakeText(shake, requestId), { headers });

@@ -12,6 +12,7 @@ import { edgeMeter } from "../edge/edge-load";
 import { shakeRateLimit } from "../edge/rate-limits";
 import { answerShake } from "../edge/shake-answer";
 import { parseBody, shakeRequest } from "../schemas";
+import { recordShake } from "../ops/metrics";
 import type { ShakeResponse } from "../wire/index";
 
 export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
@@ -21,9 +22,11 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
   edgeMeter,
   async (c) => {
     const { requestId } = await parseBody(c, shakeRequest);
-    const { outcome, throttle, serverTime } = await answerShake(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId);
+    const shake = await answerShake(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId);
+    const { outcome, throttle, serverTime, candidate } = shake;
     if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
     const response: ShakeResponse = { ...outcome, requestId, serverTime, throttle };
+    recordShake(c.env, c.req.raw, c.get("userId"), response, candidate);
     return c.json(response);
   },
 );

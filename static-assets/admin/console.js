@@ -3,6 +3,7 @@ import { ApiFailure } from "../js/api.js";
 import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
+import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
 import { wirePoolForm } from "./pools-form.js";
@@ -42,6 +43,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
 }
 
