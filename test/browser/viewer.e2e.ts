@@ -79,7 +79,7 @@ describe("viewer", () => {
     browser = await openBrowser();
     const page = await browser.context.newPage();
     let shakes = 0;
-    page.on("request", (r) => void (r.url().endsWith("/api/shake") && (shakes += 1)));
+    page.on("request", (r) => void (r.url().includes("/api/shake") && (shakes += 1)));
     await page.goto("/");
     await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery offline");
     await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
