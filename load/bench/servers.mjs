@@ -84,11 +84,14 @@ async function applyMigrations(mf, root) {
 }
 
 /**
- * The app, hello-world and the calibration workers (one process, ports from calibrationPort
- * on). With `inspect`, the app's worker is reachable by the inspector on INSPECTOR_PORT
- * (profile.mjs).
+ * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
+ * pacing); without `helloPort` no hello-world worker is started, without `calibrationPort`
+ * no calibration workers (one process, ports from calibrationPort on); `onWorkerLog`
+ * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
+ * console. With `inspect`, the app's worker is reachable by the inspector on
+ * INSPECTOR_PORT (profile.mjs).
  */
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort, calibrationPort, shardCount, storage, inspect = false }) {
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, calibrationPort = null, shardCount, storage, vars = {}, onWorkerLog, inspect = false }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -118,6 +121,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             SHARED_RATE_LIMITS: "off",
             SESSION_SECRET,
             ADMIN_SECRET,
+            ...vars,
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
           ...(inspect ? { unsafeInspectorProxy: true } : {}),
@@ -126,10 +130,14 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
       ],
     },
     appPort,
-    { resourcePersistencePath: stateDir, ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}) },
+    {
+      resourcePersistencePath: stateDir,
+      ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}),
+      ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}),
+    },
   );
   await applyMigrations(app.mf, root);
-  const hello = await serve(
+  const hello = helloPort === null ? null : await serve(
     {
       name: "hello",
       modules: true,
@@ -138,16 +146,19 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
     },
     helloPort,
   );
-  const calibration = await serve({ workers: calibrationWorkers(calibrationPort, workerOptions.compatibilityDate) }, null);
-  const calibrated = Object.fromEntries(
-    calibrationWorkers(calibrationPort).map((w) => [w.name, { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid }]),
-  );
+  const calibration =
+    calibrationPort === null ? null : await serve({ workers: calibrationWorkers(calibrationPort, workerOptions.compatibilityDate) }, null);
+  const calibrated = calibration
+    ? Object.fromEntries(
+        calibrationWorkers(calibrationPort).map((w) => [w.name, { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid }]),
+      )
+    : {};
   return {
     app,
     hello,
     ...calibrated,
     dispose: async () => {
-      await Promise.all([app.mf.dispose(), hello.mf.dispose(), calibration.mf.dispose()]);
+      await Promise.all([app.mf.dispose(), hello?.mf.dispose(), calibration?.mf.dispose()]);
       if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
     },
   };
