@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS wallets (
 );
 `;
 
+/** What `traceRows` reports for the audit. */
+export interface TracedRows {
+  mismatched: { userId: string; diff: number }[];
+  stray: { n: number; cents: number };
+  groupRefs: { ref: string; n: number; cents: number }[];
+}
+
 /** How many of a user's newest ledger rows the wallet shows. */
 const WALLET_ROWS = 200;
 
@@ -113,6 +120,58 @@ export class LedgerPartition extends DurableObject<Env> {
         JSON.stringify(kinds),
       )
       .toArray();
+  }
+
+  /**
+   * For the audit: wallets whose balance differs from the sum of their rows (at most `limit`),
+   * rows that are neither a claim's credit nor group money, and group money by envelope (the
+   * worker checks those envelopes against the D1 registry).
+   */
+  traceRows(groupKinds: string[], limit: number): TracedRows {
+    const kinds = JSON.stringify(groupKinds);
+    const mismatched = this.#sql
+      .exec<{ userId: string; diff: number }>(
+        `SELECT w.user_id AS userId, w.balance_cents - COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0) AS diff
+           FROM wallets w WHERE diff <> 0 LIMIT ?`,
+        limit,
+      )
+      .toArray();
+    const stray = this.#sql
+      .exec<{ n: number; cents: number }>(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger
+          WHERE NOT (kind = ? AND claim_id IS NOT NULL) AND kind NOT IN (SELECT value FROM json_each(?))`,
+        ENVELOPE_KIND,
+        kinds,
+      )
+      .one();
+    const groupRefs = this.#sql
+      .exec<{ ref: string; n: number; cents: number }>(
+        `SELECT COALESCE(ref, '') AS ref, COUNT(*) AS n, SUM(amount_cents) AS cents FROM ledger
+          WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref`,
+        kinds,
+      )
+      .toArray();
+    return { mismatched, stray, groupRefs };
+  }
+
+  /** Sets every wallet whose balance differs from its rows to their sum; returns how many. */
+  recomputeWallets(now: number): number {
+    return this.ctx.storage.transactionSync(() => {
+      const users = this.#sql
+        .exec<{ user_id: string }>(
+          `SELECT w.user_id FROM wallets w
+            WHERE w.balance_cents <> COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0)`,
+        )
+        .toArray();
+      for (const { user_id } of users) {
+        this.#sql.exec(
+          "UPDATE wallets SET balance_cents = (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE user_id = ?1), updated_at = ?2 WHERE user_id = ?1",
+          user_id,
+          now,
+        );
+      }
+      return users.length;
+    });
   }
 
   /** The partition's SQLite size in bytes (for the capacity figures). */

@@ -9,6 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
+import { weightedIndex } from "../src/domain/pool-choice";
 import { readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
@@ -99,7 +100,10 @@ export class PoolShard extends DurableObject<Env> {
           load.poolId,
         )
         .toArray()[0];
-      if (existing) return { count: existing.loaded_count, sumCents: existing.loaded_cents };
+      // A row with nothing loaded was created by a move that arrived before this shard's share.
+      if (existing && (existing.loaded_count > 0 || load.amounts.length === 0)) {
+        return { count: existing.loaded_count, sumCents: existing.loaded_cents };
+      }
       let sum = 0;
       load.amounts.forEach((amount, k) => {
         sum += amount;
@@ -111,7 +115,8 @@ export class PoolShard extends DurableObject<Env> {
         );
       });
       this.#sql.exec(
-        "INSERT INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, ?, ?)",
+        `INSERT INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id) DO UPDATE SET loaded_count = excluded.loaded_count, loaded_cents = excluded.loaded_cents`,
         load.poolId,
         load.phaseId,
         load.sponsorId,
@@ -154,8 +159,14 @@ export class PoolShard extends DurableObject<Env> {
     const heldFrom = (sponsorId: string) => held.filter((id) => id === sponsorId).length;
     const eligible = stocked.filter((pool) => heldFrom(pool.sponsorId) < MAX_ENVELOPES_PER_USER_SPONSOR);
     while (eligible.length > 0) {
-      const [pool] = eligible.splice(Math.floor(Math.random() * eligible.length), 1);
-      const envelope = this.#pools.take(pool.poolId);
+      const [pool] = eligible.splice(
+        weightedIndex(
+          eligible.map((p) => p.remaining),
+          Math.random(),
+        ),
+        1,
+      );
+      const envelope = this.#pools.take(request.phaseId, pool.poolId);
       if (!envelope) continue;
       const claimId = crypto.randomUUID();
       this.#sql.exec(
@@ -176,7 +187,7 @@ export class PoolShard extends DurableObject<Env> {
         claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsorId, amountCents: envelope.amount },
       };
     }
-    const limited = this.#pools.stocked(request.phaseId).some((pool) => this.#pools.hasStock(pool.poolId));
+    const limited = this.#pools.stocked(request.phaseId).length > 0;
     return { status: "none", reason: limited ? "limit" : "empty" };
   }
 
@@ -315,6 +326,14 @@ export class PoolShard extends DurableObject<Env> {
     return claimState.deadClaims(this.#sql, shard);
   }
 
+  staleClaims(shard: number, before: number) {
+    return claimState.staleClaims(this.#sql, shard, before);
+  }
+
+  inFlightPage(shard: number, after: string | null) {
+    return claimState.inFlightPage(this.#sql, shard, after);
+  }
+
   userClaims(userId: string) {
     return claimState.userClaims(this.#sql, userId);
   }
@@ -335,6 +354,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    this.#pools.forget();
     return this.ctx.storage.transactionSync(() => takeEnvelopes(this.#sql, moveId, poolId, limit));
   }
 

@@ -59,3 +59,8 @@ export function sessionLimit(env: Env): number {
 export function shardCallTimeoutMs(env: Env): number {
   return positiveInt(env.SHARD_CALL_TIMEOUT_MS, 3000);
 }
+
+/** The cron's repair bound: money pending longer than this is sent again (money/repair.ts). */
+export function repairAfterMs(env: Env): number {
+  return positiveInt(env.REPAIR_AFTER_MS, 120_000);
+}

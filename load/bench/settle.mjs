@@ -81,6 +81,8 @@ async function measure(scriptPath, partitions) {
     shardCount,
     storage: "memory",
     vars: { LEDGER_PARTITIONS: String(partitions) },
+    // One JSON line per money event would measure the terminal; BENCH_LOGS=1 shows them.
+    ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
   try {
     const url = servers.app.url;

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { createGroupRequest, createPoolRequest, grabGroupRequest, sessionRequest, shakeRequest } from "../schemas";
 import { stuckAfterMs, timelineWrite } from "../routes/admin";
 import { overrideBody, patchBody, versionBody } from "../routes/live-show";
+import { repairRequest } from "../routes/repair";
 import * as admin from "./admin-answers";
 import * as viewer from "./viewer-answers";
 
@@ -52,6 +53,7 @@ export const answers = {
   DeadLetters: admin.deadLettersAnswer,
   Enqueue: admin.enqueueAnswer,
   Alerts: admin.alertsAnswer,
+  Repair: admin.repairAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
 
@@ -70,7 +72,8 @@ export const operations: Operation[] = [
   op("post", "/api/session", "public", "Session", "New anonymous session (also sets the gs_session cookie)", { body: sessionRequest, status: 201 }),
   op("get", "/api/time", "public", "Time", "The server clock"),
   op("get", "/api/timeline", "public", "PublicTimeline", "Public view of the phases with their sponsors"),
-  op("post", "/api/shake", "session", "Shake", "One shake: rest, greeting, envelope or busy, with a throttle hint", { body: shakeRequest }),
+  op("post", "/api/shake/{requestId}", "session", "Shake", "One shake on the lean wire (no body; the request id is the path): rest, greeting, envelope or busy, with a throttle hint"),
+  op("post", "/api/shake", "session", "Shake", "The same shake with { requestId } as a JSON body (kept for one release)", { body: shakeRequest }),
   op("post", "/api/envelopes/{claimId}/open", "session", "Open", "Open a won envelope; settlement is queued"),
   op("get", "/api/wallet", "session", "Wallet", "Settled balance with settled and pending entries"),
   op("post", "/api/groups", "session", "CreateGroup", "Create a group envelope from the wallet or a seed claim", { body: createGroupRequest, status: 201 }),
@@ -93,6 +96,7 @@ export const operations: Operation[] = [
   op("get", "/api/admin/settlements", "admin", "DeadLetters", "Dead-lettered settlements"),
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
+  op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", { body: repairRequest }),
 ];
 
 type JsonSchema = Record<string, unknown>;

@@ -10,7 +10,8 @@ import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/set
 import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
-import type { SettlementClaim } from "../wire/index";
+import { GROUP_LEDGER } from "../domain/group-envelope";
+import type { AuditProblem, SettlementClaim } from "../wire/index";
 import type { DebitResult, LedgerCredit, WalletDebit } from "../wire/rpc";
 
 /** Writes each credit exactly once, in its user's partition; returns the entry ids the ledger holds. */
@@ -96,3 +97,36 @@ export async function claimsInLedger(env: Env, claims: readonly { claimId: strin
   const held = await Promise.all([...byPartition].map(([partition, ids]) => ledgerStub(env, partition).claimsHeld(ids)));
   return new Set(held.flat());
 }
+
+/** How many mismatched wallets one audit names at most per partition (one is enough to fail it). */
+const WALLET_PROBLEMS = 100;
+
+/**
+ * Every wallet cent traced: a wallet's balance must equal the sum of its ledger rows, and every
+ * ledger row must be a claim's credit or group money of an envelope registered in D1. Read
+ * straight from every partition's rows (full scans: an operator's audit, not a hot path).
+ */
+export async function walletProblems(env: Env): Promise<AuditProblem[]> {
+  const groupKinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
+  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).traceRows(groupKinds, WALLET_PROBLEMS)));
+  const problems: AuditProblem[] = parts.flatMap((part) =>
+    part.mismatched.map((w) => ({ place: `wallet:${w.userId}`, problem: "balance differs from the sum of the user's ledger rows", cents: w.diff })),
+  );
+  const groupRows = parts.flatMap((part) => part.groupRefs);
+  const { results } = await env.DB.prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify([...new Set(groupRows.map((g) => g.ref))]))
+    .all<{ group_id: string }>();
+  const registered = new Set(results.map((r) => r.group_id));
+  const unregistered = groupRows.filter((g) => !registered.has(g.ref));
+  const n = parts.reduce((sum, part) => sum + part.stray.n, 0) + unregistered.reduce((sum, g) => sum + g.n, 0);
+  const cents = parts.reduce((sum, part) => sum + part.stray.cents, 0) + unregistered.reduce((sum, g) => sum + g.cents, 0);
+  if (n > 0) problems.push({ place: "ledger", problem: `${n} ledger row(s) trace to no claim and no registered group envelope`, cents });
+  return problems;
+}
+
+/** Recomputes the balances of wallets that differ from their ledger rows, in every partition; returns how many. */
+export async function recomputeWallets(env: Env, now: number): Promise<number> {
+  const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now)));
+  return counts.reduce((a, b) => a + b, 0);
+}
+

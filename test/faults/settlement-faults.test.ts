@@ -99,8 +99,9 @@ describe("settlement faults", () => {
       await eventually(async () => failedBatches(warn) > failedBefore);
     } finally {
       await ledgerUp("wallets");
-      warn.mockRestore();
     }
+    const failedTotal = failedBatches(warn);
+    warn.mockRestore();
     redelivered += messages.length;
     await deliver(messages);
     redelivered += messages.length;
@@ -109,8 +110,8 @@ describe("settlement faults", () => {
       const views = await Promise.all(winners.map((w) => wallet(w.token)));
       return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
     }, 30_000);
-    const rows = await ledgerQuery<{ claim_id: string }>(
-      "SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
+    const rows = await ledgerQuery<{ claim_id: string; amount_cents: number }>(
+      "SELECT claim_id, amount_cents FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
       JSON.stringify(winners.map((w) => w.envelope.claimId)),
     );
     expect(rows.map((r) => r.claim_id).sort()).toEqual(winners.map((w) => w.envelope.claimId).sort());
@@ -119,10 +120,12 @@ describe("settlement faults", () => {
     expect(report.settlement.balanced).toBe(true);
     expect(report.duplicateEnvelopeClaims).toBe(0);
     const cents = winners.reduce((n, w) => n + w.envelope.amountCents, 0);
+    const credited = rows.reduce((n, r) => n + r.amount_cents, 0);
+    expect(credited).toBe(cents);
     console.log(
-      `settlement faults: ${winners.length} claims, ${outages} ledger outages, ${redelivered} messages delivered again, ` +
-        `${secondHalf.length} double opens, ` +
-        `${rows.length} ledger rows, ${cents} cents credited once each, cents lost: 0`,
+      `settlement faults: ${winners.length} claims, ${outages} ledger outages (${failedTotal} consumer batches failed), ` +
+        `${redelivered} messages delivered again, ${secondHalf.length} double opens, ` +
+        `${rows.length} ledger rows, ${cents} cents won, ${credited} cents in the ledger, audit problems: ${report.problems.length}`,
     );
   });
 

@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { allLedgerPartitions, ledgerStub } from "../../src/objects";
+import { allLedgerPartitions, ledgerOf, ledgerStub } from "../../src/objects";
 
-/** Runs `sql` in every partition and returns all rows. */
+/** Runs `sql` (a query or a write) in every partition and returns all rows. */
 export async function ledgerQuery<T extends Record<string, SqlStorageValue>>(sql: string, ...params: SqlStorageValue[]): Promise<T[]> {
   const parts = await Promise.all(
     allLedgerPartitions(env).map((p) => runInDurableObject(ledgerStub(env, p), (_, state) => state.storage.sql.exec<T>(sql, ...params).toArray())),
@@ -28,3 +28,11 @@ async function renameEverywhere(from: string, to: string): Promise<void> {
 
 export const ledgerDown = (table: "ledger" | "wallets") => renameEverywhere(table, `${table}_offline`);
 export const ledgerUp = (table: "ledger" | "wallets") => renameEverywhere(`${table}_offline`, table);
+
+/** Runs `sql` in the partition that holds `userId`'s wallet only. */
+export async function inUserPartition(userId: string, sql: string, ...params: SqlStorageValue[]): Promise<void> {
+  await runInDurableObject(ledgerOf(env, userId), (_, state) => {
+    state.storage.sql.exec(sql, ...params);
+  });
+}
+
