@@ -11,6 +11,7 @@ export default defineConfig({
         bindings: {
           SESSION_SECRET: "test-only-session-secret",
           ADMIN_SECRET: "test-only-admin-secret",
+          DRAW_SECRET: "test-only-draw-secret",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
           // Suites that burst one shard or drain a pool in seconds run without shedding and

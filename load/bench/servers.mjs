@@ -107,6 +107,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             SHARED_RATE_LIMITS: "off",
             SESSION_SECRET,
             ADMIN_SECRET,
+            DRAW_SECRET: "bench-draw-secret",
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
         },

@@ -6,8 +6,9 @@
  */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
-import { requireUser } from "../auth/middleware";
-import { decideShake } from "../domain/shake-decision";
+import { configuredSecret, requireUser } from "../auth/middleware";
+import { drawDecision, liveShake } from "../domain/shake-decision";
+import { keyedDraw } from "../edge/keyed-draw";
 import { retryAfterSeconds, throttleHint } from "../domain/throttle";
 import { edgeAdmission, edgeMeter } from "../edge/edge-load";
 import { userShard } from "../objects";
@@ -30,7 +31,7 @@ const shed = (level: number): Graded => ({ outcome: null, level });
 const PACED_LEVEL = 2;
 
 async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
-  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id }, phase);
+  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id, galaId: timeline.galaId }, phase);
   if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: { kind: "greeting", phaseId: phase.id, assetId: phase.greetingAssetId }, level };
@@ -42,8 +43,13 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
 async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId: string, requestId: string, now: number): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
-  const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
-  if (decision.kind === "rest") return { outcome: decision, level: 0 };
+  const live = liveShake(timeline, now);
+  if (live.kind === "rest") return { outcome: live, level: 0 };
+  const secret = configuredSecret(env.DRAW_SECRET, "DRAW_SECRET");
+  const decision =
+    live.kind === "lottery"
+      ? drawDecision(live.phase, await keyedDraw(secret, timeline.galaId, userId, requestId, live.phase.id), candidateScale(shard))
+      : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return shed(PACED_LEVEL);
   if (decision.kind === "greeting") {
