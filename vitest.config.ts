@@ -10,8 +10,13 @@ export default defineConfig({
       miniflare: {
         bindings: {
           SESSION_SECRET: "test-only-session-secret",
-          ADMIN_SECRET: "test-only-admin-secret",
+          ADMIN_SECRET: "test-only-admin-secret-at-least-32-chars",
           DRAW_SECRET: "test-only-draw-secret",
+          TURNSTILE_SECRET: "test-only-turnstile-secret",
+          // Turnstile's siteverify is the development provider's stand-in (answered in-process).
+          TURNSTILE_VERIFY_URL: "http://localhost:8787/api/dev-idp/turnstile/siteverify",
+          // A short JWKS refetch cooldown so the unknown-kid test can watch it pass.
+          JWKS_COOLDOWN_MS: "1000",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
           // Suites that burst one shard or drain a pool in seconds run without shedding and

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
+import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { liveShowRoutes } from "./routes/live-show";
@@ -22,6 +23,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/groups", groupRoutes)
+  .route(DEV_IDP_PATH, devIdpRoutes)
   .route("/api", publicRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
   .onError(onError);

@@ -22,7 +22,7 @@ import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { childPids } from "./cpu.mjs";
 
-export const ADMIN_SECRET = "bench-admin-secret";
+export const ADMIN_SECRET = "bench-admin-secret-at-least-32-characters";
 
 /**
  * Stands in for the Workers Rate Limiting bindings. In production a limit check is answered

@@ -20,12 +20,20 @@ export interface ApiErrorBody {
 export interface SessionRequest {
   /** Optional stable device identifier the client keeps in local storage. */
   deviceId?: string;
+  /** An OpenID Connect ID token from the configured provider: signs the viewer in as themselves. */
+  idToken?: string;
+  /** Without an ID token, where anonymous sessions need a bot challenge: the Turnstile token. */
+  turnstileToken?: string;
 }
 
 export interface SessionResponse {
   token: string;
   userId: string;
   expiresAt: EpochMs;
+  /** True when the session belongs to a signed-in person (an ID token), false when anonymous. */
+  signedIn: boolean;
+  /** The display name from the ID token, when it had one. */
+  name?: string;
 }
 
 export type PhaseKind = "greeting" | "lottery";
