@@ -1,7 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 const migrations = await readD1Migrations("./migrations");
+/** The production environment's vars, for the test that it refuses development identity. */
+const productionVars = unstable_readConfig({ config: "./wrangler.toml", env: "production" }).vars;
 
 export default defineConfig({
   plugins: [
@@ -25,6 +28,7 @@ export default defineConfig({
           ISSUANCE_PACING: "off",
           SHAKE_LIMIT: "1000",
           TEST_MIGRATIONS: migrations,
+          PRODUCTION_VARS: JSON.stringify(productionVars),
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
+import { adminLogRoutes, recordAdminChanges } from "./routes/admin-log";
 import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
@@ -15,11 +16,13 @@ import { walletRoutes } from "./routes/wallet";
 
 export const app = new Hono<{ Bindings: Env }>()
   .use("/api/*", ...apiGuards)
+  .use("/api/admin/*", recordAdminChanges)
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/envelopes", envelopeRoutes)
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
+  .route("/api/admin/log", adminLogRoutes)
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/groups", groupRoutes)

@@ -33,12 +33,9 @@ export async function devJwks(): Promise<JSONWebKeySet> {
   return (await devKey()).jwks;
 }
 
-/** A token signed by the development provider, valid from now for DEV_TOKEN_TTL_S. */
+/** A token signed by the development provider, valid from now for DEV_TOKEN_TTL_S unless the claims say otherwise. */
 export async function signDevToken(claims: JWTPayload & { iss: string; aud: string; sub: string }): Promise<string> {
   const { kid, privateKey } = await devKey();
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
-    .setIssuedAt()
-    .setExpirationTime(`${DEV_TOKEN_TTL_S}s`)
-    .sign(privateKey);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iat: now, exp: now + DEV_TOKEN_TTL_S, ...claims }).setProtectedHeader({ alg: ALG, kid, typ: "JWT" }).sign(privateKey);
 }

@@ -144,3 +144,23 @@ export interface GroupsAudit {
   /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
   stuckCreations: string[];
 }
+
+/** One operator change, as the append-only admin log keeps it. */
+export interface AdminLogEntry {
+  /** Position in the log, from 1. */
+  seq: number;
+  at: EpochMs;
+  /** `access:<email>` for an operator signed in through Cloudflare Access, or the break-glass secret. */
+  who: string;
+  /** Method and path, e.g. `POST /api/admin/pools`. */
+  action: string;
+  /** The start of the request body (ids and amounts), at most 300 characters. */
+  detail: string;
+  status: number;
+  /** The timeline's version right after the change. */
+  timelineVersion: number;
+}
+
+export interface AdminLogResponse {
+  entries: AdminLogEntry[];
+}
