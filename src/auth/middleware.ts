@@ -9,7 +9,7 @@ import { verifySessionOnce } from "./verified-sessions";
 
 export const SESSION_COOKIE = "gs_session";
 
-export type UserVars = { userId: string; deviceId?: string; displayName?: string };
+export type UserVars = { userId: string; deviceId?: string };
 
 function bearer(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -29,6 +29,5 @@ export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars
   if (!claims) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
   c.set("userId", claims.sub);
   if (claims.dev) c.set("deviceId", claims.dev);
-  if (claims.name) c.set("displayName", claims.name);
   await next();
 });

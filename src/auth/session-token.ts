@@ -14,8 +14,6 @@ export interface SessionClaims {
   iat: EpochMs;
   /** Device id the client presented, if any. */
   dev?: string;
-  /** Display name from the viewer's ID token, if any (shown to friends on group pages). */
-  name?: string;
 }
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { configuredSecret, SESSION_COOKIE } from "../auth/middleware";
+import { rememberName } from "../auth/display-names";
 import { SESSION_TTL_MS, signSession } from "../auth/session-token";
 import { anonymousPerson, signedInPerson } from "../auth/viewer-identity";
 import { enforceSessionLimit } from "../edge/rate-limits";
@@ -22,10 +23,8 @@ export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) =
   const now = Date.now();
   const expiresAt = now + SESSION_TTL_MS;
   const { userId, name } = person;
-  const token = await signSession(
-    { sub: userId, iat: now, exp: expiresAt, ...(deviceId ? { dev: deviceId } : {}), ...(name ? { name } : {}) },
-    secret,
-  );
+  if (name) await rememberName(c.env.DB, userId, name, now);
+  const token = await signSession({ sub: userId, iat: now, exp: expiresAt, ...(deviceId ? { dev: deviceId } : {}) }, secret);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Strict",
