@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 3;
+const SHELL_VERSION = 4;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
@@ -42,6 +42,7 @@ const SHELL_FILES = [
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/views/account-view.js",
   "/js/views/group-view.js",
   "/js/views/result-view.js",
   "/js/views/share-panel.js",

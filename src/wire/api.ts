@@ -26,6 +26,14 @@ export interface SessionRequest {
   turnstileToken?: string;
 }
 
+/** `GET /api/identity`: how a viewer signs in here. */
+export interface IdentityInfo {
+  /** The sign-in page, which comes back to `/#id_token=<ID token>`; null when none is configured. */
+  signInUrl: string | null;
+  /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
+  anonymousSessions: "on" | "turnstile" | "off";
+}
+
 export interface SessionResponse {
   token: string;
   userId: string;

@@ -1,7 +1,8 @@
 /**
  * HTTP client for the viewer: JSON in and out, a timeout on every call, failures as
- * `ApiFailure` carrying the status and any retry hint, and the anonymous session kept in
- * local storage (renewed once when the server rejects it).
+ * `ApiFailure` carrying the status and any retry hint, and the session kept in local
+ * storage (renewed once when the server rejects it). A sign-in returns to the page with
+ * `#id_token=…`: that token is exchanged for a session of the signed-in person.
  */
 import { retryAfterHeaderMs } from "./pacing.js";
 
@@ -75,12 +76,25 @@ function storedSession() {
   }
 }
 
+/** The ID token a sign-in put in the URL's fragment, taken out of the URL (and history). */
+function takeIdToken() {
+  const match = /^#id_token=([A-Za-z0-9_.-]+)$/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  return match[1];
+}
+
+/** @type {string | null} */
+let pendingIdToken = takeIdToken();
+
 /** @returns {Promise<SessionResponse>} */
 export async function ensureSession() {
-  const existing = storedSession();
+  const idToken = pendingIdToken;
+  pendingIdToken = null;
+  const existing = idToken ? null : storedSession();
   if (existing) return existing;
   /** @type {SessionResponse} */
-  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId() } });
+  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...(idToken ? { idToken } : {}) } });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }

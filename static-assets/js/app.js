@@ -9,6 +9,7 @@ import { byId, formatBytes } from "./dom.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
+import { showAccount } from "./views/account-view.js";
 import { sharedGroupId, showGroup } from "./views/group-view.js";
 import { renderAnswer } from "./views/result-view.js";
 import { WalletView } from "./views/wallet-view.js";
@@ -143,6 +144,7 @@ async function main() {
     showGroup(ui.group, groupId);
   }
   wireShakeInput();
+  showAccount(byId("account", HTMLElement));
   setInterval(tick, TICK_MS);
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
   state.assetUrls = await loadAssetUrls();
