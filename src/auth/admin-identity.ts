@@ -13,11 +13,9 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { WindowCounter } from "../domain/window-counter";
 import { ApiError } from "../errors";
-import { operatorIssuer } from "./issuers";
+import { ACCESS_COOKIE, ACCESS_HEADER, operatorIssuer } from "./issuers";
 import { verifyJwt } from "./jwt-verify";
 
-export const ACCESS_HEADER = "Cf-Access-Jwt-Assertion";
-export const ACCESS_COOKIE = "CF_Authorization";
 export const FAILED_SECRET_LIMIT = 10;
 const FAILED_SECRET_PERIOD_S = 15 * 60;
 

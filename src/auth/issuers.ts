@@ -3,6 +3,10 @@
  * provider (`OIDC_*`) and the operators' Cloudflare Access team (`ACCESS_*`). In
  * development both point at the worker's own identity provider (src/routes/dev-idp.ts).
  */
+/** Where Cloudflare Access puts its JWT on a request it let through: a header, and a cookie. */
+export const ACCESS_HEADER = "Cf-Access-Jwt-Assertion";
+export const ACCESS_COOKIE = "CF_Authorization";
+
 export interface TrustedIssuer {
   issuer: string;
   audience: string;

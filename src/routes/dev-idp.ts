@@ -11,9 +11,8 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { z } from "zod";
 import { devIdpEnabled } from "../config";
-import { ACCESS_COOKIE } from "../auth/admin-identity";
 import { DEV_TOKEN_TTL_S, devJwks, signDevToken } from "../auth/dev-keys";
-import { operatorIssuer, viewerIssuer } from "../auth/issuers";
+import { ACCESS_COOKIE, operatorIssuer, viewerIssuer } from "../auth/issuers";
 import { badRequest, notFound } from "../errors";
 import { parseBody } from "../schemas";
 
