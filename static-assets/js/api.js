@@ -84,19 +84,30 @@ function takeIdToken() {
   return match[1];
 }
 
-/** @type {string | null} */
-let pendingIdToken = takeIdToken();
+/** The sign-in's ID token still to exchange; undefined until the URL was read (on first use). */
+/** @type {string | null | undefined} */
+let pendingIdToken;
+const idTokenToExchange = () => (pendingIdToken === undefined ? (pendingIdToken = takeIdToken()) : pendingIdToken);
 
-/** @returns {Promise<SessionResponse>} */
-export async function ensureSession() {
-  const idToken = pendingIdToken;
+/** The session request in flight: concurrent callers share it (and the ID token). */
+/** @type {Promise<SessionResponse> | null} */
+let minting = null;
+
+async function mintSession() {
+  const idToken = idTokenToExchange();
   pendingIdToken = null;
-  const existing = idToken ? null : storedSession();
-  if (existing) return existing;
   /** @type {SessionResponse} */
   const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...(idToken ? { idToken } : {}) } });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
+}
+
+/** @returns {Promise<SessionResponse>} */
+export async function ensureSession() {
+  const existing = idTokenToExchange() ? null : storedSession();
+  if (existing) return existing;
+  minting ??= mintSession().finally(() => (minting = null));
+  return minting;
 }
 
 /**

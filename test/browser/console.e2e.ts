@@ -36,6 +36,18 @@ async function signIn(page: Page) {
 }
 
 describe("operator console", () => {
+  it("signs an operator in through the Access stand-in and shows the admin log", async () => {
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto("/admin");
+    await page.getByRole("link", { name: "the development sign-in" }).click();
+    await page.getByRole("button", { name: "Sign in to the console as ada@ops.example" }).click();
+    await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/Editing version \d+/);
+    await page.getByRole("button", { name: "Show the latest changes" }).click();
+    await expect.poll(() => page.locator("#admin-log caption").textContent()).toMatch(/^The last \d+ changes$|^No changes yet$/);
+  });
+
   it("edits a live phase and the viewer page follows", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("show", now - 60_000, now + 10 * 60_000), lotteryPhase("later", now + 20 * 60_000, now + 30 * 60_000)]);
