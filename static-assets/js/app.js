@@ -144,12 +144,12 @@ async function main() {
     showGroup(ui.group, groupId);
   }
   wireShakeInput();
-  showAccount(byId("account", HTMLElement));
   setInterval(tick, TICK_MS);
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
   state.assetUrls = await loadAssetUrls();
   await Promise.all([syncClock(), refreshTimeline()]);
   tick();
+  showAccount(byId("account", HTMLElement));
   setInterval(refreshTimeline, TIMELINE_POLL_MS);
   setInterval(syncClock, CLOCK_RESYNC_MS);
 }
