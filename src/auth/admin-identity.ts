@@ -7,7 +7,9 @@
  * checks before any request is served) and refused for a while after
  * FAILED_SECRET_LIMIT wrong attempts from one address (per isolate; not across addresses,
  * so no one can lock the operators out; a 32-character random secret is not guessable).
- * The operator's name goes on the context for the admin log.
+ * A browser request from another site is refused whatever it carries (the Access cookie
+ * would otherwise ride along on a cross-site form post). The operator's name goes on the
+ * context for the admin log.
  */
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -55,6 +57,7 @@ async function breakGlass(env: Env, presented: string, address: string): Promise
 }
 
 export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AdminVars }>(async (c, next) => {
+  if (c.req.header("Sec-Fetch-Site") === "cross-site") throw new ApiError(403, "forbidden", "admin calls must come from this site");
   const access = c.req.header(ACCESS_HEADER) ?? getCookie(c, ACCESS_COOKIE);
   const presented = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (access) c.set("operator", await accessOperator(c.env, access));

@@ -33,6 +33,14 @@ describe("operator sign-in", () => {
     expect((await asOperator("GET", "/timeline", token, undefined, "cookie")).status).toBe(200);
   });
 
+  it("refuses a browser's cross-site admin call even with a valid Access cookie", async () => {
+    const res = await call("/api/admin/settlements/requeue", {
+      method: "POST",
+      headers: { Cookie: `CF_Authorization=${await operatorToken("ada")}`, "Sec-Fetch-Site": "cross-site" },
+    });
+    expect(res.status).toBe(403);
+  });
+
   it("answers 401 without credentials and 403 for an Access JWT that does not check out", async () => {
     expect((await call("/api/admin/timeline")).status).toBe(401);
     const { token: viewerSession } = await session();
