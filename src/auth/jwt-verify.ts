@@ -16,7 +16,7 @@ export const ALLOWED_ALGORITHMS = ["RS256", "ES256"];
 export const CLOCK_LEEWAY_S = 30;
 const MAX_TOKEN_CHARS = 8 * 1024;
 
-/** JWKS documents fetched by this isolate (read by the tests and worth a log line). */
+/** JWKS documents fetched by this isolate (the tests read it to see the refetch bound). */
 export const jwksFetches = { count: 0 };
 
 /** What a bad token raises; anything else (a JWKS that cannot be fetched or read) is an outage. */
@@ -36,10 +36,10 @@ const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 function keySet(env: Env, jwksUrl: string) {
   const cooldownDuration = jwksCooldownMs(env);
-  const fetcher = configuredFetch(env);
   const id = `${jwksUrl}|${cooldownDuration}|${env.DEV_IDP ?? ""}|${env.ENVIRONMENT ?? ""}`;
   let set = keySets.get(id);
   if (!set) {
+    const fetcher = configuredFetch(env);
     set = createRemoteJWKSet(new URL(jwksUrl), {
       cooldownDuration,
       timeoutDuration: 3000,
