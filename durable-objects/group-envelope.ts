@@ -16,6 +16,7 @@ import { mathRandomInt } from "../src/domain/split";
 import type { GrabOutcome, GroupState, GroupStatus } from "../src/wire/index";
 import type { GroupCreateResult, GroupCredit, GroupFigures, GroupSpec } from "../src/wire/rpc";
 import { GroupOutbox, OUTBOX_SCHEMA } from "./group-outbox";
+import { logMoney } from "../src/ops/log";
 
 /** How long dead-lettered credits rest before they are sent again. */
 const REDELIVER_DELAY_MS = 60_000;
@@ -125,6 +126,7 @@ export class GroupEnvelope extends DurableObject<Env> {
           userId,
           amountCents: outcome.amountCents,
         });
+        logMoney("group_grab", { groupId, userId, requestId, amountCents: outcome.amountCents });
       }
       return outcome;
     });
@@ -228,6 +230,7 @@ export class GroupEnvelope extends DurableObject<Env> {
           userId: spec.senderId,
           amountCents: refund,
         });
+        logMoney("group_refund", { groupId: spec.groupId, userId: spec.senderId, amountCents: refund });
       }
     });
   }

@@ -13,10 +13,12 @@ import { sessionRoutes } from "./routes/session";
 import { settlementAdminRoutes } from "./routes/settlement-admin";
 import { shakeRoutes } from "./routes/shake";
 import { walletRoutes } from "./routes/wallet";
+import { alertRoutes, openApiRoutes } from "./routes/operations";
+import { adminChangeLog } from "./ops/admin-log";
 
 export const app = new Hono<{ Bindings: Env }>()
   .use("/api/*", ...apiGuards)
-  .use("/api/admin/*", recordAdminChanges)
+  .use("/api/admin/*", adminChangeLog, recordAdminChanges)
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/envelopes", envelopeRoutes)
@@ -25,8 +27,10 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin/log", adminLogRoutes)
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
+  .route("/api/admin", alertRoutes)
   .route("/api/groups", groupRoutes)
   .route(DEV_IDP_PATH, devIdpRoutes)
   .route("/api", publicRoutes)
+  .route("/api", openApiRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
   .onError(onError);

@@ -7,6 +7,7 @@ import { app } from "./app";
 import { timelineStub } from "./objects";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
 import { settleClosedPhases } from "./money/settlement-producer";
+import { raiseAlerts } from "./show/alerts";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
@@ -21,5 +22,6 @@ export default {
     ctx.waitUntil(settleClosedPhases(env, controller.scheduledTime));
     const report = await timelineStub(env).tick();
     console.log("show clock", JSON.stringify(report));
+    await raiseAlerts(env, Date.now());
   },
 } satisfies ExportedHandler<Env>;

@@ -38,6 +38,7 @@ const SHELL_FILES = [
   "/js/dom.js",
   "/js/group-state.js",
   "/js/money.js",
+  "/js/network-status.js",
   "/js/pacing.js",
   "/js/resources.js",
   "/js/shake-detect.js",

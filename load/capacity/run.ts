@@ -1,11 +1,15 @@
 /**
  * `npm run capacity`: the gala-scale simulation (no network). Prints the capacity plan for
  * the reference gala (14 million shakes/s, 50,000 envelopes/s), the project's production
- * shard count against it, and a second-by-second regional spike with graded throttling.
- * Change the inputs in model.ts (REFERENCE_GALA, REGION_SPIKE) to plan another show.
+ * shard count against it, a second-by-second regional spike with graded throttling, and the
+ * bill of the reference gala and of a small show. Change the inputs in model.ts
+ * (REFERENCE_GALA, REGION_SPIKE), usage.ts (the shows) or prices.ts to plan another show.
  */
 import { readFileSync } from "node:fs";
+import { printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
+import { n, pct } from "./format.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
+import { PRODUCTION_DEPLOYMENT, REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
 
 /** A number under `[env.production.vars]` in wrangler.toml, so the plan follows the deployed settings. */
 function productionVar(name: string): number {
@@ -18,9 +22,6 @@ function productionVar(name: string): number {
 
 const PRODUCTION_SHARDS = productionVar("SHARD_COUNT");
 const GALA = { ...REFERENCE_GALA, timelineTtlMs: productionVar("TIMELINE_TTL_MS") };
-
-const n = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const pct = (x: number, digits = 1) => `${n(100 * x, digits)}%`;
 
 function printPlan(title: string, p: CapacityPlan): void {
   const g = GALA;
@@ -59,3 +60,17 @@ for (const step of simulateSpike(GALA, s, shards)) {
     ].join(""),
   );
 }
+
+const DEPLOYMENT = {
+  ...PRODUCTION_DEPLOYMENT,
+  shards: PRODUCTION_SHARDS,
+  timelineTtlMs: GALA.timelineTtlMs,
+  statsFlushMs: productionVar("STATS_FLUSH_MS"),
+};
+const reference = printShowCost(REFERENCE_SHOW, DEPLOYMENT);
+printSensitivity(REFERENCE_SHOW, DEPLOYMENT);
+const small = printShowCost(SMALL_SHOW, DEPLOYMENT);
+printOwnServers([
+  { show: REFERENCE_SHOW, cloudflareUsd: reference.totalUsd },
+  { show: SMALL_SHOW, cloudflareUsd: small.totalUsd },
+]);

@@ -14,6 +14,7 @@ import { groupProblem, GROUP_LEDGER } from "../domain/group-envelope";
 import { ApiError, badRequest, conflict, notFound, unavailable } from "../errors";
 import { cancelGroup, forgetGroup, markCreated, registerGroup } from "./group-registry";
 import { debitWallet } from "./wallet-ledger";
+import { logMoney } from "../ops/log";
 import { groupStub, shardStub, timelineStub, userShard } from "../objects";
 import type { SeedGroupInput, WalletGroupInput } from "../schemas";
 import type { CreateGroupResponse, GrabGroupResponse, GroupStatus } from "../wire/index";
@@ -137,6 +138,8 @@ async function createObject(env: Env, spec: GroupSpec): Promise<GroupSpec> {
     throw unavailable("the group envelope could not be created; nothing was charged");
   }
   await markCreated(env.DB, spec.groupId);
+  const { groupId, senderId, funding, amountCents, count } = result.spec;
+  logMoney("group_create", { groupId, userId: senderId, funding, amountCents, count });
   return result.spec;
 }
 

@@ -11,6 +11,8 @@ import { groupStub, shardStub } from "../objects";
 import { settlementMessage } from "../schemas";
 import type { GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
 import { groupBy } from "../domain/group-by";
+import { logMoney } from "../ops/log";
+import { recordClaims } from "../ops/metrics";
 
 interface Parsed<B extends SettlementMessage = SettlementMessage> {
   message: Message;
@@ -77,12 +79,17 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
         now,
       );
       await onShards(env, claims, (stub, ids) => stub.markSettled(ids, now));
+      recordClaims(env, "settlement", claims.map((p) => p.body));
     },
     "settlement batch",
   );
   await settleAll(
     groups,
-    () => creditGroups(env.DB, groups.flatMap((p) => p.body.credits), now),
+    async () => {
+      const credits = groups.flatMap((p) => p.body.credits);
+      await creditGroups(env.DB, credits, now);
+      for (const { entryId, kind, groupId, userId, amountCents } of credits) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
+    },
     "group settlement batch",
   );
 }
@@ -91,7 +98,14 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
 export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
   const { claims, groups } = byKind(parse(batch));
   const now = Date.now();
-  await settleAll(claims, () => onShards(env, claims, (stub, ids) => stub.markDead(ids, now)), "dead-letter batch");
+  await settleAll(
+    claims,
+    async () => {
+      await onShards(env, claims, (stub, ids) => stub.markDead(ids, now));
+      recordClaims(env, "dead_letter", claims.map((p) => p.body));
+    },
+    "dead-letter batch",
+  );
   await settleAll(
     groups,
     async () => {

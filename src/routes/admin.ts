@@ -10,10 +10,10 @@ import { currentTimeline } from "../edge/timeline-cache";
 import { z } from "zod";
 import { applyTimelineEdit } from "./live-show";
 
-const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
+export const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
 
 /** Pending longer than this (default 5 minutes) is named as stuck by the audit. */
-const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
+export const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)

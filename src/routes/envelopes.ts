@@ -12,6 +12,7 @@ import { shardStub, userShard } from "../objects";
 import { claimIdParam } from "../schemas";
 import { enqueueClaims } from "../money/settlement-producer";
 import { currentTimeline } from "../edge/timeline-cache";
+import { logMoney } from "../ops/log";
 import type { OpenResponse } from "../wire/index";
 
 export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
@@ -30,6 +31,7 @@ export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
         throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
       });
     if (!opened) throw notFound("you hold no envelope with this claim id");
+    logMoney("open", { claimId, userId, shard, amountCents: opened.claim.amountCents, phaseId: opened.claim.phaseId, enqueued: opened.enqueued });
     if (!opened.enqueued) {
       c.executionCtx.waitUntil(
         enqueueClaims(c.env, shard, [opened.claim], Date.now()).catch((err) =>

@@ -8,19 +8,19 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireAdmin } from "../auth/admin-identity";
-import { statsReport } from "../domain/stats";
 import { verificationReport } from "../domain/verify";
 import { ApiError, badRequest, notFound } from "../errors";
-import { allShards, shardStub, timelineStub } from "../objects";
+import { timelineStub } from "../objects";
 import { readShardBooks } from "../show/pools";
+import { loadTimeline, readStats } from "../show/live-stats";
 import { parseBody, phaseSchema } from "../schemas";
 import { publishTimeline } from "../edge/timeline-cache";
-import type { StatsReport, TickReport, TimelineEdit, TimelineEditResponse, VerificationReport } from "../wire/index";
+import type { TickReport, TimelineEdit, TimelineEditResponse, VerificationReport } from "../wire/index";
 
 const version = z.number().int().min(0);
-const patchBody = z.object({ expectedVersion: version, phase: phaseSchema.omit({ id: true }).partial().strict() }).strict();
-const versionBody = z.object({ expectedVersion: version }).strict();
-const overrideBody = z.object({ expectedVersion: version.optional() }).strict();
+export const patchBody = z.object({ expectedVersion: version, phase: phaseSchema.omit({ id: true }).partial().strict() }).strict();
+export const versionBody = z.object({ expectedVersion: version }).strict();
+export const overrideBody = z.object({ expectedVersion: version.optional() }).strict();
 
 export async function applyTimelineEdit(
   env: Env,
@@ -38,12 +38,6 @@ export async function applyTimelineEdit(
   if (!result.ok) throw badRequest(result.problem, "invalid_timeline");
   await publishTimeline(result.timeline);
   return { timeline: result.timeline, warnings: result.warnings };
-}
-
-async function loadTimeline(env: Env) {
-  const timeline = await timelineStub(env).read();
-  if (!timeline) throw notFound("there is no timeline yet");
-  return timeline;
 }
 
 export const liveShowRoutes = new Hono<{ Bindings: Env }>()
@@ -74,12 +68,4 @@ export const liveShowRoutes = new Hono<{ Bindings: Env }>()
     const { pools, ledgers, moves } = await readShardBooks(c.env);
     return c.json(verificationReport(timeline.galaId, phaseId, pools, ledgers, moves) satisfies VerificationReport);
   })
-  .get("/stats", async (c) => {
-    const stub = timelineStub(c.env);
-    const [timeline, closed, pools] = await Promise.all([loadTimeline(c.env), stub.closedPhaseIds(), stub.pools()]);
-    const phaseIds = timeline.phases.map((p) => p.id);
-    const perShard = await Promise.all(allShards(c.env).map((shard) => shardStub(c.env, shard).phaseStats(shard, phaseIds)));
-    const now = Date.now();
-    const report: StatsReport = statsReport(timeline, new Set(closed), pools.map((p) => p.record), perShard, now);
-    return c.json(report);
-  });
+  .get("/stats", async (c) => c.json(await readStats(c.env, Date.now())));

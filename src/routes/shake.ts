@@ -17,12 +17,15 @@ import { parseBody, shakeRequest } from "../schemas";
 import { countShake } from "../edge/shake-stats";
 import { candidateScale, claimAtShard } from "../edge/shard-claim";
 import { currentTimeline } from "../edge/timeline-cache";
+import { recordShake } from "../ops/metrics";
 import type { Phase, ShakeOutcome, ShakeResponse, Timeline } from "../wire/index";
 
 /** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
 interface Graded {
   outcome: ShakeOutcome | null;
   level: number;
+  /** The shake was an envelope candidate (metrics). */
+  candidate?: boolean;
 }
 
 const shed = (level: number): Graded => ({ outcome: null, level });
@@ -51,11 +54,11 @@ async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId
       ? drawDecision(live.phase, await keyedDraw(secret, timeline.galaId, userId, requestId, live.phase.id), candidateScale(shard))
       : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
-  if (decision.kind === "paced") return shed(PACED_LEVEL);
+  if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") {
     return { outcome: { kind: "greeting", phaseId: decision.phase.id, assetId: decision.phase.greetingAssetId }, level: 0 };
   }
-  return claimOutcome(env, timeline, decision.phase, shard, userId, requestId);
+  return { ...(await claimOutcome(env, timeline, decision.phase, shard, userId, requestId)), candidate: true };
 }
 
 export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().post(
@@ -74,6 +77,7 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
     const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
     if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
     const response: ShakeResponse = { ...outcome, requestId, serverTime: now, throttle };
+    recordShake(c.env, c.req.raw, c.get("userId"), response, graded.candidate === true);
     return c.json(response);
   },
 );

@@ -154,3 +154,23 @@ export interface TickReport {
   unfundedPhases: string[];
   nextAlarmAt: EpochMs | null;
 }
+
+/** A condition that needs an operator, raised by the show clock (console panel and logs). */
+export type AlertKind = "settlement_stuck" | "dead_letters" | "shard_near_ceiling" | "pool_will_not_drain" | "audit_failing";
+
+export interface Alert {
+  kind: AlertKind;
+  severity: "warning" | "critical";
+  message: string;
+  /** The phase or shard it is about, when it is about one. */
+  phaseId: string | null;
+  shard: number | null;
+  /** Claims, envelopes or shakes per second behind it, depending on the kind. */
+  count: number;
+}
+
+/** `GET /api/admin/alerts`: every condition that holds now. */
+export interface AlertsResponse {
+  at: EpochMs;
+  alerts: Alert[];
+}

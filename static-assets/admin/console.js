@@ -7,6 +7,7 @@ import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { showAdminLog } from "./admin-log-view.js";
+import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
 import { wirePoolForm } from "./pools-form.js";
@@ -48,6 +49,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
 }
 

@@ -9,7 +9,7 @@ import { errorText, table } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 import { backlogFigures, stuckReason } from "./backlog.js";
-import { drawBars, drawLine } from "./chart.js";
+import { drawBars, drawColumns, drawLine } from "./chart.js";
 import { remainingPerShard, showTotals } from "./live-stats.js";
 
 /** @typedef {import("../../src/wire/index").AuditReport} AuditReport */
@@ -85,9 +85,14 @@ export class Dashboard {
     this.#shakesPerSecond = [...this.#shakesPerSecond, totals.shakeRate].slice(-HISTORY);
     drawLine(this.#els.shakes, this.#shakesPerSecond, "/s");
     drawLine(this.#els.issued, this.#issuedPerSecond, "/s");
-    drawBars(
+    drawColumns(
       this.#els.shards,
-      remainingPerShard(report).map((s) => ({ label: `shard ${s.shard}`, value: s.cents, text: `${formatCents(s.cents)} (${s.count})` })),
+      remainingPerShard(report).map((s) => ({
+        label: String(s.shard),
+        value: s.cents,
+        text: `${formatCents(s.cents)} in ${s.count} envelope${s.count === 1 ? "" : "s"}`,
+      })),
+      "shard",
     );
     this.#els.figures.textContent =
       `${totals.shakesSeen} shakes seen, ${totals.candidates} candidates, ${totals.issued} envelopes issued, ${totals.remainingCount} remaining` +

@@ -1,11 +1,12 @@
 /**
- * Viewer app: wires the pre-download, the server clock, the live phase and countdown, shake
- * input (motion and button) through the paced shaker, and the result views.
+ * Viewer app: wires the pre-download, the offline notice, the server clock, the live phase
+ * and countdown, shake input (motion and button) through the paced shaker, and the result views.
  */
 import { apiJson } from "./api.js";
 import { syncServerClock } from "./clock.js";
 import { currentPhases, formatCountdown } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
+import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
@@ -31,6 +32,7 @@ const ui = {
   shakeHint: byId("shake-hint", HTMLElement),
   motion: byId("enable-motion", HTMLButtonElement),
   result: byId("result", HTMLElement),
+  network: byId("network-status", HTMLElement),
   group: byId("group", HTMLElement),
 };
 
@@ -138,6 +140,7 @@ function wireShakeInput() {
 }
 
 async function main() {
+  showNetworkStatus(ui.network);
   const groupId = sharedGroupId();
   if (groupId) {
     ui.group.hidden = false;

@@ -1,13 +1,14 @@
 /**
  * The operator console in a real browser: sign in with the admin secret, edit a phase and
- * watch a viewer page follow, see a version conflict clearly, start a phase now, create a
- * pool and run the audit.
+ * watch a viewer page follow, see the alerts panel, see a version conflict clearly, start a
+ * phase now, create a pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { expectAccessible } from "./support/axe";
 import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
-import type { Page } from "playwright-core";
-import type { AuditReport, ShakeResponse, Timeline } from "../../src/wire/index";
+import type { Locator, Page } from "playwright-core";
+import type { AuditReport, ShakeResponse, ShardPhaseStats, StatsReport, Timeline } from "../../src/wire/index";
 
 let browser: Browser | null = null;
 afterEach(async () => {
@@ -30,9 +31,50 @@ async function quietBacklog(): Promise<number> {
 async function signIn(page: Page) {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto("/admin");
+  await expectAccessible(page, "console sign-in");
   await page.getByLabel("Admin secret").fill(ADMIN_SECRET);
   await page.getByRole("button", { name: "Open the console" }).click();
   await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/Editing version \d+/);
+}
+
+/** Live statistics of one live phase over `count` shards; shard 3 is empty, the others differ. */
+function statsOverShards(count: number): StatsReport {
+  const shards: ShardPhaseStats[] = Array.from({ length: count }, (_, shard) => ({
+    shard,
+    shakesSeen: 0,
+    candidates: 0,
+    envelopesIssued: 0,
+    issuedCents: 0,
+    remainingCount: shard === 3 ? 0 : 1 + (shard % 7),
+    remainingCents: shard === 3 ? 0 : 1_000 + ((shard * 7_919) % 90_000),
+    shakeRate: 0,
+  }));
+  const sum = (key: keyof ShardPhaseStats) => shards.reduce((total, s) => total + s[key], 0);
+  const totals = { shakesSeen: 0, candidates: 0, envelopesIssued: 0, issuedCents: 0, shakeRate: 0, remainingCount: sum("remainingCount"), remainingCents: sum("remainingCents") };
+  const now = Date.now();
+  return {
+    galaId: "chart-gala",
+    version: 1,
+    serverTime: now,
+    phases: [{ phaseId: "wide", title: "Wide", kind: "lottery", startsAt: now - 60_000, endsAt: now + 60_000, state: "live", unfunded: false, totals, shards }],
+  };
+}
+
+/** Labels of an SVG chart that overlap one another or stick out of the chart. */
+function misplacedLabels(chart: Locator): Promise<string[]> {
+  return chart.evaluate((svg) => {
+    const frame = svg.getBoundingClientRect();
+    const labels = Array.from(svg.querySelectorAll("text"), (t) => ({ text: t.textContent, box: t.getBoundingClientRect() }));
+    const problems: string[] = [];
+    labels.forEach(({ text, box }, i) => {
+      if (box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom) problems.push(`"${text}" outside the chart`);
+      for (const other of labels.slice(i + 1)) {
+        const apart = box.right <= other.box.left || other.box.right <= box.left || box.bottom <= other.box.top || other.box.bottom <= box.top;
+        if (!apart) problems.push(`"${text}" over "${other.text}"`);
+      }
+    });
+    return problems;
+  });
 }
 
 describe("operator console", () => {
@@ -72,6 +114,7 @@ describe("operator console", () => {
     const console = await browser.context.newPage();
     await signIn(console);
     expect(await console.content()).not.toContain(ADMIN_SECRET);
+    await expect.poll(() => console.locator("#alerts li").first().textContent()).toBe("No alerts.");
     const backlog = console.locator("#backlog-figures");
     await expect.poll(() => backlog.textContent()).toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
     await winners[0].call("POST", `/api/envelopes/${claims[0]}/open`, {});
@@ -118,7 +161,32 @@ describe("operator console", () => {
     expect(await console.locator("#audit-result .reconcile").textContent()).toMatch(/: PASS · \d+ moves, 0 failing/);
     await expect.poll(() => console.locator("#chart-remaining rect").count()).toBeGreaterThan(0);
     await console.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
+    await expectAccessible(console, "console with dashboard, pool and audit");
+    await console.setViewportSize({ width: 420, height: 860 });
+    await expectAccessible(console, "console at phone width");
     await viewer.screenshot({ path: `${ARTIFACTS}/viewer-live.png` });
+  });
+
+  it("draws remaining per shard with no two labels overlapping at 16 and at 128 shards", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("chart", now - 60_000, now + 10 * 60_000)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await signIn(page);
+    const chart = page.locator("#chart-shards");
+    for (const count of [16, 128]) {
+      await page.route("**/api/admin/stats", (route) => route.fulfill({ json: statsOverShards(count) }));
+      await expect.poll(() => chart.locator("rect").count(), { timeout: 10_000 }).toBe(count);
+      expect(await misplacedLabels(chart)).toEqual([]);
+      // Every shard keeps its column and figure; the axis names shards from 0 in even steps.
+      expect(await chart.locator("rect title").nth(3).textContent()).toBe("shard 3: ¥0.00 in 0 envelopes");
+      expect(await chart.locator("text", { hasText: "lowest" }).textContent()).toBe("lowest: shard 3 · ¥0.00 in 0 envelopes");
+      const axis = (await chart.locator('text[text-anchor="middle"]').allTextContents()).map(Number);
+      expect(axis.length).toBeGreaterThanOrEqual(8);
+      expect(axis).toEqual(axis.map((_, i) => i * axis[1]));
+      await chart.screenshot({ path: `${ARTIFACTS}/console-shards-${count}.png` });
+      await page.unroute("**/api/admin/stats");
+    }
   });
 
   it("shows a version conflict and overwrites nothing", async () => {
@@ -134,6 +202,7 @@ describe("operator console", () => {
     const alert = page.getByRole("alert").filter({ hasText: "Version conflict" });
     await expect.poll(() => alert.textContent()).toContain(`timeline is at version ${other.version}`);
     await page.screenshot({ path: `${ARTIFACTS}/console-conflict.png` });
+    await expectAccessible(page, "console version conflict");
     const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
     expect(timeline.phases[0].title).toBe("Changed elsewhere");
     await page.getByRole("button", { name: "Reload from server" }).click();

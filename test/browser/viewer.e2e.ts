@@ -1,11 +1,13 @@
 /**
  * The viewer in a real browser: a shake in a live lottery phase shows a sponsor's envelope
- * that opens to its amount; throttle hints and Retry-After make the client wait; the
- * countdown follows the server's clock, not the phone's.
+ * that opens to its amount; the network's loss is told at once; throttle hints and
+ * Retry-After make the client wait; the countdown follows the server's clock, not the
+ * phone's. axe-core checks each state the viewer passes through.
  */
 import type { Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire/index";
+import { expectAccessible } from "./support/axe";
 import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 
@@ -67,6 +69,7 @@ describe("viewer", () => {
     await page.goto("/");
     await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery live");
     await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
+    await expectAccessible(page, "live");
 
     const answer = page.waitForResponse((r) => r.url().endsWith("/api/shake"));
     await page.getByRole("button", { name: "Shake!" }).click();
@@ -78,10 +81,40 @@ describe("viewer", () => {
     await expect.poll(() => result.locator("h2").textContent()).toBe("A red envelope from Aurora Phones!");
     const logo = result.locator('img[data-asset-id="sponsor-aurora"]');
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expectAccessible(page, "won");
     await page.getByRole("button", { name: "Open the envelope" }).click();
     await expect.poll(() => result.locator(".amount").textContent()).toBe(yuan(shake.envelope.amountCents));
     await page.waitForTimeout(700);
     await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope.png`, fullPage: true });
+    await expectAccessible(page, "opened");
+  });
+
+  it("says it is offline as soon as the browser knows, before any shake, and clears it when the network returns", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("offline", now - 60_000, now + 10 * 60_000)]);
+    browser = await openBrowser();
+    const page = await browser.context.newPage();
+    let shakes = 0;
+    page.on("request", (r) => void (r.url().endsWith("/api/shake") && (shakes += 1)));
+    await page.goto("/");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery offline");
+    await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
+    const notice = page.getByRole("status").filter({ hasText: "You are offline" });
+    expect(await notice.count()).toBe(0);
+
+    await browser.context.setOffline(true);
+    await expect.poll(() => notice.isVisible(), { timeout: 1_000 }).toBe(true);
+    expect(shakes).toBe(0);
+    // Reopened without a network, the shell from the service worker says so from the start.
+    await page.reload();
+    await expect.poll(() => page.locator("#countdown").textContent(), { timeout: 10_000 }).toMatch(/^ends in \d\d:\d\d$/);
+    expect(await notice.isVisible()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/viewer-offline.png` });
+    await expectAccessible(page, "offline");
+
+    await browser.context.setOffline(false);
+    await expect.poll(() => notice.count(), { timeout: 1_000 }).toBe(0);
+    expect(shakes).toBe(0);
   });
 
   it("waits at least the hinted interval and Retry-After before shaking again", async () => {
@@ -159,5 +192,11 @@ describe("viewer", () => {
     const countdown = await page.locator("#countdown").textContent();
     // 90 s away on the server clock, shown rounded up to the second.
     expect(countdown).toMatch(/^starts in 01:([0-2]\d|30)$/);
+
+    // Between phases a shake is answered "rest" with the same countdown.
+    await page.getByRole("button", { name: "Shake!" }).click();
+    await expect.poll(() => page.locator("#result h2").textContent()).toBe("Rest a moment");
+    await expect.poll(() => page.locator("#result [data-countdown-to]").textContent()).toMatch(/^01:([0-2]\d|30)$/);
+    await expectAccessible(page, "rest");
   });
 });

@@ -8,6 +8,7 @@
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateGroupResponse, GroupView, ShakeResponse } from "../../src/wire/index";
+import { expectAccessible } from "./support/axe";
 import { apiViewer, baseUrl, createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 
@@ -58,6 +59,7 @@ describe("wallet", () => {
     expect(await page.locator("#wallet-balance").textContent()).toBe(amount);
     expect(await page.locator("#wallet-pending").textContent()).toBe("Everything you won is in your wallet.");
     await page.screenshot({ path: `${ARTIFACTS}/viewer-wallet.png`, fullPage: true });
+    await expectAccessible(page, "wallet");
 
     await page.getByLabel("Total (¥)").fill(amount.slice(1));
     await page.getByLabel("Shares").fill("1");
@@ -116,6 +118,7 @@ describe("group envelopes", () => {
     const panel = friendPage.getByRole("region", { name: "Red envelope shared with you" });
     await expect.poll(() => panel.getAttribute("data-state")).toBe("open");
     expect(await panel.locator(".group-summary").textContent()).toBe("¥8.88 in 2 shares · 2 left");
+    await expectAccessible(friendPage, "group page, open");
     await friendPage.getByRole("button", { name: "Grab a share" }).click();
     await expect.poll(() => panel.getAttribute("data-state")).toBe("grabbed");
     const status = await apiViewer().then((v) => v.call<GroupView>("GET", `/api/groups/${group.id}`));
@@ -138,6 +141,7 @@ describe("group envelopes", () => {
       `Friend 2: ${yuan(last.amountCents)}`,
     ]);
     await page.screenshot({ path: `${ARTIFACTS}/group-sender.png`, fullPage: true });
+    await expectAccessible(page, "group page, empty");
 
     // The friend comes back to the link: their share, not a second one.
     await friendPage.reload();

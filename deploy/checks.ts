@@ -1,0 +1,115 @@
+/**
+ * Release checks on the production configuration, pure: no file, network or process access
+ * (deploy/check.ts gathers the inputs and runs the dry-run bundle). Each finding says what is
+ * wrong and what to do; `error`s fail `npm run deploy:check`, `warning`s are printed.
+ */
+
+export interface Finding {
+  level: "error" | "warning";
+  check: string;
+  message: string;
+}
+
+/** The parts of wrangler's resolved configuration (`unstable_readConfig`) the checks read. */
+export interface ProductionConfig {
+  compatibility_date?: string;
+  vars: Record<string, unknown>;
+  observability?: { enabled?: boolean; head_sampling_rate?: number; logs?: { enabled?: boolean; head_sampling_rate?: number } };
+  analytics_engine_datasets: { binding: string; dataset?: string }[];
+  migrations: { tag: string }[];
+  d1_databases: { binding: string; database_id?: string }[];
+}
+
+/** What production runs now (deploy/production.json). */
+export interface Recorded {
+  shardCount: number;
+  migrations: string[];
+  secrets: string[];
+}
+
+export interface CheckInput {
+  config: ProductionConfig;
+  recorded: Recorded;
+  /** Secret names the worker reads (the keys of .dev.vars.example). */
+  secretsRead: string[];
+  /** Release date of the workerd that wrangler bundles, YYYY-MM-DD. */
+  workerdDate: string;
+  /** Secret names set on the production worker, when `wrangler secret list` could be asked. */
+  secretsSet: string[] | null;
+}
+
+const error = (check: string, message: string): Finding => ({ level: "error", check, message });
+const warning = (check: string, message: string): Finding => ({ level: "warning", check, message });
+
+function secretChecks({ config, recorded, secretsRead, secretsSet }: CheckInput): Finding[] {
+  return [
+    ...secretsRead
+      .filter((name) => !recorded.secrets.includes(name))
+      .map((name) => error("secrets", `the worker reads ${name}, which deploy/production.json does not name: add it there and run \`npx wrangler secret put ${name} --env production\``)),
+    ...secretsRead.filter((name) => name in config.vars).map((name) => error("secrets", `${name} is a plain [env.production.vars] value: secrets never go in wrangler.toml`)),
+    ...(secretsSet === null
+      ? []
+      : recorded.secrets
+          .filter((name) => !secretsSet.includes(name))
+          .map((name) => error("secrets", `${name} is not set on the production worker: \`npx wrangler secret put ${name} --env production\``))),
+  ];
+}
+
+/** A development identity provider or demo switch must never be on in production. */
+function developmentChecks({ config }: CheckInput): Finding[] {
+  return Object.entries(config.vars).flatMap(([name, value]) => {
+    const text = String(value).toLowerCase();
+    if (name === "DEMO_MODE" && text !== "off") return [error("development", `DEMO_MODE is "${text}" in production: an empty timeline would seed a demo show`)];
+    if (/IDENTITY|IDP|LOGIN|AUTH|PROVIDER/.test(name) && /\b(dev|development|test|local|insecure|fake)\b/.test(text)) {
+      return [error("development", `${name} = "${text}" enables a development identity provider in production`)];
+    }
+    if (/^(DEV|DEVELOPMENT)_|_DEV$/.test(name) && text !== "off" && text !== "false" && text !== "") {
+      return [error("development", `${name} = "${text}": development switches must be off in production`)];
+    }
+    return [];
+  });
+}
+
+function shardChecks({ config, recorded }: CheckInput): Finding[] {
+  const shards = Number(config.vars.SHARD_COUNT);
+  if (!Number.isSafeInteger(shards) || shards < 1) return [error("shards", `SHARD_COUNT "${String(config.vars.SHARD_COUNT)}" is not a positive whole number`)];
+  if (shards === recorded.shardCount) return [];
+  return [
+    error(
+      "shards",
+      `SHARD_COUNT would change from ${recorded.shardCount} to ${shards}: users are pinned to hash(userId) mod SHARD_COUNT, so every loaded pool and claim would be on the wrong shard. Change it only when no gala has pools loaded, then record the new value in deploy/production.json`,
+    ),
+  ];
+}
+
+/** Migrations already applied may not change; a new one rules out a gradual rollout. */
+function migrationChecks({ config, recorded }: CheckInput): Finding[] {
+  const tags = config.migrations.map((m) => m.tag);
+  const rewritten = recorded.migrations.filter((tag, i) => tags[i] !== tag);
+  if (rewritten.length) return [error("migrations", `applied Durable Object migrations were removed or reordered (${rewritten.join(", ")}): migrations are append-only`)];
+  const added = tags.slice(recorded.migrations.length);
+  return added.length
+    ? [warning("migrations", `this release adds Durable Object migrations (${added.join(", ")}): it cannot go out with \`wrangler versions deploy\` gradually; use \`wrangler deploy --env production\` outside a live phase, then record the tags in deploy/production.json`)]
+    : [];
+}
+
+function platformChecks({ config, workerdDate }: CheckInput): Finding[] {
+  const logs = config.observability;
+  return [
+    ...(config.compatibility_date && config.compatibility_date > workerdDate
+      ? [error("platform", `compatibility_date ${config.compatibility_date} is later than the bundled workerd (${workerdDate}): local tests would not run what production runs`)]
+      : []),
+    ...(logs?.enabled && logs.logs?.enabled !== false ? [] : [error("observability", "Workers Logs are off in production: [env.production.observability] enabled = true")]),
+    ...((logs?.head_sampling_rate ?? 1) < 1 || (logs?.logs?.head_sampling_rate ?? 1) < 1
+      ? [error("observability", "production logs are head-sampled below 1: money lines would be dropped with their invocations")]
+      : []),
+    ...(config.analytics_engine_datasets.some((d) => d.binding === "METRICS") ? [] : [error("metrics", "production has no METRICS Analytics Engine dataset")]),
+    ...config.d1_databases
+      .filter((d) => !d.database_id || /^0{8}-/.test(d.database_id))
+      .map((d) => warning("d1", `${d.binding} has the placeholder database_id: create it with \`npx wrangler d1 create gala-ledger\` and put its id in [env.production]`)),
+  ];
+}
+
+export function checkRelease(input: CheckInput): Finding[] {
+  return [...secretChecks(input), ...developmentChecks(input), ...shardChecks(input), ...migrationChecks(input), ...platformChecks(input)];
+}

@@ -1,0 +1,280 @@
+/**
+ * Answer schemas of the operator API: timeline edits, pools, verification, statistics, the
+ * show clock, the audits and settlement operations. Checked against the wire types like the
+ * viewer's (./viewer-answers.ts); the OpenAPI document is generated from both.
+ */
+import { z } from "zod";
+import type {
+  AdminLogResponse,
+  AlertsResponse,
+  AuditReport,
+  CreatePoolResponse,
+  DeadLettersResponse,
+  EnqueueReport,
+  PoolRecord,
+  ShardLoad,
+  StatsReport,
+  TickReport,
+  Timeline,
+  TimelineEditResponse,
+  VerificationReport,
+} from "../wire/index";
+import { timelineBody } from "../schemas";
+import { amount, epoch, money, text } from "./viewer-answers";
+
+export const timelineDoc = timelineBody.extend({ version: amount }).strict() satisfies z.ZodType<Timeline>;
+
+export const storedTimelineAnswer = z.object({ timeline: timelineDoc.nullable() }).strict();
+
+export const timelineEditAnswer = z
+  .object({ timeline: timelineDoc, warnings: z.array(text) })
+  .strict() satisfies z.ZodType<TimelineEditResponse>;
+
+export const tickAnswer = z
+  .object({
+    at: epoch,
+    armedShards: amount,
+    armFailures: amount,
+    reloadedPools: z.array(text),
+    closedPhases: z.array(text),
+    movesCompleted: z.array(text),
+    movesPending: z.array(text),
+    unfundedPhases: z.array(text),
+    nextAlarmAt: epoch.nullable(),
+  })
+  .strict() satisfies z.ZodType<TickReport>;
+
+export const stopPhaseAnswer = timelineEditAnswer.extend({ tick: tickAnswer }).strict();
+
+const shardLoad = z.object({ shard: amount, count: amount, sumCents: amount }).strict() satisfies z.ZodType<ShardLoad>;
+
+const poolRecord = z
+  .object({
+    poolId: text,
+    phaseId: text,
+    sponsorId: text,
+    budgetCents: amount,
+    count: amount,
+    minCents: amount,
+    maxCents: amount.nullable(),
+    createdAt: epoch,
+    split: z.object({ amountCents: amount, count: amount }).strict().optional(),
+  })
+  .strict() satisfies z.ZodType<PoolRecord>;
+
+export const createPoolAnswer = z
+  .object({ pool: poolRecord, shards: z.array(shardLoad) })
+  .strict() satisfies z.ZodType<CreatePoolResponse>;
+
+export const poolsAnswer = z.object({ pools: z.array(poolRecord) }).strict();
+
+export const poolLoadAnswer = z.object({ shards: z.array(shardLoad) }).strict();
+
+const shardBook = {
+  loadedCents: amount,
+  claimedCents: amount,
+  remainingCents: amount,
+  movedInCents: amount,
+  movedOutCents: amount,
+};
+
+export const verificationAnswer = z
+  .object({
+    galaId: text,
+    phaseId: text.nullable(),
+    pass: z.boolean(),
+    pools: z.array(
+      z
+        .object({
+          poolId: text,
+          phaseId: text,
+          sponsorId: text,
+          budgetCents: amount,
+          ...shardBook,
+          pass: z.boolean(),
+          shards: z.array(
+            z
+              .object({ shard: amount, ...shardBook, loadedCount: amount, claimedCount: amount, remainingCount: amount, pass: z.boolean() })
+              .strict(),
+          ),
+        })
+        .strict(),
+    ),
+    moves: z.array(
+      z
+        .object({
+          moveId: text,
+          kind: z.enum(["leftover", "rebalance"]),
+          fromPoolId: text,
+          toPoolId: text.nullable(),
+          state: z.enum(["planned", "done"]),
+          takenCents: amount,
+          landedCents: amount,
+          inTransitCents: amount,
+          pass: z.boolean(),
+        })
+        .strict(),
+    ),
+    returnedCents: z.record(z.string(), amount),
+    inTransitCents: amount,
+  })
+  .strict() satisfies z.ZodType<VerificationReport>;
+
+const statsFigures = {
+  shakesSeen: amount,
+  candidates: amount,
+  envelopesIssued: amount,
+  issuedCents: amount,
+  remainingCount: amount,
+  remainingCents: amount,
+  shakeRate: z.number().min(0),
+};
+
+export const statsAnswer = z
+  .object({
+    galaId: text,
+    version: amount,
+    serverTime: epoch,
+    phases: z.array(
+      z
+        .object({
+          phaseId: text,
+          title: text,
+          kind: z.enum(["greeting", "lottery"]),
+          startsAt: epoch,
+          endsAt: epoch,
+          state: z.enum(["upcoming", "live", "ended", "closed"]),
+          unfunded: z.boolean(),
+          totals: z.object(statsFigures).strict(),
+          shards: z.array(z.object({ shard: amount, ...statsFigures }).strict()),
+        })
+        .strict(),
+    ),
+  })
+  .strict() satisfies z.ZodType<StatsReport>;
+
+const pendingClaim = z
+  .object({
+    claimId: text,
+    userId: text,
+    poolId: text,
+    phaseId: text,
+    sponsorId: text,
+    amountCents: amount,
+    claimedAt: epoch,
+    shard: amount,
+    openedAt: epoch.nullable(),
+    enqueuedAt: epoch.nullable(),
+    deadAt: epoch.nullable(),
+  })
+  .strict();
+
+const poolAudit = z
+  .object({
+    poolId: text,
+    phaseId: text,
+    sponsorId: text,
+    budgetCents: amount,
+    remainingCents: amount,
+    claimedCents: amount,
+    remainingCount: amount,
+    claimedCount: amount,
+    movedInCents: amount,
+    movedOutCents: amount,
+    balanced: z.boolean(),
+  })
+  .strict();
+
+const settlementAudit = z
+  .object({
+    balanced: z.boolean(),
+    stuckAfterMs: amount,
+    pools: z.array(
+      z
+        .object({
+          poolId: text,
+          claimedCents: amount,
+          settledCents: amount,
+          pendingCents: money,
+          settledCount: amount,
+          pendingCount: money,
+          balanced: z.boolean(),
+        })
+        .strict(),
+    ),
+    unknownLedgerCents: amount,
+    stuck: z.array(pendingClaim),
+  })
+  .strict();
+
+const groupsAudit = z
+  .object({
+    balanced: z.boolean(),
+    envelopes: z.array(
+      z
+        .object({
+          groupId: text,
+          funding: z.enum(["wallet", "seed"]),
+          status: z.enum(["pending", "created", "cancelled"]),
+          amountCents: amount,
+          fundedCents: amount,
+          cancelledCents: amount,
+          grabbedCents: amount,
+          refundedCents: amount,
+          openCents: money,
+          settledCents: amount,
+          pendingCents: money,
+          balanced: z.boolean(),
+        })
+        .strict(),
+    ),
+    stuckCreations: z.array(text),
+  })
+  .strict();
+
+export const auditAnswer = z
+  .object({
+    galaId: text,
+    balanced: z.boolean(),
+    pools: z.array(poolAudit),
+    maxClaimsPerUser: amount,
+    maxClaimsPerUserSponsor: amount,
+    duplicateEnvelopeClaims: amount,
+    returnedCents: amount,
+    inTransitCents: amount,
+    settlement: settlementAudit,
+    groups: groupsAudit,
+  })
+  .strict() satisfies z.ZodType<AuditReport>;
+
+export const deadLettersAnswer = z.object({ deadLetters: z.array(pendingClaim) }).strict() satisfies z.ZodType<DeadLettersResponse>;
+
+export const enqueueAnswer = z.object({ enqueued: amount }).strict() satisfies z.ZodType<EnqueueReport>;
+
+export const alertsAnswer = z
+  .object({
+    at: epoch,
+    alerts: z.array(
+      z
+        .object({
+          kind: z.enum(["settlement_stuck", "dead_letters", "shard_near_ceiling", "pool_will_not_drain", "audit_failing"]),
+          severity: z.enum(["warning", "critical"]),
+          message: text,
+          phaseId: text.nullable(),
+          shard: amount.nullable(),
+          count: amount,
+        })
+        .strict(),
+    ),
+  })
+  .strict() satisfies z.ZodType<AlertsResponse>;
+
+export const adminLogAnswer = z
+  .object({
+    entries: z.array(
+      z
+        .object({ seq: amount, at: epoch, who: text, action: text, detail: text, status: amount, timelineVersion: amount })
+        .strict(),
+    ),
+  })
+  .strict() satisfies z.ZodType<AdminLogResponse>;

