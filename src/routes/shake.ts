@@ -43,16 +43,17 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
   return { outcome: { kind: "envelope", envelope: { ...claim, assetId } }, level };
 }
 
+/** The keyed draw of a lottery shake (src/edge/keyed-draw.ts). */
+function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<number> {
+  return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
+}
+
 async function decide(env: Env, waitUntil: (p: Promise<unknown>) => void, userId: string, requestId: string, now: number): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
   const live = liveShake(timeline, now);
   if (live.kind === "rest") return { outcome: live, level: 0 };
-  const secret = configuredSecret(env.DRAW_SECRET, "DRAW_SECRET");
-  const decision =
-    live.kind === "lottery"
-      ? drawDecision(live.phase, await keyedDraw(secret, timeline.galaId, userId, requestId, live.phase.id), candidateScale(shard))
-      : live;
+  const decision = live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard)) : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") {
