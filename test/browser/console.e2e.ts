@@ -87,9 +87,11 @@ describe("operator console", () => {
     await page.goto("/admin");
     await page.getByRole("link", { name: "the development sign-in" }).click();
     await page.getByRole("button", { name: "Sign in to the console as ada@ops.example" }).click();
-    await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/Editing version \d+/);
+    await page.waitForURL(/\/admin$/);
+    // The console loads its modules, the clock and the timeline after the redirect: on a busy machine that takes seconds.
+    await expect.poll(() => page.locator("#timeline-status").textContent(), { timeout: 15_000 }).toMatch(/Editing version \d+/);
     await page.getByRole("button", { name: "Show the latest changes" }).click();
-    await expect.poll(() => page.locator("#admin-log caption").textContent()).toMatch(/^The last \d+ changes$/);
+    await expect.poll(() => page.locator("#admin-log caption").textContent(), { timeout: 10_000 }).toMatch(/^The last \d+ changes$/);
     expect(await page.locator("#admin-log tbody tr").first().textContent()).toContain("break-glass:admin-secret");
   });
 
