@@ -77,7 +77,12 @@ async function applyMigrations(mf, root) {
   }
 }
 
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort, shardCount, storage }) {
+/**
+ * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
+ * pacing); without `helloPort` no hello-world worker is started; `onWorkerLog` receives the
+ * app's log lines (`{ timestamp, level, message }`) instead of this process's console.
+ */
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, shardCount, storage, vars = {}, onWorkerLog }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -108,6 +113,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             SESSION_SECRET,
             ADMIN_SECRET,
             DRAW_SECRET: "bench-draw-secret",
+            ...vars,
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
         },
@@ -115,10 +121,10 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
       ],
     },
     appPort,
-    { resourcePersistencePath: stateDir },
+    { resourcePersistencePath: stateDir, ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}) },
   );
   await applyMigrations(app.mf, root);
-  const hello = await serve(
+  const hello = helloPort === null ? null : await serve(
     {
       name: "hello",
       modules: true,
@@ -131,7 +137,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
     app,
     hello,
     dispose: async () => {
-      await Promise.all([app.mf.dispose(), hello.mf.dispose()]);
+      await Promise.all([app.mf.dispose(), hello?.mf.dispose()]);
       if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
     },
   };

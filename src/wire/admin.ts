@@ -164,3 +164,15 @@ export interface AdminLogEntry {
 export interface AdminLogResponse {
   entries: AdminLogEntry[];
 }
+
+/**
+ * `/rehearsal/latest.json`: the summary `npm run rehearsal` writes beside its report's copy in
+ * static-assets/rehearsal/ (git-ignored), which the operator console links to.
+ */
+export interface LatestRehearsal {
+  startedAt: string;
+  passed: boolean;
+  findings: number;
+  /** Path of the report's copy: `/rehearsal/latest.html`. */
+  report: string;
+}

@@ -10,6 +10,7 @@ import { showAdminLog } from "./admin-log-view.js";
 import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
+import { showLatestRehearsal } from "./rehearsal-link.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
 
@@ -49,6 +50,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
 }

@@ -1,0 +1,203 @@
+/**
+ * One rehearsal, start to end: bundle the worker and start it on workerd (the benchmark's
+ * runtime path, with the deployed shard ceiling and issuance pacing), load the compressed
+ * show and its pools, start the viewer process, sample the show, take the operator's step
+ * in the middle, stop the viewers at the end, let settlement finish, audit, and judge.
+ * Every wait is bounded, and a watchdog stops the servers and the viewers if the whole run
+ * outlives its bound. Returns the record; writing it is publish.ts's job.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import type { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import type { AuditReport, Timeline } from "../../src/wire/index.ts";
+import { ADMIN_SECRET, bundleWorker, startServers, workerdVersion } from "../bench/servers.mjs";
+import { AdminClient } from "../bench/show.mjs";
+import type { FleetMessage, FleetSpec } from "./fleet.ts";
+import { operatorStep } from "./operator.ts";
+import { progressLine } from "./progress.ts";
+import type { RehearsalRecord } from "./record.ts";
+import type { OperatorStep, RehearsalSettings } from "./samples.ts";
+import { backlogSample, poolSample, Sampler } from "./sampler.ts";
+import { rehearsalShow } from "./show.ts";
+import type { FleetSecond } from "./tally.ts";
+import { verdict } from "./verdict.ts";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface RehearsalOptions extends Omit<RehearsalSettings, "ceilingPerSec"> {
+  outDir: string;
+  appPort: number;
+  storage: "memory" | "disk";
+  /** Milliseconds the viewers take to arrive before the first phase. */
+  rampMs: number;
+  timelineTtlMs: number;
+  command: string;
+  onProgress(line: string): void;
+  /** Runs after settlement and before the final audit (the tests break the money here). */
+  beforeAudit?(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Promise<void>;
+}
+
+/**
+ * Between a run and its watchdog: the watchdog sets `requested`, which the run checks at
+ * start-up and every second of the show, and calls `stop` once the run has registered it.
+ */
+export interface Abandon {
+  requested: boolean;
+  stop: (() => Promise<void>) | null;
+}
+
+/** How long the watchdog waits for a run still starting up to notice it was abandoned. */
+const STARTUP_GRACE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The shard ceiling the deployment runs with (wrangler.toml, production). */
+function deployedCeiling(): number {
+  const { bindings } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"), "production").workerOptions;
+  return Number((bindings as Record<string, unknown>).SHARD_RPS_CEILING);
+}
+
+function startFleet(spec: FleetSpec, seconds: FleetSecond[]): { child: ChildProcess; done: Promise<void> } {
+  const child = fork(join(import.meta.dirname, "fleet.ts"), [JSON.stringify(spec)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const done = new Promise<void>((resolveDone) => {
+    child.on("message", (m: FleetMessage) => {
+      seconds.push(m.second);
+      if (m.done) resolveDone();
+    });
+    child.on("exit", () => resolveDone());
+  });
+  return { child, done };
+}
+
+async function waitForSettlement(admin: AdminClient, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (Date.now() < deadline) {
+    const audit = (await admin.audit()) as AuditReport;
+    if (audit.settlement.pools.every((p) => p.pendingCount === 0)) return;
+    await sleep(250);
+  }
+}
+
+export async function rehearse(o: RehearsalOptions, abandon: Abandon = { requested: false, stop: null }): Promise<RehearsalRecord> {
+  const startedAt = new Date();
+  const settings: RehearsalSettings = { viewers: o.viewers, speedup: o.speedup, shards: o.shards, poolTolerance: o.poolTolerance, settleBoundMs: o.settleBoundMs, ceilingPerSec: deployedCeiling() };
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, workerd: workerdVersion() };
+  // The worker's log lines (one JSON line per money event) go to a file beside the report.
+  mkdirSync(o.outDir, { recursive: true });
+  const workerLog = createWriteStream(join(o.outDir, "rehearsal-worker.log"));
+  // workerd resolves the bundle's modules from the repository: keep it inside, one per process.
+  const bundleDir = join(ROOT, "bench-results", `rehearsal-bundle-${process.pid}`);
+  const servers = await startServers({
+    root: ROOT,
+    scriptPath: bundleWorker(bundleDir),
+    workDir: o.outDir,
+    appPort: o.appPort,
+    shardCount: o.shards,
+    storage: o.storage,
+    vars: { SHARD_RPS_CEILING: String(settings.ceilingPerSec), ISSUANCE_PACING: "on", STATS_FLUSH_MS: "1000", TIMELINE_TTL_MS: String(o.timelineTtlMs) },
+    onWorkerLog: (line: { level: string; message: string }) => workerLog.write(`${line.level} ${line.message}\n`),
+  });
+  let fleet: { child: ChildProcess; done: Promise<void> } | null = null;
+  const sampler = new Sampler(new AdminClient(servers.app.url, ADMIN_SECRET));
+  let stopped: Promise<void> | null = null;
+  const stopAll = () => {
+    stopped ??= (async () => {
+      sampler.stop();
+      fleet?.child.kill();
+      await servers.dispose();
+      workerLog.end();
+      rmSync(bundleDir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+  abandon.stop = stopAll;
+  try {
+    if (abandon.requested) throw new Error("abandoned during start-up");
+    const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
+    const show = rehearsalShow(Date.now() + o.rampMs + 2_000, o.speedup, o.viewers);
+    const { timeline } = await admin.call("GET", "/timeline");
+    await admin.call("PUT", "/timeline", { expectedVersion: timeline?.version ?? 0, timeline: show.timeline });
+    for (const pool of show.pools) await admin.call("POST", "/pools", pool);
+    const seconds: FleetSecond[] = [];
+    fleet = startFleet(
+      { baseUrl: servers.app.url, viewers: o.viewers, rampMs: o.rampMs, maxSockets: 256, splitPools: show.splitPools, shareRate: 0.5, friendsPerGroup: 7, walletWatchMs: o.settleBoundMs * 2 },
+      seconds,
+    );
+    sampler.start();
+    let operator: OperatorStep | null = null;
+    const stepTaken = sleep(show.operator.at - Date.now()).then(async () => (operator = await operatorStep(admin, show.operator)));
+    while (Date.now() < show.showEnd + 1_000) {
+      await sleep(1_000);
+      if (abandon.requested) throw new Error("abandoned during the show");
+      o.onProgress(progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.pools.at(-1), sampler.backlog.at(-1)));
+    }
+    await stepTaken;
+    fleet.child.send({ kind: "stop" });
+    await fleet.done;
+    sampler.stop();
+    await admin.call("POST", "/show-clock/tick");
+    await admin.call("POST", "/settlements/sweep");
+    await waitForSettlement(admin, o.settleBoundMs);
+    await sampler.sample();
+    if (o.beforeAudit) await o.beforeAudit(await servers.app.mf.getD1Database("DB"));
+    const auditFrom = Date.now();
+    const finalAudit = (await admin.audit()) as AuditReport;
+    const pools = [...sampler.pools, poolSample(finalAudit, Date.now(), Date.now() - auditFrom)];
+    const backlog = [...sampler.backlog, backlogSample(finalAudit, Date.now(), Date.now() - auditFrom)];
+    const { phases } = ((await admin.call("GET", "/timeline")) as { timeline: Timeline }).timeline;
+    const judged = verdict({ settings, phases, fleet: seconds, stats: sampler.stats, pools, finalAudit });
+    return {
+      startedAt: startedAt.toISOString(),
+      command: o.command,
+      runtime: "workerd via Miniflare direct sockets (the bench's path), issuance pacing on, SQLite " + (o.storage === "memory" ? "on tmpfs" : "on disk"),
+      machine,
+      settings,
+      showStart: show.showStart,
+      showEnd: show.showEnd,
+      phases,
+      operator,
+      fleet: seconds,
+      stats: sampler.stats,
+      pools,
+      backlog,
+      finalAudit,
+      verdict: judged,
+    };
+  } finally {
+    await stopAll();
+  }
+}
+
+/**
+ * `rehearse` with a bound: past `boundMs` the run is abandoned and rejected once its
+ * servers and viewers are stopped (a run still starting up stops itself as soon as its
+ * servers exist, within a grace period).
+ */
+export async function rehearseWithin(o: RehearsalOptions, boundMs: number): Promise<RehearsalRecord> {
+  let timer: NodeJS.Timeout | undefined;
+  const abandon: Abandon = { requested: false, stop: null };
+  const run = rehearse(o, abandon);
+  const settled = run.then(
+    () => {},
+    () => {},
+  );
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      abandon.requested = true;
+      await (abandon.stop ? abandon.stop() : Promise.race([settled, sleep(STARTUP_GRACE_MS)]));
+      reject(new Error(`rehearsal still running after ${Math.round(boundMs / 1000)} s: servers and viewers stopped`));
+    }, boundMs);
+  });
+  try {
+    return await Promise.race([run, watchdog]);
+  } catch (err) {
+    // A run that stopped because it was abandoned: answer with the watchdog, once it has stopped everything.
+    if (abandon.requested) return await watchdog;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}

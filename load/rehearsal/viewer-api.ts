@@ -1,0 +1,45 @@
+/**
+ * Every call a synthetic viewer makes, one function each, so a change of the wire (the
+ * shake's path, a sign-in step before the session) is a change of one line here.
+ */
+import type {
+  CreateGroupResponse,
+  GrabGroupResponse,
+  OpenResponse,
+  SessionResponse,
+  ShakeResponse,
+  TimeResponse,
+  WalletResponse,
+} from "../../src/wire/index.ts";
+import type { JsonClient, Reply } from "./http.ts";
+
+/** A new anonymous session for one device, as the PWA makes on first load. */
+export function createSession(http: JsonClient, deviceId: string): Promise<Reply<SessionResponse>> {
+  return http.call<SessionResponse>("POST", "/api/session", null, { deviceId });
+}
+
+export async function serverTime(http: JsonClient): Promise<number> {
+  const reply = await http.call<TimeResponse>("GET", "/api/time", null);
+  if (!reply.body) throw new Error(`GET /api/time: ${reply.status}`);
+  return reply.body.serverTime;
+}
+
+export function shakeCall(http: JsonClient, token: string, requestId: string): Promise<Reply<ShakeResponse>> {
+  return http.call<ShakeResponse>("POST", "/api/shake", token, { requestId });
+}
+
+export function openCall(http: JsonClient, token: string, claimId: string): Promise<Reply<OpenResponse>> {
+  return http.call<OpenResponse>("POST", `/api/envelopes/${claimId}/open`, token, {});
+}
+
+export function walletCall(http: JsonClient, token: string): Promise<Reply<WalletResponse>> {
+  return http.call<WalletResponse>("GET", "/api/wallet", token);
+}
+
+export function shareSeedCall(http: JsonClient, token: string, claimId: string): Promise<Reply<CreateGroupResponse>> {
+  return http.call<CreateGroupResponse>("POST", "/api/groups", token, { fromClaimId: claimId, greeting: "rehearsal" });
+}
+
+export function grabCall(http: JsonClient, token: string, groupId: string, requestId: string): Promise<Reply<GrabGroupResponse>> {
+  return http.call<GrabGroupResponse>("POST", `/api/groups/${groupId}/grab`, token, { requestId });
+}
