@@ -9,6 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
+import { weightedIndex } from "../src/domain/pool-choice";
 import { addGalaColumn, readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
@@ -146,8 +147,14 @@ export class PoolShard extends DurableObject<Env> {
     const heldFrom = (sponsorId: string) => held.filter((id) => id === sponsorId).length;
     const eligible = stocked.filter((pool) => heldFrom(pool.sponsorId) < MAX_ENVELOPES_PER_USER_SPONSOR);
     while (eligible.length > 0) {
-      const [pool] = eligible.splice(Math.floor(Math.random() * eligible.length), 1);
-      const envelope = this.#pools.take(pool.poolId);
+      const [pool] = eligible.splice(
+        weightedIndex(
+          eligible.map((p) => p.remaining),
+          Math.random(),
+        ),
+        1,
+      );
+      const envelope = this.#pools.take(request.phaseId, pool.poolId);
       if (!envelope) continue;
       const claimId = crypto.randomUUID();
       this.#sql.exec(
@@ -169,7 +176,7 @@ export class PoolShard extends DurableObject<Env> {
         claim: { claimId, phaseId: request.phaseId, sponsorId: pool.sponsorId, amountCents: envelope.amount },
       };
     }
-    const limited = this.#pools.stocked(request.phaseId).some((pool) => this.#pools.hasStock(pool.poolId));
+    const limited = this.#pools.stocked(request.phaseId).length > 0;
     return { status: "none", reason: limited ? "limit" : "empty" };
   }
 
@@ -318,6 +325,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    this.#pools.forget();
     return this.ctx.storage.transactionSync(() => takeEnvelopes(this.#sql, moveId, poolId, limit));
   }
 

@@ -81,4 +81,31 @@ describe("shard hot path", () => {
     const report = (await (await admin("GET", "/audit")).json()) as AuditReport;
     expect(report.pools.find((p) => p.poolId === alphaPool)).toMatchObject({ balanced: true, claimedCount: 2 });
   });
+
+  it("draws winners' pools by remaining stock, so a small pool drains with the large one, not first", async () => {
+    const { lotteryId } = await liveLotteryShow("by-stock");
+    const shards = Number(env.SHARD_COUNT);
+    const large = await pool(lotteryId, "alpha", 1000 * shards);
+    const small = await pool(lotteryId, "beta", 100 * shards);
+    const home = 0;
+    const users = Array.from({ length: 12_000 }, (_, i) => `u_by_stock_${i}`)
+      .filter((id) => userShard(env, id) === home)
+      .slice(0, 550);
+    expect(users).toHaveLength(550);
+    const stub = shardStub(env, home);
+    const results = await Promise.all(users.map((userId) => claimOnShard(stub, { userId, requestId: "one", phaseId: lotteryId })));
+    const wins = results.flatMap((r) => (r.status === "won" ? [r.claim.sponsorId] : []));
+    expect(wins).toHaveLength(550);
+    // Half of the shard's 1,100 envelopes are gone: by stock about 50 of them came from the
+    // small pool (a uniform choice would have emptied it after about 200 claims).
+    const fromSmall = wins.filter((sponsorId) => sponsorId === "beta").length;
+    expect(fromSmall).toBeGreaterThan(20);
+    expect(fromSmall).toBeLessThan(80);
+    // The test before this one moved an envelope outside the registry, so only these pools' own figures are checked.
+    const report = (await (await admin("GET", "/audit")).json()) as AuditReport;
+    const [smallAudit, largeAudit] = [small, large].map((id) => report.pools.find((p) => p.poolId === id));
+    expect(smallAudit).toMatchObject({ balanced: true, claimedCount: fromSmall });
+    expect(smallAudit?.remainingCount).toBeGreaterThan(0);
+    expect(largeAudit).toMatchObject({ balanced: true, claimedCount: 550 - fromSmall });
+  });
 });
