@@ -1,9 +1,10 @@
 /**
- * Worker entry: the Hono app, the settlement queue consumers, the minute cron (the show
+ * Worker entry: the lean shake wire ahead of the Hono app, the settlement queue consumers, the minute cron (the show
  * clock in the timeline object, a backstop to its own alarm, and phase-close settlement),
  * plus the Durable Object classes wrangler binds by name.
  */
 import { app } from "./app";
+import { serveShake, shakeWireId } from "./edge/shake-wire";
 import { timelineStub } from "./objects";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
 import { settleClosedPhases } from "./money/settlement-producer";
@@ -14,7 +15,11 @@ export { Timeline } from "../durable-objects/timeline";
 export { GroupEnvelope } from "../durable-objects/group-envelope";
 
 export default {
-  fetch: app.fetch,
+  /** The lean shake wire first (one string check), everything else through the router. */
+  fetch(request, env, ctx) {
+    const shakeId = shakeWireId(request.method, request.url);
+    return shakeId === null ? app.fetch(request, env, ctx) : serveShake(request, env, ctx, shakeId);
+  },
   async queue(batch, env) {
     await (batch.queue === env.SETTLEMENT_DLQ ? consumeDeadLetters(batch, env) : consumeSettlements(batch, env));
   },

@@ -6,8 +6,21 @@ export function timelineStub(env: Env) {
   return env.TIMELINE.getByName("timeline");
 }
 
+/**
+ * Shard ids by namespace, derived once per isolate: deriving an id hashes its name, and a
+ * candidate's trip to its shard is on the hot path. Stubs stay per call (a stub belongs
+ * to the request that made it); an id is plain data.
+ */
+const shardIds = new WeakMap<object, DurableObjectId[]>();
+
 export function shardStub(env: Env, shard: number) {
-  return env.POOL_SHARD.getByName(`shard-${shard}`);
+  let ids = shardIds.get(env.POOL_SHARD);
+  if (!ids) {
+    ids = [];
+    shardIds.set(env.POOL_SHARD, ids);
+  }
+  const id = (ids[shard] ??= env.POOL_SHARD.idFromName(`shard-${shard}`));
+  return env.POOL_SHARD.get(id);
 }
 
 export function userShard(env: Env, userId: string): number {

@@ -17,7 +17,10 @@ import type { GroupCredit } from "./wire/rpc";
 import type { SettlementClaim } from "./wire/index";
 import type { SettlementMessage } from "./wire/rpc";
 
-const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
+/** Client-chosen ids (request, device, phase, sponsor): 1-64 letters, digits or _.:- */
+export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const ID_RULE = "must be 1-64 letters, digits or _.:-";
+const id = z.string().regex(ID_PATTERN, ID_RULE);
 const cents = z.number().int("must be a whole number of cents").min(1, "must be at least 1 cent").max(1e12);
 const epochMs = z.number().int().min(0).max(8.64e15);
 

@@ -3,10 +3,12 @@
  * with the servers. Reads one run spec (JSON file named on the command line), drives it
  * with autocannon and prints one JSON line with the figures on stdout.
  *
- * Spec: { url, method, path, connections, durationSec, overallRate?, tokens?, paths?,
- *         requestIdPrefix? }. With tokens, every request carries the next session token
- *         (round robin) and a fresh `{ requestId }` body, as a shaking phone would; with
- *         paths, request n goes to paths[n % paths.length] (one claim or group each).
+ * Spec: { url, method, path, connections, durationSec | amount, overallRate?, tokens?, paths?,
+ *         requestIdPrefix?, idInPath? }. With tokens, every request carries the next session
+ *         token (round robin) and a fresh request id, as a shaking phone would: as the
+ *         last path segment with idInPath (the lean shake wire, no body), else as a
+ *         `{ requestId }` JSON body; with paths, request n goes to paths[n % paths.length]
+ *         (one claim or group each).
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -21,11 +23,10 @@ function setupRequest(request) {
   if (tokens.length === 0) return request;
   const n = next++;
   if (paths.length > 0) request.path = paths[n % paths.length];
-  request.headers = {
-    ...request.headers,
-    authorization: `Bearer ${tokens[n % tokens.length]}`,
-  };
-  request.body = JSON.stringify({ requestId: `${spec.requestIdPrefix}-${n}` });
+  const requestId = `${spec.requestIdPrefix}-${n}`;
+  request.headers = { ...request.headers, authorization: `Bearer ${tokens[n % tokens.length]}` };
+  if (spec.idInPath) request.path = `${spec.path}/${requestId}`;
+  else request.body = JSON.stringify({ requestId });
   return request;
 }
 
@@ -37,7 +38,7 @@ function onResponse(status, body) {
 const request = {
   method: spec.method,
   path: spec.path,
-  headers: { "content-type": "application/json" },
+  headers: spec.idInPath ? {} : { "content-type": "application/json" },
   setupRequest,
   onResponse,
 };
@@ -45,7 +46,7 @@ const request = {
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
-  duration: spec.durationSec,
+  ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
   ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
   requests: [request],
 });

@@ -20,9 +20,13 @@ export async function inParallel(items, width, task) {
 }
 
 /** One shake per token in a phase where every shake is a candidate: the claim ids won. */
-export async function winClaims(baseUrl, tokens) {
+export async function winClaims({ appUrl, wire }, tokens) {
   const won = await inParallel(tokens, 32, async (token, i) => {
-    const { body } = await callJson(baseUrl, "POST", "/api/shake", token, { requestId: `prepare-${i}` });
+    const requestId = `prepare-${i}`;
+    const { body } =
+      wire === "json"
+        ? await callJson(appUrl, "POST", "/api/shake", token, { requestId })
+        : await callJson(appUrl, "POST", `/api/shake/${requestId}`, token);
     return body?.kind === "envelope" ? { token, claimId: body.envelope.claimId } : null;
   });
   return won.filter(Boolean);

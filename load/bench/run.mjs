@@ -6,8 +6,11 @@
  * Writes bench-results/bench-<time>.json and bench-results/latest.json.
  *
  * Options: --duration S (measured seconds per scenario, default 8), --warmup S (default 2),
- * --connections N (default 50), --only name,name (hello-world always runs), --shards N,
- * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state).
+ * --connections N (default 50), --only name,name (hello-world always runs, and so do the
+ * calibration worker and paced hello-world a chosen scenario is compared with), --shards N,
+ * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state),
+ * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
+ * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire).
  * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,6 +37,8 @@ const { values: opts } = parseArgs({
     only: { type: "string" },
     shards: { type: "string", default: "16" },
     storage: { type: "string", default: "memory" },
+    profile: { type: "string" },
+    wire: { type: "string", default: "lean" },
   },
 });
 const durationSec = Number(opts.duration);
@@ -41,6 +46,11 @@ const warmupSec = Number(opts.warmup);
 const connections = Number(opts.connections);
 const shardCount = Number(opts.shards);
 const only = opts.only ? new Set(["hello-world", ...opts.only.split(",")]) : null;
+for (const scenario of only ? SCENARIOS : []) {
+  if (!only.has(scenario.name)) continue;
+  for (const other of [scenario.wire, scenario.pacedAgainst, scenario.needs]) if (other) only.add(other);
+}
+const profiled = new Set(opts.profile ? opts.profile.split(",") : []);
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -56,6 +66,8 @@ function printRow(r) {
       `${fmt(100 * r.ratio, 1)}%`.padStart(7),
       (r.serverCpuUsPerReq === null ? "-" : fmt(r.serverCpuUsPerReq)).padStart(7),
       (r.cpuRatio === null ? "-" : `${fmt(100 * r.cpuRatio, 1)}%`).padStart(8),
+      (r.wireCpuRatio ? `${fmt(100 * r.wireCpuRatio, 1)}%` : "-").padStart(8),
+      (r.p99VsHello ? `${fmt(r.p99VsHello, 2)}x` : "-").padStart(7),
       (r.money ? (r.money.balanced ? "balanced" : "UNBALANCED") : "-").padEnd(10),
       targets,
     ].join("  "),
@@ -88,6 +100,8 @@ async function main() {
     workDir: OUT,
     appPort: 8808,
     helloPort: 8809,
+    calibrationPort: 8810,
+    inspect: profiled.size > 0,
     shardCount,
     storage: opts.storage,
   });
@@ -97,13 +111,16 @@ async function main() {
     admin,
     appUrl: servers.app.url,
     shardCount,
+    wire: opts.wire,
     secondsPerRun: durationSec + warmupSec,
     users: (o) => mintUsers({ ...o, secret: SESSION_SECRET, shardCount }),
   };
   const results = {};
   const rows = [];
   let failed = false;
-  console.log(`\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  money`);
+  console.log(
+    `\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  ${"cpu wire".padStart(8)}  ${"p99/hw".padStart(7)}  money`,
+  );
   try {
     for (const scenario of SCENARIOS) {
       if (only && !only.has(scenario.name)) continue;
@@ -112,7 +129,7 @@ async function main() {
         continue;
       }
       try {
-        const row = await runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir: OUT });
+        const row = await runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir: OUT, profile: profiled.has(scenario.name) });
         if (row.money && !row.money.balanced) failed = true;
         results[scenario.name] = row;
         rows.push(row);

@@ -7,9 +7,14 @@
  * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
  * - `expect`: the answer kinds that count as success (anything else is an error);
  * - `after(ctx, measuredFrom)`: optional extra figures once the load has stopped;
- * - `target*`: the figure this machine must reach, printed as met / missed.
+ * - `target*`: the figure this machine must reach, printed as met / missed;
+ * - `wire`: the calibration worker with the same wire shape (calibration.mjs): the row's
+ *   `wireCpuRatio` is that worker's CPU per request over the scenario's;
+ * - `pacedAgainst`: the paced hello-world row at the same fraction of its own maximum: the
+ *   row's `p99VsHello` is its p99 over that row's p99 (target `maxP99VsHello`).
  * Adding a scenario (open+settle, grab) is adding one entry.
  */
+import { CALIBRATION_SCENARIOS } from "./calibration.mjs";
 import { seedGroups, winClaims } from "./prepare.mjs";
 import { PHASES, SPONSORS } from "./show.mjs";
 
@@ -17,7 +22,12 @@ import { PHASES, SPONSORS } from "./show.mjs";
 const CLAIMS_PER_SECOND_BUDGET = 4_000;
 const ENVELOPES_PER_USER = 3;
 
-const shake = (tokens) => ({ method: "POST", path: "/api/shake", tokens });
+/**
+ * Shakes on the lean wire, `POST /api/shake/<requestId>`; `json` (or `--wire json` for a
+ * checkout that predates the lean wire): the JSON-body wire.
+ */
+const shake = (ctx, tokens, json = false) => ({ method: "POST", path: "/api/shake", tokens, idInPath: !json && ctx.wire !== "json" });
+const LEAN_WIRE = "cal-path-1h";
 
 const claimsPerShard = (ctx) => CLAIMS_PER_SECOND_BUDGET * ctx.secondsPerRun;
 
@@ -68,6 +78,7 @@ export const SCENARIOS = [
     rate: (results) => Math.round(0.8 * results["hello-world"].rps),
     expect: ["other"],
   },
+  ...CALIBRATION_SCENARIOS,
   {
     name: "get-time",
     about: "GET /api/time: the Hono app with no session, body or decision (attributes the shake's cost)",
@@ -81,20 +92,31 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await ctx.admin.goLive(null);
-      return shake(await ctx.users({ count: 5_000 }));
+      return shake(ctx, await ctx.users({ count: 5_000 }));
     },
     expect: ["rest"],
-    targetRatio: 0.85,
+    wire: LEAN_WIRE,
+    targetCpuRatio: 0.8,
+  },
+  {
+    name: "shake-rest-json",
+    about: "shake-rest on the JSON-body wire (POST /api/shake with { requestId }), kept for one release",
+    target: "app",
+    prepare: async (ctx) => shake(ctx, await ctx.users({ count: 5_000 }), true),
+    expect: ["rest"],
+    wire: "cal-json-6h",
   },
   {
     name: "shake-rest-80pct",
     about: "shake-rest paced at 80% of its measured maximum: latency under normal load",
     target: "app",
-    prepare: async (ctx) => shake(await ctx.users({ count: 5_000 })),
+    prepare: async (ctx) => shake(ctx, await ctx.users({ count: 5_000 })),
     needs: "shake-rest",
     rate: (results) => Math.round(0.8 * results["shake-rest"].rps),
     expect: ["rest"],
-    targetP99Ms: 50,
+    wire: LEAN_WIRE,
+    pacedAgainst: "hello-world-80pct",
+    maxP99VsHello: 1.25,
   },
   {
     name: "shake-lottery",
@@ -103,10 +125,11 @@ export const SCENARIOS = [
     prepare: async (ctx) => {
       await ctx.admin.goLive("lottery");
       await ctx.admin.createPools("lottery", 20_000);
-      return shake(await ctx.users({ count: 5_000 }));
+      return shake(ctx, await ctx.users({ count: 5_000 }));
     },
     expect: ["greeting", "envelope"],
-    targetRatio: 0.7,
+    wire: LEAN_WIRE,
+    targetCpuRatio: 0.75,
   },
   {
     name: "claims-all-shards",
@@ -114,7 +137,7 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await stockClaims(ctx);
-      return shake(await ctx.users({ count: Math.ceil((2 * claimsPerShard(ctx)) / ENVELOPES_PER_USER) }));
+      return shake(ctx, await ctx.users({ count: Math.ceil((2 * claimsPerShard(ctx)) / ENVELOPES_PER_USER) }));
     },
     expect: ["envelope", "greeting"],
   },
@@ -124,10 +147,11 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await stockClaims(ctx);
-      return shake(await ctx.users({ count: Math.ceil(claimsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 }));
+      return shake(ctx, await ctx.users({ count: Math.ceil(claimsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 }));
     },
     expect: ["envelope", "greeting"],
-    targetRps: 2_000,
+    wire: LEAN_WIRE,
+    targetCpuRatio: 0.25,
   },
   {
     name: "open-settle",
@@ -135,7 +159,7 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await stockClaims(ctx);
-      const winners = await winClaims(ctx.appUrl, await ctx.users({ count: DISTINCT_TARGETS }));
+      const winners = await winClaims(ctx, await ctx.users({ count: DISTINCT_TARGETS }));
       ctx.settledBefore = sum((await ctx.admin.audit()).settlement.pools, "settledCount");
       ctx.opened = winners.length;
       return {
@@ -155,7 +179,7 @@ export const SCENARIOS = [
     prepare: async (ctx) => {
       await ctx.admin.goLive("seeds");
       await ctx.admin.createPools("seeds", 2_000, { splitAmountCents: 2_000, splitCount: 20 });
-      const senders = await winClaims(ctx.appUrl, await ctx.users({ count: DISTINCT_TARGETS / 20 }));
+      const senders = await winClaims(ctx, await ctx.users({ count: DISTINCT_TARGETS / 20 }));
       const groups = await seedGroups(ctx.appUrl, senders);
       return {
         method: "POST",

@@ -10,6 +10,7 @@
  *   where there is none), which takes the disk's sync latency out. Fresh for every run; migrations applied before it serves.
  * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
  *   is divided by.
+ * - calibration: minimal workers with the shake's wire shapes (calibration.mjs).
  * Each workerd process runs its JavaScript on one thread, so each serves on one core.
  */
 import { spawnSync } from "node:child_process";
@@ -20,7 +21,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { calibrationWorkers } from "./calibration.mjs";
 import { childPids } from "./cpu.mjs";
+import { INSPECTOR_PORT } from "./profile.mjs";
 
 export const ADMIN_SECRET = "bench-admin-secret-at-least-32-characters";
 
@@ -56,11 +59,14 @@ export function bundleWorker(outDir) {
   return join(outDir, "index.js");
 }
 
-/** Starts one Miniflare instance and returns its direct URL and workerd process id. */
+/**
+ * Starts one Miniflare instance and returns its direct URL and workerd process id; with a
+ * port, the first worker gets a direct socket on it (others may bring their own).
+ */
 async function serve(workerOptions, port, shared = {}) {
   const before = new Set(childPids("workerd"));
   const workers = (workerOptions.workers ?? [workerOptions]).map((worker, i) =>
-    i === 0 ? { ...worker, unsafeDirectSockets: [{ host: "127.0.0.1", port }] } : worker,
+    i === 0 && port ? { ...worker, unsafeDirectSockets: [{ host: "127.0.0.1", port }] } : worker,
   );
   const mf = new Miniflare({ ...convertV4MiniflareOptions({ workers }), ...shared });
   await mf.ready;
@@ -79,10 +85,13 @@ async function applyMigrations(mf, root) {
 
 /**
  * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
- * pacing); without `helloPort` no hello-world worker is started; `onWorkerLog` receives the
- * app's log lines (`{ timestamp, level, message }`) instead of this process's console.
+ * pacing); without `helloPort` no hello-world worker is started, without `calibrationPort`
+ * no calibration workers (one process, ports from calibrationPort on); `onWorkerLog`
+ * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
+ * console. With `inspect`, the app's worker is reachable by the inspector on
+ * INSPECTOR_PORT (profile.mjs).
  */
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, shardCount, storage, vars = {}, onWorkerLog }) {
+export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, calibrationPort = null, shardCount, storage, vars = {}, onWorkerLog, inspect = false }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -116,12 +125,17 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             ...vars,
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
+          ...(inspect ? { unsafeInspectorProxy: true } : {}),
         },
         { name: LIMITER_WORKER, modules: true, script: ALWAYS_ALLOW, compatibilityDate: workerOptions.compatibilityDate },
       ],
     },
     appPort,
-    { resourcePersistencePath: stateDir, ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}) },
+    {
+      resourcePersistencePath: stateDir,
+      ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}),
+      ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}),
+    },
   );
   await applyMigrations(app.mf, root);
   const hello = helloPort === null ? null : await serve(
@@ -133,11 +147,19 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
     },
     helloPort,
   );
+  const calibration =
+    calibrationPort === null ? null : await serve({ workers: calibrationWorkers(calibrationPort, workerOptions.compatibilityDate) }, null);
+  const calibrated = calibration
+    ? Object.fromEntries(
+        calibrationWorkers(calibrationPort).map((w) => [w.name, { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid }]),
+      )
+    : {};
   return {
     app,
     hello,
+    ...calibrated,
     dispose: async () => {
-      await Promise.all([app.mf.dispose(), hello?.mf.dispose()]);
+      await Promise.all([app.mf.dispose(), hello?.mf.dispose(), calibration?.mf.dispose()]);
       if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
     },
   };

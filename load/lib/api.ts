@@ -72,8 +72,14 @@ export function requestId(prefix: string): string {
   return `${prefix}-${exec.vu.idInTest}-${exec.vu.iterationInInstance}-${Date.now() % 100_000}`;
 }
 
+/** A shake on the lean wire: `POST /api/shake/<requestId>` with no body (docs/overload.md). */
 export function shake(token: string, id: string): { status: number; body: ShakeResponse | null } {
-  return postJson<ShakeResponse>("/api/shake", token, { requestId: id }, "shake");
+  const res = http.post(`${BASE_URL}/api/shake/${id}`, null, {
+    headers: { Authorization: `Bearer ${token}` },
+    tags: { name: "shake" },
+    responseType: "text",
+  });
+  return { status: res.status, body: bodyOf<ShakeResponse>(res) };
 }
 
 export function publicTimelineVersion(): number | null {

@@ -24,8 +24,9 @@ export async function serverTime(http: JsonClient): Promise<number> {
   return reply.body.serverTime;
 }
 
+/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body. */
 export function shakeCall(http: JsonClient, token: string, requestId: string): Promise<Reply<ShakeResponse>> {
-  return http.call<ShakeResponse>("POST", "/api/shake", token, { requestId });
+  return http.call<ShakeResponse>("POST", `/api/shake/${requestId}`, token);
 }
 
 export function openCall(http: JsonClient, token: string, claimId: string): Promise<Reply<OpenResponse>> {

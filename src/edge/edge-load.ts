@@ -32,13 +32,16 @@ export function edgeAdmission(now: number): Admission {
   });
 }
 
-/** Counts a shake into the isolate's load while it is handled. */
-export const edgeMeter = createMiddleware(async (_c, next) => {
+/** Runs one shake counted into the isolate's load while it is handled. */
+export async function metered<T>(handle: () => Promise<T>): Promise<T> {
   const started = Date.now();
   shakes.start(started);
   try {
-    await next();
+    return await handle();
   } finally {
     shakes.finish(started, Date.now());
   }
-});
+}
+
+/** `metered` as middleware, for the JSON-body shake route. */
+export const edgeMeter = createMiddleware((_c, next) => metered(next));

@@ -27,7 +27,7 @@ const bodySizeLimit = createMiddleware((c, next) => (c.req.path.startsWith("/api
  * microseconds, where hono/secure-headers rebuilt them each time (about 40 µs a request,
  * a quarter of a shake answered at the edge; docs/performance.md).
  */
-const SECURITY_HEADERS: readonly [string, string][] = [
+export const SECURITY_HEADERS: readonly [string, string][] = [
   ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
   ["X-Content-Type-Options", "nosniff"],
   ["Referrer-Policy", "no-referrer"],

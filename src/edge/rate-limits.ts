@@ -29,12 +29,12 @@ interface Layer {
 
 const layers = new Map<string, Layer>();
 
+/** The layer of a name; a changed limit (a test's env) starts it afresh. */
 function layer(name: string, limit: number, periodSeconds: number): Layer {
-  const id = `${name}:${limit}:${periodSeconds}`;
-  let found = layers.get(id);
-  if (!found) {
+  let found = layers.get(name);
+  if (!found || found.counter.limit !== limit || found.counter.periodSeconds !== periodSeconds) {
     found = { counter: new WindowCounter(limit, periodSeconds), pending: 0 };
-    layers.set(id, found);
+    layers.set(name, found);
   }
   return found;
 }
@@ -52,16 +52,13 @@ type WaitUntil = (promise: Promise<unknown>) => void;
 
 const shared = (env: Env, binding: RateLimit): RateLimit | null => (sharedRateLimits(env) ? binding : null);
 
-function enforce(
-  waitUntil: WaitUntil,
-  binding: RateLimit | null,
-  state: Layer,
-  keys: readonly string[],
-  what: string,
-): void {
+/**
+ * Counts one hit of `id` in this isolate (no allocation when the key is known in the
+ * window) and, when the binding is on, asks it in the background under `prefix:id`.
+ */
+function enforce(waitUntil: WaitUntil, binding: RateLimit | null, state: Layer, prefix: string, id: string, what: string): void {
   const now = Date.now();
-  const within = keys.map((key) => state.counter.hit(key, now));
-  if (!within.every(Boolean)) {
+  if (!state.counter.hit(id, now)) {
     throw new ApiError(429, "rate_limited", `too many ${what}; slow down`, {
       "Retry-After": String(state.counter.retryAfterSeconds(now)),
     });
@@ -69,19 +66,28 @@ function enforce(
   if (!binding || state.pending >= MAX_PENDING_CHECKS) return;
   state.pending++;
   waitUntil(
-    Promise.all(
-      keys.map(async (key) => {
-        if (!(await bindingAllows(binding, key))) state.counter.block(key, Date.now());
-      }),
-    ).finally(() => state.pending--),
+    bindingAllows(binding, `${prefix}:${id}`)
+      .then((allowed) => {
+        if (!allowed) state.counter.block(id, Date.now());
+      })
+      .finally(() => state.pending--),
   );
 }
 
-/** One user, and every session of one device together, get one phone's worth of shakes. */
+/**
+ * One user, and every session of one device together, get one phone's worth of shakes:
+ * both counters are checked, the user's first.
+ */
+export function enforceShakeLimit(env: Env, waitUntil: WaitUntil, userId: string, deviceId: string | undefined): void {
+  const binding = shared(env, env.SHAKE_LIMITER);
+  const limit = shakeLimit(env);
+  enforce(waitUntil, binding, layer("shake-user", limit, SHAKE_PERIOD_S), "user", userId, "shakes");
+  if (deviceId) enforce(waitUntil, binding, layer("shake-device", limit, SHAKE_PERIOD_S), "device", deviceId, "shakes");
+}
+
+/** `enforceShakeLimit` as middleware, for the JSON-body shake route. */
 export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
-  const deviceId = c.get("deviceId");
-  const keys = [`user:${c.get("userId")}`, ...(deviceId ? [`device:${deviceId}`] : [])];
-  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SHAKE_LIMITER), layer("shake", shakeLimit(c.env), SHAKE_PERIOD_S), keys, "shakes");
+  enforceShakeLimit(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), c.get("deviceId"));
   await next();
 });
 
@@ -91,7 +97,7 @@ export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserV
  */
 export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: string | undefined): void {
   const ip = c.req.header("CF-Connecting-IP");
-  const key = deviceId ? `device:${deviceId}` : ip ? `ip:${ip}` : null;
-  if (!key) return;
-  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SESSION_LIMITER), layer("session", sessionLimit(c.env), SESSION_PERIOD_S), [key], "new sessions");
+  const [prefix, id] = deviceId ? ["device", deviceId] : ip ? ["ip", ip] : [null, null];
+  if (!prefix || !id) return;
+  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SESSION_LIMITER), layer(`session-${prefix}`, sessionLimit(c.env), SESSION_PERIOD_S), prefix, id, "new sessions");
 }

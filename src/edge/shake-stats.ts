@@ -1,12 +1,14 @@
 /**
  * "Shakes seen" without a Durable Object call per shake: each isolate adds shakes and
- * envelope candidates up in memory, per (shard of the user, phase, time bucket), and at
- * most once per STATS_FLUSH_MS one request flushes the sums to the shards in the
- * background (one call per shard with counts). Counts of a flush that fails are put back
- * and go with the next one. An isolate that stops receiving shakes keeps its last unflushed
- * counts until its next shake: the console's figures may trail by one flush interval.
+ * envelope candidates up in memory, per (phase, time bucket) with one slot per shard of
+ * the user, and at most once per STATS_FLUSH_MS one request flushes the sums to the shards
+ * in the background (one call per shard with counts). Counting a shake allocates nothing
+ * while the phase and bucket stay the same. Counts of a flush that fails are put back and
+ * go with the next one (shards add counts up, so a (phase, bucket) may arrive in parts).
+ * An isolate that stops receiving shakes keeps its last unflushed counts until its next
+ * shake: the console's figures may trail by one flush interval.
  */
-import { statsFlushMs } from "../config";
+import { shardCount, statsFlushMs } from "../config";
 import { shardStub } from "../objects";
 import type { EpochMs } from "../wire/index";
 import type { ShakeCount } from "../wire/rpc";
@@ -14,17 +16,22 @@ import { groupBy } from "../domain/group-by";
 
 export const STATS_BUCKET_MS = 5_000;
 
-let pending = new Map<string, ShakeCount & { shard: number }>();
+/** The counts of one (phase, bucket), indexed by shard. */
+interface Tally {
+  phaseId: string;
+  bucket: number;
+  shakes: number[];
+  candidates: number[];
+}
+
+let current: Tally | null = null;
+/** Tallies of earlier (phase, bucket)s and of failed flushes, waiting for the next flush. */
+let waiting: Tally[] = [];
 let lastFlushAt = 0;
 let flushing = false;
 
-function add(entry: ShakeCount & { shard: number }): void {
-  const key = `${entry.shard}|${entry.phaseId}|${entry.bucket}`;
-  const current = pending.get(key);
-  if (current) {
-    current.shakes += entry.shakes;
-    current.candidates += entry.candidates;
-  } else pending.set(key, { ...entry });
+function tally(phaseId: string, bucket: number, shards: number): Tally {
+  return { phaseId, bucket, shakes: new Array<number>(shards).fill(0), candidates: new Array<number>(shards).fill(0) };
 }
 
 export function countShake(
@@ -35,8 +42,13 @@ export function countShake(
   now: EpochMs,
   waitUntil: (p: Promise<unknown>) => void,
 ): void {
-  const bucket = Math.floor(now / STATS_BUCKET_MS) * STATS_BUCKET_MS;
-  add({ shard, phaseId, bucket, shakes: 1, candidates: candidate ? 1 : 0 });
+  const bucket = now - (now % STATS_BUCKET_MS);
+  if (!current || current.bucket !== bucket || current.phaseId !== phaseId || current.shakes.length <= shard) {
+    if (current) waiting.push(current);
+    current = tally(phaseId, bucket, Math.max(shardCount(env), shard + 1));
+  }
+  current.shakes[shard]++;
+  if (candidate) current.candidates[shard]++;
   if (!flushing && now - lastFlushAt >= statsFlushMs(env)) {
     flushing = true;
     lastFlushAt = now;
@@ -44,23 +56,40 @@ export function countShake(
   }
 }
 
-async function flush(env: Env): Promise<void> {
-  const batch = pending;
-  pending = new Map();
-  const byShard = groupBy(
-    batch.values(),
-    (entry) => entry.shard,
-    (entry) => entry,
+/** The counts of each shard in `tallies`, as the shards record them. */
+function byShard(tallies: readonly Tally[]): Map<number, ShakeCount[]> {
+  const counts = tallies.flatMap((t) =>
+    t.shakes.flatMap((shakes, shard) =>
+      shakes === 0 ? [] : [{ shard, count: { phaseId: t.phaseId, bucket: t.bucket, shakes, candidates: t.candidates[shard] } }],
+    ),
   );
+  return groupBy(
+    counts,
+    (entry) => entry.shard,
+    (entry) => entry.count,
+  );
+}
+
+function putBack(shard: number, counts: readonly ShakeCount[]): void {
+  for (const c of counts) {
+    const t = tally(c.phaseId, c.bucket, shard + 1);
+    t.shakes[shard] = c.shakes;
+    t.candidates[shard] = c.candidates;
+    waiting.push(t);
+  }
+}
+
+async function flush(env: Env): Promise<void> {
+  const batch = current ? [...waiting, current] : waiting;
+  current = null;
+  waiting = [];
   await Promise.all(
-    [...byShard].map(async ([shard, entries]) => {
+    [...byShard(batch)].map(async ([shard, counts]) => {
       try {
-        await shardStub(env, shard).recordShakes(
-          entries.map(({ phaseId, bucket, shakes, candidates }): ShakeCount => ({ phaseId, bucket, shakes, candidates })),
-        );
+        await shardStub(env, shard).recordShakes(counts);
       } catch (err) {
         console.warn("shake counts not flushed; keeping them for the next flush", String(err));
-        entries.forEach(add);
+        putBack(shard, counts);
       }
     }),
   );

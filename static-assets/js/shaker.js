@@ -37,7 +37,7 @@ export class Shaker {
     this.#onEvent({ kind: "sending" });
     try {
       /** @type {ShakeResponse} */
-      const answer = await userCall("/api/shake", { method: "POST", body: { requestId: this.#pendingRequestId } });
+      const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, { method: "POST" });
       this.#pendingRequestId = null;
       this.#pacer.answered(Date.now(), answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
       this.#inFlight = false;

@@ -103,7 +103,7 @@ describe("operator console", () => {
     const winners = await Promise.all([apiViewer(), apiViewer()]);
     const claims = await Promise.all(
       winners.map(async (w) => {
-        const shake = await w.call<ShakeResponse>("POST", "/api/shake", { requestId: `console-${w.userId}` });
+        const shake = await w.call<ShakeResponse>("POST", `/api/shake/console-${w.userId}`);
         if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
         return shake.envelope.claimId;
       }),

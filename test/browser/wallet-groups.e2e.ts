@@ -27,7 +27,7 @@ async function newViewer(options: { serviceWorkers?: "allow" | "block" } = {}) {
 async function winEnvelope(page: Page, phaseTitle: string) {
   await page.goto("/");
   await expect.poll(() => page.locator("#phase").textContent()).toBe(`Live now: ${phaseTitle}`);
-  const answer = page.waitForResponse((r) => r.url().endsWith("/api/shake"));
+  const answer = page.waitForResponse((r) => r.url().includes("/api/shake/"));
   await page.getByRole("button", { name: "Shake!" }).click();
   const shake = (await (await answer).json()) as ShakeResponse;
   if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
@@ -151,7 +151,7 @@ describe("group envelopes", () => {
 
     // A group envelope that expired (1 s, made through the API by another winner).
     const winner = await apiViewer();
-    const shake = await winner.call<ShakeResponse>("POST", "/api/shake", { requestId: "expiring-1" });
+    const shake = await winner.call<ShakeResponse>("POST", "/api/shake/expiring-1");
     if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
     const expiring = await winner.call<CreateGroupResponse>("POST", "/api/groups", { fromClaimId: shake.envelope.claimId, expiresInMs: 1_000 });
     await new Promise((r) => setTimeout(r, Math.max(0, expiring.expiresAt - Date.now()) + 200));

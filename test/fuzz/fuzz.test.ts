@@ -99,7 +99,7 @@ function probe(users: SessionResponse[]): Probe {
     case 6:
       return { path: `/api/admin/pools/${pick(["..%2f..", "x".repeat(300), "%00", "pool-unknown", "<svg>"])}/load`, init: { method: "POST", headers: headers(`Bearer ${ADMIN_SECRET}`) } };
     case 7:
-      return { path: pick(["/api/nope", "/api/shake/extra", "/api/../api/admin/audit", "/api/admin", "/api/time/..%2fadmin", "/api/" + "q".repeat(5000)]), init: { method: pick(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]), headers: headers(pick([null, bearer])) } };
+      return { path: pick(["/api/nope", "/api/shake/extra/more", "/api/shake/%2e%2e", "/api/../api/admin/audit", "/api/admin", "/api/time/..%2fadmin", "/api/" + "q".repeat(5000)]), init: { method: pick(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]), headers: headers(pick([null, bearer])) } };
     case 8:
       return { path: pick(["/api/session", "/api/shake", "/api/time", "/api/timeline"]), init: { method: pick(["DELETE", "PATCH", "PUT"]), headers: headers(bearer), body: body() } };
     default:

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { operations } from "../../src/contract/openapi";
 import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
+import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
 import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
 import { admin, call, json, session } from "../support/api";
 
@@ -57,6 +58,8 @@ describe("OpenAPI document", () => {
         .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH))
         .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/\/$/, "").replace(/:(\w+)/g, "{$1}")}`),
     );
+    // The lean shake wire is served ahead of the router (src/index.ts, src/edge/shake-wire.ts).
+    routes.add(`post ${SHAKE_WIRE_PREFIX}{requestId}`);
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)));
     expect([...documented].sort()).toEqual([...routes].sort());
   });
@@ -110,6 +113,10 @@ describe("OpenAPI document", () => {
     if (shaken.kind !== "envelope") return;
     await checked(await json("POST", "/api/shake", { requestId: 7 }, viewer.token), "POST", "/api/shake", 400);
     await checked(await json("POST", "/api/shake", { requestId: "oa-2" }), "POST", "/api/shake", 401);
+    const leanShake = (id: string, token?: string) => call(`/api/shake/${id}`, { method: "POST", headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    await checked(await leanShake("oa-1", viewer.token), "POST", "/api/shake/{requestId}", 200);
+    await checked(await leanShake("bad%20id", viewer.token), "POST", "/api/shake/{requestId}", 400);
+    await checked(await leanShake("oa-3"), "POST", "/api/shake/{requestId}", 401);
     const claimId = shaken.envelope.claimId;
     await checked(await json("POST", `/api/envelopes/${claimId}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 200);
     await checked(await json("POST", `/api/envelopes/${crypto.randomUUID()}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 404);

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { app } from "../../src/app";
+import worker from "../../src/index";
 import { shardOf } from "../../src/domain/hash";
 import type { CreatePoolResponse, SessionResponse, Timeline } from "../../src/wire/index";
 import { admin, putTimeline, session } from "./api";
@@ -55,10 +55,11 @@ export function deployedEnv(overrides: Partial<Env> = {}): Env {
   return { ...env, SHARD_RPS_CEILING: "800", ISSUANCE_PACING: "on", ...overrides };
 }
 
-/** A request through the real app and bindings, with the given environment. */
+/** A request through the worker's real entry and bindings, with the given environment. */
 export async function callWith(target: Env, path: string, init: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://gala.test${path}`, init), target, ctx);
+  const request = new Request(`http://gala.test${path}`, init) as Parameters<typeof worker.fetch>[0];
+  const res = await worker.fetch(request, target, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -69,6 +70,11 @@ export function shakeInit(token: string, requestId: string): RequestInit {
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({ requestId }),
   };
+}
+
+/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body. */
+export function shakeWire(target: Env, token: string, requestId: string): Promise<Response> {
+  return callWith(target, `/api/shake/${requestId}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
 }
 
 /** Runs `tasks` with at most `width` in flight, in order. */
