@@ -32,6 +32,9 @@ export default defineConfig({
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",
+          // The model-based money suite (test/model): sequences per run, and a seed/path to replay.
+          MODEL_RUNS: process.env.MODEL_RUNS ?? "6",
+          ...(process.env.MODEL_SEED ? { MODEL_SEED: process.env.MODEL_SEED, MODEL_PATH: process.env.MODEL_PATH ?? "" } : {}),
         },
         // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
         ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },

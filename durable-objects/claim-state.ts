@@ -8,7 +8,7 @@
  * or dead_at (the message ended in the dead-letter queue; a requeue clears it).
  */
 import type { PendingClaim, SettlementClaim } from "../src/wire/index";
-import type { ShardSettlementFigures, ShardUserClaim } from "../src/wire/rpc";
+import type { InFlightPage, ShardSettlementFigures, ShardUserClaim } from "../src/wire/rpc";
 
 export const CLAIM_STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS claim_state (
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS claim_state (
 ) WITHOUT ROWID;
 `;
 
-/** How many claims one sweep, requeue or figures call returns at most. */
+/** How many claims one sweep, requeue, repair or audit page returns at most. */
 const CLAIM_PAGE = 500;
 
 const CLAIM_COLUMNS = `c.claim_id AS claimId, c.user_id AS userId, c.pool_id AS poolId, c.phase_id AS phaseId,
@@ -83,7 +83,7 @@ export function markDead(sql: SqlStorage, claimIds: readonly string[], now: numb
   upsertState(sql, "dead_at", "dead_at = CASE WHEN settled_at IS NULL THEN excluded.dead_at END", claimIds, now);
 }
 
-function pendingClaims(sql: SqlStorage, shard: number, where: string, order: string, ...bindings: SqlStorageValue[]) {
+function pendingClaims(sql: SqlStorage, shard: number, where: string, order: string, ...bindings: SqlStorageValue[]): PendingClaim[] {
   return rows<Omit<PendingClaim, "shard">>(
     sql.exec(
       `SELECT ${PENDING_COLUMNS} FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
@@ -110,6 +110,35 @@ export function deadClaims(sql: SqlStorage, shard: number): PendingClaim[] {
   return pendingClaims(sql, shard, "s.dead_at IS NOT NULL", "s.dead_at");
 }
 
+/**
+ * Claims opened, sent or dead-lettered before `before` that have not settled: a message lost
+ * on the way, one never sent (the worker died before its send after the open answered), or
+ * one still failing. The repair sends them again.
+ */
+export function staleClaims(sql: SqlStorage, shard: number, before: number): PendingClaim[] {
+  return pendingClaims(
+    sql,
+    shard,
+    "(s.enqueued_at < ? OR s.dead_at < ? OR (s.enqueued_at IS NULL AND s.opened_at < ?))",
+    "COALESCE(s.enqueued_at, s.dead_at, s.opened_at)",
+    before,
+    before,
+    before,
+  );
+}
+
+/** One page of opened, enqueued or dead-lettered, unconfirmed claims after claim id `after` (the audit pages through all). */
+export function inFlightPage(sql: SqlStorage, shard: number, after: string | null): InFlightPage {
+  const claims = pendingClaims(
+    sql,
+    shard,
+    "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL OR s.opened_at IS NOT NULL) AND c.claim_id > ?",
+    "c.claim_id",
+    after ?? "",
+  );
+  return { claims, next: claims.length === CLAIM_PAGE ? claims[claims.length - 1].claimId : null };
+}
+
 /** All claims of one user with their settlement state (at most a handful per gala). */
 export function userClaims(sql: SqlStorage, userId: string): ShardUserClaim[] {
   return rows<ShardUserClaim>(
@@ -123,7 +152,11 @@ export function userClaims(sql: SqlStorage, userId: string): ShardUserClaim[] {
 }
 
 /** Money in motion on this shard; `endedPhaseIds` are phases whose claims should be enqueued by now. */
-export function settlementFigures(sql: SqlStorage, shard: number, endedPhaseIds: readonly string[]): ShardSettlementFigures {
+export function settlementFigures(
+  sql: SqlStorage,
+  shard: number,
+  endedPhaseIds: readonly string[],
+): Omit<ShardSettlementFigures, "inFlight"> {
   const unconfirmed = rows<{ poolId: string; count: number; cents: number }>(
     sql.exec(
       `SELECT c.pool_id AS poolId, COUNT(*) AS count, SUM(c.amount) AS cents
@@ -134,12 +167,6 @@ export function settlementFigures(sql: SqlStorage, shard: number, endedPhaseIds:
   return {
     shard,
     unconfirmed,
-    inFlight: pendingClaims(
-      sql,
-      shard,
-      "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL)",
-      "COALESCE(s.enqueued_at, s.dead_at)",
-    ),
     stranded: unenqueuedClaims(sql, shard, endedPhaseIds),
   };
 }

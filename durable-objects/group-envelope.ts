@@ -7,15 +7,17 @@
  *
  * Money leaves through a transactional outbox (group-outbox.ts): a grab (or the refund) and
  * its ledger credit are written in the same transaction, and the object's alarm hands the
- * outbox to the settlement queue shortly after. The single alarm also fires at expiry, where the refund is recorded once: a retried alarm
- * finds it recorded, and the ledger's idempotency key catches any repeated delivery.
+ * outbox to the settlement queue shortly after; a credit stays owed until the consumer
+ * confirms the ledger holds it. The single alarm also fires at expiry, where the refund is
+ * recorded once: a retried alarm finds it recorded, and the ledger's idempotency key catches
+ * any repeated delivery. Should the alarm be lost, the repair (`repair`) does the same work.
  */
 import { DurableObject } from "cloudflare:workers";
 import { decideGrab, GROUP_LEDGER } from "../src/domain/group-envelope";
 import { mathRandomInt } from "../src/domain/split";
 import type { GrabOutcome, GroupState, GroupStatus } from "../src/wire/index";
-import type { GroupCreateResult, GroupCredit, GroupFigures, GroupSpec } from "../src/wire/rpc";
-import { GroupOutbox, OUTBOX_SCHEMA } from "./group-outbox";
+import type { GroupCreateResult, GroupCredit, GroupFigures, GroupRepair, GroupSpec } from "../src/wire/rpc";
+import { GroupOutbox, migrateOutbox, OUTBOX_SCHEMA } from "./group-outbox";
 import { logMoney } from "../src/ops/log";
 
 /** How long dead-lettered credits rest before they are sent again. */
@@ -59,6 +61,7 @@ export class GroupEnvelope extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA + OUTBOX_SCHEMA);
+    migrateOutbox(this.#sql);
     this.#outbox = new GroupOutbox(ctx.storage, (message) => env.SETTLEMENTS.send(message));
   }
 
@@ -178,11 +181,31 @@ export class GroupEnvelope extends DurableObject<Env> {
     await this.#outbox.alarmBy(Date.now() + REDELIVER_DELAY_MS);
   }
 
-  /** The envelope's own figures for the audit; null when there is no such envelope. */
+  /** The settlement consumer's confirmation that the ledger holds these credits. */
+  confirm(entryIds: string[]): void {
+    this.#outbox.confirm(entryIds);
+  }
+
+  /**
+   * The repair: refunds an expired envelope whose refund never ran (a lost alarm) and sends
+   * again the credits sent at or before `before` that the ledger has not confirmed.
+   * Idempotent, like the alarm it stands in for.
+   */
+  async repair(before: number): Promise<GroupRepair> {
+    const row = this.#row();
+    if (!row) return { refunded: false, resent: 0 };
+    const refunded = row.refunded === null && Date.now() >= row.expires_at;
+    const resent = this.#outbox.release(before);
+    await this.alarm();
+    return { refunded, resent };
+  }
+
+  /** The envelope's own figures for the audit, from its rows; null when there is no such envelope. */
   figures(): GroupFigures | null {
     const row = this.#row();
     if (!row) return null;
     const { cents, n } = this.#grabbed();
+    const owed = this.#outbox.owed();
     return {
       groupId: this.#spec(row).groupId,
       amountCents: row.amount,
@@ -191,7 +214,9 @@ export class GroupEnvelope extends DurableObject<Env> {
       grabbedCount: n,
       refundedCents: row.refunded ?? 0,
       openCents: row.refunded === null ? row.amount - cents : 0,
-      outboxCents: this.#outbox.owedCents(),
+      expiresAt: row.expires_at,
+      outboxCents: owed.cents,
+      oldestOwedAt: owed.oldestAt,
     };
   }
 
@@ -204,11 +229,9 @@ export class GroupEnvelope extends DurableObject<Env> {
     if (!row) return;
     if (row.refunded === null && Date.now() >= row.expires_at) this.#refund(row);
     const next = await this.#outbox.flush(Date.now());
-    if (next !== null) {
-      await this.ctx.storage.setAlarm(next);
-    } else if (this.#row()?.refunded === null) {
-      await this.ctx.storage.setAlarm(row.expires_at);
-    }
+    const expiry = this.#row()?.refunded === null ? row.expires_at : null;
+    const at = Math.min(next ?? Infinity, expiry ?? Infinity);
+    if (at !== Infinity) await this.ctx.storage.setAlarm(at);
   }
 
   /** Records the refund of what nobody grabbed and owes it to the sender, if not yet recorded. */

@@ -4,8 +4,10 @@
  * Responsible for: keeping every ledger credit the envelope owes (grabbed shares, the
  * refund) in the object's own SQLite, written in the same transaction as the grab or refund
  * that caused it, and handing them to the settlement queue from the object's alarm, many
- * credits per message. A credit leaves the outbox only once the queue has accepted it; a
- * failed send is retried with backoff by the next alarm.
+ * credits per message. A credit stays in the outbox until the settlement consumer confirms
+ * that the ledger holds it (`confirm`); one sent and not confirmed within RESEND_AFTER_MS is
+ * sent again (the ledger credits an entry id once, so a duplicate is harmless). A failed
+ * send is retried with backoff by the next alarm.
  */
 import { retryDelaySeconds } from "../src/domain/settlement";
 import type { GroupCredit, SettlementMessage } from "../src/wire/rpc";
@@ -14,14 +16,25 @@ import type { GroupCredit, SettlementMessage } from "../src/wire/rpc";
 const FLUSH_DELAY_MS = 50;
 /** Credits per settlement message. */
 const FLUSH_BATCH = 100;
+/** A sent credit the ledger has not confirmed after this long is sent again. */
+export const RESEND_AFTER_MS = 60_000;
 
 export const OUTBOX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
   entry_id TEXT PRIMARY KEY,
   credit TEXT NOT NULL,
-  amount INTEGER NOT NULL CHECK (amount > 0)
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  owed_at INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER
 );
 `;
+
+/** Adds the columns an outbox created before confirmations existed lacks. */
+export function migrateOutbox(sql: SqlStorage): void {
+  const columns = new Set(sql.exec<{ name: string }>("PRAGMA table_info(outbox)").toArray().map((c) => c.name));
+  if (!columns.has("owed_at")) sql.exec("ALTER TABLE outbox ADD COLUMN owed_at INTEGER NOT NULL DEFAULT 0");
+  if (!columns.has("sent_at")) sql.exec("ALTER TABLE outbox ADD COLUMN sent_at INTEGER");
+}
 
 export class GroupOutbox {
   #storage: DurableObjectStorage;
@@ -39,29 +52,51 @@ export class GroupOutbox {
   /** Records a credit owed; call inside the transaction that causes it. Idempotent by entry id. */
   owe(credit: GroupCredit): void {
     this.#storage.sql.exec(
-      "INSERT INTO outbox (entry_id, credit, amount) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO outbox (entry_id, credit, amount, owed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
       credit.entryId,
       JSON.stringify(credit),
       credit.amountCents,
+      Date.now(),
     );
   }
 
-  /** Cents owed and not yet handed to the queue, for the audit. */
-  owedCents(): number {
-    return this.#storage.sql.exec<{ cents: number }>("SELECT COALESCE(SUM(amount), 0) AS cents FROM outbox").one().cents;
+  /** The ledger holds these credits: they leave the outbox. */
+  confirm(entryIds: readonly string[]): void {
+    this.#storage.sql.exec("DELETE FROM outbox WHERE entry_id IN (SELECT value FROM json_each(?))", JSON.stringify(entryIds));
+  }
+
+  /** Cents owed and not yet confirmed by the ledger, and since when, for the audit. */
+  owed(): { cents: number; oldestAt: number | null } {
+    const row = this.#storage.sql
+      .exec<{ cents: number; oldest: number | null }>("SELECT COALESCE(SUM(amount), 0) AS cents, MIN(owed_at) AS oldest FROM outbox")
+      .one();
+    return { cents: row.cents, oldestAt: row.oldest };
+  }
+
+  /** Marks credits sent at or before `before` and still unconfirmed as unsent; returns how many. */
+  release(before: number): number {
+    return this.#storage.sql.exec("UPDATE outbox SET sent_at = NULL WHERE sent_at <= ?", before).rowsWritten;
   }
 
   /**
-   * Sends everything owed; on the alarm. Returns when the next alarm should fire for the
-   * outbox (soon after a success with more to send, at the backoff after a failure), or null
-   * when it is empty.
+   * Sends everything not sent yet, and what waited too long for its confirmation; on the
+   * alarm. Returns when the next alarm should fire for the outbox (soon after a success with
+   * more to send, at the backoff after a failure, at the resend time of the oldest unconfirmed
+   * credit), or null when it is empty.
    */
   async flush(now: number): Promise<number | null> {
     this.#flushArmed = false;
-    const delivered = await this.#sendAll();
-    if (this.#storage.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length === 0) return null;
+    this.release(now - RESEND_AFTER_MS);
+    const delivered = await this.#sendAll(now);
+    const oldestSent = this.#storage.sql
+      .exec<{ unsent: number; oldest: number | null }>(
+        "SELECT COUNT(*) FILTER (WHERE sent_at IS NULL) AS unsent, MIN(sent_at) AS oldest FROM outbox",
+      )
+      .one();
+    if (oldestSent.unsent === 0 && oldestSent.oldest === null) return null;
     this.#flushArmed = true;
-    return now + (delivered ? FLUSH_DELAY_MS : retryDelaySeconds(this.#failedSends) * 1000);
+    if (!delivered) return now + retryDelaySeconds(this.#failedSends) * 1000;
+    return oldestSent.unsent > 0 ? now + FLUSH_DELAY_MS : (oldestSent.oldest ?? now) + RESEND_AFTER_MS;
   }
 
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */
@@ -77,11 +112,13 @@ export class GroupOutbox {
     if (current === null || current > at) await this.#storage.setAlarm(at);
   }
 
-  /** Sends the outbox to the settlement queue; false when a send failed (the rest stays). */
-  async #sendAll(): Promise<boolean> {
+  /** Sends the unsent credits to the settlement queue; false when a send failed (the rest stays unsent). */
+  async #sendAll(now: number): Promise<boolean> {
     for (;;) {
       const rows = this.#storage.sql
-        .exec<{ entry_id: string; credit: string }>(`SELECT entry_id, credit FROM outbox ORDER BY rowid LIMIT ${FLUSH_BATCH}`)
+        .exec<{ entry_id: string; credit: string }>(
+          `SELECT entry_id, credit FROM outbox WHERE sent_at IS NULL ORDER BY rowid LIMIT ${FLUSH_BATCH}`,
+        )
         .toArray();
       if (rows.length === 0) return true;
       try {
@@ -92,9 +129,11 @@ export class GroupOutbox {
         return false;
       }
       this.#failedSends = 0;
-      this.#storage.transactionSync(() => {
-        for (const r of rows) this.#storage.sql.exec("DELETE FROM outbox WHERE entry_id = ?", r.entry_id);
-      });
+      this.#storage.sql.exec(
+        "UPDATE outbox SET sent_at = ? WHERE entry_id IN (SELECT value FROM json_each(?))",
+        now,
+        JSON.stringify(rows.map((r) => r.entry_id)),
+      );
     }
   }
 }

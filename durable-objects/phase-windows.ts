@@ -28,14 +28,20 @@ export function windowOpen(windows: Windows, phaseId: string, now: number): bool
   return !window || (window.startsAt <= now && now < window.endsAt);
 }
 
-/** Replaces the armed windows; returns the pools this shard holds, for readiness checks. */
+/**
+ * Replaces the armed windows; returns the pools whose share this shard holds, for readiness
+ * checks. A pool row that only a move created (nothing loaded) does not count: its share is
+ * still to load.
+ */
 export function armWindows(sql: SqlStorage, windows: readonly PhaseWindow[]): string[] {
   sql.exec("DELETE FROM phase_windows");
   for (const w of windows) {
     sql.exec("INSERT INTO phase_windows (phase_id, starts_at, ends_at) VALUES (?, ?, ?)", w.phaseId, w.startsAt, w.endsAt);
   }
   return sql
-    .exec<{ pool_id: string }>("SELECT pool_id FROM pools")
+    .exec<{ pool_id: string }>(
+      "SELECT pool_id FROM pools p WHERE loaded_count > 0 OR NOT EXISTS (SELECT 1 FROM moves_in m WHERE m.pool_id = p.pool_id)",
+    )
     .toArray()
     .map((row) => row.pool_id);
 }

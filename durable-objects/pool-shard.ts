@@ -92,7 +92,10 @@ export class PoolShard extends DurableObject<Env> {
           load.poolId,
         )
         .toArray()[0];
-      if (existing) return { count: existing.loaded_count, sumCents: existing.loaded_cents };
+      // A row with nothing loaded was created by a move that arrived before this shard's share.
+      if (existing && (existing.loaded_count > 0 || load.amounts.length === 0)) {
+        return { count: existing.loaded_count, sumCents: existing.loaded_cents };
+      }
       let sum = 0;
       load.amounts.forEach((amount, k) => {
         sum += amount;
@@ -104,7 +107,8 @@ export class PoolShard extends DurableObject<Env> {
         );
       });
       this.#sql.exec(
-        "INSERT INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, ?, ?)",
+        `INSERT INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id) DO UPDATE SET loaded_count = excluded.loaded_count, loaded_cents = excluded.loaded_cents`,
         load.poolId,
         load.phaseId,
         load.sponsorId,
@@ -303,6 +307,14 @@ export class PoolShard extends DurableObject<Env> {
 
   deadClaims(shard: number) {
     return claimState.deadClaims(this.#sql, shard);
+  }
+
+  staleClaims(shard: number, before: number) {
+    return claimState.staleClaims(this.#sql, shard, before);
+  }
+
+  inFlightPage(shard: number, after: string | null) {
+    return claimState.inFlightPage(this.#sql, shard, after);
   }
 
   userClaims(userId: string) {

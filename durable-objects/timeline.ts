@@ -76,13 +76,24 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
     return { ok: true, timeline };
   }
 
-  registerPool(pool: RegisteredPool): void {
+  /**
+   * Registers a pool unless its phase has ended or closed by the authoritative running order
+   * (an edge's cached copy may be older); returns the problem instead.
+   */
+  registerPool(pool: RegisteredPool): string | null {
+    const { phaseId } = pool.record;
+    const phase = this.read()?.phases.find((p) => p.id === phaseId);
+    if (!phase || phase.kind !== "lottery") return `phase "${phaseId}" is not a lottery phase of the running order`;
+    if (phase.endsAt <= Date.now() || this.closedPhaseIds().includes(phaseId)) {
+      return `phase "${phaseId}" has ended; add the pool to a later lottery phase`;
+    }
     this.#sql.exec(
       "INSERT INTO pools (pool_id, record, seed) VALUES (?, ?, ?)",
       pool.record.poolId,
       JSON.stringify(pool.record),
       pool.seed,
     );
+    return null;
   }
 
   pools(): RegisteredPool[] {

@@ -9,6 +9,7 @@ import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
+import { repairRoutes } from "./routes/repair";
 import { sessionRoutes } from "./routes/session";
 import { settlementAdminRoutes } from "./routes/settlement-admin";
 import { shakeRoutes } from "./routes/shake";
@@ -25,6 +26,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
   .route("/api/admin/log", adminLogRoutes)
+  .route("/api/admin/repair", repairRoutes)
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/admin", alertRoutes)

@@ -96,3 +96,8 @@ export function anonymousSessions(env: Env): "on" | "turnstile" | "off" {
 export function jwksCooldownMs(env: Env): number {
   return positiveInt(env.JWKS_COOLDOWN_MS, 30_000);
 }
+
+/** The cron's repair bound: money pending longer than this is sent again (money/repair.ts). */
+export function repairAfterMs(env: Env): number {
+  return positiveInt(env.REPAIR_AFTER_MS, 120_000);
+}

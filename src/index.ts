@@ -1,13 +1,14 @@
 /**
- * Worker entry: the lean shake wire ahead of the Hono app, the settlement queue consumers, the minute cron (the show
- * clock in the timeline object, a backstop to its own alarm, and phase-close settlement),
- * plus the Durable Object classes wrangler binds by name.
+ * Worker entry: the lean shake wire ahead of the Hono app, the settlement queue consumers,
+ * the minute cron (the show clock in the timeline object, a backstop to its own alarm, then
+ * every repair of money/repair.ts: phase-close settlement, lost messages, stranded group
+ * money), plus the Durable Object classes wrangler binds by name.
  */
 import { app } from "./app";
 import { serveShake, shakeWireId } from "./edge/shake-wire";
-import { timelineStub } from "./objects";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
-import { settleClosedPhases } from "./money/settlement-producer";
+import { repairAfterMs } from "./config";
+import { runRepairs } from "./money/repair";
 import { raiseAlerts } from "./show/alerts";
 
 export { PoolShard } from "../durable-objects/pool-shard";
@@ -24,9 +25,11 @@ export default {
     await (batch.queue === env.SETTLEMENT_DLQ ? consumeDeadLetters(batch, env) : consumeSettlements(batch, env));
   },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(settleClosedPhases(env, controller.scheduledTime));
-    const report = await timelineStub(env).tick();
-    console.log("show clock", JSON.stringify(report));
+    ctx.waitUntil(
+      runRepairs(env, controller.scheduledTime, repairAfterMs(env)).then((report) =>
+        console.log("show clock and repairs", JSON.stringify(report)),
+      ),
+    );
     await raiseAlerts(env, Date.now());
   },
 } satisfies ExportedHandler<Env>;

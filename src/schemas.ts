@@ -51,7 +51,7 @@ const groupTerms = {
 };
 
 export const createWalletGroupRequest = z
-  .object({ amountCents: cents, count: z.number().int().min(1), requestId: id.optional(), ...groupTerms })
+  .object({ amountCents: cents, count: z.number().int().min(1), requestId: id, ...groupTerms })
   .strict() satisfies z.ZodType<CreateWalletGroupRequest>;
 
 export const createSeedGroupRequest = z

@@ -74,7 +74,7 @@ async function serve(workerOptions, port, shared = {}) {
   return { mf, url: `http://127.0.0.1:${port}`, pid: pid ?? null };
 }
 
-async function applyMigrations(mf, root) {
+export async function applyMigrations(mf, root) {
   const db = await mf.getD1Database("DB");
   const dir = join(root, "migrations");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {

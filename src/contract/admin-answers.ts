@@ -14,6 +14,7 @@ import type {
   PoolRecord,
   ShardLoad,
   StatsReport,
+  RepairReport,
   TickReport,
   Timeline,
   TimelineEditResponse,
@@ -225,6 +226,7 @@ const groupsAudit = z
           settledCents: amount,
           pendingCents: money,
           balanced: z.boolean(),
+          problem: text.nullable(),
         })
         .strict(),
     ),
@@ -232,10 +234,13 @@ const groupsAudit = z
   })
   .strict();
 
+const auditProblem = z.object({ place: text, problem: text, cents: money }).strict();
+
 export const auditAnswer = z
   .object({
     galaId: text,
     balanced: z.boolean(),
+    problems: z.array(auditProblem),
     pools: z.array(poolAudit),
     maxClaimsPerUser: amount,
     maxClaimsPerUserSponsor: amount,
@@ -246,6 +251,17 @@ export const auditAnswer = z
     groups: groupsAudit,
   })
   .strict() satisfies z.ZodType<AuditReport>;
+
+export const repairAnswer = z
+  .object({
+    at: epoch,
+    olderThanMs: amount,
+    settlement: z.object({ swept: amount, resent: amount }).strict(),
+    groups: z.object({ creationsSettled: amount, refunded: amount, resent: amount, unreachable: amount }).strict(),
+    wallets: amount,
+    tick: tickAnswer,
+  })
+  .strict() satisfies z.ZodType<RepairReport>;
 
 export const deadLettersAnswer = z.object({ deadLetters: z.array(pendingClaim) }).strict() satisfies z.ZodType<DeadLettersResponse>;
 

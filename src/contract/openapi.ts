@@ -9,6 +9,7 @@ import { z } from "zod";
 import { createGroupRequest, createPoolRequest, grabGroupRequest, sessionRequest, shakeRequest } from "../schemas";
 import { stuckAfterMs, timelineWrite } from "../routes/admin";
 import { overrideBody, patchBody, versionBody } from "../routes/live-show";
+import { repairRequest } from "../routes/repair";
 import * as admin from "./admin-answers";
 import * as viewer from "./viewer-answers";
 
@@ -54,6 +55,7 @@ export const answers = {
   Enqueue: admin.enqueueAnswer,
   Alerts: admin.alertsAnswer,
   AdminLog: admin.adminLogAnswer,
+  Repair: admin.repairAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
 
@@ -98,6 +100,7 @@ export const operations: Operation[] = [
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
   op("get", "/api/admin/log", "admin", "AdminLog", "The append-only admin log, newest first", { query: { limit: z.string() } }),
+  op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", { body: repairRequest }),
 ];
 
 type JsonSchema = Record<string, unknown>;

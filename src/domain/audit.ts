@@ -2,11 +2,13 @@
  * Merge audit: every shard reports its own figures and move ledger; merged with the pool
  * registry they must balance to the cent (budget + moved in = remaining + claimed + moved
  * out, see verify.ts), every finished move must land what it took, no envelope may be
- * issued twice, no user may be over the per-gala or per-sponsor limits, and the settlement
- * audit (settlement-audit.ts) must balance too.
+ * issued twice, no user may be over the per-gala or per-sponsor limits, no closed phase may
+ * hold stock, and the settlement audit (settlement-audit.ts) must balance too. Each failed
+ * check is a named problem (audit-problems.ts).
  */
 import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit } from "../wire/index";
 import type { ShardBooks } from "../wire/rpc";
+import { moveProblems, poolProblems, settlementProblems, shardProblems } from "./audit-problems";
 import { returnedBySponsor, verifyMove, verifyPool } from "./verify";
 
 export const MAX_ENVELOPES_PER_USER = 3;
@@ -18,6 +20,7 @@ export function mergeAudit(
   shards: readonly ShardBooks[],
   moves: readonly MoveRecord[],
   settlement: SettlementAudit,
+  closedPhaseIds: ReadonlySet<string>,
 ): Omit<AuditReport, "groups"> {
   const poolAudits: PoolAudit[] = pools.map((pool) => {
     const v = verifyPool(pool, shards);
@@ -40,20 +43,27 @@ export function mergeAudit(
   const maxClaimsPerUserSponsor = Math.max(0, ...shards.map((s) => s.maxClaimsPerUserSponsor));
   const duplicateEnvelopeClaims = shards.reduce((sum, s) => sum + s.duplicateEnvelopeClaims, 0);
   const knownPools = new Set(pools.map((p) => p.poolId));
-  const orphanFigures = shards.some((s) => s.pools.some((p) => !knownPools.has(p.poolId)));
   const knownMoves = new Set(moves.map((m) => m.moveId));
-  const orphanMoves = shards.some((s) => s.moves.some((m) => !knownMoves.has(m.moveId)));
+  const orphans = shards.filter(
+    (s) => s.pools.some((p) => !knownPools.has(p.poolId)) || s.moves.some((m) => !knownMoves.has(m.moveId)),
+  ).length;
+  const problems = [
+    ...poolProblems(poolAudits, closedPhaseIds),
+    ...moveProblems(moveChecks),
+    ...shardProblems({
+      duplicateEnvelopeClaims,
+      maxClaimsPerUser,
+      maxClaimsPerUserSponsor,
+      maxPerUser: MAX_ENVELOPES_PER_USER,
+      maxPerUserSponsor: MAX_ENVELOPES_PER_USER_SPONSOR,
+      orphans,
+    }),
+    ...settlementProblems(settlement),
+  ];
   return {
     galaId,
-    balanced:
-      poolAudits.every((p) => p.balanced) &&
-      moveChecks.every((m) => m.pass) &&
-      !orphanFigures &&
-      !orphanMoves &&
-      duplicateEnvelopeClaims === 0 &&
-      maxClaimsPerUser <= MAX_ENVELOPES_PER_USER &&
-      maxClaimsPerUserSponsor <= MAX_ENVELOPES_PER_USER_SPONSOR &&
-      settlement.balanced,
+    balanced: problems.length === 0,
+    problems,
     pools: poolAudits,
     maxClaimsPerUser,
     maxClaimsPerUserSponsor,

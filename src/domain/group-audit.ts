@@ -1,11 +1,13 @@
 /**
- * The group envelope audit: each registered envelope's own figures (from its object) merged
- * with the ledger. A created envelope balances when amount = grabbed + refunded + still open,
- * its funding matches its amount, and the ledger has credited no more than was grabbed and
- * refunded (the difference is pending on its way through the settlement queue). A cancelled
- * one balances when its debit was given back and no object holds it.
+ * The group envelope audit: each registered envelope's own rows (its object) merged with the
+ * ledger. A created envelope balances when its funding matches its amount, amount = grabbed
+ * + refunded + still open, every grabbed or refunded cent is either in the ledger or still
+ * owed by the envelope's outbox (which keeps a credit until the ledger confirms it), nothing
+ * is owed for longer than the bound, and an envelope that expired longer than the bound ago
+ * holds nothing open (its refund ran). A cancelled one balances when its debit was given back
+ * and no object holds it; a registration without an object balances only within the bound.
  */
-import type { Cents, EpochMs, GroupAuditRow, GroupFunding, GroupsAudit } from "../wire/index";
+import type { AuditProblem, Cents, EpochMs, GroupAuditRow, GroupFunding, GroupsAudit } from "../wire/index";
 import type { GroupFigures } from "../wire/rpc";
 import { GROUP_LEDGER } from "./group-envelope";
 
@@ -21,6 +23,40 @@ export interface LedgerGroupSums {
   groupId: string;
   kind: string;
   cents: Cents;
+}
+
+function problemOf(
+  group: RegisteredGroup,
+  own: GroupFigures | undefined,
+  money: { fundedCents: Cents; cancelledCents: Cents; settledGrabs: Cents; settledRefund: Cents; pendingCents: Cents },
+  stuckBefore: EpochMs,
+): string | null {
+  const settled = money.settledGrabs + money.settledRefund;
+  if (group.status === "cancelled") {
+    if (own) return "cancelled, but its object exists";
+    if (money.fundedCents !== money.cancelledCents) return "cancelled, but its debit was not given back";
+    return settled === 0 ? null : "cancelled, but the ledger credited grabs or a refund";
+  }
+  if (!own) {
+    if (money.cancelledCents !== 0 || settled !== 0) return "no object, but the ledger moved its money";
+    if (group.funding === "wallet" && money.fundedCents !== 0 && money.fundedCents !== group.amountCents) return "debit differs from its amount";
+    if (group.status === "created") return "registered as created, but its object is gone";
+    return group.createdAt < stuckBefore ? "registered (and funded) but never created, past the bound" : null;
+  }
+  if (own.amountCents !== group.amountCents) return "object amount differs from the registry";
+  if (money.fundedCents !== group.amountCents && !(group.status === "pending" && money.fundedCents === 0)) {
+    return "funding differs from its amount";
+  }
+  if (money.cancelledCents !== 0) return "created, but its debit was also given back";
+  if (own.grabbedCents + own.refundedCents + own.openCents !== group.amountCents) return "amount ≠ grabbed + refunded + open";
+  if (own.grabbedCount > own.count) return "more grabs than shares";
+  if (money.settledGrabs > own.grabbedCents || money.settledRefund > own.refundedCents) return "the ledger credited more than was grabbed or refunded";
+  if (money.pendingCents > own.outboxCents) return "grabbed or refunded cents neither in the ledger nor owed by the outbox";
+  if (money.pendingCents > 0 && own.oldestOwedAt !== null && own.oldestOwedAt < stuckBefore) {
+    return "credits owed to the ledger for longer than the bound";
+  }
+  if (own.openCents > 0 && own.expiresAt < stuckBefore) return "expired longer than the bound ago, and not refunded";
+  return null;
 }
 
 export function auditGroups(
@@ -41,25 +77,9 @@ export function auditGroups(
     const settledRefund = sum(group.groupId, GROUP_LEDGER.refund.kind);
     const grabbedCents = own?.grabbedCents ?? 0;
     const refundedCents = own?.refundedCents ?? 0;
-    const openCents = own?.openCents ?? 0;
     const settledCents = settledGrabs + settledRefund;
     const pendingCents = grabbedCents + refundedCents - settledCents;
-    const walletFundingOk = group.funding === "seed" || debited === 0 || debited === group.amountCents;
-    let balanced: boolean;
-    if (group.status === "cancelled") {
-      balanced = !own && fundedCents === cancelledCents && settledCents === 0;
-    } else if (own) {
-      balanced =
-        own.amountCents === group.amountCents &&
-        (fundedCents === group.amountCents || (group.status === "pending" && fundedCents === 0)) &&
-        cancelledCents === 0 &&
-        grabbedCents + refundedCents + openCents === group.amountCents &&
-        own.grabbedCount <= own.count &&
-        settledGrabs <= grabbedCents &&
-        settledRefund <= refundedCents;
-    } else {
-      balanced = group.status === "pending" && walletFundingOk && cancelledCents === 0 && settledCents === 0;
-    }
+    const problem = problemOf(group, own, { fundedCents, cancelledCents, settledGrabs, settledRefund, pendingCents }, stuckBefore);
     return {
       groupId: group.groupId,
       funding: group.funding,
@@ -69,14 +89,22 @@ export function auditGroups(
       cancelledCents,
       grabbedCents,
       refundedCents,
-      openCents,
+      openCents: own?.openCents ?? 0,
       settledCents,
       pendingCents,
-      balanced,
+      balanced: problem === null,
+      problem,
     };
   });
   const stuckCreations = registry
     .filter((g) => g.status === "pending" && !figures.has(g.groupId) && g.createdAt < stuckBefore)
     .map((g) => g.groupId);
   return { balanced: envelopes.every((e) => e.balanced), envelopes, stuckCreations };
+}
+
+/** Each unbalanced envelope, named. */
+export function groupProblems(audit: GroupsAudit): AuditProblem[] {
+  return audit.envelopes
+    .filter((e) => !e.balanced)
+    .map((e) => ({ place: `group:${e.groupId}`, problem: e.problem ?? "does not balance", cents: e.amountCents }));
 }

@@ -7,11 +7,19 @@
 import { fnv1a } from "./hash";
 import type { EpochMs, Phase } from "../wire/index";
 
-/** The sponsor's next lottery phase after `closed`, or null when there is none. */
-export function nextLotteryPhase(phases: readonly Phase[], closed: Phase, sponsorId: string): Phase | null {
+/**
+ * The sponsor's next lottery phase after `closed` that has not closed itself (stock rolled
+ * into a closed phase could never be claimed nor returned), or null when there is none.
+ */
+export function nextLotteryPhase(
+  phases: readonly Phase[],
+  closed: Phase,
+  sponsorId: string,
+  closedPhaseIds: ReadonlySet<string> = new Set(),
+): Phase | null {
   return (
     phases
-      .filter((p) => p.kind === "lottery" && p.id !== closed.id && p.startsAt >= closed.endsAt)
+      .filter((p) => p.kind === "lottery" && p.id !== closed.id && p.startsAt >= closed.endsAt && !closedPhaseIds.has(p.id))
       .filter((p) => p.sponsorIds.includes(sponsorId))
       .sort((a, b) => a.startsAt - b.startsAt)[0] ?? null
   );

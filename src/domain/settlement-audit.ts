@@ -3,7 +3,8 @@
  * settled (from the D1 ledger) plus pending (claims the consumer has not confirmed yet).
  * A claim whose ledger row is written but whose confirmation has not reached its shard is
  * counted once, as settled, using the ledger's answer for the shards' in-flight claims.
- * Claims pending longer than the threshold are named.
+ * Claims pending longer than the threshold are named and fail the audit: pending past the
+ * bound is a loss until the repair has sent them again (money/repair.ts).
  */
 import type { PendingClaim, PoolRecord, PoolSettlement, SettlementAudit } from "../wire/index";
 import type { ShardFigures, ShardSettlementFigures } from "../wire/rpc";
@@ -31,9 +32,10 @@ function addTo(map: Map<string, { count: number; cents: number }>, poolId: strin
   map.set(poolId, { count: sums.count + count, cents: sums.cents + cents });
 }
 
-/** Dead-lettered, or on the queue for longer than the threshold. */
+/** Dead-lettered, or on the queue (or opened and never sent) for longer than the threshold. */
 function isStuck(claim: PendingClaim, now: number, stuckAfterMs: number): boolean {
-  return claim.deadAt !== null || (claim.enqueuedAt !== null && now - claim.enqueuedAt >= stuckAfterMs);
+  const since = claim.enqueuedAt ?? claim.openedAt;
+  return claim.deadAt !== null || (since !== null && now - since >= stuckAfterMs);
 }
 
 export function mergeSettlement(input: SettlementAuditInput): SettlementAudit {
@@ -69,7 +71,7 @@ export function mergeSettlement(input: SettlementAuditInput): SettlementAudit {
     ...shard.stranded,
   ]);
   return {
-    balanced: pools.every((p) => p.balanced) && unknownLedgerCents === 0,
+    balanced: pools.every((p) => p.balanced) && unknownLedgerCents === 0 && stuck.length === 0,
     stuckAfterMs: input.stuckAfterMs,
     pools,
     unknownLedgerCents,

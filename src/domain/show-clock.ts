@@ -11,8 +11,23 @@ export const REBALANCE_INTERVAL_MS = 5_000;
 export const ARM_LEAD_MS = 60_000;
 export const RETRY_MS = 2_000;
 
+/** Lottery phases that ended and are not closed, in the order they ended (not document order). */
 export function dueForClose(phases: readonly Phase[], closed: ReadonlySet<string>, now: EpochMs): Phase[] {
-  return phases.filter((p) => p.kind === "lottery" && p.endsAt <= now && !closed.has(p.id));
+  return phases
+    .filter((p) => p.kind === "lottery" && p.endsAt <= now && !closed.has(p.id))
+    .sort((a, b) => a.endsAt - b.endsAt || a.startsAt - b.startsAt);
+}
+
+/**
+ * Closed phases holding a pool without a leftover move: stock that arrived after the close
+ * (never claimable there). Closing them again moves it on; an empty list when all is well.
+ */
+export function phasesToReclose(
+  pools: readonly { poolId: string; phaseId: string }[],
+  leftoverFromPoolIds: ReadonlySet<string>,
+  closed: ReadonlySet<string>,
+): string[] {
+  return [...new Set(pools.filter((p) => closed.has(p.phaseId) && !leftoverFromPoolIds.has(p.poolId)).map((p) => p.phaseId))];
 }
 
 /** Phases of unclosed pools that are no longer in the running order (a previous gala's). */

@@ -1,17 +1,43 @@
 /**
- * The whole audit, read from every store: the shards' books and settlement figures, the
- * pool registry, the D1 ledger and the group envelopes, merged by the pure audits in
- * src/domain/.
+ * The whole audit, read from every store: the shards' rows (envelopes, claims, settlement
+ * state, move ledgers), the pool registry and closed phases, the D1 ledger, and the group
+ * envelopes' own rows, merged by the pure audits in src/domain/. Every failed check is a
+ * named problem; `balanced` is true only when there is none.
  */
 import { mergeAudit } from "../domain/audit";
+import { groupProblems } from "../domain/group-audit";
 import { endedLotteryPhaseIds } from "../domain/settlement";
 import { mergeSettlement } from "../domain/settlement-audit";
 import { unavailable } from "../errors";
-import { allShards, shardStub } from "../objects";
+import { allShards, shardStub, timelineStub } from "../objects";
 import { readShardBooks } from "../show/pools";
-import type { AuditReport, Timeline } from "../wire/index";
+import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
+import type { ShardSettlementFigures } from "../wire/rpc";
 import { auditGroupEnvelopes } from "./groups-audit";
-import { claimsInLedger, settledByPool } from "./wallet-ledger";
+import { claimsInLedger, settledByPool, walletProblems } from "./wallet-ledger";
+
+/** A shard's money in motion, its in-flight claims read page by page (no cap on a backlog). */
+async function motionOf(env: Env, shard: number, ended: string[]): Promise<ShardSettlementFigures> {
+  const stub = shardStub(env, shard);
+  const figures = await stub.settlementFigures(shard, ended);
+  const inFlight: PendingClaim[] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await stub.inFlightPage(shard, after);
+    inFlight.push(...page.claims);
+    if (page.next === null) break;
+    after = page.next;
+  }
+  return { ...figures, inFlight };
+}
+
+/** Which in-flight claims the ledger holds, asked in pages. */
+async function inLedgerOf(db: D1Database, claimIds: readonly string[]): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (let i = 0; i < claimIds.length; i += 1000) {
+    for (const id of await claimsInLedger(db, claimIds.slice(i, i + 1000))) held.add(id);
+  }
+  return held;
+}
 
 /**
  * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
@@ -20,22 +46,25 @@ import { claimsInLedger, settledByPool } from "./wallet-ledger";
 export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
   const now = Date.now();
   const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
-  const [{ pools: records, moves, ledgers }, motion] = await Promise.all([
+  const [{ pools: records, moves, ledgers }, motion, closed] = await Promise.all([
     readShardBooks(env),
-    Promise.all(allShards(env).map((shard) => shardStub(env, shard).settlementFigures(shard, ended))),
+    Promise.all(allShards(env).map((shard) => motionOf(env, shard, ended))),
+    timelineStub(env).closedPhaseIds(),
   ]);
-  const [ledger, inLedger] = await Promise.all([
+  const [ledger, inLedger, wallets] = await Promise.all([
     settledByPool(env.DB),
-    claimsInLedger(
+    inLedgerOf(
       env.DB,
       motion.flatMap((m) => m.inFlight.map((c) => c.claimId)),
     ),
+    walletProblems(env.DB),
   ]).catch((err) => {
     console.error("ledger unreadable for the audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });
   const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
-  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement);
+  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  return { ...report, balanced: report.balanced && groups.balanced, groups };
+  const problems = [...report.problems, ...groupProblems(groups), ...wallets];
+  return { ...report, balanced: problems.length === 0, problems, groups };
 }

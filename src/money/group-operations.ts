@@ -7,12 +7,15 @@
  * registry row comes first (one per seed claim or sender request id), then the wallet debit
  * keyed by the envelope id (atomic against the balance), then the object. When the object
  * cannot be created, the object is told to refuse it for good and the debit is given back by
- * a compensating credit; when even that is unknown, a retry with the same request id
- * completes the creation, and the audit names the registration until then.
+ * a compensating credit; when even that is unknown, a retry with the same request id (which
+ * wallet-funded creation requires) completes the creation, and so does the repair
+ * (`settleRegistration`) after a bound; the audit names the registration until then. A seed
+ * envelope whose creation was cancelled gets a new id on retry. Any dependency failure (D1,
+ * an object) answers 503.
  */
 import { groupProblem, GROUP_LEDGER } from "../domain/group-envelope";
 import { ApiError, badRequest, conflict, notFound, unavailable } from "../errors";
-import { cancelGroup, forgetGroup, markCreated, registerGroup } from "./group-registry";
+import { cancelGroup, forgetGroup, markCreated, registerGroup, reviveSeedGroup } from "./group-registry";
 import { debitWallet } from "./wallet-ledger";
 import { logMoney } from "../ops/log";
 import { groupStub, shardStub, timelineStub, userShard } from "../objects";
@@ -52,15 +55,28 @@ function created(spec: GroupSpec): CreateGroupResponse {
   };
 }
 
-export async function createGroup(env: Env, userId: string, request: SeedGroupInput | WalletGroupInput): Promise<CreateGroupResponse> {
-  if ("fromClaimId" in request) {
-    await checkCreationRate(env, userId);
-    return createSeedGroup(env, userId, request);
+/** Runs a group operation; a failing dependency (D1, an object) is a 503, never a 500. */
+async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    console.error(`group ${what} failed`, String(err));
+    throw unavailable(`group envelopes are unavailable right now (${what}); retry shortly`, 2);
   }
-  const problem = groupProblem(request.amountCents, request.count);
-  if (problem) throw badRequest(problem, "invalid_group");
-  await checkCreationRate(env, userId);
-  return createWalletGroup(env, userId, request);
+}
+
+export function createGroup(env: Env, userId: string, request: SeedGroupInput | WalletGroupInput): Promise<CreateGroupResponse> {
+  return guarded("creation", async () => {
+    if ("fromClaimId" in request) {
+      await checkCreationRate(env, userId);
+      return createSeedGroup(env, userId, request);
+    }
+    const problem = groupProblem(request.amountCents, request.count);
+    if (problem) throw badRequest(problem, "invalid_group");
+    await checkCreationRate(env, userId);
+    return createWalletGroup(env, userId, request);
+  });
 }
 
 /**
@@ -75,8 +91,9 @@ async function createSeedGroup(env: Env, userId: string, request: SeedGroupInput
   const split = pool?.record.split;
   if (!split) throw conflict("this envelope carries no split budget");
   const now = Date.now();
+  const sourceRef = `claim:${request.fromClaimId}`;
   const spec: GroupSpec = {
-    groupId: `g_${(await sha256Hex(`seed:${request.fromClaimId}`)).slice(0, 32)}`,
+    groupId: await seedGroupId(request.fromClaimId, null),
     senderId: userId,
     funding: "seed",
     amountCents: split.amountCents,
@@ -85,8 +102,18 @@ async function createSeedGroup(env: Env, userId: string, request: SeedGroupInput
     createdAt: now,
     expiresAt: now + request.expiresInMs,
   };
-  const registered = await registerGroup(env.DB, `claim:${request.fromClaimId}`, spec, now);
+  let registered = await registerGroup(env.DB, sourceRef, spec, now);
+  if (registered.status === "cancelled") {
+    const cancelledId = registered.spec.groupId;
+    const groupId = await seedGroupId(request.fromClaimId, cancelledId);
+    registered = await reviveSeedGroup(env.DB, sourceRef, cancelledId, { ...spec, groupId });
+  }
   return created(await createObject(env, registered.spec));
+}
+
+/** A seed envelope's id, derived from its claim (and from the cancelled id it replaces). */
+async function seedGroupId(claimId: string, replaces: string | null): Promise<string> {
+  return `g_${(await sha256Hex(replaces === null ? `seed:${claimId}` : `seed:${claimId}:${replaces}`)).slice(0, 32)}`;
 }
 
 /** Funded from the sender's settled balance: the debit is keyed by the envelope id. */
@@ -103,7 +130,7 @@ async function createWalletGroup(env: Env, userId: string, request: WalletGroupI
     createdAt: now,
     expiresAt: now + request.expiresInMs,
   };
-  const { spec, status } = await registerGroup(env.DB, `wallet:${userId}:${request.requestId ?? groupId}`, fresh, now);
+  const { spec, status } = await registerGroup(env.DB, `wallet:${userId}:${request.requestId}`, fresh, now);
   if (status === "cancelled") throw conflict("this request's group envelope was cancelled and refunded; use a new request id");
   const debit = await debitWallet(
     env.DB,
@@ -143,6 +170,19 @@ async function createObject(env: Env, spec: GroupSpec): Promise<GroupSpec> {
   return result.spec;
 }
 
+/**
+ * The repair of a registration whose creation never finished: the object either exists (the
+ * registration is marked created) or is refused for good and any debit given back.
+ */
+export async function settleRegistration(env: Env, spec: GroupSpec, now: number): Promise<"created" | "cancelled"> {
+  if (await groupStub(env, spec.groupId).abort()) {
+    await cancelGroup(env.DB, spec, now);
+    return "cancelled";
+  }
+  await markCreated(env.DB, spec.groupId);
+  return "created";
+}
+
 /** After an unclear failure: if the object does not exist, make sure it never will. */
 async function settleFailedCreation(env: Env, spec: GroupSpec): Promise<GroupCreateResult> {
   let aborted: boolean;
@@ -160,14 +200,18 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function grabGroup(env: Env, groupId: string, userId: string, requestId: string): Promise<GrabGroupResponse> {
-  const outcome = await groupStub(env, knownShape(groupId)).grab(userId, requestId);
-  if (!outcome) throw notFound(`unknown group envelope "${groupId}"`);
-  return { ...outcome, groupId, requestId };
+export function grabGroup(env: Env, groupId: string, userId: string, requestId: string): Promise<GrabGroupResponse> {
+  return guarded("grab", async () => {
+    const outcome = await groupStub(env, knownShape(groupId)).grab(userId, requestId);
+    if (!outcome) throw notFound(`unknown group envelope "${groupId}"`);
+    return { ...outcome, groupId, requestId };
+  });
 }
 
-export async function groupStatus(env: Env, groupId: string): Promise<GroupStatus> {
-  const status = await groupStub(env, knownShape(groupId)).status();
-  if (!status) throw notFound(`unknown group envelope "${groupId}"`);
-  return status;
+export function groupStatus(env: Env, groupId: string): Promise<GroupStatus> {
+  return guarded("status", async () => {
+    const status = await groupStub(env, knownShape(groupId)).status();
+    if (!status) throw notFound(`unknown group envelope "${groupId}"`);
+    return status;
+  });
 }

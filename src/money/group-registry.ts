@@ -35,13 +35,48 @@ export async function markCreated(db: D1Database, groupId: string): Promise<void
   await db.prepare("UPDATE group_envelopes SET status = 'created' WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
 }
 
+/**
+ * Gives a cancelled seed registration a new envelope id (the old one's object refused
+ * creation for good), so its winner can share it after all; a concurrent retry that already
+ * did so wins, and both read the same registration back. Seed envelopes debit no wallet, so
+ * a cancelled one holds no money.
+ */
+export async function reviveSeedGroup(db: D1Database, sourceRef: string, cancelledId: string, spec: GroupSpec): Promise<Registration> {
+  const [, found] = await db.batch([
+    db
+      .prepare(
+        `UPDATE group_envelopes SET group_id = ?, spec = ?, status = 'pending', created_at = ?
+         WHERE source_ref = ? AND group_id = ? AND status = 'cancelled' AND funding = 'seed'`,
+      )
+      .bind(spec.groupId, JSON.stringify(spec), spec.createdAt, sourceRef, cancelledId),
+    db.prepare("SELECT spec, status FROM group_envelopes WHERE source_ref = ?").bind(sourceRef),
+  ]);
+  const row = (found.results as { spec: string; status: RegistryStatus }[])[0];
+  return { spec: JSON.parse(row.spec) as GroupSpec, status: row.status };
+}
+
+/** Registrations still waiting for their object since before `before` (for the repair). */
+export async function pendingRegistrations(db: D1Database, before: number): Promise<GroupSpec[]> {
+  const { results } = await db
+    .prepare("SELECT spec FROM group_envelopes WHERE status = 'pending' AND created_at < ? ORDER BY created_at")
+    .bind(before)
+    .all<{ spec: string }>();
+  return results.map((r) => JSON.parse(r.spec) as GroupSpec);
+}
+
+/** Every created envelope's id (for the repair). */
+export async function createdGroupIds(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare("SELECT group_id FROM group_envelopes WHERE status = 'created'").all<{ group_id: string }>();
+  return results.map((r) => r.group_id);
+}
+
 /** Drops a registration whose funding was refused (nothing was debited), so the request can be retried. */
 export async function forgetGroup(db: D1Database, groupId: string): Promise<void> {
   await db.prepare("DELETE FROM group_envelopes WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
 }
 
-/** Credits group money (grabbed shares, refunds) exactly once per entry id. */
-export function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<void> {
+/** Credits group money (grabbed shares, refunds) exactly once per entry id; returns the entry ids the ledger holds. */
+export function creditGroups(db: D1Database, credits: readonly GroupCredit[], now: number): Promise<Set<string>> {
   return creditLedger(
     db,
     credits.map((c) => ({ entryId: c.entryId, userId: c.userId, kind: c.kind, amountCents: c.amountCents, ref: c.groupId })),

@@ -1,15 +1,20 @@
 /**
  * Queue consumers. Settlement batches are credited to the D1 ledger in one batch (idempotent
- * per claim), then confirmed on the claims' shards; any failure retries every message of the
- * batch with exponential backoff, and the queue dead-letters a message after `max_retries`.
- * Dead letters are recorded on their claims' shards, where the admin lists and requeues them.
+ * per claim), then confirmed where they came from (the claims' shards, the group envelopes'
+ * outboxes), but only for the credits the ledger holds afterwards: a credit the ledger did
+ * not keep stays unconfirmed, its message is retried, and the repair sends it again after a
+ * bound (repair.ts). Any failure retries every message of the batch with exponential
+ * backoff, and the queue dead-letters a message after `max_retries`. Dead letters are
+ * recorded on their claims' shards (and group credits go back to their outbox); a dead
+ * letter that cannot even be recorded is still unconfirmed at its source, so the repair
+ * finds it: no settlement depends on a queue message surviving.
  */
 import { retryDelaySeconds } from "../domain/settlement";
 import { creditGroups } from "./group-registry";
 import { creditClaims } from "./wallet-ledger";
 import { groupStub, shardStub } from "../objects";
 import { settlementMessage } from "../schemas";
-import type { GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
+import type { GroupCredit, GroupSettlementMessage, SettlementMessage } from "../wire/rpc";
 import { groupBy } from "../domain/group-by";
 import { logMoney } from "../ops/log";
 import { recordClaims } from "../ops/metrics";
@@ -56,15 +61,31 @@ async function onShards(
   await Promise.all([...byShard].map(([shard, claimIds]) => mark(shardStub(env, shard), claimIds)));
 }
 
-async function settleAll(parsed: readonly Parsed[], work: () => Promise<void>, what: string): Promise<void> {
+/** Runs `work` for the batch; acks what it settled and retries the rest (everything when it throws). */
+async function settleAll<P extends Parsed>(parsed: readonly P[], work: () => Promise<readonly P[]>, what: string): Promise<void> {
   if (parsed.length === 0) return;
+  let unsettled: readonly P[];
   try {
-    await work();
-    for (const { message } of parsed) message.ack();
+    unsettled = await work();
   } catch (err) {
     console.warn(`${what} failed; retrying ${parsed.length} message(s)`, String(err));
-    for (const { message } of parsed) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    unsettled = parsed;
   }
+  if (unsettled.length > 0 && unsettled !== parsed) console.warn(`${what}: ${unsettled.length} credit(s) not in the ledger; retrying`);
+  for (const p of parsed) {
+    if (unsettled.includes(p)) p.message.retry({ delaySeconds: retryDelaySeconds(p.message.attempts) });
+    else p.message.ack();
+  }
+}
+
+/** Tells each group envelope which of its credits the ledger now holds. */
+async function confirmGroups(env: Env, credits: readonly GroupCredit[]): Promise<void> {
+  const byGroup = groupBy(
+    credits,
+    (c) => c.groupId,
+    (c) => c.entryId,
+  );
+  await Promise.all([...byGroup].map(([groupId, entryIds]) => groupStub(env, groupId).confirm(entryIds)));
 }
 
 export async function consumeSettlements(batch: MessageBatch, env: Env): Promise<void> {
@@ -73,13 +94,15 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
   await settleAll(
     claims,
     async () => {
-      await creditClaims(
+      const held = await creditClaims(
         env.DB,
         claims.map((p) => p.body.claim),
         now,
       );
-      await onShards(env, claims, (stub, ids) => stub.markSettled(ids, now));
-      recordClaims(env, "settlement", claims.map((p) => p.body));
+      const settled = claims.filter((p) => held.has(p.body.claim.claimId));
+      await onShards(env, settled, (stub, ids) => stub.markSettled(ids, now));
+      recordClaims(env, "settlement", settled.map((p) => p.body));
+      return claims.filter((p) => !held.has(p.body.claim.claimId));
     },
     "settlement batch",
   );
@@ -87,8 +110,11 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
     groups,
     async () => {
       const credits = groups.flatMap((p) => p.body.credits);
-      await creditGroups(env.DB, credits, now);
-      for (const { entryId, kind, groupId, userId, amountCents } of credits) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
+      const held = await creditGroups(env.DB, credits, now);
+      const confirmed = credits.filter((c) => held.has(c.entryId));
+      await confirmGroups(env, confirmed);
+      for (const { entryId, kind, groupId, userId, amountCents } of confirmed) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
+      return groups.filter((p) => p.body.credits.some((c) => !held.has(c.entryId)));
     },
     "group settlement batch",
   );
@@ -103,6 +129,7 @@ export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise
     async () => {
       await onShards(env, claims, (stub, ids) => stub.markDead(ids, now));
       recordClaims(env, "dead_letter", claims.map((p) => p.body));
+      return [];
     },
     "dead-letter batch",
   );
@@ -110,6 +137,7 @@ export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise
     groups,
     async () => {
       await Promise.all(groups.map((p) => groupStub(env, p.body.credits[0].groupId).redeliver(p.body.credits)));
+      return [];
     },
     "group dead-letter batch",
   );

@@ -53,6 +53,16 @@ export async function settleClosedPhases(env: Env, now: number): Promise<Enqueue
   return acrossShards(env, (shard) => drain(env, shard, now, () => shardStub(env, shard).unenqueuedClaims(shard, phaseIds)));
 }
 
+/**
+ * Sends again every claim whose message went out (or was dead-lettered) before `before` and
+ * that has not settled: a message lost on the way (a crash, a dropped dead letter) or one
+ * still failing. Harmless when the first one arrives after all: the ledger credits a claim
+ * once. Each resent claim is marked enqueued now, so it is not resent again before the bound.
+ */
+export async function resendStale(env: Env, now: number, before: number): Promise<EnqueueReport> {
+  return acrossShards(env, (shard) => drain(env, shard, now, () => shardStub(env, shard).staleClaims(shard, before)));
+}
+
 /** Puts every dead-lettered claim back on the queue (after the ledger has recovered). */
 export async function requeueDeadLetters(env: Env, now: number): Promise<EnqueueReport> {
   return acrossShards(env, (shard) => drain(env, shard, now, () => shardStub(env, shard).deadClaims(shard)));

@@ -7,7 +7,8 @@
  */
 import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
-import type { SettlementClaim } from "../wire/index";
+import type { AuditProblem, SettlementClaim } from "../wire/index";
+import { GROUP_LEDGER } from "../domain/group-envelope";
 
 /** How many of a user's newest ledger rows the wallet shows. */
 export const WALLET_ROWS = 200;
@@ -35,25 +36,34 @@ export interface LedgerCredit {
   ref?: string;
 }
 
-/** Writes each credit exactly once, however often it is replayed, with the winners' new balances. */
-export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<void> {
-  if (credits.length === 0) return;
+/**
+ * Writes each credit exactly once, however often it is replayed, with the winners' new
+ * balances; returns the entry ids the ledger holds afterwards (read in the same transaction),
+ * so a caller confirms only what is really there.
+ */
+export async function creditLedger(db: D1Database, credits: readonly LedgerCredit[], now: number): Promise<Set<string>> {
+  if (credits.length === 0) return new Set();
   const insert = db.prepare(
     `INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, ref, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const users = [...new Set(credits.map((c) => c.userId))];
-  await db.batch([
+  const results = await db.batch([
     ...credits.map((c) =>
       insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.claimId ?? null, c.poolId ?? null, c.phaseId ?? null, c.sponsorId ?? null, c.ref ?? null, now),
     ),
     ...users.map((userId) => recomputeBalance(db, userId, now)),
+    db
+      .prepare("SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(credits.map((c) => c.entryId))),
   ]);
+  const held = results[results.length - 1].results as { entry_id: string }[];
+  return new Set(held.map((r) => r.entry_id));
 }
 
-/** Credits each claim to its winner exactly once, however often it is replayed. */
-export function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<void> {
-  return creditLedger(
+/** Credits each claim to its winner exactly once; returns the claim ids the ledger holds. */
+export async function creditClaims(db: D1Database, claims: readonly SettlementClaim[], now: number): Promise<Set<string>> {
+  const held = await creditLedger(
     db,
     claims.map((c) => ({
       entryId: claimEntryId(c.claimId),
@@ -67,6 +77,7 @@ export function creditClaims(db: D1Database, claims: readonly SettlementClaim[],
     })),
     now,
   );
+  return new Set(claims.filter((c) => held.has(claimEntryId(c.claimId))).map((c) => c.claimId));
 }
 
 export interface WalletDebit {
@@ -144,4 +155,47 @@ export async function claimsInLedger(db: D1Database, claimIds: readonly string[]
     .bind(JSON.stringify(claimIds))
     .all<{ claim_id: string }>();
   return new Set(results.map((r) => r.claim_id));
+}
+
+/** How many mismatched wallets one audit names at most (one is enough to fail it). */
+const WALLET_PROBLEMS = 100;
+
+/**
+ * Every wallet cent traced: a wallet's balance must equal the sum of its ledger rows, and every
+ * ledger row must be a claim's credit or group money of a registered envelope. Read straight
+ * from the ledger's rows (a full scan: an operator's audit, not a hot path).
+ */
+export async function walletProblems(db: D1Database): Promise<AuditProblem[]> {
+  const groupKinds = JSON.stringify(Object.values(GROUP_LEDGER).map((k) => k.kind));
+  const [wallets, untraced] = await db.batch([
+    db.prepare(
+      `SELECT w.user_id AS userId, w.balance_cents - COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0) AS diff
+       FROM wallets w WHERE diff <> 0 LIMIT ${WALLET_PROBLEMS}`,
+    ),
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger
+         WHERE NOT (kind = '${ENVELOPE_KIND}' AND claim_id IS NOT NULL)
+           AND NOT (kind IN (SELECT value FROM json_each(?)) AND ref IN (SELECT group_id FROM group_envelopes))`,
+      )
+      .bind(groupKinds),
+  ]);
+  const problems: AuditProblem[] = (wallets.results as { userId: string; diff: number }[]).map((w) => ({
+    place: `wallet:${w.userId}`,
+    problem: "balance differs from the sum of the user's ledger rows",
+    cents: w.diff,
+  }));
+  const stray = (untraced.results as { n: number; cents: number }[])[0];
+  if (stray.n > 0) {
+    problems.push({ place: "ledger", problem: `${stray.n} ledger row(s) trace to no claim and no registered group envelope`, cents: stray.cents });
+  }
+  return problems;
+}
+
+/** Recomputes the balances of wallets that differ from their ledger rows; returns how many. */
+export async function recomputeWallets(db: D1Database, now: number): Promise<number> {
+  const problems = await walletProblems(db);
+  const users = problems.flatMap((p) => (p.place.startsWith("wallet:") ? [p.place.slice("wallet:".length)] : []));
+  if (users.length > 0) await db.batch(users.map((userId) => recomputeBalance(db, userId, now)));
+  return users.length;
 }

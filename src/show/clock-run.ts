@@ -8,7 +8,7 @@
  * reported and retried on the next run.
  */
 import { armShards } from "./arming";
-import { dueForClose, nextWake, retiredPhaseIds } from "../domain/show-clock";
+import { dueForClose, nextWake, phasesToReclose, retiredPhaseIds } from "../domain/show-clock";
 import { isLive } from "../domain/phase";
 import { executeMove } from "./move-runner";
 import { closePhase, retirePhase } from "./phase-close";
@@ -38,6 +38,17 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     const report = await attempt(`closing ${phase.id}`, () => closePhase(env, registry, phase, now));
     if (report) {
       closedPhases.push(phase.id);
+      movesCompleted.push(...report.moves.map((m) => m.moveId));
+    }
+  }
+  const leftovers = new Set(registry.moves().filter((m) => m.kind === "leftover").map((m) => m.fromPoolId));
+  const records = registry.pools().map((p) => p.record);
+  for (const phaseId of phasesToReclose(records, leftovers, new Set(registry.closedPhaseIds()))) {
+    const phase = phases.find((p) => p.id === phaseId);
+    const close = () => (phase ? closePhase(env, registry, phase, now) : retirePhase(env, registry, phaseId, now));
+    const report = await attempt(`closing ${phaseId} again (stock arrived after its close)`, close);
+    if (report) {
+      closedPhases.push(phaseId);
       movesCompleted.push(...report.moves.map((m) => m.moveId));
     }
   }

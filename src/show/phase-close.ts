@@ -24,7 +24,8 @@ export interface PhaseCloseReport {
 
 export async function closePhase(env: Env, registry: ShowRegistry, phase: Phase, now: EpochMs): Promise<PhaseCloseReport> {
   const phases = registry.read()?.phases ?? [];
-  return closePools(env, registry, phase.id, (sponsorId) => nextLotteryPhase(phases, phase, sponsorId), now);
+  const closed = new Set(registry.closedPhaseIds());
+  return closePools(env, registry, phase.id, (sponsorId) => nextLotteryPhase(phases, phase, sponsorId, closed), now);
 }
 
 /**

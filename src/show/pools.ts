@@ -54,7 +54,8 @@ export async function createPool(env: Env, request: CreatePoolRequest, timeline:
     ...(split ? { split } : {}),
   };
   const pool: RegisteredPool = { record, seed: crypto.randomUUID() };
-  await timelineStub(env).registerPool(pool);
+  const refused = await timelineStub(env).registerPool(pool);
+  if (refused) throw badRequest(refused, "invalid_pool");
   return { pool: record, shards: await loadPool(env, pool) };
 }
 

@@ -3,6 +3,7 @@
  */
 import type { Cents, EpochMs, SettlementClaim } from "./api";
 import type { GroupFunding } from "./groups";
+import type { TickReport } from "./live-show";
 
 export interface CreatePoolRequest {
   phaseId: string;
@@ -55,9 +56,20 @@ export interface PoolAudit {
   balanced: boolean;
 }
 
+/** One place where money is not where it belongs; the audit is balanced only when there is none. */
+export interface AuditProblem {
+  /** `pool:<id>`, `move:<id>`, `claim:<id>`, `settlement:<poolId>`, `group:<id>`, `wallet:<userId>`, `ledger`, `limits`, `envelopes`, `shards`. */
+  place: string;
+  problem: string;
+  /** Cents concerned (0 when the problem is not an amount, e.g. a limit). */
+  cents: Cents;
+}
+
 export interface AuditReport {
   galaId: string;
+  /** True only when `problems` is empty. */
   balanced: boolean;
+  problems: AuditProblem[];
   pools: PoolAudit[];
   maxClaimsPerUser: number;
   maxClaimsPerUserSponsor: number;
@@ -102,6 +114,33 @@ export interface SettlementAudit {
   stuck: PendingClaim[];
 }
 
+/** `POST /api/admin/repair` (also run by the minute cron): what each repair did. */
+export interface RepairReport {
+  at: EpochMs;
+  /** Anything pending longer than this was repaired. */
+  olderThanMs: number;
+  settlement: {
+    /** Unsettled claims of ended or closed phases that were never enqueued, now enqueued. */
+    swept: number;
+    /** Claims enqueued (or dead-lettered) longer than the bound ago and still unsettled, sent again. */
+    resent: number;
+  };
+  groups: {
+    /** Registrations whose object never came: refunded (object refused for good) or completed. */
+    creationsSettled: number;
+    /** Expired envelopes whose refund had not run, refunded now. */
+    refunded: number;
+    /** Group credits waiting for the ledger's confirmation longer than the bound, sent again. */
+    resent: number;
+    /** Envelopes that could not be reached (tried again on the next run). */
+    unreachable: number;
+  };
+  /** Wallets whose balance differed from their ledger rows, recomputed from them. */
+  wallets: number;
+  /** The show clock's run (closes, re-closes of phases holding stock, pool reloads). */
+  tick: TickReport;
+}
+
 /** `GET /api/admin/settlements`: dead letters waiting for a requeue. */
 export interface DeadLettersResponse {
   deadLetters: PendingClaim[];
@@ -136,6 +175,8 @@ export interface GroupAuditRow {
   /** Grabbed or refunded, on its way to the ledger. */
   pendingCents: Cents;
   balanced: boolean;
+  /** Why it does not balance; null when it does. */
+  problem: string | null;
 }
 
 export interface GroupsAudit {

@@ -13,8 +13,8 @@ export interface CreateWalletGroupRequest {
   greeting?: string;
   /** Default 24 h. */
   expiresInMs?: number;
-  /** Optional: a retry with the same request id returns the same envelope and debits once. */
-  requestId?: string;
+  /** Required: a retry with the same request id returns the same envelope and debits once. */
+  requestId: string;
 }
 
 /** `POST /api/groups` funded by the split budget of a seed envelope the caller won. */

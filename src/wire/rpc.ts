@@ -71,10 +71,23 @@ export interface ShardSettlementFigures {
   shard: number;
   /** Per pool: claims not yet confirmed settled by the consumer. */
   unconfirmed: { poolId: string; count: number; cents: Cents }[];
-  /** Enqueued, unconfirmed claims, oldest first (capped): in flight, or stuck. */
+  /** Opened, enqueued or dead-lettered, unconfirmed claims: all of them, read page by page (`InFlightPage`). */
   inFlight: PendingClaim[];
   /** Never-enqueued claims of phases that ended before the stuck threshold (capped). */
   stranded: PendingClaim[];
+}
+
+/** One page of a shard's enqueued (or dead-lettered), unconfirmed claims, by claim id. */
+export interface InFlightPage {
+  claims: PendingClaim[];
+  /** Pass as `after` for the next page; null after the last one. */
+  next: string | null;
+}
+
+/** What one group envelope's repair did. */
+export interface GroupRepair {
+  refunded: boolean;
+  resent: number;
 }
 
 export interface GroupSpec {
@@ -111,8 +124,11 @@ export interface GroupFigures {
   refundedCents: Cents;
   /** Not grabbed and not yet refunded. */
   openCents: Cents;
-  /** Credits recorded but not yet handed to the settlement queue. */
+  expiresAt: EpochMs;
+  /** Credits owed (grabs, the refund) that the ledger has not confirmed yet. */
   outboxCents: Cents;
+  /** When the oldest of them was recorded; null when the outbox is empty. */
+  oldestOwedAt: EpochMs | null;
 }
 
 export type GroupCreateResult = { status: "created" | "existing"; spec: GroupSpec } | { status: "aborted" };

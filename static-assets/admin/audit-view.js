@@ -2,7 +2,8 @@
  * Audit and reconcile view. The audit (`GET /api/admin/audit`): every pool's budget =
  * remaining + claimed (+ moves), the per-user limits, settlement and group envelopes. The
  * reconcile (`GET /api/admin/verify`): the same money per pool and per shard, and every
- * leftover or rebalance move landed what it took. PASS only when both pass.
+ * leftover or rebalance move landed what it took. PASS only when both pass; the audit's
+ * problems (each place where money is not where it belongs) are listed.
  */
 import { errorText, h, table } from "../js/dom.js";
 import { formatCents } from "../js/money.js";
@@ -45,6 +46,11 @@ export async function runAudit(output) {
       class: "audit-settlement",
       text: `Settlement (claimed = settled + pending in every pool): ${report.settlement.balanced ? "yes" : "NO"} · ledger cents of unknown claims: ${formatCents(report.settlement.unknownLedgerCents)} · stuck claims: ${report.settlement.stuck.length} · group envelopes balanced: ${report.groups.balanced ? "yes" : "NO"} (${report.groups.envelopes.length})`,
     }),
+    h(
+      "ul",
+      { class: "audit-problems", "aria-label": "Where money is not where it belongs" },
+      ...report.problems.map((p) => h("li", { text: `${p.place}: ${p.problem}${p.cents ? ` (${formatCents(p.cents)})` : ""}` })),
+    ),
     h("p", {
       class: "reconcile",
       text: `Reconcile (loaded + moved in = claimed + remaining + moved out on every shard; every move landed what it took): ${verification.pass ? "PASS" : "FAIL"} · ${verification.moves.length} moves, ${failedMoves.length} failing · returned to sponsors: ${formatCents(report.returnedCents)} · in transit: ${formatCents(verification.inTransitCents)}`,

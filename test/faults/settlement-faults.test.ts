@@ -103,8 +103,9 @@ describe("settlement faults", () => {
       await eventually(async () => failedBatches(warn) > failedBefore);
     } finally {
       await ledgerUp();
-      warn.mockRestore();
     }
+    const failedTotal = failedBatches(warn);
+    warn.mockRestore();
     redelivered += messages.length;
     await deliver(messages);
     redelivered += messages.length;
@@ -114,10 +115,11 @@ describe("settlement faults", () => {
       return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
     }, 30_000);
     const rows = await env.DB.prepare(
-      `SELECT claim_id, COUNT(*) AS n FROM ledger WHERE claim_id IN (${winners.map(() => "?").join(",")}) GROUP BY claim_id`,
+      `SELECT claim_id, COUNT(*) AS n, SUM(amount_cents) AS cents FROM ledger
+       WHERE claim_id IN (${winners.map(() => "?").join(",")}) GROUP BY claim_id`,
     )
       .bind(...winners.map((w) => w.envelope.claimId))
-      .all<{ claim_id: string; n: number }>();
+      .all<{ claim_id: string; n: number; cents: number }>();
     expect(rows.results).toHaveLength(winners.length);
     expect(rows.results.every((r) => r.n === 1)).toBe(true);
     const report = await audit();
@@ -125,10 +127,12 @@ describe("settlement faults", () => {
     expect(report.settlement.balanced).toBe(true);
     expect(report.duplicateEnvelopeClaims).toBe(0);
     const cents = winners.reduce((n, w) => n + w.envelope.amountCents, 0);
+    const credited = rows.results.reduce((n, r) => n + r.cents, 0);
+    expect(credited).toBe(cents);
     console.log(
-      `settlement faults: ${winners.length} claims, ${outages} ledger outages, ${redelivered} messages delivered again, ` +
-        `${secondHalf.length} double opens, ` +
-        `${rows.results.length} ledger rows, ${cents} cents credited once each, cents lost: 0`,
+      `settlement faults: ${winners.length} claims, ${outages} ledger outages (${failedTotal} consumer batches failed), ` +
+        `${redelivered} messages delivered again, ${secondHalf.length} double opens, ` +
+        `${rows.results.length} ledger rows, ${cents} cents won, ${credited} cents in the ledger, audit problems: ${report.problems.length}`,
     );
   });
 

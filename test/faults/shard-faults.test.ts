@@ -1,11 +1,14 @@
 /**
  * Faults in the money path: pool shards aborted (abortAllDurableObjects) or evicted
- * (evictDurableObject) in the middle of claim bursts. The edge answers `busy`, never a 5xx;
- * a client retrying with the same request id gets the envelope a shard committed before it
- * died; afterwards the audit balances, no envelope went out twice and every claim the
- * shards recorded reached its winner.
+ * (evictDurableObject) in the middle of claim bursts, and claim calls whose answer is lost
+ * after the shard committed (the call fails at the edge, as when a shard dies between its
+ * write and its reply). The test asserts that these faults really hit in-flight calls. The
+ * edge answers `busy`, never a 5xx; a client retrying with the same request id gets the
+ * envelope the shard committed; afterwards the audit balances, no envelope went out twice
+ * and every claim the shards recorded reached its winner.
  */
 import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
+import type { PoolShard } from "../../durable-objects/pool-shard";
 import { describe, expect, it } from "vitest";
 import { shardStub } from "../../src/objects";
 import { shardFaults } from "../../src/edge/shard-claim";
@@ -14,9 +17,12 @@ import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire/ind
 import { admin, session } from "../support/api";
 import { callWith, createPool, deployedEnv, inBatches, liveLottery, shakeInit, SPONSORS } from "../support/gala";
 import { env } from "cloudflare:workers";
+import { patchObjects } from "../support/live-show";
 
 const ROUNDS = 5;
 const BURST = 120;
+/** Every LOST_EVERY-th claim call commits, then its answer is lost. */
+const LOST_EVERY = 9;
 
 /** Re-sends every busy answer's request id until none is busy (what an obeying client does). */
 async function settle(
@@ -49,23 +55,46 @@ describe("shard faults during claim bursts", () => {
     };
     const before = { ...shardFaults };
     let faults = 0;
+    let calls = 0;
+    const lost: string[] = [];
     const first: { status: number; body: ShakeResponse }[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      let done = false;
-      const burst = inBatches(BURST, BURST, (k) => shake(round * BURST + k)).finally(() => (done = true));
-      while (!done) {
-        await new Promise((r) => setTimeout(r, 10));
-        if (faults % 2 === 0) await abortAllDurableObjects();
-        else await evictDurableObject(shardStub(env, faults % 8)).catch(() => undefined);
-        faults++;
-      }
-      first.push(...(await burst));
-    }
+    await patchObjects<PoolShard, "claimPaced">(
+      shardStub(env, 0),
+      "claimPaced",
+      (original) =>
+        function (this: PoolShard, ...args: Parameters<PoolShard["claimPaced"]>) {
+          const answer = original.apply(this, args);
+          if (++calls % LOST_EVERY === 0) {
+            lost.push(args[0].requestId);
+            throw new Error("injected: answer lost after the claim committed");
+          }
+          return answer;
+        },
+      async () => {
+        for (let round = 0; round < ROUNDS; round++) {
+          let done = false;
+          const burst = inBatches(BURST, BURST, (k) => shake(round * BURST + k)).finally(() => (done = true));
+          while (!done) {
+            await new Promise((r) => setTimeout(r, 10));
+            if (faults % 2 === 0) await abortAllDurableObjects();
+            else await evictDurableObject(shardStub(env, faults % 8)).catch(() => undefined);
+            faults++;
+          }
+          first.push(...(await burst));
+        }
+      },
+    );
+    // The injected faults hit calls in flight: the edge saw each lost answer as a failed call.
+    expect(lost.length).toBeGreaterThan(0);
+    expect(shardFaults.failed - before.failed).toBeGreaterThanOrEqual(lost.length);
     expect(first.filter((a) => a.status >= 500)).toEqual([]);
     expect(first.every((a) => a.status === 200)).toBe(true);
 
     // Clients retry busy answers with the same request id until the shard answers.
     const final = await settle(shake, first.map((a) => a.body));
+    // A lost answer's request id, retried, gets the envelope its shard committed.
+    const lostWon = final.filter((b, i) => lost.includes(`f-${i}`) && b.kind === "envelope");
+    expect(lostWon.length).toBeGreaterThan(0);
 
     // A replay of every request id gets the same envelope.
     const replay = await settle(shake, (await inBatches(final.length, 150, shake)).map((a) => a.body));
@@ -87,9 +116,10 @@ describe("shard faults during claim bursts", () => {
       overloaded: shardFaults.overloaded - before.overloaded,
     };
     console.log(
-      `faults: ${first.length} shakes, ${faults} shard aborts/evictions, edge saw ${JSON.stringify(seen)}, ` +
+      `faults: ${first.length} shakes, ${faults} shard aborts/evictions, ${lost.length} answers lost after commit ` +
+        `(${lostWon.length} of them envelopes, recovered by the retry), edge saw ${JSON.stringify(seen)}, ` +
         `${first.filter((a) => a.body.kind === "busy").length} busy then retried, ` +
-        `${envelopes.length} envelopes (${cents} cents), cents lost: ${pools.reduce((n, p) => n + p.budgetCents - p.remainingCents - p.claimedCents, 0)}`,
+        `${envelopes.length} envelopes (${cents} cents), audit problems: ${report.problems.length}`,
     );
   });
 });

@@ -91,6 +91,16 @@ describe("group envelopes from a seed envelope's split budget", () => {
     });
     const status = await groupStatus(sender.token, group.id);
     expect(status).toMatchObject({ state: "refunded", refundedCents: 5000 - grabbedCents, grabbedCents, remainingCents: 0 });
+    // Exactly once in the money too: one refund row in the ledger, in the sender's wallet.
+    const refunds = async () =>
+      (
+        await env.DB.prepare("SELECT user_id AS userId, amount_cents AS cents FROM ledger WHERE ref = ? AND kind = 'group-refund'")
+          .bind(group.id)
+          .all<{ userId: string; cents: number }>()
+      ).results;
+    await eventually(refunds, (rows) => rows.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await refunds()).toEqual([{ userId: sender.userId, cents: 5000 - grabbedCents }]);
   });
 });
 
@@ -98,8 +108,9 @@ describe("group envelope validation and limits", () => {
   it("answers bad bodies, unknown ids and missing sessions with 4xx JSON errors", async () => {
     const user = await session();
     const cases: Array<[unknown, string]> = [
-      [{ amountCents: 4, count: 5 }, "invalid_group"],
-      [{ amountCents: 999_999_999, count: 5 }, "invalid_group"],
+      [{ amountCents: 4, count: 5, requestId: "r" }, "invalid_group"],
+      [{ amountCents: 999_999_999, count: 5, requestId: "r" }, "invalid_group"],
+      [{ amountCents: 500, count: 5 }, "invalid_request"],
       [{ amountCents: 100, count: 0 }, "invalid_request"],
       [{ amountCents: 10.5, count: 2 }, "invalid_request"],
       [{ amountCents: 100, count: 2, expiresInMs: 10 }, "invalid_request"],

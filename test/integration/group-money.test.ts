@@ -39,7 +39,7 @@ describe("group envelopes and wallets", () => {
     const { user: sender } = await fundedUser();
     const friends = await Promise.all([session(), session()]);
     // The group is created once everyone exists, so its 1.5 s only has to cover two grabs.
-    const res = await createGroup(sender.token, { amountCents: 600, count: 5, greeting: "for you", expiresInMs: 1500 });
+    const res = await createGroup(sender.token, { amountCents: 600, count: 5, greeting: "for you", expiresInMs: 1500, requestId: "send-1" });
     expect(res.status).toBe(201);
     const group = (await res.json()) as CreateGroupResponse;
     expect(group).toMatchObject({ funding: "wallet", amountCents: 600, count: 5, shareUrl: `/g/${group.id}` });
@@ -85,14 +85,14 @@ describe("group envelopes and wallets", () => {
 
   it("never overdraws: racing creations on one balance spend it at most once", async () => {
     const { user } = await fundedUser();
-    const two = await Promise.all([700, 700].map((amountCents) => createGroup(user.token, { amountCents, count: 2 })));
+    const two = await Promise.all([700, 700].map((amountCents, i) => createGroup(user.token, { amountCents, count: 2, requestId: `race-${i}` })));
     expect(two.map((r) => r.status).sort()).toEqual([201, 409]);
     const refused = two.find((r) => r.status === 409)!;
     expect(((await refused.json()) as ApiErrorBody).error.code).toBe("insufficient_funds");
     expect((await wallet(user.token)).balanceCents).toBe(300);
 
     const { user: other } = await fundedUser();
-    const five = await Promise.all(Array.from({ length: 5 }, () => createGroup(other.token, { amountCents: 300, count: 3 })));
+    const five = await Promise.all(Array.from({ length: 5 }, (_, i) => createGroup(other.token, { amountCents: 300, count: 3, requestId: `five-${i}` })));
     expect(five.filter((r) => r.status === 201)).toHaveLength(3);
     expect(five.filter((r) => r.status === 409)).toHaveLength(2);
     const balance = await wallet(other.token);

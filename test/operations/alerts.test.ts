@@ -36,7 +36,9 @@ describe("alerts", () => {
     const w = await winner();
     await deadLetter(w, (await (await admin("GET", "/pools")).json<{ pools: { poolId: string }[] }>()).pools[0].poolId);
 
+    // A dead letter also fails the audit (money pending past its bound is a failure, docs/reliability.md).
     expect((await alerts()).alerts).toEqual([
+      expect.objectContaining({ kind: "audit_failing", severity: "critical" }),
       expect.objectContaining({ kind: "dead_letters", severity: "critical", count: 1, message: expect.stringContaining(`${w.envelope.amountCents} cents`) }),
       expect.objectContaining({ kind: "pool_will_not_drain" }),
     ]);
@@ -46,6 +48,7 @@ describe("alerts", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
     expect(jsonLines([warn], "alert")).toEqual([
+      expect.objectContaining({ event: "audit_failing", severity: "critical" }),
       expect.objectContaining({ event: "dead_letters", severity: "critical", count: 1, phaseId: null, shard: null }),
       expect.objectContaining({ event: "pool_will_not_drain", severity: "warning", phaseId: "lottery-alerts" }),
     ]);

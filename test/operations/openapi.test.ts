@@ -154,6 +154,8 @@ describe("OpenAPI document", () => {
     await checked(await admin("GET", "/settlements"), "GET", "/api/admin/settlements", 200);
     await checked(await admin("POST", "/settlements/requeue"), "POST", "/api/admin/settlements/requeue", 200);
     await checked(await admin("POST", "/settlements/sweep"), "POST", "/api/admin/settlements/sweep", 200);
+    await checked(await admin("POST", "/repair", { olderThanMs: 0 }), "POST", "/api/admin/repair", 200);
+    await checked(await admin("POST", "/repair", { olderThanMs: -1 }), "POST", "/api/admin/repair", 400);
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
     await checked(await admin("GET", "/log?limit=5"), "GET", "/api/admin/log", 200);
     await checked(await admin("GET", "/log?limit=0"), "GET", "/api/admin/log", 400);

@@ -18,6 +18,7 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
   return {
     galaId: "g",
     balanced: true,
+    problems: [],
     pools: [{ ...pool, remainingCents: 0, claimedCents: 10_000, remainingCount: 0, claimedCount: 100, balanced: true }],
     maxClaimsPerUser: 3,
     maxClaimsPerUserSponsor: 1,
@@ -53,7 +54,7 @@ describe("money check", () => {
       balanced: false,
       pools: [{ ...audit().pools[0]!, remainingCents: 5, balanced: false }],
       settlement: { ...audit().settlement, balanced: false, unknownLedgerCents: 500 },
-      groups: { balanced: false, stuckCreations: [], envelopes: [{ groupId: "g_1", funding: "seed", status: "created", amountCents: 888, fundedCents: 888, cancelledCents: 0, grabbedCents: 800, refundedCents: 0, openCents: 0, settledCents: 800, pendingCents: 0, balanced: false }] },
+      groups: { balanced: false, stuckCreations: [], envelopes: [{ groupId: "g_1", funding: "seed", status: "created", amountCents: 888, fundedCents: 888, cancelledCents: 0, grabbedCents: 800, refundedCents: 0, openCents: 0, settledCents: 800, pendingCents: 0, balanced: false, problem: "amount ≠ grabbed + refunded + open" }] },
       duplicateEnvelopeClaims: 1,
     });
     expect(moneyFindings(broken).map((f) => f.where)).toEqual(["pool pool-1 (p1/s)", "ledger", "group g_1", "shards"]);

@@ -109,7 +109,8 @@ describe("settlement consumer", () => {
     ]);
     const report = await audit(60_000);
     expect(report.settlement.stuck.map((c) => c.claimId)).toContain(w.envelope.claimId);
-    expect(report.balanced).toBe(true);
+    expect(report.balanced).toBe(false);
+    expect(report.problems).toContainEqual(expect.objectContaining({ place: `claim:${w.envelope.claimId}`, cents: w.envelope.amountCents }));
 
     const requeued = await admin("POST", "/settlements/requeue");
     expect(await requeued.json()).toEqual({ enqueued: 1 });

@@ -31,11 +31,12 @@ describe("phase close", () => {
     const { timeline } = (await stopped.json()) as TimelineEditResponse;
     const { endsAt } = timeline.phases.find((p) => p.id === lotteryId)!;
 
-    // After the phase has ended and before the sweep, the audit names them as stuck (once the
-    // edge's cached timeline, TTL 500 ms here, has the new end).
+    // After the phase has ended and before the sweep, the audit fails naming each of them as
+    // stuck (once the edge's cached timeline, TTL 500 ms here, has the new end).
     await eventually(async () => (await audit(0)).settlement.stuck.length > 0);
     const before = await audit(0);
-    expect(before.balanced).toBe(true);
+    expect(before.balanced).toBe(false);
+    for (const w of unopened) expect(before.problems.map((p) => p.place)).toContain(`claim:${w.envelope.claimId}`);
     expect(before.settlement.stuck.map((c) => c.claimId).sort()).toEqual(unopened.map((w) => w.envelope.claimId).sort());
 
     const controller = createScheduledController({ scheduledTime: endsAt + 1, cron: "* * * * *" });

@@ -15,6 +15,7 @@ function audit(extra: Partial<AuditReport> = {}, stuck: PendingClaim[] = []): Au
   return {
     galaId: "g",
     balanced: true,
+    problems: [],
     pools: [],
     maxClaimsPerUser: 1,
     maxClaimsPerUserSponsor: 1,

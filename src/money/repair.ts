@@ -1,0 +1,58 @@
+/**
+ * The repairs: one idempotent run that puts every stranded cent on its way again, safe at any
+ * time and as often as wanted. The minute cron runs it (with the show clock) for money
+ * pending longer than `REPAIR_AFTER_MS` (wrangler.toml, default 2 minutes); operators run it from the console (`POST /api/admin/repair`) with any
+ * bound. Each step relies on an idempotency key downstream (the ledger credits a claim or a
+ * group entry once, a group object refunds once, a refused object never comes back), so a
+ * repair that races the normal path changes nothing twice.
+ *
+ * - settlement: unopened or never-sent claims of ended and closed phases are enqueued (the
+ *   phase-close sweep); claims sent or dead-lettered before the bound and still unsettled are
+ *   sent again (lost messages, a crash mid-send, dropped dead letters).
+ * - group envelopes: registrations whose object never came are completed or refunded; every
+ *   created envelope refunds if it expired without its refund (a lost alarm) and sends again
+ *   the credits the ledger has not confirmed within the bound.
+ * - wallets: a balance that differs from the sum of its ledger rows is recomputed from them.
+ * - the show: the show clock's run (closing ended phases in time order, closing again a
+ *   closed phase that holds stock, reloading pools a shard is missing, finishing moves).
+ */
+import { createdGroupIds, pendingRegistrations } from "./group-registry";
+import { settleRegistration } from "./group-operations";
+import { resendStale, settleClosedPhases } from "./settlement-producer";
+import { recomputeWallets } from "./wallet-ledger";
+import { groupStub, timelineStub } from "../objects";
+import type { RepairReport } from "../wire/index";
+
+async function repairGroups(env: Env, now: number, before: number): Promise<RepairReport["groups"]> {
+  const report = { creationsSettled: 0, refunded: 0, resent: 0, unreachable: 0 };
+  for (const spec of await pendingRegistrations(env.DB, before)) {
+    try {
+      await settleRegistration(env, spec, now);
+      report.creationsSettled += 1;
+    } catch (err) {
+      console.warn("repair: group registration not settled", spec.groupId, String(err));
+      report.unreachable += 1;
+    }
+  }
+  const ids = await createdGroupIds(env.DB);
+  const results = await Promise.allSettled(ids.map((id) => groupStub(env, id).repair(before)));
+  for (const result of results) {
+    if (result.status === "rejected") {
+      report.unreachable += 1;
+      continue;
+    }
+    if (result.value.refunded) report.refunded += 1;
+    report.resent += result.value.resent;
+  }
+  return report;
+}
+
+export async function runRepairs(env: Env, now: number, olderThanMs: number): Promise<RepairReport> {
+  const before = now - olderThanMs;
+  const tick = await timelineStub(env).tick();
+  const swept = await settleClosedPhases(env, now);
+  const resent = await resendStale(env, now, before);
+  const groups = await repairGroups(env, now, before);
+  const wallets = await recomputeWallets(env.DB, now);
+  return { at: now, olderThanMs, settlement: { swept: swept.enqueued, resent: resent.enqueued }, groups, wallets, tick };
+}

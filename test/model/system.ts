@@ -1,0 +1,119 @@
+/**
+ * The system under test for the model-based money suite: one fresh gala per sequence (a live
+ * lottery phase with three sponsor pools, one with a split budget, and a later phase that
+ * receives leftovers), its viewers, and the calls and fault injectors the commands use. All
+ * calls go through the real worker, objects, queue and D1.
+ */
+import { abortAllDurableObjects, createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
+import { shardStub, userShard } from "../../src/objects";
+import type { CreateGroupResponse, GrabGroupResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
+import type { SettlementMessage } from "../../src/wire/rpc";
+import { admin, json, putTimeline, session } from "../support/api";
+import { SPONSORS, phase } from "../support/show";
+
+export interface Viewer {
+  token: string;
+  userId: string;
+}
+
+export interface Gala {
+  phaseId: string;
+  viewers: Viewer[];
+}
+
+const SEC = 1000;
+
+export async function newGala(viewerCount: number): Promise<Gala> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const now = Date.now();
+  const phaseId = `model-${tag}`;
+  const sponsorIds = SPONSORS.slice(0, 3).map((s) => s.id);
+  await putTimeline({
+    galaId: `model-gala-${tag}`,
+    sponsors: SPONSORS,
+    phases: [
+      phase(phaseId, "lottery", now - SEC, now + 600 * SEC, { sponsorIds }),
+      phase(`${phaseId}-encore`, "lottery", now + 700 * SEC, now + 800 * SEC, { sponsorIds: [sponsorIds[0]] }),
+    ],
+  });
+  for (const [i, sponsorId] of sponsorIds.entries()) {
+    const split = i === 0 ? { splitAmountCents: 300, splitCount: 3 } : {};
+    const res = await admin("POST", "/pools", { phaseId, sponsorId, budgetCents: 2_000 + i * 7, count: 16, ...split });
+    if (res.status !== 201) throw new Error(`pool: ${res.status} ${await res.text()}`);
+  }
+  const viewers = await Promise.all(Array.from({ length: viewerCount }, () => session()));
+  return { phaseId, viewers };
+}
+
+export async function shake(v: Viewer, requestId: string): Promise<ShakeResponse | null> {
+  const res = await json("POST", "/api/shake", { requestId }, v.token);
+  if (res.status !== 200) throw new Error(`shake answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+export async function open(v: Viewer, claimId: string): Promise<number> {
+  return (await json("POST", `/api/envelopes/${claimId}/open`, {}, v.token)).status;
+}
+
+export async function wallet(v: Viewer): Promise<WalletResponse> {
+  return (await json("GET", "/api/wallet", undefined, v.token)).json();
+}
+
+export async function createSeedGroup(v: Viewer, claimId: string): Promise<CreateGroupResponse | null> {
+  const res = await json("POST", "/api/groups", { fromClaimId: claimId }, v.token);
+  return res.status === 201 ? res.json() : null;
+}
+
+export async function grab(v: Viewer, groupId: string, requestId: string): Promise<GrabGroupResponse> {
+  return (await json("POST", `/api/groups/${groupId}/grab`, { requestId }, v.token)).json();
+}
+
+export async function stopPhase(phaseId: string): Promise<number> {
+  return (await admin("POST", `/timeline/phases/${phaseId}/stop`, {})).status;
+}
+
+export async function tick(): Promise<number> {
+  return (await admin("POST", "/show-clock/tick")).status;
+}
+
+/** The settlement message of one of the viewer's claims, as the producer builds it. */
+export async function messageOf(v: Viewer, claimId: string): Promise<SettlementMessage> {
+  const shard = userShard(env, v.userId);
+  const claim = (await shardStub(env, shard).userClaims(v.userId)).find((c) => c.claimId === claimId)!;
+  const { userId, poolId, phaseId, sponsorId, amountCents, claimedAt } = claim;
+  return { kind: "claim", shard, claim: { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt } };
+}
+
+/** A lost message: the claim is recorded as sent, but nothing is on the queue. */
+export async function loseMessage(v: Viewer, claimId: string): Promise<void> {
+  await shardStub(env, userShard(env, v.userId)).markEnqueued([claimId], Date.now());
+}
+
+/** A duplicate: the claim's message goes on the real queue once more. */
+export async function duplicateMessage(v: Viewer, claimId: string): Promise<void> {
+  await env.SETTLEMENTS.send(await messageOf(v, claimId));
+}
+
+/** The consumer runs the claim's message while D1 fails its batch; returns whether it asked for a retry. */
+export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolean> {
+  const body = await messageOf(v, claimId);
+  const batch = createMessageBatch<SettlementMessage>("gala-settlements", [
+    { id: crypto.randomUUID(), timestamp: Date.now(), attempts: 1, body },
+  ]) as MessageBatch;
+  await env.DB.exec("ALTER TABLE wallets RENAME TO wallets_model_offline");
+  try {
+    await worker.queue(batch, env);
+  } finally {
+    await env.DB.exec("ALTER TABLE wallets_model_offline RENAME TO wallets");
+  }
+  const result = await getQueueResult(batch, createExecutionContext());
+  return result.retryMessages.length === 1;
+}
+
+/** Every object is reset while a shake is in flight. */
+export async function resetMidCall(v: Viewer, requestId: string): Promise<ShakeResponse | null> {
+  const [answer] = await Promise.all([shake(v, requestId).catch(() => null), abortAllDurableObjects().catch(() => undefined)]);
+  return answer;
+}

@@ -1,0 +1,130 @@
+/**
+ * Loss modes of group envelopes (issue 12, modes 2, 5 and 6a), injected into the real group
+ * objects, queue and D1: the audit must say `balanced: false` naming the envelope, the repair
+ * must put every cent where it belongs, and a dependency outage must answer 503, never 500.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { GroupEnvelope } from "../../durable-objects/group-envelope";
+import type { CreateGroupResponse, GrabGroupResponse } from "../../src/wire/index";
+import { json, session } from "../support/api";
+import { createGroup, eventually, fundedUser, grab, seedGroup, splitLottery, wallet, winner } from "../support/groups";
+import { patchObjects } from "../support/live-show";
+import { auditAt, dropLedgerWrites, expectBalanced, expectNamed, repair, sleep } from "../support/repair";
+
+const ENVELOPE_CENTS = 1000;
+const anyGroup = () => env.GROUP_ENVELOPE.getByName(`g_${"0".repeat(32)}`);
+const failing = () =>
+  function () {
+    throw new Error("injected: group object unreachable");
+  };
+
+describe("group envelope loss modes", () => {
+  beforeAll(() => splitLottery({ amountCents: 900, count: 3 }, 60, ENVELOPE_CENTS));
+
+  it("mode 2: a grab credit that never reaches the ledger unbalances the audit; the repair credits it", async () => {
+    const { group } = await seedGroup();
+    const friend = await session();
+    const restore = await dropLedgerWrites("group-grab");
+    let share = 0;
+    try {
+      const body = (await (await grab(friend.token, group.id, "g1")).json()) as GrabGroupResponse;
+      if (body.status !== "grabbed") throw new Error(`grab: ${body.status}`);
+      share = body.amountCents;
+      await sleep(2500);
+      expect((await wallet(friend.token)).balanceCents).toBe(0);
+      expectNamed(await auditAt(0), `group:${group.id}`);
+    } finally {
+      await restore();
+    }
+    await repair(0);
+    await eventually(() => wallet(friend.token), (w) => w.balanceCents === share);
+    expectBalanced(await auditAt(0));
+  });
+
+  it("mode 2: an expired envelope whose refund never ran unbalances the audit; the repair refunds it once", async () => {
+    const { sender, group } = await seedGroup(1000);
+    const before = (await wallet(sender.token)).balanceCents;
+    await runInDurableObject(env.GROUP_ENVELOPE.getByName(group.id), (_, state) => state.storage.deleteAlarm());
+    await sleep(Math.max(0, group.expiresAt - Date.now() + 200));
+    expectNamed(await auditAt(0), `group:${group.id}`);
+    await repair(0);
+    await repair(0);
+    await eventually(() => wallet(sender.token), (w) => w.balanceCents === before + group.amountCents);
+    const { results } = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger WHERE ref = ? AND kind = 'group-refund'")
+      .bind(group.id)
+      .all<{ n: number }>();
+    expect(results[0].n).toBe(1);
+    expectBalanced(await auditAt(0));
+  });
+
+  it("mode 2/5: a wallet debit whose object never came to be unbalances the audit; the repair refunds it", async () => {
+    const { user, balanceCents } = await fundedUser();
+    let res: Response | undefined;
+    await patchObjects<GroupEnvelope, "create">(anyGroup(), "create", failing, () =>
+      patchObjects<GroupEnvelope, "abort">(anyGroup(), "abort", failing, async () => {
+        res = await createGroup(user.token, { amountCents: 400, count: 2, requestId: "lost-object" });
+      }),
+    );
+    expect(res!.status).toBe(503);
+    expect((await wallet(user.token)).balanceCents).toBe(balanceCents - 400);
+    const report = await auditAt(0);
+    const stranded = report.groups.envelopes.find((e) => e.status === "pending" && e.fundedCents === 400);
+    expect(stranded).toBeDefined();
+    expectNamed(report, `group:${stranded!.groupId}`);
+    const repaired = await repair(0);
+    expect(repaired.groups.creationsSettled).toBeGreaterThanOrEqual(1);
+    expect((await wallet(user.token)).balanceCents).toBe(balanceCents);
+    expectBalanced(await auditAt(0));
+  });
+
+  it("mode 5: a wallet-funded group needs a requestId (a retry must be able to name it)", async () => {
+    const { user } = await fundedUser();
+    const res = await createGroup(user.token, { amountCents: 300, count: 3 });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+  });
+
+  it("mode 5: a seed envelope whose first creation was cancelled can be created on retry", async () => {
+    const { user, envelope } = await winner();
+    let first: Response | undefined;
+    await patchObjects<GroupEnvelope, "create">(anyGroup(), "create", failing, async () => {
+      first = await createGroup(user.token, { fromClaimId: envelope.claimId });
+    });
+    expect(first!.status).toBe(503);
+    const retry = await createGroup(user.token, { fromClaimId: envelope.claimId });
+    expect(retry.status).toBe(201);
+    const group = (await retry.json()) as CreateGroupResponse;
+    const friend = await session();
+    const body = (await (await grab(friend.token, group.id, "g")).json()) as GrabGroupResponse;
+    expect(body.status).toBe("grabbed");
+    expect((await createGroup(user.token, { fromClaimId: envelope.claimId })).status).toBe(201);
+    await eventually(() => wallet(friend.token), (w) => w.balanceCents > 0);
+    expectBalanced(await auditAt(60_000));
+  });
+
+  it("mode 6a: the groups routes answer 503 (JSON, no stack) when D1 or a group object is down", async () => {
+    const { user } = await fundedUser();
+    const { group } = await seedGroup();
+    await env.DB.exec("ALTER TABLE group_envelopes RENAME TO group_envelopes_offline");
+    let created: Response;
+    try {
+      created = await createGroup(user.token, { amountCents: 300, count: 3, requestId: "outage" });
+    } finally {
+      await env.DB.exec("ALTER TABLE group_envelopes_offline RENAME TO group_envelopes");
+    }
+    expect(created.status).toBe(503);
+    expect(((await created.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    const friend = await session();
+    await patchObjects<GroupEnvelope, "grab">(anyGroup(), "grab", failing, async () => {
+      const res = await grab(friend.token, group.id, "x");
+      expect(res.status).toBe(503);
+      expect(await res.text()).not.toContain("injected");
+    });
+    await patchObjects<GroupEnvelope, "status">(anyGroup(), "status", failing, async () => {
+      expect((await json("GET", `/api/groups/${group.id}`, undefined, friend.token)).status).toBe(503);
+    });
+    expect((await createGroup(user.token, { amountCents: 300, count: 3, requestId: "outage" })).status).toBe(201);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Loss modes of the live show (issue 12, modes 4 and 6b), against the real timeline object
+ * and shards: leftovers never roll into a phase that has closed, a pool is never registered
+ * into an ended phase, stock found in a closed phase is named by the audit and moved on by
+ * the show clock, and a shard that missed its first load loads its share even after a move
+ * created its row.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { PoolShard } from "../../durable-objects/pool-shard";
+import type { TickReport } from "../../src/wire/index";
+import { admin } from "../support/api";
+import { getTimeline, lottery, patchObjects, pool, readJson, show, timelineStub } from "../support/live-show";
+import { auditAt, expectBalanced, expectNamed } from "../support/repair";
+
+const SEC = 1000;
+const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/tick"));
+
+/** Writes the running order as stored, past the edit checks (what a clock jump makes of it). */
+async function jump(phases: ReturnType<typeof lottery>[]): Promise<void> {
+  const current = await getTimeline();
+  const written = await timelineStub().write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
+  expect(written.ok).toBe(true);
+}
+
+describe("show loss modes", () => {
+  it("mode 4: phases close in time order, so leftovers never roll into a phase that already closed", async () => {
+    const now = Date.now();
+    await show("order", [lottery("o-a", now - SEC, now + 60 * SEC), lottery("o-b", now + 60 * SEC, now + 120 * SEC)]);
+    await pool("o-a", "aurora", 10_000, 100);
+    const returnedBefore = (await auditAt(300_000)).returnedCents;
+    // Both have ended by now; the document lists the later one first.
+    await jump([lottery("o-b", now - 5 * SEC, now - 2 * SEC), lottery("o-a", now - 20 * SEC, now - 10 * SEC)]);
+    await tick();
+    await tick();
+    const report = await auditAt(300_000);
+    expectBalanced(report);
+    expect(report.pools.filter((p) => p.phaseId === "o-b").reduce((n, p) => n + p.remainingCents, 0)).toBe(0);
+    expect(report.returnedCents - returnedBefore).toBe(10_000);
+  });
+
+  it("mode 4: stock found in a closed phase is named by the audit, and the show clock moves it on", async () => {
+    const now = Date.now();
+    await show("stranded", [lottery("s-a", now - SEC, now + 60 * SEC)]);
+    const { pool: created } = await pool("s-a", "aurora", 7_000, 70);
+    // Closed without its leftovers moving (what the old close order did to a roll-over pool).
+    await timelineStub().markClosed("s-a", now);
+    expectNamed(await auditAt(300_000), `pool:${created.poolId}`);
+    const report = await tick();
+    expect(report.closedPhases).toContain("s-a");
+    const after = await auditAt(300_000);
+    expectBalanced(after);
+    expect(after.pools.find((p) => p.poolId === created.poolId)?.remainingCents).toBe(0);
+  });
+
+  it("mode 4: a pool is not registered into a phase that ended, even when the edge's timeline copy is stale", async () => {
+    const now = Date.now();
+    await show("stale", [lottery("st-a", now - SEC, now + 60 * SEC)]);
+    await pool("st-a", "aurora", 1_000, 10);
+    await jump([lottery("st-a", now - 10 * SEC, now - SEC)]);
+    const res = await admin("POST", "/pools", { phaseId: "st-a", sponsorId: "aurora", budgetCents: 1_000, count: 10 });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_pool");
+  });
+
+  it("mode 6b: a shard that missed its first load loads its share even after a move created its pool row", async () => {
+    const now = Date.now();
+    await show("missed", [lottery("m-a", now - SEC, now + 120 * SEC)]);
+    const missing = 3;
+    let poolId = "";
+    await patchObjects<PoolShard, "loadPool">(
+      env.POOL_SHARD.getByName("shard-0"),
+      "loadPool",
+      (original) =>
+        function (this: PoolShard, ...args: Parameters<PoolShard["loadPool"]>) {
+          if (args[0].shard === missing) throw new Error("injected: shard unreachable");
+          return original.apply(this, args);
+        },
+      async () => {
+        const res = await admin("POST", "/pools", { phaseId: "m-a", sponsorId: "aurora", budgetCents: 80_000, count: 800 });
+        expect(res.status).toBe(503);
+        poolId = (await readJson<{ pools: { poolId: string; phaseId: string }[] }>(await admin("GET", "/pools"))).pools.find(
+          (p) => p.phaseId === "m-a",
+        )!.poolId;
+        // The rebalance in this run moves stock into the shard that has none.
+        const report = await tick();
+        expect(report.movesCompleted.some((id) => id.includes(`>${missing}:`))).toBe(true);
+      },
+    );
+    expectNamed(await auditAt(300_000), `pool:${poolId}`);
+    const report = await tick();
+    expect(report.reloadedPools).toContain(poolId);
+    expectBalanced(await auditAt(300_000));
+  });
+});
