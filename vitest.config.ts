@@ -1,7 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 const migrations = await readD1Migrations("./migrations");
+/** The production environment's vars, for the test that it refuses development identity. */
+const productionVars = unstable_readConfig({ config: "./wrangler.toml", env: "production" }).vars;
 
 export default defineConfig({
   plugins: [
@@ -10,7 +13,13 @@ export default defineConfig({
       miniflare: {
         bindings: {
           SESSION_SECRET: "test-only-session-secret",
-          ADMIN_SECRET: "test-only-admin-secret",
+          ADMIN_SECRET: "test-only-admin-secret-at-least-32-chars",
+          DRAW_SECRET: "test-only-draw-secret",
+          TURNSTILE_SECRET: "test-only-turnstile-secret",
+          // Turnstile's siteverify is the development provider's stand-in (answered in-process).
+          TURNSTILE_VERIFY_URL: "http://localhost:8787/api/dev-idp/turnstile/siteverify",
+          // A short JWKS refetch cooldown so the unknown-kid test can watch it pass.
+          JWKS_COOLDOWN_MS: "1000",
           DEMO_MODE: "off",
           SHARD_COUNT: "8",
           // Suites that burst one shard or drain a pool in seconds run without shedding and
@@ -19,6 +28,7 @@ export default defineConfig({
           ISSUANCE_PACING: "off",
           SHAKE_LIMIT: "1000",
           TEST_MIGRATIONS: migrations,
+          PRODUCTION_VARS: JSON.stringify(productionVars),
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",

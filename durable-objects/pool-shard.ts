@@ -10,7 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
 import { weightedIndex } from "../src/domain/pool-choice";
-import { readUserClaims } from "./user-claims";
+import { addGalaColumn, readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS claims (
   phase_id TEXT NOT NULL,
   sponsor_id TEXT NOT NULL,
   amount INTEGER NOT NULL CHECK (amount > 0),
-  claimed_at INTEGER NOT NULL
+  claimed_at INTEGER NOT NULL,
+  gala_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
 CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
@@ -83,6 +84,7 @@ export class PoolShard extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    addGalaColumn(this.#sql);
     this.#sql.exec(WINDOWS_SCHEMA + MOVES_SCHEMA + SHAKE_COUNTS_SCHEMA);
     this.#windows = loadWindows(this.#sql);
     this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
@@ -133,7 +135,7 @@ export class PoolShard extends DurableObject<Env> {
    */
   #claim(request: ShardClaimRequest): { result: ShardClaimResult; fresh: boolean } {
     return this.ctx.storage.transactionSync(() => {
-      const { held, answered } = readUserClaims(this.#sql, request.userId, request.requestId);
+      const { held, answered } = readUserClaims(this.#sql, request);
       if (answered) return { result: answered, fresh: false };
       const result = this.#decide(request, held);
       if (result.status === "none") this.#remember(request, result);
@@ -170,8 +172,8 @@ export class PoolShard extends DurableObject<Env> {
       if (!envelope) continue;
       const claimId = crypto.randomUUID();
       this.#sql.exec(
-        `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         claimId,
         envelope.envelopeId,
         request.userId,
@@ -181,6 +183,7 @@ export class PoolShard extends DurableObject<Env> {
         pool.sponsorId,
         envelope.amount,
         Date.now(),
+        request.galaId,
       );
       return {
         status: "won",
@@ -200,12 +203,12 @@ export class PoolShard extends DurableObject<Env> {
     const now = Date.now();
     this.#calls.record(now);
     const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
-    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId };
+    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId, galaId: request.galaId };
     const { window } = request;
     const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
     if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
       const result = this.ctx.storage.transactionSync(() => {
-        const { answered } = readUserClaims(this.#sql, claim.userId, claim.requestId);
+        const { answered } = readUserClaims(this.#sql, claim);
         if (answered) return answered;
         const paced: ShardClaimResult = { status: "none", reason: "paced" };
         this.#remember(claim, paced);
@@ -278,9 +281,9 @@ export class PoolShard extends DurableObject<Env> {
     return {
       shard,
       pools: [...pools.values()],
-      maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id)"),
+      maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id)"),
       maxClaimsPerUserSponsor: scalar(
-        "SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, sponsor_id)",
+        "SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)",
       ),
       duplicateEnvelopeClaims:
         scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +

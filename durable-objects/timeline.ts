@@ -2,7 +2,7 @@
  * Timeline: the source of truth for the live show, one object per deployment.
  *
  * Responsible for: the versioned running order (sponsors and phases) and the registry of
- * sponsor pools with their split seeds. Edges read it through their caches; operators write
+ * sponsor pools with their split seeds, and the append-only admin log. Edges read it through their caches; operators write
  * it with optimistic concurrency (a write names the version it edited).
  */
 import { DurableObject } from "cloudflare:workers";
@@ -11,6 +11,8 @@ import { runShowClock } from "../src/show/clock-run";
 import type { ShowRegistry } from "../src/show/registry";
 import type { MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../src/wire/index";
 import type { RegisteredPool } from "../src/wire/rpc";
+import type { AdminLogEntry } from "../src/wire/index";
+import { ADMIN_LOG_SCHEMA, appendAdminLog, readAdminLog, type AdminChange } from "./admin-log";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS timeline (
@@ -51,7 +53,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(SCHEMA);
+    this.#sql.exec(SCHEMA + ADMIN_LOG_SCHEMA);
   }
 
   /** The current timeline, or null before anything was written. */
@@ -99,6 +101,16 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
       .exec<{ record: string; seed: string }>("SELECT record, seed FROM pools ORDER BY rowid")
       .toArray()
       .map((row) => ({ record: JSON.parse(row.record) as PoolRecord, seed: row.seed }));
+  }
+
+  // ---------------------------------------------------------- admin log (admin-log.ts)
+
+  logAdminChange(change: AdminChange): AdminLogEntry {
+    return appendAdminLog(this.#sql, change, this.read()?.version ?? 0);
+  }
+
+  adminLog(limit: number): AdminLogEntry[] {
+    return readAdminLog(this.#sql, limit);
   }
 
   // ---------------------------------------------------------- live show control

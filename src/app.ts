@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
+import { adminLogRoutes, recordAdminChanges } from "./routes/admin-log";
+import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { liveShowRoutes } from "./routes/live-show";
@@ -17,17 +19,19 @@ import { adminChangeLog } from "./ops/admin-log";
 
 export const app = new Hono<{ Bindings: Env }>()
   .use("/api/*", ...apiGuards)
-  .use("/api/admin/*", adminChangeLog)
+  .use("/api/admin/*", adminChangeLog, recordAdminChanges)
   .route("/api/session", sessionRoutes)
   .route("/api/shake", shakeRoutes)
   .route("/api/envelopes", envelopeRoutes)
   .route("/api/wallet", walletRoutes)
   .route("/api/admin/settlements", settlementAdminRoutes)
+  .route("/api/admin/log", adminLogRoutes)
   .route("/api/admin/repair", repairRoutes)
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/admin", alertRoutes)
   .route("/api/groups", groupRoutes)
+  .route(DEV_IDP_PATH, devIdpRoutes)
   .route("/api", publicRoutes)
   .route("/api", openApiRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))

@@ -60,6 +60,48 @@ export function shardCallTimeoutMs(env: Env): number {
   return positiveInt(env.SHARD_CALL_TIMEOUT_MS, 3000);
 }
 
+/** Shortest break-glass ADMIN_SECRET the worker accepts to run with. */
+export const MIN_ADMIN_SECRET_CHARS = 32;
+
+/**
+ * What makes this configuration unsafe to serve, checked before every API request (a few
+ * string comparisons): a short admin secret, the development identity provider or
+ * unchallenged anonymous sessions in production. Null when it is fine.
+ */
+export function configProblem(env: Env): string | null {
+  if (env.ADMIN_SECRET && env.ADMIN_SECRET.length < MIN_ADMIN_SECRET_CHARS) {
+    return `ADMIN_SECRET must be at least ${MIN_ADMIN_SECRET_CHARS} characters`;
+  }
+  if (!isProduction(env)) return null;
+  if (env.DEV_IDP === "on") return "the development identity provider cannot be enabled in production";
+  if (env.ANONYMOUS_SESSIONS === "on") return "anonymous sessions in production need Turnstile (ANONYMOUS_SESSIONS = \"turnstile\")";
+  return null;
+}
+
+/** "production" marks the deployed environment: the development identity provider is refused there. */
+export function isProduction(env: Env): boolean {
+  return env.ENVIRONMENT === "production";
+}
+
+/** The development identity provider (JWKS, sign-in page, Turnstile stand-in): development only. */
+export function devIdpEnabled(env: Env): boolean {
+  return env.DEV_IDP === "on" && !isProduction(env);
+}
+
+/**
+ * Sessions without an ID token: "on" (demo mode), "turnstile" (each needs a Cloudflare
+ * Turnstile token verified server-side) or "off" (sign-in required).
+ */
+export function anonymousSessions(env: Env): "on" | "turnstile" | "off" {
+  const mode = env.ANONYMOUS_SESSIONS;
+  return mode === "on" || mode === "turnstile" ? mode : "off";
+}
+
+/** How long after a JWKS fetch an unknown key id may trigger another fetch. */
+export function jwksCooldownMs(env: Env): number {
+  return positiveInt(env.JWKS_COOLDOWN_MS, 30_000);
+}
+
 /** The cron's repair bound: money pending longer than this is sent again (money/repair.ts). */
 export function repairAfterMs(env: Env): number {
   return positiveInt(env.REPAIR_AFTER_MS, 120_000);

@@ -26,7 +26,7 @@ const cents = z.number().int("must be a whole number of cents").min(1, "must be 
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const sessionRequest = z
-  .object({ deviceId: id.optional() })
+  .object({ deviceId: id.optional(), idToken: z.string().min(1).max(8192).optional(), turnstileToken: z.string().min(1).max(2048).optional() })
   .strict() satisfies z.ZodType<SessionRequest>;
 
 export const shakeRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<ShakeRequest>;

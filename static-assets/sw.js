@@ -43,6 +43,7 @@ const SHELL_FILES = [
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/views/account-view.js",
   "/js/views/group-view.js",
   "/js/views/result-view.js",
   "/js/views/share-panel.js",

@@ -25,7 +25,7 @@ import { calibrationWorkers } from "./calibration.mjs";
 import { childPids } from "./cpu.mjs";
 import { INSPECTOR_PORT } from "./profile.mjs";
 
-export const ADMIN_SECRET = "bench-admin-secret";
+export const ADMIN_SECRET = "bench-admin-secret-at-least-32-characters";
 
 /**
  * Stands in for the Workers Rate Limiting bindings. In production a limit check is answered
@@ -121,6 +121,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
             SHARED_RATE_LIMITS: "off",
             SESSION_SECRET,
             ADMIN_SECRET,
+            DRAW_SECRET: "bench-draw-secret",
             ...vars,
           },
           serviceBindings: { ...workerOptions.serviceBindings, ...limiters },

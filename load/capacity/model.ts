@@ -126,7 +126,7 @@ export interface SpikeStep {
   t: number;
   offeredShakesPerSecond: number;
   regionLevel: number;
-  /** Candidate-rate scale the edge applies (decideShake's rateScale). */
+  /** Candidate-rate scale the edge applies (drawDecision's rateScale). */
   rateScale: number;
   perShardRequestsPerSecond: number;
   perShardLoad: number;

@@ -9,7 +9,7 @@
 import { PROFILES, type ProfileName } from "./profiles.ts";
 
 export const BASE_URL = (__ENV.BASE_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
-export const ADMIN_SECRET = __ENV.ADMIN_SECRET ?? "dev-only-admin-secret";
+export const ADMIN_SECRET = __ENV.ADMIN_SECRET ?? "dev-only-admin-secret-break-glass-0001";
 
 function profileName(): ProfileName {
   const name = __ENV.PROFILE ?? "smoke";

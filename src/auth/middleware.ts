@@ -1,7 +1,6 @@
 /**
  * Route guards. `requireUser` accepts a session token as `Authorization: Bearer` or the
- * `gs_session` cookie and puts the user id on the context; `requireAdmin` compares the
- * bearer admin secret in constant time.
+ * `gs_session` cookie and puts the user id on the context (operators: admin-identity.ts).
  */
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
@@ -36,24 +35,5 @@ export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars
   const claims = await sessionOf(c.env, bearer(c.req.header("Authorization")) ?? getCookie(c, SESSION_COOKIE));
   c.set("userId", claims.sub);
   if (claims.dev) c.set("deviceId", claims.dev);
-  await next();
-});
-
-/** Constant-time comparison of two secrets through their SHA-256 digests (equal length). */
-async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [da, db] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(da, db);
-}
-
-export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) => {
-  const secret = configuredSecret(c.env.ADMIN_SECRET, "ADMIN_SECRET");
-  const presented = bearer(c.req.header("Authorization"));
-  if (!presented || !(await secretsEqual(presented, secret))) {
-    throw new ApiError(401, "unauthorized", "the admin secret is required");
-  }
   await next();
 });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type {
+  AdminLogResponse,
   AlertsResponse,
   AuditReport,
   CreatePoolResponse,
@@ -283,3 +284,13 @@ export const alertsAnswer = z
     ),
   })
   .strict() satisfies z.ZodType<AlertsResponse>;
+
+export const adminLogAnswer = z
+  .object({
+    entries: z.array(
+      z
+        .object({ seq: amount, at: epoch, who: text, action: text, detail: text, status: amount, timelineVersion: amount })
+        .strict(),
+    ),
+  })
+  .strict() satisfies z.ZodType<AdminLogResponse>;

@@ -39,7 +39,8 @@ export const answers = {
   Wallet: viewer.walletAnswer,
   CreateGroup: viewer.createGroupAnswer,
   GrabGroup: viewer.grabGroupAnswer,
-  GroupStatus: viewer.groupStatusAnswer,
+  GroupView: viewer.groupViewAnswer,
+  Identity: viewer.identityAnswer,
   StoredTimeline: admin.storedTimelineAnswer,
   TimelineEdit: admin.timelineEditAnswer,
   StopPhase: admin.stopPhaseAnswer,
@@ -53,6 +54,7 @@ export const answers = {
   DeadLetters: admin.deadLettersAnswer,
   Enqueue: admin.enqueueAnswer,
   Alerts: admin.alertsAnswer,
+  AdminLog: admin.adminLogAnswer,
   Repair: admin.repairAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
@@ -69,7 +71,8 @@ const op = (method: Operation["method"], path: string, auth: Auth, answer: Opera
 
 export const operations: Operation[] = [
   op("get", "/api/openapi.json", "public", "OpenApi", "This document"),
-  op("post", "/api/session", "public", "Session", "New anonymous session (also sets the gs_session cookie)", { body: sessionRequest, status: 201 }),
+  op("post", "/api/session", "public", "Session", "A session for an OpenID Connect ID token, or an anonymous one where allowed (also sets the gs_session cookie)", { body: sessionRequest, status: 201 }),
+  op("get", "/api/identity", "public", "Identity", "How a viewer signs in here"),
   op("get", "/api/time", "public", "Time", "The server clock"),
   op("get", "/api/timeline", "public", "PublicTimeline", "Public view of the phases with their sponsors"),
   op("post", "/api/shake/{requestId}", "session", "Shake", "One shake on the lean wire (no body; the request id is the path): rest, greeting, envelope or busy, with a throttle hint"),
@@ -78,7 +81,7 @@ export const operations: Operation[] = [
   op("get", "/api/wallet", "session", "Wallet", "Settled balance with settled and pending entries"),
   op("post", "/api/groups", "session", "CreateGroup", "Create a group envelope from the wallet or a seed claim", { body: createGroupRequest, status: 201 }),
   op("post", "/api/groups/{id}/grab", "session", "GrabGroup", "Grab a share of a group envelope", { body: grabGroupRequest }),
-  op("get", "/api/groups/{id}", "session", "GroupStatus", "A group envelope: who grabbed what"),
+  op("get", "/api/groups/{id}", "session", "GroupView", "A group envelope: who grabbed what, as labels (never user ids)"),
   op("get", "/api/admin/timeline", "admin", "StoredTimeline", "The stored timeline"),
   op("put", "/api/admin/timeline", "admin", "TimelineEdit", "Replace the timeline (409 on a stale version)", { body: timelineWrite }),
   op("patch", "/api/admin/timeline/phases/{phaseId}", "admin", "TimelineEdit", "Change fields of one phase", { body: patchBody }),
@@ -96,6 +99,7 @@ export const operations: Operation[] = [
   op("get", "/api/admin/settlements", "admin", "DeadLetters", "Dead-lettered settlements"),
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
+  op("get", "/api/admin/log", "admin", "AdminLog", "The append-only admin log, newest first", { query: { limit: z.string() } }),
   op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", { body: repairRequest }),
 ];
 
@@ -147,7 +151,11 @@ export function openApiDocument(): JsonSchema {
       schemas: Object.fromEntries(Object.entries(answers).map(([name, schema]) => [name, jsonSchema(schema, "output")])),
       securitySchemes: {
         session: { type: "http", scheme: "bearer", description: "The token of POST /api/session (or its gs_session cookie)" },
-        admin: { type: "http", scheme: "bearer", description: "The operator's admin credential" },
+        admin: {
+          type: "http",
+          scheme: "bearer",
+          description: "An operator: a Cloudflare Access JWT in Cf-Access-Jwt-Assertion (or its CF_Authorization cookie), or, break-glass, the admin secret as bearer",
+        },
       },
     },
   };

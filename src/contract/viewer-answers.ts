@@ -1,5 +1,5 @@
 /**
- * Answer schemas of the viewer API (sessions, time, timeline, shake, open, wallet, groups).
+ * Answer schemas of the viewer API (sessions, identity, time, timeline, shake, open, wallet, groups).
  * Each is checked against its wire type (`satisfies`), and the OpenAPI document is generated
  * from them, so the wire types, the document and the tests that parse real answers agree.
  */
@@ -8,7 +8,8 @@ import type {
   ApiErrorBody,
   CreateGroupResponse,
   GrabGroupResponse,
-  GroupStatus,
+  GroupView,
+  IdentityInfo,
   OpenResponse,
   PublicTimeline,
   SessionResponse,
@@ -31,8 +32,12 @@ export const errorAnswer = z
   .strict() satisfies z.ZodType<ApiErrorBody>;
 
 export const sessionAnswer = z
-  .object({ token: text, userId: text, expiresAt: epoch })
+  .object({ token: text, userId: text, expiresAt: epoch, signedIn: z.boolean(), name: text.optional() })
   .strict() satisfies z.ZodType<SessionResponse>;
+
+export const identityAnswer = z
+  .object({ signInUrl: text.nullable(), anonymousSessions: z.enum(["on", "turnstile", "off"]) })
+  .strict() satisfies z.ZodType<IdentityInfo>;
 
 export const timeAnswer = z.object({ serverTime: epoch }).strict() satisfies z.ZodType<TimeResponse>;
 
@@ -107,10 +112,10 @@ export const grabGroupAnswer = z.discriminatedUnion("status", [
   z.object({ status: z.literal("expired"), ...grabIds }).strict(),
 ]) satisfies z.ZodType<GrabGroupResponse>;
 
-export const groupStatusAnswer = z
+export const groupViewAnswer = z
   .object({
     id: text,
-    senderId: text,
+    youSent: z.boolean(),
     funding,
     greeting: text,
     amountCents: amount,
@@ -123,6 +128,6 @@ export const groupStatusAnswer = z
     state: z.enum(["open", "empty", "expired", "refunded"]),
     createdAt: epoch,
     expiresAt: epoch,
-    grabs: z.array(z.object({ userId: text, amountCents: amount, grabbedAt: epoch }).strict()),
+    grabs: z.array(z.object({ label: text, you: z.boolean(), sender: z.boolean(), amountCents: amount, grabbedAt: epoch }).strict()),
   })
-  .strict() satisfies z.ZodType<GroupStatus>;
+  .strict() satisfies z.ZodType<GroupView>;

@@ -1,6 +1,7 @@
 /**
- * Small deterministic hashes: FNV-1a 32-bit for shard placement and for repeatable draws,
- * so the same (user, request) always lands on the same shard and gets the same draw.
+ * A small deterministic hash: FNV-1a 32-bit for shard placement, so the same user always
+ * lands on the same shard. Public and unkeyed: never for anything a client could steer
+ * (the candidate draw is keyed, src/edge/keyed-draw.ts).
  */
 
 export function fnv1a(text: string): number {
@@ -15,15 +16,4 @@ export function fnv1a(text: string): number {
 /** The shard that owns a user: every claim of that user lives there, so limits are exact. */
 export function shardOf(userId: string, shardCount: number): number {
   return fnv1a(userId) % shardCount;
-}
-
-/** A repeatable, well-mixed number in [0, 1) for a key (FNV-1a then murmur3's finalizer). */
-export function unitDraw(key: string): number {
-  let h = fnv1a(key);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 0x1_0000_0000;
 }

@@ -30,6 +30,12 @@ export class WindowCounter {
     return count <= this.limit;
   }
 
+  /** Whether the key has used up its limit in this window (counts nothing). */
+  spent(key: string, now: number): boolean {
+    this.#roll(now);
+    return (this.#counts.get(key) ?? 0) >= this.limit;
+  }
+
   /** Treats the key as over its limit until the window ends. */
   block(key: string, now: number): void {
     this.#roll(now);

@@ -6,6 +6,7 @@
  */
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { configProblem } from "../config";
 import { ApiError } from "../errors";
 import { MAX_BODY_BYTES } from "../schemas";
 
@@ -42,4 +43,14 @@ const apiHeaders = createMiddleware(async (c, next) => {
   for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
 });
 
-export const apiGuards = [apiHeaders, bodySizeLimit] as const;
+/** A worker whose configuration is unsafe serves no API at all (config.ts configProblem). */
+const configGuard = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const problem = configProblem(c.env);
+  if (problem) {
+    console.error("refusing to serve:", problem);
+    throw new ApiError(503, "misconfigured", "this deployment is misconfigured; see its logs");
+  }
+  await next();
+});
+
+export const apiGuards = [apiHeaders, configGuard, bodySizeLimit] as const;

@@ -4,9 +4,11 @@
  * the user's shard, and the graded throttle hint of the busier of this isolate and the
  * shard. A null outcome from the steps below is a shed shake, answered `busy`.
  */
-import { decideShake } from "../domain/shake-decision";
+import { configuredSecret } from "../auth/middleware";
+import { drawDecision, liveShake } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
+import { keyedDraw } from "./keyed-draw";
 import { countShake } from "./shake-stats";
 import { candidateScale, claimAtShard } from "./shard-claim";
 import { currentTimeline } from "./timeline-cache";
@@ -49,7 +51,7 @@ function greetingOf(phase: Phase): ShakeOutcome {
 }
 
 async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
-  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id }, phase);
+  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id, galaId: timeline.galaId }, phase);
   if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: greetingOf(phase), level };
@@ -58,11 +60,17 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
   return { outcome: { kind: "envelope", envelope: { ...claim, assetId } }, level };
 }
 
+/** The keyed draw of a lottery shake (keyed-draw.ts). */
+function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<number> {
+  return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
+}
+
 async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, now: number): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
-  const decision = decideShake(timeline, now, userId, requestId, candidateScale(shard));
-  if (decision.kind === "rest") return { outcome: decision, level: 0 };
+  const live = liveShake(timeline, now);
+  if (live.kind === "rest") return { outcome: live, level: 0 };
+  const decision = live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard)) : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") return { outcome: greetingOf(decision.phase), level: 0 };

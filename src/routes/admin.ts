@@ -1,6 +1,6 @@
 /** Admin API (bearer admin secret): timeline, pools and the merge audit. */
 import { Hono } from "hono";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdmin } from "../auth/admin-identity";
 import { badRequest } from "../errors";
 import { timelineStub } from "../objects";
 import { auditAll } from "../money/full-audit";

@@ -1,12 +1,15 @@
 /**
  * Group envelopes (session required): `POST /api/groups` creates one, `POST /:id/grab` takes
- * a share, `GET /:id` shows who grabbed what. The share URL `/g/<id>` is opened by the PWA.
+ * a share, `GET /:id` shows who grabbed what (labels, never user ids). The share URL `/g/<id>` is opened by the PWA.
  */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { createGroup, grabGroup, groupStatus } from "../money/group-operations";
 import { createGroupRequest, grabGroupRequest, parseBody } from "../schemas";
+import { namesOf } from "../auth/display-names";
+import { groupView } from "../domain/group-view";
+import type { GroupView } from "../wire/index";
 
 export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
   .use(requireUser)
@@ -18,4 +21,8 @@ export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
     const { requestId } = await parseBody(c, grabGroupRequest);
     return c.json(await grabGroup(c.env, c.req.param("id"), c.get("userId"), requestId));
   })
-  .get("/:id", async (c) => c.json(await groupStatus(c.env, c.req.param("id"))));
+  .get("/:id", async (c) => {
+    const status = await groupStatus(c.env, c.req.param("id"));
+    const names = await namesOf(c.env.DB, status.grabs.map((g) => g.userId));
+    return c.json(groupView(status, c.get("userId"), names) satisfies GroupView);
+  });

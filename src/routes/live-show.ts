@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdmin } from "../auth/admin-identity";
 import { verificationReport } from "../domain/verify";
 import { ApiError, badRequest, notFound } from "../errors";
 import { timelineStub } from "../objects";

@@ -3,7 +3,7 @@
  * `GET /api/admin/alerts` (admin: what needs an operator now, for the console's panel).
  */
 import { Hono } from "hono";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdmin } from "../auth/admin-identity";
 import { openApiDocument } from "../contract/openapi";
 import { currentAlerts } from "../show/alerts";
 

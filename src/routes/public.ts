@@ -1,7 +1,8 @@
-/** Public reads: the server clock and the viewer's view of the timeline. */
+/** Public reads: the server clock, the viewer's view of the timeline, how to sign in. */
 import { Hono } from "hono";
 import { currentTimeline } from "../edge/timeline-cache";
-import type { PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire/index";
+import { anonymousSessions } from "../config";
+import type { IdentityInfo, PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire/index";
 
 export function publicView(timeline: Timeline, now: number): PublicTimeline {
   const sponsors = new Map<string, Sponsor>(timeline.sponsors.map((s) => [s.id, s]));
@@ -28,6 +29,9 @@ export const publicRoutes = new Hono<{ Bindings: Env }>()
     c.header("Cache-Control", "no-store");
     return c.json({ serverTime: Date.now() } satisfies TimeResponse);
   })
+  .get("/identity", (c) =>
+    c.json({ signInUrl: c.env.SIGN_IN_URL || null, anonymousSessions: anonymousSessions(c.env) } satisfies IdentityInfo),
+  )
   .get("/timeline", async (c) => {
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
     c.header("Cache-Control", "public, max-age=2");

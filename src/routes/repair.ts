@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdmin } from "../auth/admin-identity";
 import { repairAfterMs } from "../config";
 import { runRepairs } from "../money/repair";
 import { parseBody } from "../schemas";

@@ -1,19 +1,29 @@
-/** `POST /api/session`: issues a signed session token for a new anonymous viewer. */
+/**
+ * `POST /api/session`: exchanges an OpenID Connect ID token (or, where the deployment allows
+ * it, nothing but a device id and perhaps a Turnstile token) for the project's short HMAC
+ * session token, which the hot path checks cheaply.
+ */
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { configuredSecret, SESSION_COOKIE } from "../auth/middleware";
+import { rememberName } from "../auth/display-names";
 import { SESSION_TTL_MS, signSession } from "../auth/session-token";
+import { anonymousPerson, signedInPerson } from "../auth/viewer-identity";
 import { enforceSessionLimit } from "../edge/rate-limits";
 import { parseBody, sessionRequest } from "../schemas";
 import type { SessionResponse } from "../wire/index";
 
 export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) => {
-  const { deviceId } = await parseBody(c, sessionRequest);
+  const { deviceId, idToken, turnstileToken } = await parseBody(c, sessionRequest);
   enforceSessionLimit(c, deviceId);
   const secret = configuredSecret(c.env.SESSION_SECRET, "SESSION_SECRET");
+  const person = idToken
+    ? await signedInPerson(c.env, idToken)
+    : await anonymousPerson(c.env, turnstileToken, c.req.header("CF-Connecting-IP"));
   const now = Date.now();
-  const userId = `u_${crypto.randomUUID().replace(/-/g, "")}`;
   const expiresAt = now + SESSION_TTL_MS;
+  const { userId, name } = person;
+  if (name) await rememberName(c.env.DB, userId, name, now);
   const token = await signSession({ sub: userId, iat: now, exp: expiresAt, ...(deviceId ? { dev: deviceId } : {}) }, secret);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
@@ -22,5 +32,6 @@ export const sessionRoutes = new Hono<{ Bindings: Env }>().post("/", async (c) =
     path: "/",
     maxAge: SESSION_TTL_MS / 1000,
   });
-  return c.json({ token, userId, expiresAt } satisfies SessionResponse, 201);
+  const body: SessionResponse = { token, userId, expiresAt, signedIn: Boolean(idToken), ...(name ? { name } : {}) };
+  return c.json(body, 201);
 });

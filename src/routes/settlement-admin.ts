@@ -3,7 +3,7 @@
  * ledger is healthy, and run the phase-close sweep now instead of waiting for the cron.
  */
 import { Hono } from "hono";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdmin } from "../auth/admin-identity";
 import { listDeadLetters, requeueDeadLetters, settleClosedPhases } from "../money/settlement-producer";
 import type { DeadLettersResponse } from "../wire/index";
 

@@ -186,6 +186,26 @@ export interface GroupsAudit {
   stuckCreations: string[];
 }
 
+/** One operator change, as the append-only admin log keeps it. */
+export interface AdminLogEntry {
+  /** Position in the log, from 1. */
+  seq: number;
+  at: EpochMs;
+  /** `access:<email>` for an operator signed in through Cloudflare Access, or the break-glass secret. */
+  who: string;
+  /** Method and path, e.g. `POST /api/admin/pools`. */
+  action: string;
+  /** The start of the request body (ids and amounts), at most 300 characters. */
+  detail: string;
+  status: number;
+  /** The timeline's version right after the change. */
+  timelineVersion: number;
+}
+
+export interface AdminLogResponse {
+  entries: AdminLogEntry[];
+}
+
 /**
  * `/rehearsal/latest.json`: the summary `npm run rehearsal` writes beside its report's copy in
  * static-assets/rehearsal/ (git-ignored), which the operator console links to.

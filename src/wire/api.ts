@@ -20,12 +20,28 @@ export interface ApiErrorBody {
 export interface SessionRequest {
   /** Optional stable device identifier the client keeps in local storage. */
   deviceId?: string;
+  /** An OpenID Connect ID token from the configured provider: signs the viewer in as themselves. */
+  idToken?: string;
+  /** Without an ID token, where anonymous sessions need a bot challenge: the Turnstile token. */
+  turnstileToken?: string;
+}
+
+/** `GET /api/identity`: how a viewer signs in here. */
+export interface IdentityInfo {
+  /** The sign-in page, which comes back to `/#id_token=<ID token>`; null when none is configured. */
+  signInUrl: string | null;
+  /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
+  anonymousSessions: "on" | "turnstile" | "off";
 }
 
 export interface SessionResponse {
   token: string;
   userId: string;
   expiresAt: EpochMs;
+  /** True when the session belongs to a signed-in person (an ID token), false when anonymous. */
+  signedIn: boolean;
+  /** The display name from the ID token, when it had one. */
+  name?: string;
 }
 
 export type PhaseKind = "greeting" | "lottery";

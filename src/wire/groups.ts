@@ -55,7 +55,7 @@ export interface GroupGrab {
 
 export type GroupState = "open" | "empty" | "expired" | "refunded";
 
-/** `GET /api/groups/:id`. */
+/** A group envelope's state with its grabbers' user ids (kept on the server). */
 export interface GroupStatus {
   id: string;
   senderId: string;
@@ -73,4 +73,23 @@ export interface GroupStatus {
   createdAt: EpochMs;
   expiresAt: EpochMs;
   grabs: GroupGrab[];
+}
+
+/** One grab as a group page shows it: never the grabber's user id. */
+export interface GroupGrabView {
+  /** The grabber's display name from their ID token, or "Friend N" (N: grab order). */
+  label: string;
+  /** The viewer's own grab. */
+  you: boolean;
+  /** The sender's grab. */
+  sender: boolean;
+  amountCents: Cents;
+  grabbedAt: EpochMs;
+}
+
+/** `GET /api/groups/:id`, for the viewer asking. */
+export interface GroupView extends Omit<GroupStatus, "senderId" | "grabs"> {
+  /** The viewer sent this envelope. */
+  youSent: boolean;
+  grabs: GroupGrabView[];
 }

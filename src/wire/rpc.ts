@@ -20,9 +20,9 @@ export interface ShardPoolFigures {
 export interface ShardFigures {
   shard: number;
   pools: ShardPoolFigures[];
-  /** Largest number of envelopes one user holds in this gala (exact: a user lives on one shard). */
+  /** Largest number of envelopes one user holds in one gala (exact: a user lives on one shard). */
   maxClaimsPerUser: number;
-  /** Largest number of envelopes one user holds from a single sponsor. */
+  /** Largest number of envelopes one user holds from a single sponsor in one gala. */
   maxClaimsPerUserSponsor: number;
   /** Envelopes recorded as claimed more than once (always 0 unless something is broken). */
   duplicateEnvelopeClaims: number;
@@ -40,6 +40,8 @@ export interface ShardClaimRequest {
   userId: string;
   requestId: string;
   phaseId: string;
+  /** The phase's gala: the per-user limits count claims per gala. */
+  galaId: string;
 }
 
 export interface ShardClaim {

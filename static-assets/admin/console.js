@@ -1,8 +1,12 @@
-/** Operator console: sign-in with the admin secret, then the editor, dashboard, pools and audit. */
+/**
+ * Operator console: signed in through Cloudflare Access (its cookie comes with every call)
+ * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit and log.
+ */
 import { ApiFailure } from "../js/api.js";
 import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
+import { showAdminLog } from "./admin-log-view.js";
 import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
@@ -35,10 +39,12 @@ async function open() {
   try {
     await editor.load();
   } catch (err) {
+    const tried = adminSecret.get() !== null;
     adminSecret.clear();
     signIn.hidden = false;
     consoleEl.hidden = true;
-    signInError.textContent = err instanceof ApiFailure && err.status === 401 ? "That secret was not accepted." : `Could not reach the server: ${String(err)}`;
+    const refused = err instanceof ApiFailure && (err.status === 401 || err.status === 403);
+    signInError.textContent = refused ? (tried ? "That secret was not accepted." : "") : `Could not reach the server: ${String(err)}`;
     return;
   }
   signIn.hidden = true;
@@ -63,6 +69,8 @@ byId("sign-out", HTMLButtonElement).addEventListener("click", () => {
 byId("save-timeline", HTMLButtonElement).addEventListener("click", () => editor.save());
 byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => editor.load());
 byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
+byId("show-admin-log", HTMLButtonElement).addEventListener("click", () => showAdminLog(byId("admin-log", HTMLElement)));
 
 syncServerClock((measured) => (offsetMs = measured));
-if (adminSecret.get()) open();
+// A Cloudflare Access session (its cookie) needs no secret: try at once.
+open();

@@ -1,7 +1,8 @@
 /**
  * HTTP client for the viewer: JSON in and out, a timeout on every call, failures as
- * `ApiFailure` carrying the status and any retry hint, and the anonymous session kept in
- * local storage (renewed once when the server rejects it).
+ * `ApiFailure` carrying the status and any retry hint, and the session kept in local
+ * storage (renewed once when the server rejects it). A sign-in returns to the page with
+ * `#id_token=…`: that token is exchanged for a session of the signed-in person.
  */
 import { retryAfterHeaderMs } from "./pacing.js";
 
@@ -75,14 +76,38 @@ function storedSession() {
   }
 }
 
-/** @returns {Promise<SessionResponse>} */
-export async function ensureSession() {
-  const existing = storedSession();
-  if (existing) return existing;
+/** The ID token a sign-in put in the URL's fragment, taken out of the URL (and history). */
+function takeIdToken() {
+  const match = /^#id_token=([A-Za-z0-9_.-]+)$/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  return match[1];
+}
+
+/** The sign-in's ID token still to exchange; undefined until the URL was read (on first use). */
+/** @type {string | null | undefined} */
+let pendingIdToken;
+const idTokenToExchange = () => (pendingIdToken === undefined ? (pendingIdToken = takeIdToken()) : pendingIdToken);
+
+/** The session request in flight: concurrent callers share it (and the ID token). */
+/** @type {Promise<SessionResponse> | null} */
+let minting = null;
+
+async function mintSession() {
+  const idToken = idTokenToExchange();
+  pendingIdToken = null;
   /** @type {SessionResponse} */
-  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId() } });
+  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...(idToken ? { idToken } : {}) } });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
+}
+
+/** @returns {Promise<SessionResponse>} */
+export async function ensureSession() {
+  const existing = idTokenToExchange() ? null : storedSession();
+  if (existing) return existing;
+  minting ??= mintSession().finally(() => (minting = null));
+  return minting;
 }
 
 /**

@@ -10,6 +10,7 @@ import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
+import { showAccount } from "./views/account-view.js";
 import { sharedGroupId, showGroup } from "./views/group-view.js";
 import { renderAnswer } from "./views/result-view.js";
 import { WalletView } from "./views/wallet-view.js";
@@ -151,6 +152,7 @@ async function main() {
   state.assetUrls = await loadAssetUrls();
   await Promise.all([syncClock(), refreshTimeline()]);
   tick();
+  showAccount(byId("account", HTMLElement));
   setInterval(refreshTimeline, TIMELINE_POLL_MS);
   setInterval(syncClock, CLOCK_RESYNC_MS);
 }

@@ -4,17 +4,16 @@
  */
 import { formatCents } from "./money.js";
 
-/** @typedef {import("../../src/wire/index").GroupStatus} GroupStatus */
+/** @typedef {import("../../src/wire/index").GroupView} GroupView */
 /** @typedef {import("../../src/wire/index").GrabOutcome} GrabOutcome */
 
 /**
  * The page's state for this viewer: a share they hold wins over every other state.
- * @param {GroupStatus} group
- * @param {string | null} userId
+ * @param {GroupView} group
  * @returns {GrabOutcome | { status: "open" }}
  */
-export function viewerState(group, userId) {
-  const mine = group.grabs.find((g) => g.userId === userId);
+export function viewerState(group) {
+  const mine = group.grabs.find((g) => g.you);
   if (mine) return { status: "already", amountCents: mine.amountCents };
   if (group.state === "empty") return { status: "empty" };
   if (group.state === "expired" || group.state === "refunded") return { status: "expired" };
@@ -37,7 +36,7 @@ export function outcomeText(outcome) {
 
 /**
  * "¥8.88 in 5 shares · 3 left"
- * @param {GroupStatus} group
+ * @param {GroupView} group
  */
 export function summaryText(group) {
   return `${formatCents(group.amountCents)} in ${group.count} shares · ${group.remainingCount} left`;
@@ -45,15 +44,11 @@ export function summaryText(group) {
 
 /**
  * Who grabbed what, for the list: the viewer is "You", the sender "The sender", everyone
- * else a short friend tag from their anonymous id.
- * @param {GroupStatus} group
- * @param {string | null} userId
+ * else the server's label (their display name, or "Friend N"; never an id).
+ * @param {GroupView} group
  */
-export function grabLines(group, userId) {
+export function grabLines(group) {
   return [...group.grabs]
     .sort((a, b) => a.grabbedAt - b.grabbedAt)
-    .map((g) => {
-      const who = g.userId === userId ? "You" : g.userId === group.senderId ? "The sender" : `Friend ${g.userId.slice(-4)}`;
-      return { who, amount: formatCents(g.amountCents), mine: g.userId === userId };
-    });
+    .map((g) => ({ who: g.you ? "You" : g.sender ? "The sender" : g.label, amount: formatCents(g.amountCents), mine: g.you }));
 }

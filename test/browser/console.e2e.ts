@@ -78,6 +78,23 @@ function misplacedLabels(chart: Locator): Promise<string[]> {
 }
 
 describe("operator console", () => {
+  it("signs an operator in through the Access stand-in and shows the admin log", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("logged", now + 60_000, now + 120_000)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto("/admin");
+    await page.getByRole("link", { name: "the development sign-in" }).click();
+    await page.getByRole("button", { name: "Sign in to the console as ada@ops.example" }).click();
+    await page.waitForURL(/\/admin$/);
+    // The console loads its modules, the clock and the timeline after the redirect: on a busy machine that takes seconds.
+    await expect.poll(() => page.locator("#timeline-status").textContent(), { timeout: 15_000 }).toMatch(/Editing version \d+/);
+    await page.getByRole("button", { name: "Show the latest changes" }).click();
+    await expect.poll(() => page.locator("#admin-log caption").textContent(), { timeout: 10_000 }).toMatch(/^The last \d+ changes$/);
+    expect(await page.locator("#admin-log tbody tr").first().textContent()).toContain("break-glass:admin-secret");
+  });
+
   it("edits a live phase and the viewer page follows", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("show", now - 60_000, now + 10 * 60_000), lotteryPhase("later", now + 20 * 60_000, now + 30 * 60_000)]);

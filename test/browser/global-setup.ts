@@ -59,6 +59,7 @@ export default async function setup(project: TestProject) {
       "--var", "ISSUANCE_PACING:off",
       "--var", `ADMIN_SECRET:${ADMIN_SECRET}`,
       "--var", "SESSION_SECRET:browser-test-session-secret",
+      "--var", "DRAW_SECRET:browser-test-draw-secret",
     ],
     {
       detached: true,

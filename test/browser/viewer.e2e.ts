@@ -44,6 +44,25 @@ async function shakeDevice(page: Page, forMs: number) {
 }
 
 describe("viewer", () => {
+  it("signs in through the development identity provider and shakes as that person", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("signed", now - 60_000, now + 10 * 60_000)]);
+    await createPool({ phaseId: "signed", sponsorId: "aurora", budgetCents: 2_000, count: 10 });
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await page.goto("/");
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in as Alice" }).click();
+    await expect.poll(() => page.locator("#account").textContent()).toBe("Signed in as Alice");
+    expect(page.url()).not.toContain("id_token");
+    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery signed");
+    const session = await page.evaluate(() => JSON.parse(localStorage.getItem("gs.session") ?? "null") as { signedIn: boolean } | null);
+    expect(session?.signedIn).toBe(true);
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/shake"));
+    await page.getByRole("button", { name: "Shake!" }).click();
+    expect(((await (await answer).json()) as ShakeResponse).kind).toBe("envelope");
+  });
+
   it("shakes an envelope in a live lottery phase and opens it to reveal the amount", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("live", now - 60_000, now + 10 * 60_000)]);

@@ -30,8 +30,9 @@ interface Probe {
   assets?: boolean;
 }
 
+/** Hostile probes come from their own address: its failed admin secrets lock out only itself. */
 function headers(auth: string | null, contentType = "application/json"): Record<string, string> {
-  return { "Content-Type": contentType, ...(auth ? { Authorization: auth } : {}) };
+  return { "Content-Type": contentType, "CF-Connecting-IP": "203.0.113.66", ...(auth ? { Authorization: auth } : {}) };
 }
 
 function body(): string {

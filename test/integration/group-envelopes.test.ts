@@ -20,7 +20,8 @@ describe("group envelopes from a seed envelope's split budget", () => {
     expect(again.status).toBe(201);
     expect(((await again.json()) as { id: string }).id).toBe(group.id);
     const status = await groupStatus(sender.token, group.id);
-    expect(status).toMatchObject({ senderId: sender.userId, greeting: "Happy new year!", state: "open", remainingCents: 5000 });
+    expect(status).toMatchObject({ youSent: true, greeting: "Happy new year!", state: "open", remainingCents: 5000 });
+    expect(JSON.stringify(status)).not.toContain(sender.userId);
   });
 
   it("refuses someone else's claim and unknown claims", async () => {
@@ -51,7 +52,8 @@ describe("group envelopes from a seed envelope's split budget", () => {
     expect(answers.filter((a) => a.body.status === "empty" || a.body.status === "already")).toHaveLength(150);
     const status = await groupStatus(sender.token, group.id);
     expect(status).toMatchObject({ state: "empty", grabbedCount: 50, grabbedCents: 5000, remainingCents: 0, remainingCount: 0 });
-    expect(new Set(status.grabs.map((g) => g.userId)).size).toBe(50);
+    expect(new Set(status.grabs.map((g) => g.label)).size).toBe(50);
+    for (const u of users) expect(JSON.stringify(status)).not.toContain(u.userId);
     expect(status.grabs.every((g) => g.amountCents >= 1)).toBe(true);
     const credited = await eventually(
       async () => ledgerQuery<{ amount_cents: number }>("SELECT amount_cents FROM ledger WHERE ref = ? AND kind = 'group-grab'", group.id),

@@ -15,7 +15,7 @@ describe("paced answers at the shard", () => {
     // At the start of a long window the allowance is ceil(4 x 5 %) = 1 envelope.
     const window = { startsAt: now - 1_000, endsAt: now + 3_600_000 };
     const ask = (userId: string, requestId: string, w: typeof window | null = window) =>
-      shard.claimPaced({ userId, requestId, phaseId, window: w, sentAt: Date.now() });
+      shard.claimPaced({ userId, requestId, phaseId, galaId: "gala", window: w, sentAt: Date.now() });
 
     const first = await ask("u1", "r1");
     expect(first.result.status).toBe("won");

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
-import { json, putTimeline, session } from "../support/api";
+import { admin, putTimeline, session } from "../support/api";
 import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/gala";
 import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
 
@@ -57,7 +57,7 @@ describe("the lean shake wire", () => {
       ...Array.from({ length: 5 }, () => callWith(env, "/api/shake", shakeInit(token, "wire-same"))),
     ]);
     for (const res of again) expect(withoutClock(await res.json())).toEqual(withoutClock(first));
-    const audit = await (await json("GET", "/api/admin/audit", undefined, "test-only-admin-secret")).json();
+    const audit = await (await admin("GET", "/audit")).json();
     expect(audit).toMatchObject({ balanced: true, maxClaimsPerUser: 1 });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire/index";
-import { call, json, putTimeline, session } from "../support/api";
+import { admin, call, json, putTimeline, session } from "../support/api";
 import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
 
 async function shake(token: string, requestId: string): Promise<ShakeResponse> {
@@ -59,7 +59,7 @@ describe("shake in each phase kind", () => {
     expect(first.kind).toBe("envelope");
     const again = await Promise.all(Array.from({ length: 20 }, () => shake(token, "same-id")));
     for (const answer of again) expect({ ...answer, serverTime: 0 }).toEqual({ ...first, serverTime: 0 });
-    const audit = await (await json("GET", "/api/admin/audit", undefined, "test-only-admin-secret")).json();
+    const audit = await (await admin("GET", "/audit")).json();
     expect(audit).toMatchObject({ balanced: true, maxClaimsPerUser: 1 });
   });
 });

@@ -10,6 +10,7 @@ import { Validator, type Schema as JsonSchema } from "@cfworker/json-schema";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { operations } from "../../src/contract/openapi";
+import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
 import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
 import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
 import { admin, call, json, session } from "../support/api";
@@ -53,7 +54,8 @@ describe("OpenAPI document", () => {
     expect(valid.errors.map((e) => `${e.instanceLocation}: ${e.error}`)).toEqual([]);
     const routes = new Set(
       app.routes
-        .filter((r) => r.method !== "ALL")
+        // The development identity provider is not part of the deployed API (docs/identity.md).
+        .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH))
         .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/\/$/, "").replace(/:(\w+)/g, "{$1}")}`),
     );
     // The lean shake wire is served ahead of the router (src/index.ts, src/edge/shake-wire.ts).
@@ -67,6 +69,7 @@ describe("OpenAPI document", () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const [lottery, later, spare] = [`oa-lottery-${tag}`, `oa-later-${tag}`, `oa-spare-${tag}`];
     await checked(await call("/api/time"), "GET", "/api/time", 200);
+    await checked(await call("/api/identity"), "GET", "/api/identity", 200);
     const stored = await checked<{ timeline: Timeline | null }>(await admin("GET", "/timeline"), "GET", "/api/admin/timeline", 200);
     const phase = (id: string, kind: "lottery" | "greeting", startsAt: number, endsAt: number) => ({
       id,
@@ -154,6 +157,8 @@ describe("OpenAPI document", () => {
     await checked(await admin("POST", "/repair", { olderThanMs: 0 }), "POST", "/api/admin/repair", 200);
     await checked(await admin("POST", "/repair", { olderThanMs: -1 }), "POST", "/api/admin/repair", 400);
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
+    await checked(await admin("GET", "/log?limit=5"), "GET", "/api/admin/log", 200);
+    await checked(await admin("GET", "/log?limit=0"), "GET", "/api/admin/log", 400);
 
     const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
     expect(untested).toEqual([]);

@@ -2,7 +2,7 @@
 import { exports } from "cloudflare:workers";
 import type { SessionResponse, Timeline } from "../../src/wire/index";
 
-export const ADMIN_SECRET = "test-only-admin-secret";
+export const ADMIN_SECRET = "test-only-admin-secret-at-least-32-chars";
 
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://gala.test${path}`, init));

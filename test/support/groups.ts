@@ -1,5 +1,5 @@
 /** Test helpers for group envelopes: a live lottery whose pool carries a split budget, and its winners. */
-import type { CreateGroupResponse, GroupStatus, PoolSplitBudget, SessionResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
+import type { CreateGroupResponse, GroupView, PoolSplitBudget, SessionResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
 import { admin, json, putTimeline, session } from "./api";
 
 const HOUR = 3_600_000;
@@ -92,7 +92,7 @@ export function grab(token: string, groupId: string, requestId: string): Promise
   return json("POST", `/api/groups/${groupId}/grab`, { requestId }, token);
 }
 
-export async function groupStatus(token: string, groupId: string): Promise<GroupStatus> {
+export async function groupStatus(token: string, groupId: string): Promise<GroupView> {
   const res = await json("GET", `/api/groups/${groupId}`, undefined, token);
   if (res.status !== 200) throw new Error(`status failed: ${res.status} ${await res.text()}`);
   return res.json();

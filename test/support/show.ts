@@ -50,6 +50,9 @@ export async function createPool(body: unknown): Promise<CreatePoolResponse> {
  * One claim through the shard's production RPC (`claimPaced`) with pacing off, as the edge
  * sends it for a lottery candidate; returns the shard's answer.
  */
-export async function claimOnShard(shard: DurableObjectStub<PoolShard>, request: ShardClaimRequest): Promise<ShardClaimResult> {
-  return (await shard.claimPaced({ ...request, window: null, sentAt: Date.now() })).result;
+export async function claimOnShard(
+  shard: DurableObjectStub<PoolShard>,
+  request: Omit<ShardClaimRequest, "galaId"> & { galaId?: string },
+): Promise<ShardClaimResult> {
+  return (await shard.claimPaced({ galaId: "gala", ...request, window: null, sentAt: Date.now() })).result;
 }

@@ -2,12 +2,12 @@
  * Group envelopes (split packets): the grab page opened from a share link `/g/<id>`, and the
  * share button that turns a won envelope's split budget into a group envelope.
  */
-import { ApiFailure, ensureSession, failureReason as reason, userCall } from "../api.js";
+import { ApiFailure, failureReason as reason, userCall } from "../api.js";
 import { h } from "../dom.js";
 import { grabLines, outcomeText, summaryText, viewerState } from "../group-state.js";
 import { sharePanel } from "./share-panel.js";
 
-/** @typedef {import("../../../src/wire/index").GroupStatus} GroupStatus */
+/** @typedef {import("../../../src/wire/index").GroupView} GroupView */
 /** @typedef {import("../../../src/wire/index").GrabOutcome} GrabOutcome */
 /** @typedef {import("../../../src/wire/index").GrabGroupResponse} GrabGroupResponse */
 /** @typedef {import("../../../src/wire/index").CreateGroupResponse} CreateGroupResponse */
@@ -33,8 +33,6 @@ export async function showGroup(container, groupId) {
   const grab = h("button", { type: "button", class: "open-button", text: "Grab a share" });
   const grabs = h("ol", { class: "grabs", "aria-label": "Who grabbed what" });
   const requestId = crypto.randomUUID();
-  /** @type {string | null} */
-  let userId = null;
   /** This viewer's own grab answer; it stays on the page over later refreshes. */
   /** @type {GrabOutcome | null} */
   let grabbed = null;
@@ -45,13 +43,13 @@ export async function showGroup(container, groupId) {
     grab.hidden = state.status !== "open";
     outcome.textContent = state.status === "open" ? "" : outcomeText(state);
   };
-  /** @param {GroupStatus} group */
+  /** @param {GroupView} group */
   const render = (group) => {
     heading.textContent = group.greeting || "A red envelope for friends";
     summary.textContent = summaryText(group);
-    showState(grabbed ?? viewerState(group, userId));
+    showState(grabbed ?? viewerState(group));
     grabs.replaceChildren(
-      ...grabLines(group, userId).map((line) => h("li", { class: line.mine ? "mine" : "" }, `${line.who}: `, h("strong", { text: line.amount }))),
+      ...grabLines(group).map((line) => h("li", { class: line.mine ? "mine" : "" }, `${line.who}: `, h("strong", { text: line.amount }))),
     );
     return group;
   };
@@ -77,7 +75,6 @@ export async function showGroup(container, groupId) {
   });
 
   try {
-    userId = (await ensureSession()).userId;
     const group = await userCall(path);
     container.replaceChildren(heading, summary, grab, outcome, h("h3", { text: "Who grabbed what" }), grabs);
     render(group);

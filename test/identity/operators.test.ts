@@ -1,0 +1,112 @@
+/**
+ * Operators: /api/admin/* takes a Cloudflare Access JWT (header or cookie; the development
+ * provider stands in for Access) or the break-glass admin secret, refused after repeated
+ * failures from one address; every change lands in the append-only admin log.
+ */
+import { env } from "cloudflare:workers";
+import { generateKeyPair, SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { devJwks } from "../../src/auth/dev-keys";
+import { FAILED_SECRET_LIMIT } from "../../src/auth/admin-identity";
+import type { AdminLogResponse, ApiErrorBody, Timeline } from "../../src/wire/index";
+import { ADMIN_SECRET, call, session } from "../support/api";
+import { nowS, operatorToken, viewerToken } from "../support/identity";
+import { phase, SPONSORS } from "../support/show";
+
+function asOperator(method: string, path: string, token: string, body?: unknown, via: "header" | "cookie" = "header"): Promise<Response> {
+  const auth: Record<string, string> = via === "header" ? { "Cf-Access-Jwt-Assertion": token } : { Cookie: `CF_Authorization=${token}` };
+  return call(`/api/admin${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...auth },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+function withSecret(secret: string, ip: string): Promise<Response> {
+  return call("/api/admin/timeline", { headers: { Authorization: `Bearer ${secret}`, "CF-Connecting-IP": ip } });
+}
+
+describe("operator sign-in", () => {
+  it("accepts a valid Access JWT in the header or the cookie", async () => {
+    const token = await operatorToken("ada");
+    expect((await asOperator("GET", "/timeline", token)).status).toBe(200);
+    expect((await asOperator("GET", "/timeline", token, undefined, "cookie")).status).toBe(200);
+  });
+
+  it("refuses a browser's cross-site admin call even with a valid Access cookie", async () => {
+    const res = await call("/api/admin/settlements/requeue", {
+      method: "POST",
+      headers: { Cookie: `CF_Authorization=${await operatorToken("ada")}`, "Sec-Fetch-Site": "cross-site" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("answers 401 without credentials and 403 for an Access JWT that does not check out", async () => {
+    expect((await call("/api/admin/timeline")).status).toBe(401);
+    const { token: viewerSession } = await session();
+    expect((await call("/api/admin/timeline", { headers: { Authorization: `Bearer ${viewerSession}`, "CF-Connecting-IP": "192.0.2.1" } })).status).toBe(401);
+    const { privateKey } = await generateKeyPair("ES256");
+    const kid = (await devJwks()).keys[0].kid as string;
+    const forged = await new SignJWT({ iss: env.ACCESS_ISSUER, aud: env.ACCESS_AUDIENCE, sub: "eve", email: "eve@ops.example", exp: nowS() + 60 })
+      .setProtectedHeader({ alg: "ES256", kid })
+      .sign(privateKey);
+    for (const token of [forged, await viewerToken("alice"), await operatorToken("ada", { exp: nowS() - 300 }), "garbage"]) {
+      const res = await asOperator("GET", "/timeline", token);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as ApiErrorBody).error.code).toBe("forbidden");
+    }
+  });
+
+  it("refuses the break-glass secret from an address after repeated failures, not from others", async () => {
+    const attacker = "198.51.100.7";
+    for (let i = 0; i < FAILED_SECRET_LIMIT; i++) expect((await withSecret(`${ADMIN_SECRET}-wrong-${i}`, attacker)).status).toBe(401);
+    const locked = await withSecret(ADMIN_SECRET, attacker);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect((await withSecret(ADMIN_SECRET, "198.51.100.8")).status).toBe(200);
+  });
+});
+
+describe("admin log", () => {
+  it("records each change with who, what, when and the timeline version, and nothing else", async () => {
+    const ada = await operatorToken("ada");
+    const now = Date.now();
+    const doc: Omit<Timeline, "version"> = {
+      galaId: "gala-admin-log",
+      sponsors: SPONSORS,
+      phases: [phase("log-lottery", "lottery", now + 60_000, now + 120_000, { sponsorIds: ["alpha"] })],
+    };
+    const current = ((await (await asOperator("GET", "/timeline", ada)).json()) as { timeline: Timeline | null }).timeline;
+    const put = await asOperator("PUT", "/timeline", ada, { expectedVersion: current?.version ?? 0, timeline: doc });
+    expect(put.status).toBe(200);
+    const written = ((await put.json()) as { timeline: Timeline }).timeline;
+    expect((await asOperator("PUT", "/timeline", ada, { expectedVersion: 0, timeline: doc })).status).toBe(409);
+    expect((await asOperator("POST", "/pools", ada, { phaseId: "log-lottery", sponsorId: "alpha", budgetCents: 1_000, count: 10 })).status).toBe(201);
+    expect((await asOperator("POST", "/timeline/phases/log-lottery/start", ada, {})).status).toBe(200);
+    const stop = await call("/api/admin/timeline/phases/log-lottery/stop", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(stop.status).toBe(200);
+    expect((await asOperator("POST", "/settlements/requeue", ada)).status).toBe(200);
+
+    const log = (await (await asOperator("GET", "/log?limit=10", ada)).json()) as AdminLogResponse;
+    const entries = [...log.entries].reverse();
+    expect(entries.map((e) => [e.who, e.action])).toEqual([
+      ["access:ada@ops.example", "PUT /api/admin/timeline"],
+      ["access:ada@ops.example", "POST /api/admin/pools"],
+      ["access:ada@ops.example", "POST /api/admin/timeline/phases/log-lottery/start"],
+      ["break-glass:admin-secret", "POST /api/admin/timeline/phases/log-lottery/stop"],
+      ["access:ada@ops.example", "POST /api/admin/settlements/requeue"],
+    ]);
+    expect(entries[0].timelineVersion).toBe(written.version);
+    expect(entries[2].timelineVersion).toBe(written.version + 1);
+    expect(entries[3].timelineVersion).toBe(written.version + 2);
+    expect(entries[1].detail).toContain('"sponsorId":"alpha"');
+    for (const e of entries) expect(e.at).toBeGreaterThanOrEqual(now);
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(entries.length);
+    expect((await asOperator("DELETE", "/log", ada)).status).toBe(404);
+    expect((await call("/api/admin/log")).status).toBe(401);
+  });
+});
