@@ -37,7 +37,7 @@ export interface RehearsalOptions extends Omit<RehearsalSettings, "ceilingPerSec
   command: string;
   onProgress(line: string): void;
   /** Runs after settlement and before the final audit (the tests break the money here). */
-  beforeAudit?(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Promise<void>;
+  beforeAudit?(mf: Miniflare): Promise<void>;
 }
 
 /**
@@ -142,7 +142,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     await admin.call("POST", "/settlements/sweep");
     await waitForSettlement(admin, o.settleBoundMs);
     await sampler.sample();
-    if (o.beforeAudit) await o.beforeAudit(await servers.app.mf.getD1Database("DB"));
+    if (o.beforeAudit) await o.beforeAudit(servers.app.mf);
     const auditFrom = Date.now();
     const finalAudit = (await admin.audit()) as AuditReport;
     const pools = [...sampler.pools, poolSample(finalAudit, Date.now(), Date.now() - auditFrom)];

@@ -62,11 +62,12 @@ describe("short rehearsal", () => {
   it("fails on money, naming the ledger, when a ledger row names no pool", async () => {
     const record = await rehearseWithin(
       await options({
-        beforeAudit: async (db) => {
-          await db
-            .prepare("INSERT INTO ledger (entry_id, user_id, kind, amount_cents, claim_id, pool_id, phase_id, sponsor_id, created_at) VALUES (?, ?, 'envelope', 500, ?, ?, 'opening-lottery', 'aurora', ?)")
-            .bind("claim:forged", "u_forger", "forged", "pool-that-does-not-exist", Date.now())
-            .run();
+        beforeAudit: async (mf) => {
+          const partitions = await mf.getDurableObjectNamespace("LEDGER_PARTITION");
+          const forged = { entryId: "claim:forged", userId: "u_forger", kind: "envelope", amountCents: 500, claimId: "forged", poolId: "pool-that-does-not-exist", phaseId: "opening-lottery", sponsorId: "aurora" };
+          // The worker's LedgerPartition RPC, reached through Miniflare's proxy (typed as a plain fetcher there).
+          const partition = partitions.get(partitions.idFromName("ledger-0")) as unknown as { credit(c: (typeof forged)[], now: number): Promise<string[]> };
+          await partition.credit([forged], Date.now());
         },
       }),
       BOUND_MS,
