@@ -24,7 +24,7 @@ import { childPids } from "../bench/cpu.mjs";
 
 const { values } = parseArgs({ options: { users: { type: "string" }, short: { type: "boolean", default: false } } });
 const USERS = Number(values.users ?? (values.short ? 60 : 200));
-const ADMIN = "crash-admin-secret";
+const ADMIN = "crash-admin-secret-at-least-32-characters";
 const PORT = 8790 + (process.pid % 100);
 const BASE = `http://127.0.0.1:${PORT}`;
 const REPAIR_AFTER_MS = 3000;
@@ -52,6 +52,7 @@ function workerOptions(scriptPath) {
       SESSION_LIMIT: "100000",
       REPAIR_AFTER_MS: String(REPAIR_AFTER_MS),
       SESSION_SECRET: "crash-session-secret",
+      DRAW_SECRET: "crash-draw-secret",
       ADMIN_SECRET: ADMIN,
     },
   };
