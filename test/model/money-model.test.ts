@@ -193,7 +193,7 @@ describe("money model", () => {
       await sleep(300);
     }
     expectBalanced(await auditAt(0));
-  }, 3_600_000);
+  }, Math.max(3_600_000, runs * 10_000));
 
   afterAll(() => {
     console.log(`model: ${totals.sequences} sequences, ${totals.commands} commands, ${totals.claims} envelopes won, ${totals.replaysAfterStop} won request ids replayed after the stop answered without the envelope, faults hit ${JSON.stringify(totals.faults)}`);
