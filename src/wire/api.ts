@@ -46,6 +46,13 @@ export interface SessionResponse {
 
 export type PhaseKind = "greeting" | "lottery";
 
+/**
+ * How a lottery phase hands out envelopes (docs/money-flow.md): `shard`, one call to the
+ * viewer's pool shard per envelope candidate; `edge-leases`, from blocks of envelopes the
+ * edge isolate leased from the shard, answered with no call and recorded afterwards.
+ */
+export type Issuance = "shard" | "edge-leases";
+
 export interface Sponsor {
   id: string;
   name: string;
@@ -65,6 +72,8 @@ export interface Phase {
   greetingAssetId: string;
   /** Probability in [0, 1] that a shake in this lottery phase is an envelope candidate. */
   candidateRate: number;
+  /** How its envelopes are handed out; absent means `shard`. */
+  issuance?: Issuance;
 }
 
 export interface Timeline {
@@ -115,12 +124,25 @@ export interface WonEnvelope {
   sponsorId: string;
   assetId: string;
   amountCents: Cents;
+  /**
+   * A win answered from an edge lease carries its claim signed by the edge. The client keeps
+   * it until the server has recorded the claim (`POST /api/envelopes/present`, or sent with
+   * the open), so the money is not lost with the isolate that answered.
+   */
+  signedClaim?: string;
 }
+
+/**
+ * Request header of the shake carrying the latest `holdings` the viewer got in this gala
+ * (absent before the first win): the edge checks the per-person limits against it.
+ */
+export type HoldingsHeader = "X-Gala-Holdings";
 
 export type ShakeOutcome =
   | { kind: "rest"; nextStartsAt: EpochMs | null }
   | { kind: "greeting"; phaseId: string; assetId: string }
-  | { kind: "envelope"; envelope: WonEnvelope }
+  /** `holdings`: the viewer's envelopes in this gala, signed; send it with the next shakes. */
+  | { kind: "envelope"; envelope: WonEnvelope; holdings?: string }
   | { kind: "busy"; retryAfterMs: number };
 
 export type ShakeResponse = ShakeOutcome & {
@@ -128,6 +150,24 @@ export type ShakeResponse = ShakeOutcome & {
   serverTime: EpochMs;
   throttle: ThrottleHint;
 };
+
+/** Body of `POST /api/envelopes/:claimId/open` (optional): the signed claim of an edge-lease win. */
+export interface OpenRequest {
+  signedClaim?: string;
+}
+
+/** `POST /api/envelopes/present`: signed claims the client still keeps, recorded if they are not yet. */
+export interface PresentRequest {
+  signedClaims: string[];
+}
+
+/**
+ * Per signed claim: `recorded` (the server holds it: the client may forget its copy),
+ * `voided` (it broke a limit or came after its deadline: no money, forget it).
+ */
+export interface PresentResponse {
+  results: { claimId: string; status: "recorded" | "voided"; reason?: string }[];
+}
 
 /** `POST /api/envelopes/:claimId/open`: the same answer however often it is asked. */
 export interface OpenResponse {

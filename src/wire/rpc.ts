@@ -214,3 +214,76 @@ export interface WalletDebit {
 }
 
 export type DebitResult = { status: "debited" | "insufficient"; balanceCents: Cents };
+
+// ------------------------------------------------------------------ edge leases (docs/money-flow.md)
+
+/** One pre-split envelope an edge isolate holds under a lease. */
+export interface LeasedEnvelope {
+  envelopeId: string;
+  poolId: string;
+  sponsorId: string;
+  amountCents: Cents;
+}
+
+/** A block of a phase's envelopes on one shard, lent to one isolate until `expiresAt`. */
+export interface LeaseGrant {
+  leaseId: string;
+  phaseId: string;
+  shard: number;
+  expiresAt: EpochMs;
+  envelopes: LeasedEnvelope[];
+}
+
+/**
+ * A claim the edge answered from a lease, as it signs it: recorded on the user's shard (the
+ * lease's shard) from the isolate's report or the client's presentation, whichever first.
+ */
+export interface LeasedClaim {
+  claimId: string;
+  leaseId: string;
+  shard: number;
+  envelopeId: string;
+  poolId: string;
+  sponsorId: string;
+  amountCents: Cents;
+  userId: string;
+  requestId: string;
+  phaseId: string;
+  galaId: string;
+  issuedAt: EpochMs;
+}
+
+/** Why the shard refused to record a leased claim (its envelope went back to the pool, if it still held it). */
+export type VoidReason = "limit" | "request" | "expired" | "late";
+
+export type RecordOutcome =
+  | { claimId: string; status: "recorded" }
+  | { claimId: string; status: "voided"; reason: VoidReason };
+
+/**
+ * One call from an isolate to a shard: report the claims it issued, hand back envelopes it
+ * will not issue (its lease ended), and ask for a new lease (`want` envelopes).
+ */
+export interface LeaseExchange {
+  isolateId: string;
+  claims: LeasedClaim[];
+  /** Envelopes of a lease this isolate will not issue, by lease id. */
+  unused: { leaseId: string; envelopeIds: string[] }[];
+  want: { phaseId: string; count: number; expiresAt: EpochMs } | null;
+  now: EpochMs;
+}
+
+export interface LeaseExchangeAnswer {
+  recorded: RecordOutcome[];
+  lease: LeaseGrant | null;
+}
+
+/** A shard's leases that still hold envelopes, for the audit (leased, unreported). */
+export interface ShardLeaseFigures {
+  leaseId: string;
+  phaseId: string;
+  /** When the envelopes it still holds go back to the pool: no claim on them can be presented after. */
+  returnAfter: EpochMs;
+  count: number;
+  cents: Cents;
+}
