@@ -37,6 +37,9 @@ function shardIndex(id: DurableObjectId): number {
 }
 
 
+/** A replayed answer: the same claim, with the viewer's holdings as they are now. */
+const withHoldings = (answer: ShardClaimResult, held: string[]): ShardClaimResult => (answer.status === "won" ? { ...answer, holdings: held } : answer);
+
 /** How long the in-memory issued count of a phase is trusted before it is recounted. */
 const ISSUED_RECOUNT_MS = 1000;
 
@@ -104,7 +107,7 @@ export class PoolShard extends DurableObject<Env> {
   #claim(request: ShardClaimRequest): { result: ShardClaimResult; fresh: boolean } {
     return this.ctx.storage.transactionSync(() => {
       const { held, answered } = readUserClaims(this.#sql, request);
-      if (answered) return { result: answered.status === "won" ? { ...answered, holdings: held } : answered, fresh: false };
+      if (answered) return { result: withHoldings(answered, held), fresh: false };
       const result = this.#decide(request, request.knownHeld ? mergeHoldings(held, request.knownHeld) : held);
       if (result.status === "none") this.#remember(request, result);
       return { result: result.status === "won" ? { ...result, holdings: [...held, result.claim.sponsorId] } : result, fresh: true };
@@ -177,8 +180,8 @@ export class PoolShard extends DurableObject<Env> {
     const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
     if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
       const result = this.ctx.storage.transactionSync(() => {
-        const { answered } = readUserClaims(this.#sql, claim);
-        if (answered) return answered;
+        const { held, answered } = readUserClaims(this.#sql, claim);
+        if (answered) return withHoldings(answered, held);
         const paced: ShardClaimResult = { status: "none", reason: "paced" };
         this.#remember(claim, paced);
         return paced;

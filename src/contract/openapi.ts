@@ -6,7 +6,7 @@
  * document, so neither can drift.
  */
 import { z } from "zod";
-import { createGroupRequest, createPoolRequest, grabGroupRequest, sessionRequest, shakeRequest } from "../schemas";
+import { createGroupRequest, createPoolRequest, grabGroupRequest, openRequest, presentRequest, sessionRequest, shakeRequest } from "../schemas";
 import { stuckAfterMs, timelineWrite } from "../routes/admin";
 import { overrideBody, patchBody, versionBody } from "../routes/live-show";
 import { repairRequest } from "../routes/repair";
@@ -36,6 +36,7 @@ export const answers = {
   PublicTimeline: viewer.publicTimelineAnswer,
   Shake: viewer.shakeAnswer,
   Open: viewer.openAnswer,
+  Present: viewer.presentAnswer,
   Wallet: viewer.walletAnswer,
   CreateGroup: viewer.createGroupAnswer,
   GrabGroup: viewer.grabGroupAnswer,
@@ -77,7 +78,8 @@ export const operations: Operation[] = [
   op("get", "/api/timeline", "public", "PublicTimeline", "Public view of the phases with their sponsors"),
   op("post", "/api/shake/{requestId}", "session", "Shake", "One shake on the lean wire (no body; the request id is the path): rest, greeting, envelope or busy, with a throttle hint"),
   op("post", "/api/shake", "session", "Shake", "The same shake with { requestId } as a JSON body (kept for one release)", { body: shakeRequest }),
-  op("post", "/api/envelopes/{claimId}/open", "session", "Open", "Open a won envelope; settlement is queued"),
+  op("post", "/api/envelopes/{claimId}/open", "session", "Open", "Open a won envelope (with the signed claim of an edge-lease win); settlement is queued", { body: openRequest }),
+  op("post", "/api/envelopes/present", "session", "Present", "Record the signed claims of edge-lease wins the client keeps", { body: presentRequest }),
   op("get", "/api/wallet", "session", "Wallet", "Settled balance with settled and pending entries"),
   op("post", "/api/groups", "session", "CreateGroup", "Create a group envelope from the wallet or a seed claim", { body: createGroupRequest, status: 201 }),
   op("post", "/api/groups/{id}/grab", "session", "GrabGroup", "Grab a share of a group envelope", { body: grabGroupRequest }),

@@ -11,6 +11,7 @@ import type {
   GroupView,
   IdentityInfo,
   OpenResponse,
+  PresentResponse,
   PublicTimeline,
   SessionResponse,
   ShakeResponse,
@@ -57,7 +58,7 @@ export const publicTimelineAnswer = z
   .strict() satisfies z.ZodType<PublicTimeline>;
 
 const wonEnvelope = z
-  .object({ claimId: text, phaseId: text, sponsorId: text, assetId: text, amountCents: amount })
+  .object({ claimId: text, phaseId: text, sponsorId: text, assetId: text, amountCents: amount, signedClaim: text.optional() })
   .strict() satisfies z.ZodType<WonEnvelope>;
 
 const shakeEnvelope = {
@@ -69,11 +70,17 @@ const shakeEnvelope = {
 export const shakeAnswer = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rest"), nextStartsAt: epoch.nullable(), ...shakeEnvelope }).strict(),
   z.object({ kind: z.literal("greeting"), phaseId: text, assetId: text, ...shakeEnvelope }).strict(),
-  z.object({ kind: z.literal("envelope"), envelope: wonEnvelope, ...shakeEnvelope }).strict(),
+  z.object({ kind: z.literal("envelope"), envelope: wonEnvelope, holdings: text.optional(), ...shakeEnvelope }).strict(),
   z.object({ kind: z.literal("busy"), retryAfterMs: amount, ...shakeEnvelope }).strict(),
 ]) satisfies z.ZodType<ShakeResponse>;
 
 export const openAnswer = z.object({ envelope: wonEnvelope, openedAt: epoch }).strict() satisfies z.ZodType<OpenResponse>;
+
+export const presentAnswer = z
+  .object({
+    results: z.array(z.object({ claimId: text, status: z.enum(["recorded", "voided"]), reason: text.optional() }).strict()),
+  })
+  .strict() satisfies z.ZodType<PresentResponse>;
 
 export const walletAnswer = z
   .object({

@@ -137,7 +137,11 @@ function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): voi
 export function sweepLeases(env: Env, waitUntil: WaitUntil, now: number): void {
   if (now < sweepAt || slots.size === 0) return;
   sweepAt = now + SWEEP_EVERY_MS;
-  for (const slot of slots.values()) callIfDue(env, waitUntil, slot, now);
+  for (const [key, slot] of slots) {
+    callIfDue(env, waitUntil, slot, now);
+    const idle = !slot.calling && slot.envelopes.length === 0 && slot.unreported.length === 0 && slot.unused.size === 0;
+    if (idle && now >= slot.endsAt) slots.delete(key);
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { shardStub, userShard } from "../../src/objects";
 import { session } from "../support/api";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
 import { SPONSORS } from "../support/show";
-import { honestShakes, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
+import { honestShakes, inEveryShard, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
@@ -107,6 +107,32 @@ describe("edge leases", () => {
     const audit = await auditAt(600_000);
     expectBalanced(audit);
     expect(audit.leases.outstandingCount).toBe(0);
+  });
+
+  it("names a lease still lending envelopes past its return time, and the repair returns them", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 200, 2);
+    const viewers = await Promise.all(Array.from({ length: 8 }, () => session()));
+    await Promise.all(viewers.map((v) => honestShakes(v, 2, tag)));
+    await sleep(150);
+    const lent = await auditAt(600_000);
+    expect(lent.leases.outstandingCount).toBeGreaterThan(0);
+    // The isolate dies, and for a while no return can take envelopes out of a lease.
+    dropIsolateLeases();
+    await inEveryShard("CREATE TRIGGER keep_leased BEFORE DELETE ON leased_envelopes BEGIN SELECT RAISE(IGNORE); END");
+    try {
+      await sleep(5_500);
+      await repair(0);
+      const stuck = await auditAt(0);
+      expect(stuck.balanced).toBe(false);
+      expect(stuck.problems.some((p) => p.place.startsWith("lease:") && p.cents > 0)).toBe(true);
+    } finally {
+      await inEveryShard("DROP TRIGGER keep_leased");
+    }
+    await repair(0);
+    const back = await auditAt(600_000);
+    expectBalanced(back);
+    expect(back.leases.outstandingCount).toBe(0);
   });
 
   it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {

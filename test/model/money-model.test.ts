@@ -2,7 +2,9 @@
  * Model-based money tests (fast-check): random sequences of shakes, opens, group envelope
  * creations and grabs, phase stops and show-clock ticks, interleaved with injected faults (a
  * lost settlement message, a duplicated one, a D1 batch that fails under the consumer, every
- * object reset mid-call), run against the real worker, objects, queue and D1 of a fresh gala.
+ * object reset mid-call, the answering isolate lost with its edge leases and unreported
+ * claims, a duplicated lease report), run against the real worker, objects, queue and D1 of
+ * a fresh gala whose lottery phase hands out envelopes through its shards or from edge leases.
  *
  * After every sequence: the audit, read from the raw stores, balances with pending money
  * inside its bound; no request id got two answers and no envelope went out twice; no viewer
@@ -17,6 +19,7 @@ import { afterAll, describe, expect } from "vitest";
 import { MAX_ENVELOPES_PER_USER } from "../../src/domain/audit";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
 import * as sys from "./system";
+import type { Issuance } from "../../src/wire/index";
 
 const VIEWERS = 4;
 const { MODEL_RUNS, MODEL_SEED, MODEL_PATH } = env as typeof env & { MODEL_RUNS?: string; MODEL_SEED?: string; MODEL_PATH?: string };
@@ -28,7 +31,9 @@ type Command =
   | { t: "grab"; u: number; g: number }
   | { t: "reset"; u: number; r: number }
   | { t: "stop" }
-  | { t: "tick" };
+  | { t: "tick" }
+  | { t: "isolate" }
+  | { t: "present" | "dupreport"; u: number; k: number };
 
 const u = fc.nat({ max: VIEWERS - 1 });
 const k = fc.nat({ max: 2 });
@@ -43,7 +48,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("reset" as const), u, r: fc.nat({ max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("stop" as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("tick" as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("isolate" as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("present" as const), u, k }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("dupreport" as const), u, k }) },
 );
+const issuance = fc.constantFrom<Issuance>("shard", "edge-leases");
 
 /** What the viewers were told, which the stores must agree with. */
 interface Model {
@@ -56,10 +65,23 @@ interface Model {
   /** Cents each viewer was told they grabbed. */
   grabbed: number[];
   /** Faults that actually hit (a D1 failure that did not make the consumer retry is a test bug). */
-  faults: { lost: number; duplicated: number; d1: number; resets: number };
+  faults: { lost: number; duplicated: number; d1: number; resets: number; isolates: number; dupReports: number };
+  /** Per viewer: the latest holdings text, and the signed claims of edge-lease wins it keeps (as the PWA does). */
+  holdings: (string | undefined)[];
+  signed: Map<string, string>;
+  /** Isolates lost so far: a request id is not replayed across a loss (a retry there may win twice; test/leases covers it). */
+  epoch: number;
 }
 
-const totals = { sequences: 0, commands: 0, claims: 0, replaysAfterStop: 0, faults: { lost: 0, duplicated: 0, d1: 0, resets: 0 } };
+const totals = {
+  sequences: 0,
+  leaseSequences: 0,
+  commands: 0,
+  claims: 0,
+  leasedClaims: 0,
+  replaysAfterStop: 0,
+  faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
+};
 
 const claimsOf = (m: Model, viewer: number) => [...m.claims].filter(([, c]) => c.u === viewer).map(([id]) => id);
 
@@ -72,8 +94,8 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
   switch (cmd.t) {
     case "shake":
     case "reset": {
-      const requestId = `r${cmd.r}`;
-      const answer = cmd.t === "shake" ? await sys.shake(v, requestId) : await sys.resetMidCall(v, requestId);
+      const requestId = `r${cmd.r}e${m.epoch}`;
+      const answer = cmd.t === "shake" ? await sys.shake(v, requestId, m.holdings[cmd.u]) : await sys.resetMidCall(v, requestId, m.holdings[cmd.u]);
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;
       const claimId = answer.kind === "envelope" ? answer.envelope.claimId : null;
@@ -89,6 +111,8 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       if (first) expect(claimId).toBe(first);
       else if (first === undefined || claimId !== null) m.answers.set(key, claimId);
       if (answer.kind === "envelope") {
+        if (answer.holdings) m.holdings[cmd.u] = answer.holdings;
+        if (answer.envelope.signedClaim) m.signed.set(answer.envelope.claimId, answer.envelope.signedClaim);
         const known = m.claims.get(answer.envelope.claimId);
         if (known) expect(known.u).toBe(cmd.u);
         m.claims.set(answer.envelope.claimId, { u: cmd.u, cents: answer.envelope.amountCents, sponsorId: answer.envelope.sponsorId });
@@ -101,6 +125,8 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
     case "d1fail": {
       const claimId = pick(cmd.k);
       if (!claimId) return;
+      // The PWA presents an edge-lease win within seconds: the faults below act on recorded claims.
+      if (cmd.t !== "open") await presentHeld(m, gala, cmd.u);
       if (cmd.t === "lose") {
         await sys.loseMessage(v, claimId);
         m.faults.lost++;
@@ -114,7 +140,24 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
         m.faults.d1++;
         return;
       }
-      expect(await sys.open(v, claimId)).toBe(200);
+      expect(await sys.open(v, claimId, m.signed.get(claimId))).toBe(200);
+      return;
+    }
+    case "isolate":
+      sys.loseIsolate();
+      m.faults.isolates++;
+      m.epoch++;
+      // Every winner's PWA presents what it keeps (on start, and a few seconds after each win).
+      for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
+      return;
+    case "present":
+      await presentHeld(m, gala, cmd.u);
+      return;
+    case "dupreport": {
+      const claimId = claimsOf(m, cmd.u).filter((id) => m.signed.has(id))[cmd.k];
+      if (!claimId) return;
+      await sys.duplicateReport(v, m.signed.get(claimId)!);
+      m.faults.dupReports++;
       return;
     }
     case "group": {
@@ -144,6 +187,13 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
   }
 }
 
+/** The viewer presents every signed claim it keeps; none may be voided (every viewer here is honest). */
+async function presentHeld(m: Model, gala: sys.Gala, u: number): Promise<void> {
+  const mine = claimsOf(m, u).filter((id) => m.signed.has(id));
+  const statuses = await sys.present(gala.viewers[u], mine.map((id) => m.signed.get(id)!));
+  expect(statuses).toEqual(mine.map(() => "recorded"));
+}
+
 /** Every claimed and grabbed cent is in its viewer's wallet (repairs only: nothing is hand-delivered). */
 async function walletsComplete(gala: sys.Gala, m: Model): Promise<boolean> {
   const views = await Promise.all(gala.viewers.map(sys.wallet));
@@ -154,29 +204,37 @@ async function walletsComplete(gala: sys.Gala, m: Model): Promise<boolean> {
 }
 
 describe("money model", () => {
-  test.prop([fc.array(command, { minLength: 4, maxLength: 24 })], {
+  test.prop([fc.array(command, { minLength: 4, maxLength: 24 }), issuance], {
     numRuns: runs,
     ...(MODEL_SEED ? { seed: Number(MODEL_SEED), path: MODEL_PATH } : {}),
     endOnFailure: false,
-  })("conservation, exactly once and limits hold under random commands and faults, and repairs settle everything", async (commands) => {
-    const gala = await sys.newGala(VIEWERS);
+  })("conservation, exactly once and limits hold under random commands and faults, through shards or edge leases, and repairs settle everything", async (commands, mode) => {
+    const gala = await sys.newGala(VIEWERS, mode);
     const m: Model = {
       answers: new Map(),
       claims: new Map(),
       groups: [],
       stopped: false,
       grabbed: Array(VIEWERS).fill(0),
-      faults: { lost: 0, duplicated: 0, d1: 0, resets: 0 },
+      faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
+      holdings: Array(VIEWERS).fill(undefined),
+      signed: new Map(),
+      epoch: 0,
     };
+    const voidedBefore = (await auditAt(600_000)).leases.voided;
     for (const cmd of commands) await apply(gala, m, cmd);
     totals.sequences++;
+    if (mode === "edge-leases") totals.leaseSequences++;
+    totals.leasedClaims += m.signed.size;
     totals.commands += commands.length;
     totals.claims += m.claims.size;
     for (const key of Object.keys(m.faults) as (keyof Model["faults"])[]) totals.faults[key] += m.faults[key];
 
-    // After the sequence: balanced with pending money inside its bound, nothing twice, limits kept.
+    // After the sequence: balanced with pending money inside its bound (leased envelopes
+    // included), nothing twice, limits kept, no honest claim voided.
     const during = await auditAt(600_000);
     expectBalanced(during);
+    expect(during.leases.voided).toBe(voidedBefore);
     expect(during.duplicateEnvelopeClaims).toBe(0);
     expect(during.maxClaimsPerUser).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
     for (let i = 0; i < VIEWERS; i++) {
@@ -185,19 +243,22 @@ describe("money model", () => {
       expect(sponsors.length).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
     }
 
-    // Then the phase ends and only the repairs run until every cent is home.
+    // Then the PWAs present what they keep, the phase ends, and only the repairs run until every cent is home.
+    for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
     await sys.stopPhase(gala.phaseId);
-    for (let attempt = 0; !(await walletsComplete(gala, m)); attempt++) {
-      if (attempt > 40) throw new Error(`wallets incomplete after repairs: ${JSON.stringify(await auditAt(0))}`);
+    // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
+    // then a lease phase stays unclosed and the audit with a bound of zero names them.
+    const settled = async () => (await walletsComplete(gala, m)) && (await auditAt(0)).balanced;
+    for (let attempt = 0; !(await settled()); attempt++) {
+      if (attempt > 60) throw new Error(`not settled after repairs: ${JSON.stringify(await auditAt(0))}`);
       await repair(0);
       await sleep(300);
     }
-    expectBalanced(await auditAt(0));
   }, Math.max(3_600_000, runs * 10_000));
 
   afterAll(() => {
-    console.log(`model: ${totals.sequences} sequences, ${totals.commands} commands, ${totals.claims} envelopes won, ${totals.replaysAfterStop} won request ids replayed after the stop answered without the envelope, faults hit ${JSON.stringify(totals.faults)}`);
+    console.log(`model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.replaysAfterStop} won request ids replayed after the stop answered without the envelope, faults hit ${JSON.stringify(totals.faults)}`);
     // The faults must have been injected for real, not only generated.
-    if (totals.sequences >= 6) expect(totals.faults.lost + totals.faults.duplicated + totals.faults.d1 + totals.faults.resets).toBeGreaterThan(0);
+    if (totals.sequences >= 6) expect(Object.values(totals.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

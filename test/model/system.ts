@@ -1,16 +1,19 @@
 /**
  * The system under test for the model-based money suite: one fresh gala per sequence (a live
  * lottery phase with three sponsor pools, one with a split budget, and a later phase that
- * receives leftovers), its viewers, and the calls and fault injectors the commands use. All
+ * receives leftovers; its envelopes go out through the shards or from edge leases), its
+ * viewers, and the calls and fault injectors the commands use. All
  * calls go through the real worker, objects, queue and D1.
  */
 import { abortAllDurableObjects, createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
-import type { CreateGroupResponse, GrabGroupResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
+import type { CreateGroupResponse, GrabGroupResponse, Issuance, PresentResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
+import { openSignedClaim } from "../../src/edge/claim-signing";
+import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { SettlementMessage } from "../../src/wire/rpc";
-import { admin, json, putTimeline, session } from "../support/api";
+import { admin, call, json, putTimeline, session } from "../support/api";
 import { SPONSORS, phase } from "../support/show";
 import { ledgerDown, ledgerUp } from "../support/ledger";
 
@@ -26,7 +29,7 @@ export interface Gala {
 
 const SEC = 1000;
 
-export async function newGala(viewerCount: number): Promise<Gala> {
+export async function newGala(viewerCount: number, issuance: Issuance = "shard"): Promise<Gala> {
   const tag = crypto.randomUUID().slice(0, 8);
   const now = Date.now();
   const phaseId = `model-${tag}`;
@@ -35,7 +38,7 @@ export async function newGala(viewerCount: number): Promise<Gala> {
     galaId: `model-gala-${tag}`,
     sponsors: SPONSORS,
     phases: [
-      phase(phaseId, "lottery", now - SEC, now + 600 * SEC, { sponsorIds }),
+      phase(phaseId, "lottery", now - SEC, now + 600 * SEC, { sponsorIds, issuance }),
       phase(`${phaseId}-encore`, "lottery", now + 700 * SEC, now + 800 * SEC, { sponsorIds: [sponsorIds[0]] }),
     ],
   });
@@ -48,14 +51,38 @@ export async function newGala(viewerCount: number): Promise<Gala> {
   return { phaseId, viewers };
 }
 
-export async function shake(v: Viewer, requestId: string): Promise<ShakeResponse | null> {
-  const res = await json("POST", "/api/shake", { requestId }, v.token);
+/** A shake as the PWA sends it: with the latest holdings the viewer got in this gala. */
+export async function shake(v: Viewer, requestId: string, holdings?: string): Promise<ShakeResponse | null> {
+  const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${v.token}` };
+  if (holdings) headers["X-Gala-Holdings"] = holdings;
+  const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
   if (res.status !== 200) throw new Error(`shake answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
 
-export async function open(v: Viewer, claimId: string): Promise<number> {
-  return (await json("POST", `/api/envelopes/${claimId}/open`, {}, v.token)).status;
+/** Opens a claim, sending its signed claim when the viewer keeps one (an edge-lease win), as the PWA does. */
+export async function open(v: Viewer, claimId: string, signedClaim?: string): Promise<number> {
+  return (await json("POST", `/api/envelopes/${claimId}/open`, signedClaim ? { signedClaim } : {}, v.token)).status;
+}
+
+/** The viewer presents the signed claims it keeps; returns each one's status. */
+export async function present(v: Viewer, signedClaims: string[]): Promise<string[]> {
+  if (signedClaims.length === 0) return [];
+  const res = await json("POST", "/api/envelopes/present", { signedClaims }, v.token);
+  if (res.status !== 200) throw new Error(`present answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as PresentResponse).results.map((r) => r.status);
+}
+
+/** An isolate's report of one claim arriving again (a duplicated report), straight to the home shard. */
+export async function duplicateReport(v: Viewer, signedClaim: string): Promise<void> {
+  const claim = await openSignedClaim(env, signedClaim);
+  if (!claim) throw new Error("the model kept a signed claim the edge does not accept");
+  for (let i = 0; i < 2; i++) await shardStub(env, userShard(env, v.userId)).recordLeasedClaims([claim]);
+}
+
+/** The isolate that answered dies with its leases and unreported claims. */
+export function loseIsolate(): void {
+  dropIsolateLeases();
 }
 
 export async function wallet(v: Viewer): Promise<WalletResponse> {
@@ -114,7 +141,7 @@ export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolea
 }
 
 /** Every object is reset while a shake is in flight. */
-export async function resetMidCall(v: Viewer, requestId: string): Promise<ShakeResponse | null> {
-  const [answer] = await Promise.all([shake(v, requestId).catch(() => null), abortAllDurableObjects().catch(() => undefined)]);
+export async function resetMidCall(v: Viewer, requestId: string, holdings?: string): Promise<ShakeResponse | null> {
+  const [answer] = await Promise.all([shake(v, requestId, holdings).catch(() => null), abortAllDurableObjects().catch(() => undefined)]);
   return answer;
 }

@@ -120,6 +120,8 @@ describe("OpenAPI document", () => {
     const claimId = shaken.envelope.claimId;
     await checked(await json("POST", `/api/envelopes/${claimId}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 200);
     await checked(await json("POST", `/api/envelopes/${crypto.randomUUID()}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 404);
+    await checked(await json("POST", "/api/envelopes/present", { signedClaims: ["not-a-signed-claim"] }, viewer.token), "POST", "/api/envelopes/present", 200);
+    await checked(await json("POST", "/api/envelopes/present", { signedClaims: [] }, viewer.token), "POST", "/api/envelopes/present", 400);
     await checked(await json("GET", "/api/wallet", undefined, viewer.token), "GET", "/api/wallet", 200);
 
     const group = await checked<CreateGroupResponse>(await json("POST", "/api/groups", { fromClaimId: claimId }, viewer.token), "POST", "/api/groups", 201);

@@ -1,5 +1,8 @@
 /** Helpers for edge-lease tests: lean-wire shakes with a holdings header, presenting and opening signed claims. */
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
+import { allShards, shardStub } from "../../src/objects";
 import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
 import { call, json, session } from "./api";
 import { createPool, liveLotteryShow, SPONSORS } from "./show";
@@ -60,3 +63,8 @@ export async function wallet(v: SessionResponse): Promise<WalletResponse> {
 }
 
 export { createPool };
+
+/** Runs `sql` in every pool shard (a fault injector: e.g. a trigger that keeps leased envelopes from leaving). */
+export async function inEveryShard(sql: string): Promise<void> {
+  await Promise.all(allShards(env).map((s) => runInDurableObject(shardStub(env, s), (_, state) => void state.storage.sql.exec(sql))));
+}
