@@ -71,7 +71,8 @@ export function countCall(sql: SqlStorage): void {
 
 /**
  * Lends up to `count` envelopes of the phase's stocked pools, shared among the pools by
- * what each has left, in random order; null when the phase has none here.
+ * what each has left, in random order; null when the phase has none here. Lowers the
+ * `remaining` of the refs it is given (the shard's in-memory directory, phase-pools.ts).
  */
 export function grantLease(sql: SqlStorage, stocked: readonly PoolRef[], terms: LeaseTerms): LeaseGrant | null {
   const total = stocked.reduce((n, p) => n + p.remaining, 0);
@@ -87,6 +88,7 @@ export function grantLease(sql: SqlStorage, stocked: readonly PoolRef[], terms: 
         Math.min(share, want - envelopes.length),
       )
       .toArray();
+    pool.remaining -= rows.length;
     for (const row of rows) {
       sql.exec(
         "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) VALUES (?, ?, ?, ?)",
@@ -112,8 +114,11 @@ export function grantLease(sql: SqlStorage, stocked: readonly PoolRef[], terms: 
   return { leaseId: terms.leaseId, phaseId: terms.phaseId, shard: -1, expiresAt: terms.expiresAt, envelopes: shuffled(envelopes) };
 }
 
+/** Told how many envelopes of a pool went back to stock, so in-memory counts follow. */
+export type Restock = (poolId: string, count: number) => void;
+
 /** Moves lent envelopes back to stock (those matching `where`), marking leases left empty returned. */
-function backToStock(sql: SqlStorage, where: string, args: SqlStorageValue[], now: number): number {
+function backToStock(sql: SqlStorage, restock: Restock, where: string, args: SqlStorageValue[], now: number): number {
   const rows = sql
     .exec<{ lease_id: string }>(
       `DELETE FROM leased_envelopes WHERE ${where} RETURNING lease_id, envelope_id, pool_id, amount`,
@@ -122,6 +127,7 @@ function backToStock(sql: SqlStorage, where: string, args: SqlStorageValue[], no
     .toArray() as unknown as { lease_id: string; envelope_id: string; pool_id: string; amount: number }[];
   for (const row of rows) {
     sql.exec("INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)", row.envelope_id, row.pool_id, row.amount);
+    restock(row.pool_id, 1);
   }
   for (const leaseId of new Set(rows.map((r) => r.lease_id))) {
     sql.exec(
@@ -136,17 +142,17 @@ function backToStock(sql: SqlStorage, where: string, args: SqlStorageValue[], no
 }
 
 /** Envelopes an isolate will not issue (its lease ran out at the edge) go back to stock. */
-export function returnUnused(sql: SqlStorage, leaseId: string, envelopeIds: readonly string[], now: number): number {
-  return backToStock(sql, "lease_id = ? AND envelope_id IN (SELECT value FROM json_each(?))", [leaseId, JSON.stringify(envelopeIds)], now);
+export function returnUnused(sql: SqlStorage, restock: Restock, leaseId: string, envelopeIds: readonly string[], now: number): number {
+  return backToStock(sql, restock, "lease_id = ? AND envelope_id IN (SELECT value FROM json_each(?))", [leaseId, JSON.stringify(envelopeIds)], now);
 }
 
 /** Envelopes of leases past their presentation deadline go back to stock; returns how many. */
-export function returnOverdue(sql: SqlStorage, now: number): number {
-  return backToStock(sql, "lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)", [now], now);
+export function returnOverdue(sql: SqlStorage, restock: Restock, now: number): number {
+  return backToStock(sql, restock, "lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)", [now], now);
 }
 
-function voidClaim(sql: SqlStorage, claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
-  if (returnEnvelope) backToStock(sql, "envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
+function voidClaim(sql: SqlStorage, restock: Restock, claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
+  if (returnEnvelope) backToStock(sql, restock, "envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
   sql.exec(
     `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     claim.claimId,
@@ -161,28 +167,28 @@ function voidClaim(sql: SqlStorage, claim: LeasedClaim, reason: VoidReason, now:
 }
 
 /** Records one leased claim exactly once (a repeat answers as the first did). */
-export function recordClaim(sql: SqlStorage, claim: LeasedClaim, now: number): RecordOutcome {
-  if (sql.exec("SELECT 1 FROM claims WHERE claim_id = ?", claim.claimId).toArray().length > 0) {
-    return { claimId: claim.claimId, status: "recorded" };
-  }
-  const voided = sql.exec<{ reason: VoidReason }>("SELECT reason FROM voided_claims WHERE claim_id = ?", claim.claimId).toArray()[0];
-  if (voided) return { claimId: claim.claimId, status: "voided", reason: voided.reason };
-  const lent = sql
-    .exec<{ expires_at: number }>(
-      `SELECT l.expires_at FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id
-        WHERE e.envelope_id = ? AND e.lease_id = ?`,
+function recordClaim(sql: SqlStorage, restock: Restock, claim: LeasedClaim, now: number): RecordOutcome {
+  const known = sql
+    .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
+      `SELECT (SELECT 1 FROM claims WHERE claim_id = ?1) AS known,
+              (SELECT reason FROM voided_claims WHERE claim_id = ?1) AS voided,
+              (SELECT l.expires_at FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id
+                WHERE e.envelope_id = ?2 AND e.lease_id = ?3) AS expires_at`,
+      claim.claimId,
       claim.envelopeId,
       claim.leaseId,
     )
-    .toArray()[0];
+    .one();
+  if (known.known !== null) return { claimId: claim.claimId, status: "recorded" };
+  if (known.voided !== null) return { claimId: claim.claimId, status: "voided", reason: known.voided };
   // The lease no longer holds the envelope: it went back to stock after the deadline.
-  if (!lent) return voidClaim(sql, claim, "late", now, false);
-  if (claim.issuedAt > lent.expires_at) return voidClaim(sql, claim, "expired", now, true);
+  if (known.expires_at === null) return voidClaim(sql, restock, claim, "late", now, false);
+  if (claim.issuedAt > known.expires_at) return voidClaim(sql, restock, claim, "expired", now, true);
   const { held, answered } = readUserClaims(sql, claim);
-  if (answered?.status === "won") return voidClaim(sql, claim, "request", now, true);
+  if (answered?.status === "won") return voidClaim(sql, restock, claim, "request", now, true);
   const fromSponsor = held.filter((s) => s === claim.sponsorId).length;
   if (held.length >= MAX_ENVELOPES_PER_USER || fromSponsor >= MAX_ENVELOPES_PER_USER_SPONSOR) {
-    return voidClaim(sql, claim, "limit", now, true);
+    return voidClaim(sql, restock, claim, "limit", now, true);
   }
   sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
   sql.exec(
@@ -199,8 +205,14 @@ export function recordClaim(sql: SqlStorage, claim: LeasedClaim, now: number): R
     claim.issuedAt,
     claim.galaId,
   );
-  bump(sql, "recorded", 1);
   return { claimId: claim.claimId, status: "recorded" };
+}
+
+/** Records a batch of leased claims, each exactly once, in order. */
+export function recordClaims(sql: SqlStorage, restock: Restock, claims: readonly LeasedClaim[], now: number): RecordOutcome[] {
+  const outcomes = claims.map((claim) => recordClaim(sql, restock, claim, now));
+  bump(sql, "recorded", outcomes.filter((o) => o.status === "recorded").length);
+  return outcomes;
 }
 
 /** Why a claim id of this user was voided, or null. */

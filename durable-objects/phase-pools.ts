@@ -1,10 +1,10 @@
 /**
  * A pool shard's in-memory directory of its pools by phase with the envelopes each has left,
  * so a claim neither re-reads the pools table nor probes an exhausted pool again, and can
- * choose a pool by its remaining stock. Counts only fall between rebuilds (a claim takes
- * through `take`; a move out is followed by `forget`), and only adding envelopes raises
- * them, so the shard calls `forget()` whenever it loads a pool, receives or sends moved
- * envelopes, and the directory is rebuilt lazily from the rows.
+ * choose a pool by its remaining stock. Counts follow every change: a claim takes through
+ * `take`, an edge lease lowers the `remaining` of the refs `stocked` handed it, envelopes an
+ * edge lease returns come back through `restock`; the shard calls `forget()` whenever it
+ * loads a pool, receives or sends moved envelopes, and the directory is rebuilt lazily.
  */
 
 export interface PoolRef {
@@ -52,6 +52,14 @@ export class PhasePools {
     const pool = this.#byPhase.get(phaseId)?.find((p) => p.poolId === poolId);
     if (pool) pool.remaining = row ? pool.remaining - 1 : 0;
     return row ? { envelopeId: row.envelope_id, amount: row.amount } : null;
+  }
+
+  /** Envelopes of a pool went back to stock (an edge lease returned them). */
+  restock(poolId: string, count: number): void {
+    for (const pools of this.#byPhase.values()) {
+      const pool = pools.find((p) => p.poolId === poolId);
+      if (pool) pool.remaining += count;
+    }
   }
 
   forget(): void {

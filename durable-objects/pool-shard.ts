@@ -226,11 +226,10 @@ export class PoolShard extends DurableObject<Env> {
   /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
   leaseExchange(exchange: LeaseExchange): LeaseExchangeAnswer {
     const now = Date.now();
-    this.#pools.forget();
-    const answer = this.ctx.storage.transactionSync(() => {
+    return this.ctx.storage.transactionSync(() => {
       leases.countCall(this.#sql);
-      const recorded = exchange.claims.map((claim) => leases.recordClaim(this.#sql, claim, now));
-      for (const unused of exchange.unused) leases.returnUnused(this.#sql, unused.leaseId, unused.envelopeIds, now);
+      const recorded = leases.recordClaims(this.#sql, this.#restock, exchange.claims, now);
+      for (const unused of exchange.unused) leases.returnUnused(this.#sql, this.#restock, unused.leaseId, unused.envelopeIds, now);
       const { want } = exchange;
       const grant =
         want && windowOpen(this.#windows, want.phaseId, now)
@@ -246,16 +245,15 @@ export class PoolShard extends DurableObject<Env> {
           : null;
       return { recorded, lease: grant && { ...grant, shard: shardIndex(this.ctx.id) } };
     });
-    this.#pools.forget();
-    return answer;
   }
+
+  /** Envelopes an edge lease gave back raise the in-memory stock counts (phase-pools.ts). */
+  #restock: leases.Restock = (poolId, count) => this.#pools.restock(poolId, count);
 
   /** Records leased claims a client presented (or an isolate reported), each exactly once. */
   recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
     const now = Date.now();
-    const recorded = this.ctx.storage.transactionSync(() => claims.map((claim) => leases.recordClaim(this.#sql, claim, now)));
-    this.#pools.forget();
-    return recorded;
+    return this.ctx.storage.transactionSync(() => leases.recordClaims(this.#sql, this.#restock, claims, now));
   }
 
   /** Why this user's claim id was voided (and the claim that won its request id, if any); null when it was not. */
@@ -269,8 +267,7 @@ export class PoolShard extends DurableObject<Env> {
    * `phaseId` (all phases with null) still hold and when the last of them is due back.
    */
   returnLeases(phaseId: string | null, now: number): { returned: number; holding: number; dueAt: number | null } {
-    const returned = this.ctx.storage.transactionSync(() => leases.returnOverdue(this.#sql, now));
-    if (returned > 0) this.#pools.forget();
+    const returned = this.ctx.storage.transactionSync(() => leases.returnOverdue(this.#sql, this.#restock, now));
     const held = leases.outstandingLeases(this.#sql).filter((l) => phaseId === null || l.phaseId === phaseId);
     return {
       returned,

@@ -114,7 +114,7 @@ export function leaseBlock(env: Env): number {
 
 /** How long an edge lease lets its isolate issue envelopes (never past the phase's end). */
 export function leaseTtlMs(env: Env): number {
-  return positiveInt(env.LEASE_TTL_MS, 10_000);
+  return positiveInt(env.LEASE_TTL_MS, 30_000);
 }
 
 /**

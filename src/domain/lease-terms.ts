@@ -21,9 +21,13 @@ export function leaseSize(issuedPerSec: number, block: number): number {
   return Math.max(Math.min(MIN_LEASE, block), Math.min(block, Math.ceil((issuedPerSec * LEASE_HORIZON_MS) / 1000)));
 }
 
-/** Claims an isolate holds before it reports them, and the longest it keeps one unreported. */
-export const REPORT_BATCH = 32;
-export const REPORT_AFTER_MS = 250;
+/**
+ * Claims an isolate holds before it reports them, and the longest it keeps one unreported.
+ * Reports mostly ride on the call that renews a lease; a winner's client keeps the signed
+ * claim meanwhile, so a later report loses nothing.
+ */
+export const REPORT_BATCH = 64;
+export const REPORT_AFTER_MS = 2000;
 
 export interface SlotState {
   /** Envelopes still lent to this isolate and not yet issued. */
@@ -37,14 +41,21 @@ export interface SlotState {
   unused: number;
   /** The phase is live: a new lease may be asked for. */
   live: boolean;
+  /** Candidates came since the last lease was asked for (issued from it, or found nothing): an idle isolate asks for none. */
+  demand: boolean;
   /** A call to the shard is already on its way. */
   calling: boolean;
+}
+
+/** Whether the next call should ask for a new lease: the phase is live, candidates come, the lease runs low. */
+export function wantsLease(s: Pick<SlotState, "live" | "demand" | "left" | "want">): boolean {
+  return s.live && s.demand && s.left * 4 <= s.want;
 }
 
 /** Whether this shake should start a call to the shard (in the background). */
 export function shouldCall(s: SlotState, now: number): boolean {
   if (s.calling) return false;
-  if (s.live && s.left * 4 <= s.want) return true;
+  if (wantsLease(s)) return true;
   if (s.unreported >= REPORT_BATCH || (s.unreported > 0 && now - s.oldestUnreportedAt >= REPORT_AFTER_MS)) return true;
   return s.unused > 0;
 }

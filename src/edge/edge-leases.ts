@@ -8,7 +8,7 @@
  * back to the shard claim (shake-answer.ts).
  */
 import { leaseBlock, leaseTtlMs } from "../config";
-import { eligibleIndex, leaseSize, MIN_LEASE, shouldCall } from "../domain/lease-terms";
+import { eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { MAX_ENVELOPES_PER_USER } from "../domain/audit";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
@@ -32,6 +32,8 @@ interface Slot {
   unused: Map<string, string[]>;
   calling: boolean;
   issuedSinceAsk: number;
+  /** A candidate found nothing here since the last lease was asked for. */
+  missed: boolean;
   askedAt: number;
 }
 
@@ -64,6 +66,7 @@ function slotOf(phase: Phase, shard: number, now: number): Slot {
       unused: new Map(),
       calling: false,
       issuedSinceAsk: 0,
+      missed: false,
       askedAt: now,
     };
     slots.set(key, slot);
@@ -93,7 +96,7 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   slot.unused.clear();
   const rate = (slot.issuedSinceAsk * 1000) / Math.max(1, now - slot.askedAt);
   const count = leaseSize(rate, leaseBlock(env));
-  const ask = live(slot, now) && slot.envelopes.length * 4 <= slot.want;
+  const ask = wantsLease(stateOf(slot, now));
   const want = ask ? { phaseId: slot.phaseId, count, expiresAt: Math.min(now + leaseTtlMs(env), slot.endsAt) } : null;
   try {
     leaseCalls.made++;
@@ -104,6 +107,7 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
       slot.want = count;
       slot.askedAt = now;
       slot.issuedSinceAsk = 0;
+      slot.missed = false;
     }
     if (lease) slot.envelopes.push(...lease.envelopes.map((e) => ({ ...e, leaseId: lease.leaseId, expiresAt: lease.expiresAt })));
     const voided = answer.recorded.filter((r) => r.status === "voided").length;
@@ -119,18 +123,22 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   }
 }
 
-function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): void {
-  expire(slot, now);
-  const state = {
+function stateOf(slot: Slot, now: number): SlotState {
+  return {
     left: slot.envelopes.length,
     want: slot.want,
     unreported: slot.unreported.length,
     oldestUnreportedAt: slot.unreported[0]?.issuedAt ?? now,
     unused: slot.unused.size,
     live: live(slot, now),
+    demand: slot.issuedSinceAsk > 0 || slot.missed,
     calling: slot.calling,
   };
-  if (shouldCall(state, now)) waitUntil(exchange(env, slot, now));
+}
+
+function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): void {
+  expire(slot, now);
+  if (shouldCall(stateOf(slot, now), now)) waitUntil(exchange(env, slot, now));
 }
 
 /** On any shake: reports, hand-backs and refills that came due, from this request's background. */
@@ -178,6 +186,8 @@ export function takeLeased(env: Env, waitUntil: WaitUntil, phase: Phase, galaId:
     slot.issuedSinceAsk++;
     if (answered.size >= MAX_ANSWERS) answered.clear();
     answered.set(key, claim);
+  } else {
+    slot.missed = true;
   }
   callIfDue(env, waitUntil, slot, now);
   return claim ? { kind: "won", claim } : { kind: "none" };

@@ -1,0 +1,71 @@
+/** The pure rules of edge leases (src/domain/lease-terms.ts) and their audit (src/domain/lease-audit.ts). */
+import { describe, expect, it } from "vitest";
+import { eligibleIndex, leaseSize, mergeHoldings, MIN_LEASE, REPORT_AFTER_MS, REPORT_BATCH, shouldCall, type SlotState } from "../../src/domain/lease-terms";
+import { leaseProblems, leasesAudit } from "../../src/domain/lease-audit";
+import type { ShardFigures } from "../../src/wire/rpc";
+
+const slot = (over: Partial<SlotState> = {}): SlotState => ({
+  left: 40,
+  want: 64,
+  unreported: 0,
+  oldestUnreportedAt: 0,
+  unused: 0,
+  live: true,
+  demand: true,
+  calling: false,
+  ...over,
+});
+
+describe("lease terms", () => {
+  it("gives a viewer the first envelope their holdings allow: 3 per gala, 1 per sponsor", () => {
+    const lease = [{ sponsorId: "a" }, { sponsorId: "b" }, { sponsorId: "c" }];
+    expect(eligibleIndex(lease, [])).toBe(0);
+    expect(eligibleIndex(lease, ["a"])).toBe(1);
+    expect(eligibleIndex(lease, ["a", "b"])).toBe(2);
+    expect(eligibleIndex(lease, ["a", "b", "c"])).toBe(-1);
+    expect(eligibleIndex([{ sponsorId: "a" }], ["a"])).toBe(-1);
+  });
+
+  it("sizes a lease for two seconds of the recent rate, within its bounds", () => {
+    expect(leaseSize(0, 64)).toBe(MIN_LEASE);
+    expect(leaseSize(10, 64)).toBe(20);
+    expect(leaseSize(1_000, 64)).toBe(64);
+    expect(leaseSize(1_000, 4)).toBe(4);
+  });
+
+  it("calls the shard when the lease runs low with candidates coming, a report is due, or envelopes go back", () => {
+    expect(shouldCall(slot(), 0)).toBe(false);
+    expect(shouldCall(slot({ left: 16 }), 0)).toBe(true);
+    expect(shouldCall(slot({ left: 0, demand: false }), 0)).toBe(false);
+    expect(shouldCall(slot({ left: 0, live: false }), 0)).toBe(false);
+    expect(shouldCall(slot({ left: 16, calling: true }), 0)).toBe(false);
+    expect(shouldCall(slot({ unreported: REPORT_BATCH }), 0)).toBe(true);
+    expect(shouldCall(slot({ unreported: 1, oldestUnreportedAt: 0 }), REPORT_AFTER_MS - 1)).toBe(false);
+    expect(shouldCall(slot({ unreported: 1, oldestUnreportedAt: 0 }), REPORT_AFTER_MS)).toBe(true);
+    expect(shouldCall(slot({ unused: 1, live: false }), 0)).toBe(true);
+  });
+
+  it("merges two accounts of holdings by the larger count per sponsor", () => {
+    expect(mergeHoldings(["a"], ["a", "b"]).sort()).toEqual(["a", "b"]);
+    expect(mergeHoldings(["a", "a"], ["a"])).toEqual(["a", "a"]);
+    expect(mergeHoldings([], [])).toEqual([]);
+  });
+});
+
+describe("lease audit", () => {
+  const figures = (returnAfter: number): ShardFigures => ({
+    shard: 3,
+    pools: [],
+    maxClaimsPerUser: 0,
+    maxClaimsPerUserSponsor: 0,
+    duplicateEnvelopeClaims: 0,
+    leases: [{ leaseId: "L", phaseId: "p", returnAfter, count: 2, cents: 250 }],
+    leaseCounters: { calls: 5, recorded: 7, voided: 1 },
+  });
+
+  it("sums the leases and names one still lending past its return time plus the bound", () => {
+    expect(leasesAudit([figures(0), figures(0)])).toEqual({ calls: 10, recorded: 14, voided: 2, outstandingCount: 4, outstandingCents: 500 });
+    expect(leaseProblems([figures(1_000)], 1_500, 1_000)).toEqual([]);
+    expect(leaseProblems([figures(1_000)], 2_001, 1_000)).toEqual([expect.objectContaining({ place: "lease:L", cents: 250 })]);
+  });
+});
