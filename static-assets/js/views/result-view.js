@@ -1,16 +1,27 @@
 /**
  * Renders a shake answer: envelope (sponsor branding, open to reveal the amount), greeting,
  * rest (countdown to the next phase) or busy ("catching its breath"). Countdowns are
- * elements with `data-countdown-to` that the app's clock tick keeps current.
+ * elements with `data-countdown-to` that the app's clock tick keeps current. Opening an
+ * edge-lease win sends its signed claim; a voided win says so kindly instead.
  */
-import { userCall } from "../api.js";
+import { ApiFailure, userCall } from "../api.js";
 import { h, prefersReducedMotion } from "../dom.js";
 import { formatCents } from "../money.js";
 import { shareButton } from "./group-view.js";
 
 /** @typedef {import("../../../src/wire/index").ShakeResponse} ShakeResponse */
 /** @typedef {import("../../../src/wire/index").WonEnvelope} WonEnvelope */
-/** @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string, showWallet: () => void }} ViewContext */
+/** @typedef {import("../../../src/wire/index").OpenRequest} OpenRequest */
+/** @typedef {import("../held-claims.js").HeldClaims} HeldClaims */
+/**
+ * @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string, showWallet: () => void,
+ *   claims: HeldClaims }} ViewContext
+ */
+
+const VOIDED_TITLE = "This envelope could not be yours after all";
+const VOIDED_TEXT =
+  "We are sorry: you already hold as many envelopes as one person may win tonight, or this one reached us too late. " +
+  "Its money goes back to the pool for other viewers, and nothing leaves your wallet. Keep shaking for the greetings!";
 
 /**
  * @param {ViewContext} ctx
@@ -29,9 +40,11 @@ function asset(ctx, assetId, alt) {
  */
 export function renderAnswer(container, answer, ctx) {
   container.className = `result result-${answer.kind}`;
+  container.removeAttribute("data-claim-id");
   switch (answer.kind) {
     case "envelope":
-      return container.replaceChildren(...envelopeCard(answer.envelope, ctx));
+      container.setAttribute("data-claim-id", answer.envelope.claimId);
+      return container.replaceChildren(...envelopeCard(container, answer.envelope, ctx));
     case "greeting":
       return container.replaceChildren(
         asset(ctx, answer.assetId, "Happy New Year!"),
@@ -53,10 +66,22 @@ export function renderAnswer(container, answer, ctx) {
 }
 
 /**
+ * The server voided this claim: if its envelope is what the page shows, say so.
+ * @param {HTMLElement} container
+ * @param {string} claimId
+ */
+export function showVoided(container, claimId) {
+  if (container.getAttribute("data-claim-id") !== claimId) return;
+  container.className = "result result-voided";
+  container.replaceChildren(h("h2", { text: VOIDED_TITLE }), h("p", { text: VOIDED_TEXT }));
+}
+
+/**
+ * @param {HTMLElement} container
  * @param {WonEnvelope} envelope
  * @param {ViewContext} ctx
  */
-function envelopeCard(envelope, ctx) {
+function envelopeCard(container, envelope, ctx) {
   const sponsor = ctx.sponsorName(envelope.sponsorId);
   const amount = h("p", { class: "amount", hidden: "", "aria-live": "polite" });
   const note = h("p", { class: "note" });
@@ -67,7 +92,9 @@ function envelopeCard(envelope, ctx) {
     amount.removeAttribute("hidden");
     if (!prefersReducedMotion()) amount.classList.add("reveal");
     navigator.vibrate?.([60, 40, 120]);
-    note.textContent = await settleNote(envelope.claimId);
+    const settled = await openOnServer(envelope.claimId, ctx.claims);
+    if (settled === "voided") return showVoided(container, envelope.claimId);
+    note.textContent = settled;
     const wallet = h("button", { type: "button", class: "secondary", text: "See it in my wallet" });
     wallet.addEventListener("click", ctx.showWallet);
     note.after(h("p", {}, wallet), shareButton(envelope.claimId));
@@ -83,14 +110,27 @@ function envelopeCard(envelope, ctx) {
 }
 
 /**
- * Tells the server the envelope was opened, which starts its settlement to the wallet.
+ * Tells the server the envelope was opened, which starts its settlement to the wallet; an
+ * edge-lease win sends its signed claim, which the server then holds, so the phone forgets it.
  * @param {string} claimId
+ * @param {HeldClaims} claims
+ * @returns {Promise<string>} the note to show, or "voided"
  */
-async function settleNote(claimId) {
+async function openOnServer(claimId, claims) {
+  const signedClaim = claims.signedClaimFor(claimId);
+  /** @type {OpenRequest} */
+  const body = signedClaim ? { signedClaim } : {};
   try {
-    await userCall(`/api/envelopes/${encodeURIComponent(claimId)}/open`, { method: "POST", body: {} });
+    await userCall(`/api/envelopes/${encodeURIComponent(claimId)}/open`, { method: "POST", body });
+    claims.drop([claimId]);
     return "On its way to your wallet.";
-  } catch {
-    return "Yours either way: it reaches your wallet when the phase closes.";
+  } catch (err) {
+    if (!(err instanceof ApiFailure && err.status === 409 && err.code === "claim_voided")) {
+      return signedClaim
+        ? "Yours either way: your phone keeps its signed claim and hands it in as soon as the server can take it."
+        : "Yours either way: it reaches your wallet when the phase closes.";
+    }
+    claims.drop([claimId]);
+    return "voided";
   }
 }
