@@ -19,10 +19,27 @@ afterEach(async () => {
 
 const HOLDINGS = "x-gala-holdings";
 
-/** A live lottery phase handed out from edge leases, every shake a candidate. */
-function leasePhase(id: string, sponsorIds: string[]): Phase {
+/**
+ * A show whose live lottery phase is handed out from edge leases, every shake a candidate,
+ * with a pool per sponsor; returns its gala id.
+ */
+async function leaseShow(phaseId: string, sponsorIds: string[]): Promise<string> {
   const now = Date.now();
-  return { ...lotteryPhase(id, now - 60_000, now + 10 * 60_000, 1), sponsorIds, issuance: "edge-leases" };
+  const phase: Phase = { ...lotteryPhase(phaseId, now - 60_000, now + 10 * 60_000, 1), sponsorIds, issuance: "edge-leases" };
+  const { galaId } = await putShow([phase]);
+  for (const sponsorId of sponsorIds) await createPool({ phaseId, sponsorId, budgetCents: 4_000, count: 20 });
+  return galaId;
+}
+
+/** A fresh viewer on the live phase, with every present failing as a lost network would. */
+async function openViewer(phaseTitle: string) {
+  browser = await openBrowser({ serviceWorkers: "block" });
+  const page = await browser.context.newPage();
+  const presents = await failPresents(page);
+  const shakes = watchShakes(page);
+  await page.goto("/");
+  await expect.poll(() => page.locator("#phase").textContent()).toBe(`Live now: ${phaseTitle}`);
+  return { page, presents, shakes };
 }
 
 /** What the page keeps: its held claims and this gala's holdings. */
@@ -81,15 +98,8 @@ async function failPresents(page: Page) {
 
 describe("edge-lease wins in the PWA", () => {
   it("keeps the signed claim through failed presents, hands it in with the open, and the wallet is credited", async () => {
-    const { galaId } = await putShow([leasePhase("lease", ["aurora", "jade"])]);
-    await createPool({ phaseId: "lease", sponsorId: "aurora", budgetCents: 4_000, count: 20 });
-    await createPool({ phaseId: "lease", sponsorId: "jade", budgetCents: 4_000, count: 20 });
-    browser = await openBrowser({ serviceWorkers: "block" });
-    const page = await browser.context.newPage();
-    const shakes = watchShakes(page);
-    const presents = await failPresents(page);
-    await page.goto("/");
-    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery lease");
+    const galaId = await leaseShow("lease", ["aurora", "jade"]);
+    const { page, presents, shakes } = await openViewer("Lottery lease");
 
     const { envelope, holdings } = await winFromLease(page);
     // Every shake carried the holdings of the latest win before it; the first carried none.
@@ -126,18 +136,12 @@ describe("edge-lease wins in the PWA", () => {
   });
 
   it("presents a claim it kept while the page was closed, and the server records it for the wallet", async () => {
-    const { galaId } = await putShow([leasePhase("reopen", ["aurora", "jade"])]);
-    await createPool({ phaseId: "reopen", sponsorId: "aurora", budgetCents: 4_000, count: 20 });
-    await createPool({ phaseId: "reopen", sponsorId: "jade", budgetCents: 4_000, count: 20 });
-    browser = await openBrowser({ serviceWorkers: "block" });
-    const first = await browser.context.newPage();
-    await failPresents(first);
-    await first.goto("/");
-    await expect.poll(() => first.locator("#phase").textContent()).toBe("Live now: Lottery reopen");
+    const galaId = await leaseShow("reopen", ["aurora", "jade"]);
+    const first = (await openViewer("Lottery reopen")).page;
     const { envelope } = await winFromLease(first);
     await first.close();
 
-    const page = await browser.context.newPage();
+    const page = await browser!.context.newPage();
     const presented = page.waitForResponse((r) => r.url().endsWith("/api/envelopes/present"));
     await page.goto("/");
     const response = await presented;
@@ -154,13 +158,8 @@ describe("edge-lease wins in the PWA", () => {
   });
 
   it("tells the viewer kindly when a win from a replayed, older holdings record is voided, and forgets it", async () => {
-    const { galaId } = await putShow([leasePhase("replay", ["aurora"])]);
-    await createPool({ phaseId: "replay", sponsorId: "aurora", budgetCents: 4_000, count: 20 });
-    browser = await openBrowser({ serviceWorkers: "block" });
-    const page = await browser.context.newPage();
-    await failPresents(page);
-    await page.goto("/");
-    await expect.poll(() => page.locator("#phase").textContent()).toBe("Live now: Lottery replay");
+    const galaId = await leaseShow("replay", ["aurora"]);
+    const { page } = await openViewer("Lottery replay");
     const won = await shake(page);
     expect(won.kind).toBe("envelope");
 
