@@ -6,7 +6,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { OpenRequest, Phase, PresentRequest, PresentResponse, ShakeResponse, WonEnvelope } from "../../src/wire/index";
+import type { OpenRequest, OpenResponse, Phase, PresentRequest, PresentResponse, ShakeResponse, WonEnvelope } from "../../src/wire/index";
 import { expectAccessible } from "./support/axe";
 import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
@@ -169,6 +169,21 @@ describe("edge-lease wins in the PWA", () => {
     expect(opened).toBe(200);
     await expect.poll(() => entry.getAttribute("data-status"), { timeout: 30_000, interval: 500 }).toBe("settled");
     expect(await entry.textContent()).toContain(yuan(envelope.amountCents));
+  });
+
+  it("shows the envelope the open answers when the shake had already won on another isolate", async () => {
+    // Two isolates answering one retried shake cannot happen under one `wrangler dev`: the
+    // server's answer for it (the shake's surviving envelope) is played by a route.
+    const galaId = await leaseShow("survivor", ["aurora", "jade"]);
+    const { page } = await openViewer("Lottery survivor");
+    const { envelope } = await winFromLease(page);
+    const survivor: OpenResponse = { envelope: { ...envelope, claimId: "survivor-claim", amountCents: envelope.amountCents + 1 }, openedAt: Date.now() };
+    delete survivor.envelope.signedClaim;
+    await page.route(`**/api/envelopes/${envelope.claimId}/open`, (route) => route.fulfill({ json: survivor }));
+    await page.getByRole("button", { name: "Open the envelope" }).click();
+    await expect.poll(() => page.locator("#result .note").textContent()).toBe("On its way to your wallet.");
+    expect(await page.locator("#result .amount").textContent()).toBe(yuan(survivor.envelope.amountCents));
+    expect((await kept(page, galaId)).claims).toEqual([]);
   });
 
   it("tells the viewer kindly when a win from a replayed, older holdings record is voided, and forgets it", async () => {

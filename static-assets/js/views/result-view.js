@@ -12,6 +12,7 @@ import { shareButton } from "./group-view.js";
 /** @typedef {import("../../../src/wire/index").ShakeResponse} ShakeResponse */
 /** @typedef {import("../../../src/wire/index").WonEnvelope} WonEnvelope */
 /** @typedef {import("../../../src/wire/index").OpenRequest} OpenRequest */
+/** @typedef {import("../../../src/wire/index").OpenResponse} OpenResponse */
 /** @typedef {import("../held-claims.js").HeldClaims} HeldClaims */
 /**
  * @typedef {{ assetUrls: Map<string, string>, sponsorName: (id: string) => string, showWallet: () => void,
@@ -82,7 +83,7 @@ export function showVoided(container, claimId) {
  * @param {ViewContext} ctx
  */
 function envelopeCard(container, envelope, ctx) {
-  const sponsor = ctx.sponsorName(envelope.sponsorId);
+  const title = h("h2", { text: `A red envelope from ${ctx.sponsorName(envelope.sponsorId)}!` });
   const amount = h("p", { class: "amount", hidden: "", "aria-live": "polite" });
   const note = h("p", { class: "note" });
   const open = h("button", { type: "button", class: "open-button", text: "Open the envelope" });
@@ -92,21 +93,22 @@ function envelopeCard(container, envelope, ctx) {
     amount.removeAttribute("hidden");
     if (!prefersReducedMotion()) amount.classList.add("reveal");
     navigator.vibrate?.([60, 40, 120]);
-    const settled = await openOnServer(envelope.claimId, ctx.claims);
-    if (settled === "voided") return showVoided(container, envelope.claimId);
-    note.textContent = settled;
+    const opened = await openOnServer(envelope.claimId, ctx.claims);
+    if (opened.kind === "voided") return showVoided(container, envelope.claimId);
+    // A win voided because its shake had already won elsewhere opens that shake's envelope.
+    const won = opened.kind === "opened" ? opened.envelope : envelope;
+    if (won.claimId !== envelope.claimId) {
+      container.setAttribute("data-claim-id", won.claimId);
+      title.textContent = `A red envelope from ${ctx.sponsorName(won.sponsorId)}!`;
+      amount.textContent = formatCents(won.amountCents);
+    }
+    note.textContent = opened.note;
     const wallet = h("button", { type: "button", class: "secondary", text: "See it in my wallet" });
     wallet.addEventListener("click", ctx.showWallet);
-    note.after(h("p", {}, wallet), shareButton(envelope.claimId));
+    note.after(h("p", {}, wallet), shareButton(won.claimId));
   });
-  return [
-    h("h2", { text: `A red envelope from ${sponsor}!` }),
-    asset(ctx, envelope.assetId, sponsor),
-    asset(ctx, "anim-envelope", "Red envelope"),
-    open,
-    amount,
-    note,
-  ];
+  const sponsor = ctx.sponsorName(envelope.sponsorId);
+  return [title, asset(ctx, envelope.assetId, sponsor), asset(ctx, "anim-envelope", "Red envelope"), open, amount, note];
 }
 
 /**
@@ -114,23 +116,25 @@ function envelopeCard(container, envelope, ctx) {
  * edge-lease win sends its signed claim, which the server then holds, so the phone forgets it.
  * @param {string} claimId
  * @param {HeldClaims} claims
- * @returns {Promise<string>} the note to show, or "voided"
+ * @returns {Promise<{ kind: "opened", envelope: WonEnvelope, note: string } | { kind: "kept", note: string } | { kind: "voided" }>}
  */
 async function openOnServer(claimId, claims) {
   const signedClaim = claims.signedClaimFor(claimId);
   /** @type {OpenRequest} */
   const body = signedClaim ? { signedClaim } : {};
   try {
-    await userCall(`/api/envelopes/${encodeURIComponent(claimId)}/open`, { method: "POST", body });
-    claims.drop([claimId]);
-    return "On its way to your wallet.";
+    /** @type {OpenResponse} */
+    const opened = await userCall(`/api/envelopes/${encodeURIComponent(claimId)}/open`, { method: "POST", body });
+    claims.drop([claimId, opened.envelope.claimId]);
+    return { kind: "opened", envelope: opened.envelope, note: "On its way to your wallet." };
   } catch (err) {
-    if (!(err instanceof ApiFailure && err.status === 409 && err.code === "claim_voided")) {
-      return signedClaim
-        ? "Yours either way: your phone keeps its signed claim and hands it in as soon as the server can take it."
-        : "Yours either way: it reaches your wallet when the phase closes.";
+    if (err instanceof ApiFailure && err.status === 409 && err.code === "claim_voided") {
+      claims.drop([claimId]);
+      return { kind: "voided" };
     }
-    claims.drop([claimId]);
-    return "voided";
+    const note = signedClaim
+      ? "Yours either way: your phone keeps its signed claim and hands it in as soon as the server can take it."
+      : "Yours either way: it reaches your wallet when the phase closes.";
+    return { kind: "kept", note };
   }
 }
