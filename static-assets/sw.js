@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 4;
+const SHELL_VERSION = 5;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
@@ -33,10 +33,12 @@ const SHELL_FILES = [
   "/icons/maskable-512.png",
   "/js/app.js",
   "/js/api.js",
+  "/js/claim-presenter.js",
   "/js/clock.js",
   "/js/countdown.js",
   "/js/dom.js",
   "/js/group-state.js",
+  "/js/held-claims.js",
   "/js/money.js",
   "/js/network-status.js",
   "/js/pacing.js",

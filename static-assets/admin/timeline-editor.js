@@ -122,7 +122,7 @@ export class TimelineEditor {
   render() {
     const now = this.#serverNow();
     const rows = this.#draft.map((phase, index) => this.#row(phase, index, now));
-    const headings = ["Title", "Kind", "Starts", "Ends", "Envelope rate", "Sponsors", "Live actions"];
+    const headings = ["Title", "Kind", "Starts", "Ends", "Envelope rate", "Issuance", "Sponsors", "Live actions"];
     const table = h(
       "table",
       { class: "phases" },
@@ -154,6 +154,13 @@ export class TimelineEditor {
     };
     const kind = h("select", {}, h("option", { value: "lottery", text: "lottery" }), h("option", { value: "greeting", text: "greeting" }));
     kind.value = phase.kind;
+    const issuance = h(
+      "select",
+      {},
+      h("option", { value: "shard", text: "shard claims" }),
+      h("option", { value: "edge-leases", text: "edge leases" }),
+    );
+    issuance.value = phase.issuance ?? "shard";
     /** @param {string} text @param {() => void} action @param {boolean} enabled */
     const button = (text, action, enabled = true) => {
       const b = h("button", { type: "button", text, "aria-label": `${text}: ${phase.title}` });
@@ -169,6 +176,7 @@ export class TimelineEditor {
       field("Starts", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.startsAt) }), (v) => ({ startsAt: fromLocalInput(v) })),
       field("Ends", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.endsAt) }), (v) => ({ endsAt: fromLocalInput(v) })),
       field("Envelope rate", h("input", { type: "number", min: "0", max: "1", step: "0.01", value: String(phase.candidateRate) }), (v) => ({ candidateRate: Number(v) })),
+      field("Issuance", issuance, (v) => ({ issuance: v === "edge-leases" ? "edge-leases" : "shard" })),
       field("Sponsors", h("input", { value: phase.sponsorIds.join(", ") }), (v) => ({ sponsorIds: v.split(",").map((s) => s.trim()).filter(Boolean) })),
       h(
         "td",

@@ -29,12 +29,12 @@ export class ApiFailure extends Error {
 
 /**
  * @param {string} path
- * @param {{ method?: string, body?: unknown, token?: string, timeoutMs?: number }} [options]
+ * @param {{ method?: string, body?: unknown, token?: string, timeoutMs?: number, headers?: Record<string, string> }} [options]
  * @returns {Promise<any>}
  */
-export async function apiJson(path, { method = "GET", body, token, timeoutMs = TIMEOUT_MS } = {}) {
+export async function apiJson(path, { method = "GET", body, token, timeoutMs = TIMEOUT_MS, headers: extra = {} } = {}) {
   /** @type {Record<string, string>} */
-  const headers = {};
+  const headers = { ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
@@ -113,7 +113,7 @@ export async function ensureSession() {
 /**
  * A call as the signed-in viewer; a rejected session is replaced once.
  * @param {string} path
- * @param {{ method?: string, body?: unknown, timeoutMs?: number }} [options]
+ * @param {{ method?: string, body?: unknown, timeoutMs?: number, headers?: Record<string, string> }} [options]
  */
 export async function userCall(path, options = {}) {
   const session = await ensureSession();

@@ -1,18 +1,21 @@
 /**
  * Viewer app: wires the pre-download, the offline notice, the server clock, the live phase
- * and countdown, shake input (motion and button) through the paced shaker, and the result views.
+ * and countdown, shake input (motion and button) through the paced shaker, the result views,
+ * and the signed claims of edge-lease wins kept until the server has them.
  */
 import { apiJson } from "./api.js";
+import { ClaimPresenter } from "./claim-presenter.js";
 import { syncServerClock } from "./clock.js";
 import { currentPhases, formatCountdown } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
+import { HeldClaims } from "./held-claims.js";
 import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
 import { showAccount } from "./views/account-view.js";
 import { sharedGroupId, showGroup } from "./views/group-view.js";
-import { renderAnswer } from "./views/result-view.js";
+import { renderAnswer, showVoided } from "./views/result-view.js";
 import { WalletView } from "./views/wallet-view.js";
 
 /** @typedef {import("../../src/wire/index").PublicTimeline} PublicTimeline */
@@ -98,15 +101,21 @@ function tick() {
   }
   const waitMs = shaker.waitMs();
   ui.shake.disabled = waitMs > 0;
-  ui.shakeHint.textContent =
-    waitMs === Infinity ? "Shaking…" : waitMs > 0 ? `Next shake in ${(waitMs / 1000).toFixed(1)} s` : "Shake your phone or press the button";
+  ui.shakeHint.textContent = !state.timeline
+    ? "Loading the show…"
+    : waitMs === Infinity
+      ? "Shaking…"
+      : waitMs > 0
+        ? `Next shake in ${(waitMs / 1000).toFixed(1)} s`
+        : "Shake your phone or press the button";
 }
 
 /** @param {ShakeEvent} event */
 function onShakeEvent(event) {
   if (event.kind === "answer") {
-    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName, showWallet: () => wallet.show() });
+    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName, showWallet: () => wallet.show(), claims });
     if (event.answer.kind === "envelope") wallet.refresh();
+    if (event.answer.kind === "envelope" && event.answer.envelope.signedClaim) presenter.soon();
     navigator.vibrate?.(event.answer.kind === "envelope" ? [80, 40, 80] : 30);
   } else if (event.kind === "failed") {
     ui.result.className = "result result-failed";
@@ -120,7 +129,9 @@ function onShakeEvent(event) {
   tick();
 }
 
-const shaker = new Shaker(onShakeEvent);
+const claims = new HeldClaims(localStorage);
+const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => showVoided(ui.result, claimId) });
+const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null);
 const wallet = new WalletView(sponsorName);
 
 function wireShakeInput() {
@@ -153,6 +164,8 @@ async function main() {
   await Promise.all([syncClock(), refreshTimeline()]);
   tick();
   showAccount(byId("account", HTMLElement));
+  presenter.presentNow();
+  window.addEventListener("online", () => presenter.presentNow());
   setInterval(refreshTimeline, TIMELINE_POLL_MS);
   setInterval(syncClock, CLOCK_RESYNC_MS);
 }

@@ -1,12 +1,15 @@
 /**
  * One shake at a time, paced: a shake goes out only when the pacer allows it, a failed shake
  * keeps its request id so the retry gets the server's original answer (an envelope won on a
- * lost response is not lost), and every answer or failure feeds the pacer.
+ * lost response is not lost), and every answer or failure feeds the pacer. Each shake carries
+ * the gala's latest holdings; an answer's holdings and signed claim are kept (held-claims.js)
+ * before anything else sees the answer. No shake goes out before the gala is known.
  */
 import { ApiFailure, userCall } from "./api.js";
 import { Pacer } from "./pacing.js";
 
 /** @typedef {import("../../src/wire/index").ShakeResponse} ShakeResponse */
+/** @typedef {import("./held-claims.js").HeldClaims} HeldClaims */
 /**
  * @typedef {{ kind: "sending" } | { kind: "answer", answer: ShakeResponse }
  *   | { kind: "failed", failure: ApiFailure } | { kind: "paced", waitMs: number }} ShakeEvent
@@ -18,27 +21,40 @@ export class Shaker {
   /** @type {string | null} */
   #pendingRequestId = null;
   #onEvent;
+  #claims;
+  #galaId;
 
-  /** @param {(event: ShakeEvent) => void} onEvent */
-  constructor(onEvent) {
+  /**
+   * @param {(event: ShakeEvent) => void} onEvent
+   * @param {HeldClaims} claims
+   * @param {() => string | null} galaId the current gala's id, null until the timeline is known
+   */
+  constructor(onEvent, claims, galaId) {
     this.#onEvent = onEvent;
+    this.#claims = claims;
+    this.#galaId = galaId;
   }
 
   /** Milliseconds until the next shake may go out (0 = ready). */
   waitMs() {
-    return this.#inFlight ? Infinity : this.#pacer.waitMs(Date.now());
+    return this.#inFlight || this.#galaId() === null ? Infinity : this.#pacer.waitMs(Date.now());
   }
 
   async shake() {
     const waitMs = this.waitMs();
     if (waitMs > 0) return this.#onEvent({ kind: "paced", waitMs });
+    const galaId = /** @type {string} */ (this.#galaId());
     this.#inFlight = true;
     this.#pendingRequestId ??= crypto.randomUUID();
     this.#onEvent({ kind: "sending" });
     try {
       /** @type {ShakeResponse} */
-      const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, { method: "POST" });
+      const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, {
+        method: "POST",
+        headers: this.#claims.shakeHeaders(galaId),
+      });
       this.#pendingRequestId = null;
+      this.#keep(galaId, answer);
       this.#pacer.answered(Date.now(), answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
       this.#inFlight = false;
       this.#onEvent({ kind: "answer", answer });
@@ -49,5 +65,16 @@ export class Shaker {
       this.#inFlight = false;
       this.#onEvent({ kind: "failed", failure });
     }
+  }
+
+  /**
+   * @param {string} galaId the gala the shake was sent in
+   * @param {ShakeResponse} answer
+   */
+  #keep(galaId, answer) {
+    if (answer.kind !== "envelope") return;
+    if (answer.holdings) this.#claims.keepHoldings(galaId, answer.holdings);
+    const { claimId, signedClaim } = answer.envelope;
+    if (signedClaim) this.#claims.keep({ claimId, galaId, signedClaim });
   }
 }

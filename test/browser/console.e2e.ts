@@ -1,7 +1,7 @@
 /**
  * The operator console in a real browser: sign in with the admin secret, edit a phase and
- * watch a viewer page follow, see the alerts panel, see a version conflict clearly, start a
- * phase now, create a pool and run the audit.
+ * watch a viewer page follow, switch a phase to edge leases, see the alerts panel, see a
+ * version conflict clearly, start a phase now, create a pool and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { expectAccessible } from "./support/axe";
@@ -189,6 +189,23 @@ describe("operator console", () => {
       await chart.screenshot({ path: `${ARTIFACTS}/console-shards-${count}.png` });
       await page.unroute("**/api/admin/stats");
     }
+  });
+
+  it("switches a phase from shard claims to edge leases", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("switch", now + 60 * 60_000, now + 70 * 60_000)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await signIn(page);
+    const issuance = page.getByLabel("Issuance of Lottery switch");
+    expect(await issuance.inputValue()).toBe("shard");
+    await issuance.selectOption({ label: "edge leases" });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/^Saved/);
+    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    expect(timeline.phases[0].issuance).toBe("edge-leases");
+    await page.getByRole("button", { name: "Reload from server" }).click();
+    await expect.poll(() => issuance.inputValue()).toBe("edge-leases");
   });
 
   it("shows a version conflict and overwrites nothing", async () => {
