@@ -8,37 +8,50 @@
  *         token (round robin) and a fresh request id, as a shaking phone would: as the
  *         last path segment with idInPath (the lean shake wire, no body), else as a
  *         `{ requestId }` JSON body; with paths, request n goes to paths[n % paths.length]
- *         (one claim or group each).
+ *         (one claim or group each); holdingsFile: the file (created if absent, rewritten at the
+ *         end) of each token's latest signed `holdings`, sent back in the X-Gala-Holdings
+ *         header as an honest client does, so that runs of one scenario in several driver
+ *         processes carry a viewer's wins from one to the next.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const tokens = spec.tokens ?? [];
 const paths = spec.paths ?? [];
+const holdings = spec.holdingsFile && existsSync(spec.holdingsFile) ? JSON.parse(readFileSync(spec.holdingsFile, "utf8")) : {};
 const kinds = {};
 let next = 0;
+const baseHeaders = spec.idInPath ? {} : { "content-type": "application/json" };
 
-function setupRequest(request) {
+/** `context` is the connection's: its one request in flight, so the answer finds its token there. */
+function setupRequest(request, context) {
   if (tokens.length === 0) return request;
   const n = next++;
   if (paths.length > 0) request.path = paths[n % paths.length];
   const requestId = `${spec.requestIdPrefix}-${n}`;
-  request.headers = { ...request.headers, authorization: `Bearer ${tokens[n % tokens.length]}` };
+  const token = n % tokens.length;
+  context.token = token;
+  request.headers = { ...baseHeaders, authorization: `Bearer ${tokens[token]}` };
+  if (holdings[token]) request.headers["x-gala-holdings"] = holdings[token];
   if (spec.idInPath) request.path = `${spec.path}/${requestId}`;
   else request.body = JSON.stringify({ requestId });
   return request;
 }
 
-function onResponse(status, body) {
+function onResponse(status, body, context) {
   const kind = status === 200 ? (/"(?:kind|status)":"(\w+)"/.exec(body)?.[1] ?? "other") : `http-${status}`;
   kinds[kind] = (kinds[kind] ?? 0) + 1;
+  if (spec.holdingsFile && kind === "envelope") {
+    const signed = /"holdings":"([^"]+)"/.exec(body)?.[1];
+    if (signed) holdings[context.token] = signed;
+  }
 }
 
 const request = {
   method: spec.method,
   path: spec.path,
-  headers: spec.idInPath ? {} : { "content-type": "application/json" },
+  headers: baseHeaders,
   setupRequest,
   onResponse,
 };
@@ -51,6 +64,7 @@ const result = await autocannon({
   requests: [request],
 });
 
+if (spec.holdingsFile) writeFileSync(spec.holdingsFile, JSON.stringify(holdings));
 process.stdout.write(
   `${JSON.stringify({
     requests: result.requests.total,

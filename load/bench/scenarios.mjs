@@ -6,7 +6,11 @@
  *   with a fresh `{ requestId }` body);
  * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
  * - `expect`: the answer kinds that count as success (anything else is an error);
- * - `after(ctx, measuredFrom)`: optional extra figures once the load has stopped;
+ * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
+ *   holdings as an honest client does (edge-lease phases check limits against them);
+ * - `after(ctx, { measuredFrom, row, envelopesAnswered })`: optional extra figures once the
+ *   load has stopped (`row`: the measured row with its money; `envelopesAnswered`: envelope
+ *   answers in all of the scenario's passes); what it returns is merged into the row;
  * - `target*`: the figure this machine must reach, printed as met / missed;
  * - `wire`: the calibration worker with the same wire shape (calibration.mjs): the row's
  *   `wireCpuRatio` is that worker's CPU per request over the scenario's;
@@ -15,6 +19,7 @@
  * Adding a scenario (open+settle, grab) is adding one entry.
  */
 import { CALIBRATION_SCENARIOS } from "./calibration.mjs";
+import { leaseFigures, leaseWinsPerShard, stockLeases } from "./leases.mjs";
 import { seedGroups, winClaims } from "./prepare.mjs";
 import { PHASES, SPONSORS } from "./show.mjs";
 
@@ -39,7 +44,7 @@ const SETTLE_WAIT_MS = 20_000;
 const sum = (pools, field) => pools.reduce((n, p) => n + p[field], 0);
 
 /** Waits until every opened envelope has settled into the ledger; settlements per second since `from`. */
-async function settlementFigures(ctx, from) {
+async function settlementFigures(ctx, { measuredFrom: from }) {
   const deadline = Date.now() + SETTLE_WAIT_MS;
   const settled = async () => sum((await ctx.admin.audit()).settlement.pools, "settledCount") - ctx.settledBefore;
   let done = await settled();
@@ -152,6 +157,33 @@ export const SCENARIOS = [
     expect: ["envelope", "greeting"],
     wire: LEAN_WIRE,
     targetCpuRatio: 0.25,
+  },
+  {
+    name: "leases-lottery",
+    about: "edge-leases phase, every shake is a candidate; users spread over all shards",
+    target: "app",
+    prepare: async (ctx) => {
+      await stockLeases(ctx, SPONSORS.length);
+      return { ...shake(ctx, await ctx.users({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) })), holdings: true };
+    },
+    expect: ["envelope", "greeting"],
+    after: leaseFigures,
+    wire: LEAN_WIRE,
+    targetCpuRatio: 0.6,
+    targetEnvelopesPerShardCall: 20,
+  },
+  {
+    name: "leases-one-shard",
+    about: "edge-leases phase, every shake is a candidate; every user lives on shard 0",
+    target: "app",
+    prepare: async (ctx) => {
+      await stockLeases(ctx, SPONSORS.length);
+      return { ...shake(ctx, await ctx.users({ count: Math.ceil(leaseWinsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 })), holdings: true };
+    },
+    expect: ["envelope", "greeting"],
+    after: leaseFigures,
+    wire: LEAN_WIRE,
+    targetEnvelopesPerShardCall: 20,
   },
   {
     name: "open-settle",

@@ -1,0 +1,85 @@
+/**
+ * What the edge-lease scenarios need beyond a shake scenario (issue 16, docs/performance.md).
+ *
+ * In an `edge-leases` phase an isolate leases a block of envelopes from the viewer's home
+ * shard with one `leaseExchange` call (the same call reports the claims issued from its
+ * previous lease and hands back envelopes it will not issue) and answers candidates from the
+ * lease with no call; a candidate that finds its lease empty falls back to a shard claim. So
+ * a shard call is a lease exchange or a fallback claim, and over the measured seconds, from
+ * the audit alone:
+ *
+ *   fallback claims         = envelopes claimed - leased claims recorded
+ *   envelopes per shard call = envelopes claimed / (lease calls + fallback claims)
+ *
+ * Leased claims are recorded when an isolate reports them, so after the load the bench waits
+ * until every envelope a viewer was answered is recorded (nudging the isolate with shakes,
+ * whose requests carry the reports) before it judges the money.
+ */
+import { callJson } from "./http.mjs";
+
+/** Envelopes a lease scenario may take per second from one shard (all users may live on one). */
+const LEASE_WINS_PER_SECOND_BUDGET = 6_000;
+/** How long the bench waits for the isolate's reports after the load. */
+const REPORT_WAIT_MS = 30_000;
+/** The audit reads every shard on the app's one thread: poll it sparingly. */
+const AUDIT_POLL_MS = 1_000;
+
+export const leaseWinsPerShard = (ctx) => LEASE_WINS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+
+const claimedCount = (audit) => audit.pools.reduce((n, p) => n + p.claimedCount, 0);
+
+/**
+ * Puts the edge-lease phase live with enough envelopes on every shard (loaded once), and
+ * notes the claims recorded so far: every envelope answered from here on must be recorded.
+ */
+export async function stockLeases(ctx, sponsors) {
+  await ctx.admin.goLive("leases");
+  ctx.leasePools ??= ctx.admin.createPools("leases", Math.ceil((leaseWinsPerShard(ctx) * ctx.shardCount) / sponsors));
+  await ctx.leasePools;
+  ctx.leaseClaimedBefore = claimedCount(await ctx.admin.audit());
+}
+
+/** Envelopes per shard call over the measured seconds, from the audit's deltas (see above). */
+export function shardCallFigures(money) {
+  const leases = money.leasesDuringRun;
+  if (!leases) return { envelopesPerShardCall: null, note: "the audit counts no lease calls" };
+  const fallbackClaims = money.claimedDuringRun - leases.recorded;
+  const shardCalls = leases.calls + fallbackClaims;
+  return {
+    envelopesPerShardCall: shardCalls > 0 ? money.claimedDuringRun / shardCalls : null,
+    shardCalls: { leaseExchanges: leases.calls, fallbackClaims, leasedClaimsRecorded: leases.recorded, voided: leases.voided },
+  };
+}
+
+/**
+ * The `after` step of a lease scenario: its envelopes per shard call, then the wait for the
+ * reports, and the money judged once every answered envelope is recorded (or the wait ended).
+ */
+export async function leaseFigures(ctx, { row, envelopesAnswered }) {
+  const figures = shardCallFigures(row.money);
+  const started = Date.now();
+  const tokens = ctx.leaseNudgeTokens ?? [];
+  let nudges = 0;
+  let audit = await ctx.admin.audit();
+  while (claimedCount(audit) - ctx.leaseClaimedBefore < envelopesAnswered + nudges && Date.now() - started < REPORT_WAIT_MS) {
+    for (const token of tokens) {
+      const { body } = await callJson(ctx.appUrl, "POST", `/api/shake/lease-nudge-${Date.now()}-${nudges}`, token);
+      if (body?.kind === "envelope") nudges += 1;
+    }
+    await new Promise((r) => setTimeout(r, AUDIT_POLL_MS));
+    audit = await ctx.admin.audit();
+  }
+  const recorded = claimedCount(audit) - ctx.leaseClaimedBefore;
+  const unrecorded = envelopesAnswered + nudges - recorded;
+  return {
+    ...figures,
+    reports: {
+      envelopesAnswered: envelopesAnswered + nudges,
+      recorded,
+      unrecordedAfterWait: unrecorded,
+      waitedMs: Date.now() - started,
+      leases: audit.leases ?? null,
+    },
+    money: { ...row.money, balanced: audit.balanced && unrecorded === 0, auditBalancedAfterReports: audit.balanced },
+  };
+}
