@@ -8,6 +8,8 @@
 import { readFileSync } from "node:fs";
 import { printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
 import { n, pct } from "./format.ts";
+import { printLeases } from "./lease-report.ts";
+import { REFERENCE_LEASES } from "./leases.ts";
 import { planLedger, REFERENCE_LEDGER } from "./ledger.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
 import { PRODUCTION_DEPLOYMENT, REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
@@ -43,6 +45,8 @@ function printPlan(title: string, p: CapacityPlan): void {
 
 printPlan("Reference gala, shard count from the model", plan(GALA));
 printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
+
+printLeases(GALA, REFERENCE_LEASES, plan(GALA));
 
 const shards = plan(GALA).shardCount;
 const s = REGION_SPIKE;
