@@ -1,29 +1,31 @@
 /**
  * The edge-lease part of `npm run capacity`: what leases do to the shard count at the
- * reference peak, per shard count and at the smallest one that fits. Only printing lives
- * here; the arithmetic is in leases.ts.
+ * reference peak, per shard count and at the smallest one that fits, and the model checked
+ * against the bench's one isolate. Only printing lives here; the arithmetic is in leases.ts.
  */
 import { columns, n, pct } from "./format.ts";
-import { leasePlan, leaseShardCount, type LeaseInputs } from "./leases.ts";
+import { LEASE_LEVERS, leasePlan, leaseShardCount, MEASURED_ONE_SHARD, type LeaseInputs } from "./leases.ts";
 import type { CapacityPlan, GalaInputs } from "./model.ts";
 
 const SHARD_COUNTS = [128, 64, 32, 16, 8, 4];
 
 export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPlan): void {
   console.log(
-    `\nEdge leases at the reference peak (${n(g.envelopesPerSecond)} envelopes/s, ${n(shardPlan.isolates)} isolates, blocks of ${l.blockSize}, leases of ${n(l.leaseSeconds)} s, ` +
-      `${n(l.busyFallbacksPerExchange, 2)} fallback claims per exchange when busy, ${n(l.shardRecordsPerSecond)} records/s per shard)`,
+    `\nEdge leases at the reference peak (${n(g.envelopesPerSecond)} envelopes/s, ${n(shardPlan.isolates)} isolates; leases of ${l.minLease}-${l.blockSize} envelopes for ${n(l.leaseSeconds)} s, ` +
+      `reports of up to ${l.reportBatch} claims after ${n(l.reportWaitSeconds, 2)} s, ${n(l.fallbacksPerLeaseCall, 2)} fallback claims per lease call, ${n(l.shardRecordsPerSecond)} records/s per shard)`,
   );
-  const row = columns(8, 12, 11, 10, 12, 8, 12, 8, 16);
-  console.log(row("shards", "env/pair/s", "per lease", "env/call", "calls/shard", "load", "recs/shard", "load", "lent at most"));
+  const row = columns(8, 11, 7, 9, 9, 12, 8, 12, 8, 14);
+  console.log(row("shards", "env/pair/s", "lease", "claims/", "env/call", "calls/shard", "load", "recs/shard", "load", "lent at most"));
+  console.log(row("", "", "", "report", "", "", "", "", "", ""));
   for (const shards of SHARD_COUNTS) {
     const p = leasePlan(g, l, shardPlan.isolates, shards);
     console.log(
       row(
         String(shards),
         n(p.perPairEnvelopesPerSecond, 3),
-        n(p.envelopesPerLease, 1),
-        n(p.envelopesPerShardCall, 1),
+        n(p.leaseSize),
+        n(p.claimsPerReport, 2),
+        n(p.envelopesPerShardCall, 2),
         n(p.perShardCallsPerSecond),
         pct(p.perShardCallLoad),
         n(p.perShardRecordsPerSecond),
@@ -36,6 +38,20 @@ export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPl
   console.log(
     best
       ? `  shards with leases         ${best.shards} (calls ${pct(best.perShardCallLoad)} of the per-object limit, records ${pct(best.perShardRecordLoad)} of a shard's rate), against ${shardPlan.shardCount} with one call per candidate`
-      : `  shards with leases         none fits under ${pct(g.shardUtilisation, 0)} of the per-object limit`,
+      : `  shards with leases         none: every shard gets at least ${n(leasePlan(g, l, shardPlan.isolates, 4_096).perShardCallsPerSecond)} calls/s from ${n(shardPlan.isolates)} isolates re-leasing every ${n(l.leaseSeconds)} s, over ${pct(g.shardUtilisation, 0)} of ${n(g.perObjectLimit)} req/s`,
+  );
+  const lever = columns(-38, 8, 13, 10, 10);
+  console.log(lever("  lever", "shards", "calls/shard", "env/call", "records"));
+  for (const { setting, change } of LEASE_LEVERS) {
+    const p = leaseShardCount(g, { ...l, ...change }, shardPlan.isolates);
+    console.log(
+      p
+        ? lever(`  ${setting}`, String(p.shards), `${n(p.perShardCallsPerSecond)}/s`, n(p.envelopesPerShardCall, 2), pct(p.perShardRecordLoad))
+        : lever(`  ${setting}`, "none", "", "", ""),
+    );
+  }
+  const bench = leasePlan({ ...g, envelopesPerSecond: MEASURED_ONE_SHARD.envelopesPerSecond }, l, 1, 1);
+  console.log(
+    `  the bench's one isolate    ${n(MEASURED_ONE_SHARD.envelopesPerSecond)} envelopes/s on one shard: model ${n(bench.envelopesPerShardCall, 1)} envelopes per shard call, measured ${n(MEASURED_ONE_SHARD.envelopesPerShardCall, 1)}`,
   );
 }

@@ -1,37 +1,46 @@
 /**
  * What edge leases do to the shard count (issue 16, docs/capacity.md): pure arithmetic.
  *
- * A lease is a block of envelopes one isolate holds from one shard, so the unit is the
- * (isolate, shard) pair: a viewer's candidates go to the pair of the isolate that answers
- * and the viewer's home shard. At `E` envelopes/s over `I` isolates and `S` shards, a pair
- * issues `r = E / (I × S)` envelopes/s, and one lease issues `n = min(B, r × T)` of them
- * (B: LEASE_BLOCK; T: how long an isolate issues from one lease before it reports and
- * hands back the rest). Each lease costs one exchange call (which also reports the claims
- * of the lease before it) plus `f` fallback shard claims (candidates that found the lease
- * empty while the next one was on its way), and those fallbacks are envelopes too:
+ * A lease is lent by one shard to one isolate, so the unit is the (isolate, shard) pair: a
+ * viewer's candidate is answered by the isolate it lands on from that isolate's lease of
+ * the viewer's home shard. At `E` envelopes/s over `I` isolates and `S` shards a pair
+ * issues `r = E / (I × S)` envelopes/s, and calls its shard (src/edge/edge-leases.ts,
+ * src/domain/lease-terms.ts) to
+ * - lease: it asks for `want = clamp(r × H, MIN, B)` envelopes (H: the lease horizon, MIN
+ *   the smallest lease, B: LEASE_BLOCK) and asks again when a quarter is left or the lease
+ *   ends at `T` (LEASE_TTL_MS), so `1 / min(T, want / r)` lease calls/s: a pair that issues
+ *   nothing still re-leases every T while the phase is live;
+ * - report: its issued claims in batches of `R` or `W` after the oldest (plus up to one
+ *   sweep), so `m = min(R, 1 + r × W)` claims per report and `r / m` report calls/s;
+ * - fall back: `f` shard claims per lease call, candidates that found the lease empty
+ *   (measured by `npm run bench`); they are envelopes too.
  *
- *   envelopes per shard call  k = (n + f) / (1 + f)
- *   shard calls/s             = E / k           per shard: E / (k × S)
- *   claims recorded/s          = E               per shard: E / S
+ *   calls/s per pair          c = (1 + f) / min(T, want / r) + r / m
+ *   envelopes per shard call  k = r / c
+ *   per shard                 calls I × c (each shard has I pairs), records E / S
  *
- * A busy pair (the bench's one isolate) exhausts its block: n = B and f is what the bench
- * measures. A quiet pair's lease ends at T with fewer than B issued; its next candidate
- * finds no lease and falls back (f = 1). The shard count is the smallest power of two that
- * keeps both the calls and the records of each shard under the planned share of what one
- * object takes.
+ * An exchange that leases also carries the reports due, so c counts a few calls twice at
+ * most: an upper bound. The shard count is the smallest power of two that keeps both the
+ * calls and the records of every shard under the planned share of what one object takes.
  */
 import type { GalaInputs } from "./model.ts";
 
 export interface LeaseInputs {
-  /** Envelopes one lease holds at most (LEASE_BLOCK). */
+  /** Most envelopes in one lease (LEASE_BLOCK). */
   blockSize: number;
-  /** Seconds an isolate issues from one lease before it reports and hands back the rest. */
+  /** Fewest envelopes an isolate asks for (MIN_LEASE). */
+  minLease: number;
+  /** A lease is sized to last this long at the pair's rate (LEASE_HORIZON_MS). */
+  horizonSeconds: number;
+  /** How long an isolate issues from one lease (LEASE_TTL_MS). */
   leaseSeconds: number;
-  /** Fallback shard claims per lease exchange on a busy pair (measured by `npm run bench`). */
-  busyFallbacksPerExchange: number;
-  /** Fallback shard claims per lease exchange on a pair whose leases end by time (its next candidate finds none). */
-  quietFallbacksPerExchange: number;
-  /** Leased claims one shard records per second (measured: a lower bound from `leases-one-shard`). */
+  /** Claims an isolate reports in one call at most (REPORT_BATCH). */
+  reportBatch: number;
+  /** Longest a claim waits for its report: REPORT_AFTER_MS plus half a sweep interval on average. */
+  reportWaitSeconds: number;
+  /** Fallback shard claims per lease call (measured by `npm run bench`). */
+  fallbacksPerLeaseCall: number;
+  /** Leased claims one shard records per second (measured: a lower bound, from `leases-one-shard`). */
   shardRecordsPerSecond: number;
 }
 
@@ -40,9 +49,11 @@ export interface LeasePlan {
   isolates: number;
   /** Envelopes per second one (isolate, shard) pair issues. */
   perPairEnvelopesPerSecond: number;
-  /** Envelopes one lease issues before it is used up or ends. */
-  envelopesPerLease: number;
-  fallbacksPerExchange: number;
+  /** Envelopes one lease asks for. */
+  leaseSize: number;
+  leaseCallsPerPairPerSecond: number;
+  reportCallsPerPairPerSecond: number;
+  claimsPerReport: number;
   envelopesPerShardCall: number;
   shardCallsPerSecond: number;
   perShardCallsPerSecond: number;
@@ -51,44 +62,37 @@ export interface LeasePlan {
   perShardRecordsPerSecond: number;
   /** Share of what one shard records per second. */
   perShardRecordLoad: number;
-  /** Pairs holding a lease at any moment (a pair leases when a candidate comes and it holds none). */
-  pairsLeasing: number;
-  /** Envelopes lent out at any moment, at most (every lease a full block): stock the shards no longer hold. */
+  /** Envelopes lent out at once, at most (every pair holding a fresh lease): stock the shards no longer hold. */
   envelopesLent: number;
-  /** Envelopes issued over one lease time: what the lent stock is for. */
-  envelopesIssuedPerLeaseTime: number;
 }
 
 export function leasePlan(g: GalaInputs, l: LeaseInputs, isolates: number, shards: number): LeasePlan {
-  const perPair = g.envelopesPerSecond / (isolates * shards);
-  const byTime = perPair * l.leaseSeconds;
-  const usedUp = byTime >= l.blockSize;
-  const envelopesPerLease = Math.min(l.blockSize, byTime);
-  const fallbacks = usedUp ? l.busyFallbacksPerExchange : l.quietFallbacksPerExchange;
-  const k = (envelopesPerLease + fallbacks) / (1 + fallbacks);
-  const calls = g.envelopesPerSecond / k;
-  // A quiet pair holds a lease for T from a candidate, then none until the next one (1/r on
-  // average): a share rT / (1 + rT) of the time. A busy pair always holds one.
-  const pairsLeasing = isolates * shards * (usedUp ? 1 : byTime / (1 + byTime));
+  const r = g.envelopesPerSecond / (isolates * shards);
+  const want = Math.max(Math.min(l.minLease, l.blockSize), Math.min(l.blockSize, Math.ceil(r * l.horizonSeconds)));
+  const leaseCalls = 1 / Math.min(l.leaseSeconds, want / r);
+  const claimsPerReport = Math.min(l.reportBatch, 1 + r * l.reportWaitSeconds);
+  const reportCalls = r / claimsPerReport;
+  const perPair = (1 + l.fallbacksPerLeaseCall) * leaseCalls + reportCalls;
+  const perShardCalls = isolates * perPair;
   return {
     shards,
     isolates,
-    perPairEnvelopesPerSecond: perPair,
-    envelopesPerLease,
-    fallbacksPerExchange: fallbacks,
-    envelopesPerShardCall: k,
-    shardCallsPerSecond: calls,
-    perShardCallsPerSecond: calls / shards,
-    perShardCallLoad: calls / shards / g.perObjectLimit,
+    perPairEnvelopesPerSecond: r,
+    leaseSize: want,
+    leaseCallsPerPairPerSecond: leaseCalls,
+    reportCallsPerPairPerSecond: reportCalls,
+    claimsPerReport,
+    envelopesPerShardCall: r / perPair,
+    shardCallsPerSecond: perShardCalls * shards,
+    perShardCallsPerSecond: perShardCalls,
+    perShardCallLoad: perShardCalls / g.perObjectLimit,
     perShardRecordsPerSecond: g.envelopesPerSecond / shards,
     perShardRecordLoad: g.envelopesPerSecond / shards / l.shardRecordsPerSecond,
-    pairsLeasing,
-    envelopesLent: pairsLeasing * l.blockSize,
-    envelopesIssuedPerLeaseTime: g.envelopesPerSecond * Math.min(l.leaseSeconds, l.blockSize / perPair),
+    envelopesLent: isolates * shards * want,
   };
 }
 
-/** The smallest power-of-two shard count whose calls and records per shard both stay under the planned share. */
+/** The smallest power-of-two shard count whose calls and records per shard both stay under the planned share, or null. */
 export function leaseShardCount(g: GalaInputs, l: LeaseInputs, isolates: number, maxShards = 4_096): LeasePlan | null {
   for (let shards = 1; shards <= maxShards; shards *= 2) {
     const p = leasePlan(g, l, isolates, shards);
@@ -98,13 +102,27 @@ export function leaseShardCount(g: GalaInputs, l: LeaseInputs, isolates: number,
 }
 
 /**
- * The reference gala's leases: LEASE_BLOCK's default, the lease time, and what
- * `npm run bench` measured (docs/performance.md, "Edge leases (issue 16)").
+ * The reference gala's leases: the code's constants (src/config.ts, src/domain/lease-terms.ts)
+ * and what `npm run bench` measured (docs/performance.md, "Edge leases (issue 16)").
  */
 export const REFERENCE_LEASES: LeaseInputs = {
   blockSize: 64,
-  leaseSeconds: 30,
-  busyFallbacksPerExchange: 1,
-  quietFallbacksPerExchange: 1,
+  minLease: 8,
+  horizonSeconds: 2,
+  leaseSeconds: 10,
+  reportBatch: 32,
+  reportWaitSeconds: 0.3,
+  fallbacksPerLeaseCall: 0,
   shardRecordsPerSecond: 2_000,
 };
+
+/** `leases-one-shard` as measured (docs/performance.md): one isolate, every viewer on one shard. */
+export const MEASURED_ONE_SHARD = { envelopesPerSecond: 2_000, envelopesPerShardCall: 20 };
+
+/** Settings that change what leases cost the shards at gala scale (printed by `npm run capacity`). */
+export const LEASE_LEVERS: { setting: string; change: Partial<LeaseInputs> }[] = [
+  { setting: "as built", change: {} },
+  { setting: "reports after 5 s", change: { reportWaitSeconds: 5 } },
+  { setting: "reports after 20 s, leases of 60 s", change: { reportWaitSeconds: 20, leaseSeconds: 60 } },
+  { setting: "reports after 60 s, leases of 120 s", change: { reportWaitSeconds: 60, leaseSeconds: 120 } },
+];
