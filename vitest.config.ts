@@ -32,6 +32,9 @@ export default defineConfig({
           // Short cache and flush intervals so propagation and statistics tests run quickly.
           TIMELINE_TTL_MS: "500",
           STATS_FLUSH_MS: "50",
+          // Edge leases run out and come back within seconds (test/leases).
+          LEASE_TTL_MS: "2000",
+          LEASE_PRESENT_MS: "3000",
           // The model-based money suite (test/model): sequences per run, and a seed/path to replay.
           MODEL_RUNS: process.env.MODEL_RUNS ?? "6",
           ...(process.env.MODEL_SEED ? { MODEL_SEED: process.env.MODEL_SEED, MODEL_PATH: process.env.MODEL_PATH ?? "" } : {}),

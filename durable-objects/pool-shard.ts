@@ -10,11 +10,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
 import { weightedIndex } from "../src/domain/pool-choice";
+import { mergeHoldings } from "../src/domain/lease-terms";
 import { addGalaColumn, readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type { ShardClaimRequest, ShardClaimResult, ShardFigures, ShardPoolFigures, ShardPoolLoad } from "../src/wire/rpc";
+import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad } from "../src/wire/rpc";
 import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
 import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
 import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
@@ -23,6 +24,10 @@ import { WINDOWS_SCHEMA, armWindows, loadWindows, windowOpen, type Windows } fro
 import { SHAKE_COUNTS_SCHEMA, phaseStats, recordShakes } from "./shake-counts";
 import * as claimState from "./claim-state";
 import { SettlementOutbox } from "./settlement-outbox";
+import { SHARD_SCHEMA } from "./shard-schema";
+import { shardFigures } from "./shard-figures";
+import * as leases from "./leases";
+import { leasePresentMs } from "../src/config";
 
 /** This shard's index, from its name `shard-<n>` (objects.ts addresses shards by name). */
 function shardIndex(id: DurableObjectId): number {
@@ -31,43 +36,6 @@ function shardIndex(id: DurableObjectId): number {
   return shard;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS pools (
-  pool_id TEXT PRIMARY KEY,
-  phase_id TEXT NOT NULL,
-  sponsor_id TEXT NOT NULL,
-  loaded_count INTEGER NOT NULL,
-  loaded_cents INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS pools_phase ON pools(phase_id);
-CREATE TABLE IF NOT EXISTS envelopes (
-  envelope_id TEXT PRIMARY KEY,
-  pool_id TEXT NOT NULL,
-  amount INTEGER NOT NULL CHECK (amount > 0)
-);
-CREATE INDEX IF NOT EXISTS envelopes_pool ON envelopes(pool_id);
-CREATE TABLE IF NOT EXISTS claims (
-  claim_id TEXT PRIMARY KEY,
-  envelope_id TEXT NOT NULL UNIQUE,
-  user_id TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  pool_id TEXT NOT NULL,
-  phase_id TEXT NOT NULL,
-  sponsor_id TEXT NOT NULL,
-  amount INTEGER NOT NULL CHECK (amount > 0),
-  claimed_at INTEGER NOT NULL,
-  gala_id TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
-CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
--- Answers of request ids that won nothing; a won claim's claims row is its answer.
-CREATE TABLE IF NOT EXISTS requests (
-  user_id TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  result TEXT NOT NULL,
-  PRIMARY KEY (user_id, request_id)
-) WITHOUT ROWID;
-`;
 
 /** How long the in-memory issued count of a phase is trusted before it is recounted. */
 const ISSUED_RECOUNT_MS = 1000;
@@ -83,11 +51,11 @@ export class PoolShard extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(SCHEMA);
+    this.#sql.exec(SHARD_SCHEMA);
     addGalaColumn(this.#sql);
     this.#sql.exec(WINDOWS_SCHEMA + MOVES_SCHEMA + SHAKE_COUNTS_SCHEMA);
     this.#windows = loadWindows(this.#sql);
-    this.#sql.exec(claimState.CLAIM_STATE_SCHEMA);
+    this.#sql.exec(claimState.CLAIM_STATE_SCHEMA + leases.LEASES_SCHEMA);
     this.#pools = new PhasePools(this.#sql);
     this.#settlements = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => shardIndex(ctx.id));
   }
@@ -136,10 +104,10 @@ export class PoolShard extends DurableObject<Env> {
   #claim(request: ShardClaimRequest): { result: ShardClaimResult; fresh: boolean } {
     return this.ctx.storage.transactionSync(() => {
       const { held, answered } = readUserClaims(this.#sql, request);
-      if (answered) return { result: answered, fresh: false };
-      const result = this.#decide(request, held);
+      if (answered) return { result: answered.status === "won" ? { ...answered, holdings: held } : answered, fresh: false };
+      const result = this.#decide(request, request.knownHeld ? mergeHoldings(held, request.knownHeld) : held);
       if (result.status === "none") this.#remember(request, result);
-      return { result, fresh: true };
+      return { result: result.status === "won" ? { ...result, holdings: [...held, result.claim.sponsorId] } : result, fresh: true };
     });
   }
 
@@ -203,7 +171,8 @@ export class PoolShard extends DurableObject<Env> {
     const now = Date.now();
     this.#calls.record(now);
     const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
-    const claim: ShardClaimRequest = { userId: request.userId, requestId: request.requestId, phaseId: request.phaseId, galaId: request.galaId };
+    const { userId, requestId, phaseId, galaId, knownHeld } = request;
+    const claim: ShardClaimRequest = { userId, requestId, phaseId, galaId, ...(knownHeld ? { knownHeld } : {}) };
     const { window } = request;
     const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
     if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
@@ -249,45 +218,61 @@ export class PoolShard extends DurableObject<Env> {
     return row?.pool_id ?? null;
   }
 
-  /** This shard's figures for the merge audit, computed from the rows themselves. */
-  figures(shard: number): ShardFigures {
-    const pools = new Map<string, ShardPoolFigures>();
-    for (const row of this.#sql.exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>(
-      "SELECT pool_id, loaded_count, loaded_cents FROM pools",
-    )) {
-      pools.set(row.pool_id, {
-        poolId: row.pool_id,
-        loadedCount: row.loaded_count,
-        loadedCents: row.loaded_cents,
-        remainingCount: 0,
-        remainingCents: 0,
-        claimedCount: 0,
-        claimedCents: 0,
-      });
-    }
-    const sums = (table: "envelopes" | "claims") =>
-      this.#sql.exec<{ pool_id: string; n: number; cents: number }>(
-        `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} GROUP BY pool_id`,
-      );
-    for (const row of sums("envelopes")) {
-      const figures = pools.get(row.pool_id);
-      if (figures) Object.assign(figures, { remainingCount: row.n, remainingCents: row.cents });
-    }
-    for (const row of sums("claims")) {
-      const figures = pools.get(row.pool_id);
-      if (figures) Object.assign(figures, { claimedCount: row.n, claimedCents: row.cents });
-    }
-    const scalar = (query: string) => this.#sql.exec<{ v: number | null }>(query).one().v ?? 0;
+  // ------------------------------------------------------------ edge leases (see leases.ts)
+
+  /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
+  leaseExchange(exchange: LeaseExchange): LeaseExchangeAnswer {
+    const now = Date.now();
+    this.#pools.forget();
+    const answer = this.ctx.storage.transactionSync(() => {
+      leases.countCall(this.#sql);
+      const recorded = exchange.claims.map((claim) => leases.recordClaim(this.#sql, claim, now));
+      for (const unused of exchange.unused) leases.returnUnused(this.#sql, unused.leaseId, unused.envelopeIds, now);
+      const { want } = exchange;
+      const grant =
+        want && windowOpen(this.#windows, want.phaseId, now)
+          ? leases.grantLease(this.#sql, this.#pools.stocked(want.phaseId), {
+              leaseId: crypto.randomUUID(),
+              phaseId: want.phaseId,
+              isolateId: exchange.isolateId,
+              count: want.count,
+              now,
+              expiresAt: want.expiresAt,
+              presentMs: leasePresentMs(this.env),
+            })
+          : null;
+      return { recorded, lease: grant && { ...grant, shard: shardIndex(this.ctx.id) } };
+    });
+    this.#pools.forget();
+    return answer;
+  }
+
+  /** Records leased claims a client presented (or an isolate reported), each exactly once. */
+  recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
+    const now = Date.now();
+    const recorded = this.ctx.storage.transactionSync(() => claims.map((claim) => leases.recordClaim(this.#sql, claim, now)));
+    this.#pools.forget();
+    return recorded;
+  }
+
+  /** Why this user's claim id was voided (and the claim that won its request id, if any); null when it was not. */
+  voidedClaim(userId: string, claimId: string) {
+    const voided = leases.voidedClaim(this.#sql, userId, claimId);
+    return voided && { reason: voided.reason, survivor: leases.claimOfRequest(this.#sql, userId, voided.requestId) };
+  }
+
+  /**
+   * Returns the envelopes of leases past their deadline to stock, then tells what leases of
+   * `phaseId` (all phases with null) still hold and when the last of them is due back.
+   */
+  returnLeases(phaseId: string | null, now: number): { returned: number; holding: number; dueAt: number | null } {
+    const returned = this.ctx.storage.transactionSync(() => leases.returnOverdue(this.#sql, now));
+    if (returned > 0) this.#pools.forget();
+    const held = leases.outstandingLeases(this.#sql).filter((l) => phaseId === null || l.phaseId === phaseId);
     return {
-      shard,
-      pools: [...pools.values()],
-      maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id)"),
-      maxClaimsPerUserSponsor: scalar(
-        "SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)",
-      ),
-      duplicateEnvelopeClaims:
-        scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
-        scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
+      returned,
+      holding: held.reduce((n, l) => n + l.count, 0),
+      dueAt: held.length ? Math.max(...held.map((l) => l.returnAfter)) : null,
     };
   }
 
@@ -368,7 +353,7 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The audit figures and the move ledger, read in one transaction. */
   books(shard: number): ShardBooks {
-    return this.ctx.storage.transactionSync(() => ({ ...this.figures(shard), moves: moveFigures(this.#sql) }));
+    return this.ctx.storage.transactionSync(() => ({ ...shardFigures(this.#sql, shard), moves: moveFigures(this.#sql) }));
   }
 
   phaseStock(phaseId: string): { poolId: string; count: number }[] {

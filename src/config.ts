@@ -106,3 +106,22 @@ export function jwksCooldownMs(env: Env): number {
 export function repairAfterMs(env: Env): number {
   return positiveInt(env.REPAIR_AFTER_MS, 120_000);
 }
+
+/** Most envelopes one edge lease holds (the isolate asks for fewer while it issues slowly). */
+export function leaseBlock(env: Env): number {
+  return positiveInt(env.LEASE_BLOCK, 64);
+}
+
+/** How long an edge lease lets its isolate issue envelopes (never past the phase's end). */
+export function leaseTtlMs(env: Env): number {
+  return positiveInt(env.LEASE_TTL_MS, 10_000);
+}
+
+/**
+ * How long after a lease expires a claim issued from it can still be presented: the lease's
+ * unreported envelopes go back to the pool only then, so a winner whose isolate vanished
+ * keeps their envelope (the PWA presents its signed claims on start and after each win).
+ */
+export function leasePresentMs(env: Env): number {
+  return positiveInt(env.LEASE_PRESENT_MS, 600_000);
+}

@@ -14,6 +14,7 @@ import {
   MIN_GROUP_TTL_MS,
 } from "./domain/group-envelope";
 import type { CreatePoolRequest, CreateSeedGroupRequest, CreateWalletGroupRequest, GrabGroupRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire/index";
+import type { OpenRequest, PresentRequest } from "./wire/index";
 import type { GroupCredit } from "./wire/rpc";
 import type { SettlementClaim } from "./wire/index";
 import type { SettlementMessage } from "./wire/rpc";
@@ -30,6 +31,14 @@ export const sessionRequest = z
   .strict() satisfies z.ZodType<SessionRequest>;
 
 export const shakeRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<ShakeRequest>;
+
+const signedClaim = z.string().min(1).max(2048);
+/** Signed claims one presentation may carry. */
+export const MAX_PRESENTED_CLAIMS = 50;
+export const openRequest = z.object({ signedClaim: signedClaim.optional() }).strict() satisfies z.ZodType<OpenRequest>;
+export const presentRequest = z
+  .object({ signedClaims: z.array(signedClaim).min(1).max(MAX_PRESENTED_CLAIMS) })
+  .strict() satisfies z.ZodType<PresentRequest>;
 
 export const MAX_POOL_ENVELOPES = 500_000;
 
@@ -79,6 +88,7 @@ export const phaseSchema = z
     sponsorIds: z.array(id).max(20),
     greetingAssetId: id,
     candidateRate: z.number().min(0).max(1),
+    issuance: z.enum(["shard", "edge-leases"]).optional(),
   })
   .strict() satisfies z.ZodType<Phase>;
 

@@ -1,8 +1,8 @@
 /**
- * Session tokens: `base64url(payload).base64url(HMAC-SHA-256(payload))`, signed with the
- * SESSION_SECRET through Web Crypto. The payload names the user and an expiry; a token
- * whose signature or expiry does not check out names nobody.
+ * Session tokens: signed texts (signed-text.ts) under the SESSION_SECRET. The payload names
+ * the user and an expiry; a token whose signature or expiry does not check out names nobody.
  */
+import { openValue, signValue } from "./signed-text";
 import type { EpochMs } from "../wire/index";
 
 export interface SessionClaims {
@@ -33,40 +33,13 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-}
-
 export async function signSession(claims: SessionClaims, secret: string): Promise<string> {
-  const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  return signValue(claims, await hmacKey(secret));
 }
 
 /** The claims of a valid, unexpired token, or null. */
 export async function verifySession(token: string, secret: string, now: EpochMs): Promise<SessionClaims | null> {
-  if (token.length > 1024) return null;
-  const [payload, signature, extra] = token.split(".");
-  if (!payload || !signature || extra !== undefined) return null;
-  const signatureBytes = fromBase64Url(signature);
-  const payloadBytes = fromBase64Url(payload);
-  if (!signatureBytes || !payloadBytes) return null;
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signatureBytes, encoder.encode(payload));
-  if (!valid) return null;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(new TextDecoder().decode(payloadBytes));
-  } catch {
-    return null;
-  }
+  const claims = await openValue(token, await hmacKey(secret), 1024);
   if (!isClaims(claims) || claims.exp <= now) return null;
   return claims;
 }

@@ -75,6 +75,7 @@ const shardBook = {
   loadedCents: amount,
   claimedCents: amount,
   remainingCents: amount,
+  leasedCents: amount,
   movedInCents: amount,
   movedOutCents: amount,
 };
@@ -95,7 +96,7 @@ export const verificationAnswer = z
           pass: z.boolean(),
           shards: z.array(
             z
-              .object({ shard: amount, ...shardBook, loadedCount: amount, claimedCount: amount, remainingCount: amount, pass: z.boolean() })
+              .object({ shard: amount, ...shardBook, loadedCount: amount, claimedCount: amount, remainingCount: amount, leasedCount: amount, pass: z.boolean() })
               .strict(),
           ),
         })
@@ -180,6 +181,7 @@ const poolAudit = z
     claimedCents: amount,
     remainingCount: amount,
     claimedCount: amount,
+    leasedCents: amount,
     movedInCents: amount,
     movedOutCents: amount,
     balanced: z.boolean(),
@@ -248,6 +250,7 @@ export const auditAnswer = z
     returnedCents: amount,
     inTransitCents: amount,
     settlement: settlementAudit,
+    leases: z.object({ calls: amount, recorded: amount, voided: amount, outstandingCount: amount, outstandingCents: amount }).strict(),
     groups: groupsAudit,
   })
   .strict() satisfies z.ZodType<AuditReport>;

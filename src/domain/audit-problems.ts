@@ -23,15 +23,15 @@ export function poolProblems(pools: readonly PoolAudit[], closedPhaseIds: Readon
     if (!p.balanced) {
       out.push({
         place: `pool:${p.poolId}`,
-        problem: "budget + moved in ≠ claimed + remaining + moved out, or a shard's share is not loaded",
-        cents: p.budgetCents + p.movedInCents - p.claimedCents - p.remainingCents - p.movedOutCents,
+        problem: "budget + moved in ≠ claimed + remaining + leased + moved out, or a shard's share is not loaded",
+        cents: p.budgetCents + p.movedInCents - p.claimedCents - p.remainingCents - p.leasedCents - p.movedOutCents,
       });
     }
-    if (closedPhaseIds.has(p.phaseId) && p.remainingCents > 0) {
+    if (closedPhaseIds.has(p.phaseId) && p.remainingCents + p.leasedCents > 0) {
       out.push({
         place: `pool:${p.poolId}`,
-        problem: `stock left in closed phase ${p.phaseId}: never claimable and not returned`,
-        cents: p.remainingCents,
+        problem: `stock left in closed phase ${p.phaseId} (in stock or leased): never claimable and not returned`,
+        cents: p.remainingCents + p.leasedCents,
       });
     }
     return out;

@@ -10,6 +10,7 @@ import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit } 
 import type { ShardBooks } from "../wire/rpc";
 import { moveProblems, poolProblems, settlementProblems, shardProblems } from "./audit-problems";
 import { returnedBySponsor, verifyMove, verifyPool } from "./verify";
+import { leasesAudit } from "./lease-audit";
 
 export const MAX_ENVELOPES_PER_USER = 3;
 export const MAX_ENVELOPES_PER_USER_SPONSOR = 1;
@@ -31,6 +32,7 @@ export function mergeAudit(
       budgetCents: pool.budgetCents,
       remainingCents: v.remainingCents,
       claimedCents: v.claimedCents,
+      leasedCents: v.leasedCents,
       remainingCount: v.shards.reduce((n, s) => n + s.remainingCount, 0),
       claimedCount: v.shards.reduce((n, s) => n + s.claimedCount, 0),
       movedInCents: v.movedInCents,
@@ -71,5 +73,6 @@ export function mergeAudit(
     returnedCents: Object.values(returnedBySponsor(moves)).reduce((a, b) => a + b, 0),
     inTransitCents: moveChecks.reduce((sum, m) => sum + m.inTransitCents, 0),
     settlement,
+    leases: leasesAudit(shards),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The demo show `npm start` seeds into an empty timeline: a lottery phase live right now,
- * then greetings, a rest gap and a second lottery, with demo sponsor pools. A demo that has
+ * then greetings, a rest gap and a second lottery that hands out its envelopes from edge
+ * leases (the first goes to the shards), with demo sponsor pools. A demo that has
  * finished is replaced by a new edition whose gala and phase ids carry the timeline version,
  * so no id of an earlier, closed edition is reused.
  */
@@ -57,6 +58,7 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
           sponsorIds: ["aurora", "phoenix"],
           greetingAssetId: "greeting-midnight",
           candidateRate: 0.3,
+          issuance: "edge-leases",
         },
         {
           id: edition("closing-greetings"),

@@ -22,3 +22,13 @@ export function seededRandomInt(seed: string): RandomInt {
   for (let i = 0; i < 12; i++) next();
   return (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
 }
+
+/** A copy of `items` in random order (Fisher–Yates). */
+export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 /**
  * Merge verification, like the seed system's per-machine envelope files merged back for
- * checking: per pool and per shard, loaded + moved in = claimed + remaining + moved out,
- * and per pool the registered budget + moved in = claimed + remaining + moved out. Moves
+ * checking: per pool and per shard, loaded + moved in = claimed + remaining + leased + moved
+ * out, and per pool the registered budget + moved in = claimed + remaining + leased + moved out. Moves
  * are checked from both ends: a done move landed exactly the cents its sources gave up.
  */
 import type { MoveRecord, MoveVerification, PoolRecord, PoolVerification, ShardPoolVerification, VerificationReport } from "../wire/index";
@@ -20,19 +20,23 @@ function shardPool(ledger: ShardBooks, poolId: string): ShardPoolVerification | 
   const remainingCents = figures?.remainingCents ?? 0;
   const claimedCount = figures?.claimedCount ?? 0;
   const remainingCount = figures?.remainingCount ?? 0;
+  const leasedCents = figures?.leasedCents ?? 0;
+  const leasedCount = figures?.leasedCount ?? 0;
   return {
     shard: ledger.shard,
     loadedCents,
     claimedCents,
     remainingCents,
+    leasedCents,
     movedInCents,
     movedOutCents,
     loadedCount: figures?.loadedCount ?? 0,
     claimedCount,
     remainingCount,
+    leasedCount,
     pass:
-      loadedCents + movedInCents === claimedCents + remainingCents + movedOutCents &&
-      (figures?.loadedCount ?? 0) + movedInCount === claimedCount + remainingCount + movedOutCount,
+      loadedCents + movedInCents === claimedCents + remainingCents + leasedCents + movedOutCents &&
+      (figures?.loadedCount ?? 0) + movedInCount === claimedCount + remainingCount + leasedCount + movedOutCount,
   };
 }
 
@@ -45,6 +49,7 @@ export function verifyPool(pool: PoolRecord, ledgers: readonly ShardBooks[]): Po
     loadedCents: sum(shards, "loadedCents"),
     claimedCents: sum(shards, "claimedCents"),
     remainingCents: sum(shards, "remainingCents"),
+    leasedCents: sum(shards, "leasedCents"),
     movedInCents: sum(shards, "movedInCents"),
     movedOutCents: sum(shards, "movedOutCents"),
   };
@@ -58,7 +63,7 @@ export function verifyPool(pool: PoolRecord, ledgers: readonly ShardBooks[]): Po
       shards.every((s) => s.pass) &&
       pool.budgetCents === totals.loadedCents &&
       pool.count === sum(shards, "loadedCount") &&
-      pool.budgetCents + totals.movedInCents === totals.claimedCents + totals.remainingCents + totals.movedOutCents,
+      pool.budgetCents + totals.movedInCents === totals.claimedCents + totals.remainingCents + totals.leasedCents + totals.movedOutCents,
     shards,
   };
 }

@@ -13,9 +13,15 @@ import { countShake } from "./shake-stats";
 import { candidateScale, claimAtShard } from "./shard-claim";
 import { currentTimeline } from "./timeline-cache";
 import { userShard } from "../objects";
+import { openHoldings, signClaim, signHoldings } from "./claim-signing";
+import { sweepLeases, takeLeased } from "./edge-leases";
+import { mergeHoldings } from "../domain/lease-terms";
 import type { Phase, ShakeOutcome, ThrottleHint, Timeline } from "../wire/index";
 
 type WaitUntil = (p: Promise<unknown>) => void;
+
+/** What a shake brings besides its user and request id: the holdings text it sent, read only when needed. */
+export type HoldingsText = () => string | null;
 
 /** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
 interface Graded {
@@ -50,14 +56,37 @@ function greetingOf(phase: Phase): ShakeOutcome {
   return greeting;
 }
 
-async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string): Promise<Graded> {
-  const answer = await claimAtShard(env, shard, { userId, requestId, phaseId: phase.id, galaId: timeline.galaId }, phase);
+const assetOf = (timeline: Timeline, phase: Phase, sponsorId: string) =>
+  timeline.sponsors.find((s) => s.id === sponsorId)?.assetId ?? phase.greetingAssetId;
+
+/** A candidate sent to its shard; `knownHeld`: the viewer's signed holdings, in an edge-lease phase. */
+async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string, knownHeld?: string[]): Promise<Graded> {
+  const request = { userId, requestId, phaseId: phase.id, galaId: timeline.galaId, ...(knownHeld ? { knownHeld } : {}) };
+  const answer = await claimAtShard(env, shard, request, phase);
   if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: greetingOf(phase), level };
   const { claim } = result;
-  const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? phase.greetingAssetId;
-  return { outcome: { kind: "envelope", envelope: { ...claim, assetId } }, level };
+  const held = result.holdings && mergeHoldings(result.holdings, knownHeld ?? []);
+  const holdings = held && (await signHoldings(env, userId, timeline.galaId, held));
+  return { outcome: { kind: "envelope", envelope: { ...claim, assetId: assetOf(timeline, phase, claim.sponsorId) }, holdings }, level };
+}
+
+/**
+ * A candidate of an edge-lease phase, answered from this isolate's lease with no call: the
+ * signed claim and the new holdings go back to the client. When the isolate holds no
+ * envelope the viewer may take, the shard is asked instead, with the viewer's holdings.
+ */
+async function leasedOutcome(env: Env, waitUntil: WaitUntil, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string, holdingsText: HoldingsText, now: number): Promise<Graded> {
+  const held = await openHoldings(env, holdingsText(), userId, timeline.galaId);
+  const take = takeLeased(env, waitUntil, phase, timeline.galaId, shard, userId, requestId, held, now);
+  if (take.kind === "limit") return { outcome: greetingOf(phase), level: 0 };
+  if (take.kind === "none") return claimOutcome(env, timeline, phase, shard, userId, requestId, held);
+  const { claim } = take;
+  const [signedClaim, holdings] = await Promise.all([signClaim(env, claim), signHoldings(env, userId, timeline.galaId, [...held, claim.sponsorId])]);
+  const { claimId, sponsorId, amountCents } = claim;
+  const envelope = { claimId, phaseId: phase.id, sponsorId, assetId: assetOf(timeline, phase, sponsorId), amountCents, signedClaim };
+  return { outcome: { kind: "envelope", envelope, holdings }, level: 0 };
 }
 
 /** The keyed draw of a lottery shake (keyed-draw.ts). */
@@ -65,7 +94,7 @@ function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string,
   return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
 }
 
-async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, now: number): Promise<Graded> {
+async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, holdingsText: HoldingsText, now: number): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
   const live = liveShake(timeline, now);
@@ -74,14 +103,19 @@ async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId:
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") return { outcome: greetingOf(decision.phase), level: 0 };
-  return { ...(await claimOutcome(env, timeline, decision.phase, shard, userId, requestId)), candidate: true };
+  const graded =
+    decision.phase.issuance === "edge-leases"
+      ? await leasedOutcome(env, waitUntil, timeline, decision.phase, shard, userId, requestId, holdingsText, now)
+      : await claimOutcome(env, timeline, decision.phase, shard, userId, requestId);
+  return { ...graded, candidate: true };
 }
 
 /** Answers one shake of a signed-in user that passed the rate limits. */
-export async function answerShake(env: Env, waitUntil: WaitUntil, userId: string, requestId: string): Promise<ShakeAnswer> {
+export async function answerShake(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, holdingsText: HoldingsText): Promise<ShakeAnswer> {
   const now = Date.now();
   const isolate = edgeAdmission(now);
-  const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, now) : shed(isolate.level);
+  sweepLeases(env, waitUntil, now);
+  const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, holdingsText, now) : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));
   const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
   return { outcome, throttle, serverTime: now, candidate: graded.candidate === true };

@@ -6,6 +6,7 @@
  */
 import { mergeAudit } from "../domain/audit";
 import { groupProblems } from "../domain/group-audit";
+import { leaseProblems } from "../domain/lease-audit";
 import { endedLotteryPhaseIds } from "../domain/settlement";
 import { mergeSettlement } from "../domain/settlement-audit";
 import { unavailable } from "../errors";
@@ -65,6 +66,6 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
   const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const problems = [...report.problems, ...groupProblems(groups), ...wallets];
+  const problems = [...report.problems, ...leaseProblems(ledgers, now, stuckAfterMs), ...groupProblems(groups), ...wallets];
   return { ...report, balanced: problems.length === 0, problems, groups };
 }

@@ -1,6 +1,7 @@
 /**
  * The show clock: one run finishes interrupted moves, closes lottery phases that ended
- * (and retires a previous gala's phases that still hold stock), arms every shard with the phase windows (and reloads pools a shard is missing), and
+ * (and retires a previous gala's phases that still hold stock), takes back the envelopes of
+ * edge leases past their presentation deadline, arms every shard with the phase windows (and reloads pools a shard is missing), and
  * rebalances stock in live lottery phases. The timeline object runs it from its alarm (set
  * for the next phase end, so closes happen on time, not on the minute) and the worker's
  * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
@@ -11,7 +12,7 @@ import { armShards } from "./arming";
 import { dueForClose, nextWake, phasesToReclose, retiredPhaseIds } from "../domain/show-clock";
 import { isLive } from "../domain/phase";
 import { executeMove } from "./move-runner";
-import { closePhase, retirePhase } from "./phase-close";
+import { closePhase, retirePhase, returnOverdueLeases } from "./phase-close";
 import { rebalancePhase } from "./rebalance";
 import type { ShowRegistry } from "./registry";
 import type { EpochMs, TickReport } from "../wire/index";
@@ -57,6 +58,7 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     const report = await attempt(`retiring ${phaseId}`, () => retirePhase(env, registry, phaseId, now));
     if (report) movesCompleted.push(...report.moves.map((m) => m.moveId));
   }
+  await attempt("returning overdue edge leases", () => returnOverdueLeases(env, now));
   const armed = await armShards(env, registry, now);
   for (const phase of phases.filter((p) => p.kind === "lottery" && isLive(p, now))) {
     movesCompleted.push(...((await attempt(`rebalancing ${phase.id}`, () => rebalancePhase(env, registry, phase, now))) ?? []));

@@ -8,12 +8,14 @@
  * are idempotent, so closing again (after an interruption) finishes the job and moves
  * nothing twice. Only when every move is done is the phase marked closed.
  *
- * A phase closes only once no rebalance move of its pools is still in flight; the cron's
+ * A phase closes only once no rebalance move of its pools is still in flight and no edge
+ * lease still lends its envelopes (they come back when reported, handed back, or past their
+ * presentation deadline: docs/money-flow.md); the cron's
  * settlement sweep then settles the claims of closed phases that were never opened.
  */
 import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "../domain/moves";
 import { executeMove } from "./move-runner";
-import { allShards } from "../objects";
+import { allShards, shardStub } from "../objects";
 import type { ShowRegistry } from "./registry";
 import type { EpochMs, MoveRecord, Phase } from "../wire/index";
 
@@ -53,6 +55,13 @@ async function closePools(
     // Envelopes taken by a rebalance that has not landed would arrive in a closed pool.
     throw new Error(`phase ${phaseId} closes once moves ${inFlight.map((m) => m.moveId).join(", ")} have landed`);
   }
+  // Envelopes still lent to edge leases may yet be claimed, or come back after the close.
+  const leases = await Promise.all(shards.map((shard) => shardStub(env, shard).returnLeases(phaseId, now)));
+  const holding = leases.reduce((n, l) => n + l.holding, 0);
+  if (holding > 0) {
+    const due = Math.max(...leases.map((l) => l.dueAt ?? 0));
+    throw new Error(`phase ${phaseId} closes once its edge leases are back (${holding} envelope(s), due by ${new Date(due).toISOString()})`);
+  }
   const moves = await Promise.all(
     pools.map(async ({ record }) => {
       const target = targetOf(record.sponsorId);
@@ -85,4 +94,10 @@ async function closePools(
   );
   registry.markClosed(phaseId, now);
   return { phaseId, moves };
+}
+
+/** Every shard takes back the envelopes of edge leases past their presentation deadline. */
+export async function returnOverdueLeases(env: Env, now: EpochMs): Promise<number> {
+  const returned = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).returnLeases(null, now)));
+  return returned.reduce((n, r) => n + r.returned, 0);
 }

@@ -50,6 +50,8 @@ export interface PoolAudit {
   claimedCents: Cents;
   remainingCount: number;
   claimedCount: number;
+  /** Lent to edge leases and not reported yet ("leased, unreported"). */
+  leasedCents: Cents;
   /** Cents that arrived from other pools (leftovers) or shards, and that left. */
   movedInCents: Cents;
   movedOutCents: Cents;
@@ -80,8 +82,21 @@ export interface AuditReport {
   inTransitCents: Cents;
   /** Money in motion: claimed = settled + pending per pool (see SettlementAudit). */
   settlement: SettlementAudit;
+  /** Edge leases, summed over shards (docs/money-flow.md). */
+  leases: LeasesAudit;
   /** Group envelopes: amount = grabbed + refunded + still open, and the ledger agrees. */
   groups: GroupsAudit;
+}
+
+export interface LeasesAudit {
+  /** Calls from edge isolates to shards for leases (each may report, hand back and lease). */
+  calls: number;
+  /** Leased claims recorded, and voided (a broken limit, a repeated request id, too late). */
+  recorded: number;
+  voided: number;
+  /** Envelopes lent and not reported yet ("leased, unreported"), and their cents. */
+  outstandingCount: number;
+  outstandingCents: Cents;
 }
 
 /** A claim whose money has not reached the ledger yet, with its settlement history. */

@@ -60,12 +60,15 @@ export interface ShardPoolVerification {
   loadedCents: Cents;
   claimedCents: Cents;
   remainingCents: Cents;
+  /** Lent to edge leases, not reported yet. */
+  leasedCents: Cents;
   movedInCents: Cents;
   movedOutCents: Cents;
   loadedCount: number;
   claimedCount: number;
   remainingCount: number;
-  /** loaded + moved in = claimed + remaining + moved out on this shard. */
+  leasedCount: number;
+  /** loaded + moved in = claimed + remaining + leased + moved out on this shard. */
   pass: boolean;
 }
 
@@ -77,9 +80,10 @@ export interface PoolVerification {
   loadedCents: Cents;
   claimedCents: Cents;
   remainingCents: Cents;
+  leasedCents: Cents;
   movedInCents: Cents;
   movedOutCents: Cents;
-  /** Every shard passes, and budget + moved in = claimed + remaining + moved out. */
+  /** Every shard passes, and budget + moved in = claimed + remaining + leased + moved out. */
   pass: boolean;
   shards: ShardPoolVerification[];
 }

@@ -13,6 +13,9 @@ export interface ShardPoolFigures {
   loadedCents: Cents;
   remainingCount: number;
   remainingCents: Cents;
+  /** Lent to edge leases and not reported yet (leases.ts). */
+  leasedCount: number;
+  leasedCents: Cents;
   claimedCount: number;
   claimedCents: Cents;
 }
@@ -24,8 +27,12 @@ export interface ShardFigures {
   maxClaimsPerUser: number;
   /** Largest number of envelopes one user holds from a single sponsor in one gala. */
   maxClaimsPerUserSponsor: number;
-  /** Envelopes recorded as claimed more than once (always 0 unless something is broken). */
+  /** Envelopes recorded as claimed more than once, or in two places (always 0 unless something is broken). */
   duplicateEnvelopeClaims: number;
+  /** Edge leases still holding envelopes. */
+  leases: ShardLeaseFigures[];
+  /** Lease calls received, leased claims recorded and voided, since the shard began. */
+  leaseCounters: { calls: number; recorded: number; voided: number };
 }
 
 export interface ShardPoolLoad {
@@ -42,6 +49,11 @@ export interface ShardClaimRequest {
   phaseId: string;
   /** The phase's gala: the per-user limits count claims per gala. */
   galaId: string;
+  /**
+   * Sponsors of the user's envelopes in the gala as their signed holdings tell (edge-lease
+   * phases): leased wins may not be recorded here yet, and count toward the limits too.
+   */
+  knownHeld?: string[];
 }
 
 export interface ShardClaim {
@@ -52,7 +64,8 @@ export interface ShardClaim {
 }
 
 export type ShardClaimResult =
-  | { status: "won"; claim: ShardClaim }
+  /** `holdings`: sponsors of every envelope the user holds in the gala, this one included. */
+  | { status: "won"; claim: ShardClaim; holdings?: string[] }
   | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
 /** Body of a message on the settlement queue: a batch of one shard's claims. */

@@ -19,7 +19,7 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
     galaId: "g",
     balanced: true,
     problems: [],
-    pools: [{ ...pool, remainingCents: 0, claimedCents: 10_000, remainingCount: 0, claimedCount: 100, balanced: true }],
+    pools: [{ ...pool, remainingCents: 0, claimedCents: 10_000, remainingCount: 0, claimedCount: 100, leasedCents: 0, balanced: true }],
     maxClaimsPerUser: 3,
     maxClaimsPerUserSponsor: 1,
     duplicateEnvelopeClaims: 0,
@@ -27,6 +27,7 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
     inTransitCents: 0,
     settlement: { balanced: true, stuckAfterMs: 60_000, pools: [{ poolId: "pool-1", claimedCents: 10_000, settledCents: 10_000, pendingCents: 0, settledCount: 100, pendingCount: 0, balanced: true }], unknownLedgerCents: 0, stuck: [] },
     groups: { balanced: true, envelopes: [], stuckCreations: [] },
+    leases: { calls: 0, recorded: 0, voided: 0, outstandingCount: 0, outstandingCents: 0 },
     ...over,
   };
 }

@@ -24,6 +24,7 @@ function audit(extra: Partial<AuditReport> = {}, stuck: PendingClaim[] = []): Au
     inTransitCents: 0,
     settlement: { balanced: true, stuckAfterMs: 300_000, pools: [], unknownLedgerCents: 0, stuck },
     groups: { balanced: true, envelopes: [], stuckCreations: [] },
+    leases: { calls: 0, recorded: 0, voided: 0, outstandingCount: 0, outstandingCents: 0 },
     ...extra,
   };
 }
@@ -72,7 +73,7 @@ describe("alert rules", () => {
   });
 
   it("the audit failing names its places; an audit that cannot run is failing too", () => {
-    const failing = audit({ balanced: false, pools: [{ poolId: "pool-x", phaseId: "p1", sponsorId: "s", budgetCents: 1, remainingCents: 0, claimedCents: 0, remainingCount: 0, claimedCount: 0, movedInCents: 0, movedOutCents: 0, balanced: false }] });
+    const failing = audit({ balanced: false, pools: [{ poolId: "pool-x", phaseId: "p1", sponsorId: "s", budgetCents: 1, remainingCents: 0, claimedCents: 0, remainingCount: 0, claimedCount: 0, leasedCents: 0, movedInCents: 0, movedOutCents: 0, balanced: false }] });
     expect(evaluateAlerts(inputs({ audit: failing }))).toEqual([expect.objectContaining({ kind: "audit_failing", message: expect.stringContaining("pool pool-x") })]);
     expect(kinds(inputs({ audit: null }))).toEqual(["audit_failing"]);
   });

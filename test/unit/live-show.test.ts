@@ -33,6 +33,8 @@ const ledger = (shard: number, pools: ShardBooks["pools"], moves: ShardBooks["mo
   maxClaimsPerUser: 0,
   maxClaimsPerUserSponsor: 0,
   duplicateEnvelopeClaims: 0,
+  leases: [],
+  leaseCounters: { calls: 0, recorded: 0, voided: 0 },
 });
 
 describe("rebalance plan", () => {
@@ -101,6 +103,8 @@ describe("merge verification", () => {
     loadedCents: 500,
     remainingCount,
     remainingCents,
+    leasedCount: 0,
+    leasedCents: 0,
     claimedCount,
     claimedCents,
   });

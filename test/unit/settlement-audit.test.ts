@@ -18,10 +18,12 @@ const pool: PoolRecord = {
 
 const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures => ({
   shard: 0,
-  pools: [{ poolId: "pool-1", loadedCount: 10, loadedCents: 1000, remainingCount: 10 - claimedCount, remainingCents: 1000 - claimedCents, claimedCount, claimedCents }],
+  pools: [{ poolId: "pool-1", loadedCount: 10, loadedCents: 1000, remainingCount: 10 - claimedCount, remainingCents: 1000 - claimedCents, leasedCount: 0, leasedCents: 0, claimedCount, claimedCents }],
   maxClaimsPerUser: 1,
   maxClaimsPerUserSponsor: 1,
   duplicateEnvelopeClaims: 0,
+  leases: [],
+  leaseCounters: { calls: 0, recorded: 0, voided: 0 },
 });
 
 const pending = (claimId: string, amountCents: number, extra: Partial<PendingClaim> = {}): PendingClaim => ({

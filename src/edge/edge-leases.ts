@@ -1,0 +1,189 @@
+/**
+ * This isolate's edge leases (docs/money-flow.md, "Edge leases"): per phase and shard, the
+ * envelopes it leased from that shard, the claims it issued from them and has not reported,
+ * and the envelopes it will hand back. A candidate of an edge-lease phase takes an envelope
+ * here with no call to any object; the isolate calls the shard (one `leaseExchange`: report,
+ * hand back, lease anew) in the background of the request that finds a call due, never
+ * making a request wait for another's call. A candidate that finds no envelope here falls
+ * back to the shard claim (shake-answer.ts).
+ */
+import { leaseBlock, leaseTtlMs } from "../config";
+import { eligibleIndex, leaseSize, MIN_LEASE, shouldCall } from "../domain/lease-terms";
+import { MAX_ENVELOPES_PER_USER } from "../domain/audit";
+import { shardStub } from "../objects";
+import type { Phase } from "../wire/index";
+import type { LeasedClaim, LeasedEnvelope } from "../wire/rpc";
+
+type WaitUntil = (p: Promise<unknown>) => void;
+
+interface Held extends LeasedEnvelope {
+  leaseId: string;
+  expiresAt: number;
+}
+
+interface Slot {
+  phaseId: string;
+  shard: number;
+  startsAt: number;
+  endsAt: number;
+  envelopes: Held[];
+  want: number;
+  unreported: LeasedClaim[];
+  unused: Map<string, string[]>;
+  calling: boolean;
+  issuedSinceAsk: number;
+  askedAt: number;
+}
+
+const slots = new Map<string, Slot>();
+/** Leased wins by user and request id: a retry on this isolate gets the same envelope. */
+const answered = new Map<string, LeasedClaim>();
+const MAX_ANSWERS = 50_000;
+/** Slots are swept for due calls (expired leases, old reports) at most this often. */
+const SWEEP_EVERY_MS = 100;
+let sweepAt = 0;
+let isolateId = "";
+
+/** Calls this isolate made to shards for leases, and those that failed (read by tests and the bench). */
+export const leaseCalls = { made: 0, failed: 0 };
+
+export type LeasedTake = { kind: "won"; claim: LeasedClaim } | { kind: "limit" } | { kind: "none" };
+
+function slotOf(phase: Phase, shard: number, now: number): Slot {
+  const key = `${phase.id}|${shard}`;
+  let slot = slots.get(key);
+  if (!slot) {
+    slot = {
+      phaseId: phase.id,
+      shard,
+      startsAt: phase.startsAt,
+      endsAt: phase.endsAt,
+      envelopes: [],
+      want: MIN_LEASE,
+      unreported: [],
+      unused: new Map(),
+      calling: false,
+      issuedSinceAsk: 0,
+      askedAt: now,
+    };
+    slots.set(key, slot);
+  }
+  slot.startsAt = phase.startsAt;
+  slot.endsAt = phase.endsAt;
+  return slot;
+}
+
+/** Envelopes whose lease ran out are handed back on the next call. */
+function expire(slot: Slot, now: number): void {
+  if (slot.envelopes.length === 0 || slot.envelopes.every((e) => e.expiresAt > now)) return;
+  const keep: Held[] = [];
+  for (const e of slot.envelopes) {
+    if (e.expiresAt > now) keep.push(e);
+    else slot.unused.set(e.leaseId, [...(slot.unused.get(e.leaseId) ?? []), e.envelopeId]);
+  }
+  slot.envelopes = keep;
+}
+
+const live = (slot: Slot, now: number) => now >= slot.startsAt && now < slot.endsAt;
+
+async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
+  slot.calling = true;
+  const claims = slot.unreported.splice(0);
+  const unused = [...slot.unused].map(([leaseId, envelopeIds]) => ({ leaseId, envelopeIds }));
+  slot.unused.clear();
+  const rate = (slot.issuedSinceAsk * 1000) / Math.max(1, now - slot.askedAt);
+  const count = leaseSize(rate, leaseBlock(env));
+  const ask = live(slot, now) && slot.envelopes.length * 4 <= slot.want;
+  const want = ask ? { phaseId: slot.phaseId, count, expiresAt: Math.min(now + leaseTtlMs(env), slot.endsAt) } : null;
+  try {
+    leaseCalls.made++;
+    if (!isolateId) isolateId = crypto.randomUUID();
+    const answer = await shardStub(env, slot.shard).leaseExchange({ isolateId, claims, unused, want, now });
+    const lease = answer.lease;
+    if (want) {
+      slot.want = count;
+      slot.askedAt = now;
+      slot.issuedSinceAsk = 0;
+    }
+    if (lease) slot.envelopes.push(...lease.envelopes.map((e) => ({ ...e, leaseId: lease.leaseId, expiresAt: lease.expiresAt })));
+    const voided = answer.recorded.filter((r) => r.status === "voided").length;
+    if (voided > 0) console.warn("edge lease: claims voided when reported", slot.shard, voided);
+  } catch (err) {
+    // Reported again with the next call: recording is idempotent per claim id.
+    leaseCalls.failed++;
+    slot.unreported.unshift(...claims);
+    for (const u of unused) slot.unused.set(u.leaseId, [...(slot.unused.get(u.leaseId) ?? []), ...u.envelopeIds]);
+    console.warn("edge lease call failed", slot.shard, String(err));
+  } finally {
+    slot.calling = false;
+  }
+}
+
+function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): void {
+  expire(slot, now);
+  const state = {
+    left: slot.envelopes.length,
+    want: slot.want,
+    unreported: slot.unreported.length,
+    oldestUnreportedAt: slot.unreported[0]?.issuedAt ?? now,
+    unused: slot.unused.size,
+    live: live(slot, now),
+    calling: slot.calling,
+  };
+  if (shouldCall(state, now)) waitUntil(exchange(env, slot, now));
+}
+
+/** On any shake: reports, hand-backs and refills that came due, from this request's background. */
+export function sweepLeases(env: Env, waitUntil: WaitUntil, now: number): void {
+  if (now < sweepAt || slots.size === 0) return;
+  sweepAt = now + SWEEP_EVERY_MS;
+  for (const slot of slots.values()) callIfDue(env, waitUntil, slot, now);
+}
+
+/**
+ * An envelope for this candidate from the lease of its shard: `won` with the claim to sign,
+ * `limit` when the viewer's holdings are at the per-gala limit, `none` when this isolate
+ * holds nothing they may take (the caller falls back to the shard claim).
+ */
+export function takeLeased(env: Env, waitUntil: WaitUntil, phase: Phase, galaId: string, shard: number, userId: string, requestId: string, held: readonly string[], now: number): LeasedTake {
+  const key = `${userId}|${requestId}`;
+  const earlier = answered.get(key);
+  if (earlier) return { kind: "won", claim: earlier };
+  if (held.length >= MAX_ENVELOPES_PER_USER) return { kind: "limit" };
+  const slot = slotOf(phase, shard, now);
+  expire(slot, now);
+  const i = eligibleIndex(slot.envelopes, held);
+  let claim: LeasedClaim | null = null;
+  if (i >= 0) {
+    const [e] = slot.envelopes.splice(i, 1);
+    claim = {
+      claimId: crypto.randomUUID(),
+      leaseId: e.leaseId,
+      shard,
+      envelopeId: e.envelopeId,
+      poolId: e.poolId,
+      sponsorId: e.sponsorId,
+      amountCents: e.amountCents,
+      userId,
+      requestId,
+      phaseId: phase.id,
+      galaId,
+      issuedAt: now,
+    };
+    slot.unreported.push(claim);
+    slot.issuedSinceAsk++;
+    if (answered.size >= MAX_ANSWERS) answered.clear();
+    answered.set(key, claim);
+  }
+  callIfDue(env, waitUntil, slot, now);
+  return claim ? { kind: "won", claim } : { kind: "none" };
+}
+
+/**
+ * What an isolate's death does: everything it held is gone, unreported claims included (the
+ * fault and model tests call it; the winners' clients still hold their signed claims).
+ */
+export function dropIsolateLeases(): void {
+  slots.clear();
+  answered.clear();
+}

@@ -1,0 +1,176 @@
+/**
+ * Edge leases (docs/money-flow.md): wins answered from an isolate's lease with no call, each
+ * recorded exactly once on the winner's home shard from the isolate's report or the client's
+ * presentation; limits enforced exactly at the record (an honest client is never voided);
+ * nothing lost when the isolate vanishes; leased envelopes in the audit. Against the real
+ * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 3 s here).
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
+import { shardStub, userShard } from "../../src/objects";
+import { session } from "../support/api";
+import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
+import { SPONSORS } from "../support/show";
+import { honestShakes, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
+
+const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
+
+async function walletHolds(v: { token: string; userId: string }, cents: number): Promise<void> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const w = await wallet(v as never);
+    if (w.balanceCents === cents && w.pendingCents === 0) return;
+    await sleep(250);
+  }
+  throw new Error(`wallet of ${v.userId} never reached ${cents}: ${JSON.stringify(await wallet(v as never))}`);
+}
+
+describe("edge leases", () => {
+  it("answers wins from the isolate's lease, records each once from its report, and opens them into wallets", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 60);
+    const callsBefore = leaseCalls.made;
+    const viewers = await Promise.all(Array.from({ length: 24 }, () => session()));
+    const wins = (await Promise.all(viewers.map((v) => honestShakes(v, 5, tag)))).map((w) => w);
+    const leased = wins.flatMap(signed);
+    expect(leased.length).toBeGreaterThan(20);
+    expect(leaseCalls.made - callsBefore).toBeLessThan(leased.length / 2);
+    for (const w of wins.flat()) expect(w.holdings).toEqual(expect.any(String));
+
+    // Before the reports arrive the audit already balances: the envelopes are "leased".
+    const during = await auditAt(600_000);
+    expectBalanced(during);
+    expect(during.leases.outstandingCount).toBeGreaterThan(0);
+
+    await letIsolateReport();
+    const after = await auditAt(600_000);
+    expectBalanced(after);
+    expect(after.leases.voided).toBe(0);
+    expect(after.maxClaimsPerUserSponsor).toBeLessThanOrEqual(1);
+
+    await Promise.all(viewers.map(async (v, i) => {
+      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+      await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
+    }));
+  });
+
+  it("keeps a vanished isolate's wins for the clients that present them, and returns its unissued envelopes after the deadline", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 40, 2);
+    const viewers = await Promise.all(Array.from({ length: 12 }, () => session()));
+    const wins = await Promise.all(viewers.map((v) => honestShakes(v, 3, tag)));
+    expect(wins.flat().filter((w) => w.envelope.signedClaim).length).toBeGreaterThan(0);
+    dropIsolateLeases(); // the isolate dies with its lease and its unreported claims
+
+    // The dead isolate's envelopes are "leased, unreported": balanced within the deadline.
+    const held = await auditAt(600_000);
+    expectBalanced(held);
+    expect(held.leases.outstandingCount).toBeGreaterThan(0);
+
+    // Every winner presents (the PWA does on start): all recorded, none voided; a duplicate presentation changes nothing.
+    for (const [i, v] of viewers.entries()) {
+      const claims = signed(wins[i]).map((w) => w.envelope.signedClaim!);
+      if (claims.length === 0) continue;
+      for (let round = 0; round < 2; round++) expect(await present(v, claims)).toEqual(claims.map((_, k) => expect.objectContaining({ claimId: signed(wins[i])[k].envelope.claimId, status: "recorded" })));
+    }
+    // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
+    await sleep(5_500);
+    await repair(0);
+    const back = await auditAt(600_000);
+    expectBalanced(back);
+    expect(back.leases.outstandingCount).toBe(0);
+    expect(back.leases.voided).toBe(0);
+    for (const [i, v] of viewers.entries()) {
+      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+      await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
+    }
+  });
+
+  it("voids a claim presented after its lease came back, and the envelope stays in the pool", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 400, 1);
+    let won: { v: Awaited<ReturnType<typeof session>>; win: Won } | null = null;
+    for (let i = 0; i < 20 && !won; i++) {
+      const v = await session();
+      const answer = await shakeLean(v, `${tag}-late-${i}`);
+      if (answer.kind === "envelope" && answer.envelope.signedClaim) won = { v, win: answer };
+      await sleep(50);
+    }
+    expect(won).not.toBeNull();
+    const { v, win } = won!;
+    dropIsolateLeases();
+    await sleep(5_500);
+    await repair(0);
+    expect(await present(v, [win.envelope.signedClaim!])).toEqual([{ claimId: win.envelope.claimId, status: "voided", reason: "late" }]);
+    const refused = await openWon(v, win);
+    expect(refused.status).toBe(409);
+    const audit = await auditAt(600_000);
+    expectBalanced(audit);
+    expect(audit.leases.outstandingCount).toBe(0);
+  });
+
+  it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 50, 1);
+    // Warm the lease, then: a cheater never sends its holdings, an honest viewer always does.
+    await honestShakes(await session(), 2, `${tag}-warm`);
+    await sleep(100);
+    const [cheater, honest] = await Promise.all([session(), session()]);
+    const cheats: Won[] = [];
+    for (let i = 0; i < 6; i++) {
+      const answer = await shakeLean(cheater, `${tag}-cheat-${i}`);
+      if (answer.kind === "envelope") cheats.push(answer);
+    }
+    const fair = await honestShakes(honest, 6, `${tag}-fair`);
+    expect(fair.length).toBe(1);
+    expect(cheats.filter((w) => w.envelope.signedClaim).length).toBeGreaterThan(1);
+
+    await letIsolateReport();
+    const results = await present(cheater, signed(cheats).map((w) => w.envelope.signedClaim!));
+    expect(results.filter((r) => r.status === "recorded").length).toBeLessThanOrEqual(1);
+    expect(results.filter((r) => r.status === "voided").every((r) => r.reason === "limit")).toBe(true);
+    if (fair[0].envelope.signedClaim) expect(await present(honest, [fair[0].envelope.signedClaim])).toEqual([{ claimId: fair[0].envelope.claimId, status: "recorded" }]);
+    const voided = cheats.find((w) => results.find((r) => r.claimId === w.envelope.claimId)?.status === "voided")!;
+    const refused = await openWon(cheater, voided);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("claim_voided");
+    const audit = await auditAt(600_000);
+    expectBalanced(audit);
+    expect(audit.maxClaimsPerUserSponsor).toBe(1);
+  });
+
+  it("a retried request that won on two isolates opens the envelope its first record kept", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 200, SPONSORS.length);
+    const v = await session();
+    // Neighbours on the viewer's shard get the isolate a lease there.
+    const everyone = await Promise.all(Array.from({ length: 48 }, () => session()));
+    const neighbours = everyone.filter((n) => userShard(env, n.userId) === userShard(env, v.userId));
+    const warm = async (round: string) => {
+      for (const n of neighbours.slice(0, 2)) await shakeLean(n, `${tag}-${round}-${n.userId}`);
+      await sleep(100);
+    };
+    await warm("warm");
+    const first = await shakeLean(v, `${tag}-retry`);
+    dropIsolateLeases(); // the answer was lost with its isolate; the client retries elsewhere
+    await warm("warm2");
+    const second = await shakeLean(v, `${tag}-retry`);
+    expect(first.kind).toBe("envelope");
+    expect(second.kind).toBe("envelope");
+    const [a, b] = [first, second] as Won[];
+    expect(a.envelope.signedClaim).toEqual(expect.any(String));
+    expect(a.envelope.claimId).not.toBe(b.envelope.claimId);
+    // Whichever was recorded first is the request's envelope; opening either opens it.
+    const openedIds = [];
+    for (const w of [a, b]) {
+      const res = await openWon(v, w);
+      expect(res.status).toBe(200);
+      openedIds.push(((await res.json()) as { envelope: { claimId: string } }).envelope.claimId);
+    }
+    expect(openedIds[0]).toBe(openedIds[1]);
+    await letIsolateReport();
+    const shard = shardStub(env, userShard(env, v.userId));
+    expect((await shard.userClaims(v.userId)).length).toBe(1);
+    expectBalanced(await auditAt(600_000));
+  });
+});

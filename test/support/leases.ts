@@ -1,0 +1,62 @@
+/** Helpers for edge-lease tests: lean-wire shakes with a holdings header, presenting and opening signed claims. */
+import { expect } from "vitest";
+import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
+import { call, json, session } from "./api";
+import { createPool, liveLotteryShow, SPONSORS } from "./show";
+
+export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
+
+export async function shakeLean(v: SessionResponse, requestId: string, holdings?: string): Promise<ShakeResponse> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}` };
+  if (holdings) headers["X-Gala-Holdings"] = holdings;
+  const res = await call(`/api/shake/${requestId}`, { method: "POST", headers });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+/** A live edge-lease lottery phase (every shake a candidate) with one pool per sponsor. */
+export async function leaseShow(tag: string, envelopesPerSponsor: number, sponsors = SPONSORS.length) {
+  const { timeline, lotteryId } = await liveLotteryShow(tag, { issuance: "edge-leases", sponsorIds: SPONSORS.slice(0, sponsors).map((s) => s.id) });
+  for (const sponsor of SPONSORS.slice(0, sponsors)) {
+    await createPool({ phaseId: lotteryId, sponsorId: sponsor.id, budgetCents: envelopesPerSponsor * 100, count: envelopesPerSponsor });
+  }
+  return { timeline, lotteryId };
+}
+
+/** A viewer shaking as the PWA does: sequentially, always sending the latest holdings it got. */
+export async function honestShakes(v: SessionResponse, count: number, tag: string): Promise<Won[]> {
+  let holdings: string | undefined;
+  const wins: Won[] = [];
+  for (let i = 0; i < count; i++) {
+    const answer = await shakeLean(v, `${tag}-${v.userId.slice(-6)}-${i}`, holdings);
+    if (answer.kind === "envelope") {
+      wins.push(answer);
+      holdings = answer.holdings ?? holdings;
+    }
+  }
+  return wins;
+}
+
+/** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
+export async function letIsolateReport(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await shakeLean(await session(), `report-${crypto.randomUUID()}`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+export async function present(v: SessionResponse, signedClaims: string[]): Promise<PresentResponse["results"]> {
+  const res = await json("POST", "/api/envelopes/present", { signedClaims }, v.token);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as PresentResponse).results;
+}
+
+export function openWon(v: SessionResponse, won: Won, withClaim = true): Promise<Response> {
+  const body = withClaim && won.envelope.signedClaim ? { signedClaim: won.envelope.signedClaim } : {};
+  return json("POST", `/api/envelopes/${won.envelope.claimId}/open`, body, v.token);
+}
+
+export async function wallet(v: SessionResponse): Promise<WalletResponse> {
+  return (await json("GET", "/api/wallet", undefined, v.token)).json();
+}
+
+export { createPool };
