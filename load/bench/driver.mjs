@@ -12,6 +12,8 @@
  *         end) of each token's latest signed `holdings`, sent back in the X-Gala-Holdings
  *         header as an honest client does, so that runs of one scenario in several driver
  *         processes carry a viewer's wins from one to the next.
+ * Prints requests, req/s, p50/p99, errors, answers by kind, and (with tokens) `unanswered`:
+ * requests sent whose answer never came because a timed run stopped with them in flight.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -74,5 +76,6 @@ process.stdout.write(
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     kinds,
+    unanswered: tokens.length === 0 ? 0 : next - Object.values(kinds).reduce((n, k) => n + k, 0),
   })}\n`,
 );

@@ -166,7 +166,7 @@ async function main() {
       const c = row.shardCalls;
       console.log(
         `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
-          `after the load ${fmt(row.reports.recorded)} of ${fmt(row.reports.envelopesAnswered)} envelopes answered were recorded within ${fmt(row.reports.waitedMs / 1_000, 1)} s`,
+          `${fmt(row.reports.envelopesAnswered)} envelopes answered in all passes (${fmt(row.reports.unanswered)} requests unanswered when a pass stopped), ${fmt(row.reports.recorded)} claims recorded ${fmt(row.reports.waitedMs / 1_000, 1)} s after the load`,
       );
     }
   }

@@ -90,11 +90,15 @@ export async function runScenario(scenario, { ctx, servers, results, connections
       ...(holdingsFile ? { holdingsFile } : {}),
       ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
     };
-    /** Envelopes answered in every pass of this scenario (priming, warm-up, measured). */
-    let envelopesAnswered = 0;
+    /**
+     * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
+     * requests sent whose answer the driver never read (in flight when a timed pass ended).
+     */
+    const passes = { envelopesAnswered: 0, unanswered: 0 };
     const run = async (spec, seconds) => {
       const figures = await drive(spec, seconds, outDir);
-      envelopesAnswered += figures.kinds.envelope ?? 0;
+      passes.envelopesAnswered += figures.kinds.envelope ?? 0;
+      passes.unanswered += figures.unanswered ?? 0;
       return figures;
     };
     // Each viewer's first shake in an isolate verifies its session token's signature; a
@@ -135,7 +139,7 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     row.p99VsHello = paced ? measured.p99Ms / paced : null;
     if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
     if (holdingsFile) rmSync(holdingsFile, { force: true });
-    if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, envelopesAnswered }));
+    if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
     row.verdicts = verdicts(scenario, row, ceiling);
     return row;
 }

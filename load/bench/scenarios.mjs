@@ -8,9 +8,10 @@
  * - `expect`: the answer kinds that count as success (anything else is an error);
  * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
  *   holdings as an honest client does (edge-lease phases check limits against them);
- * - `after(ctx, { measuredFrom, row, envelopesAnswered })`: optional extra figures once the
- *   load has stopped (`row`: the measured row with its money; `envelopesAnswered`: envelope
- *   answers in all of the scenario's passes); what it returns is merged into the row;
+ * - `after(ctx, { measuredFrom, row, envelopesAnswered, unanswered })`: optional extra
+ *   figures once the load has stopped (`row`: the measured row with its money; envelope
+ *   answers in all of the scenario's passes, and requests whose answer was never read
+ *   because a timed pass ended with them in flight); what it returns is merged into the row;
  * - `target*`: the figure this machine must reach, printed as met / missed;
  * - `wire`: the calibration worker with the same wire shape (calibration.mjs): the row's
  *   `wireCpuRatio` is that worker's CPU per request over the scenario's;
