@@ -18,6 +18,12 @@
  * a viewer was answered is recorded, and only then judges the money: balanced by the audit,
  * and envelopes answered <= claims recorded <= answered + requests whose answer the driver
  * never read (in flight when a timed pass stopped: the server may have won them an envelope).
+ *
+ * A viewer whose answer was lost that way shakes on with holdings that lack that win, as a
+ * phone whose answer got lost would, and the shard may void a later win of theirs (a broken
+ * limit). The bench presents those viewers' later signed claims (`POST /api/envelopes/present`)
+ * to learn the reasons, and counts the voids no such viewer explains: an honest client whose
+ * answers all arrived must never be voided.
  */
 import { callJson } from "./http.mjs";
 
@@ -40,7 +46,22 @@ export async function stockLeases(ctx, sponsors) {
   await ctx.admin.goLive("leases");
   ctx.leasePools ??= ctx.admin.createPools("leases", Math.ceil((leaseWinsPerShard(ctx) * ctx.shardCount) / sponsors));
   await ctx.leasePools;
-  ctx.leaseClaimedBefore = claimedCount(await ctx.admin.audit());
+  const audit = await ctx.admin.audit();
+  ctx.leaseClaimedBefore = claimedCount(audit);
+  ctx.leaseVoidedBefore = audit.leases?.voided ?? 0;
+}
+
+/** Presents the later claims of viewers whose answer was lost: how many came back voided, by reason. */
+async function voidsAfterLostAnswers(ctx, { tokens, claims }) {
+  const reasons = {};
+  let presented = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (claims[i].length === 0) continue;
+    presented += claims[i].length;
+    const { body } = await callJson(ctx.appUrl, "POST", "/api/envelopes/present", tokens[i], { signedClaims: claims[i] });
+    for (const r of body?.results ?? []) if (r.status === "voided") reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+  }
+  return { viewers: tokens.length, presented, voided: reasons };
 }
 
 /** Envelopes per shard call over the measured seconds, from the audit's deltas (see above). */
@@ -59,7 +80,7 @@ export function shardCallFigures(money) {
  * The `after` step of a lease scenario: its envelopes per shard call, then the wait for the
  * reports, and the money judged once every answered envelope is recorded (or the wait ended).
  */
-export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered }) {
+export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lostAnswers }) {
   const figures = shardCallFigures(row.money);
   const started = Date.now();
   const [nudger] = await ctx.users({ count: 1 });
@@ -77,9 +98,13 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered }) 
   }
   const recorded = claimedCount(audit) - ctx.leaseClaimedBefore;
   const allRecorded = recorded >= answered && recorded <= answered + unanswered;
+  const afterLost = await voidsAfterLostAnswers(ctx, lostAnswers);
+  const voided = (audit.leases?.voided ?? 0) - ctx.leaseVoidedBefore;
+  const explained = Object.values(afterLost.voided).reduce((n, k) => n + k, 0);
   return {
     ...figures,
     reports: { envelopesAnswered: answered, unanswered, recorded, waitedMs: Date.now() - started, leases: audit.leases ?? null },
+    voids: { total: voided, afterLostAnswers: afterLost, unexplained: voided - explained },
     money: { ...row.money, balanced: audit.balanced && allRecorded, auditBalancedAfterReports: audit.balanced, allRecorded },
   };
 }

@@ -168,6 +168,11 @@ async function main() {
         `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
           `${fmt(row.reports.envelopesAnswered)} envelopes answered in all passes (${fmt(row.reports.unanswered)} requests unanswered when a pass stopped), ${fmt(row.reports.recorded)} claims recorded ${fmt(row.reports.waitedMs / 1_000, 1)} s after the load`,
       );
+      const v = row.voids;
+      console.log(
+        `${row.name}: ${fmt(v.total)} leased claims voided in all passes; ${fmt(v.afterLostAnswers.presented)} later claims of the ${fmt(v.afterLostAnswers.viewers)} viewers whose answer was lost presented: voided ${JSON.stringify(v.afterLostAnswers.voided)}; ` +
+          `${fmt(v.unexplained)} voids of viewers whose answers all arrived`,
+      );
     }
   }
   console.log(failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario");

@@ -4,7 +4,7 @@
  * row (req/s, latency, errors, ratios to the hello-world ceiling, money, verdicts).
  */
 import { spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpuSeconds } from "./cpu.mjs";
 import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
@@ -138,7 +138,11 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     const paced = scenario.pacedAgainst ? results[scenario.pacedAgainst]?.p99Ms : null;
     row.p99VsHello = paced ? measured.p99Ms / paced : null;
     if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
-    if (holdingsFile) rmSync(holdingsFile, { force: true });
+    if (holdingsFile) {
+      const { lost, claimsOfLost } = JSON.parse(readFileSync(holdingsFile, "utf8"));
+      passes.lostAnswers = { tokens: lost.map((i) => plan.tokens[i]), claims: lost.map((i) => claimsOfLost[i] ?? []) };
+      rmSync(holdingsFile, { force: true });
+    }
     if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
     row.verdicts = verdicts(scenario, row, ceiling);
     return row;
