@@ -4,7 +4,7 @@
  * against the bench's one isolate. Only printing lives here; the arithmetic is in leases.ts.
  */
 import { columns, n, pct } from "./format.ts";
-import { LEASE_LEVERS, leasePlan, leaseShardCount, MEASURED_ONE_SHARD, type LeaseInputs } from "./leases.ts";
+import { LEASE_LEVERS, leasePlan, leaseShardCount, MEASURED_SCENARIOS, type LeaseInputs } from "./leases.ts";
 import type { CapacityPlan, GalaInputs } from "./model.ts";
 
 const SHARD_COUNTS = [128, 64, 32, 16, 8, 4];
@@ -12,7 +12,7 @@ const SHARD_COUNTS = [128, 64, 32, 16, 8, 4];
 export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPlan): void {
   console.log(
     `\nEdge leases at the reference peak (${n(g.envelopesPerSecond)} envelopes/s, ${n(shardPlan.isolates)} isolates; leases of ${l.minLease}-${l.blockSize} envelopes for ${n(l.leaseSeconds)} s, ` +
-      `reports of up to ${l.reportBatch} claims after ${n(l.reportWaitSeconds, 2)} s, ${n(l.fallbacksPerLeaseCall, 2)} fallback claims per lease call, ${n(l.shardRecordsPerSecond)} records/s per shard)`,
+      `reports of up to ${l.reportBatch} claims after ${n(l.reportWaitSeconds, 2)} s, ${n(l.fallbacksPerExchange, 2)} fallback claims per exchange, ${n(l.shardRecordsPerSecond)} records/s per shard)`,
   );
   const row = columns(8, 11, 7, 9, 9, 12, 8, 12, 8, 14);
   console.log(row("shards", "env/pair/s", "lease", "claims/", "env/call", "calls/shard", "load", "recs/shard", "load", "lent at most"));
@@ -50,8 +50,10 @@ export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPl
         : lever(`  ${setting}`, "none", "", "", ""),
     );
   }
-  const bench = leasePlan({ ...g, envelopesPerSecond: MEASURED_ONE_SHARD.envelopesPerSecond }, l, 1, 1);
-  console.log(
-    `  the bench's one isolate    ${n(MEASURED_ONE_SHARD.envelopesPerSecond)} envelopes/s on one shard: model ${n(bench.envelopesPerShardCall, 1)} envelopes per shard call, measured ${n(MEASURED_ONE_SHARD.envelopesPerShardCall, 1)}`,
-  );
+  for (const m of MEASURED_SCENARIOS) {
+    const p = leasePlan({ ...g, envelopesPerSecond: m.envelopesPerSecond }, { ...l, fallbacksPerExchange: m.fallbacksPerExchange }, 1, m.shards);
+    console.log(
+      `  model vs bench             ${m.name}: ${n(m.envelopesPerSecond)} envelopes/s, one isolate, ${m.shards} shard(s): model ${n(p.envelopesPerShardCall, 1)} envelopes per shard call, measured ${n(m.envelopesPerShardCall, 1)}`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run capacity`: the gala-scale simulation (no network). Prints the capacity plan for
  * the reference gala (14 million shakes/s, 50,000 envelopes/s), the project's production
- * shard count against it, a second-by-second regional spike with graded throttling, and the
+ * shard count against it, what edge leases do to the shard count, a second-by-second regional spike with graded throttling, and the
  * bill of the reference gala and of a small show. Change the inputs in model.ts
  * (REFERENCE_GALA, REGION_SPIKE), usage.ts (the shows) or prices.ts to plan another show.
  */
@@ -46,7 +46,7 @@ function printPlan(title: string, p: CapacityPlan): void {
 printPlan("Reference gala, shard count from the model", plan(GALA));
 printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
 
-printLeases(GALA, REFERENCE_LEASES, plan(GALA));
+printLeases(GALA, { ...REFERENCE_LEASES, blockSize: productionVar("LEASE_BLOCK"), leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000 }, plan(GALA));
 
 const shards = plan(GALA).shardCount;
 const s = REGION_SPIKE;

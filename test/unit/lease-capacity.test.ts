@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LEASE_LEVERS, leasePlan, leaseShardCount, REFERENCE_LEASES } from "../../load/capacity/leases";
 import { plan, REFERENCE_GALA } from "../../load/capacity/model";
+import { LEASE_HORIZON_MS, MIN_LEASE, REPORT_AFTER_MS, REPORT_BATCH } from "../../src/domain/lease-terms";
 
 const isolates = plan(REFERENCE_GALA).isolates;
 const L = REFERENCE_LEASES;
@@ -8,12 +9,17 @@ const fits = (p: { perShardCallLoad: number; perShardRecordLoad: number }) =>
   p.perShardCallLoad <= REFERENCE_GALA.shardUtilisation && p.perShardRecordLoad <= REFERENCE_GALA.shardUtilisation;
 
 describe("edge lease capacity model", () => {
-  it("a busy pair leases whole blocks and reports full batches: k = 1 / ((1 + f) / B + 1 / R)", () => {
-    const busy = { ...L, fallbacksPerLeaseCall: 0.5 };
+  it("uses the edge's own lease terms", () => {
+    expect(L).toMatchObject({ minLease: MIN_LEASE, horizonSeconds: LEASE_HORIZON_MS / 1_000, reportBatch: REPORT_BATCH });
+    expect(L.reportWaitSeconds).toBeGreaterThanOrEqual(REPORT_AFTER_MS / 1_000);
+  });
+
+  it("a busy pair leases whole blocks and reports full batches: k = 1 / ((1 + f) × (1 / B + 1 / R))", () => {
+    const busy = { ...L, fallbacksPerExchange: 0.5 };
     const p = leasePlan({ ...REFERENCE_GALA, envelopesPerSecond: 5_000 }, busy, 1, 1);
     expect(p.leaseSize).toBe(L.blockSize);
     expect(p.claimsPerReport).toBe(L.reportBatch);
-    expect(p.envelopesPerShardCall).toBeCloseTo(1 / (1.5 / L.blockSize + 1 / L.reportBatch), 9);
+    expect(p.envelopesPerShardCall).toBeCloseTo(1 / (1.5 * (1 / L.blockSize + 1 / L.reportBatch)), 9);
     expect(p.shardCallsPerSecond * p.envelopesPerShardCall).toBeCloseTo(5_000, 6);
   });
 
@@ -24,6 +30,7 @@ describe("edge lease capacity model", () => {
     expect(p.leaseCallsPerPairPerSecond).toBeCloseTo(1 / L.leaseSeconds, 12);
     expect(p.claimsPerReport).toBeCloseTo(1 + p.perPairEnvelopesPerSecond * L.reportWaitSeconds, 12);
     expect(p.envelopesPerShardCall).toBeLessThan(1);
+    expect(p.perShardCallsPerSecond).toBeGreaterThan(plan(REFERENCE_GALA).perShardRequestsPerSecond);
     for (const shards of [4, 128, 4_096]) expect(leasePlan(REFERENCE_GALA, L, isolates, shards).perShardCallsPerSecond).toBeGreaterThanOrEqual(isolates / L.leaseSeconds);
   });
 
