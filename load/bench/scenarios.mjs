@@ -67,6 +67,26 @@ async function stockClaims(ctx) {
   await ctx.claimPools;
 }
 
+/**
+ * An edge-leases scenario (leases.mjs): every shake a candidate, `users(ctx)` the viewers to
+ * mint, who shake as honest clients with their holdings; the money is judged once the
+ * isolate's reports are in, and envelopes per shard call are reported.
+ */
+const leaseScenario = ({ name, about, users, ...targets }) => ({
+  name,
+  about,
+  target: "app",
+  prepare: async (ctx) => {
+    await stockLeases(ctx, SPONSORS.length);
+    return { ...shake(ctx, await ctx.users(users(ctx))), holdings: true };
+  },
+  expect: ["envelope", "greeting"],
+  after: leaseFigures,
+  wire: LEAN_WIRE,
+  targetEnvelopesPerShardCall: 20,
+  ...targets,
+});
+
 export const SCENARIOS = [
   {
     name: "hello-world",
@@ -159,33 +179,17 @@ export const SCENARIOS = [
     wire: LEAN_WIRE,
     targetCpuRatio: 0.25,
   },
-  {
+  leaseScenario({
     name: "leases-lottery",
     about: "edge-leases phase, every shake is a candidate; users spread over all shards",
-    target: "app",
-    prepare: async (ctx) => {
-      await stockLeases(ctx, SPONSORS.length);
-      return { ...shake(ctx, await ctx.users({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) })), holdings: true };
-    },
-    expect: ["envelope", "greeting"],
-    after: leaseFigures,
-    wire: LEAN_WIRE,
+    users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
     targetCpuRatio: 0.6,
-    targetEnvelopesPerShardCall: 20,
-  },
-  {
+  }),
+  leaseScenario({
     name: "leases-one-shard",
     about: "edge-leases phase, every shake is a candidate; every user lives on shard 0",
-    target: "app",
-    prepare: async (ctx) => {
-      await stockLeases(ctx, SPONSORS.length);
-      return { ...shake(ctx, await ctx.users({ count: Math.ceil(leaseWinsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 })), holdings: true };
-    },
-    expect: ["envelope", "greeting"],
-    after: leaseFigures,
-    wire: LEAN_WIRE,
-    targetEnvelopesPerShardCall: 20,
-  },
+    users: (ctx) => ({ count: Math.ceil(leaseWinsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 }),
+  }),
   {
     name: "open-settle",
     about: "winners open their envelopes; each first open queues a settlement to the D1 ledger",
