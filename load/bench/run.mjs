@@ -68,6 +68,7 @@ function printRow(r) {
       (r.cpuRatio === null ? "-" : `${fmt(100 * r.cpuRatio, 1)}%`).padStart(8),
       (r.wireCpuRatio ? `${fmt(100 * r.wireCpuRatio, 1)}%` : "-").padStart(8),
       (r.p99VsHello ? `${fmt(r.p99VsHello, 2)}x` : "-").padStart(7),
+      (r.envelopesPerShardCall ? fmt(r.envelopesPerShardCall, 1) : "-").padStart(8),
       (r.money ? (r.money.balanced ? "balanced" : "UNBALANCED") : "-").padEnd(10),
       targets,
     ].join("  "),
@@ -119,7 +120,7 @@ async function main() {
   const rows = [];
   let failed = false;
   console.log(
-    `\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  ${"cpu wire".padStart(8)}  ${"p99/hw".padStart(7)}  money`,
+    `\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  ${"cpu wire".padStart(8)}  ${"p99/hw".padStart(7)}  ${"env/call".padStart(8)}  money`,
   );
   try {
     for (const scenario of SCENARIOS) {
@@ -161,6 +162,18 @@ async function main() {
       console.log(`${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.notSettledAfterWait} opened envelopes not settled after the wait`);
     }
     if (row.money?.claimedDuringRun) console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
+    if (row.shardCalls) {
+      const c = row.shardCalls;
+      console.log(
+        `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
+          `${fmt(row.reports.envelopesAnswered)} envelopes answered in all passes (${fmt(row.reports.unanswered)} requests unanswered when a pass stopped), ${fmt(row.reports.recorded)} claims recorded ${fmt(row.reports.waitedMs / 1_000, 1)} s after the load`,
+      );
+      const v = row.voids;
+      console.log(
+        `${row.name}: ${fmt(v.total)} leased claims voided in all passes; ${fmt(v.afterLostAnswers.presented)} later claims of the ${fmt(v.afterLostAnswers.viewers)} viewers whose answer was lost presented: voided ${JSON.stringify(v.afterLostAnswers.voided)}; ` +
+          `${fmt(v.unexplained)} voids of viewers whose answers all arrived`,
+      );
+    }
   }
   console.log(failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario");
   return failed ? 1 : 0;

@@ -4,7 +4,7 @@
  * row (req/s, latency, errors, ratios to the hello-world ceiling, money, verdicts).
  */
 import { spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpuSeconds } from "./cpu.mjs";
 import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
@@ -29,9 +29,28 @@ function drive(spec, seconds, outDir) {
   });
 }
 
-function moneySummary(audit) {
+/** The audit's figures a row keeps; `leases` (edge leases' shard calls and claims) when the audit has them. */
+export function moneySummary(audit) {
   const claimedCount = audit.pools.reduce((n, p) => n + p.claimedCount, 0);
-  return { balanced: audit.balanced, claimedCount, duplicateEnvelopeClaims: audit.duplicateEnvelopeClaims };
+  return {
+    balanced: audit.balanced,
+    claimedCount,
+    duplicateEnvelopeClaims: audit.duplicateEnvelopeClaims,
+    ...(audit.leases ? { leases: audit.leases } : {}),
+  };
+}
+
+/** What changed between two money summaries: envelopes claimed, and lease calls and claims when counted. */
+function moneyDelta(before, after) {
+  const delta = { ...after, claimedDuringRun: after.claimedCount - before.claimedCount };
+  if (before.leases && after.leases) {
+    delta.leasesDuringRun = {
+      calls: after.leases.calls - before.leases.calls,
+      recorded: after.leases.recorded - before.leases.recorded,
+      voided: after.leases.voided - before.leases.voided,
+    };
+  }
+  return delta;
 }
 
 function verdicts(scenario, result, ceilingRps) {
@@ -42,6 +61,12 @@ function verdicts(scenario, result, ceilingRps) {
   if (scenario.targetRps) out.push({ target: `>= ${scenario.targetRps} req/s`, met: result.rps >= scenario.targetRps });
   if (scenario.targetCpuRatio) {
     out.push({ target: `>= ${scenario.targetCpuRatio * 100}% of ceiling by CPU`, met: result.cpuRatio !== null && result.cpuRatio >= scenario.targetCpuRatio });
+  }
+  if (scenario.targetEnvelopesPerShardCall) {
+    out.push({
+      target: `>= ${scenario.targetEnvelopesPerShardCall} envelopes per shard call`,
+      met: (result.envelopesPerShardCall ?? 0) >= scenario.targetEnvelopesPerShardCall,
+    });
   }
   if (scenario.maxP99VsHello) {
     out.push({ target: `p99 <= ${scenario.maxP99VsHello} x paced hello-world's`, met: result.p99VsHello !== null && result.p99VsHello <= scenario.maxP99VsHello });
@@ -54,25 +79,39 @@ function verdicts(scenario, result, ceilingRps) {
  * run (hello-world first: its figures are the ceiling every ratio divides by).
  */
 export async function runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir, profile = false }) {
-    const plan = await scenario.prepare(ctx);
+    const { holdings, ...plan } = await scenario.prepare(ctx);
+    const holdingsFile = holdings ? join(outDir, `holdings-${process.pid}.json`) : null;
+    if (holdingsFile) rmSync(holdingsFile, { force: true });
     const base = {
       url: servers[scenario.target].url,
       connections,
       requestIdPrefix: `${scenario.name}-${Date.now()}`,
       ...plan,
+      ...(holdingsFile ? { holdingsFile } : {}),
       ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
+    };
+    /**
+     * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
+     * requests sent whose answer the driver never read (in flight when a timed pass ended).
+     */
+    const passes = { envelopesAnswered: 0, unanswered: 0 };
+    const run = async (spec, seconds) => {
+      const figures = await drive(spec, seconds, outDir);
+      passes.envelopesAnswered += figures.kinds.envelope ?? 0;
+      passes.unanswered += figures.unanswered ?? 0;
+      return figures;
     };
     // Each viewer's first shake in an isolate verifies its session token's signature; a
     // phone then shakes with the same token for the whole show. One request per token
     // before the warm-up puts every viewer past that first shake, as at a gala minutes in.
-    if (plan.tokens?.length > 1 && !plan.paths) await drive({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60, outDir);
-    if (warmupSec > 0) await drive({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec, outDir);
+    if (plan.tokens?.length > 1 && !plan.paths) await run({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60);
+    if (warmupSec > 0) await run({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
     const before = scenario.target === "app" ? moneySummary(await ctx.admin.audit()) : null;
     const server = servers[scenario.target];
     const cpuBefore = cpuSeconds(server.pid);
     const measuredFrom = Date.now();
     const profiler = profile ? await startProfile() : null;
-    const measured = await drive({ ...base, durationSec }, durationSec, outDir);
+    const measured = await run({ ...base, durationSec }, durationSec);
     const cpuAfter = cpuSeconds(server.pid);
     if (profiler) {
       const cpuProfile = await profiler.stop();
@@ -98,11 +137,13 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     row.wireCpuRatio = wire && measured.serverCpuUsPerReq ? wire / measured.serverCpuUsPerReq : null;
     const paced = scenario.pacedAgainst ? results[scenario.pacedAgainst]?.p99Ms : null;
     row.p99VsHello = paced ? measured.p99Ms / paced : null;
-    if (scenario.target === "app") {
-      const after = moneySummary(await ctx.admin.audit());
-      row.money = { ...after, claimedDuringRun: after.claimedCount - before.claimedCount };
+    if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
+    if (holdingsFile) {
+      const { lost, claimsOfLost } = JSON.parse(readFileSync(holdingsFile, "utf8"));
+      passes.lostAnswers = { tokens: lost.map((i) => plan.tokens[i]), claims: lost.map((i) => claimsOfLost[i] ?? []) };
+      rmSync(holdingsFile, { force: true });
     }
-    if (scenario.after) Object.assign(row, await scenario.after(ctx, measuredFrom));
+    if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
     row.verdicts = verdicts(scenario, row, ceiling);
     return row;
 }

@@ -6,7 +6,12 @@
  *   with a fresh `{ requestId }` body);
  * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
  * - `expect`: the answer kinds that count as success (anything else is an error);
- * - `after(ctx, measuredFrom)`: optional extra figures once the load has stopped;
+ * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
+ *   holdings as an honest client does (edge-lease phases check limits against them);
+ * - `after(ctx, { measuredFrom, row, envelopesAnswered, unanswered })`: optional extra
+ *   figures once the load has stopped (`row`: the measured row with its money; envelope
+ *   answers in all of the scenario's passes, and requests whose answer was never read
+ *   because a timed pass ended with them in flight); what it returns is merged into the row;
  * - `target*`: the figure this machine must reach, printed as met / missed;
  * - `wire`: the calibration worker with the same wire shape (calibration.mjs): the row's
  *   `wireCpuRatio` is that worker's CPU per request over the scenario's;
@@ -15,6 +20,7 @@
  * Adding a scenario (open+settle, grab) is adding one entry.
  */
 import { CALIBRATION_SCENARIOS } from "./calibration.mjs";
+import { leaseFigures, leaseWinsPerShard, stockLeases } from "./leases.mjs";
 import { seedGroups, winClaims } from "./prepare.mjs";
 import { PHASES, SPONSORS } from "./show.mjs";
 
@@ -39,7 +45,7 @@ const SETTLE_WAIT_MS = 20_000;
 const sum = (pools, field) => pools.reduce((n, p) => n + p[field], 0);
 
 /** Waits until every opened envelope has settled into the ledger; settlements per second since `from`. */
-async function settlementFigures(ctx, from) {
+async function settlementFigures(ctx, { measuredFrom: from }) {
   const deadline = Date.now() + SETTLE_WAIT_MS;
   const settled = async () => sum((await ctx.admin.audit()).settlement.pools, "settledCount") - ctx.settledBefore;
   let done = await settled();
@@ -60,6 +66,26 @@ async function stockClaims(ctx) {
   ctx.claimPools ??= ctx.admin.createPools("claims", Math.ceil((claimsPerShard(ctx) * ctx.shardCount) / SPONSORS.length));
   await ctx.claimPools;
 }
+
+/**
+ * An edge-leases scenario (leases.mjs): every shake a candidate, `users(ctx)` the viewers to
+ * mint, who shake as honest clients with their holdings; the money is judged once the
+ * isolate's reports are in, and envelopes per shard call are reported.
+ */
+const leaseScenario = ({ name, about, users, ...targets }) => ({
+  name,
+  about,
+  target: "app",
+  prepare: async (ctx) => {
+    await stockLeases(ctx, SPONSORS.length);
+    return { ...shake(ctx, await ctx.users(users(ctx))), holdings: true };
+  },
+  expect: ["envelope", "greeting"],
+  after: leaseFigures,
+  wire: LEAN_WIRE,
+  targetEnvelopesPerShardCall: 20,
+  ...targets,
+});
 
 export const SCENARIOS = [
   {
@@ -153,6 +179,17 @@ export const SCENARIOS = [
     wire: LEAN_WIRE,
     targetCpuRatio: 0.25,
   },
+  leaseScenario({
+    name: "leases-lottery",
+    about: "edge-leases phase, every shake is a candidate; users spread over all shards",
+    users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
+    targetCpuRatio: 0.6,
+  }),
+  leaseScenario({
+    name: "leases-one-shard",
+    about: "edge-leases phase, every shake is a candidate; every user lives on shard 0",
+    users: (ctx) => ({ count: Math.ceil(leaseWinsPerShard(ctx) / ENVELOPES_PER_USER), shard: 0 }),
+  }),
   {
     name: "open-settle",
     about: "winners open their envelopes; each first open queues a settlement to the D1 ledger",

@@ -6,10 +6,14 @@ import { callJson } from "./http.mjs";
 
 export const SPONSORS = ["bench-aurora", "bench-jade", "bench-lantern"];
 
-/** Phases the scenarios put live; candidateRate is the share of shakes sent to a shard. */
+/**
+ * Phases the scenarios put live; candidateRate is the share of shakes that are envelope
+ * candidates, issuance how they get one (absent: a shard call per candidate).
+ */
 export const PHASES = {
   lottery: { kind: "lottery", candidateRate: 0.01 },
   claims: { kind: "lottery", candidateRate: 1 },
+  leases: { kind: "lottery", candidateRate: 1, issuance: "edge-leases" },
   seeds: { kind: "lottery", candidateRate: 1 },
   greetings: { kind: "greeting", candidateRate: 0 },
 };
@@ -30,6 +34,7 @@ export function showAt(now, liveId) {
       sponsorIds: phase.kind === "lottery" ? SPONSORS : [],
       greetingAssetId: `greeting-${id}`,
       candidateRate: phase.candidateRate,
+      ...(phase.issuance ? { issuance: phase.issuance } : {}),
     })),
   };
 }

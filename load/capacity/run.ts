@@ -1,13 +1,15 @@
 /**
  * `npm run capacity`: the gala-scale simulation (no network). Prints the capacity plan for
  * the reference gala (14 million shakes/s, 50,000 envelopes/s), the project's production
- * shard count against it, a second-by-second regional spike with graded throttling, and the
+ * shard count against it, what edge leases do to the shard count, a second-by-second regional spike with graded throttling, and the
  * bill of the reference gala and of a small show. Change the inputs in model.ts
  * (REFERENCE_GALA, REGION_SPIKE), usage.ts (the shows) or prices.ts to plan another show.
  */
 import { readFileSync } from "node:fs";
 import { printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
 import { n, pct } from "./format.ts";
+import { printLeases } from "./lease-report.ts";
+import { REFERENCE_LEASES } from "./leases.ts";
 import { planLedger, REFERENCE_LEDGER } from "./ledger.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
 import { PRODUCTION_DEPLOYMENT, REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
@@ -43,6 +45,8 @@ function printPlan(title: string, p: CapacityPlan): void {
 
 printPlan("Reference gala, shard count from the model", plan(GALA));
 printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
+
+printLeases(GALA, { ...REFERENCE_LEASES, blockSize: productionVar("LEASE_BLOCK"), leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000 }, plan(GALA));
 
 const shards = plan(GALA).shardCount;
 const s = REGION_SPIKE;

@@ -2,7 +2,7 @@
  * Session tokens: signed texts (signed-text.ts) under the SESSION_SECRET. The payload names
  * the user and an expiry; a token whose signature or expiry does not check out names nobody.
  */
-import { openValue, signValue } from "./signed-text";
+import { openValue, signValue } from "./signed-text.ts";
 import type { EpochMs } from "../wire/index";
 
 export interface SessionClaims {

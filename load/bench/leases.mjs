@@ -1,0 +1,110 @@
+/**
+ * What the edge-lease scenarios need beyond a shake scenario (issue 16, docs/performance.md).
+ *
+ * In an `edge-leases` phase an isolate leases a block of envelopes from the viewer's home
+ * shard with one `leaseExchange` call (the same call reports the claims issued from its
+ * previous lease and hands back envelopes it will not issue) and answers candidates from the
+ * lease with no call; a candidate that finds its lease empty falls back to a shard claim. So
+ * a shard call is a lease exchange or a fallback claim, and over the measured seconds, from
+ * the audit alone:
+ *
+ *   fallback claims         = envelopes claimed - leased claims recorded
+ *   envelopes per shard call = envelopes claimed / (lease calls + fallback claims)
+ *
+ * Leased claims are recorded when an isolate reports them: in a batch of 32, or 250 ms after
+ * the oldest, from the next shake the isolate answers (src/domain/lease-terms.ts). So after
+ * the load the bench keeps one viewer shaking once a second, as an honest client (with its
+ * holdings: once at the per-person limit its shakes win nothing more), until every envelope
+ * a viewer was answered is recorded, and only then judges the money: balanced by the audit,
+ * and envelopes answered <= claims recorded <= answered + requests whose answer the driver
+ * never read (in flight when a timed pass stopped: the server may have won them an envelope).
+ *
+ * A viewer whose answer was lost that way shakes on with holdings that lack that win, as a
+ * phone whose answer got lost would, and the shard may void a later win of theirs (a broken
+ * limit). The bench presents those viewers' later signed claims (`POST /api/envelopes/present`)
+ * to learn the reasons, and counts the voids no such viewer explains: an honest client whose
+ * answers all arrived must never be voided.
+ */
+import { callJson } from "./http.mjs";
+
+/** Envelopes a lease scenario may take per second from one shard (all users may live on one). */
+const LEASE_WINS_PER_SECOND_BUDGET = 6_000;
+/** How long the bench waits for the isolate's reports after the load. */
+const REPORT_WAIT_MS = 30_000;
+/** The audit reads every shard on the app's one thread: poll it sparingly. */
+const AUDIT_POLL_MS = 1_000;
+
+export const leaseWinsPerShard = (ctx) => LEASE_WINS_PER_SECOND_BUDGET * ctx.secondsPerRun;
+
+const claimedCount = (audit) => audit.pools.reduce((n, p) => n + p.claimedCount, 0);
+
+/**
+ * Puts the edge-lease phase live with enough envelopes on every shard (loaded once), and
+ * notes the claims recorded so far: every envelope answered from here on must be recorded.
+ */
+export async function stockLeases(ctx, sponsors) {
+  await ctx.admin.goLive("leases");
+  ctx.leasePools ??= ctx.admin.createPools("leases", Math.ceil((leaseWinsPerShard(ctx) * ctx.shardCount) / sponsors));
+  await ctx.leasePools;
+  const audit = await ctx.admin.audit();
+  ctx.leaseClaimedBefore = claimedCount(audit);
+  ctx.leaseVoidedBefore = audit.leases?.voided ?? 0;
+}
+
+/** Presents the later claims of viewers whose answer was lost: how many came back voided, by reason. */
+async function voidsAfterLostAnswers(ctx, { tokens, claims }) {
+  const reasons = {};
+  let presented = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (claims[i].length === 0) continue;
+    presented += claims[i].length;
+    const { body } = await callJson(ctx.appUrl, "POST", "/api/envelopes/present", tokens[i], { signedClaims: claims[i] });
+    for (const r of body?.results ?? []) if (r.status === "voided") reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+  }
+  return { viewers: tokens.length, presented, voided: reasons };
+}
+
+/** Envelopes per shard call over the measured seconds, from the audit's deltas (see above). */
+export function shardCallFigures(money) {
+  const leases = money.leasesDuringRun;
+  if (!leases) return { envelopesPerShardCall: null, note: "the audit counts no lease calls" };
+  const fallbackClaims = money.claimedDuringRun - leases.recorded;
+  const shardCalls = leases.calls + fallbackClaims;
+  return {
+    envelopesPerShardCall: shardCalls > 0 ? money.claimedDuringRun / shardCalls : null,
+    shardCalls: { leaseExchanges: leases.calls, fallbackClaims, leasedClaimsRecorded: leases.recorded, voided: leases.voided },
+  };
+}
+
+/**
+ * The `after` step of a lease scenario: its envelopes per shard call, then the wait for the
+ * reports, and the money judged once every answered envelope is recorded (or the wait ended).
+ */
+export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lostAnswers }) {
+  const figures = shardCallFigures(row.money);
+  const started = Date.now();
+  const [nudger] = await ctx.users({ count: 1 });
+  let holdings = null;
+  let answered = envelopesAnswered;
+  let audit = await ctx.admin.audit();
+  for (let i = 0; claimedCount(audit) - ctx.leaseClaimedBefore < answered && Date.now() - started < REPORT_WAIT_MS; i++) {
+    const { body } = await callJson(ctx.appUrl, "POST", `/api/shake/lease-nudge-${started}-${i}`, nudger, undefined, 30_000, holdings ? { "x-gala-holdings": holdings } : {});
+    if (body?.kind === "envelope") {
+      answered += 1;
+      holdings = body.holdings ?? holdings;
+    }
+    await new Promise((r) => setTimeout(r, AUDIT_POLL_MS));
+    audit = await ctx.admin.audit();
+  }
+  const recorded = claimedCount(audit) - ctx.leaseClaimedBefore;
+  const allRecorded = recorded >= answered && recorded <= answered + unanswered;
+  const afterLost = await voidsAfterLostAnswers(ctx, lostAnswers);
+  const voided = (audit.leases?.voided ?? 0) - ctx.leaseVoidedBefore;
+  const explained = Object.values(afterLost.voided).reduce((n, k) => n + k, 0);
+  return {
+    ...figures,
+    reports: { envelopesAnswered: answered, unanswered, recorded, waitedMs: Date.now() - started, leases: audit.leases ?? null },
+    voids: { total: voided, afterLostAnswers: afterLost, unexplained: voided - explained },
+    money: { ...row.money, balanced: audit.balanced && allRecorded, auditBalancedAfterReports: audit.balanced, allRecorded },
+  };
+}

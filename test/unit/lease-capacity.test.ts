@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { LEASE_LEVERS, leasePlan, leaseShardCount, REFERENCE_LEASES } from "../../load/capacity/leases";
+import { plan, REFERENCE_GALA } from "../../load/capacity/model";
+import { LEASE_HORIZON_MS, MIN_LEASE, REPORT_AFTER_MS, REPORT_BATCH } from "../../src/domain/lease-terms";
+
+const isolates = plan(REFERENCE_GALA).isolates;
+const L = REFERENCE_LEASES;
+const fits = (p: { perShardCallLoad: number; perShardRecordLoad: number }) =>
+  p.perShardCallLoad <= REFERENCE_GALA.shardUtilisation && p.perShardRecordLoad <= REFERENCE_GALA.shardUtilisation;
+
+describe("edge lease capacity model", () => {
+  it("uses the edge's own lease terms", () => {
+    expect(L).toMatchObject({ minLease: MIN_LEASE, horizonSeconds: LEASE_HORIZON_MS / 1_000, reportBatch: REPORT_BATCH });
+    expect(L.reportWaitSeconds).toBeGreaterThanOrEqual(REPORT_AFTER_MS / 1_000);
+  });
+
+  it("a busy pair leases whole blocks and reports full batches: k = 1 / ((1 + f) × (1 / B + 1 / R))", () => {
+    const busy = { ...L, fallbacksPerExchange: 0.5 };
+    const p = leasePlan({ ...REFERENCE_GALA, envelopesPerSecond: 5_000 }, busy, 1, 1);
+    expect(p.leaseSize).toBe(L.blockSize);
+    expect(p.claimsPerReport).toBe(L.reportBatch);
+    expect(p.envelopesPerShardCall).toBeCloseTo(1 / (1.5 * (1 / L.blockSize + 1 / L.reportBatch)), 9);
+    expect(p.shardCallsPerSecond * p.envelopesPerShardCall).toBeCloseTo(5_000, 6);
+  });
+
+  it("a quiet pair asks for the smallest lease, re-leases every lease time and reports almost every claim alone", () => {
+    const p = leasePlan(REFERENCE_GALA, L, isolates, 128);
+    expect(p.perPairEnvelopesPerSecond).toBeCloseTo(REFERENCE_GALA.envelopesPerSecond / (isolates * 128), 12);
+    expect(p.leaseSize).toBe(L.minLease);
+    expect(p.leaseCallsPerPairPerSecond).toBeCloseTo(1 / L.leaseSeconds, 12);
+    expect(p.claimsPerReport).toBeCloseTo(1 + p.perPairEnvelopesPerSecond * L.reportWaitSeconds, 12);
+    expect(p.envelopesPerShardCall).toBeLessThan(1);
+    expect(p.perShardCallsPerSecond).toBeGreaterThan(plan(REFERENCE_GALA).perShardRequestsPerSecond);
+    for (const shards of [4, 128, 4_096]) expect(leasePlan(REFERENCE_GALA, L, isolates, shards).perShardCallsPerSecond).toBeGreaterThanOrEqual(isolates / L.leaseSeconds);
+  });
+
+  it("picks the fewest shards (a power of two) that keep both calls and records under the planned share", () => {
+    const levers = LEASE_LEVERS.map(({ change }) => ({ ...L, ...change }));
+    const fitting = levers.map((l) => [l, leaseShardCount(REFERENCE_GALA, l, isolates)] as const).filter(([, p]) => p !== null);
+    expect(fitting.length).toBeGreaterThan(0);
+    for (const [l, p] of fitting) {
+      expect(fits(p!)).toBe(true);
+      if (p!.shards > 1) expect(fits(leasePlan(REFERENCE_GALA, l, isolates, p!.shards / 2))).toBe(false);
+    }
+  });
+
+  it("finds no shard count when the isolates' re-leasing alone passes the planned share of the limit", () => {
+    const l = { ...L, leaseSeconds: (isolates / (REFERENCE_GALA.perObjectLimit * REFERENCE_GALA.shardUtilisation)) * 0.9 };
+    expect(leaseShardCount(REFERENCE_GALA, l, isolates)).toBeNull();
+  });
+});
