@@ -47,8 +47,26 @@ export async function newGala(viewerCount: number, issuance: Issuance = "shard")
     const res = await admin("POST", "/pools", { phaseId, sponsorId, budgetCents: 2_000 + i * 7, count: 16, ...split });
     if (res.status !== 201) throw new Error(`pool: ${res.status} ${await res.text()}`);
   }
-  const viewers = await Promise.all(Array.from({ length: viewerCount }, () => session()));
+  const viewers = issuance === "edge-leases" ? await neighbours(viewerCount) : await Promise.all(Array.from({ length: viewerCount }, () => session()));
+  if (issuance === "edge-leases") {
+    // One more viewer of their shard shakes first, so the isolate holds a lease there when the sequence starts.
+    const [opener] = await neighbours(1, userShard(env, viewers[0].userId));
+    await shake(opener, `opener-${tag}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { phaseId, viewers };
+}
+
+/** `count` viewers who all live on one shard (`shard`, or the first one's), so their candidates share the isolate's lease there. */
+async function neighbours(count: number, shard?: number): Promise<Viewer[]> {
+  const found: Viewer[] = [];
+  for (let tries = 0; found.length < count; tries++) {
+    if (tries > 200) throw new Error("no viewers found on one shard");
+    const v = await session();
+    if (shard === undefined) shard = userShard(env, v.userId);
+    if (userShard(env, v.userId) === shard) found.push(v);
+  }
+  return found;
 }
 
 /** A shake as the PWA sends it: with the latest holdings the viewer got in this gala. */
