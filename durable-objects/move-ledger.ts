@@ -83,16 +83,3 @@ export function moveFigures(sql: SqlStorage): ShardMoveFigures[] {
     )
     .toArray();
 }
-
-/** Remaining envelopes per pool of a phase, for rebalancing. */
-export function phaseStock(sql: SqlStorage, phaseId: string): { poolId: string; count: number }[] {
-  return sql
-    .exec<{ poolId: string; count: number }>(
-      `SELECT p.pool_id AS poolId, COUNT(e.envelope_id) AS count FROM pools p
-         LEFT JOIN envelopes e ON e.pool_id = p.pool_id
-        WHERE p.phase_id = ? GROUP BY p.pool_id`,
-      phaseId,
-    )
-    .toArray();
-}
-

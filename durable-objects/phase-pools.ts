@@ -24,6 +24,11 @@ export class PhasePools {
 
   /** The phase's pools on this shard that still hold envelopes. */
   stocked(phaseId: string): PoolRef[] {
+    return this.all(phaseId).filter((pool) => pool.remaining > 0);
+  }
+
+  /** Every pool of the phase on this shard with the envelopes it has left (the show clock's rebalance reads it). */
+  all(phaseId: string): PoolRef[] {
     let pools = this.#byPhase.get(phaseId);
     if (!pools) {
       pools = this.#sql
@@ -37,7 +42,7 @@ export class PhasePools {
         .map((row) => ({ poolId: row.pool_id, sponsorId: row.sponsor_id, remaining: row.n }));
       this.#byPhase.set(phaseId, pools);
     }
-    return pools.filter((pool) => pool.remaining > 0);
+    return pools;
   }
 
   /** Takes one envelope out of a pool of `phaseId`, or null when the pool is empty. */

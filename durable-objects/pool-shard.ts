@@ -19,7 +19,7 @@ import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, Sh
 import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
 import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
 import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
-import { MOVES_SCHEMA, moveFigures, phaseStock, receiveEnvelopes, takeEnvelopes } from "./move-ledger";
+import { MOVES_SCHEMA, moveFigures, receiveEnvelopes, takeEnvelopes } from "./move-ledger";
 import { WINDOWS_SCHEMA, armWindows, loadWindows, windowOpen, type Windows } from "./phase-windows";
 import { SHAKE_COUNTS_SCHEMA, phaseStats, recordShakes } from "./shake-counts";
 import * as claimState from "./claim-state";
@@ -356,8 +356,9 @@ export class PoolShard extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => ({ ...shardFigures(this.#sql, shard), moves: moveFigures(this.#sql) }));
   }
 
+  /** The phase's stock per pool, from the in-memory directory (no count over the envelopes). */
   phaseStock(phaseId: string): { poolId: string; count: number }[] {
-    return phaseStock(this.#sql, phaseId);
+    return this.#pools.all(phaseId).map((pool) => ({ poolId: pool.poolId, count: pool.remaining }));
   }
 
   recordShakes(counts: ShakeCount[]): void {

@@ -8,8 +8,10 @@
  * src/domain/lease-terms.ts) to
  * - lease: it asks for `want = clamp(r × H, MIN, B)` envelopes (H: the lease horizon, MIN
  *   the smallest lease, B: LEASE_BLOCK) and asks again when a quarter is left or the lease
- *   ends at `T` (LEASE_TTL_MS), so `1 / min(T, want / r)` lease calls/s: a pair that issues
- *   nothing still re-leases every T while the phase is live;
+ *   ends at `T` (LEASE_TTL_MS), but only when candidates came since its last lease: so
+ *   `1 / min(T, want / r)` lease calls/s for a pair issuing at least one envelope per lease
+ *   time, and for a quieter pair about two calls per envelope (the lease its candidate
+ *   asked for, and handing back what it did not issue), `2r`;
  * - report: its issued claims in batches of `R` or `W` after the oldest (plus up to one
  *   sweep), so `m = min(R, 1 + r × W)` claims per report and `r / m` report calls/s;
  * - fall back: `f` shard claims per exchange call, candidates that found the lease empty
@@ -69,7 +71,7 @@ export interface LeasePlan {
 export function leasePlan(g: GalaInputs, l: LeaseInputs, isolates: number, shards: number): LeasePlan {
   const r = g.envelopesPerSecond / (isolates * shards);
   const want = Math.max(Math.min(l.minLease, l.blockSize), Math.min(l.blockSize, Math.ceil(r * l.horizonSeconds)));
-  const leaseCalls = 1 / Math.min(l.leaseSeconds, want / r);
+  const leaseCalls = r * l.leaseSeconds >= 1 ? 1 / Math.min(l.leaseSeconds, want / r) : 2 * r;
   const claimsPerReport = Math.min(l.reportBatch, 1 + r * l.reportWaitSeconds);
   const reportCalls = r / claimsPerReport;
   const perPair = (1 + l.fallbacksPerExchange) * (leaseCalls + reportCalls);
@@ -113,10 +115,10 @@ export const REFERENCE_LEASES: LeaseInputs = {
   blockSize: 64,
   minLease: 8,
   horizonSeconds: 2,
-  leaseSeconds: 10,
-  reportBatch: 32,
-  reportWaitSeconds: 0.3,
-  fallbacksPerExchange: 6 / 272,
+  leaseSeconds: 30,
+  reportBatch: 64,
+  reportWaitSeconds: 2.05,
+  fallbacksPerExchange: 13 / 101,
   shardRecordsPerSecond: 3_000,
 };
 
@@ -125,8 +127,8 @@ export const REFERENCE_LEASES: LeaseInputs = {
  * model against: envelopes/s, shards, fallback claims per exchange, envelopes per shard call.
  */
 export const MEASURED_SCENARIOS = [
-  { name: "leases-lottery", envelopesPerSecond: 331, shards: 16, fallbacksPerExchange: 6 / 272, envelopesPerShardCall: 5.9 },
-  { name: "leases-one-shard", envelopesPerSecond: 175, shards: 1, fallbacksPerExchange: 128 / 42, envelopesPerShardCall: 5.1 },
+  { name: "leases-lottery", envelopesPerSecond: 1_016, shards: 16, fallbacksPerExchange: 13 / 101, envelopesPerShardCall: 44.6 },
+  { name: "leases-one-shard", envelopesPerSecond: 887, shards: 1, fallbacksPerExchange: 184 / 89, envelopesPerShardCall: 16.3 },
 ];
 
 /** Settings that change what leases cost the shards at gala scale (printed by `npm run capacity`). */

@@ -48,12 +48,26 @@ export async function signHoldings(env: Env, userId: string, galaId: string, spo
 }
 
 /**
+ * Holdings texts this isolate has verified: a viewer sends the same text with every shake
+ * until their next win, so its signature is checked once, not per candidate.
+ */
+const checkedHoldings = new Map<string, Record<string, unknown>>();
+const MAX_CHECKED = 20_000;
+
+/**
  * The sponsors of the envelopes a viewer holds in the gala, from the holdings text they sent;
  * none when there is no text, or it was not signed here for this viewer and gala.
  */
 export async function openHoldings(env: Env, text: string | null, userId: string, galaId: string): Promise<string[]> {
   if (!text) return [];
-  const value = (await openValue(text, await leaseKey(env), MAX_SIGNED_CHARS)) as Record<string, unknown> | null;
-  if (!value || value.t !== "holdings" || value.u !== userId || value.g !== galaId) return [];
+  let value = checkedHoldings.get(text);
+  if (!value) {
+    const opened = (await openValue(text, await leaseKey(env), MAX_SIGNED_CHARS)) as Record<string, unknown> | null;
+    if (!opened || opened.t !== "holdings") return [];
+    if (checkedHoldings.size >= MAX_CHECKED) checkedHoldings.clear();
+    checkedHoldings.set(text, opened);
+    value = opened;
+  }
+  if (value.u !== userId || value.g !== galaId) return [];
   return Array.isArray(value.s) && value.s.every((s) => typeof s === "string") ? (value.s as string[]) : [];
 }

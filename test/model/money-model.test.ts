@@ -206,7 +206,7 @@ async function walletsComplete(gala: sys.Gala, m: Model): Promise<boolean> {
 describe("money model", () => {
   test.prop([fc.array(command, { minLength: 4, maxLength: 24 }), issuance], {
     numRuns: runs,
-    ...(MODEL_SEED ? { seed: Number(MODEL_SEED), path: MODEL_PATH } : {}),
+    ...(MODEL_SEED ? { seed: Number(MODEL_SEED), ...(MODEL_PATH ? { path: MODEL_PATH } : {}) } : {}),
     endOnFailure: false,
   })("conservation, exactly once and limits hold under random commands and faults, through shards or edge leases, and repairs settle everything", async (commands, mode) => {
     const gala = await sys.newGala(VIEWERS, mode);
