@@ -34,6 +34,7 @@ export default defineConfig({
           STATS_FLUSH_MS: "50",
           // Edge leases run out and come back within seconds (test/leases).
           LEASE_TTL_MS: "2000",
+          LEASE_REPORT_MS: "1000",
           LEASE_PRESENT_MS: "3000",
           // The model-based money suite (test/model): sequences per run, and a seed/path to replay.
           MODEL_RUNS: process.env.MODEL_RUNS ?? "6",

@@ -114,7 +114,16 @@ export function leaseBlock(env: Env): number {
 
 /** How long an edge lease lets its isolate issue envelopes (never past the phase's end). */
 export function leaseTtlMs(env: Env): number {
-  return positiveInt(env.LEASE_TTL_MS, 30_000);
+  return positiveInt(env.LEASE_TTL_MS, 60_000);
+}
+
+/**
+ * The longest an isolate keeps an issued claim before it reports it (64 waiting go at once,
+ * and most reports ride on a lease renewal): the winner's client holds the signed claim
+ * meanwhile. Fewer, fuller reports are what let leases lower the shard count (docs/capacity.md).
+ */
+export function leaseReportMs(env: Env): number {
+  return positiveInt(env.LEASE_REPORT_MS, 20_000);
 }
 
 /**

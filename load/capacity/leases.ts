@@ -38,7 +38,7 @@ export interface LeaseInputs {
   leaseSeconds: number;
   /** Claims an isolate reports in one call at most (REPORT_BATCH). */
   reportBatch: number;
-  /** Longest a claim waits for its report: REPORT_AFTER_MS plus half a sweep interval on average. */
+  /** Longest a claim waits for its report: LEASE_REPORT_MS plus half a sweep interval on average. */
   reportWaitSeconds: number;
   /** Fallback shard claims per exchange call (measured by `npm run bench`: fallback claims / lease calls). */
   fallbacksPerExchange: number;
@@ -106,7 +106,7 @@ export function leaseShardCount(g: GalaInputs, l: LeaseInputs, isolates: number,
 /**
  * The reference gala's leases: the code's constants (LEASE_BLOCK and LEASE_TTL_MS are
  * replaced by wrangler.toml's production values in run.ts; MIN_LEASE, LEASE_HORIZON_MS,
- * REPORT_BATCH, REPORT_AFTER_MS in src/domain/lease-terms.ts; the 100 ms sweep in
+ * REPORT_BATCH in src/domain/lease-terms.ts, LEASE_REPORT_MS in wrangler.toml; the 100 ms sweep in
  * src/edge/edge-leases.ts) and what was measured (docs/performance.md, "Edge leases (issue 16)"):
  * fallback claims per exchange from `leases-lottery` (6 per 272), records per second from the
  * profile of the same scenario (recordClaim about 320 µs of a shard's CPU per leased claim).
@@ -115,9 +115,9 @@ export const REFERENCE_LEASES: LeaseInputs = {
   blockSize: 64,
   minLease: 8,
   horizonSeconds: 2,
-  leaseSeconds: 30,
+  leaseSeconds: 60,
   reportBatch: 64,
-  reportWaitSeconds: 2.05,
+  reportWaitSeconds: 20.05,
   fallbacksPerExchange: 13 / 101,
   shardRecordsPerSecond: 3_000,
 };

@@ -46,7 +46,11 @@ function printPlan(title: string, p: CapacityPlan): void {
 printPlan("Reference gala, shard count from the model", plan(GALA));
 printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
 
-printLeases(GALA, { ...REFERENCE_LEASES, blockSize: productionVar("LEASE_BLOCK"), leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000 }, plan(GALA));
+printLeases(
+  GALA,
+  { ...REFERENCE_LEASES, blockSize: productionVar("LEASE_BLOCK"), leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000, reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05 },
+  plan(GALA),
+);
 
 const shards = plan(GALA).shardCount;
 const s = REGION_SPIKE;

@@ -22,12 +22,11 @@ export function leaseSize(issuedPerSec: number, block: number): number {
 }
 
 /**
- * Claims an isolate holds before it reports them, and the longest it keeps one unreported.
- * Reports mostly ride on the call that renews a lease; a winner's client keeps the signed
- * claim meanwhile, so a later report loses nothing.
+ * Claims an isolate holds before it reports them (the longest it keeps one unreported is
+ * LEASE_REPORT_MS). Reports mostly ride on the call that renews a lease; a winner's client
+ * keeps the signed claim meanwhile, so a later report loses nothing.
  */
 export const REPORT_BATCH = 64;
-export const REPORT_AFTER_MS = 2000;
 
 export interface SlotState {
   /** Envelopes still lent to this isolate and not yet issued. */
@@ -52,11 +51,11 @@ export function wantsLease(s: Pick<SlotState, "live" | "demand" | "left" | "want
   return s.live && s.demand && s.left * 4 <= s.want;
 }
 
-/** Whether this shake should start a call to the shard (in the background). */
-export function shouldCall(s: SlotState, now: number): boolean {
+/** Whether this shake should start a call to the shard (in the background); `reportAfterMs`: LEASE_REPORT_MS. */
+export function shouldCall(s: SlotState, now: number, reportAfterMs: number): boolean {
   if (s.calling) return false;
   if (wantsLease(s)) return true;
-  if (s.unreported >= REPORT_BATCH || (s.unreported > 0 && now - s.oldestUnreportedAt >= REPORT_AFTER_MS)) return true;
+  if (s.unreported >= REPORT_BATCH || (s.unreported > 0 && now - s.oldestUnreportedAt >= reportAfterMs)) return true;
   return s.unused > 0;
 }
 

@@ -7,7 +7,7 @@
  * making a request wait for another's call. A candidate that finds no envelope here falls
  * back to the shard claim (shake-answer.ts).
  */
-import { leaseBlock, leaseTtlMs } from "../config";
+import { leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
 import { eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { MAX_ENVELOPES_PER_USER } from "../domain/audit";
 import { shardStub } from "../objects";
@@ -138,7 +138,7 @@ function stateOf(slot: Slot, now: number): SlotState {
 
 function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): void {
   expire(slot, now);
-  if (shouldCall(stateOf(slot, now), now)) waitUntil(exchange(env, slot, now));
+  if (shouldCall(stateOf(slot, now), now, leaseReportMs(env))) waitUntil(exchange(env, slot, now));
 }
 
 /** On any shake: reports, hand-backs and refills that came due, from this request's background. */

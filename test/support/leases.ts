@@ -3,7 +3,6 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
-import { REPORT_AFTER_MS } from "../../src/domain/lease-terms";
 import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
 import { call, json, session } from "./api";
 import { createPool, liveLotteryShow, SPONSORS } from "./show";
@@ -43,7 +42,7 @@ export async function honestShakes(v: SessionResponse, count: number, tag: strin
 
 /** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
 export async function letIsolateReport(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, REPORT_AFTER_MS + 100));
+  await new Promise((resolve) => setTimeout(resolve, Number(env.LEASE_REPORT_MS) + 100));
   await shakeLean(await session(), `report-${crypto.randomUUID()}`);
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
