@@ -109,7 +109,7 @@ export function repairAfterMs(env: Env): number {
 
 /** Most envelopes one edge lease holds (the isolate asks for fewer while it issues slowly). */
 export function leaseBlock(env: Env): number {
-  return positiveInt(env.LEASE_BLOCK, 64);
+  return positiveInt(env.LEASE_BLOCK, 256);
 }
 
 /** How long an edge lease lets its isolate issue envelopes (never past the phase's end). */

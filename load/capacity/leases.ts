@@ -7,7 +7,7 @@
  * issues `r = E / (I × S)` envelopes/s, and calls its shard (src/edge/edge-leases.ts,
  * src/domain/lease-terms.ts) to
  * - lease: it asks for `want = clamp(r × H, MIN, B)` envelopes (H: the lease horizon, MIN
- *   the smallest lease, B: LEASE_BLOCK) and asks again when a quarter is left or the lease
+ *   the smallest lease, B: LEASE_BLOCK) and asks again when half is left or the lease
  *   ends at `T` (LEASE_TTL_MS), but only when candidates came since its last lease: so
  *   `1 / min(T, want / r)` lease calls/s for a pair issuing at least one envelope per lease
  *   time, and for a quieter pair about two calls per envelope (the lease its candidate
@@ -112,7 +112,7 @@ export function leaseShardCount(g: GalaInputs, l: LeaseInputs, isolates: number,
  * profile of the same scenario (recordClaim about 320 µs of a shard's CPU per leased claim).
  */
 export const REFERENCE_LEASES: LeaseInputs = {
-  blockSize: 64,
+  blockSize: 256,
   minLease: 8,
   horizonSeconds: 2,
   leaseSeconds: 60,

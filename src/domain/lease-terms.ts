@@ -46,9 +46,12 @@ export interface SlotState {
   calling: boolean;
 }
 
-/** Whether the next call should ask for a new lease: the phase is live, candidates come, the lease runs low. */
+/**
+ * Whether the next call should ask for a new lease: the phase is live, candidates come, and
+ * half of the last lease is gone (the other half covers the call's round trip).
+ */
 export function wantsLease(s: Pick<SlotState, "live" | "demand" | "left" | "want">): boolean {
-  return s.live && s.demand && s.left * 4 <= s.want;
+  return s.live && s.demand && s.left * 2 <= s.want;
 }
 
 /** Whether this shake should start a call to the shard (in the background); `reportAfterMs`: LEASE_REPORT_MS. */

@@ -38,7 +38,8 @@ describe("lease terms", () => {
 
   it("calls the shard when the lease runs low with candidates coming, a report is due, or envelopes go back", () => {
     expect(shouldCall(slot(), 0)).toBe(false);
-    expect(shouldCall(slot({ left: 16 }), 0)).toBe(true);
+    expect(shouldCall(slot({ left: 33 }), 0)).toBe(false);
+    expect(shouldCall(slot({ left: 32 }), 0)).toBe(true);
     expect(shouldCall(slot({ left: 0, demand: false }), 0)).toBe(false);
     expect(shouldCall(slot({ left: 0, live: false }), 0)).toBe(false);
     expect(shouldCall(slot({ left: 16, calling: true }), 0)).toBe(false);
