@@ -135,6 +135,21 @@ describe("edge leases", () => {
     expect(back.leases.outstandingCount).toBe(0);
   });
 
+  it("counts an envelope found both lent and in stock as issued twice", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 40, 1);
+    const forge = "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) SELECT envelope_id, 'forged', pool_id, amount FROM envelopes LIMIT 1";
+    await inEveryShard(forge);
+    try {
+      const audit = await auditAt(600_000);
+      expect(audit.duplicateEnvelopeClaims).toBe(Number(env.SHARD_COUNT));
+      expect(audit.problems.map((p) => p.place)).toContain("envelopes");
+    } finally {
+      await inEveryShard("DELETE FROM leased_envelopes WHERE lease_id = 'forged'");
+    }
+    expectBalanced(await auditAt(600_000));
+  });
+
   it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     await leaseShow(tag, 50, 1);
