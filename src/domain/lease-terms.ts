@@ -42,6 +42,8 @@ export interface SlotState {
   live: boolean;
   /** Candidates came since the last lease was asked for (issued from it, or found nothing): an idle isolate asks for none. */
   demand: boolean;
+  /** The shard lent nothing at the last ask (no stock, phase closed there): it is not asked again for DRY_RETRY_MS. */
+  dry: boolean;
   /** A call to the shard is already on its way. */
   calling: boolean;
 }
@@ -50,9 +52,12 @@ export interface SlotState {
  * Whether the next call should ask for a new lease: the phase is live, candidates come, and
  * half of the last lease is gone (the other half covers the call's round trip).
  */
-export function wantsLease(s: Pick<SlotState, "live" | "demand" | "left" | "want">): boolean {
-  return s.live && s.demand && s.left * 2 <= s.want;
+export function wantsLease(s: Pick<SlotState, "live" | "demand" | "dry" | "left" | "want">): boolean {
+  return s.live && s.demand && !s.dry && s.left * 2 <= s.want;
 }
+
+/** How long an isolate waits before asking a shard that lent nothing for a lease again. */
+export const DRY_RETRY_MS = 1000;
 
 /** Whether this shake should start a call to the shard (in the background); `reportAfterMs`: LEASE_REPORT_MS. */
 export function shouldCall(s: SlotState, now: number, reportAfterMs: number): boolean {

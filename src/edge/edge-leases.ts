@@ -8,7 +8,7 @@
  * back to the shard claim (shake-answer.ts).
  */
 import { leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
-import { eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
+import { DRY_RETRY_MS, eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { MAX_ENVELOPES_PER_USER } from "../domain/audit";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
@@ -34,6 +34,8 @@ interface Slot {
   issuedSinceAsk: number;
   /** A candidate found nothing here since the last lease was asked for. */
   missed: boolean;
+  /** The shard lent nothing at the last ask: not asked again before this time. */
+  dryUntil: number;
   askedAt: number;
 }
 
@@ -67,6 +69,7 @@ function slotOf(phase: Phase, shard: number, now: number): Slot {
       calling: false,
       issuedSinceAsk: 0,
       missed: false,
+      dryUntil: 0,
       askedAt: now,
     };
     slots.set(key, slot);
@@ -104,7 +107,8 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
     const answer = await shardStub(env, slot.shard).leaseExchange({ isolateId, claims, unused, want, now });
     const lease = answer.lease;
     if (want) {
-      slot.want = count;
+      slot.want = lease ? Math.min(count, Math.max(MIN_LEASE, lease.envelopes.length)) : count;
+      slot.dryUntil = lease ? 0 : now + DRY_RETRY_MS;
       slot.askedAt = now;
       slot.issuedSinceAsk = 0;
       slot.missed = false;
@@ -132,6 +136,7 @@ function stateOf(slot: Slot, now: number): SlotState {
     unused: slot.unused.size,
     live: live(slot, now),
     demand: slot.issuedSinceAsk > 0 || slot.missed,
+    dry: now < slot.dryUntil,
     calling: slot.calling,
   };
 }

@@ -15,6 +15,7 @@ const slot = (over: Partial<SlotState> = {}): SlotState => ({
   unused: 0,
   live: true,
   demand: true,
+  dry: false,
   calling: false,
   ...over,
 });
@@ -42,6 +43,7 @@ describe("lease terms", () => {
     expect(shouldCall(slot({ left: 32 }), 0)).toBe(true);
     expect(shouldCall(slot({ left: 0, demand: false }), 0)).toBe(false);
     expect(shouldCall(slot({ left: 0, live: false }), 0)).toBe(false);
+    expect(shouldCall(slot({ left: 0, dry: true }), 0)).toBe(false);
     expect(shouldCall(slot({ left: 16, calling: true }), 0)).toBe(false);
     expect(shouldCall(slot({ unreported: REPORT_BATCH }), 0)).toBe(true);
     expect(shouldCall(slot({ unreported: 1, oldestUnreportedAt: 0 }), REPORT_AFTER_MS - 1)).toBe(false);
