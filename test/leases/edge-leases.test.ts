@@ -80,10 +80,12 @@ describe("edge leases", () => {
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
     expect(back.leases.voided).toBe(0);
-    for (const [i, v] of viewers.entries()) {
-      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-      await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
-    }
+    await Promise.all(
+      viewers.map(async (v, i) => {
+        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+        await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
+      }),
+    );
   });
 
   it("voids a claim presented after its lease came back, and the envelope stays in the pool", async () => {

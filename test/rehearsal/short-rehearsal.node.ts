@@ -62,6 +62,9 @@ describe("short rehearsal", () => {
   it("fails on money, naming the ledger, when a ledger row names no pool", async () => {
     const record = await rehearseWithin(
       await options({
+        // Only the money check matters here: a smaller, faster show.
+        viewers: 20,
+        speedup: 400,
         beforeAudit: async (mf) => {
           const partitions = await mf.getDurableObjectNamespace("LEDGER_PARTITION");
           const forged = { entryId: "claim:forged", userId: "u_forger", kind: "envelope", amountCents: 500, claimId: "forged", poolId: "pool-that-does-not-exist", phaseId: "opening-lottery", sponsorId: "aurora" };
