@@ -55,7 +55,9 @@ async function worker() {
     console.log(`chunk ${chunk.i + 1}/${chunks.length} (${chunk.runs} sequences, seed ${chunk.seed}, ${seconds} s): ${code === 0 ? "passed" : "FAILED"} ${figures}`);
     if (code !== 0) {
       failed++;
-      console.log(text.split("\n").filter((l) => /Property failed|seed|Counterexample|Error|expected/.test(l)).slice(0, 30).join("\n"));
+      const lines = text.split("\n");
+      const verdict = lines.findIndex((l) => /Property failed/.test(l));
+      console.log((verdict < 0 ? lines.slice(-40) : lines.slice(verdict, verdict + 40)).join("\n"));
     }
   }
 }
