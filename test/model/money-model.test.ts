@@ -28,7 +28,7 @@ const runs = Number(MODEL_RUNS ?? "6");
 type Command =
   | { t: "shake"; u: number; r: number }
   | { t: "open" | "lose" | "duplicate" | "d1fail" | "group"; u: number; k: number }
-  | { t: "grab"; u: number; g: number }
+  | { t: "grab"; u: number; g: number; r: number }
   | { t: "reset"; u: number; r: number }
   | { t: "stop" }
   | { t: "tick" }
@@ -44,7 +44,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("duplicate" as const), u, k }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("d1fail" as const), u, k }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("group" as const), u, k }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("grab" as const), u, g: fc.nat({ max: 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("grab" as const), u, g: fc.nat({ max: 2 }), r: fc.nat({ max: 1 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("reset" as const), u, r: fc.nat({ max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("stop" as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("tick" as const) }) },
@@ -64,6 +64,8 @@ interface Model {
   stopped: boolean;
   /** Cents each viewer was told they grabbed. */
   grabbed: number[];
+  /** Per viewer and group envelope: the request id that grabbed and the share it was told. */
+  shares: Map<string, { requestId: string; cents: number }>;
   /** Faults that actually hit (a D1 failure that did not make the consumer retry is a test bug). */
   faults: { lost: number; duplicated: number; d1: number; resets: number; isolates: number; dupReports: number };
   /** Per viewer: the latest holdings text, and the signed claims of edge-lease wins it keeps (as the PWA does). */
@@ -170,10 +172,24 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
     case "grab": {
       const groupId = m.groups[cmd.g % Math.max(1, m.groups.length)];
       if (!groupId) return;
-      const answer = await sys.grab(v, groupId, `g-${cmd.u}`);
-      if (answer.status === "grabbed") m.grabbed[cmd.u] += answer.amountCents;
-      if (answer.status === "already" || answer.status === "grabbed") return;
-      expect(["empty", "expired"]).toContain(answer.status);
+      // A viewer grabs once: the same request again is a retry answered with the same share,
+      // another request of theirs is "already" with that share.
+      const requestId = `g${cmd.r}-${cmd.u}`;
+      const answer = await sys.grab(v, groupId, requestId);
+      const key = `${cmd.u}|${groupId}`;
+      const share = m.shares.get(key);
+      if (answer.status !== "grabbed" && answer.status !== "already") {
+        expect(share).toBeUndefined();
+        expect(["empty", "expired"]).toContain(answer.status);
+        return;
+      }
+      if (!share) {
+        expect(answer.status).toBe("grabbed");
+        m.shares.set(key, { requestId, cents: answer.amountCents });
+        m.grabbed[cmd.u] += answer.amountCents;
+        return;
+      }
+      expect(answer).toMatchObject({ status: share.requestId === requestId ? "grabbed" : "already", amountCents: share.cents });
       return;
     }
     case "stop": {
@@ -194,12 +210,13 @@ async function presentHeld(m: Model, gala: sys.Gala, u: number): Promise<void> {
   expect(statuses).toEqual(mine.map(() => "recorded"));
 }
 
-/** Every claimed and grabbed cent is in its viewer's wallet (repairs only: nothing is hand-delivered). */
-async function walletsComplete(gala: sys.Gala, m: Model): Promise<boolean> {
+/** Each viewer's wallet that does not yet hold every cent it claimed and grabbed (repairs only: nothing is hand-delivered). */
+async function walletsShort(gala: sys.Gala, m: Model): Promise<string[]> {
   const views = await Promise.all(gala.viewers.map(sys.wallet));
-  return views.every((w, i) => {
+  return views.flatMap((w, i) => {
     const won = claimsOf(m, i).reduce((n, id) => n + m.claims.get(id)!.cents, 0);
-    return w.balanceCents === won + m.grabbed[i] && w.pendingCents === 0;
+    if (w.balanceCents === won + m.grabbed[i] && w.pendingCents === 0) return [];
+    return [`u${i}: balance ${w.balanceCents} pending ${w.pendingCents}, expected ${won} won + ${m.grabbed[i]} grabbed (claims ${JSON.stringify(claimsOf(m, i).map((id) => [id, m.claims.get(id)!.cents]))}, wallet ${JSON.stringify(w.entries)})`];
   });
 }
 
@@ -216,6 +233,7 @@ describe("money model", () => {
       groups: [],
       stopped: false,
       grabbed: Array(VIEWERS).fill(0),
+      shares: new Map(),
       faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
       holdings: Array(VIEWERS).fill(undefined),
       signed: new Map(),
@@ -248,9 +266,9 @@ describe("money model", () => {
     await sys.stopPhase(gala.phaseId);
     // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
     // then a lease phase stays unclosed and the audit with a bound of zero names them.
-    const settled = async () => (await walletsComplete(gala, m)) && (await auditAt(0)).balanced;
+    const settled = async () => (await walletsShort(gala, m)).length === 0 && (await auditAt(0)).balanced;
     for (let attempt = 0; !(await settled()); attempt++) {
-      if (attempt > 60) throw new Error(`not settled after repairs: ${JSON.stringify(await auditAt(0))}`);
+      if (attempt > 60) throw new Error(`not settled after repairs: ${(await walletsShort(gala, m)).join("; ")}; audit ${JSON.stringify(await auditAt(0))}`);
       await repair(0);
       await sleep(300);
     }
