@@ -11,7 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
 import { weightedIndex } from "../src/domain/pool-choice";
 import { mergeHoldings } from "../src/domain/lease-terms";
-import { addGalaColumn, readUserClaims } from "./user-claims";
+import { addGalaColumn, readUserClaims, type UserRequest } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
@@ -163,6 +163,12 @@ export class PoolShard extends DurableObject<Env> {
     }
     const limited = this.#pools.stocked(request.phaseId).length > 0;
     return { status: "none", reason: limited ? "limit" : "empty" };
+  }
+
+  /** The envelope an earlier request of this id won, with the viewer's holdings now; null when it won none here. */
+  earlierWin(request: UserRequest): ShardClaimResult | null {
+    const { held, answered } = readUserClaims(this.#sql, request);
+    return answered?.status === "won" ? withHoldings(answered, held) : null;
   }
 
   /**

@@ -8,6 +8,9 @@
  */
 import type { ShardClaimRequest, ShardClaimResult } from "../src/wire/rpc";
 
+/** Whose request, and in which gala its limits count. */
+export type UserRequest = Pick<ShardClaimRequest, "userId" | "requestId" | "galaId">;
+
 export interface UserClaims {
   /** Sponsor of every envelope the user holds in the gala. */
   held: string[];
@@ -37,7 +40,7 @@ export function addGalaColumn(sql: SqlStorage): void {
  * A won claim of this request id answers its retries in any gala (a request id names one
  * shake); the limits count only the claims of the request's gala.
  */
-export function readUserClaims(sql: SqlStorage, { userId, requestId, galaId }: ShardClaimRequest): UserClaims {
+export function readUserClaims(sql: SqlStorage, { userId, requestId, galaId }: UserRequest): UserClaims {
   const rows = sql
     .exec<Row & { gala_id: string | null }>(
       `SELECT request_id, claim_id, phase_id, sponsor_id, amount, NULL AS result, gala_id FROM claims WHERE user_id = ?1 AND (gala_id = ?3 OR request_id = ?2)

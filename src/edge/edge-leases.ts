@@ -157,6 +157,11 @@ export function sweepLeases(env: Env, waitUntil: WaitUntil, now: number): void {
   }
 }
 
+/** The leased win this isolate answered to this user's request id, if it did. */
+export function leasedAnswer(userId: string, requestId: string): LeasedClaim | undefined {
+  return answered.get(`${userId}|${requestId}`);
+}
+
 /**
  * An envelope for this candidate from the lease of its shard: `won` with the claim to sign,
  * `limit` when the viewer's holdings are at the per-gala limit, `none` when this isolate

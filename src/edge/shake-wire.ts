@@ -21,10 +21,8 @@ import { enforceShakeLimit } from "./rate-limits";
 import { recordShake } from "../ops/metrics";
 import { answerShake } from "./shake-answer";
 import { shakeText } from "./shake-text";
-import type { HoldingsHeader } from "../wire/index";
 
 export const SHAKE_WIRE_PREFIX = "/api/shake/";
-export const HOLDINGS_HEADER: HoldingsHeader = "X-Gala-Holdings";
 
 const JSON_TYPE = "application/json";
 const ANSWER_INIT: ResponseInit = { headers: { "Content-Type": JSON_TYPE } };
@@ -59,7 +57,7 @@ async function answer(request: Request, env: Env, ctx: ExecutionContext, request
   const claims = await sessionOf(env, tokenOf(request.headers));
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   enforceShakeLimit(env, waitUntil, claims.sub, claims.dev);
-  const shake = await metered(() => answerShake(env, waitUntil, claims.sub, requestId, () => request.headers.get(HOLDINGS_HEADER)));
+  const shake = await metered(() => answerShake(env, waitUntil, claims.sub, requestId, (name) => request.headers.get(name)));
   const { outcome, throttle, serverTime } = shake;
   recordShake(env, request, claims.sub, { ...outcome, requestId, serverTime, throttle }, shake.candidate);
   if (shake.outcome.kind !== "busy") return new Response(shakeText(shake, requestId), ANSWER_INIT);

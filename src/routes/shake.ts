@@ -11,7 +11,6 @@ import { retryAfterSeconds } from "../domain/throttle";
 import { edgeMeter } from "../edge/edge-load";
 import { shakeRateLimit } from "../edge/rate-limits";
 import { answerShake } from "../edge/shake-answer";
-import { HOLDINGS_HEADER } from "../edge/shake-wire";
 import { parseBody, shakeRequest } from "../schemas";
 import { recordShake } from "../ops/metrics";
 import type { ShakeResponse } from "../wire/index";
@@ -23,7 +22,7 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
   edgeMeter,
   async (c) => {
     const { requestId } = await parseBody(c, shakeRequest);
-    const shake = await answerShake(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, () => c.req.header(HOLDINGS_HEADER) ?? null);
+    const shake = await answerShake(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), requestId, (name) => c.req.header(name) ?? null);
     const { outcome, throttle, serverTime, candidate } = shake;
     if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
     const response: ShakeResponse = { ...outcome, requestId, serverTime, throttle };

@@ -138,6 +138,14 @@ export interface WonEnvelope {
  */
 export type HoldingsHeader = "X-Gala-Holdings";
 
+/**
+ * Request header (value `1`) of a shake sent again with the request id of one whose answer
+ * the client never got. When that shake is no longer an envelope candidate (its phase ended
+ * or changed), the edge asks the viewer's shard for the envelope it won, so a retry gets the
+ * same answer; shakes without it are answered from the timeline alone.
+ */
+export type RetryHeader = "X-Gala-Retry";
+
 export type ShakeOutcome =
   | { kind: "rest"; nextStartsAt: EpochMs | null }
   | { kind: "greeting"; phaseId: string; assetId: string }

@@ -1,7 +1,9 @@
 /**
- * One shake at a time, paced: a shake goes out only when the pacer allows it, a failed shake
- * keeps its request id so the retry gets the server's original answer (an envelope won on a
- * lost response is not lost), and every answer or failure feeds the pacer. Each shake carries
+ * One shake at a time, paced: a shake goes out only when the pacer allows it, a failed or
+ * `busy` shake keeps its request id so the retry gets the server's original answer (an
+ * envelope won on a lost response, or claimed at a shard the edge stopped waiting for, is
+ * not lost; the retry is marked, so the server finds that answer even after the phase has
+ * ended), and every answer or failure feeds the pacer. Each shake carries
  * the gala's latest holdings; an answer's holdings and signed claim are kept (held-claims.js)
  * before anything else sees the answer. No shake goes out before the gala is known.
  */
@@ -9,11 +11,15 @@ import { ApiFailure, userCall } from "./api.js";
 import { Pacer } from "./pacing.js";
 
 /** @typedef {import("../../src/wire/index").ShakeResponse} ShakeResponse */
+/** @typedef {import("../../src/wire/index").RetryHeader} RetryHeader */
 /** @typedef {import("./held-claims.js").HeldClaims} HeldClaims */
 /**
  * @typedef {{ kind: "sending" } | { kind: "answer", answer: ShakeResponse }
  *   | { kind: "failed", failure: ApiFailure } | { kind: "paced", waitMs: number }} ShakeEvent
  */
+
+/** @type {RetryHeader} */
+export const RETRY_HEADER = "X-Gala-Retry";
 
 export class Shaker {
   #pacer = new Pacer();
@@ -45,15 +51,16 @@ export class Shaker {
     if (waitMs > 0) return this.#onEvent({ kind: "paced", waitMs });
     const galaId = /** @type {string} */ (this.#galaId());
     this.#inFlight = true;
+    const retry = this.#pendingRequestId !== null;
     this.#pendingRequestId ??= crypto.randomUUID();
     this.#onEvent({ kind: "sending" });
     try {
       /** @type {ShakeResponse} */
       const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, {
         method: "POST",
-        headers: this.#claims.shakeHeaders(galaId),
+        headers: { ...this.#claims.shakeHeaders(galaId), ...(retry ? { [RETRY_HEADER]: "1" } : {}) },
       });
-      this.#pendingRequestId = null;
+      if (answer.kind !== "busy") this.#pendingRequestId = null;
       this.#keep(galaId, answer);
       this.#pacer.answered(Date.now(), answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
       this.#inFlight = false;

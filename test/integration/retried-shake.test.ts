@@ -1,0 +1,83 @@
+/**
+ * A retried shake gets the same answer after its phase has ended (DESIGN.md, idempotency):
+ * the client marks a shake sent again with the request id of one whose answer it never got
+ * (`X-Gala-Retry: 1`), and the edge, which answers `rest` from the timeline alone once no
+ * phase is live, asks the viewer's shard (or this isolate's lease book) for the envelope that
+ * request id won. Unmarked shakes never call an object outside a phase.
+ */
+import { describe, expect, it } from "vitest";
+import { dropIsolateLeases } from "../../src/edge/edge-leases";
+import type { ShakeResponse } from "../../src/wire/index";
+import { admin, call, session } from "../support/api";
+import { leaseShow, present, type Won } from "../support/leases";
+import { createPool, liveLotteryShow } from "../support/show";
+
+type Viewer = Awaited<ReturnType<typeof session>>;
+
+async function shake(v: Viewer, requestId: string, retry = false): Promise<ShakeResponse> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}` };
+  if (retry) headers["X-Gala-Retry"] = "1";
+  const res = await call(`/api/shake/${requestId}`, { method: "POST", headers });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function shakeJson(v: Viewer, requestId: string, retry: boolean): Promise<ShakeResponse> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}`, "Content-Type": "application/json" };
+  if (retry) headers["X-Gala-Retry"] = "1";
+  const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+async function stop(phaseId: string): Promise<void> {
+  expect((await admin("POST", `/timeline/phases/${phaseId}/stop`, {})).status).toBe(200);
+}
+
+const envelopeOf = (answer: ShakeResponse) => (answer.kind === "envelope" ? answer.envelope : null);
+
+describe("a retried shake after its phase ended", () => {
+  it("gets the envelope its request id won at the shard, on both wires; an unmarked shake gets rest", async () => {
+    const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["alpha"] });
+    await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 5_000, count: 50 });
+    const v = await session();
+    const won = await shake(v, "won-1");
+    expect(won.kind).toBe("envelope");
+    await stop(lotteryId);
+
+    expect((await shake(v, "won-1")).kind).toBe("rest");
+    const [lean, body] = await Promise.all([shake(v, "won-1", true), shakeJson(v, "won-1", true)]);
+    for (const again of [lean, body]) {
+      expect(envelopeOf(again)).toEqual(envelopeOf(won));
+      expect(again.kind === "envelope" && again.holdings).toBeTruthy();
+    }
+    // A marked shake whose request id never won gets the answer of now, and nothing is handed out.
+    expect((await shake(v, "never-sent", true)).kind).toBe("rest");
+    const audit = await (await admin("GET", "/audit")).json();
+    expect(audit).toMatchObject({ balanced: true });
+  });
+
+  it("gets a leased win from this isolate's book, and from the shard once the claim is recorded", async () => {
+    const { lotteryId } = await leaseShow("retry-lease", 100, 1);
+    // A viewer's first shake on a shard without a lease there is claimed at the shard and
+    // makes the isolate lease; a later viewer of that shard wins from the lease.
+    let v: Viewer | undefined;
+    let won: Won | undefined;
+    for (let i = 0; i < 60 && !won?.envelope.signedClaim; i++) {
+      v = await session();
+      won = (await shake(v, "leased-1")) as Won;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (!v || !won?.envelope.signedClaim) throw new Error("no win from an edge lease");
+    await stop(lotteryId);
+
+    const fromBook = await shake(v, "leased-1", true);
+    expect(envelopeOf(fromBook)).toMatchObject({ claimId: won.envelope.claimId, amountCents: won.envelope.amountCents, signedClaim: expect.any(String) });
+
+    // The isolate is gone; the viewer's PWA presented the claim it kept, so the shard knows it.
+    dropIsolateLeases();
+    expect((await present(v, [won.envelope.signedClaim!])).map((r) => r.status)).toEqual(["recorded"]);
+    const fromShard = await shake(v, "leased-1", true);
+    expect(envelopeOf(fromShard)).toMatchObject({ claimId: won.envelope.claimId, sponsorId: won.envelope.sponsorId, amountCents: won.envelope.amountCents });
+  });
+});
