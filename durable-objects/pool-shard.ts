@@ -15,7 +15,7 @@ import { addGalaColumn, readUserClaims, type UserRequest } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad } from "../src/wire/rpc";
+import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad, WonResult } from "../src/wire/rpc";
 import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
 import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
 import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
@@ -166,9 +166,9 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   /** The envelope an earlier request of this id won, with the viewer's holdings now; null when it won none here. */
-  earlierWin(request: UserRequest): ShardClaimResult | null {
+  earlierWin(request: UserRequest): WonResult | null {
     const { held, answered } = readUserClaims(this.#sql, request);
-    return answered?.status === "won" ? withHoldings(answered, held) : null;
+    return answered?.status === "won" ? { ...answered, holdings: held } : null;
   }
 
   /**

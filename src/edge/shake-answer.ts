@@ -8,18 +8,18 @@
  */
 import { configuredSecret } from "../auth/middleware";
 import { drawDecision, liveShake } from "../domain/shake-decision";
-import { SHED_LEVEL, throttleHint } from "../domain/throttle";
+import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
 import { keyedDraw } from "./keyed-draw";
 import { countShake } from "./shake-stats";
-import { candidateScale, claimAtShard } from "./shard-claim";
+import { candidateScale, claimAtShard, earlierWinAtShard } from "./shard-claim";
 import { currentTimeline } from "./timeline-cache";
-import { shardStub, userShard } from "../objects";
+import { userShard } from "../objects";
 import { openHoldings, signClaim, signHoldings } from "./claim-signing";
 import { leasedAnswer, sweepLeases, takeLeased } from "./edge-leases";
 import { mergeHoldings } from "../domain/lease-terms";
 import type { HoldingsHeader, Phase, RetryHeader, ShakeOutcome, ThrottleHint, Timeline } from "../wire/index";
-import type { LeasedClaim, ShardClaimResult } from "../wire/rpc";
+import type { LeasedClaim, WonResult } from "../wire/rpc";
 
 type WaitUntil = (p: Promise<unknown>) => void;
 
@@ -67,7 +67,7 @@ const assetOf = (timeline: Timeline, phase: Phase | undefined, sponsorId: string
   timeline.sponsors.find((s) => s.id === sponsorId)?.assetId ?? phase?.greetingAssetId ?? "";
 
 /** The answer of an envelope the shard handed out, with the viewer's holdings signed. */
-async function wonOutcome(env: Env, timeline: Timeline, phase: Phase | undefined, userId: string, result: ShardClaimResult & { status: "won" }, knownHeld: string[]): Promise<ShakeOutcome> {
+async function wonOutcome(env: Env, timeline: Timeline, phase: Phase | undefined, userId: string, result: WonResult, knownHeld: string[]): Promise<ShakeOutcome> {
   const { claim } = result;
   const held = result.holdings && mergeHoldings(result.holdings, knownHeld);
   const holdings = held && (await signHoldings(env, userId, timeline.galaId, held));
@@ -85,22 +85,18 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
 }
 
 /**
- * A retried shake that is no longer a candidate: the envelope its request id won from this
- * isolate's lease or at the shard, else the answer it gets now. A shard that cannot say is
- * answered `busy`.
+ * A retried shake that is not a candidate now (the phase it was sent in may have ended or
+ * given way to another): the envelope its request id won from this isolate's lease or at the
+ * shard, else the answer it gets now. The look-up is admitted like a candidate's call; a
+ * shard that is busy or cannot say is answered `busy`, so the client retries.
  */
 async function replayed(env: Env, timeline: Timeline, shard: number, userId: string, requestId: string, header: ShakeHeader, now: Graded): Promise<Graded> {
   const leased = leasedAnswer(userId, requestId);
   if (leased) return leasedWin(env, timeline, phaseOf(timeline, leased.phaseId), leased, await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId));
-  let won: ShardClaimResult | null;
-  try {
-    won = await shardStub(env, shard).earlierWin({ userId, requestId, galaId: timeline.galaId });
-  } catch (err) {
-    console.warn("retried shake: earlier answer unknown", shard, String(err));
-    return shed(SHED_LEVEL - 1);
-  }
-  if (won?.status !== "won") return now;
-  return { outcome: await wonOutcome(env, timeline, phaseOf(timeline, won.claim.phaseId), userId, won, []), level: 0 };
+  const earlier = await earlierWinAtShard(env, shard, { userId, requestId, galaId: timeline.galaId });
+  if (earlier.kind === "shed") return shed(earlier.level);
+  if (!earlier.result) return now;
+  return { outcome: await wonOutcome(env, timeline, phaseOf(timeline, earlier.result.claim.phaseId), userId, earlier.result, []), level: 0 };
 }
 
 const phaseOf = (timeline: Timeline, phaseId: string) => timeline.phases.find((p) => p.id === phaseId);

@@ -17,7 +17,7 @@ import { shardErrorAction } from "../domain/shard-errors";
 import { SHED_LEVEL } from "../domain/throttle";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
-import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult } from "../wire/rpc";
+import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult, WonResult } from "../wire/rpc";
 
 const TARGET_LATENCY_MS = 100;
 const LATENCY_WEIGHT = 0.2;
@@ -102,12 +102,10 @@ function noteReport(env: Env, g: Gauge, answer: PacedClaimAnswer, now: number): 
   }
 }
 
-/** Sends an admitted candidate to its shard, or sheds it; never throws for shard trouble. */
-export async function claimAtShard(env: Env, shard: number, request: ShardClaimRequest, phase: Phase): Promise<ShardOutcome> {
-  const g = gauge(shard);
-  const now = Date.now();
+/** Whether this isolate may call the shard now, and the level to hint, from what it has seen of it. */
+function admission(env: Env, g: Gauge, now: number) {
   const fresh = (at: number, value: number) => (now - at < STALE_MS ? value : 0);
-  const admission = admitCandidate(
+  return admitCandidate(
     {
       localPerSec: g.calls.perSecond(now),
       inFlight: g.calls.inFlight,
@@ -117,12 +115,40 @@ export async function claimAtShard(env: Env, shard: number, request: ShardClaimR
     },
     shardLimits(env),
   );
-  if (!admission.admit) return { kind: "shed", level: admission.level, reason: "saturated" };
+}
+
+/**
+ * A retried shake's look-up of the envelope its request id won, admitted and counted like a
+ * candidate's call (so retries after a phase cannot pile onto a busy shard): `won` (null
+ * when it won none there), or `shed` (the shard is busy or failed: the client retries).
+ */
+export async function earlierWinAtShard(env: Env, shard: number, request: Pick<ShardClaimRequest, "userId" | "requestId" | "galaId">): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
+  const g = gauge(shard);
+  const sentAt = Date.now();
+  const admitted = admission(env, g, sentAt);
+  if (!admitted.admit) return { kind: "shed", level: admitted.level };
+  g.calls.start(sentAt);
+  try {
+    return { kind: "won", result: await shardStub(env, shard).earlierWin(request) };
+  } catch (err) {
+    shardFaults.failed++;
+    console.warn("retried shake: earlier answer unknown", shard, String(err));
+    return { kind: "shed", level: SHED_LEVEL - 1 };
+  } finally {
+    g.calls.finish(sentAt, Date.now());
+  }
+}
+
+/** Sends an admitted candidate to its shard, or sheds it; never throws for shard trouble. */
+export async function claimAtShard(env: Env, shard: number, request: ShardClaimRequest, phase: Phase): Promise<ShardOutcome> {
+  const g = gauge(shard);
+  const admitted = admission(env, g, Date.now());
+  if (!admitted.admit) return { kind: "shed", level: admitted.level, reason: "saturated" };
   for (let retriesLeft = 1; ; retriesLeft--) {
     try {
       const answer = await callOnce(env, shard, g, request, phase);
       noteReport(env, g, answer, Date.now());
-      return { kind: "answered", result: answer.result, level: admission.level };
+      return { kind: "answered", result: answer.result, level: admitted.level };
     } catch (err) {
       if (err instanceof ShardTimeout) {
         shardFaults.timedOut++;

@@ -68,6 +68,8 @@ export type ShardClaimResult =
   | { status: "won"; claim: ShardClaim; holdings?: string[] }
   | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
+export type WonResult = Extract<ShardClaimResult, { status: "won" }>;
+
 /** Body of a message on the settlement queue: a batch of one shard's claims. */
 export type ClaimSettlementMessage = { kind: "claims"; shard: number; claims: SettlementClaim[] };
 

@@ -37,7 +37,7 @@ async function stop(phaseId: string): Promise<void> {
 const envelopeOf = (answer: ShakeResponse) => (answer.kind === "envelope" ? answer.envelope : null);
 
 describe("a retried shake after its phase ended", () => {
-  it("gets the envelope its request id won at the shard, on both wires; an unmarked shake gets rest", async () => {
+  it("gets the envelope its request id won at the shard, on both wires and in the next phase; an unmarked shake gets rest", async () => {
     const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["alpha"] });
     await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 5_000, count: 50 });
     const v = await session();
@@ -53,6 +53,11 @@ describe("a retried shake after its phase ended", () => {
     }
     // A marked shake whose request id never won gets the answer of now, and nothing is handed out.
     expect((await shake(v, "never-sent", true)).kind).toBe("rest");
+
+    // The next phase (a greeting) has started: the retry still gets its envelope.
+    expect((await admin("POST", "/timeline/phases/greeting-retry-shard/start", {})).status).toBe(200);
+    expect((await shake(v, "won-1")).kind).toBe("greeting");
+    expect(envelopeOf(await shake(v, "won-1", true))).toEqual(envelopeOf(won));
     const audit = await (await admin("GET", "/audit")).json();
     expect(audit).toMatchObject({ balanced: true });
   });
