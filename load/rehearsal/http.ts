@@ -24,9 +24,9 @@ export class JsonClient {
     this.#agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  call<T>(method: string, path: string, token: string | null, body?: unknown, timeoutMs = 10_000): Promise<Reply<T>> {
+  call<T>(method: string, path: string, token: string | null, body?: unknown, timeoutMs = 10_000, extraHeaders: Record<string, string> = {}): Promise<Reply<T>> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = { "content-type": "application/json", ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;
     if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
     return new Promise((resolve) => {

@@ -6,12 +6,15 @@ import type {
   CreateGroupResponse,
   GrabGroupResponse,
   OpenResponse,
+  RetryHeader,
   SessionResponse,
   ShakeResponse,
   TimeResponse,
   WalletResponse,
 } from "../../src/wire/index.ts";
 import type { JsonClient, Reply } from "./http.ts";
+
+const RETRY_HEADER: RetryHeader = "X-Gala-Retry";
 
 /** A new anonymous session for one device, as the PWA makes on first load. */
 export function createSession(http: JsonClient, deviceId: string): Promise<Reply<SessionResponse>> {
@@ -24,9 +27,10 @@ export async function serverTime(http: JsonClient): Promise<number> {
   return reply.body.serverTime;
 }
 
-/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body. */
-export function shakeCall(http: JsonClient, token: string, requestId: string): Promise<Reply<ShakeResponse>> {
-  return http.call<ShakeResponse>("POST", `/api/shake/${requestId}`, token);
+/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body; a retry is marked as the PWA marks it. */
+export function shakeCall(http: JsonClient, token: string, requestId: string, retry: boolean): Promise<Reply<ShakeResponse>> {
+  const headers: Record<string, string> = retry ? { [RETRY_HEADER]: "1" } : {};
+  return http.call<ShakeResponse>("POST", `/api/shake/${requestId}`, token, undefined, undefined, headers);
 }
 
 export function openCall(http: JsonClient, token: string, claimId: string): Promise<Reply<OpenResponse>> {

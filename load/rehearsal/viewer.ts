@@ -85,10 +85,11 @@ export class Viewer {
   async #shake(): Promise<void> {
     const token = this.#token;
     if (!token || this.#stopped) return;
+    const retry = this.#pendingRequestId !== null;
     this.#pendingRequestId ??= `${this.#deviceId}-${this.#shakes++}`;
     const sentAt = Date.now();
     this.#count("shake");
-    const reply = await shakeCall(this.#world.http, token, this.#pendingRequestId);
+    const reply = await shakeCall(this.#world.http, token, this.#pendingRequestId, retry);
     const now = Date.now();
     const tally = this.#world.tally();
     tally.shakeMs.push(now - sentAt);
@@ -99,7 +100,7 @@ export class Viewer {
       this.#pacer.failed(now, reply.retryAfterMs);
       return this.#schedule(this.#pacer.waitMs(now));
     }
-    this.#pendingRequestId = null;
+    if (answer.kind !== "busy") this.#pendingRequestId = null;
     bump(tally.kinds, answer.kind);
     tally.levels[answer.throttle.level] = (tally.levels[answer.throttle.level] ?? 0) + 1;
     this.#pacer.answered(now, answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
