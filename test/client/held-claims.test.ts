@@ -9,25 +9,7 @@ import { ApiFailure } from "../../static-assets/js/api.js";
 import { ClaimPresenter, PRESENT_DELAY_MS } from "../../static-assets/js/claim-presenter.js";
 import { HeldClaims, HOLDINGS_HEADER } from "../../static-assets/js/held-claims.js";
 import type { PresentRequest, PresentResponse } from "../../src/wire/index";
-
-class MemoryStorage {
-  #items = new Map<string, string>();
-  get length() {
-    return this.#items.size;
-  }
-  key(i: number) {
-    return [...this.#items.keys()][i] ?? null;
-  }
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.#items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-}
+import { MemoryStorage } from "../support/memory-storage";
 
 const claim = (n: number, galaId = "gala-1") => ({ claimId: `c${n}`, galaId, signedClaim: `signed.${n}` });
 

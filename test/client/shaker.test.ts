@@ -9,25 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HeldClaims } from "../../static-assets/js/held-claims.js";
 import { RETRY_HEADER, Shaker } from "../../static-assets/js/shaker.js";
 import type { ShakeResponse } from "../../src/wire/index";
-
-class MemoryStorage {
-  #items = new Map<string, string>();
-  get length() {
-    return this.#items.size;
-  }
-  key(i: number) {
-    return [...this.#items.keys()][i] ?? null;
-  }
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.#items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-}
+import { MemoryStorage } from "../support/memory-storage";
 
 const throttle = { level: 0, minIntervalMs: 1_000 };
 const rest: ShakeResponse = { kind: "rest", nextStartsAt: null, requestId: "", serverTime: 0, throttle };
