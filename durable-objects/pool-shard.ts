@@ -11,11 +11,11 @@ import { DurableObject } from "cloudflare:workers";
 import { PhasePools } from "./phase-pools";
 import { weightedIndex } from "../src/domain/pool-choice";
 import { mergeHoldings } from "../src/domain/lease-terms";
-import { addGalaColumn, readUserClaims, type UserRequest } from "./user-claims";
+import { addGalaColumn, readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad, WonResult } from "../src/wire/rpc";
+import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad, UserRequest, WonResult } from "../src/wire/rpc";
 import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
 import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
 import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
@@ -38,7 +38,7 @@ function shardIndex(id: DurableObjectId): number {
 
 
 /** A replayed answer: the same claim, with the viewer's holdings as they are now. */
-const withHoldings = (answer: ShardClaimResult, held: string[]): ShardClaimResult => (answer.status === "won" ? { ...answer, holdings: held } : answer);
+const withHoldings = <R extends ShardClaimResult>(answer: R, held: string[]): R => (answer.status === "won" ? { ...answer, holdings: held } : answer);
 
 /** How long the in-memory issued count of a phase is trusted before it is recounted. */
 const ISSUED_RECOUNT_MS = 1000;
@@ -168,7 +168,7 @@ export class PoolShard extends DurableObject<Env> {
   /** The envelope an earlier request of this id won, with the viewer's holdings now; null when it won none here. */
   earlierWin(request: UserRequest): WonResult | null {
     const { held, answered } = readUserClaims(this.#sql, request);
-    return answered?.status === "won" ? { ...answered, holdings: held } : null;
+    return answered?.status === "won" ? withHoldings(answered, held) : null;
   }
 
   /**

@@ -6,10 +6,7 @@
  * answer (the claims row carries the request id); only answers that won nothing are kept
  * in `requests`.
  */
-import type { ShardClaimRequest, ShardClaimResult } from "../src/wire/rpc";
-
-/** Whose request, and in which gala its limits count. */
-export type UserRequest = Pick<ShardClaimRequest, "userId" | "requestId" | "galaId">;
+import type { ShardClaimResult, UserRequest } from "../src/wire/rpc";
 
 export interface UserClaims {
   /** Sponsor of every envelope the user holds in the gala. */

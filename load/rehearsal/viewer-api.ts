@@ -6,15 +6,13 @@ import type {
   CreateGroupResponse,
   GrabGroupResponse,
   OpenResponse,
-  RetryHeader,
   SessionResponse,
   ShakeResponse,
   TimeResponse,
   WalletResponse,
 } from "../../src/wire/index.ts";
+import { RETRY_HEADER } from "../../static-assets/js/shaker.js";
 import type { JsonClient, Reply } from "./http.ts";
-
-const RETRY_HEADER: RetryHeader = "X-Gala-Retry";
 
 /** A new anonymous session for one device, as the PWA makes on first load. */
 export function createSession(http: JsonClient, deviceId: string): Promise<Reply<SessionResponse>> {

@@ -85,10 +85,18 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
 }
 
 /**
- * A retried shake that is not a candidate now (the phase it was sent in may have ended or
- * given way to another): the envelope its request id won from this isolate's lease or at the
- * shard, else the answer it gets now. The look-up is admitted like a candidate's call; a
- * shard that is busy or cannot say is answered `busy`, so the client retries.
+ * A shake that is not a candidate now gets `now`, unless it is a marked retry: the phase it
+ * was sent in may have ended or given way to another, so it gets the envelope its request id
+ * won, if any (replayed). Only marked retries pay for the look-up.
+ */
+function unlessRetried(env: Env, timeline: Timeline, shard: number, userId: string, requestId: string, header: ShakeHeader, now: Graded): Graded | Promise<Graded> {
+  return header(RETRY_HEADER) === "1" ? replayed(env, timeline, shard, userId, requestId, header, now) : now;
+}
+
+/**
+ * The envelope a retried request id won, from this isolate's lease book or at the shard, else
+ * the answer of `now`. The look-up is admitted like a candidate's call; a shard that is busy
+ * or cannot say is answered `busy`, so the client retries.
  */
 async function replayed(env: Env, timeline: Timeline, shard: number, userId: string, requestId: string, header: ShakeHeader, now: Graded): Promise<Graded> {
   const leased = leasedAnswer(userId, requestId);
@@ -130,13 +138,12 @@ function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string,
 async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, header: ShakeHeader, now: number): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
-  const answered = (graded: Graded) => (header(RETRY_HEADER) === "1" ? replayed(env, timeline, shard, userId, requestId, header, graded) : graded);
   const live = liveShake(timeline, now);
-  if (live.kind === "rest") return answered({ outcome: live, level: 0 });
+  if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 });
   const decision = live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard)) : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
-  if (decision.kind === "greeting") return answered({ outcome: greetingOf(decision.phase), level: 0 });
+  if (decision.kind === "greeting") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 });
   const graded =
     decision.phase.issuance === "edge-leases"
       ? await leasedOutcome(env, waitUntil, timeline, decision.phase, shard, userId, requestId, header, now)

@@ -17,7 +17,7 @@ import { shardErrorAction } from "../domain/shard-errors";
 import { SHED_LEVEL } from "../domain/throttle";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
-import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult, WonResult } from "../wire/rpc";
+import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../wire/rpc";
 
 const TARGET_LATENCY_MS = 100;
 const LATENCY_WEIGHT = 0.2;
@@ -122,7 +122,7 @@ function admission(env: Env, g: Gauge, now: number) {
  * candidate's call (so retries after a phase cannot pile onto a busy shard): `won` (null
  * when it won none there), or `shed` (the shard is busy or failed: the client retries).
  */
-export async function earlierWinAtShard(env: Env, shard: number, request: Pick<ShardClaimRequest, "userId" | "requestId" | "galaId">): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
+export async function earlierWinAtShard(env: Env, shard: number, request: UserRequest): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
   const g = gauge(shard);
   const sentAt = Date.now();
   const admitted = admission(env, g, sentAt);

@@ -70,6 +70,9 @@ export type ShardClaimResult =
 
 export type WonResult = Extract<ShardClaimResult, { status: "won" }>;
 
+/** Whose request, and in which gala its limits count: what finds the earlier answer of a request id. */
+export type UserRequest = Pick<ShardClaimRequest, "userId" | "requestId" | "galaId">;
+
 /** Body of a message on the settlement queue: a batch of one shard's claims. */
 export type ClaimSettlementMessage = { kind: "claims"; shard: number; claims: SettlementClaim[] };
 

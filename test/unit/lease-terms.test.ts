@@ -1,11 +1,11 @@
 /** The pure rules of edge leases (src/domain/lease-terms.ts) and their audit (src/domain/lease-audit.ts). */
 import { describe, expect, it } from "vitest";
 import { eligibleIndex, leaseSize, mergeHoldings, MIN_LEASE, REPORT_BATCH, shouldCall as shouldCallAfter, type SlotState } from "../../src/domain/lease-terms";
+import { leaseProblems, leasesAudit } from "../../src/domain/lease-audit";
+import type { ShardFigures } from "../../src/wire/rpc";
 
 const REPORT_AFTER_MS = 20_000;
 const shouldCall = (s: SlotState, now: number) => shouldCallAfter(s, now, REPORT_AFTER_MS);
-import { leaseProblems, leasesAudit } from "../../src/domain/lease-audit";
-import type { ShardFigures } from "../../src/wire/rpc";
 
 const slot = (over: Partial<SlotState> = {}): SlotState => ({
   left: 40,
