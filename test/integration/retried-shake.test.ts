@@ -8,9 +8,10 @@
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, call, session } from "../support/api";
+import { admin, call, putTimeline, session } from "../support/api";
+import { callWith, deployedEnv, sessionsOnShard } from "../support/gala";
 import { leaseShow, present, type Won } from "../support/leases";
-import { createPool, liveLotteryShow } from "../support/show";
+import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
 
 type Viewer = Awaited<ReturnType<typeof session>>;
 
@@ -84,5 +85,28 @@ describe("a retried shake after its phase ended", () => {
     expect((await present(v, [won.envelope.signedClaim!])).map((r) => r.status)).toEqual(["recorded"]);
     const fromShard = await shake(v, "leased-1", true);
     expect(envelopeOf(fromShard)).toMatchObject({ claimId: won.envelope.claimId, sponsorId: won.envelope.sponsorId, amountCents: won.envelope.amountCents });
+  });
+
+  it("looks up earlier wins only for marked retries, and sheds the look-ups a busy shard cannot take", async () => {
+    const now = Date.now();
+    await putTimeline({ galaId: "gala-retry-burst", sponsors: SPONSORS, phases: [phase("later-retry-burst", "greeting", now + 3_600_000, now + 7_200_000)] });
+    const target = deployedEnv({ SHARD_RPS_CEILING: "20" });
+    const viewers = await sessionsOnShard(5, 20);
+    const burst = (marked: boolean) =>
+      Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const headers: Record<string, string> = { Authorization: `Bearer ${viewers[i % viewers.length].token}` };
+          if (marked) headers["X-Gala-Retry"] = "1";
+          const res = await callWith(target, `/api/shake/burst-${marked}-${i}`, { method: "POST", headers });
+          expect(res.status).toBe(200);
+          return ((await res.json()) as ShakeResponse).kind;
+        }),
+      );
+    // Unmarked shakes outside a phase are answered from the timeline: no shard call, so nothing to shed.
+    expect(new Set(await burst(false))).toEqual(new Set(["rest"]));
+    // Marked ones each ask the shard, admitted like candidates: past its ceiling they are told to come back.
+    const marked = await burst(true);
+    expect(marked.filter((k) => k === "busy").length).toBeGreaterThan(0);
+    expect(marked.every((k) => k === "busy" || k === "rest")).toBe(true);
   });
 });

@@ -9,7 +9,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
-import { session } from "../support/api";
+import { admin, session } from "../support/api";
+import type { StatsReport, TickReport } from "../../src/wire/index";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
 import { SPONSORS } from "../support/show";
 import { honestShakes, inEveryShard, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
@@ -86,6 +87,27 @@ describe("edge leases", () => {
         await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
       }),
     );
+  });
+
+  it("closes a lease phase only once no lease holds its envelopes", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const { lotteryId } = await leaseShow(tag, 40, 1);
+    const viewers = await Promise.all(Array.from({ length: 8 }, () => session()));
+    await Promise.all(viewers.map((v) => honestShakes(v, 2, tag)));
+    dropIsolateLeases(); // nobody hands the lent envelopes back: they return at the return time
+    const stateOf = async () => ((await (await admin("GET", "/stats")).json()) as StatsReport).phases.find((p) => p.phaseId === lotteryId)?.state;
+
+    const stop = (await (await admin("POST", `/timeline/phases/${lotteryId}/stop`, {})).json()) as { tick: TickReport };
+    expect(stop.tick.closedPhases).not.toContain(lotteryId);
+    expect(await stateOf()).toBe("ended");
+
+    await sleep(5_500); // LEASE_TTL_MS + LEASE_PRESENT_MS here
+    for (let attempt = 0; (await stateOf()) !== "closed"; attempt++) {
+      if (attempt > 20) throw new Error(`${lotteryId} never closed: ${await stateOf()}`);
+      expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
+      await sleep(250);
+    }
+    expect((await auditAt(600_000)).leases.outstandingCount).toBe(0);
   });
 
   it("voids a claim presented after its lease came back, and the envelope stays in the pool", async () => {
