@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
 import { admin, session } from "../support/api";
+import { sessionsOnShard } from "../support/gala";
 import type { StatsReport, TickReport } from "../../src/wire/index";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
 import { SPONSORS } from "../support/show";
@@ -171,6 +172,28 @@ describe("edge leases", () => {
     } finally {
       await inEveryShard("DELETE FROM leased_envelopes WHERE lease_id = 'forged'");
     }
+    expectBalanced(await auditAt(600_000));
+  });
+
+  it("records no claim it did not sign for the viewer presenting it: altered, forged or someone else's", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 40, 1);
+    let won: Won | undefined;
+    let winner = await session();
+    for (let i = 0; i < 40 && !won?.envelope.signedClaim; i++) {
+      winner = await session();
+      won = (await honestShakes(winner, 1, `${tag}-${i}`))[0];
+    }
+    if (!won?.envelope.signedClaim) throw new Error("no win from an edge lease");
+    // Neighbours of the winner: their home shard holds the lease the claim names.
+    const [owner, other] = await sessionsOnShard(userShard(env, winner.userId), 2);
+    const [payload, signature] = won.envelope.signedClaim.split(".");
+    const claim = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    const richer = btoa(JSON.stringify({ ...claim, amountCents: claim.amountCents * 100, userId: owner.userId })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+    const presented = [...(await present(owner, [`${richer}.${signature}`, `${payload}.${"A".repeat(signature.length)}`, "not-a-claim"])), ...(await present(other, [won.envelope.signedClaim]))];
+    expect(presented.map((r) => r.status === "voided" && r.reason)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
+    for (const v of [owner, other]) expect(await shardStub(env, userShard(env, v.userId)).userClaims(v.userId)).toEqual([]);
     expectBalanced(await auditAt(600_000));
   });
 
