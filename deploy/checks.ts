@@ -45,13 +45,22 @@ function secretChecks({ config, recorded, secretsRead, secretsSet }: CheckInput)
   return [
     ...secretsRead
       .filter((name) => !recorded.secrets.includes(name))
-      .map((name) => error("secrets", `the worker reads ${name}, which deploy/production.json does not name: add it there and run \`npx wrangler secret put ${name} --env production\``)),
-    ...secretsRead.filter((name) => name in config.vars).map((name) => error("secrets", `${name} is a plain [env.production.vars] value: secrets never go in wrangler.toml`)),
+      .map((name) =>
+        error(
+          "secrets",
+          `the worker reads ${name}, which deploy/production.json does not name: add it there and run \`npx wrangler secret put ${name} --env production\``,
+        ),
+      ),
+    ...secretsRead
+      .filter((name) => name in config.vars)
+      .map((name) => error("secrets", `${name} is a plain [env.production.vars] value: secrets never go in wrangler.toml`)),
     ...(secretsSet === null
       ? []
       : recorded.secrets
           .filter((name) => !secretsSet.includes(name))
-          .map((name) => error("secrets", `${name} is not set on the production worker: \`npx wrangler secret put ${name} --env production\``))),
+          .map((name) =>
+            error("secrets", `${name} is not set on the production worker: \`npx wrangler secret put ${name} --env production\``),
+          )),
   ];
 }
 
@@ -59,7 +68,8 @@ function secretChecks({ config, recorded, secretsRead, secretsSet }: CheckInput)
 function developmentChecks({ config }: CheckInput): Finding[] {
   return Object.entries(config.vars).flatMap(([name, value]) => {
     const text = String(value).toLowerCase();
-    if (name === "DEMO_MODE" && text !== "off") return [error("development", `DEMO_MODE is "${text}" in production: an empty timeline would seed a demo show`)];
+    if (name === "DEMO_MODE" && text !== "off")
+      return [error("development", `DEMO_MODE is "${text}" in production: an empty timeline would seed a demo show`)];
     if (/IDENTITY|IDP|LOGIN|AUTH|PROVIDER/.test(name) && /\b(dev|development|test|local|insecure|fake)\b/.test(text)) {
       return [error("development", `${name} = "${text}" enables a development identity provider in production`)];
     }
@@ -72,7 +82,8 @@ function developmentChecks({ config }: CheckInput): Finding[] {
 
 function shardChecks({ config, recorded }: CheckInput): Finding[] {
   const shards = Number(config.vars.SHARD_COUNT);
-  if (!Number.isSafeInteger(shards) || shards < 1) return [error("shards", `SHARD_COUNT "${String(config.vars.SHARD_COUNT)}" is not a positive whole number`)];
+  if (!Number.isSafeInteger(shards) || shards < 1)
+    return [error("shards", `SHARD_COUNT "${String(config.vars.SHARD_COUNT)}" is not a positive whole number`)];
   if (shards === recorded.shardCount) return [];
   return [
     error(
@@ -86,10 +97,21 @@ function shardChecks({ config, recorded }: CheckInput): Finding[] {
 function migrationChecks({ config, recorded }: CheckInput): Finding[] {
   const tags = config.migrations.map((m) => m.tag);
   const rewritten = recorded.migrations.filter((tag, i) => tags[i] !== tag);
-  if (rewritten.length) return [error("migrations", `applied Durable Object migrations were removed or reordered (${rewritten.join(", ")}): migrations are append-only`)];
+  if (rewritten.length)
+    return [
+      error(
+        "migrations",
+        `applied Durable Object migrations were removed or reordered (${rewritten.join(", ")}): migrations are append-only`,
+      ),
+    ];
   const added = tags.slice(recorded.migrations.length);
   return added.length
-    ? [warning("migrations", `this release adds Durable Object migrations (${added.join(", ")}): it cannot go out with \`wrangler versions deploy\` gradually; use \`wrangler deploy --env production\` outside a live phase, then record the tags in deploy/production.json`)]
+    ? [
+        warning(
+          "migrations",
+          `this release adds Durable Object migrations (${added.join(", ")}): it cannot go out with \`wrangler versions deploy\` gradually; use \`wrangler deploy --env production\` outside a live phase, then record the tags in deploy/production.json`,
+        ),
+      ]
     : [];
 }
 
@@ -97,16 +119,30 @@ function platformChecks({ config, workerdDate }: CheckInput): Finding[] {
   const logs = config.observability;
   return [
     ...(config.compatibility_date && config.compatibility_date > workerdDate
-      ? [error("platform", `compatibility_date ${config.compatibility_date} is later than the bundled workerd (${workerdDate}): local tests would not run what production runs`)]
+      ? [
+          error(
+            "platform",
+            `compatibility_date ${config.compatibility_date} is later than the bundled workerd (${workerdDate}): local tests would not run what production runs`,
+          ),
+        ]
       : []),
-    ...(logs?.enabled && logs.logs?.enabled !== false ? [] : [error("observability", "Workers Logs are off in production: [env.production.observability] enabled = true")]),
+    ...(logs?.enabled && logs.logs?.enabled !== false
+      ? []
+      : [error("observability", "Workers Logs are off in production: [env.production.observability] enabled = true")]),
     ...((logs?.head_sampling_rate ?? 1) < 1 || (logs?.logs?.head_sampling_rate ?? 1) < 1
       ? [error("observability", "production logs are head-sampled below 1: money lines would be dropped with their invocations")]
       : []),
-    ...(config.analytics_engine_datasets.some((d) => d.binding === "METRICS") ? [] : [error("metrics", "production has no METRICS Analytics Engine dataset")]),
+    ...(config.analytics_engine_datasets.some((d) => d.binding === "METRICS")
+      ? []
+      : [error("metrics", "production has no METRICS Analytics Engine dataset")]),
     ...config.d1_databases
       .filter((d) => !d.database_id || /^0{8}-/.test(d.database_id))
-      .map((d) => warning("d1", `${d.binding} has the placeholder database_id: create it with \`npx wrangler d1 create gala-ledger\` and put its id in [env.production]`)),
+      .map((d) =>
+        warning(
+          "d1",
+          `${d.binding} has the placeholder database_id: create it with \`npx wrangler d1 create gala-ledger\` and put its id in [env.production]`,
+        ),
+      ),
   ];
 }
 

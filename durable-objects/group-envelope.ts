@@ -269,9 +269,7 @@ export class GroupEnvelope extends DurableObject<Env> {
   }
 
   #row(): EnvelopeRow | undefined {
-    return this.#sql
-      .exec<EnvelopeRow>("SELECT spec, amount, count, expires_at, refunded FROM envelope")
-      .toArray()[0];
+    return this.#sql.exec<EnvelopeRow>("SELECT spec, amount, count, expires_at, refunded FROM envelope").toArray()[0];
   }
 
   #grabbed(): { cents: number; n: number } {

@@ -31,7 +31,12 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 /** Adds the columns an outbox created before confirmations existed lacks. */
 export function migrateOutbox(sql: SqlStorage): void {
-  const columns = new Set(sql.exec<{ name: string }>("PRAGMA table_info(outbox)").toArray().map((c) => c.name));
+  const columns = new Set(
+    sql
+      .exec<{ name: string }>("PRAGMA table_info(outbox)")
+      .toArray()
+      .map((c) => c.name),
+  );
   if (!columns.has("owed_at")) sql.exec("ALTER TABLE outbox ADD COLUMN owed_at INTEGER NOT NULL DEFAULT 0");
   if (!columns.has("sent_at")) sql.exec("ALTER TABLE outbox ADD COLUMN sent_at INTEGER");
 }

@@ -120,10 +120,7 @@ export type Restock = (poolId: string, count: number) => void;
 /** Moves lent envelopes back to stock (those matching `where`), marking leases left empty returned. */
 function backToStock(sql: SqlStorage, restock: Restock, where: string, args: SqlStorageValue[], now: number): number {
   const rows = sql
-    .exec<{ lease_id: string }>(
-      `DELETE FROM leased_envelopes WHERE ${where} RETURNING lease_id, envelope_id, pool_id, amount`,
-      ...args,
-    )
+    .exec<{ lease_id: string }>(`DELETE FROM leased_envelopes WHERE ${where} RETURNING lease_id, envelope_id, pool_id, amount`, ...args)
     .toArray() as unknown as { lease_id: string; envelope_id: string; pool_id: string; amount: number }[];
   for (const row of rows) {
     sql.exec("INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)", row.envelope_id, row.pool_id, row.amount);
@@ -143,7 +140,13 @@ function backToStock(sql: SqlStorage, restock: Restock, where: string, args: Sql
 
 /** Envelopes an isolate will not issue (its lease ran out at the edge) go back to stock. */
 export function returnUnused(sql: SqlStorage, restock: Restock, leaseId: string, envelopeIds: readonly string[], now: number): number {
-  return backToStock(sql, restock, "lease_id = ? AND envelope_id IN (SELECT value FROM json_each(?))", [leaseId, JSON.stringify(envelopeIds)], now);
+  return backToStock(
+    sql,
+    restock,
+    "lease_id = ? AND envelope_id IN (SELECT value FROM json_each(?))",
+    [leaseId, JSON.stringify(envelopeIds)],
+    now,
+  );
 }
 
 /** Envelopes of leases past their presentation deadline go back to stock; returns how many. */
@@ -151,7 +154,14 @@ export function returnOverdue(sql: SqlStorage, restock: Restock, now: number): n
   return backToStock(sql, restock, "lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)", [now], now);
 }
 
-function voidClaim(sql: SqlStorage, restock: Restock, claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
+function voidClaim(
+  sql: SqlStorage,
+  restock: Restock,
+  claim: LeasedClaim,
+  reason: VoidReason,
+  now: number,
+  returnEnvelope: boolean,
+): RecordOutcome {
   if (returnEnvelope) backToStock(sql, restock, "envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
   sql.exec(
     `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -218,14 +228,20 @@ export function recordClaims(sql: SqlStorage, restock: Restock, claims: readonly
 /** Why a claim id of this user was voided, or null. */
 export function voidedClaim(sql: SqlStorage, userId: string, claimId: string): { reason: VoidReason; requestId: string } | null {
   const row = sql
-    .exec<{ reason: VoidReason; request_id: string }>("SELECT reason, request_id FROM voided_claims WHERE claim_id = ? AND user_id = ?", claimId, userId)
+    .exec<{ reason: VoidReason; request_id: string }>(
+      "SELECT reason, request_id FROM voided_claims WHERE claim_id = ? AND user_id = ?",
+      claimId,
+      userId,
+    )
     .toArray()[0];
   return row ? { reason: row.reason, requestId: row.request_id } : null;
 }
 
 /** The claim id that won this request id, when one did. */
 export function claimOfRequest(sql: SqlStorage, userId: string, requestId: string): string | null {
-  const row = sql.exec<{ claim_id: string }>("SELECT claim_id FROM claims WHERE user_id = ? AND request_id = ?", userId, requestId).toArray()[0];
+  const row = sql
+    .exec<{ claim_id: string }>("SELECT claim_id FROM claims WHERE user_id = ? AND request_id = ?", userId, requestId)
+    .toArray()[0];
   return row?.claim_id ?? null;
 }
 
@@ -249,7 +265,12 @@ export function outstandingLeases(sql: SqlStorage): ShardLeaseFigures[] {
 }
 
 export function leaseCounters(sql: SqlStorage): { calls: number; recorded: number; voided: number } {
-  const counters = new Map(sql.exec<{ name: string; n: number }>("SELECT name, n FROM lease_counters").toArray().map((r) => [r.name, r.n]));
+  const counters = new Map(
+    sql
+      .exec<{ name: string; n: number }>("SELECT name, n FROM lease_counters")
+      .toArray()
+      .map((r) => [r.name, r.n]),
+  );
   const voided = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM voided_claims").one().n;
   return { calls: counters.get("calls") ?? 0, recorded: counters.get("recorded") ?? 0, voided };
 }

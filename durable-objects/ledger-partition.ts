@@ -182,7 +182,10 @@ export class LedgerPartition extends DurableObject<Env> {
   /** Which of these claims have their ledger row here. */
   claimsHeld(claimIds: string[]): string[] {
     return this.#sql
-      .exec<{ claim_id: string }>("SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))", JSON.stringify(claimIds))
+      .exec<{ claim_id: string }>(
+        "SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(claimIds),
+      )
       .toArray()
       .map((r) => r.claim_id);
   }
@@ -224,7 +227,10 @@ export class LedgerPartition extends DurableObject<Env> {
 
   #held(entryIds: string[]): string[] {
     return this.#sql
-      .exec<{ entry_id: string }>("SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))", JSON.stringify(entryIds))
+      .exec<{ entry_id: string }>(
+        "SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(entryIds),
+      )
       .toArray()
       .map((r) => r.entry_id);
   }

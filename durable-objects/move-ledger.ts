@@ -55,12 +55,7 @@ export function receiveEnvelopes(sql: SqlStorage, receive: ShardReceive): void {
     receive.sponsorId,
   );
   receive.amounts.forEach((amount, k) => {
-    sql.exec(
-      "INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)",
-      `${receive.moveId}:${k}`,
-      receive.poolId,
-      amount,
-    );
+    sql.exec("INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)", `${receive.moveId}:${k}`, receive.poolId, amount);
   });
   sql.exec(
     "INSERT INTO moves_in (move_id, pool_id, count, cents) VALUES (?, ?, ?, ?)",

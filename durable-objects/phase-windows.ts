@@ -45,4 +45,3 @@ export function armWindows(sql: SqlStorage, windows: readonly PhaseWindow[]): st
     .toArray()
     .map((row) => row.pool_id);
 }
-

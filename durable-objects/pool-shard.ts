@@ -15,7 +15,17 @@ import { addGalaColumn, readUserClaims } from "./user-claims";
 import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "../src/domain/audit";
 import { issuanceAllowance } from "../src/domain/pacing";
 import { RateWindow } from "../src/domain/rate-window";
-import type { LeasedClaim, LeaseExchange, LeaseExchangeAnswer, RecordOutcome, ShardClaimRequest, ShardClaimResult, ShardPoolLoad, UserRequest, WonResult } from "../src/wire/rpc";
+import type {
+  LeasedClaim,
+  LeaseExchange,
+  LeaseExchangeAnswer,
+  RecordOutcome,
+  ShardClaimRequest,
+  ShardClaimResult,
+  ShardPoolLoad,
+  UserRequest,
+  WonResult,
+} from "../src/wire/rpc";
 import type { PhaseWindow, ShardPhaseStats } from "../src/wire/index";
 import type { ShakeCount, ShardBooks, ShardReceive } from "../src/wire/rpc";
 import type { PacedClaimAnswer, PacedClaimRequest } from "../src/wire/rpc";
@@ -36,9 +46,9 @@ function shardIndex(id: DurableObjectId): number {
   return shard;
 }
 
-
 /** A replayed answer: the same claim, with the viewer's holdings as they are now. */
-const withHoldings = <R extends ShardClaimResult>(answer: R, held: string[]): R => (answer.status === "won" ? { ...answer, holdings: held } : answer);
+const withHoldings = <R extends ShardClaimResult>(answer: R, held: string[]): R =>
+  answer.status === "won" ? { ...answer, holdings: held } : answer;
 
 /** How long the in-memory issued count of a phase is trusted before it is recounted. */
 const ISSUED_RECOUNT_MS = 1000;
@@ -68,10 +78,7 @@ export class PoolShard extends DurableObject<Env> {
     this.#pools.forget();
     return this.ctx.storage.transactionSync(() => {
       const existing = this.#sql
-        .exec<{ loaded_count: number; loaded_cents: number }>(
-          "SELECT loaded_count, loaded_cents FROM pools WHERE pool_id = ?",
-          load.poolId,
-        )
+        .exec<{ loaded_count: number; loaded_cents: number }>("SELECT loaded_count, loaded_cents FROM pools WHERE pool_id = ?", load.poolId)
         .toArray()[0];
       // A row with nothing loaded was created by a move that arrived before this shard's share.
       if (existing && (existing.loaded_count > 0 || load.amounts.length === 0)) {

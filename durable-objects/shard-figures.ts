@@ -25,7 +25,9 @@ export function shardFigures(sql: SqlStorage, shard: number): ShardFigures {
     });
   }
   const sums = (table: "envelopes" | "claims") =>
-    sql.exec<{ pool_id: string; n: number; cents: number }>(`SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} GROUP BY pool_id`);
+    sql.exec<{ pool_id: string; n: number; cents: number }>(
+      `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} GROUP BY pool_id`,
+    );
   for (const row of sums("envelopes")) {
     const figures = pools.get(row.pool_id);
     if (figures) Object.assign(figures, { remainingCount: row.n, remainingCents: row.cents });
@@ -43,9 +45,7 @@ export function shardFigures(sql: SqlStorage, shard: number): ShardFigures {
     shard,
     pools: [...pools.values()],
     maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id)"),
-    maxClaimsPerUserSponsor: scalar(
-      "SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)",
-    ),
+    maxClaimsPerUserSponsor: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)"),
     duplicateEnvelopeClaims:
       scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
       scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id") +

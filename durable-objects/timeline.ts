@@ -40,9 +40,7 @@ export type TimelineEditResult =
   | { ok: false; reason: "stale"; current: TimelineDoc | null }
   | { ok: false; reason: "invalid"; problem: string };
 
-export type TimelineWrite =
-  | { ok: true; timeline: TimelineDoc }
-  | { ok: false; current: TimelineDoc | null };
+export type TimelineWrite = { ok: true; timeline: TimelineDoc } | { ok: false; current: TimelineDoc | null };
 
 export class Timeline extends DurableObject<Env> implements ShowRegistry {
   #sql: SqlStorage;

@@ -74,7 +74,7 @@ export function configProblem(env: Env): string | null {
   }
   if (!isProduction(env)) return null;
   if (env.DEV_IDP === "on") return "the development identity provider cannot be enabled in production";
-  if (env.ANONYMOUS_SESSIONS === "on") return "anonymous sessions in production need Turnstile (ANONYMOUS_SESSIONS = \"turnstile\")";
+  if (env.ANONYMOUS_SESSIONS === "on") return 'anonymous sessions in production need Turnstile (ANONYMOUS_SESSIONS = "turnstile")';
   return null;
 }
 

@@ -6,14 +6,18 @@ import { z } from "zod";
 import type { Context } from "hono";
 import { CLAIMS_PER_MESSAGE } from "./domain/settlement";
 import { badRequest } from "./errors";
-import {
-  DEFAULT_GROUP_TTL_MS,
-  MAX_GREETING_CHARS,
-  MAX_GROUP_COUNT,
-  MAX_GROUP_TTL_MS,
-  MIN_GROUP_TTL_MS,
-} from "./domain/group-envelope";
-import type { CreatePoolRequest, CreateSeedGroupRequest, CreateWalletGroupRequest, GrabGroupRequest, Phase, SessionRequest, ShakeRequest, Sponsor, Timeline } from "./wire/index";
+import { DEFAULT_GROUP_TTL_MS, MAX_GREETING_CHARS, MAX_GROUP_COUNT, MAX_GROUP_TTL_MS, MIN_GROUP_TTL_MS } from "./domain/group-envelope";
+import type {
+  CreatePoolRequest,
+  CreateSeedGroupRequest,
+  CreateWalletGroupRequest,
+  GrabGroupRequest,
+  Phase,
+  SessionRequest,
+  ShakeRequest,
+  Sponsor,
+  Timeline,
+} from "./wire/index";
 import type { OpenRequest, PresentRequest } from "./wire/index";
 import type { GroupCredit } from "./wire/rpc";
 import type { SettlementClaim } from "./wire/index";
@@ -27,7 +31,11 @@ const cents = z.number().int("must be a whole number of cents").min(1, "must be 
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const sessionRequest = z
-  .object({ deviceId: id.optional(), idToken: z.string().min(1).max(8192).optional(), turnstileToken: z.string().min(1).max(2048).optional() })
+  .object({
+    deviceId: id.optional(),
+    idToken: z.string().min(1).max(8192).optional(),
+    turnstileToken: z.string().min(1).max(2048).optional(),
+  })
   .strict() satisfies z.ZodType<SessionRequest>;
 
 export const shakeRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<ShakeRequest>;
@@ -64,9 +72,7 @@ export const createWalletGroupRequest = z
   .object({ amountCents: cents, count: z.number().int().min(1), requestId: id, ...groupTerms })
   .strict() satisfies z.ZodType<CreateWalletGroupRequest>;
 
-export const createSeedGroupRequest = z
-  .object({ fromClaimId: id, ...groupTerms })
-  .strict() satisfies z.ZodType<CreateSeedGroupRequest>;
+export const createSeedGroupRequest = z.object({ fromClaimId: id, ...groupTerms }).strict() satisfies z.ZodType<CreateSeedGroupRequest>;
 
 export const createGroupRequest = z.union([createSeedGroupRequest, createWalletGroupRequest]);
 export type SeedGroupInput = z.infer<typeof createSeedGroupRequest>;
@@ -74,9 +80,7 @@ export type WalletGroupInput = z.infer<typeof createWalletGroupRequest>;
 
 export const grabGroupRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<GrabGroupRequest>;
 
-export const sponsorSchema = z
-  .object({ id, name: z.string().min(1).max(80), assetId: id })
-  .strict() satisfies z.ZodType<Sponsor>;
+export const sponsorSchema = z.object({ id, name: z.string().min(1).max(80), assetId: id }).strict() satisfies z.ZodType<Sponsor>;
 
 export const phaseSchema = z
   .object({

@@ -163,9 +163,7 @@ async function downloadPackages() {
   }
   const current = new Set(manifest.packages.map(packageCacheName));
   const names = await caches.keys();
-  await Promise.all(
-    names.filter((n) => n.startsWith(PACKAGE_CACHE_PREFIX) && !current.has(n)).map((n) => caches.delete(n)),
-  );
+  await Promise.all(names.filter((n) => n.startsWith(PACKAGE_CACHE_PREFIX) && !current.has(n)).map((n) => caches.delete(n)));
   await broadcast({ state: "complete", ...progress });
 }
 

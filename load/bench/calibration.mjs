@@ -11,7 +11,8 @@ const SECURITY_HEADERS = `"X-Content-Type-Options": "nosniff", "Referrer-Policy"
 
 const module = (body) => `export default { async fetch(request) { ${body} } };`;
 const idFromPath = `const url = request.url; const id = url.slice(url.lastIndexOf("/") + 1);`;
-const answer = (id) => `\`{"kind":"rest","nextStartsAt":null,"requestId":"\${${id}}","serverTime":\${Date.now()},"throttle":{"level":0,"minIntervalMs":1000}}\``;
+const answer = (id) =>
+  `\`{"kind":"rest","nextStartsAt":null,"requestId":"\${${id}}","serverTime":\${Date.now()},"throttle":{"level":0,"minIntervalMs":1000}}\``;
 
 /** name → { about, wire: "body" | "path", script } */
 export const CALIBRATION_WORKERS = {

@@ -10,7 +10,11 @@ const TICKS_PER_SECOND = 100;
 function stat(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  return {
+    comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 /** Process ids of this process's children named `name` (empty where /proc is missing). */
@@ -21,14 +25,16 @@ export function childPids(name) {
   } catch {
     return [];
   }
-  return entries.filter((pid) => {
-    try {
-      const s = stat(pid);
-      return s.ppid === process.pid && s.comm === name;
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return entries
+    .filter((pid) => {
+      try {
+        const s = stat(pid);
+        return s.ppid === process.pid && s.comm === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** CPU seconds used so far by a process, or null when it cannot be read. */

@@ -88,7 +88,15 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lo
   let answered = envelopesAnswered;
   let audit = await ctx.admin.audit();
   for (let i = 0; claimedCount(audit) - ctx.leaseClaimedBefore < answered && Date.now() - started < REPORT_WAIT_MS; i++) {
-    const { body } = await callJson(ctx.appUrl, "POST", `/api/shake/lease-nudge-${started}-${i}`, nudger, undefined, 30_000, holdings ? { "x-gala-holdings": holdings } : {});
+    const { body } = await callJson(
+      ctx.appUrl,
+      "POST",
+      `/api/shake/lease-nudge-${started}-${i}`,
+      nudger,
+      undefined,
+      30_000,
+      holdings ? { "x-gala-holdings": holdings } : {},
+    );
     if (body?.kind === "envelope") {
       answered += 1;
       holdings = body.holdings ?? holdings;

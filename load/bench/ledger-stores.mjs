@@ -73,7 +73,11 @@ async function main() {
   rmSync(stateDir, { recursive: true, force: true });
   const { mf, url } = await start(await bundle(), stateDir);
   const rows = [];
-  console.log(`bench:ledger: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`);
+  console.log(
+    `bench:ledger: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`${"store".padEnd(8)} ${"batch".padStart(6)} ${"in flight".padStart(9)} ${"rows/s".padStart(9)} ${"ms/batch".padStart(9)}`);
   try {
     for (const store of ["d1", "object"]) {
@@ -95,7 +99,13 @@ async function main() {
   const last = rows.filter((r) => r.store === "object").at(-1);
   const bytesPerCredit = last?.bytes ? last.bytes / objectRows : null;
   if (bytesPerCredit) console.log(`object SQLite: ${Math.round(bytesPerCredit)} bytes per credit (ledger row + wallet row + indexes)`);
-  const report = { startedAt: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() }, rowsPerMeasurement, bytesPerCredit, rows };
+  const report = {
+    startedAt: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() },
+    rowsPerMeasurement,
+    bytesPerCredit,
+    rows,
+  };
   const file = join(OUT, `ledger-stores-${report.startedAt.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${file}`);

@@ -130,7 +130,16 @@ async function main() {
         continue;
       }
       try {
-        const row = await runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir: OUT, profile: profiled.has(scenario.name) });
+        const row = await runScenario(scenario, {
+          ctx,
+          servers,
+          results,
+          connections,
+          warmupSec,
+          durationSec,
+          outDir: OUT,
+          profile: profiled.has(scenario.name),
+        });
         if (row.money && !row.money.balanced) failed = true;
         results[scenario.name] = row;
         rows.push(row);
@@ -159,9 +168,12 @@ async function main() {
   console.log(`\nwrote ${file}`);
   for (const row of rows) {
     if (row.settledPerSecond !== undefined) {
-      console.log(`${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.notSettledAfterWait} opened envelopes not settled after the wait`);
+      console.log(
+        `${row.name}: ${fmt(row.settledPerSecond)} settlements per second into the ledger, ${row.notSettledAfterWait} opened envelopes not settled after the wait`,
+      );
     }
-    if (row.money?.claimedDuringRun) console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
+    if (row.money?.claimedDuringRun)
+      console.log(`${row.name}: ${fmt(row.money.claimedDuringRun / durationSec)} envelopes won per measured second (audit delta)`);
     if (row.shardCalls) {
       const c = row.shardCalls;
       console.log(
@@ -175,7 +187,9 @@ async function main() {
       );
     }
   }
-  console.log(failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario");
+  console.log(
+    failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario",
+  );
   return failed ? 1 : 0;
 }
 

@@ -60,7 +60,10 @@ function verdicts(scenario, result, ceilingRps) {
   }
   if (scenario.targetRps) out.push({ target: `>= ${scenario.targetRps} req/s`, met: result.rps >= scenario.targetRps });
   if (scenario.targetCpuRatio) {
-    out.push({ target: `>= ${scenario.targetCpuRatio * 100}% of ceiling by CPU`, met: result.cpuRatio !== null && result.cpuRatio >= scenario.targetCpuRatio });
+    out.push({
+      target: `>= ${scenario.targetCpuRatio * 100}% of ceiling by CPU`,
+      met: result.cpuRatio !== null && result.cpuRatio >= scenario.targetCpuRatio,
+    });
   }
   if (scenario.targetEnvelopesPerShardCall) {
     out.push({
@@ -69,7 +72,10 @@ function verdicts(scenario, result, ceilingRps) {
     });
   }
   if (scenario.maxP99VsHello) {
-    out.push({ target: `p99 <= ${scenario.maxP99VsHello} x paced hello-world's`, met: result.p99VsHello !== null && result.p99VsHello <= scenario.maxP99VsHello });
+    out.push({
+      target: `p99 <= ${scenario.maxP99VsHello} x paced hello-world's`,
+      met: result.p99VsHello !== null && result.p99VsHello <= scenario.maxP99VsHello,
+    });
   }
   return out;
 }
@@ -79,71 +85,72 @@ function verdicts(scenario, result, ceilingRps) {
  * run (hello-world first: its figures are the ceiling every ratio divides by).
  */
 export async function runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir, profile = false }) {
-    const { holdings, ...plan } = await scenario.prepare(ctx);
-    const holdingsFile = holdings ? join(outDir, `holdings-${process.pid}.json`) : null;
-    if (holdingsFile) rmSync(holdingsFile, { force: true });
-    const base = {
-      url: servers[scenario.target].url,
-      connections,
-      requestIdPrefix: `${scenario.name}-${Date.now()}`,
-      ...plan,
-      ...(holdingsFile ? { holdingsFile } : {}),
-      ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
-    };
-    /**
-     * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
-     * requests sent whose answer the driver never read (in flight when a timed pass ended).
-     */
-    const passes = { envelopesAnswered: 0, unanswered: 0 };
-    const run = async (spec, seconds) => {
-      const figures = await drive(spec, seconds, outDir);
-      passes.envelopesAnswered += figures.kinds.envelope ?? 0;
-      passes.unanswered += figures.unanswered ?? 0;
-      return figures;
-    };
-    // Each viewer's first shake in an isolate verifies its session token's signature; a
-    // phone then shakes with the same token for the whole show. One request per token
-    // before the warm-up puts every viewer past that first shake, as at a gala minutes in.
-    if (plan.tokens?.length > 1 && !plan.paths) await run({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60);
-    if (warmupSec > 0) await run({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
-    const before = scenario.target === "app" ? moneySummary(await ctx.admin.audit()) : null;
-    const server = servers[scenario.target];
-    const cpuBefore = cpuSeconds(server.pid);
-    const measuredFrom = Date.now();
-    const profiler = profile ? await startProfile() : null;
-    const measured = await run({ ...base, durationSec }, durationSec);
-    const cpuAfter = cpuSeconds(server.pid);
-    if (profiler) {
-      const cpuProfile = await profiler.stop();
-      writeProfile(join(outDir, `profile-${scenario.name}.cpuprofile`), cpuProfile);
-      printSummary(scenario.name, summarise(cpuProfile), measured.requests);
-    }
-    measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
-    const unexpected = Object.entries(measured.kinds)
-      .filter(([kind]) => !scenario.expect.includes(kind))
-      .reduce((n, [, count]) => n + count, 0);
-    const ceiling = results["hello-world"]?.rps ?? measured.rps;
-    const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
-    const row = {
-      name: scenario.name,
-      about: scenario.about,
-      ...measured,
-      errors: measured.errors + unexpected,
-      ratio: measured.rps / ceiling,
-      cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
-      ...(scenario.rate ? { overallRate: base.overallRate } : {}),
-    };
-    const wire = scenario.wire ? results[scenario.wire]?.serverCpuUsPerReq : null;
-    row.wireCpuRatio = wire && measured.serverCpuUsPerReq ? wire / measured.serverCpuUsPerReq : null;
-    const paced = scenario.pacedAgainst ? results[scenario.pacedAgainst]?.p99Ms : null;
-    row.p99VsHello = paced ? measured.p99Ms / paced : null;
-    if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
-    if (holdingsFile) {
-      const { lost, claimsOfLost } = JSON.parse(readFileSync(holdingsFile, "utf8"));
-      passes.lostAnswers = { tokens: lost.map((i) => plan.tokens[i]), claims: lost.map((i) => claimsOfLost[i] ?? []) };
-      rmSync(holdingsFile, { force: true });
-    }
-    if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
-    row.verdicts = verdicts(scenario, row, ceiling);
-    return row;
+  const { holdings, ...plan } = await scenario.prepare(ctx);
+  const holdingsFile = holdings ? join(outDir, `holdings-${process.pid}.json`) : null;
+  if (holdingsFile) rmSync(holdingsFile, { force: true });
+  const base = {
+    url: servers[scenario.target].url,
+    connections,
+    requestIdPrefix: `${scenario.name}-${Date.now()}`,
+    ...plan,
+    ...(holdingsFile ? { holdingsFile } : {}),
+    ...(scenario.rate ? { overallRate: scenario.rate(results) } : {}),
+  };
+  /**
+   * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
+   * requests sent whose answer the driver never read (in flight when a timed pass ended).
+   */
+  const passes = { envelopesAnswered: 0, unanswered: 0 };
+  const run = async (spec, seconds) => {
+    const figures = await drive(spec, seconds, outDir);
+    passes.envelopesAnswered += figures.kinds.envelope ?? 0;
+    passes.unanswered += figures.unanswered ?? 0;
+    return figures;
+  };
+  // Each viewer's first shake in an isolate verifies its session token's signature; a
+  // phone then shakes with the same token for the whole show. One request per token
+  // before the warm-up puts every viewer past that first shake, as at a gala minutes in.
+  if (plan.tokens?.length > 1 && !plan.paths)
+    await run({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60);
+  if (warmupSec > 0) await run({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
+  const before = scenario.target === "app" ? moneySummary(await ctx.admin.audit()) : null;
+  const server = servers[scenario.target];
+  const cpuBefore = cpuSeconds(server.pid);
+  const measuredFrom = Date.now();
+  const profiler = profile ? await startProfile() : null;
+  const measured = await run({ ...base, durationSec }, durationSec);
+  const cpuAfter = cpuSeconds(server.pid);
+  if (profiler) {
+    const cpuProfile = await profiler.stop();
+    writeProfile(join(outDir, `profile-${scenario.name}.cpuprofile`), cpuProfile);
+    printSummary(scenario.name, summarise(cpuProfile), measured.requests);
+  }
+  measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
+  const unexpected = Object.entries(measured.kinds)
+    .filter(([kind]) => !scenario.expect.includes(kind))
+    .reduce((n, [, count]) => n + count, 0);
+  const ceiling = results["hello-world"]?.rps ?? measured.rps;
+  const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
+  const row = {
+    name: scenario.name,
+    about: scenario.about,
+    ...measured,
+    errors: measured.errors + unexpected,
+    ratio: measured.rps / ceiling,
+    cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
+    ...(scenario.rate ? { overallRate: base.overallRate } : {}),
+  };
+  const wire = scenario.wire ? results[scenario.wire]?.serverCpuUsPerReq : null;
+  row.wireCpuRatio = wire && measured.serverCpuUsPerReq ? wire / measured.serverCpuUsPerReq : null;
+  const paced = scenario.pacedAgainst ? results[scenario.pacedAgainst]?.p99Ms : null;
+  row.p99VsHello = paced ? measured.p99Ms / paced : null;
+  if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
+  if (holdingsFile) {
+    const { lost, claimsOfLost } = JSON.parse(readFileSync(holdingsFile, "utf8"));
+    passes.lostAnswers = { tokens: lost.map((i) => plan.tokens[i]), claims: lost.map((i) => claimsOfLost[i] ?? []) };
+    rmSync(holdingsFile, { force: true });
+  }
+  if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
+  row.verdicts = verdicts(scenario, row, ceiling);
+  return row;
 }

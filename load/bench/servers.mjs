@@ -77,7 +77,9 @@ async function serve(workerOptions, port, shared = {}) {
 export async function applyMigrations(mf, root) {
   const db = await mf.getD1Database("DB");
   const dir = join(root, "migrations");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
     await db.batch(statements.map((sql) => db.prepare(sql)));
   }
@@ -91,7 +93,19 @@ export async function applyMigrations(mf, root) {
  * console. With `inspect`, the app's worker is reachable by the inspector on
  * INSPECTOR_PORT (profile.mjs).
  */
-export async function startServers({ root, scriptPath, workDir, appPort, helloPort = null, calibrationPort = null, shardCount, storage, vars = {}, onWorkerLog, inspect = false }) {
+export async function startServers({
+  root,
+  scriptPath,
+  workDir,
+  appPort,
+  helloPort = null,
+  calibrationPort = null,
+  shardCount,
+  storage,
+  vars = {},
+  onWorkerLog,
+  inspect = false,
+}) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
@@ -100,9 +114,7 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
     join(root, "wrangler.toml"),
     "",
   ).workerOptions;
-  const limiters = Object.fromEntries(
-    Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]),
-  );
+  const limiters = Object.fromEntries(Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]));
   const app = await serve(
     {
       workers: [
@@ -138,20 +150,26 @@ export async function startServers({ root, scriptPath, workDir, appPort, helloPo
     },
   );
   await applyMigrations(app.mf, root);
-  const hello = helloPort === null ? null : await serve(
-    {
-      name: "hello",
-      modules: true,
-      script: `export default { fetch() { return new Response("hello world"); } };`,
-      compatibilityDate: workerOptions.compatibilityDate,
-    },
-    helloPort,
-  );
+  const hello =
+    helloPort === null
+      ? null
+      : await serve(
+          {
+            name: "hello",
+            modules: true,
+            script: `export default { fetch() { return new Response("hello world"); } };`,
+            compatibilityDate: workerOptions.compatibilityDate,
+          },
+          helloPort,
+        );
   const calibration =
     calibrationPort === null ? null : await serve({ workers: calibrationWorkers(calibrationPort, workerOptions.compatibilityDate) }, null);
   const calibrated = calibration
     ? Object.fromEntries(
-        calibrationWorkers(calibrationPort).map((w) => [w.name, { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid }]),
+        calibrationWorkers(calibrationPort).map((w) => [
+          w.name,
+          { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid },
+        ]),
       )
     : {};
   return {

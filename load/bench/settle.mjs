@@ -119,7 +119,11 @@ async function measure(scriptPath, partitions) {
 }
 
 mkdirSync(OUT, { recursive: true });
-console.log(`bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}`);
+console.log(
+  `bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")}`,
+);
 const scriptPath = bundleWorker(join(OUT, "bundle"));
 const rows = [];
 for (const partitions of opts.partitions.split(",").map(Number)) {
@@ -130,7 +134,12 @@ for (const partitions of opts.partitions.split(",").map(Number)) {
       `open to wallet p50 ${r.openToWalletMs.p50} ms, p99 ${r.openToWalletMs.p99} ms (${r.openToWalletMs.sample} winners); audit ${r.balanced ? "balanced" : "UNBALANCED"}`,
   );
 }
-const report = { startedAt: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() }, settings: { claims, sample, shardCount }, rows };
+const report = {
+  startedAt: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() },
+  settings: { claims, sample, shardCount },
+  rows,
+};
 const file = join(OUT, `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${file}`);

@@ -38,8 +38,7 @@ export function bill(usage: Usage, prices: readonly Price[] = PRICES, planUsd: n
 export const showBill = (s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): Bill => bill(showUsage(s, d), prices);
 
 /** The fixed part: the plan and the minute cron over the deployment's days, whatever the audience. */
-export const fixedBill = (s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): Bill =>
-  bill(standingUsage(s, d), prices);
+export const fixedBill = (s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): Bill => bill(standingUsage(s, d), prices);
 
 /** One setting of one lever, applied over the base show and deployment. */
 export interface Variant {

@@ -46,12 +46,23 @@ export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPl
     const p = leaseShardCount(g, { ...l, ...change }, shardPlan.isolates);
     console.log(
       p
-        ? lever(`  ${setting}`, String(p.shards), `${n(p.perShardCallsPerSecond)}/s`, n(p.envelopesPerShardCall, 2), pct(p.perShardRecordLoad))
+        ? lever(
+            `  ${setting}`,
+            String(p.shards),
+            `${n(p.perShardCallsPerSecond)}/s`,
+            n(p.envelopesPerShardCall, 2),
+            pct(p.perShardRecordLoad),
+          )
         : lever(`  ${setting}`, "none", "", "", ""),
     );
   }
   for (const m of MEASURED_SCENARIOS) {
-    const p = leasePlan({ ...g, envelopesPerSecond: m.envelopesPerSecond }, { ...l, fallbacksPerExchange: m.fallbacksPerExchange }, 1, m.shards);
+    const p = leasePlan(
+      { ...g, envelopesPerSecond: m.envelopesPerSecond },
+      { ...l, fallbacksPerExchange: m.fallbacksPerExchange },
+      1,
+      m.shards,
+    );
     console.log(
       `  model vs bench             ${m.name}: ${n(m.envelopesPerSecond)} envelopes/s, one isolate, ${m.shards} shard(s): model ${n(p.envelopesPerShardCall, 1)} envelopes per shard call, measured ${n(m.envelopesPerShardCall, 1)}`,
     );

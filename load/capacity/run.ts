@@ -33,14 +33,22 @@ function printPlan(title: string, p: CapacityPlan): void {
   const g = GALA;
   console.log(`\n${title}`);
   console.log(`  candidate probability      ${pct(p.candidateRate, 3)} of lottery shakes -> ${n(p.candidatesPerSecond)} shard requests/s`);
-  console.log(`  shards                     ${p.shardCount} (at least ${p.shardsNeeded} to stay under ${pct(g.shardUtilisation, 0)} of ${n(g.perObjectLimit)} req/s)`);
+  console.log(
+    `  shards                     ${p.shardCount} (at least ${p.shardsNeeded} to stay under ${pct(g.shardUtilisation, 0)} of ${n(g.perObjectLimit)} req/s)`,
+  );
   console.log(`  per-shard rate             ${n(p.perShardRequestsPerSecond)} req/s = ${pct(p.perShardLoad)} of the per-object limit`);
   console.log(`  edge isolates              ${n(p.isolates)} (${n(g.perIsolateShakesPerSecond)} shakes/s each, >= ${g.colos} colos)`);
   console.log(`  timeline fan-in            ${n(p.timelineReadsPerSecond)} reads/s with per-isolate caches (TTL ${n(g.timelineTtlMs)} ms)`);
   console.log(`                             ${n(p.timelineReadsPerSecondPerColoCache)} reads/s with one refresher per colo`);
-  console.log(`                             per-isolate TTL must be >= ${n(p.minTimelineTtlMs)} ms to stay under ${pct(g.shardUtilisation, 0)} of the limit`);
-  console.log(`  settlement                 ${n(p.settlementMessagesPerSecond)} messages/s (${n(g.claimsPerMessage, 1)} claims each) -> ${p.queuesNeeded} queue(s) at ${n(g.perQueueMessagesPerSecond)}/s`);
-  console.log(`                             one queue: backlog ${n(p.oneQueueBacklog)} after a ${g.peakSeconds}s peak, drained in ${n(p.oneQueueDrainSeconds)} s`);
+  console.log(
+    `                             per-isolate TTL must be >= ${n(p.minTimelineTtlMs)} ms to stay under ${pct(g.shardUtilisation, 0)} of the limit`,
+  );
+  console.log(
+    `  settlement                 ${n(p.settlementMessagesPerSecond)} messages/s (${n(g.claimsPerMessage, 1)} claims each) -> ${p.queuesNeeded} queue(s) at ${n(g.perQueueMessagesPerSecond)}/s`,
+  );
+  console.log(
+    `                             one queue: backlog ${n(p.oneQueueBacklog)} after a ${g.peakSeconds}s peak, drained in ${n(p.oneQueueDrainSeconds)} s`,
+  );
 }
 
 printPlan("Reference gala, shard count from the model", plan(GALA));
@@ -48,7 +56,12 @@ printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SH
 
 printLeases(
   GALA,
-  { ...REFERENCE_LEASES, blockSize: productionVar("LEASE_BLOCK"), leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000, reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05 },
+  {
+    ...REFERENCE_LEASES,
+    blockSize: productionVar("LEASE_BLOCK"),
+    leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000,
+    reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05,
+  },
   plan(GALA),
 );
 
@@ -73,11 +86,21 @@ for (const step of simulateSpike(GALA, s, shards)) {
   );
 }
 
-console.log(`\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`);
-console.log(`  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`);
-console.log(`  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`);
-console.log(`  settlement messages        ${n(ledger.claimsPerMessage, 1)} claims each (${LEDGER.shards} shards flushing every ${n(LEDGER.shardFlushMs)} ms) -> ${n(ledger.messagesPerSecond)} messages/s, ${ledger.queuesNeeded} queue(s) at ${pct(ledger.perQueueShare)} of ${n(LEDGER.perQueueMessagesPerSecond)}/s`);
-console.log(`  partition writes           ${n(ledger.creditsPerPartitionWrite, 1)} credits per write (a consumer batch of ${LEDGER.consumerBatchMessages} messages grouped by partition)`);
+console.log(
+  `\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`,
+);
+console.log(
+  `  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`,
+);
+console.log(
+  `  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`,
+);
+console.log(
+  `  settlement messages        ${n(ledger.claimsPerMessage, 1)} claims each (${LEDGER.shards} shards flushing every ${n(LEDGER.shardFlushMs)} ms) -> ${n(ledger.messagesPerSecond)} messages/s, ${ledger.queuesNeeded} queue(s) at ${pct(ledger.perQueueShare)} of ${n(LEDGER.perQueueMessagesPerSecond)}/s`,
+);
+console.log(
+  `  partition writes           ${n(ledger.creditsPerPartitionWrite, 1)} credits per write (a consumer batch of ${LEDGER.consumerBatchMessages} messages grouped by partition)`,
+);
 console.log(`  open to wallet at the peak ${n(ledger.openToWalletSeconds, 2)} s at most (flush + batch wait + write)`);
 
 const DEPLOYMENT = {

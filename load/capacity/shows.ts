@@ -35,8 +35,10 @@ export interface ShowInputs {
   assetRequestsPerViewer: number;
 }
 
-export interface DeploymentInputs
-  extends Pick<GalaInputs, "candidateWinShare" | "colos" | "perIsolateShakesPerSecond" | "timelineTtlMs" | "claimsPerMessage"> {
+export interface DeploymentInputs extends Pick<
+  GalaInputs,
+  "candidateWinShare" | "colos" | "perIsolateShakesPerSecond" | "timelineTtlMs" | "claimsPerMessage"
+> {
   shards: number;
   /** How often an isolate flushes its shake counts to the shards (STATS_FLUSH_MS). */
   statsFlushMs: number;

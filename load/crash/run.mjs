@@ -33,7 +33,10 @@ const work = mkdtempSync(join(tmpdir(), "gala-crash-"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function workerOptions(scriptPath) {
-  const { modulesRules, assets, ratelimits, ...options } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"), "").workerOptions;
+  const { modulesRules, assets, ratelimits, ...options } = unstable_getMiniflareWorkerOptions(
+    join(root, "wrangler.toml"),
+    "",
+  ).workerOptions;
   return {
     ...options,
     name: "gala-shake",
@@ -89,7 +92,16 @@ async function setUp() {
     galaId: `crash-${now}`,
     sponsors,
     phases: [
-      { id: "crash-lottery", title: "crash", kind: "lottery", startsAt: now - 1000, endsAt: now + 600_000, sponsorIds: sponsors.map((s) => s.id), greetingAssetId: "g", candidateRate: 1 },
+      {
+        id: "crash-lottery",
+        title: "crash",
+        kind: "lottery",
+        startsAt: now - 1000,
+        endsAt: now + 600_000,
+        sponsorIds: sponsors.map((s) => s.id),
+        greetingAssetId: "g",
+        candidateRate: 1,
+      },
     ],
   };
   const put = await adminCall("PUT", "/timeline", { expectedVersion: 0, timeline });
@@ -138,8 +150,11 @@ async function walletOf(v) {
 async function unsettled(opened) {
   const views = new Map();
   for (const { v } of opened) if (!views.has(v.userId)) views.set(v.userId, await walletOf(v));
-  return opened.filter(({ v, envelope }) =>
-    !views.get(v.userId).entries.some((e) => e.claimId === envelope.claimId && e.status === "settled" && e.amountCents === envelope.amountCents),
+  return opened.filter(
+    ({ v, envelope }) =>
+      !views
+        .get(v.userId)
+        .entries.some((e) => e.claimId === envelope.claimId && e.status === "settled" && e.amountCents === envelope.amountCents),
   );
 }
 
@@ -188,7 +203,10 @@ try {
     await sleep(1500);
     left = await unsettled(opened);
   }
-  check(left.length === 0, `${opened.length - left.length} of ${opened.length} opened envelopes in their wallets after ${crons} cron run(s), ${Date.now() - started} ms`);
+  check(
+    left.length === 0,
+    `${opened.length - left.length} of ${opened.length} opened envelopes in their wallets after ${crons} cron run(s), ${Date.now() - started} ms`,
+  );
   const audit = await adminCall("GET", "/audit?stuckAfterMs=600000");
   check(audit.body?.balanced === true, `audit balanced: ${audit.body?.balanced} (${(audit.body?.problems ?? []).length} problems)`);
   await server.mf.dispose();

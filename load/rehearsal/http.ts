@@ -24,7 +24,14 @@ export class JsonClient {
     this.#agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  call<T>(method: string, path: string, token: string | null, body?: unknown, timeoutMs = 10_000, extraHeaders: Record<string, string> = {}): Promise<Reply<T>> {
+  call<T>(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+    timeoutMs = 10_000,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { "content-type": "application/json", ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;

@@ -20,7 +20,9 @@ export async function operatorStep(admin: AdminCaller, plan: OperatorPlan): Prom
       expectedVersion: version,
       phase: { startsAt: phase.startsAt + plan.moveByMs, endsAt: phase.endsAt + plan.moveByMs },
     })) as TimelineEditResponse;
-    actions.push(`"${phase.title}" moved ${Math.abs(plan.moveByMs / 1000)} s ${plan.moveByMs < 0 ? "earlier" : "later"} (${plan.moveByShowMinutes} show minutes)`);
+    actions.push(
+      `"${phase.title}" moved ${Math.abs(plan.moveByMs / 1000)} s ${plan.moveByMs < 0 ? "earlier" : "later"} (${plan.moveByShowMinutes} show minutes)`,
+    );
     const { version: movedVersion, ...order } = moved.timeline;
     await admin.call("PUT", "/timeline", { expectedVersion: movedVersion, timeline: { ...order, phases: [...order.phases, plan.encore] } });
     actions.push(`"${plan.encore.title}" added`);

@@ -4,7 +4,14 @@ import type { FleetSecond } from "./tally.ts";
 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
 
-export function progressLine(showStart: number, showEnd: number, fleet?: FleetSecond, stats?: StatsSample, pools?: PoolSample, backlog?: BacklogSample): string {
+export function progressLine(
+  showStart: number,
+  showEnd: number,
+  fleet?: FleetSecond,
+  stats?: StatsSample,
+  pools?: PoolSample,
+  backlog?: BacklogSample,
+): string {
   const now = Date.now();
   const t = Math.round((now - showStart) / 1000);
   const phase = stats?.phases.find((p) => p.startsAt <= now && now < p.endsAt)?.title ?? (now < showStart ? "before the show" : "rest");

@@ -21,7 +21,12 @@ export function publish(record: RehearsalRecord, outDir: string, servedDir: stri
   if (servedDir) {
     mkdirSync(servedDir, { recursive: true });
     writeFileSync(join(servedDir, "latest.html"), page);
-    const latest: LatestRehearsal = { startedAt: record.startedAt, passed: record.verdict.passed, findings: record.verdict.findings.length, report: "/rehearsal/latest.html" };
+    const latest: LatestRehearsal = {
+      startedAt: record.startedAt,
+      passed: record.verdict.passed,
+      findings: record.verdict.findings.length,
+      report: "/rehearsal/latest.html",
+    };
     writeFileSync(join(servedDir, "latest.json"), `${JSON.stringify(latest)}\n`);
   }
   return { json, html };

@@ -61,7 +61,10 @@ function deployedCeiling(): number {
 }
 
 function startFleet(spec: FleetSpec, seconds: FleetSecond[]): { child: ChildProcess; done: Promise<void> } {
-  const child = fork(join(import.meta.dirname, "fleet.ts"), [JSON.stringify(spec)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(join(import.meta.dirname, "fleet.ts"), [JSON.stringify(spec)], {
+    execArgv: [],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const done = new Promise<void>((resolveDone) => {
     child.on("message", (m: FleetMessage) => {
       seconds.push(m.second);
@@ -83,8 +86,21 @@ async function waitForSettlement(admin: AdminClient, boundMs: number): Promise<v
 
 export async function rehearse(o: RehearsalOptions, abandon: Abandon = { requested: false, stop: null }): Promise<RehearsalRecord> {
   const startedAt = new Date();
-  const settings: RehearsalSettings = { viewers: o.viewers, speedup: o.speedup, shards: o.shards, poolTolerance: o.poolTolerance, settleBoundMs: o.settleBoundMs, ceilingPerSec: deployedCeiling() };
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, workerd: workerdVersion() };
+  const settings: RehearsalSettings = {
+    viewers: o.viewers,
+    speedup: o.speedup,
+    shards: o.shards,
+    poolTolerance: o.poolTolerance,
+    settleBoundMs: o.settleBoundMs,
+    ceilingPerSec: deployedCeiling(),
+  };
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+    workerd: workerdVersion(),
+  };
   // The worker's log lines (one JSON line per money event) go to a file beside the report.
   mkdirSync(o.outDir, { recursive: true });
   const workerLog = createWriteStream(join(o.outDir, "rehearsal-worker.log"));
@@ -97,7 +113,12 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     appPort: o.appPort,
     shardCount: o.shards,
     storage: o.storage,
-    vars: { SHARD_RPS_CEILING: String(settings.ceilingPerSec), ISSUANCE_PACING: "on", STATS_FLUSH_MS: "1000", TIMELINE_TTL_MS: String(o.timelineTtlMs) },
+    vars: {
+      SHARD_RPS_CEILING: String(settings.ceilingPerSec),
+      ISSUANCE_PACING: "on",
+      STATS_FLUSH_MS: "1000",
+      TIMELINE_TTL_MS: String(o.timelineTtlMs),
+    },
     onWorkerLog: (line: { level: string; message: string }) => workerLog.write(`${line.level} ${line.message}\n`),
   });
   let fleet: { child: ChildProcess; done: Promise<void> } | null = null;
@@ -123,7 +144,16 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     for (const pool of show.pools) await admin.call("POST", "/pools", pool);
     const seconds: FleetSecond[] = [];
     fleet = startFleet(
-      { baseUrl: servers.app.url, viewers: o.viewers, rampMs: o.rampMs, maxSockets: 256, splitPools: show.splitPools, shareRate: 0.5, friendsPerGroup: 7, walletWatchMs: o.settleBoundMs * 2 },
+      {
+        baseUrl: servers.app.url,
+        viewers: o.viewers,
+        rampMs: o.rampMs,
+        maxSockets: 256,
+        splitPools: show.splitPools,
+        shareRate: 0.5,
+        friendsPerGroup: 7,
+        walletWatchMs: o.settleBoundMs * 2,
+      },
       seconds,
     );
     sampler.start();
@@ -132,7 +162,9 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     while (Date.now() < show.showEnd + 1_000) {
       await sleep(1_000);
       if (abandon.requested) throw new Error("abandoned during the show");
-      o.onProgress(progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.pools.at(-1), sampler.backlog.at(-1)));
+      o.onProgress(
+        progressLine(show.showStart, show.showEnd, seconds.at(-1), sampler.stats.at(-1), sampler.pools.at(-1), sampler.backlog.at(-1)),
+      );
     }
     await stepTaken;
     fleet.child.send({ kind: "stop" });
@@ -152,7 +184,9 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     return {
       startedAt: startedAt.toISOString(),
       command: o.command,
-      runtime: "workerd via Miniflare direct sockets (the bench's path), issuance pacing on, SQLite " + (o.storage === "memory" ? "on tmpfs" : "on disk"),
+      runtime:
+        "workerd via Miniflare direct sockets (the bench's path), issuance pacing on, SQLite " +
+        (o.storage === "memory" ? "on tmpfs" : "on disk"),
       machine,
       settings,
       showStart: show.showStart,

@@ -45,7 +45,9 @@ function onProgress(line: string): void {
   }
 }
 
-console.log(`rehearsal: ${viewers} viewers, ${Math.round(speedup * 10) / 10}x speed (${Math.round(showMs / 1000)} s of show), bound ${Math.round(boundMs / 1000)} s`);
+console.log(
+  `rehearsal: ${viewers} viewers, ${Math.round(speedup * 10) / 10}x speed (${Math.round(showMs / 1000)} s of show), bound ${Math.round(boundMs / 1000)} s`,
+);
 try {
   const record = await rehearseWithin(
     {
@@ -68,7 +70,9 @@ try {
   const files = publish(record, join(ROOT, "bench-results"), join(ROOT, "static-assets/rehearsal"));
   for (const [check, line] of Object.entries(record.verdict.summary)) console.log(`${check.padEnd(14)} ${line}`);
   for (const f of record.verdict.findings) console.log(`  ${f.check}: ${f.where}: ${f.message}`);
-  console.log(`wrote ${files.json}\nwrote ${files.html} (also bench-results/rehearsal-latest.html and /rehearsal/latest.html for the console)`);
+  console.log(
+    `wrote ${files.json}\nwrote ${files.html} (also bench-results/rehearsal-latest.html and /rehearsal/latest.html for the console)`,
+  );
   console.log(record.verdict.passed ? "rehearsal PASSED" : "rehearsal FAILED");
   process.exitCode = record.verdict.passed ? 0 : 1;
 } catch (err) {

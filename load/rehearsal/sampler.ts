@@ -20,7 +20,14 @@ export function statsSample(stats: StatsReport, at: number, readMs: number): Sta
   return {
     at,
     readMs,
-    phases: stats.phases.map((p) => ({ phaseId: p.phaseId, title: p.title, kind: p.kind, startsAt: p.startsAt, endsAt: p.endsAt, issued: p.totals.envelopesIssued })),
+    phases: stats.phases.map((p) => ({
+      phaseId: p.phaseId,
+      title: p.title,
+      kind: p.kind,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+      issued: p.totals.envelopesIssued,
+    })),
     shardCandidates,
   };
 }

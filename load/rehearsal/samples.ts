@@ -19,7 +19,18 @@ export interface StatsSample {
 export interface PoolSample {
   at: number;
   readMs: number;
-  pools: Pick<PoolAudit, "poolId" | "phaseId" | "sponsorId" | "budgetCents" | "claimedCents" | "claimedCount" | "remainingCount" | "movedInCents" | "movedOutCents">[];
+  pools: Pick<
+    PoolAudit,
+    | "poolId"
+    | "phaseId"
+    | "sponsorId"
+    | "budgetCents"
+    | "claimedCents"
+    | "claimedCount"
+    | "remainingCount"
+    | "movedInCents"
+    | "movedOutCents"
+  >[];
 }
 
 /** Claims won and not yet in a wallet: from `GET /api/admin/audit` (every store, the heaviest read). */

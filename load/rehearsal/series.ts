@@ -41,18 +41,20 @@ export const poolTotalCents = (pool: { budgetCents: number; movedInCents: number
 /** Per pool: cents issued over time and the plan (its money spread evenly over its phase). */
 export function poolSeries(samples: readonly PoolSample[], phases: readonly Phase[]) {
   const last = samples.at(-1);
-  return (last?.pools ?? []).filter((pool) => poolTotalCents(pool) > 0 || pool.claimedCents > 0).map((pool) => {
-    const phase = phases.find((p) => p.id === pool.phaseId);
-    const issued: Point[] = [];
-    const plan: Point[] = [];
-    for (const a of samples) {
-      const row = a.pools.find((p) => p.poolId === pool.poolId);
-      if (!row) continue;
-      issued.push([a.at, row.claimedCents]);
-      if (phase) plan.push([a.at, Math.round(poolTotalCents(row) * elapsedShare(phase, a.at))]);
-    }
-    return { pool, phase: phase ?? null, issued, plan };
-  });
+  return (last?.pools ?? [])
+    .filter((pool) => poolTotalCents(pool) > 0 || pool.claimedCents > 0)
+    .map((pool) => {
+      const phase = phases.find((p) => p.id === pool.phaseId);
+      const issued: Point[] = [];
+      const plan: Point[] = [];
+      for (const a of samples) {
+        const row = a.pools.find((p) => p.poolId === pool.poolId);
+        if (!row) continue;
+        issued.push([a.at, row.claimedCents]);
+        if (phase) plan.push([a.at, Math.round(poolTotalCents(row) * elapsedShare(phase, a.at))]);
+      }
+      return { pool, phase: phase ?? null, issued, plan };
+    });
 }
 
 /** Fleet seconds as points, one series per key of `counts` (answer kinds, routes). */

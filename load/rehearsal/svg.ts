@@ -59,7 +59,9 @@ export function lineChart(c: Chart): string {
     const a = px(Math.max(b.from, x0));
     const z = px(Math.min(b.to, x1));
     if (z <= a) continue;
-    parts.push(`<rect x="${a.toFixed(1)}" y="${PAD.top}" width="${(z - a).toFixed(1)}" height="${H - PAD.top - PAD.bottom}" fill="${b.lottery ? "#fde8e4" : "#eef2f7"}"/>`);
+    parts.push(
+      `<rect x="${a.toFixed(1)}" y="${PAD.top}" width="${(z - a).toFixed(1)}" height="${H - PAD.top - PAD.bottom}" fill="${b.lottery ? "#fde8e4" : "#eef2f7"}"/>`,
+    );
     parts.push(`<text x="${(a + 3).toFixed(1)}" y="${PAD.top + 11}" class="band">${esc(b.label)}</text>`);
   }
   const yStep = niceStep(yTop, 4);
@@ -69,20 +71,30 @@ export function lineChart(c: Chart): string {
   }
   const xStep = niceStep((x1 - x0) / 1000, 8) * 1000;
   for (let x = Math.ceil((x0 - c.origin) / xStep) * xStep + c.origin; x <= x1; x += xStep) {
-    parts.push(`<text x="${px(x).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${Math.round((x - c.origin) / 1000)}s</text>`);
+    parts.push(
+      `<text x="${px(x).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${Math.round((x - c.origin) / 1000)}s</text>`,
+    );
   }
   for (const l of c.limits ?? []) {
-    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(l.y).toFixed(1)}" y2="${py(l.y).toFixed(1)}" stroke="${l.color}" stroke-dasharray="6 4" stroke-width="1.5"/>`);
-    parts.push(`<text x="${W - PAD.right - 4}" y="${(py(l.y) - 4).toFixed(1)}" text-anchor="end" class="tick" fill="${l.color}">${esc(l.label)}</text>`);
+    parts.push(
+      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(l.y).toFixed(1)}" y2="${py(l.y).toFixed(1)}" stroke="${l.color}" stroke-dasharray="6 4" stroke-width="1.5"/>`,
+    );
+    parts.push(
+      `<text x="${W - PAD.right - 4}" y="${(py(l.y) - 4).toFixed(1)}" text-anchor="end" class="tick" fill="${l.color}">${esc(l.label)}</text>`,
+    );
   }
   for (const s of c.series) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([x, y], i) => `${i === 0 ? "M" : "L"}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join("");
-    parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.8}"${s.dashed ? ' stroke-dasharray="5 4"' : ""}><title>${esc(s.name)}</title></path>`);
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.8}"${s.dashed ? ' stroke-dasharray="5 4"' : ""}><title>${esc(s.name)}</title></path>`,
+    );
   }
   for (const m of c.markers) {
     if (m.x < x0 || m.x > x1) continue;
-    parts.push(`<line x1="${px(m.x).toFixed(1)}" x2="${px(m.x).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="${m.color}" stroke-width="1.5"/>`);
+    parts.push(
+      `<line x1="${px(m.x).toFixed(1)}" x2="${px(m.x).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="${m.color}" stroke-width="1.5"/>`,
+    );
     parts.push(`<text x="${(px(m.x) + 3).toFixed(1)}" y="${H - PAD.bottom - 6}" class="marker" fill="${m.color}">${esc(m.label)}</text>`);
   }
   parts.push(`<text x="12" y="${PAD.top - 10}" class="axis">${esc(c.yLabel)}</text>`);

@@ -30,7 +30,20 @@ export interface FleetSecond {
 }
 
 export function emptySecond(): FleetSecond {
-  return { at: 0, kinds: {}, requests: {}, shakeMs: [], levels: [0, 0, 0, 0, 0], opens: 0, settleMs: [], openToWalletMs: [], unsettled: 0, groupsShared: 0, grabs: {}, viewers: 0 };
+  return {
+    at: 0,
+    kinds: {},
+    requests: {},
+    shakeMs: [],
+    levels: [0, 0, 0, 0, 0],
+    opens: 0,
+    settleMs: [],
+    openToWalletMs: [],
+    unsettled: 0,
+    groupsShared: 0,
+    grabs: {},
+    viewers: 0,
+  };
 }
 
 export function bump(counts: Record<string, number>, key: string, by = 1): void {

@@ -34,15 +34,27 @@ export function moneyFindings(audit: AuditReport): Finding[] {
   const add = (where: string, message: string) => out.push({ check: "money", where, message, at: null });
   for (const p of audit.pools) {
     if (!p.balanced) {
-      add(`pool ${p.poolId} (${p.phaseId}/${p.sponsorId})`, `budget ${cents(p.budgetCents)} + moved in ${cents(p.movedInCents)} ≠ claimed ${cents(p.claimedCents)} + remaining ${cents(p.remainingCents)} + moved out ${cents(p.movedOutCents)}`);
+      add(
+        `pool ${p.poolId} (${p.phaseId}/${p.sponsorId})`,
+        `budget ${cents(p.budgetCents)} + moved in ${cents(p.movedInCents)} ≠ claimed ${cents(p.claimedCents)} + remaining ${cents(p.remainingCents)} + moved out ${cents(p.movedOutCents)}`,
+      );
     }
   }
   for (const s of audit.settlement.pools) {
-    if (!s.balanced) add(`settlement of pool ${s.poolId}`, `claimed ${cents(s.claimedCents)} ≠ settled ${cents(s.settledCents)} + pending ${cents(s.pendingCents)}`);
+    if (!s.balanced)
+      add(
+        `settlement of pool ${s.poolId}`,
+        `claimed ${cents(s.claimedCents)} ≠ settled ${cents(s.settledCents)} + pending ${cents(s.pendingCents)}`,
+      );
   }
-  if (audit.settlement.unknownLedgerCents !== 0) add("ledger", `${cents(audit.settlement.unknownLedgerCents)} in ledger rows that name no known pool`);
+  if (audit.settlement.unknownLedgerCents !== 0)
+    add("ledger", `${cents(audit.settlement.unknownLedgerCents)} in ledger rows that name no known pool`);
   for (const g of audit.groups.envelopes) {
-    if (!g.balanced) add(`group ${g.groupId}`, `amount ${cents(g.amountCents)} ≠ grabbed ${cents(g.grabbedCents)} + refunded ${cents(g.refundedCents)} + open ${cents(g.openCents)}`);
+    if (!g.balanced)
+      add(
+        `group ${g.groupId}`,
+        `amount ${cents(g.amountCents)} ≠ grabbed ${cents(g.grabbedCents)} + refunded ${cents(g.refundedCents)} + open ${cents(g.openCents)}`,
+      );
   }
   if (audit.duplicateEnvelopeClaims > 0) add("shards", `${audit.duplicateEnvelopeClaims} envelopes claimed twice`);
   if (audit.maxClaimsPerUser > 3) add("limits", `a user holds ${audit.maxClaimsPerUser} envelopes (limit 3)`);
@@ -69,13 +81,26 @@ export function poolFindings(samples: readonly PoolSample[], phases: readonly Ph
     const ahead = samples
       .filter((a) => a.at < phase.endsAt)
       .map((a) => ({ at: a.at, row: a.pools.find((p) => p.poolId === pool.poolId) }))
-      .find(({ at, row }) => row && row.claimedCount > (row.claimedCount + row.remainingCount) * (elapsedShare(phase, at) + HEAD_START + tolerance) + shards);
+      .find(
+        ({ at, row }) =>
+          row && row.claimedCount > (row.claimedCount + row.remainingCount) * (elapsedShare(phase, at) + HEAD_START + tolerance) + shards,
+      );
     if (ahead?.row) {
       const stock = ahead.row.claimedCount + ahead.row.remainingCount;
-      out.push({ check: "pool-plan", where, at: ahead.at, message: `ran ahead of its pacing: ${ahead.row.claimedCount} of ${stock} envelopes issued with ${pct(elapsedShare(phase, ahead.at))} of the phase elapsed` });
+      out.push({
+        check: "pool-plan",
+        where,
+        at: ahead.at,
+        message: `ran ahead of its pacing: ${ahead.row.claimedCount} of ${stock} envelopes issued with ${pct(elapsedShare(phase, ahead.at))} of the phase elapsed`,
+      });
     }
     if (last.at >= phase.endsAt && pool.claimedCents < (1 - tolerance) * total) {
-      out.push({ check: "pool-plan", where, at: phase.endsAt, message: `issued ${pct(pool.claimedCents / total)} of its ¥${cents(total)} by its phase's end (plan 100%, tolerance ${pct(tolerance)})` });
+      out.push({
+        check: "pool-plan",
+        where,
+        at: phase.endsAt,
+        message: `issued ${pct(pool.claimedCents / total)} of its ¥${cents(total)} by its phase's end (plan 100%, tolerance ${pct(tolerance)})`,
+      });
     }
   }
   return out;
@@ -108,12 +133,29 @@ export function settlementFindings(fleet: readonly FleetSecond[], audit: AuditRe
   const late = fleet.flatMap((s) => s.settleMs.filter((ms) => ms > boundMs).map((ms) => ({ at: s.at, ms })));
   if (late.length > 0) {
     const worst = late.reduce((a, b) => (b.ms > a.ms ? b : a));
-    out.push({ check: "settlement", where: "open → ledger", at: worst.at, message: `${late.length} envelopes settled later than ${boundMs} ms after their open (worst ${worst.ms} ms)` });
+    out.push({
+      check: "settlement",
+      where: "open → ledger",
+      at: worst.at,
+      message: `${late.length} envelopes settled later than ${boundMs} ms after their open (worst ${worst.ms} ms)`,
+    });
   }
   const unsettled = fleet.reduce((n, s) => n + s.unsettled, 0);
-  if (unsettled > 0) out.push({ check: "settlement", where: "open → wallet", at: null, message: `${unsettled} opened envelopes never showed up settled in their wallet` });
+  if (unsettled > 0)
+    out.push({
+      check: "settlement",
+      where: "open → wallet",
+      at: null,
+      message: `${unsettled} opened envelopes never showed up settled in their wallet`,
+    });
   const pending = audit.settlement.pools.reduce((n, p) => n + p.pendingCount, 0);
-  if (pending > 0) out.push({ check: "settlement", where: "ledger", at: null, message: `${pending} claims still pending settlement after the show (stuck: ${audit.settlement.stuck.length})` });
+  if (pending > 0)
+    out.push({
+      check: "settlement",
+      where: "ledger",
+      at: null,
+      message: `${pending} claims still pending settlement after the show (stuck: ${audit.settlement.stuck.length})`,
+    });
   return out;
 }
 
@@ -135,7 +177,10 @@ export function verdict(input: VerdictInput): Verdict {
       findings: poolFindings(input.pools, input.phases, settings.poolTolerance, settings.shards),
       ok: `every pool kept its pacing and issued ≥ ${pct(1 - settings.poolTolerance)} of its money by its phase's end`,
     },
-    "shard-ceiling": { findings: shardFindings(input.stats, settings.ceilingPerSec), ok: `no shard above ${settings.ceilingPerSec} calls/s` },
+    "shard-ceiling": {
+      findings: shardFindings(input.stats, settings.ceilingPerSec),
+      ok: `no shard above ${settings.ceilingPerSec} calls/s`,
+    },
     settlement: {
       findings: settlementFindings(input.fleet, input.finalAudit, settings.settleBoundMs),
       ok: `${latencies.length} opened envelopes settled within ${settings.settleBoundMs} ms (p99 ${percentile(latencies, 99)} ms)`,

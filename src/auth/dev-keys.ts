@@ -37,5 +37,7 @@ export async function devJwks(): Promise<JSONWebKeySet> {
 export async function signDevToken(claims: JWTPayload & { iss: string; aud: string; sub: string }): Promise<string> {
   const { kid, privateKey } = await devKey();
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iat: now, exp: now + DEV_TOKEN_TTL_S, ...claims }).setProtectedHeader({ alg: ALG, kid, typ: "JWT" }).sign(privateKey);
+  return new SignJWT({ iat: now, exp: now + DEV_TOKEN_TTL_S, ...claims })
+    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+    .sign(privateKey);
 }

@@ -6,7 +6,9 @@
 export async function rememberName(db: D1Database, userId: string, name: string, now: number): Promise<void> {
   try {
     await db
-      .prepare("INSERT INTO display_names (user_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at")
+      .prepare(
+        "INSERT INTO display_names (user_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+      )
       .bind(userId, name, now)
       .run();
   } catch (err) {

@@ -27,7 +27,10 @@ export async function stableUserId(issuer: string, subject: string): Promise<str
 
 function displayName(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const name = value.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, MAX_NAME_CHARS);
+  const name = value
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, MAX_NAME_CHARS);
   return name || undefined;
 }
 

@@ -63,9 +63,7 @@ const poolRecord = z
   })
   .strict() satisfies z.ZodType<PoolRecord>;
 
-export const createPoolAnswer = z
-  .object({ pool: poolRecord, shards: z.array(shardLoad) })
-  .strict() satisfies z.ZodType<CreatePoolResponse>;
+export const createPoolAnswer = z.object({ pool: poolRecord, shards: z.array(shardLoad) }).strict() satisfies z.ZodType<CreatePoolResponse>;
 
 export const poolsAnswer = z.object({ pools: z.array(poolRecord) }).strict();
 
@@ -96,7 +94,15 @@ export const verificationAnswer = z
           pass: z.boolean(),
           shards: z.array(
             z
-              .object({ shard: amount, ...shardBook, loadedCount: amount, claimedCount: amount, remainingCount: amount, leasedCount: amount, pass: z.boolean() })
+              .object({
+                shard: amount,
+                ...shardBook,
+                loadedCount: amount,
+                claimedCount: amount,
+                remainingCount: amount,
+                leasedCount: amount,
+                pass: z.boolean(),
+              })
               .strict(),
           ),
         })
@@ -291,9 +297,7 @@ export const alertsAnswer = z
 export const adminLogAnswer = z
   .object({
     entries: z.array(
-      z
-        .object({ seq: amount, at: epoch, who: text, action: text, detail: text, status: amount, timelineVersion: amount })
-        .strict(),
+      z.object({ seq: amount, at: epoch, who: text, action: text, detail: text, status: amount, timelineVersion: amount }).strict(),
     ),
   })
   .strict() satisfies z.ZodType<AdminLogResponse>;

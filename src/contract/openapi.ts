@@ -6,7 +6,15 @@
  * document, so neither can drift.
  */
 import { z } from "zod";
-import { createGroupRequest, createPoolRequest, grabGroupRequest, openRequest, presentRequest, sessionRequest, shakeRequest } from "../schemas";
+import {
+  createGroupRequest,
+  createPoolRequest,
+  grabGroupRequest,
+  openRequest,
+  presentRequest,
+  sessionRequest,
+  shakeRequest,
+} from "../schemas";
 import { stuckAfterMs, timelineWrite } from "../routes/admin";
 import { overrideBody, patchBody, versionBody } from "../routes/live-show";
 import { repairRequest } from "../routes/repair";
@@ -60,7 +68,14 @@ export const answers = {
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
 
-const op = (method: Operation["method"], path: string, auth: Auth, answer: Operation["answer"], summary: string, extra: Partial<Operation> = {}): Operation => ({
+const op = (
+  method: Operation["method"],
+  path: string,
+  auth: Auth,
+  answer: Operation["answer"],
+  summary: string,
+  extra: Partial<Operation> = {},
+): Operation => ({
   method,
   path,
   auth,
@@ -72,16 +87,43 @@ const op = (method: Operation["method"], path: string, auth: Auth, answer: Opera
 
 export const operations: Operation[] = [
   op("get", "/api/openapi.json", "public", "OpenApi", "This document"),
-  op("post", "/api/session", "public", "Session", "A session for an OpenID Connect ID token, or an anonymous one where allowed (also sets the gs_session cookie)", { body: sessionRequest, status: 201 }),
+  op(
+    "post",
+    "/api/session",
+    "public",
+    "Session",
+    "A session for an OpenID Connect ID token, or an anonymous one where allowed (also sets the gs_session cookie)",
+    { body: sessionRequest, status: 201 },
+  ),
   op("get", "/api/identity", "public", "Identity", "How a viewer signs in here"),
   op("get", "/api/time", "public", "Time", "The server clock"),
   op("get", "/api/timeline", "public", "PublicTimeline", "Public view of the phases with their sponsors"),
-  op("post", "/api/shake/{requestId}", "session", "Shake", "One shake on the lean wire (no body; the request id is the path): rest, greeting, envelope or busy, with a throttle hint"),
-  op("post", "/api/shake", "session", "Shake", "The same shake with { requestId } as a JSON body (kept for one release)", { body: shakeRequest }),
-  op("post", "/api/envelopes/{claimId}/open", "session", "Open", "Open a won envelope (with the signed claim of an edge-lease win); settlement is queued", { body: openRequest }),
-  op("post", "/api/envelopes/present", "session", "Present", "Record the signed claims of edge-lease wins the client keeps", { body: presentRequest }),
+  op(
+    "post",
+    "/api/shake/{requestId}",
+    "session",
+    "Shake",
+    "One shake on the lean wire (no body; the request id is the path): rest, greeting, envelope or busy, with a throttle hint",
+  ),
+  op("post", "/api/shake", "session", "Shake", "The same shake with { requestId } as a JSON body (kept for one release)", {
+    body: shakeRequest,
+  }),
+  op(
+    "post",
+    "/api/envelopes/{claimId}/open",
+    "session",
+    "Open",
+    "Open a won envelope (with the signed claim of an edge-lease win); settlement is queued",
+    { body: openRequest },
+  ),
+  op("post", "/api/envelopes/present", "session", "Present", "Record the signed claims of edge-lease wins the client keeps", {
+    body: presentRequest,
+  }),
   op("get", "/api/wallet", "session", "Wallet", "Settled balance with settled and pending entries"),
-  op("post", "/api/groups", "session", "CreateGroup", "Create a group envelope from the wallet or a seed claim", { body: createGroupRequest, status: 201 }),
+  op("post", "/api/groups", "session", "CreateGroup", "Create a group envelope from the wallet or a seed claim", {
+    body: createGroupRequest,
+    status: 201,
+  }),
   op("post", "/api/groups/{id}/grab", "session", "GrabGroup", "Grab a share of a group envelope", { body: grabGroupRequest }),
   op("get", "/api/groups/{id}", "session", "GroupView", "A group envelope: who grabbed what, as labels (never user ids)"),
   op("get", "/api/admin/timeline", "admin", "StoredTimeline", "The stored timeline"),
@@ -94,7 +136,10 @@ export const operations: Operation[] = [
   op("get", "/api/admin/alerts", "admin", "Alerts", "Conditions that need an operator, evaluated now"),
   op("get", "/api/admin/verify", "admin", "Verification", "Merge verification per pool and shard", { query: { phaseId: z.string() } }),
   op("get", "/api/admin/stats", "admin", "Stats", "Live figures per phase and shard"),
-  op("post", "/api/admin/pools", "admin", "CreatePool", "Register, split and load a sponsor pool", { body: createPoolRequest, status: 201 }),
+  op("post", "/api/admin/pools", "admin", "CreatePool", "Register, split and load a sponsor pool", {
+    body: createPoolRequest,
+    status: 201,
+  }),
   op("get", "/api/admin/pools", "admin", "Pools", "Registered pools"),
   op("post", "/api/admin/pools/{poolId}/load", "admin", "PoolLoad", "Complete an interrupted pool load (idempotent)"),
   op("get", "/api/admin/audit", "admin", "Audit", "The full money audit", { query: { stuckAfterMs } }),
@@ -102,7 +147,9 @@ export const operations: Operation[] = [
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
   op("get", "/api/admin/log", "admin", "AdminLog", "The append-only admin log, newest first", { query: { limit: z.string() } }),
-  op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", { body: repairRequest }),
+  op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", {
+    body: repairRequest,
+  }),
 ];
 
 type JsonSchema = Record<string, unknown>;
@@ -117,8 +164,18 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema) => ({ content: { "application/json": { schema } } });
 
 function operationObject(o: Operation) {
-  const pathParams = [...o.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
-  const queryParams = Object.entries(o.query ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema: jsonSchema(schema, "input") }));
+  const pathParams = [...o.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  const queryParams = Object.entries(o.query ?? {}).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: jsonSchema(schema, "input"),
+  }));
   return {
     summary: o.summary,
     operationId: `${o.method}${o.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
@@ -145,7 +202,8 @@ export function openApiDocument(): JsonSchema {
     info: {
       title: "Gala Shake API",
       version: "1",
-      description: "Shake-to-win red envelopes. Money is integer cents, times are Unix epoch milliseconds; every error is { error: { code, message } }.",
+      description:
+        "Shake-to-win red envelopes. Money is integer cents, times are Unix epoch milliseconds; every error is { error: { code, message } }.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths,
@@ -156,7 +214,8 @@ export function openApiDocument(): JsonSchema {
         admin: {
           type: "http",
           scheme: "bearer",
-          description: "An operator: a Cloudflare Access JWT in Cf-Access-Jwt-Assertion (or its CF_Authorization cookie), or, break-glass, the admin secret as bearer",
+          description:
+            "An operator: a Cloudflare Access JWT in Cf-Access-Jwt-Assertion (or its CF_Authorization cookie), or, break-glass, the admin secret as bearer",
         },
       },
     },

@@ -28,9 +28,7 @@ export const amount = z.number().int().min(0);
 export const epoch = z.number().int().min(0);
 export const text = z.string();
 
-export const errorAnswer = z
-  .object({ error: z.object({ code: text, message: text }).strict() })
-  .strict() satisfies z.ZodType<ApiErrorBody>;
+export const errorAnswer = z.object({ error: z.object({ code: text, message: text }).strict() }).strict() satisfies z.ZodType<ApiErrorBody>;
 
 export const sessionAnswer = z
   .object({ token: text, userId: text, expiresAt: epoch, signedIn: z.boolean(), name: text.optional() })
@@ -51,7 +49,15 @@ export const publicTimelineAnswer = z
     serverTime: epoch,
     phases: z.array(
       z
-        .object({ id: text, title: text, kind: phaseKind, startsAt: epoch, endsAt: epoch, sponsors: z.array(sponsorSchema), greetingAssetId: text })
+        .object({
+          id: text,
+          title: text,
+          kind: phaseKind,
+          startsAt: epoch,
+          endsAt: epoch,
+          sponsors: z.array(sponsorSchema),
+          greetingAssetId: text,
+        })
         .strict(),
     ),
   })

@@ -20,7 +20,11 @@ export interface AlertInputs {
   shardCeilingRps: number;
 }
 
-const alert = (a: Omit<Alert, "phaseId" | "shard"> & Partial<Pick<Alert, "phaseId" | "shard">>): Alert => ({ phaseId: null, shard: null, ...a });
+const alert = (a: Omit<Alert, "phaseId" | "shard"> & Partial<Pick<Alert, "phaseId" | "shard">>): Alert => ({
+  phaseId: null,
+  shard: null,
+  ...a,
+});
 
 const sumCents = (claims: readonly { amountCents: number }[]) => claims.reduce((sum, c) => sum + c.amountCents, 0);
 
@@ -30,16 +34,33 @@ function settlementAlerts(audit: AuditReport): Alert[] {
   const bound = Math.round(audit.settlement.stuckAfterMs / 1000);
   return [
     ...(late.length
-      ? [alert({ kind: "settlement_stuck", severity: "critical", count: late.length, message: `${late.length} claims (${sumCents(late)} cents) queued for settlement more than ${bound} s ago are not in the ledger` })]
+      ? [
+          alert({
+            kind: "settlement_stuck",
+            severity: "critical",
+            count: late.length,
+            message: `${late.length} claims (${sumCents(late)} cents) queued for settlement more than ${bound} s ago are not in the ledger`,
+          }),
+        ]
       : []),
     ...(dead.length
-      ? [alert({ kind: "dead_letters", severity: "critical", count: dead.length, message: `${dead.length} settlements (${sumCents(dead)} cents) are dead letters: fix the ledger, then requeue` })]
+      ? [
+          alert({
+            kind: "dead_letters",
+            severity: "critical",
+            count: dead.length,
+            message: `${dead.length} settlements (${sumCents(dead)} cents) are dead letters: fix the ledger, then requeue`,
+          }),
+        ]
       : []),
   ];
 }
 
 function auditAlerts(audit: AuditReport | null): Alert[] {
-  if (!audit) return [alert({ kind: "audit_failing", severity: "critical", count: 1, message: "the audit could not be read: a store is unavailable" })];
+  if (!audit)
+    return [
+      alert({ kind: "audit_failing", severity: "critical", count: 1, message: "the audit could not be read: a store is unavailable" }),
+    ];
   if (audit.balanced) return [];
   const places = [
     ...audit.pools.filter((p) => !p.balanced).map((p) => `pool ${p.poolId}`),
@@ -48,7 +69,14 @@ function auditAlerts(audit: AuditReport | null): Alert[] {
     ...(audit.duplicateEnvelopeClaims ? [`${audit.duplicateEnvelopeClaims} envelopes claimed twice`] : []),
     ...(audit.settlement.unknownLedgerCents ? [`${audit.settlement.unknownLedgerCents} ledger cents without a claim`] : []),
   ];
-  return [alert({ kind: "audit_failing", severity: "critical", count: places.length, message: `the audit does not balance: ${places.slice(0, 5).join(", ") || "see GET /api/admin/audit"}` })];
+  return [
+    alert({
+      kind: "audit_failing",
+      severity: "critical",
+      count: places.length,
+      message: `the audit does not balance: ${places.slice(0, 5).join(", ") || "see GET /api/admin/audit"}`,
+    }),
+  ];
 }
 
 function shardAlerts(phase: PhaseStats, candidateRate: number, ceiling: number): Alert[] {
@@ -56,7 +84,14 @@ function shardAlerts(phase: PhaseStats, candidateRate: number, ceiling: number):
     .filter((s) => s.shakeRate * candidateRate >= NEAR_CEILING * ceiling)
     .map((s) => {
       const rps = Math.round(s.shakeRate * candidateRate);
-      return alert({ kind: "shard_near_ceiling", severity: "warning", phaseId: phase.phaseId, shard: s.shard, count: rps, message: `shard ${s.shard} takes about ${rps} claim calls/s of its ${ceiling} ceiling in ${phase.phaseId}` });
+      return alert({
+        kind: "shard_near_ceiling",
+        severity: "warning",
+        phaseId: phase.phaseId,
+        shard: s.shard,
+        count: rps,
+        message: `shard ${s.shard} takes about ${rps} claim calls/s of its ${ceiling} ceiling in ${phase.phaseId}`,
+      });
     });
 }
 
@@ -69,7 +104,13 @@ function drainAlert(phase: PhaseStats, now: EpochMs): Alert[] {
   const projected = (envelopesIssued / elapsed) * (phase.endsAt - now);
   if (projected >= remainingCount) return [];
   return [
-    alert({ kind: "pool_will_not_drain", severity: "warning", phaseId: phase.phaseId, count: remainingCount - Math.floor(projected), message: `${phase.phaseId}: ${remainingCount} envelopes left, about ${Math.floor(projected)} will be issued before it ends (leftovers roll over)` }),
+    alert({
+      kind: "pool_will_not_drain",
+      severity: "warning",
+      phaseId: phase.phaseId,
+      count: remainingCount - Math.floor(projected),
+      message: `${phase.phaseId}: ${remainingCount} envelopes left, about ${Math.floor(projected)} will be issued before it ends (leftovers roll over)`,
+    }),
   ];
 }
 

@@ -39,7 +39,8 @@ function problemOf(
   }
   if (!own) {
     if (money.cancelledCents !== 0 || settled !== 0) return "no object, but the ledger moved its money";
-    if (group.funding === "wallet" && money.fundedCents !== 0 && money.fundedCents !== group.amountCents) return "debit differs from its amount";
+    if (group.funding === "wallet" && money.fundedCents !== 0 && money.fundedCents !== group.amountCents)
+      return "debit differs from its amount";
     if (group.status === "created") return "registered as created, but its object is gone";
     return group.createdAt < stuckBefore ? "registered (and funded) but never created, past the bound" : null;
   }
@@ -50,7 +51,8 @@ function problemOf(
   if (money.cancelledCents !== 0) return "created, but its debit was also given back";
   if (own.grabbedCents + own.refundedCents + own.openCents !== group.amountCents) return "amount ≠ grabbed + refunded + open";
   if (own.grabbedCount > own.count) return "more grabs than shares";
-  if (money.settledGrabs > own.grabbedCents || money.settledRefund > own.refundedCents) return "the ledger credited more than was grabbed or refunded";
+  if (money.settledGrabs > own.grabbedCents || money.settledRefund > own.refundedCents)
+    return "the ledger credited more than was grabbed or refunded";
   if (money.pendingCents > own.outboxCents) return "grabbed or refunded cents neither in the ledger nor owed by the outbox";
   if (money.pendingCents > 0 && own.oldestOwedAt !== null && own.oldestOwedAt < stuckBefore) {
     return "credits owed to the ledger for longer than the bound";

@@ -8,13 +8,11 @@ import type { EpochMs, Phase, Timeline } from "../wire/index";
 import { phaseAt } from "./phase";
 
 /** The decision for a shake inside a phase. */
-export type ShakeDecision =
-  | { kind: "greeting"; phase: Phase }
-  | { kind: "candidate"; phase: Phase }
-  | { kind: "paced"; phase: Phase };
+export type ShakeDecision = { kind: "greeting"; phase: Phase } | { kind: "candidate"; phase: Phase } | { kind: "paced"; phase: Phase };
 
 /** What the clock alone decides: rest, a greeting, or a lottery phase whose draw decides. */
-export type LiveShake = { kind: "rest"; nextStartsAt: EpochMs | null } | { kind: "greeting"; phase: Phase } | { kind: "lottery"; phase: Phase };
+export type LiveShake =
+  { kind: "rest"; nextStartsAt: EpochMs | null } | { kind: "greeting"; phase: Phase } | { kind: "lottery"; phase: Phase };
 
 export function liveShake(timeline: Timeline, now: EpochMs): LiveShake {
   const { live, next } = phaseAt(timeline.phases, now);

@@ -31,11 +31,7 @@ const LEVEL_STARTS = [0, 0.5, 0.7, 0.85, 1] as const;
 
 /** The busiest of the three ratios: 1 means at the ceiling. */
 export function utilisation(load: LoadSample): number {
-  return Math.max(
-    load.ratePerSec / load.ceilingPerSec,
-    load.inFlight / load.maxInFlight,
-    load.latencyMs / load.targetLatencyMs,
-  );
+  return Math.max(load.ratePerSec / load.ceilingPerSec, load.inFlight / load.maxInFlight, load.latencyMs / load.targetLatencyMs);
 }
 
 export function levelFor(utilisationValue: number): number {

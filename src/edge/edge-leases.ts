@@ -167,7 +167,17 @@ export function leasedAnswer(userId: string, requestId: string): LeasedClaim | u
  * `limit` when the viewer's holdings are at the per-gala limit, `none` when this isolate
  * holds nothing they may take (the caller falls back to the shard claim).
  */
-export function takeLeased(env: Env, waitUntil: WaitUntil, phase: Phase, galaId: string, shard: number, userId: string, requestId: string, held: readonly string[], now: number): LeasedTake {
+export function takeLeased(
+  env: Env,
+  waitUntil: WaitUntil,
+  phase: Phase,
+  galaId: string,
+  shard: number,
+  userId: string,
+  requestId: string,
+  held: readonly string[],
+  now: number,
+): LeasedTake {
   const key = `${userId}|${requestId}`;
   const earlier = answered.get(key);
   if (earlier) return { kind: "won", claim: earlier };

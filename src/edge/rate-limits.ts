@@ -99,5 +99,12 @@ export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: str
   const ip = c.req.header("CF-Connecting-IP");
   const [prefix, id] = deviceId ? ["device", deviceId] : ip ? ["ip", ip] : [null, null];
   if (!prefix || !id) return;
-  enforce((p) => c.executionCtx.waitUntil(p), shared(c.env, c.env.SESSION_LIMITER), layer(`session-${prefix}`, sessionLimit(c.env), SESSION_PERIOD_S), prefix, id, "new sessions");
+  enforce(
+    (p) => c.executionCtx.waitUntil(p),
+    shared(c.env, c.env.SESSION_LIMITER),
+    layer(`session-${prefix}`, sessionLimit(c.env), SESSION_PERIOD_S),
+    prefix,
+    id,
+    "new sessions",
+  );
 }

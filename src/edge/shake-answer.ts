@@ -67,7 +67,14 @@ const assetOf = (timeline: Timeline, phase: Phase | undefined, sponsorId: string
   timeline.sponsors.find((s) => s.id === sponsorId)?.assetId ?? phase?.greetingAssetId ?? "";
 
 /** The answer of an envelope the shard handed out, with the viewer's holdings signed. */
-async function wonOutcome(env: Env, timeline: Timeline, phase: Phase | undefined, userId: string, result: WonResult, knownHeld: string[]): Promise<ShakeOutcome> {
+async function wonOutcome(
+  env: Env,
+  timeline: Timeline,
+  phase: Phase | undefined,
+  userId: string,
+  result: WonResult,
+  knownHeld: string[],
+): Promise<ShakeOutcome> {
   const { claim } = result;
   const held = result.holdings && mergeHoldings(result.holdings, knownHeld);
   const holdings = held && (await signHoldings(env, userId, timeline.galaId, held));
@@ -75,7 +82,15 @@ async function wonOutcome(env: Env, timeline: Timeline, phase: Phase | undefined
 }
 
 /** A candidate sent to its shard; `knownHeld`: the viewer's signed holdings, in an edge-lease phase. */
-async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string, knownHeld?: string[]): Promise<Graded> {
+async function claimOutcome(
+  env: Env,
+  timeline: Timeline,
+  phase: Phase,
+  shard: number,
+  userId: string,
+  requestId: string,
+  knownHeld?: string[],
+): Promise<Graded> {
   const request = { userId, requestId, phaseId: phase.id, galaId: timeline.galaId, ...(knownHeld ? { knownHeld } : {}) };
   const answer = await claimAtShard(env, shard, request, phase);
   if (answer.kind === "shed") return shed(answer.level);
@@ -89,7 +104,15 @@ async function claimOutcome(env: Env, timeline: Timeline, phase: Phase, shard: n
  * was sent in may have ended or given way to another, so it gets the envelope its request id
  * won, if any (replayed). Only marked retries pay for the look-up.
  */
-function unlessRetried(env: Env, timeline: Timeline, shard: number, userId: string, requestId: string, header: ShakeHeader, now: Graded): Graded | Promise<Graded> {
+function unlessRetried(
+  env: Env,
+  timeline: Timeline,
+  shard: number,
+  userId: string,
+  requestId: string,
+  header: ShakeHeader,
+  now: Graded,
+): Graded | Promise<Graded> {
   return header(RETRY_HEADER) === "1" ? replayed(env, timeline, shard, userId, requestId, header, now) : now;
 }
 
@@ -98,13 +121,31 @@ function unlessRetried(env: Env, timeline: Timeline, shard: number, userId: stri
  * the answer of `now`. The look-up is admitted like a candidate's call; a shard that is busy
  * or cannot say is answered `busy`, so the client retries.
  */
-async function replayed(env: Env, timeline: Timeline, shard: number, userId: string, requestId: string, header: ShakeHeader, now: Graded): Promise<Graded> {
+async function replayed(
+  env: Env,
+  timeline: Timeline,
+  shard: number,
+  userId: string,
+  requestId: string,
+  header: ShakeHeader,
+  now: Graded,
+): Promise<Graded> {
   const leased = leasedAnswer(userId, requestId);
-  if (leased) return leasedWin(env, timeline, phaseOf(timeline, leased.phaseId), leased, await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId));
+  if (leased)
+    return leasedWin(
+      env,
+      timeline,
+      phaseOf(timeline, leased.phaseId),
+      leased,
+      await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId),
+    );
   const earlier = await earlierWinAtShard(env, shard, { userId, requestId, galaId: timeline.galaId });
   if (earlier.kind === "shed") return shed(earlier.level);
   if (!earlier.result) return now;
-  return { outcome: await wonOutcome(env, timeline, phaseOf(timeline, earlier.result.claim.phaseId), userId, earlier.result, []), level: 0 };
+  return {
+    outcome: await wonOutcome(env, timeline, phaseOf(timeline, earlier.result.claim.phaseId), userId, earlier.result, []),
+    level: 0,
+  };
 }
 
 const phaseOf = (timeline: Timeline, phaseId: string) => timeline.phases.find((p) => p.id === phaseId);
@@ -114,7 +155,17 @@ const phaseOf = (timeline: Timeline, phaseId: string) => timeline.phases.find((p
  * signed claim and the new holdings go back to the client. When the isolate holds no
  * envelope the viewer may take, the shard is asked instead, with the viewer's holdings.
  */
-async function leasedOutcome(env: Env, waitUntil: WaitUntil, timeline: Timeline, phase: Phase, shard: number, userId: string, requestId: string, header: ShakeHeader, now: number): Promise<Graded> {
+async function leasedOutcome(
+  env: Env,
+  waitUntil: WaitUntil,
+  timeline: Timeline,
+  phase: Phase,
+  shard: number,
+  userId: string,
+  requestId: string,
+  header: ShakeHeader,
+  now: number,
+): Promise<Graded> {
   const held = await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId);
   const take = takeLeased(env, waitUntil, phase, timeline.galaId, shard, userId, requestId, held, now);
   if (take.kind === "limit") return { outcome: greetingOf(phase), level: 0 };
@@ -124,7 +175,10 @@ async function leasedOutcome(env: Env, waitUntil: WaitUntil, timeline: Timeline,
 
 /** The answer of a leased win: the signed claim, and the holdings with its sponsor added. */
 async function leasedWin(env: Env, timeline: Timeline, phase: Phase | undefined, claim: LeasedClaim, held: string[]): Promise<Graded> {
-  const [signedClaim, holdings] = await Promise.all([signClaim(env, claim), signHoldings(env, claim.userId, timeline.galaId, [...held, claim.sponsorId])]);
+  const [signedClaim, holdings] = await Promise.all([
+    signClaim(env, claim),
+    signHoldings(env, claim.userId, timeline.galaId, [...held, claim.sponsorId]),
+  ]);
   const { claimId, phaseId, sponsorId, amountCents } = claim;
   const envelope = { claimId, phaseId, sponsorId, assetId: assetOf(timeline, phase, sponsorId), amountCents, signedClaim };
   return { outcome: { kind: "envelope", envelope, holdings }, level: 0 };
@@ -135,15 +189,26 @@ function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string,
   return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
 }
 
-async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, header: ShakeHeader, now: number): Promise<Graded> {
+async function decide(
+  env: Env,
+  waitUntil: WaitUntil,
+  userId: string,
+  requestId: string,
+  header: ShakeHeader,
+  now: number,
+): Promise<Graded> {
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
   const live = liveShake(timeline, now);
   if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 });
-  const decision = live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard)) : live;
+  const decision =
+    live.kind === "lottery"
+      ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
+      : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
-  if (decision.kind === "greeting") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 });
+  if (decision.kind === "greeting")
+    return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 });
   const graded =
     decision.phase.issuance === "edge-leases"
       ? await leasedOutcome(env, waitUntil, timeline, decision.phase, shard, userId, requestId, header, now)
@@ -152,7 +217,13 @@ async function decide(env: Env, waitUntil: WaitUntil, userId: string, requestId:
 }
 
 /** Answers one shake of a signed-in user that passed the rate limits. */
-export async function answerShake(env: Env, waitUntil: WaitUntil, userId: string, requestId: string, header: ShakeHeader): Promise<ShakeAnswer> {
+export async function answerShake(
+  env: Env,
+  waitUntil: WaitUntil,
+  userId: string,
+  requestId: string,
+  header: ShakeHeader,
+): Promise<ShakeAnswer> {
   const now = Date.now();
   const isolate = edgeAdmission(now);
   sweepLeases(env, waitUntil, now);

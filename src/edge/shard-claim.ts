@@ -122,7 +122,11 @@ function admission(env: Env, g: Gauge, now: number) {
  * candidate's call (so retries after a phase cannot pile onto a busy shard): `won` (null
  * when it won none there), or `shed` (the shard is busy or failed: the client retries).
  */
-export async function earlierWinAtShard(env: Env, shard: number, request: UserRequest): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
+export async function earlierWinAtShard(
+  env: Env,
+  shard: number,
+  request: UserRequest,
+): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
   const g = gauge(shard);
   const sentAt = Date.now();
   const admitted = admission(env, g, sentAt);

@@ -74,9 +74,7 @@ async function readTimeline(env: Env): Promise<Timeline> {
     return adopt(shared.timeline);
   }
   const timeline =
-    demoMode(env) && (!stored || isFinishedDemo(stored, Date.now()))
-      ? await seedDemo(env, stored?.version ?? 0)
-      : (stored ?? EMPTY);
+    demoMode(env) && (!stored || isFinishedDemo(stored, Date.now())) ? await seedDemo(env, stored?.version ?? 0) : (stored ?? EMPTY);
   await writeColoCopy(timeline, Date.now());
   return adopt(timeline);
 }

@@ -22,7 +22,7 @@ async function motionOf(env: Env, shard: number, ended: string[]): Promise<Shard
   const stub = shardStub(env, shard);
   const figures = await stub.settlementFigures(shard, ended);
   const inFlight: PendingClaim[] = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await stub.inFlightPage(shard, after);
     inFlight.push(...page.claims);
     if (page.next === null) break;

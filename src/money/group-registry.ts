@@ -15,7 +15,6 @@ export interface Registration {
   status: RegistryStatus;
 }
 
-
 /** Registers `spec` under `sourceRef` unless something already is; returns what is registered. */
 export async function registerGroup(db: D1Database, sourceRef: string, spec: GroupSpec, now: number): Promise<Registration> {
   const [, found] = await db.batch([

@@ -17,9 +17,7 @@ async function readOnce(env: Env, stuckBefore: number): Promise<GroupsAudit> {
     console.error("ledger unreadable for the group audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });
-  const figures = await Promise.all(
-    registry.filter((g) => g.status !== "cancelled").map((g) => groupStub(env, g.groupId).figures()),
-  );
+  const figures = await Promise.all(registry.filter((g) => g.status !== "cancelled").map((g) => groupStub(env, g.groupId).figures()));
   const own = new Map<string, GroupFigures>();
   for (const f of figures) if (f) own.set(f.groupId, f);
   return auditGroups(registry, own, sums, stuckBefore);

@@ -27,6 +27,8 @@ export async function presentClaims(env: Env, userId: string, texts: readonly st
   return opened.map((claim, i): Result => {
     const outcome = claim && outcomes.get(claim.claimId);
     if (!outcome) return { claimId: claim?.claimId ?? `invalid-${i}`, status: "voided", reason: "invalid" };
-    return outcome.status === "recorded" ? { claimId: outcome.claimId, status: "recorded" } : { claimId: outcome.claimId, status: "voided", reason: outcome.reason };
+    return outcome.status === "recorded"
+      ? { claimId: outcome.claimId, status: "recorded" }
+      : { claimId: outcome.claimId, status: "voided", reason: outcome.reason };
   });
 }

@@ -48,7 +48,8 @@ function parse(batch: MessageBatch): Parsed[] {
 }
 
 /** Every claim of these messages with its shard. */
-const eachClaim = (parsed: readonly Parsed<ClaimMessage>[]) => parsed.flatMap(({ body }) => body.claims.map((claim) => ({ shard: body.shard, claim })));
+const eachClaim = (parsed: readonly Parsed<ClaimMessage>[]) =>
+  parsed.flatMap(({ body }) => body.claims.map((claim) => ({ shard: body.shard, claim })));
 
 /** Calls `mark` once per shard with the claim ids of that shard's messages. */
 async function onShards(
@@ -116,7 +117,8 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
       const held = await creditGroups(env, credits, now);
       const confirmed = credits.filter((c) => held.has(c.entryId));
       await confirmGroups(env, confirmed);
-      for (const { entryId, kind, groupId, userId, amountCents } of confirmed) logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
+      for (const { entryId, kind, groupId, userId, amountCents } of confirmed)
+        logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
       return groups.filter((p) => p.body.credits.some((c) => !held.has(c.entryId)));
     },
     "group settlement batch",

@@ -110,7 +110,11 @@ export async function walletProblems(env: Env): Promise<AuditProblem[]> {
   const groupKinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
   const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).traceRows(groupKinds, WALLET_PROBLEMS)));
   const problems: AuditProblem[] = parts.flatMap((part) =>
-    part.mismatched.map((w) => ({ place: `wallet:${w.userId}`, problem: "balance differs from the sum of the user's ledger rows", cents: w.diff })),
+    part.mismatched.map((w) => ({
+      place: `wallet:${w.userId}`,
+      problem: "balance differs from the sum of the user's ledger rows",
+      cents: w.diff,
+    })),
   );
   const groupRows = parts.flatMap((part) => part.groupRefs);
   const { results } = await env.DB.prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
@@ -129,4 +133,3 @@ export async function recomputeWallets(env: Env, now: number): Promise<number> {
   const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now)));
   return counts.reduce((a, b) => a + b, 0);
 }
-

@@ -11,7 +11,8 @@ export const adminChangeLog = createMiddleware<{ Bindings: Env }>(async (c, next
   await next();
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.res.status === 401) return;
   const path = c.req.path;
-  const version = c.res.ok && c.res.headers.get("Content-Type")?.startsWith("application/json") ? await timelineVersion(c.res.clone()) : null;
+  const version =
+    c.res.ok && c.res.headers.get("Content-Type")?.startsWith("application/json") ? await timelineVersion(c.res.clone()) : null;
   logLine("admin", "admin_change", {
     method: c.req.method,
     path,

@@ -5,15 +5,7 @@
  * claim be followed from shake to wallet: `claimId`, `userId`, `shard`, `phaseId`, `poolId`,
  * `groupId`, `requestId`.
  */
-export type MoneyEvent =
-  | "claim"
-  | "open"
-  | "settlement"
-  | "dead_letter"
-  | "repair"
-  | "group_create"
-  | "group_grab"
-  | "group_refund";
+export type MoneyEvent = "claim" | "open" | "settlement" | "dead_letter" | "repair" | "group_create" | "group_grab" | "group_refund";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

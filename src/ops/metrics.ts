@@ -73,9 +73,31 @@ export function recordShake(env: Env, request: Request, userId: string, response
 }
 
 /** Settled or dead-lettered claims: a data point and a money line each. */
-export function recordClaims(env: Env, event: "settlement" | "dead_letter", claims: readonly { shard: number; claim: SettlementClaim }[]): void {
+export function recordClaims(
+  env: Env,
+  event: "settlement" | "dead_letter",
+  claims: readonly { shard: number; claim: SettlementClaim }[],
+): void {
   for (const { shard, claim } of claims) {
-    writePoint(env, { event, kind: "claim", phaseId: claim.phaseId, location: "", shard, count: 1, candidates: 0, envelopes: 0, throttleLevel: 0, cents: claim.amountCents });
-    logMoney(event, { claimId: claim.claimId, userId: claim.userId, shard, poolId: claim.poolId, phaseId: claim.phaseId, amountCents: claim.amountCents });
+    writePoint(env, {
+      event,
+      kind: "claim",
+      phaseId: claim.phaseId,
+      location: "",
+      shard,
+      count: 1,
+      candidates: 0,
+      envelopes: 0,
+      throttleLevel: 0,
+      cents: claim.amountCents,
+    });
+    logMoney(event, {
+      claimId: claim.claimId,
+      userId: claim.userId,
+      shard,
+      poolId: claim.poolId,
+      phaseId: claim.phaseId,
+      amountCents: claim.amountCents,
+    });
   }
 }

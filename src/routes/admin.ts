@@ -13,7 +13,12 @@ import { applyTimelineEdit } from "./live-show";
 export const timelineWrite = z.object({ expectedVersion: z.number().int().min(0), timeline: timelineBody }).strict();
 
 /** Pending longer than this (default 5 minutes) is named as stuck by the audit. */
-export const stuckAfterMs = z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000);
+export const stuckAfterMs = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 86_400_000)
+  .default(300_000);
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)

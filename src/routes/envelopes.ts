@@ -65,7 +65,14 @@ export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
     const opened = await openHeld(c.env, userId, parsed.data, signedClaim);
     if (!opened) throw notFound("you hold no envelope with this claim id");
     const { claim } = opened;
-    logMoney("open", { claimId: claim.claimId, userId, shard: userShard(c.env, userId), amountCents: claim.amountCents, phaseId: claim.phaseId, enqueued: opened.enqueued });
+    logMoney("open", {
+      claimId: claim.claimId,
+      userId,
+      shard: userShard(c.env, userId),
+      amountCents: claim.amountCents,
+      phaseId: claim.phaseId,
+      enqueued: opened.enqueued,
+    });
     const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
     const assetId = timeline.sponsors.find((s) => s.id === claim.sponsorId)?.assetId ?? claim.sponsorId;
     const response: OpenResponse = {

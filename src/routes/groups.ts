@@ -23,6 +23,9 @@ export const groupRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
   })
   .get("/:id", async (c) => {
     const status = await groupStatus(c.env, c.req.param("id"));
-    const names = await namesOf(c.env.DB, status.grabs.map((g) => g.userId));
+    const names = await namesOf(
+      c.env.DB,
+      status.grabs.map((g) => g.userId),
+    );
     return c.json(groupView(status, c.get("userId"), names) satisfies GroupView);
   });

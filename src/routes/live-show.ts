@@ -22,11 +22,7 @@ export const patchBody = z.object({ expectedVersion: version, phase: phaseSchema
 export const versionBody = z.object({ expectedVersion: version }).strict();
 export const overrideBody = z.object({ expectedVersion: version.optional() }).strict();
 
-export async function applyTimelineEdit(
-  env: Env,
-  edit: TimelineEdit,
-  expectedVersion: number | null,
-): Promise<TimelineEditResponse> {
+export async function applyTimelineEdit(env: Env, edit: TimelineEdit, expectedVersion: number | null): Promise<TimelineEditResponse> {
   const result = await timelineStub(env).edit(edit, expectedVersion);
   if (!result.ok && result.reason === "stale") {
     throw new ApiError(

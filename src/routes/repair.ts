@@ -10,7 +10,16 @@ import { repairAfterMs } from "../config";
 import { runRepairs } from "../money/repair";
 import { parseBody } from "../schemas";
 
-export const repairRequest = z.object({ olderThanMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).strict();
+export const repairRequest = z
+  .object({
+    olderThanMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .optional(),
+  })
+  .strict();
 
 export const repairRoutes = new Hono<{ Bindings: Env }>().use(requireAdmin).post("/", async (c) => {
   const { olderThanMs } = await parseBody(c, repairRequest);

@@ -41,6 +41,12 @@ export async function armShards(env: Env, registry: ShowRegistry, now: EpochMs):
     armedShards: results.filter((r) => r.status === "fulfilled").length,
     armFailures: results.filter((r) => r.status === "rejected").length + reloaded.filter((r) => r.status === "rejected").length,
     reloadedPools: reloaded.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])),
-    unfundedPhases: timeline ? unfundedPhases(timeline, pools.map((p) => p.record), now).map((p) => p.id) : [],
+    unfundedPhases: timeline
+      ? unfundedPhases(
+          timeline,
+          pools.map((p) => p.record),
+          now,
+        ).map((p) => p.id)
+      : [],
   };
 }

@@ -42,7 +42,12 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
       movesCompleted.push(...report.moves.map((m) => m.moveId));
     }
   }
-  const leftovers = new Set(registry.moves().filter((m) => m.kind === "leftover").map((m) => m.fromPoolId));
+  const leftovers = new Set(
+    registry
+      .moves()
+      .filter((m) => m.kind === "leftover")
+      .map((m) => m.fromPoolId),
+  );
   const records = registry.pools().map((p) => p.record);
   for (const phaseId of phasesToReclose(records, leftovers, new Set(registry.closedPhaseIds()))) {
     const phase = phases.find((p) => p.id === phaseId);
@@ -64,7 +69,10 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     movesCompleted.push(...((await attempt(`rebalancing ${phase.id}`, () => rebalancePhase(env, registry, phase, now))) ?? []));
   }
   const closed = new Set(registry.closedPhaseIds());
-  const movesPending = registry.moves().filter((m) => m.state === "planned").map((m) => m.moveId);
+  const movesPending = registry
+    .moves()
+    .filter((m) => m.state === "planned")
+    .map((m) => m.moveId);
   const unfinished = movesPending.length > 0 || dueForClose(phases, closed, now).length > 0 || armed.armFailures > 0;
   return {
     at: now,

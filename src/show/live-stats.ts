@@ -15,5 +15,11 @@ export async function readStats(env: Env, now: number): Promise<StatsReport> {
   const [timeline, closed, pools] = await Promise.all([loadTimeline(env), stub.closedPhaseIds(), stub.pools()]);
   const phaseIds = timeline.phases.map((p) => p.id);
   const perShard = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).phaseStats(shard, phaseIds)));
-  return statsReport(timeline, new Set(closed), pools.map((p) => p.record), perShard, now);
+  return statsReport(
+    timeline,
+    new Set(closed),
+    pools.map((p) => p.record),
+    perShard,
+    now,
+  );
 }

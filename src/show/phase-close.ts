@@ -60,7 +60,9 @@ async function closePools(
   const holding = leases.reduce((n, l) => n + l.holding, 0);
   if (holding > 0) {
     const due = Math.max(...leases.map((l) => l.dueAt ?? 0));
-    throw new Error(`phase ${phaseId} closes once its edge leases are back (${holding} envelope(s), due by ${new Date(due).toISOString()})`);
+    throw new Error(
+      `phase ${phaseId} closes once its edge leases are back (${holding} envelope(s), due by ${new Date(due).toISOString()})`,
+    );
   }
   const moves = await Promise.all(
     pools.map(async ({ record }) => {

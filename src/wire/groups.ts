@@ -40,10 +40,7 @@ export interface GrabGroupRequest {
 }
 
 export type GrabOutcome =
-  | { status: "grabbed"; amountCents: Cents }
-  | { status: "already"; amountCents: Cents }
-  | { status: "empty" }
-  | { status: "expired" };
+  { status: "grabbed"; amountCents: Cents } | { status: "already"; amountCents: Cents } | { status: "empty" } | { status: "expired" };
 
 export type GrabGroupResponse = GrabOutcome & { groupId: string; requestId: string };
 

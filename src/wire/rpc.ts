@@ -65,8 +65,7 @@ export interface ShardClaim {
 
 export type ShardClaimResult =
   /** `holdings`: sponsors of every envelope the user holds in the gala, this one included. */
-  | { status: "won"; claim: ShardClaim; holdings?: string[] }
-  | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
+  { status: "won"; claim: ShardClaim; holdings?: string[] } | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
 export type WonResult = Extract<ShardClaimResult, { status: "won" }>;
 
@@ -274,9 +273,7 @@ export interface LeasedClaim {
 /** Why the shard refused to record a leased claim (its envelope went back to the pool, if it still held it). */
 export type VoidReason = "limit" | "request" | "expired" | "late";
 
-export type RecordOutcome =
-  | { claimId: string; status: "recorded" }
-  | { claimId: string; status: "voided"; reason: VoidReason };
+export type RecordOutcome = { claimId: string; status: "recorded" } | { claimId: string; status: "voided"; reason: VoidReason };
 
 /**
  * One call from an isolate to a shard: report the claims it issued, hand back envelopes it

@@ -24,7 +24,13 @@ async function refresh(list) {
   list.replaceChildren(
     ...(report.alerts.length === 0
       ? [h("li", { class: "alert none", text: "No alerts." })]
-      : report.alerts.map((a) => h("li", { class: `alert ${a.severity}`, "data-kind": a.kind, text: `${a.severity.toUpperCase()} · ${a.kind.replaceAll("_", " ")}: ${a.message}` }))),
+      : report.alerts.map((a) =>
+          h("li", {
+            class: `alert ${a.severity}`,
+            "data-kind": a.kind,
+            text: `${a.severity.toUpperCase()} · ${a.kind.replaceAll("_", " ")}: ${a.message}`,
+          }),
+        )),
   );
 }
 

@@ -39,12 +39,23 @@ export function wirePoolForm(form, output, timeline) {
     }
     const split = splitAmountCents === undefined ? {} : { splitAmountCents, splitCount: Number(text("splitCount")) };
     /** @type {CreatePoolRequest} */
-    const request = { phaseId: phase.value, sponsorId: sponsor.value, budgetCents, count: Number(text("count")), minCents, maxCents, ...split };
+    const request = {
+      phaseId: phase.value,
+      sponsorId: sponsor.value,
+      budgetCents,
+      count: Number(text("count")),
+      minCents,
+      maxCents,
+      ...split,
+    };
     try {
       /** @type {CreatePoolResponse} */
       const created = await adminCall("POST", "/pools", request);
       output.replaceChildren(
-        h("p", { role: "status", text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}${created.pool.split ? `; each winner may share ${formatCents(created.pool.split.amountCents)} in ${created.pool.split.count} shares` : ""}` }),
+        h("p", {
+          role: "status",
+          text: `Created ${created.pool.poolId}: ${created.pool.count} envelopes, ${formatCents(created.pool.budgetCents)}${created.pool.split ? `; each winner may share ${formatCents(created.pool.split.amountCents)} in ${created.pool.split.count} shares` : ""}`,
+        }),
         table(
           ["Shard", "Envelopes", "Sum"],
           created.shards.map((s) => [String(s.shard), String(s.count), formatCents(s.sumCents)]),

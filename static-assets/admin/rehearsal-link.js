@@ -15,7 +15,8 @@
 export function asLatestRehearsal(body) {
   if (typeof body !== "object" || body === null) return null;
   const b = /** @type {Record<string, unknown>} */ (body);
-  if (typeof b.passed !== "boolean" || typeof b.startedAt !== "string" || typeof b.report !== "string" || typeof b.findings !== "number") return null;
+  if (typeof b.passed !== "boolean" || typeof b.startedAt !== "string" || typeof b.report !== "string" || typeof b.findings !== "number")
+    return null;
   if (!b.report.startsWith("/rehearsal/")) return null;
   return { startedAt: b.startedAt, passed: b.passed, findings: b.findings, report: b.report };
 }

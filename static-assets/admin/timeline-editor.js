@@ -103,7 +103,10 @@ export class TimelineEditor {
   /** @param {unknown} err */
   #refused(err) {
     if (err instanceof ApiFailure && err.status === 409) {
-      this.#say("conflict", `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`);
+      this.#say(
+        "conflict",
+        `Version conflict: ${err.message}. Someone else changed the show; your edits were NOT saved. Reload to see the current version, then edit again.`,
+      );
     } else {
       this.#say("error", `Not saved: ${errorText(err)}`);
     }
@@ -173,11 +176,22 @@ export class TimelineEditor {
       { class: live ? "live" : "", "data-phase-id": phase.id },
       field("Title", h("input", { value: phase.title, maxlength: "120" }), (v) => ({ title: v })),
       field("Kind", kind, (v) => ({ kind: v === "greeting" ? "greeting" : "lottery" })),
-      field("Starts", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.startsAt) }), (v) => ({ startsAt: fromLocalInput(v) })),
-      field("Ends", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.endsAt) }), (v) => ({ endsAt: fromLocalInput(v) })),
-      field("Envelope rate", h("input", { type: "number", min: "0", max: "1", step: "0.01", value: String(phase.candidateRate) }), (v) => ({ candidateRate: Number(v) })),
+      field("Starts", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.startsAt) }), (v) => ({
+        startsAt: fromLocalInput(v),
+      })),
+      field("Ends", h("input", { type: "datetime-local", step: "1", value: toLocalInput(phase.endsAt) }), (v) => ({
+        endsAt: fromLocalInput(v),
+      })),
+      field("Envelope rate", h("input", { type: "number", min: "0", max: "1", step: "0.01", value: String(phase.candidateRate) }), (v) => ({
+        candidateRate: Number(v),
+      })),
       field("Issuance", issuance, (v) => ({ issuance: v === "edge-leases" ? "edge-leases" : "shard" })),
-      field("Sponsors", h("input", { value: phase.sponsorIds.join(", ") }), (v) => ({ sponsorIds: v.split(",").map((s) => s.trim()).filter(Boolean) })),
+      field("Sponsors", h("input", { value: phase.sponsorIds.join(", ") }), (v) => ({
+        sponsorIds: v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      })),
       h(
         "td",
         { class: "actions" },

@@ -120,7 +120,9 @@ function onShakeEvent(event) {
   } else if (event.kind === "failed") {
     ui.result.className = "result result-failed";
     ui.result.textContent =
-      event.failure.status === 429 ? "Easy! You are shaking faster than the show allows." : "The network is struggling; your phone will retry more slowly.";
+      event.failure.status === 429
+        ? "Easy! You are shaking faster than the show allows."
+        : "The network is struggling; your phone will retry more slowly.";
   } else if (event.kind === "sending") {
     ui.shake.classList.remove("wobble");
     void ui.shake.offsetWidth;

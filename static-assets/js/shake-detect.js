@@ -42,9 +42,7 @@ export function motionNeedsPermission() {
 
 /** Asks for motion permission (must run inside a user gesture); true when granted. */
 export async function requestMotionPermission() {
-  const ctor = /** @type {{ requestPermission: () => Promise<string> }} */ (
-    /** @type {unknown} */ (globalThis.DeviceMotionEvent)
-  );
+  const ctor = /** @type {{ requestPermission: () => Promise<string> }} */ (/** @type {unknown} */ (globalThis.DeviceMotionEvent));
   return (await ctor.requestPermission()) === "granted";
 }
 

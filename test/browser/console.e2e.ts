@@ -20,10 +20,13 @@ afterEach(async () => {
 async function quietBacklog(): Promise<number> {
   let report: AuditReport;
   await expect
-    .poll(async () => {
-      report = await adminCall<AuditReport>("GET", "/audit?stuckAfterMs=0");
-      return report.settlement.stuck.filter((c) => c.enqueuedAt !== null).length;
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        report = await adminCall<AuditReport>("GET", "/audit?stuckAfterMs=0");
+        return report.settlement.stuck.filter((c) => c.enqueuedAt !== null).length;
+      },
+      { timeout: 20_000 },
+    )
     .toBe(0);
   return report!.settlement.pools.reduce((sum, p) => sum + p.pendingCount, 0);
 }
@@ -50,13 +53,33 @@ function statsOverShards(count: number): StatsReport {
     shakeRate: 0,
   }));
   const sum = (key: keyof ShardPhaseStats) => shards.reduce((total, s) => total + s[key], 0);
-  const totals = { shakesSeen: 0, candidates: 0, envelopesIssued: 0, issuedCents: 0, shakeRate: 0, remainingCount: sum("remainingCount"), remainingCents: sum("remainingCents") };
+  const totals = {
+    shakesSeen: 0,
+    candidates: 0,
+    envelopesIssued: 0,
+    issuedCents: 0,
+    shakeRate: 0,
+    remainingCount: sum("remainingCount"),
+    remainingCents: sum("remainingCents"),
+  };
   const now = Date.now();
   return {
     galaId: "chart-gala",
     version: 1,
     serverTime: now,
-    phases: [{ phaseId: "wide", title: "Wide", kind: "lottery", startsAt: now - 60_000, endsAt: now + 60_000, state: "live", unfunded: false, totals, shards }],
+    phases: [
+      {
+        phaseId: "wide",
+        title: "Wide",
+        kind: "lottery",
+        startsAt: now - 60_000,
+        endsAt: now + 60_000,
+        state: "live",
+        unfunded: false,
+        totals,
+        shards,
+      },
+    ],
   };
 }
 
@@ -67,9 +90,11 @@ function misplacedLabels(chart: Locator): Promise<string[]> {
     const labels = Array.from(svg.querySelectorAll("text"), (t) => ({ text: t.textContent, box: t.getBoundingClientRect() }));
     const problems: string[] = [];
     labels.forEach(({ text, box }, i) => {
-      if (box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom) problems.push(`"${text}" outside the chart`);
+      if (box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom)
+        problems.push(`"${text}" outside the chart`);
       for (const other of labels.slice(i + 1)) {
-        const apart = box.right <= other.box.left || other.box.right <= box.left || box.bottom <= other.box.top || other.box.bottom <= box.top;
+        const apart =
+          box.right <= other.box.left || other.box.right <= box.left || box.bottom <= other.box.top || other.box.bottom <= box.top;
         if (!apart) problems.push(`"${text}" over "${other.text}"`);
       }
     });
@@ -118,9 +143,13 @@ describe("operator console", () => {
     expect(await console.content()).not.toContain(ADMIN_SECRET);
     await expect.poll(() => console.locator("#alerts li").first().textContent()).toBe("No alerts.");
     const backlog = console.locator("#backlog-figures");
-    await expect.poll(() => backlog.textContent()).toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
+    await expect
+      .poll(() => backlog.textContent())
+      .toMatch(new RegExp(`^Settlement backlog: ${before + 2} envelopes .* stuck for more than 5 min: 0$`));
     await winners[0].call("POST", `/api/envelopes/${claims[0]}/open`, {});
-    await expect.poll(() => backlog.textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^Settlement backlog: ${before + 1} envelopes? `));
+    await expect
+      .poll(() => backlog.textContent(), { timeout: 20_000 })
+      .toMatch(new RegExp(`^Settlement backlog: ${before + 1} envelopes? `));
     expect(await console.locator("#chart-backlog polyline").count()).toBe(1);
     await console.getByLabel("Title of Lottery show").fill("Lucky draw");
     await console.getByLabel("Title of Lottery show").press("Tab");
@@ -135,7 +164,9 @@ describe("operator console", () => {
     await console.getByLabel("Share budget per winner (¥, optional)").fill("8.88");
     await console.getByLabel("Shares per winner (with a share budget)").fill("5");
     await console.getByRole("button", { name: "Create pool" }).click();
-    await expect.poll(() => console.locator("#pool-result").textContent()).toMatch(/Created pool-.*20 envelopes, ¥50\.00; each winner may share ¥8\.88 in 5 shares/);
+    await expect
+      .poll(() => console.locator("#pool-result").textContent())
+      .toMatch(/Created pool-.*20 envelopes, ¥50\.00; each winner may share ¥8\.88 in 5 shares/);
 
     // Starting a phase while another is live is refused by the server, and said so.
     await console.getByRole("button", { name: "Start now: Lottery later" }).click();

@@ -177,7 +177,10 @@ describe("edge-lease wins in the PWA", () => {
     const galaId = await leaseShow("survivor", ["aurora", "jade"]);
     const { page } = await openViewer("Lottery survivor");
     const { envelope } = await winFromLease(page);
-    const survivor: OpenResponse = { envelope: { ...envelope, claimId: "survivor-claim", amountCents: envelope.amountCents + 1 }, openedAt: Date.now() };
+    const survivor: OpenResponse = {
+      envelope: { ...envelope, claimId: "survivor-claim", amountCents: envelope.amountCents + 1 },
+      openedAt: Date.now(),
+    };
     delete survivor.envelope.signedClaim;
     await page.route(`**/api/envelopes/${envelope.claimId}/open`, (route) => route.fulfill({ json: survivor }));
     await page.getByRole("button", { name: "Open the envelope" }).click();

@@ -67,9 +67,9 @@ describe("installable PWA", () => {
     const scope = new URL(manifest.scope ?? ".", found.url).href;
     const startUrl = new URL(manifest.start_url, found.url).href;
     expect(startUrl.startsWith(scope)).toBe(true);
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 10_000 }).toBe(
-      new URL("/sw.js", found.url).href,
-    );
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null), { timeout: 10_000 })
+      .toBe(new URL("/sw.js", found.url).href);
     expect(startUrl.startsWith(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope))).toBe(true);
     await browser.context.setOffline(true);
     expect(await page.evaluate(async (url) => (await fetch(url)).status, startUrl)).toBe(200);

@@ -56,11 +56,14 @@ describe("resource pre-download", () => {
     await browser.context.setOffline(true);
     await page.reload();
     await expect.poll(() => page.locator("#phase").textContent(), { timeout: 10_000 }).toContain("Live now");
-    const loaded = await page.evaluate(async (urls) => {
-      const sizes = [];
-      for (const url of urls) sizes.push((await (await fetch(url)).arrayBuffer()).byteLength);
-      return sizes;
-    }, files.map((f) => f.url));
+    const loaded = await page.evaluate(
+      async (urls) => {
+        const sizes = [];
+        for (const url of urls) sizes.push((await (await fetch(url)).arrayBuffer()).byteLength);
+        return sizes;
+      },
+      files.map((f) => f.url),
+    );
     expect(loaded).toEqual(files.map((f) => f.bytes));
     expect(assetRequestsOnNetwork).toBe(0);
   });

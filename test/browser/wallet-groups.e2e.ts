@@ -69,9 +69,9 @@ describe("wallet", () => {
     const group = (await (await created).json()) as CreateGroupResponse;
     expect(group).toMatchObject({ funding: "wallet", amountCents: envelope.amountCents, count: 1 });
     await expect.poll(() => page.locator("#send-group-result .share-link").getAttribute("href")).toMatch(new RegExp(`/g/${group.id}$`));
-    await expect.poll(() => page.locator(`#wallet-entries li[data-entry-id="group:${group.id}"]`).textContent()).toContain(
-      `Group envelope you sent-${amount}`,
-    );
+    await expect
+      .poll(() => page.locator(`#wallet-entries li[data-entry-id="group:${group.id}"]`).textContent())
+      .toContain(`Group envelope you sent-${amount}`);
     expect(await page.locator("#wallet-balance").textContent()).toBe("¥0.00");
     // Spending more than the balance is refused and says why.
     await page.getByLabel("Total (¥)").fill("1.00");
@@ -123,13 +123,17 @@ describe("group envelopes", () => {
     await expect.poll(() => panel.getAttribute("data-state")).toBe("grabbed");
     const status = await apiViewer().then((v) => v.call<GroupView>("GET", `/api/groups/${group.id}`));
     const friendShare = status.grabs[0];
-    expect(await panel.locator(".grab-outcome").textContent()).toBe(`You grabbed ${yuan(friendShare.amountCents)}! It is on its way to your wallet.`);
+    expect(await panel.locator(".grab-outcome").textContent()).toBe(
+      `You grabbed ${yuan(friendShare.amountCents)}! It is on its way to your wallet.`,
+    );
     await expect.poll(() => panel.locator(".grabs li").allTextContents()).toEqual([`You: ${yuan(friendShare.amountCents)}`]);
     expect(await panel.locator(".group-summary").textContent()).toBe("¥8.88 in 2 shares · 1 left");
 
     // Someone else takes the last share; the sender's page then says the envelope is empty.
     const third = await apiViewer();
-    const last = await third.call<{ status: string; amountCents: number }>("POST", `/api/groups/${group.id}/grab`, { requestId: "third-1" });
+    const last = await third.call<{ status: string; amountCents: number }>("POST", `/api/groups/${group.id}/grab`, {
+      requestId: "third-1",
+    });
     expect(last).toMatchObject({ status: "grabbed", amountCents: 888 - friendShare.amountCents });
     await page.goto(`/g/${group.id}`);
     const senderPanel = page.getByRole("region", { name: "Red envelope shared with you" });
@@ -146,14 +150,19 @@ describe("group envelopes", () => {
     // The friend comes back to the link: their share, not a second one.
     await friendPage.reload();
     await expect.poll(() => panel.getAttribute("data-state")).toBe("already");
-    expect(await panel.locator(".grab-outcome").textContent()).toBe(`You already grabbed ${yuan(friendShare.amountCents)} from this envelope.`);
+    expect(await panel.locator(".grab-outcome").textContent()).toBe(
+      `You already grabbed ${yuan(friendShare.amountCents)} from this envelope.`,
+    );
     await friendPage.screenshot({ path: `${ARTIFACTS}/group-friend.png`, fullPage: true });
 
     // A group envelope that expired (1 s, made through the API by another winner).
     const winner = await apiViewer();
     const shake = await winner.call<ShakeResponse>("POST", "/api/shake/expiring-1");
     if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
-    const expiring = await winner.call<CreateGroupResponse>("POST", "/api/groups", { fromClaimId: shake.envelope.claimId, expiresInMs: 1_000 });
+    const expiring = await winner.call<CreateGroupResponse>("POST", "/api/groups", {
+      fromClaimId: shake.envelope.claimId,
+      expiresInMs: 1_000,
+    });
     await new Promise((r) => setTimeout(r, Math.max(0, expiring.expiresAt - Date.now()) + 200));
     await friendPage.goto(`/g/${expiring.id}`);
     await expect.poll(() => panel.getAttribute("data-state")).toBe("expired");

@@ -13,7 +13,13 @@ import { MemoryStorage } from "../support/memory-storage";
 
 const throttle = { level: 0, minIntervalMs: 1_000 };
 const rest: ShakeResponse = { kind: "rest", nextStartsAt: null, requestId: "", serverTime: 0, throttle };
-const busy: ShakeResponse = { kind: "busy", retryAfterMs: 4_000, requestId: "", serverTime: 0, throttle: { level: 2, minIntervalMs: 4_000 } };
+const busy: ShakeResponse = {
+  kind: "busy",
+  retryAfterMs: 4_000,
+  requestId: "",
+  serverTime: 0,
+  throttle: { level: 2, minIntervalMs: 4_000 },
+};
 
 describe("shaker", () => {
   const sent: { path: string; headers: Record<string, string> }[] = [];
@@ -42,7 +48,11 @@ describe("shaker", () => {
 
   async function shakes(count: number): Promise<string[]> {
     const events: string[] = [];
-    const shaker = new Shaker((e) => events.push(e.kind), new HeldClaims(new MemoryStorage()), () => "gala-1");
+    const shaker = new Shaker(
+      (e) => events.push(e.kind),
+      new HeldClaims(new MemoryStorage()),
+      () => "gala-1",
+    );
     for (let i = 0; i < count; i++) {
       await shaker.shake();
       vi.advanceTimersByTime(120_000);

@@ -17,7 +17,6 @@ import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
 
 const QUEUE = "gala-settlements";
 
-
 /** How many times the real consumer has logged a failed settlement batch so far. */
 function failedBatches(warn: MockInstance<typeof console.warn>): number {
   return warn.mock.calls.filter(([text]) => String(text).startsWith("settlement batch failed")).length;

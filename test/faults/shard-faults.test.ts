@@ -91,14 +91,28 @@ describe("shard faults during claim bursts", () => {
     expect(first.every((a) => a.status === 200)).toBe(true);
 
     // Clients retry busy answers with the same request id until the shard answers.
-    const final = await settle(shake, first.map((a) => a.body));
+    const final = await settle(
+      shake,
+      first.map((a) => a.body),
+    );
     // A lost answer's request id, retried, gets the envelope its shard committed.
     const lostWon = final.filter((b, i) => lost.includes(`f-${i}`) && b.kind === "envelope");
     expect(lostWon.length).toBeGreaterThan(0);
 
     // A replay of every request id gets the same envelope.
-    const replay = await settle(shake, (await inBatches(final.length, 150, shake)).map((a) => a.body));
-    expect(won(replay).map((e) => e.claimId).sort()).toEqual(won(final).map((e) => e.claimId).sort());
+    const replay = await settle(
+      shake,
+      (await inBatches(final.length, 150, shake)).map((a) => a.body),
+    );
+    expect(
+      won(replay)
+        .map((e) => e.claimId)
+        .sort(),
+    ).toEqual(
+      won(final)
+        .map((e) => e.claimId)
+        .sort(),
+    );
 
     const envelopes = won(final);
     expect(new Set(envelopes.map((e) => e.claimId)).size).toBe(envelopes.length);

@@ -19,10 +19,40 @@ const random = seededRandomInt("fuzz-7");
 const pick = <T>(xs: readonly T[]): T => xs[random(0, xs.length - 1)];
 
 const junkValues: unknown[] = [
-  null, true, 0, -1, 1.5, 1e308, "", " ", "x".repeat(70), "../../etc/passwd", "<script>alert(1)</script>",
-  "'; DROP TABLE claims; --", "\u0000", "\ud800", "🧧".repeat(40), [], [1, 2], { $gt: "" },
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  "",
+  " ",
+  "x".repeat(70),
+  "../../etc/passwd",
+  "<script>alert(1)</script>",
+  "'; DROP TABLE claims; --",
+  "\u0000",
+  "\ud800",
+  "🧧".repeat(40),
+  [],
+  [1, 2],
+  { $gt: "" },
 ];
-const badJson = ['{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', "{", "}", "[", '{"requestId":', "{'a':1}", "nul", "NaN", '{"a":1}}', "\u0000", '{"requestId":"a","requestId":}', "😀"];
+const badJson = [
+  '{"__proto__":{"admin":true}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  "{",
+  "}",
+  "[",
+  '{"requestId":',
+  "{'a':1}",
+  "nul",
+  "NaN",
+  '{"a":1}}',
+  "\u0000",
+  '{"requestId":"a","requestId":}',
+  "😀",
+];
 
 interface Probe {
   path: string;
@@ -71,9 +101,20 @@ function forgedToken(real: string): string {
 }
 
 const assetPaths = [
-  "/..%2fwrangler.toml", "/%2e%2e/.dev.vars", "/%2e%2e%2f%2e%2e%2fpackage.json", "/static-assets/..%2f..%2fsrc/index.ts",
-  "/.git/config", "/_headers", "/.dev.vars", "/..\\..\\wrangler.toml", "/index.html%00.js", "/%252e%252e/wrangler.toml",
-  "/app.js/..%2f..%2f.dev.vars", "/" + "a/".repeat(500), "/%c0%ae%c0%ae/wrangler.toml", "/worker-configuration.d.ts",
+  "/..%2fwrangler.toml",
+  "/%2e%2e/.dev.vars",
+  "/%2e%2e%2f%2e%2e%2fpackage.json",
+  "/static-assets/..%2f..%2fsrc/index.ts",
+  "/.git/config",
+  "/_headers",
+  "/.dev.vars",
+  "/..\\..\\wrangler.toml",
+  "/index.html%00.js",
+  "/%252e%252e/wrangler.toml",
+  "/app.js/..%2f..%2f.dev.vars",
+  "/" + "a/".repeat(500),
+  "/%c0%ae%c0%ae/wrangler.toml",
+  "/worker-configuration.d.ts",
 ];
 
 function probe(users: SessionResponse[]): Probe {
@@ -81,27 +122,129 @@ function probe(users: SessionResponse[]): Probe {
   const bearer = `Bearer ${user.token}`;
   switch (random(0, 11)) {
     case 10:
-      return { path: `/api/envelopes/${pick(["%2e%2e", "x".repeat(200), crypto.randomUUID(), "'or'1'='1", "%00", "😀", "-1"])}/open`, init: { method: pick(["POST", "GET"]), headers: headers(pick([null, bearer, `Bearer ${forgedToken(user.token)}`])), body: pick([undefined, body()]) } };
+      return {
+        path: `/api/envelopes/${pick(["%2e%2e", "x".repeat(200), crypto.randomUUID(), "'or'1'='1", "%00", "😀", "-1"])}/open`,
+        init: {
+          method: pick(["POST", "GET"]),
+          headers: headers(pick([null, bearer, `Bearer ${forgedToken(user.token)}`])),
+          body: pick([undefined, body()]),
+        },
+      };
     case 11:
-      return { path: pick(["/api/wallet", "/api/admin/settlements", "/api/admin/settlements/requeue", `/api/admin/audit?stuckAfterMs=${pick(["-1", "abc", "1e400", "%00"])}`]), init: { method: pick(["GET", "POST", "DELETE"]), headers: headers(pick([null, `Bearer ${forgedToken(user.token)}`, `Bearer ${ADMIN_SECRET}`.slice(0, -1)])), body: pick([undefined, body()]) } };
+      return {
+        path: pick([
+          "/api/wallet",
+          "/api/admin/settlements",
+          "/api/admin/settlements/requeue",
+          `/api/admin/audit?stuckAfterMs=${pick(["-1", "abc", "1e400", "%00"])}`,
+        ]),
+        init: {
+          method: pick(["GET", "POST", "DELETE"]),
+          headers: headers(pick([null, `Bearer ${forgedToken(user.token)}`, `Bearer ${ADMIN_SECRET}`.slice(0, -1)])),
+          body: pick([undefined, body()]),
+        },
+      };
     case 0:
       return { path: "/api/session", init: { method: "POST", headers: headers(null), body: body() } };
     case 1:
-      return { path: "/api/shake", init: { method: "POST", headers: headers(pick([null, `Bearer ${forgedToken(user.token)}`, "Basic abc", bearer.slice(0, 20)])), body: JSON.stringify({ requestId: "fz" }) } };
+      return {
+        path: "/api/shake",
+        init: {
+          method: "POST",
+          headers: headers(pick([null, `Bearer ${forgedToken(user.token)}`, "Basic abc", bearer.slice(0, 20)])),
+          body: JSON.stringify({ requestId: "fz" }),
+        },
+      };
     case 2:
-      return { path: "/api/shake", init: { method: "POST", headers: headers(bearer, pick(["application/json", "text/plain", "application/x-www-form-urlencoded"])), body: body() } };
+      return {
+        path: "/api/shake",
+        init: {
+          method: "POST",
+          headers: headers(bearer, pick(["application/json", "text/plain", "application/x-www-form-urlencoded"])),
+          body: body(),
+        },
+      };
     case 3:
-      return { path: pick(["/api/admin/audit", "/api/admin/timeline", "/api/admin/pools"]), init: { method: pick(["GET", "POST", "PUT"]), headers: headers(pick([null, bearer, `Bearer ${ADMIN_SECRET}!`, `bearer ${ADMIN_SECRET.toUpperCase()}`])), body: pick([undefined, body()]) } };
+      return {
+        path: pick(["/api/admin/audit", "/api/admin/timeline", "/api/admin/pools"]),
+        init: {
+          method: pick(["GET", "POST", "PUT"]),
+          headers: headers(pick([null, bearer, `Bearer ${ADMIN_SECRET}!`, `bearer ${ADMIN_SECRET.toUpperCase()}`])),
+          body: pick([undefined, body()]),
+        },
+      };
     case 4:
-      return { path: "/api/admin/timeline", init: { method: "PUT", headers: headers(`Bearer ${ADMIN_SECRET}`), body: pick([body(), JSON.stringify({ expectedVersion: pick(junkValues), timeline: pick(junkValues) }), JSON.stringify({ expectedVersion: 1, timeline: { galaId: "g", sponsors: [], phases: [{ id: "p", title: "t", kind: "lottery", startsAt: 5, endsAt: 1, sponsorIds: ["nobody"], greetingAssetId: "g", candidateRate: 2 }] } })]) } };
+      return {
+        path: "/api/admin/timeline",
+        init: {
+          method: "PUT",
+          headers: headers(`Bearer ${ADMIN_SECRET}`),
+          body: pick([
+            body(),
+            JSON.stringify({ expectedVersion: pick(junkValues), timeline: pick(junkValues) }),
+            JSON.stringify({
+              expectedVersion: 1,
+              timeline: {
+                galaId: "g",
+                sponsors: [],
+                phases: [
+                  {
+                    id: "p",
+                    title: "t",
+                    kind: "lottery",
+                    startsAt: 5,
+                    endsAt: 1,
+                    sponsorIds: ["nobody"],
+                    greetingAssetId: "g",
+                    candidateRate: 2,
+                  },
+                ],
+              },
+            }),
+          ]),
+        },
+      };
     case 5:
-      return { path: "/api/admin/pools", init: { method: "POST", headers: headers(`Bearer ${ADMIN_SECRET}`), body: pick([body(), JSON.stringify({ phaseId: "fuzz", sponsorId: pick(SPONSORS), budgetCents: pick([0, -5, 1.5, 1e13, "100"]), count: pick([0, 1e9, -1, 2.5]) }), JSON.stringify({ phaseId: "nope", sponsorId: "s-red", budgetCents: 100, count: 1000 })]) } };
+      return {
+        path: "/api/admin/pools",
+        init: {
+          method: "POST",
+          headers: headers(`Bearer ${ADMIN_SECRET}`),
+          body: pick([
+            body(),
+            JSON.stringify({
+              phaseId: "fuzz",
+              sponsorId: pick(SPONSORS),
+              budgetCents: pick([0, -5, 1.5, 1e13, "100"]),
+              count: pick([0, 1e9, -1, 2.5]),
+            }),
+            JSON.stringify({ phaseId: "nope", sponsorId: "s-red", budgetCents: 100, count: 1000 }),
+          ]),
+        },
+      };
     case 6:
-      return { path: `/api/admin/pools/${pick(["..%2f..", "x".repeat(300), "%00", "pool-unknown", "<svg>"])}/load`, init: { method: "POST", headers: headers(`Bearer ${ADMIN_SECRET}`) } };
+      return {
+        path: `/api/admin/pools/${pick(["..%2f..", "x".repeat(300), "%00", "pool-unknown", "<svg>"])}/load`,
+        init: { method: "POST", headers: headers(`Bearer ${ADMIN_SECRET}`) },
+      };
     case 7:
-      return { path: pick(["/api/nope", "/api/shake/extra/more", "/api/shake/%2e%2e", "/api/../api/admin/audit", "/api/admin", "/api/time/..%2fadmin", "/api/" + "q".repeat(5000)]), init: { method: pick(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]), headers: headers(pick([null, bearer])) } };
+      return {
+        path: pick([
+          "/api/nope",
+          "/api/shake/extra/more",
+          "/api/shake/%2e%2e",
+          "/api/../api/admin/audit",
+          "/api/admin",
+          "/api/time/..%2fadmin",
+          "/api/" + "q".repeat(5000),
+        ]),
+        init: { method: pick(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]), headers: headers(pick([null, bearer])) },
+      };
     case 8:
-      return { path: pick(["/api/session", "/api/shake", "/api/time", "/api/timeline"]), init: { method: pick(["DELETE", "PATCH", "PUT"]), headers: headers(bearer), body: body() } };
+      return {
+        path: pick(["/api/session", "/api/shake", "/api/time", "/api/timeline"]),
+        init: { method: pick(["DELETE", "PATCH", "PUT"]), headers: headers(bearer), body: body() },
+      };
     default:
       return { path: pick(assetPaths), init: { method: pick(["GET", "HEAD"]) }, assets: true };
   }
@@ -131,8 +274,12 @@ describe("fuzz", () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const text = await res.text();
         const p = probes[i];
-        const ok = p.assets ? res.status < 500 && (res.status >= 400 || !/SESSION_SECRET|compatibility_date|\[vars\]/.test(text)) : res.status >= 400 && res.status < 500;
-        const jsonError = p.assets || (res.headers.get("Content-Type")?.includes("application/json") && /^\{"error":\{"code":"[a-z_]+","message":/.test(text));
+        const ok = p.assets
+          ? res.status < 500 && (res.status >= 400 || !/SESSION_SECRET|compatibility_date|\[vars\]/.test(text))
+          : res.status >= 400 && res.status < 500;
+        const jsonError =
+          p.assets ||
+          (res.headers.get("Content-Type")?.includes("application/json") && /^\{"error":\{"code":"[a-z_]+","message":/.test(text));
         const leak = /at .+\.(ts|js):\d+|node_modules|SqlStorage|SQLITE/i.test(text);
         if (!ok || !jsonError || leak) failures.push(`${p.init.method} ${p.path.slice(0, 80)} -> ${res.status} ${text.slice(0, 120)}`);
       }

@@ -25,7 +25,14 @@ async function accepted(idToken: string): Promise<SessionResponse> {
 }
 
 const devKid = async () => (await devJwks()).keys[0].kid as string;
-const claims = (extra: Record<string, unknown> = {}) => ({ iss: env.OIDC_ISSUER, aud: env.OIDC_AUDIENCE, sub: "mallory", iat: nowS(), exp: nowS() + 300, ...extra });
+const claims = (extra: Record<string, unknown> = {}) => ({
+  iss: env.OIDC_ISSUER,
+  aud: env.OIDC_AUDIENCE,
+  sub: "mallory",
+  iat: nowS(),
+  exp: nowS() + 300,
+  ...extra,
+});
 
 describe("ID tokens", () => {
   it("signs a viewer in with a stable user id per (issuer, subject), on every device", async () => {

@@ -44,10 +44,19 @@ describe("operator sign-in", () => {
   it("answers 401 without credentials and 403 for an Access JWT that does not check out", async () => {
     expect((await call("/api/admin/timeline")).status).toBe(401);
     const { token: viewerSession } = await session();
-    expect((await call("/api/admin/timeline", { headers: { Authorization: `Bearer ${viewerSession}`, "CF-Connecting-IP": "192.0.2.1" } })).status).toBe(401);
+    expect(
+      (await call("/api/admin/timeline", { headers: { Authorization: `Bearer ${viewerSession}`, "CF-Connecting-IP": "192.0.2.1" } }))
+        .status,
+    ).toBe(401);
     const { privateKey } = await generateKeyPair("ES256");
     const kid = (await devJwks()).keys[0].kid as string;
-    const forged = await new SignJWT({ iss: env.ACCESS_ISSUER, aud: env.ACCESS_AUDIENCE, sub: "eve", email: "eve@ops.example", exp: nowS() + 60 })
+    const forged = await new SignJWT({
+      iss: env.ACCESS_ISSUER,
+      aud: env.ACCESS_AUDIENCE,
+      sub: "eve",
+      email: "eve@ops.example",
+      exp: nowS() + 60,
+    })
       .setProtectedHeader({ alg: "ES256", kid })
       .sign(privateKey);
     for (const token of [forged, await viewerToken("alice"), await operatorToken("ada", { exp: nowS() - 300 }), "garbage"]) {
@@ -81,7 +90,9 @@ describe("admin log", () => {
     expect(put.status).toBe(200);
     const written = ((await put.json()) as { timeline: Timeline }).timeline;
     expect((await asOperator("PUT", "/timeline", ada, { expectedVersion: 0, timeline: doc })).status).toBe(409);
-    expect((await asOperator("POST", "/pools", ada, { phaseId: "log-lottery", sponsorId: "alpha", budgetCents: 1_000, count: 10 })).status).toBe(201);
+    expect(
+      (await asOperator("POST", "/pools", ada, { phaseId: "log-lottery", sponsorId: "alpha", budgetCents: 1_000, count: 10 })).status,
+    ).toBe(201);
     expect((await asOperator("POST", "/timeline/phases/log-lottery/start", ada, {})).status).toBe(200);
     const stop = await call("/api/admin/timeline/phases/log-lottery/stop", {
       method: "POST",

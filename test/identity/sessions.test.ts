@@ -32,7 +32,10 @@ describe("one person, many devices", () => {
     expect(new Set(devices.map((d) => d.userId)).size).toBe(1);
     const answers = await Promise.all(
       devices.flatMap((d, k) =>
-        Array.from({ length: 20 }, async (_, i) => (await (await json("POST", "/api/shake", { requestId: `d${k}-${i}` }, d.token)).json()) as ShakeResponse),
+        Array.from(
+          { length: 20 },
+          async (_, i) => (await (await json("POST", "/api/shake", { requestId: `d${k}-${i}` }, d.token)).json()) as ShakeResponse,
+        ),
       ),
     );
     const won = answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
@@ -96,7 +99,11 @@ describe("production configuration", () => {
   });
 
   it("refuses to serve when the development provider is switched on in production, or the admin secret is short", async () => {
-    for (const broken of [{ ...production, DEV_IDP: "on" }, { ...production, ANONYMOUS_SESSIONS: "on" }, { ...env, ADMIN_SECRET: "short-secret" }]) {
+    for (const broken of [
+      { ...production, DEV_IDP: "on" },
+      { ...production, ANONYMOUS_SESSIONS: "on" },
+      { ...env, ADMIN_SECRET: "short-secret" },
+    ]) {
       const res = await callWith(broken, "/api/time", {});
       expect([res.status, await code(res)]).toEqual([503, "misconfigured"]);
     }

@@ -9,7 +9,10 @@ import { createPool, liveLotteryShow } from "../support/show";
 
 async function burst(token: string, tag: string, n: number): Promise<WonEnvelope[]> {
   const answers = await Promise.all(
-    Array.from({ length: n }, async (_, i) => (await (await json("POST", "/api/shake", { requestId: `${tag}-${i}` }, token)).json()) as ShakeResponse),
+    Array.from(
+      { length: n },
+      async (_, i) => (await (await json("POST", "/api/shake", { requestId: `${tag}-${i}` }, token)).json()) as ShakeResponse,
+    ),
   );
   return answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
 }

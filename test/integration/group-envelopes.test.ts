@@ -38,11 +38,13 @@ describe("group envelopes from a seed envelope's split budget", () => {
     const { sender, group } = await seedGroup();
     const users = await Promise.all(Array.from({ length: 100 }, () => session()));
     const answers = await Promise.all(
-      users.flatMap((u, i) => [0, 1].map(async (k) => {
-        const res = await grab(u.token, group.id, `grab-${i}-${k}`);
-        expect(res.status).toBe(200);
-        return { userId: u.userId, body: (await res.json()) as GrabGroupResponse };
-      })),
+      users.flatMap((u, i) =>
+        [0, 1].map(async (k) => {
+          const res = await grab(u.token, group.id, `grab-${i}-${k}`);
+          expect(res.status).toBe(200);
+          return { userId: u.userId, body: (await res.json()) as GrabGroupResponse };
+        }),
+      ),
     );
     const grabbed = answers.filter((a) => a.body.status === "grabbed");
     expect(grabbed).toHaveLength(50);
@@ -91,7 +93,10 @@ describe("group envelopes from a seed envelope's split budget", () => {
     expect(status).toMatchObject({ state: "refunded", refundedCents: 5000 - grabbedCents, grabbedCents, remainingCents: 0 });
     // Exactly once in the money too: one refund row in the ledger, in the sender's wallet.
     const refunds = async () =>
-      ledgerQuery<{ userId: string; cents: number }>("SELECT user_id AS userId, amount_cents AS cents FROM ledger WHERE ref = ? AND kind = 'group-refund'", group.id);
+      ledgerQuery<{ userId: string; cents: number }>(
+        "SELECT user_id AS userId, amount_cents AS cents FROM ledger WHERE ref = ? AND kind = 'group-refund'",
+        group.id,
+      );
     await eventually(refunds, (rows) => rows.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await refunds()).toEqual([{ userId: sender.userId, cents: 5000 - grabbedCents }]);

@@ -38,7 +38,13 @@ describe("group envelopes and wallets", () => {
     const { user: sender } = await fundedUser();
     const friends = await Promise.all([session(), session()]);
     // The group is created once everyone exists, so its 1.5 s only has to cover two grabs.
-    const res = await createGroup(sender.token, { amountCents: 600, count: 5, greeting: "for you", expiresInMs: 1500, requestId: "send-1" });
+    const res = await createGroup(sender.token, {
+      amountCents: 600,
+      count: 5,
+      greeting: "for you",
+      expiresInMs: 1500,
+      requestId: "send-1",
+    });
     expect(res.status).toBe(201);
     const group = (await res.json()) as CreateGroupResponse;
     expect(group).toMatchObject({ funding: "wallet", amountCents: 600, count: 5, shareUrl: `/g/${group.id}` });
@@ -53,7 +59,10 @@ describe("group envelopes and wallets", () => {
     );
     const grabbed = shares[0] + shares[1];
     for (const [i, f] of friends.entries()) {
-      await eventually(() => wallet(f.token), (w) => w.balanceCents === shares[i]);
+      await eventually(
+        () => wallet(f.token),
+        (w) => w.balanceCents === shares[i],
+      );
     }
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, group.expiresAt - Date.now() + 100)));
@@ -66,7 +75,10 @@ describe("group envelopes and wallets", () => {
     await runDurableObjectAlarm(stub);
 
     const refund = 600 - grabbed;
-    await eventually(() => wallet(sender.token), (w) => w.balanceCents === ENVELOPE_CENTS - 600 + refund);
+    await eventually(
+      () => wallet(sender.token),
+      (w) => w.balanceCents === ENVELOPE_CENTS - 600 + refund,
+    );
     expect(await groupStatus(sender.token, group.id)).toMatchObject({ state: "refunded", refundedCents: refund, grabbedCents: grabbed });
     const rows = await groupLedger(group.id);
     expect(rows.filter((r) => r.kind === GROUP_LEDGER.refund.kind)).toEqual([
@@ -77,21 +89,33 @@ describe("group envelopes and wallets", () => {
 
     const report = await audit();
     const row = report.groups.envelopes.find((e) => e.groupId === group.id);
-    expect(row).toMatchObject({ fundedCents: 600, grabbedCents: grabbed, refundedCents: refund, openCents: 0, settledCents: 600, pendingCents: 0, balanced: true });
+    expect(row).toMatchObject({
+      fundedCents: 600,
+      grabbedCents: grabbed,
+      refundedCents: refund,
+      openCents: 0,
+      settledCents: 600,
+      pendingCents: 0,
+      balanced: true,
+    });
     expect(report.groups.balanced).toBe(true);
     expect(report.balanced).toBe(true);
   });
 
   it("never overdraws: racing creations on one balance spend it at most once", async () => {
     const { user } = await fundedUser();
-    const two = await Promise.all([700, 700].map((amountCents, i) => createGroup(user.token, { amountCents, count: 2, requestId: `race-${i}` })));
+    const two = await Promise.all(
+      [700, 700].map((amountCents, i) => createGroup(user.token, { amountCents, count: 2, requestId: `race-${i}` })),
+    );
     expect(two.map((r) => r.status).sort()).toEqual([201, 409]);
     const refused = two.find((r) => r.status === 409)!;
     expect(((await refused.json()) as ApiErrorBody).error.code).toBe("insufficient_funds");
     expect((await wallet(user.token)).balanceCents).toBe(300);
 
     const { user: other } = await fundedUser();
-    const five = await Promise.all(Array.from({ length: 5 }, (_, i) => createGroup(other.token, { amountCents: 300, count: 3, requestId: `five-${i}` })));
+    const five = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => createGroup(other.token, { amountCents: 300, count: 3, requestId: `five-${i}` })),
+    );
     expect(five.filter((r) => r.status === 201)).toHaveLength(3);
     expect(five.filter((r) => r.status === 409)).toHaveLength(2);
     const balance = await wallet(other.token);
@@ -127,7 +151,17 @@ describe("group envelopes and wallets", () => {
     // A creation that registered and debited, then lost its object call, and whose object was
     // then settled as never-to-exist (what the creation path does after an unclear failure).
     await registerGroup(env.DB, `wallet:${user.userId}:lost-1`, spec, now);
-    await debitWallet(env, { entryId: GROUP_LEDGER.send.entryId(spec.groupId), userId: user.userId, kind: GROUP_LEDGER.send.kind, amountCents: 500, ref: spec.groupId }, now);
+    await debitWallet(
+      env,
+      {
+        entryId: GROUP_LEDGER.send.entryId(spec.groupId),
+        userId: user.userId,
+        kind: GROUP_LEDGER.send.kind,
+        amountCents: 500,
+        ref: spec.groupId,
+      },
+      now,
+    );
     expect(await env.GROUP_ENVELOPE.getByName(spec.groupId).abort()).toBe(true);
     expect((await wallet(user.token)).balanceCents).toBe(500);
 

@@ -78,18 +78,30 @@ describe("a retried shake after its phase ended", () => {
     await stop(lotteryId);
 
     const fromBook = await shake(v, "leased-1", true);
-    expect(envelopeOf(fromBook)).toMatchObject({ claimId: won.envelope.claimId, amountCents: won.envelope.amountCents, signedClaim: expect.any(String) });
+    expect(envelopeOf(fromBook)).toMatchObject({
+      claimId: won.envelope.claimId,
+      amountCents: won.envelope.amountCents,
+      signedClaim: expect.any(String),
+    });
 
     // The isolate is gone; the viewer's PWA presented the claim it kept, so the shard knows it.
     dropIsolateLeases();
     expect((await present(v, [won.envelope.signedClaim!])).map((r) => r.status)).toEqual(["recorded"]);
     const fromShard = await shake(v, "leased-1", true);
-    expect(envelopeOf(fromShard)).toMatchObject({ claimId: won.envelope.claimId, sponsorId: won.envelope.sponsorId, amountCents: won.envelope.amountCents });
+    expect(envelopeOf(fromShard)).toMatchObject({
+      claimId: won.envelope.claimId,
+      sponsorId: won.envelope.sponsorId,
+      amountCents: won.envelope.amountCents,
+    });
   });
 
   it("looks up earlier wins only for marked retries, and sheds the look-ups a busy shard cannot take", async () => {
     const now = Date.now();
-    await putTimeline({ galaId: "gala-retry-burst", sponsors: SPONSORS, phases: [phase("later-retry-burst", "greeting", now + 3_600_000, now + 7_200_000)] });
+    await putTimeline({
+      galaId: "gala-retry-burst",
+      sponsors: SPONSORS,
+      phases: [phase("later-retry-burst", "greeting", now + 3_600_000, now + 7_200_000)],
+    });
     const target = deployedEnv({ SHARD_RPS_CEILING: "20" });
     const viewers = await sessionsOnShard(5, 20);
     const burst = (marked: boolean) =>

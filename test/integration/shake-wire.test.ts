@@ -32,7 +32,11 @@ describe("the lean shake wire", () => {
   it("answers rest and greetings exactly as the JSON-body route does", async () => {
     forgetTimeline();
     const now = Date.now();
-    await putTimeline({ galaId: "wire-rest", sponsors: SPONSORS, phases: [phase("wire-later", "greeting", now + 3_600_000, now + 7_200_000)] });
+    await putTimeline({
+      galaId: "wire-rest",
+      sponsors: SPONSORS,
+      phases: [phase("wire-later", "greeting", now + 3_600_000, now + 7_200_000)],
+    });
     const { token } = await session();
     const [rest, restViaBody] = await both(token, "wire-rest-1");
     expect(rest).toMatchObject({ kind: "rest", nextStartsAt: now + 3_600_000, requestId: "wire-rest-1" });
@@ -68,7 +72,10 @@ describe("the lean shake wire", () => {
     expect([...res.headers.keys()]).toEqual(["content-type"]);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     await res.arrayBuffer();
-    const viaCookie = await callWith(env, "/api/shake/wire-cookie", { method: "POST", headers: { Cookie: `other=1; gs_session=${token}` } });
+    const viaCookie = await callWith(env, "/api/shake/wire-cookie", {
+      method: "POST",
+      headers: { Cookie: `other=1; gs_session=${token}` },
+    });
     expect(viaCookie.status).toBe(200);
     expect(await viaCookie.json()).toMatchObject({ requestId: "wire-cookie" });
   });
@@ -81,7 +88,11 @@ describe("the lean shake wire", () => {
     await expectError(await callWith(env, "/api/shake/no-token", { method: "POST" }), 401, "unauthorized");
     await expectError(await shakeWire(env, `${token}x`, "forged"), 401, "unauthorized");
     await expectError(await shakeWire(env, "garbage", "garbage"), 401, "unauthorized");
-    await expectError(await callWith(env, "/api/shake/get-is-not-a-shake", { method: "GET", headers: { Authorization: `Bearer ${token}` } }), 404, "not_found");
+    await expectError(
+      await callWith(env, "/api/shake/get-is-not-a-shake", { method: "GET", headers: { Authorization: `Bearer ${token}` } }),
+      404,
+      "not_found",
+    );
   });
 
   it("shares one per-user window with the JSON-body route: past the limit, 429 with Retry-After", async () => {

@@ -55,7 +55,11 @@ describe("shard hot path", () => {
     const stub = shardStub(env, userShard(env, userId));
     const request = (requestId: string) => ({ userId, requestId, phaseId: lotteryId });
 
-    const results = await Promise.all([claimOnShard(stub, request("a")), claimOnShard(stub, request("a")), claimOnShard(stub, request("b"))]);
+    const results = await Promise.all([
+      claimOnShard(stub, request("a")),
+      claimOnShard(stub, request("a")),
+      claimOnShard(stub, request("b")),
+    ]);
     expect(results[0]).toMatchObject({ status: "won", claim: { sponsorId: "alpha", phaseId: lotteryId } });
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual({ status: "none", reason: "empty" });

@@ -50,10 +50,15 @@ describe("edge leases", () => {
     expect(after.leases.voided).toBe(0);
     expect(after.maxClaimsPerUserSponsor).toBeLessThanOrEqual(1);
 
-    await Promise.all(viewers.map(async (v, i) => {
-      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-      await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
-    }));
+    await Promise.all(
+      viewers.map(async (v, i) => {
+        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+        await walletHolds(
+          v,
+          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
+        );
+      }),
+    );
   });
 
   it("keeps a vanished isolate's wins for the clients that present them, and returns its unissued envelopes after the deadline", async () => {
@@ -73,7 +78,10 @@ describe("edge leases", () => {
     for (const [i, v] of viewers.entries()) {
       const claims = signed(wins[i]).map((w) => w.envelope.signedClaim!);
       if (claims.length === 0) continue;
-      for (let round = 0; round < 2; round++) expect(await present(v, claims)).toEqual(claims.map((_, k) => expect.objectContaining({ claimId: signed(wins[i])[k].envelope.claimId, status: "recorded" })));
+      for (let round = 0; round < 2; round++)
+        expect(await present(v, claims)).toEqual(
+          claims.map((_, k) => expect.objectContaining({ claimId: signed(wins[i])[k].envelope.claimId, status: "recorded" })),
+        );
     }
     // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
     await sleep(5_500);
@@ -85,7 +93,10 @@ describe("edge leases", () => {
     await Promise.all(
       viewers.map(async (v, i) => {
         for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-        await walletHolds(v, wins[i].reduce((n, w) => n + w.envelope.amountCents, 0));
+        await walletHolds(
+          v,
+          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
+        );
       }),
     );
   });
@@ -96,7 +107,8 @@ describe("edge leases", () => {
     const viewers = await Promise.all(Array.from({ length: 8 }, () => session()));
     await Promise.all(viewers.map((v) => honestShakes(v, 2, tag)));
     dropIsolateLeases(); // nobody hands the lent envelopes back: they return at the return time
-    const stateOf = async () => ((await (await admin("GET", "/stats")).json()) as StatsReport).phases.find((p) => p.phaseId === lotteryId)?.state;
+    const stateOf = async () =>
+      ((await (await admin("GET", "/stats")).json()) as StatsReport).phases.find((p) => p.phaseId === lotteryId)?.state;
 
     const stop = (await (await admin("POST", `/timeline/phases/${lotteryId}/stop`, {})).json()) as { tick: TickReport };
     expect(stop.tick.closedPhases).not.toContain(lotteryId);
@@ -163,7 +175,8 @@ describe("edge leases", () => {
   it("counts an envelope found both lent and in stock as issued twice", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     await leaseShow(tag, 40, 1);
-    const forge = "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) SELECT envelope_id, 'forged', pool_id, amount FROM envelopes LIMIT 1";
+    const forge =
+      "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) SELECT envelope_id, 'forged', pool_id, amount FROM envelopes LIMIT 1";
     await inEveryShard(forge);
     try {
       const audit = await auditAt(600_000);
@@ -189,9 +202,15 @@ describe("edge leases", () => {
     const [owner, other] = await sessionsOnShard(userShard(env, winner.userId), 2);
     const [payload, signature] = won.envelope.signedClaim.split(".");
     const claim = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
-    const richer = btoa(JSON.stringify({ ...claim, amountCents: claim.amountCents * 100, userId: owner.userId })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const richer = btoa(JSON.stringify({ ...claim, amountCents: claim.amountCents * 100, userId: owner.userId }))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
 
-    const presented = [...(await present(owner, [`${richer}.${signature}`, `${payload}.${"A".repeat(signature.length)}`, "not-a-claim"])), ...(await present(other, [won.envelope.signedClaim]))];
+    const presented = [
+      ...(await present(owner, [`${richer}.${signature}`, `${payload}.${"A".repeat(signature.length)}`, "not-a-claim"])),
+      ...(await present(other, [won.envelope.signedClaim])),
+    ];
     expect(presented.map((r) => r.status === "voided" && r.reason)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
     for (const v of [owner, other]) expect(await shardStub(env, userShard(env, v.userId)).userClaims(v.userId)).toEqual([]);
     expectBalanced(await auditAt(600_000));
@@ -214,10 +233,14 @@ describe("edge leases", () => {
     expect(cheats.filter((w) => w.envelope.signedClaim).length).toBeGreaterThan(1);
 
     await letIsolateReport();
-    const results = await present(cheater, signed(cheats).map((w) => w.envelope.signedClaim!));
+    const results = await present(
+      cheater,
+      signed(cheats).map((w) => w.envelope.signedClaim!),
+    );
     expect(results.filter((r) => r.status === "recorded").length).toBeLessThanOrEqual(1);
     expect(results.filter((r) => r.status === "voided").every((r) => r.reason === "limit")).toBe(true);
-    if (fair[0].envelope.signedClaim) expect(await present(honest, [fair[0].envelope.signedClaim])).toEqual([{ claimId: fair[0].envelope.claimId, status: "recorded" }]);
+    if (fair[0].envelope.signedClaim)
+      expect(await present(honest, [fair[0].envelope.signedClaim])).toEqual([{ claimId: fair[0].envelope.claimId, status: "recorded" }]);
     const voided = cheats.find((w) => results.find((r) => r.claimId === w.envelope.claimId)?.status === "voided")!;
     const refused = await openWon(cheater, voided);
     expect(refused.status).toBe(409);

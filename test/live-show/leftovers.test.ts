@@ -12,7 +12,10 @@ const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/t
 describe("leftovers", () => {
   it("rolls leftovers into the sponsor's next lottery phase; an interrupted move retried twice moves nothing twice", async () => {
     const now = Date.now();
-    await show("leftovers", [lottery("a", now - SEC, now + 60 * SEC, ["aurora", "jade"]), lottery("b", now + 120 * SEC, now + 180 * SEC, ["aurora", "jade"])]);
+    await show("leftovers", [
+      lottery("a", now - SEC, now + 60 * SEC, ["aurora", "jade"]),
+      lottery("b", now + 120 * SEC, now + 180 * SEC, ["aurora", "jade"]),
+    ]);
     await pool("a", "aurora", 50_000, 120);
     await pool("a", "jade", 30_001, 77);
     const tokens = await viewers(40);

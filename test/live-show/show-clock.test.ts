@@ -77,7 +77,11 @@ describe("show clock: cron arming, exact boundaries, alarm close", () => {
     expect(firstPool.remainingCents).toBe(0);
     const rolled = await verify("second");
     expect(rolled.pools).toHaveLength(1);
-    expect(rolled.pools[0]).toMatchObject({ budgetCents: 0, movedInCents: firstPool.movedOutCents, remainingCents: firstPool.movedOutCents });
+    expect(rolled.pools[0]).toMatchObject({
+      budgetCents: 0,
+      movedInCents: firstPool.movedOutCents,
+      remainingCents: firstPool.movedOutCents,
+    });
     expect(rolled.pools[0].shards.filter((s) => s.remainingCents > 0).length).toBe(8);
 
     // The minute cron closes "second" once it is over; with no later lottery phase for the

@@ -17,7 +17,11 @@ async function statsUntil(done: (s: StatsReport) => boolean): Promise<StatsRepor
 describe("operator console figures", () => {
   it("counts shakes per phase and shard through isolate flushes, with issued and remaining stock", async () => {
     const now = Date.now();
-    await show("stats", [lottery("live", now - MIN, now + 10 * MIN), greeting("later", now + 20 * MIN, now + 30 * MIN), lottery("unfunded", now + 40 * MIN, now + 50 * MIN)]);
+    await show("stats", [
+      lottery("live", now - MIN, now + 10 * MIN),
+      greeting("later", now + 20 * MIN, now + 30 * MIN),
+      lottery("unfunded", now + 40 * MIN, now + 50 * MIN),
+    ]);
     await pool("live", "aurora", 9_000, 30);
     const tokens = await viewers(20);
     for (let round = 0; round < 3; round++) await Promise.all(tokens.map((t) => shake(t)));
@@ -46,7 +50,9 @@ describe("operator console figures", () => {
     expect(check.pools).toHaveLength(1);
     const [p] = check.pools;
     expect(p.shards).toHaveLength(8);
-    expect(p.shards.every((s) => s.pass && s.loadedCents + s.movedInCents === s.claimedCents + s.remainingCents + s.movedOutCents)).toBe(true);
+    expect(p.shards.every((s) => s.pass && s.loadedCents + s.movedInCents === s.claimedCents + s.remainingCents + s.movedOutCents)).toBe(
+      true,
+    );
     expect(p.budgetCents).toBe(p.claimedCents + p.remainingCents);
     const missing = await readJson<ApiErrorBody>(await admin("GET", "/verify?phaseId=nope"), 404);
     expect(missing.error.message).toMatch(/"nope"/);

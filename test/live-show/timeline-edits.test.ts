@@ -54,7 +54,10 @@ describe("live timeline edits", () => {
 
   it("refuses invalid edits with a 4xx naming the problem, leaving the timeline as it was", async () => {
     const now = Date.now();
-    const t = await show("invalid", [lottery("a", now + 10 * MIN, now + 20 * MIN, ["aurora", "jade"]), lottery("b", now + 30 * MIN, now + 40 * MIN)]);
+    const t = await show("invalid", [
+      lottery("a", now + 10 * MIN, now + 20 * MIN, ["aurora", "jade"]),
+      lottery("b", now + 30 * MIN, now + 40 * MIN),
+    ]);
     await pool("a", "jade", 1_000, 10);
     const v = t.version;
     const cases: [string, string, unknown, RegExp][] = [
@@ -70,7 +73,10 @@ describe("live timeline edits", () => {
       [
         "PUT",
         "/timeline",
-        { expectedVersion: v, timeline: { galaId: "invalid", sponsors: [SPONSORS[0]], phases: [lottery("b", now + 30 * MIN, now + 40 * MIN)] } },
+        {
+          expectedVersion: v,
+          timeline: { galaId: "invalid", sponsors: [SPONSORS[0]], phases: [lottery("b", now + 30 * MIN, now + 40 * MIN)] },
+        },
         /"a" has pools/,
       ],
       ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { startsAt: "soon" } }, /phase.startsAt/],
@@ -85,7 +91,10 @@ describe("live timeline edits", () => {
   it("a timeline with another galaId starts a new gala; the old gala's open pools go back to their sponsors", async () => {
     const before = await getTimeline();
     const next = await edited(
-      await admin("PUT", "/timeline", { expectedVersion: before.version, timeline: { galaId: "next-gala", sponsors: SPONSORS, phases: [] } }),
+      await admin("PUT", "/timeline", {
+        expectedVersion: before.version,
+        timeline: { galaId: "next-gala", sponsors: SPONSORS, phases: [] },
+      }),
     );
     expect(next.timeline.phases).toEqual([]);
     const tick = await readJson<TickReport>(await admin("POST", "/show-clock/tick"));

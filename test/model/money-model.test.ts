@@ -104,7 +104,10 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       const key = `${cmd.u}|${requestId}`;
       const retry = m.sent.has(key);
       m.sent.add(key);
-      const answer = cmd.t === "shake" ? await sys.shake(v, requestId, m.holdings[cmd.u], retry) : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retry);
+      const answer =
+        cmd.t === "shake"
+          ? await sys.shake(v, requestId, m.holdings[cmd.u], retry)
+          : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retry);
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;
       const claimId = answer.kind === "envelope" ? answer.envelope.claimId : null;
@@ -206,7 +209,10 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
 /** The viewer presents every signed claim it keeps; none may be voided (every viewer here is honest). */
 async function presentHeld(m: Model, gala: sys.Gala, u: number): Promise<void> {
   const mine = claimsOf(m, u).filter((id) => m.signed.has(id));
-  const statuses = await sys.present(gala.viewers[u], mine.map((id) => m.signed.get(id)!));
+  const statuses = await sys.present(
+    gala.viewers[u],
+    mine.map((id) => m.signed.get(id)!),
+  );
   expect(statuses).toEqual(mine.map(() => "recorded"));
 }
 
@@ -216,7 +222,9 @@ async function walletsShort(gala: sys.Gala, m: Model): Promise<string[]> {
   return views.flatMap((w, i) => {
     const won = claimsOf(m, i).reduce((n, id) => n + m.claims.get(id)!.cents, 0);
     if (w.balanceCents === won + m.grabbed[i] && w.pendingCents === 0) return [];
-    return [`u${i}: balance ${w.balanceCents} pending ${w.pendingCents}, expected ${won} won + ${m.grabbed[i]} grabbed (claims ${JSON.stringify(claimsOf(m, i).map((id) => [id, m.claims.get(id)!.cents]))}, wallet ${JSON.stringify(w.entries)})`];
+    return [
+      `u${i}: balance ${w.balanceCents} pending ${w.pendingCents}, expected ${won} won + ${m.grabbed[i]} grabbed (claims ${JSON.stringify(claimsOf(m, i).map((id) => [id, m.claims.get(id)!.cents]))}, wallet ${JSON.stringify(w.entries)})`,
+    ];
   });
 }
 
@@ -225,58 +233,67 @@ describe("money model", () => {
     numRuns: runs,
     ...(MODEL_SEED ? { seed: Number(MODEL_SEED), ...(MODEL_PATH ? { path: MODEL_PATH } : {}) } : {}),
     endOnFailure: false,
-  })("conservation, exactly once and limits hold under random commands and faults, through shards or edge leases, and repairs settle everything", async (commands, mode) => {
-    const gala = await sys.newGala(VIEWERS, mode);
-    const m: Model = {
-      answers: new Map(),
-      sent: new Set(),
-      claims: new Map(),
-      groups: [],
-      stopped: false,
-      grabbed: Array(VIEWERS).fill(0),
-      shares: new Map(),
-      faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
-      holdings: Array(VIEWERS).fill(undefined),
-      signed: new Map(),
-      epoch: 0,
-    };
-    const voidedBefore = (await auditAt(600_000)).leases.voided;
-    for (const cmd of commands) await apply(gala, m, cmd);
-    totals.sequences++;
-    if (mode === "edge-leases") totals.leaseSequences++;
-    totals.leasedClaims += m.signed.size;
-    totals.commands += commands.length;
-    totals.claims += m.claims.size;
-    for (const key of Object.keys(m.faults) as (keyof Model["faults"])[]) totals.faults[key] += m.faults[key];
+  })(
+    "conservation, exactly once and limits hold under random commands and faults, through shards or edge leases, and repairs settle everything",
+    async (commands, mode) => {
+      const gala = await sys.newGala(VIEWERS, mode);
+      const m: Model = {
+        answers: new Map(),
+        sent: new Set(),
+        claims: new Map(),
+        groups: [],
+        stopped: false,
+        grabbed: Array(VIEWERS).fill(0),
+        shares: new Map(),
+        faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
+        holdings: Array(VIEWERS).fill(undefined),
+        signed: new Map(),
+        epoch: 0,
+      };
+      const voidedBefore = (await auditAt(600_000)).leases.voided;
+      for (const cmd of commands) await apply(gala, m, cmd);
+      totals.sequences++;
+      if (mode === "edge-leases") totals.leaseSequences++;
+      totals.leasedClaims += m.signed.size;
+      totals.commands += commands.length;
+      totals.claims += m.claims.size;
+      for (const key of Object.keys(m.faults) as (keyof Model["faults"])[]) totals.faults[key] += m.faults[key];
 
-    // After the sequence: balanced with pending money inside its bound (leased envelopes
-    // included), nothing twice, limits kept, no honest claim voided.
-    const during = await auditAt(600_000);
-    expectBalanced(during);
-    expect(during.leases.voided).toBe(voidedBefore);
-    expect(during.duplicateEnvelopeClaims).toBe(0);
-    expect(during.maxClaimsPerUser).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
-    for (let i = 0; i < VIEWERS; i++) {
-      const sponsors = claimsOf(m, i).map((id) => m.claims.get(id)!.sponsorId);
-      expect(new Set(sponsors).size).toBe(sponsors.length);
-      expect(sponsors.length).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
-    }
+      // After the sequence: balanced with pending money inside its bound (leased envelopes
+      // included), nothing twice, limits kept, no honest claim voided.
+      const during = await auditAt(600_000);
+      expectBalanced(during);
+      expect(during.leases.voided).toBe(voidedBefore);
+      expect(during.duplicateEnvelopeClaims).toBe(0);
+      expect(during.maxClaimsPerUser).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
+      for (let i = 0; i < VIEWERS; i++) {
+        const sponsors = claimsOf(m, i).map((id) => m.claims.get(id)!.sponsorId);
+        expect(new Set(sponsors).size).toBe(sponsors.length);
+        expect(sponsors.length).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
+      }
 
-    // Then the PWAs present what they keep, the phase ends, and only the repairs run until every cent is home.
-    for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
-    await sys.stopPhase(gala.phaseId);
-    // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
-    // then a lease phase stays unclosed and the audit with a bound of zero names them.
-    const settled = async () => (await walletsShort(gala, m)).length === 0 && (await auditAt(0)).balanced;
-    for (let attempt = 0; !(await settled()); attempt++) {
-      if (attempt > 60) throw new Error(`not settled after repairs: ${(await walletsShort(gala, m)).join("; ")}; audit ${JSON.stringify(await auditAt(0))}`);
-      await repair(0);
-      await sleep(300);
-    }
-  }, Math.max(3_600_000, runs * 10_000));
+      // Then the PWAs present what they keep, the phase ends, and only the repairs run until every cent is home.
+      for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
+      await sys.stopPhase(gala.phaseId);
+      // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
+      // then a lease phase stays unclosed and the audit with a bound of zero names them.
+      const settled = async () => (await walletsShort(gala, m)).length === 0 && (await auditAt(0)).balanced;
+      for (let attempt = 0; !(await settled()); attempt++) {
+        if (attempt > 60)
+          throw new Error(
+            `not settled after repairs: ${(await walletsShort(gala, m)).join("; ")}; audit ${JSON.stringify(await auditAt(0))}`,
+          );
+        await repair(0);
+        await sleep(300);
+      }
+    },
+    Math.max(3_600_000, runs * 10_000),
+  );
 
   afterAll(() => {
-    console.log(`model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.retriesAfterStop} won request ids retried after the stop (each answered with its envelope), faults hit ${JSON.stringify(totals.faults)}`);
+    console.log(
+      `model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.retriesAfterStop} won request ids retried after the stop (each answered with its envelope), faults hit ${JSON.stringify(totals.faults)}`,
+    );
     // The faults must have been injected for real, not only generated.
     if (totals.sequences >= 6) expect(Object.values(totals.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });

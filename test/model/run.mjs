@@ -23,7 +23,10 @@ const base = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FET
 /** One vitest process; resolves with its exit code and output. */
 function vitest(env, inherit) {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["vitest", "run", "test/model"], { env: { ...base, ...env }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const child = spawn("npx", ["vitest", "run", "test/model"], {
+      env: { ...base, ...env },
+      stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout?.on("data", (d) => (output += d));
     child.stderr?.on("data", (d) => (output += d));
@@ -38,7 +41,11 @@ if (values.seed) {
 
 const runs = Number(values.runs);
 const size = Math.max(1, Number(values.chunk));
-const chunks = Array.from({ length: Math.ceil(runs / size) }, (_, i) => ({ i, runs: Math.min(size, runs - i * size), seed: (Date.now() + i * 7919) % 2_147_483_647 }));
+const chunks = Array.from({ length: Math.ceil(runs / size) }, (_, i) => ({
+  i,
+  runs: Math.min(size, runs - i * size),
+  seed: (Date.now() + i * 7919) % 2_147_483_647,
+}));
 const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");
 const started = Date.now();
 let failed = 0;
@@ -52,7 +59,9 @@ async function worker() {
     const text = plain(output);
     const figures = text.match(/model: .*/)?.[0] ?? "(no figure line)";
     const seconds = Math.round((Date.now() - at) / 1000);
-    console.log(`chunk ${chunk.i + 1}/${chunks.length} (${chunk.runs} sequences, seed ${chunk.seed}, ${seconds} s): ${code === 0 ? "passed" : "FAILED"} ${figures}`);
+    console.log(
+      `chunk ${chunk.i + 1}/${chunks.length} (${chunk.runs} sequences, seed ${chunk.seed}, ${seconds} s): ${code === 0 ? "passed" : "FAILED"} ${figures}`,
+    );
     if (code !== 0) {
       failed++;
       const lines = text.split("\n");
@@ -64,5 +73,7 @@ async function worker() {
 
 console.log(`model suite: ${runs} sequences in ${chunks.length} chunk(s) of up to ${size}, ${values.parallel} at a time`);
 await Promise.all(Array.from({ length: Math.max(1, Number(values.parallel)) }, worker));
-console.log(`model suite: ${failed === 0 ? "passed" : `${failed} chunk(s) FAILED`}, ${runs} sequences in ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(
+  `model suite: ${failed === 0 ? "passed" : `${failed} chunk(s) FAILED`}, ${runs} sequences in ${Math.round((Date.now() - started) / 1000)} s`,
+);
 process.exit(failed === 0 ? 0 : 1);

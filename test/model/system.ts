@@ -9,7 +9,14 @@ import { abortAllDurableObjects, createExecutionContext, createMessageBatch, get
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
-import type { CreateGroupResponse, GrabGroupResponse, Issuance, PresentResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
+import type {
+  CreateGroupResponse,
+  GrabGroupResponse,
+  Issuance,
+  PresentResponse,
+  ShakeResponse,
+  WalletResponse,
+} from "../../src/wire/index";
 import { openSignedClaim } from "../../src/edge/claim-signing";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { SettlementMessage } from "../../src/wire/rpc";
@@ -47,7 +54,8 @@ export async function newGala(viewerCount: number, issuance: Issuance = "shard")
     const res = await admin("POST", "/pools", { phaseId, sponsorId, budgetCents: 2_000 + i * 7, count: 16, ...split });
     if (res.status !== 201) throw new Error(`pool: ${res.status} ${await res.text()}`);
   }
-  const viewers = issuance === "edge-leases" ? await neighbours(viewerCount) : await Promise.all(Array.from({ length: viewerCount }, () => session()));
+  const viewers =
+    issuance === "edge-leases" ? await neighbours(viewerCount) : await Promise.all(Array.from({ length: viewerCount }, () => session()));
   if (issuance === "edge-leases") {
     // One more viewer of their shard shakes first, so the isolate holds a lease there when the sequence starts.
     const [opener] = await neighbours(1, userShard(env, viewers[0].userId));
@@ -161,6 +169,9 @@ export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolea
 
 /** Every object is reset while a shake is in flight. */
 export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
-  const [answer] = await Promise.all([shake(v, requestId, holdings, retry).catch(() => null), abortAllDurableObjects().catch(() => undefined)]);
+  const [answer] = await Promise.all([
+    shake(v, requestId, holdings, retry).catch(() => null),
+    abortAllDurableObjects().catch(() => undefined),
+  ]);
   return answer;
 }

@@ -39,7 +39,12 @@ describe("alerts", () => {
     // A dead letter also fails the audit (money pending past its bound is a failure, docs/reliability.md).
     expect((await alerts()).alerts).toEqual([
       expect.objectContaining({ kind: "audit_failing", severity: "critical" }),
-      expect.objectContaining({ kind: "dead_letters", severity: "critical", count: 1, message: expect.stringContaining(`${w.envelope.amountCents} cents`) }),
+      expect.objectContaining({
+        kind: "dead_letters",
+        severity: "critical",
+        count: 1,
+        message: expect.stringContaining(`${w.envelope.amountCents} cents`),
+      }),
       expect.objectContaining({ kind: "pool_will_not_drain" }),
     ]);
 

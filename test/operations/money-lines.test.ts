@@ -82,9 +82,20 @@ describe("money lines and metrics", () => {
     await deadLetter(w);
 
     expect(lines("money").filter((l) => l.event === "dead_letter")).toEqual([
-      expect.objectContaining({ claimId: w.envelope.claimId, userId: w.userId, shard, poolId: "p-dead", phaseId: lotteryId, amountCents: w.envelope.amountCents }),
+      expect.objectContaining({
+        claimId: w.envelope.claimId,
+        userId: w.userId,
+        shard,
+        poolId: "p-dead",
+        phaseId: lotteryId,
+        amountCents: w.envelope.amountCents,
+      }),
     ]);
-    expect(points()).toContainEqual({ blobs: ["dead_letter", "claim", lotteryId, "", String(shard)], doubles: [1, 0, 0, 0, w.envelope.amountCents], indexes: [lotteryId] });
+    expect(points()).toContainEqual({
+      blobs: ["dead_letter", "claim", lotteryId, "", String(shard)],
+      doubles: [1, 0, 0, 0, w.envelope.amountCents],
+      indexes: [lotteryId],
+    });
   });
 
   it("logs a group envelope's creation, each real grab once, and its refund", async () => {

@@ -36,7 +36,10 @@ async function checked<T>(res: Response, method: string, template: string, statu
   const name = described.content["application/json"].schema.$ref.replace("#/components/schemas/", "");
   const body: unknown = JSON.parse(text);
   const result = new Validator(doc.components.schemas[name], "2020-12", false).validate(body);
-  expect(result.errors.map((e) => `${e.instanceLocation}: ${e.error}`), `${method} ${template} answer ${text.slice(0, 300)}`).toEqual([]);
+  expect(
+    result.errors.map((e) => `${e.instanceLocation}: ${e.error}`),
+    `${method} ${template} answer ${text.slice(0, 300)}`,
+  ).toEqual([]);
   exercised.add(`${method.toLowerCase()} ${template}`);
   return body as T;
 }
@@ -87,7 +90,11 @@ describe("OpenAPI document", () => {
         timeline: {
           galaId: `oa-${tag}`,
           sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", assetId: "sponsor-oa" }],
-          phases: [phase(lottery, "lottery", now - 1000, now + 3_600_000), phase(later, "greeting", now + 7_200_000, now + 7_300_000), phase(spare, "greeting", now + 8_000_000, now + 8_100_000)],
+          phases: [
+            phase(lottery, "lottery", now - 1000, now + 3_600_000),
+            phase(later, "greeting", now + 7_200_000, now + 7_300_000),
+            phase(spare, "greeting", now + 8_000_000, now + 8_100_000),
+          ],
         },
       }),
       "PUT",
@@ -98,7 +105,14 @@ describe("OpenAPI document", () => {
     await checked(await call("/api/timeline"), "GET", "/api/timeline", 200);
 
     const pool = await checked<{ pool: PoolRecord }>(
-      await admin("POST", "/pools", { phaseId: lottery, sponsorId: "oa-sponsor", budgetCents: 5000, count: 10, splitAmountCents: 300, splitCount: 3 }),
+      await admin("POST", "/pools", {
+        phaseId: lottery,
+        sponsorId: "oa-sponsor",
+        budgetCents: 5000,
+        count: 10,
+        splitAmountCents: 300,
+        splitCount: 3,
+      }),
       "POST",
       "/api/admin/pools",
       201,
@@ -108,26 +122,57 @@ describe("OpenAPI document", () => {
 
     const viewer = await checked<SessionResponse>(await json("POST", "/api/session", {}), "POST", "/api/session", 201);
     await checked(await json("POST", "/api/session", { deviceId: "no spaces allowed" }), "POST", "/api/session", 400);
-    const shaken = await checked<ShakeResponse>(await json("POST", "/api/shake", { requestId: "oa-1" }, viewer.token), "POST", "/api/shake", 200);
+    const shaken = await checked<ShakeResponse>(
+      await json("POST", "/api/shake", { requestId: "oa-1" }, viewer.token),
+      "POST",
+      "/api/shake",
+      200,
+    );
     expect(shaken.kind).toBe("envelope");
     if (shaken.kind !== "envelope") return;
     await checked(await json("POST", "/api/shake", { requestId: 7 }, viewer.token), "POST", "/api/shake", 400);
     await checked(await json("POST", "/api/shake", { requestId: "oa-2" }), "POST", "/api/shake", 401);
-    const leanShake = (id: string, token?: string) => call(`/api/shake/${id}`, { method: "POST", headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const leanShake = (id: string, token?: string) =>
+      call(`/api/shake/${id}`, { method: "POST", headers: token ? { Authorization: `Bearer ${token}` } : {} });
     await checked(await leanShake("oa-1", viewer.token), "POST", "/api/shake/{requestId}", 200);
     await checked(await leanShake("bad%20id", viewer.token), "POST", "/api/shake/{requestId}", 400);
     await checked(await leanShake("oa-3"), "POST", "/api/shake/{requestId}", 401);
     const claimId = shaken.envelope.claimId;
     await checked(await json("POST", `/api/envelopes/${claimId}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 200);
-    await checked(await json("POST", `/api/envelopes/${crypto.randomUUID()}/open`, {}, viewer.token), "POST", "/api/envelopes/{claimId}/open", 404);
-    await checked(await json("POST", "/api/envelopes/present", { signedClaims: ["not-a-signed-claim"] }, viewer.token), "POST", "/api/envelopes/present", 200);
+    await checked(
+      await json("POST", `/api/envelopes/${crypto.randomUUID()}/open`, {}, viewer.token),
+      "POST",
+      "/api/envelopes/{claimId}/open",
+      404,
+    );
+    await checked(
+      await json("POST", "/api/envelopes/present", { signedClaims: ["not-a-signed-claim"] }, viewer.token),
+      "POST",
+      "/api/envelopes/present",
+      200,
+    );
     await checked(await json("POST", "/api/envelopes/present", { signedClaims: [] }, viewer.token), "POST", "/api/envelopes/present", 400);
     await checked(await json("GET", "/api/wallet", undefined, viewer.token), "GET", "/api/wallet", 200);
 
-    const group = await checked<CreateGroupResponse>(await json("POST", "/api/groups", { fromClaimId: claimId }, viewer.token), "POST", "/api/groups", 201);
+    const group = await checked<CreateGroupResponse>(
+      await json("POST", "/api/groups", { fromClaimId: claimId }, viewer.token),
+      "POST",
+      "/api/groups",
+      201,
+    );
     const friend = await session();
-    await checked(await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token), "POST", "/api/groups/{id}/grab", 200);
-    await checked(await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token), "POST", "/api/groups/{id}/grab", 200);
+    await checked(
+      await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token),
+      "POST",
+      "/api/groups/{id}/grab",
+      200,
+    );
+    await checked(
+      await json("POST", `/api/groups/${group.id}/grab`, { requestId: "grab-1" }, friend.token),
+      "POST",
+      "/api/groups/{id}/grab",
+      200,
+    );
     await checked(await json("GET", `/api/groups/${group.id}`, undefined, friend.token), "GET", "/api/groups/{id}", 200);
     await checked(await json("GET", "/api/groups/g_unknown", undefined, friend.token), "GET", "/api/groups/{id}", 404);
 
@@ -143,7 +188,12 @@ describe("OpenAPI document", () => {
       "/api/admin/timeline/phases/{phaseId}",
       200,
     );
-    await checked(await admin("DELETE", `/timeline/phases/${spare}`, { expectedVersion: removed.timeline.version - 1 }), "DELETE", "/api/admin/timeline/phases/{phaseId}", 409);
+    await checked(
+      await admin("DELETE", `/timeline/phases/${spare}`, { expectedVersion: removed.timeline.version - 1 }),
+      "DELETE",
+      "/api/admin/timeline/phases/{phaseId}",
+      409,
+    );
     await checked(await admin("POST", `/timeline/phases/${lottery}/stop`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/stop", 200);
     await checked(await admin("POST", `/timeline/phases/${later}/start`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/start", 200);
     await checked(await admin("POST", `/timeline/phases/${later}/stop`, {}), "POST", "/api/admin/timeline/phases/{phaseId}/stop", 200);

@@ -65,8 +65,14 @@ describe("overload of one shard", () => {
     // The shard queued nothing for long: answers that went through it were not much slower
     // than those the edge shed by itself in the same batches, which share the harness's own
     // queueing on this machine (an absolute bound would measure the machine, not the shard).
-    const p99 = percentile(through.map((a) => a.ms), 99);
-    const shedP99 = percentile(busy.map((a) => a.ms), 99);
+    const p99 = percentile(
+      through.map((a) => a.ms),
+      99,
+    );
+    const shedP99 = percentile(
+      busy.map((a) => a.ms),
+      99,
+    );
     expect(p99).toBeLessThan(3 * shedP99 + 250);
 
     const won = through.flatMap((a) => (a.body.kind === "envelope" ? [a.body.envelope] : []));
@@ -103,8 +109,13 @@ describe("issuance pacing", () => {
     const target = deployedEnv();
     const wave = async (tag: string) =>
       (
-        await inBatches(500, 100, async (i) =>
-          (await callWith(target, "/api/shake", shakeInit(users[i % users.length].token, `${tag}-${i}`))).json() as Promise<ShakeResponse>,
+        await inBatches(
+          500,
+          100,
+          async (i) =>
+            (
+              await callWith(target, "/api/shake", shakeInit(users[i % users.length].token, `${tag}-${i}`))
+            ).json() as Promise<ShakeResponse>,
         )
       ).filter((a) => a.kind === "envelope").length;
 

@@ -55,7 +55,10 @@ describe("short rehearsal", () => {
     expect(record.finalAudit.balanced).toBe(true);
     const files = publish(record, out, join(out, "served"));
     expect(readFileSync(files.html, "utf8")).toContain("PASS");
-    expect(JSON.parse(readFileSync(join(out, "served/latest.json"), "utf8"))).toMatchObject({ passed: true, report: "/rehearsal/latest.html" });
+    expect(JSON.parse(readFileSync(join(out, "served/latest.json"), "utf8"))).toMatchObject({
+      passed: true,
+      report: "/rehearsal/latest.html",
+    });
     expect(existsSync(join(out, "rehearsal-latest.html"))).toBe(true);
   });
 
@@ -67,9 +70,20 @@ describe("short rehearsal", () => {
         speedup: 400,
         beforeAudit: async (mf) => {
           const partitions = await mf.getDurableObjectNamespace("LEDGER_PARTITION");
-          const forged = { entryId: "claim:forged", userId: "u_forger", kind: "envelope", amountCents: 500, claimId: "forged", poolId: "pool-that-does-not-exist", phaseId: "opening-lottery", sponsorId: "aurora" };
+          const forged = {
+            entryId: "claim:forged",
+            userId: "u_forger",
+            kind: "envelope",
+            amountCents: 500,
+            claimId: "forged",
+            poolId: "pool-that-does-not-exist",
+            phaseId: "opening-lottery",
+            sponsorId: "aurora",
+          };
           // The worker's LedgerPartition RPC, reached through Miniflare's proxy (typed as a plain fetcher there).
-          const partition = partitions.get(partitions.idFromName("ledger-0")) as unknown as { credit(c: (typeof forged)[], now: number): Promise<string[]> };
+          const partition = partitions.get(partitions.idFromName("ledger-0")) as unknown as {
+            credit(c: (typeof forged)[], now: number): Promise<string[]>;
+          };
           await partition.credit([forged], Date.now());
         },
       }),

@@ -40,7 +40,10 @@ describe("group envelope loss modes", () => {
       await restore();
     }
     await repair(0);
-    await eventually(() => wallet(friend.token), (w) => w.balanceCents === share);
+    await eventually(
+      () => wallet(friend.token),
+      (w) => w.balanceCents === share,
+    );
     expectBalanced(await auditAt(0));
   });
 
@@ -52,7 +55,10 @@ describe("group envelope loss modes", () => {
     expectNamed(await auditAt(0), `group:${group.id}`);
     await repair(0);
     await repair(0);
-    await eventually(() => wallet(sender.token), (w) => w.balanceCents === before + group.amountCents);
+    await eventually(
+      () => wallet(sender.token),
+      (w) => w.balanceCents === before + group.amountCents,
+    );
     expect(await ledgerQuery("SELECT entry_id FROM ledger WHERE ref = ? AND kind = 'group-refund'", group.id)).toHaveLength(1);
     expectBalanced(await auditAt(0));
   });
@@ -98,7 +104,10 @@ describe("group envelope loss modes", () => {
     const body = (await (await grab(friend.token, group.id, "g")).json()) as GrabGroupResponse;
     expect(body.status).toBe("grabbed");
     expect((await createGroup(user.token, { fromClaimId: envelope.claimId })).status).toBe(201);
-    await eventually(() => wallet(friend.token), (w) => w.balanceCents > 0);
+    await eventually(
+      () => wallet(friend.token),
+      (w) => w.balanceCents > 0,
+    );
     expectBalanced(await auditAt(60_000));
   });
 

@@ -105,7 +105,11 @@ describe("settlement loss modes", () => {
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
     expectBalanced(await auditAt(0));
 
-    await inUserPartition(w.userId, "INSERT INTO ledger (entry_id, user_id, kind, amount_cents, created_at) VALUES ('gift:1', ?, 'gift', 500, 0)", w.userId);
+    await inUserPartition(
+      w.userId,
+      "INSERT INTO ledger (entry_id, user_id, kind, amount_cents, created_at) VALUES ('gift:1', ?, 'gift', 500, 0)",
+      w.userId,
+    );
     try {
       expectNamed(await auditAt(0), "ledger");
     } finally {
@@ -129,7 +133,10 @@ describe("settlement loss modes", () => {
     const rows = await shard.userClaims("bulk-0");
     expect(rows[0].poolId).toBe(poolId);
     // Every claim is on its way and already in the ledger, but no confirmation reached the shard yet.
-    await shard.markEnqueued(claims.map((c) => c.claimId), now);
+    await shard.markEnqueued(
+      claims.map((c) => c.claimId),
+      now,
+    );
     const settlement = claims.map((c, i) => ({ ...c, userId: `bulk-${i}`, poolId, claimedAt: now }));
     for (let i = 0; i < settlement.length; i += 100) await creditClaims(env, settlement.slice(i, i + 100), now);
     expectBalanced(await auditAt(60_000));

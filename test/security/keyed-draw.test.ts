@@ -52,7 +52,8 @@ describe("keyed candidate draw", () => {
   });
 
   it("is repeatable per (gala, user, request, phase) and changes with the gala and the secret", async () => {
-    const draw = (secret: string, gala: string, user = "u", request = "r", phaseId = "p") => keyedDraw(secret, gala, user, request, phaseId);
+    const draw = (secret: string, gala: string, user = "u", request = "r", phaseId = "p") =>
+      keyedDraw(secret, gala, user, request, phaseId);
     const first = await draw(env.DRAW_SECRET, "g1");
     expect(await draw(env.DRAW_SECRET, "g1")).toBe(first);
     const others = await Promise.all([

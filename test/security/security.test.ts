@@ -135,9 +135,20 @@ describe("session tokens", () => {
 describe("admin secret", () => {
   it("keeps admin routes unreachable without the exact secret", async () => {
     const user = await session();
-    for (const auth of [undefined, "Bearer ", `Bearer ${ADMIN_SECRET}x`, `Bearer ${ADMIN_SECRET.slice(0, -1)}`, `Bearer ${user.token}`, ADMIN_SECRET]) {
+    for (const auth of [
+      undefined,
+      "Bearer ",
+      `Bearer ${ADMIN_SECRET}x`,
+      `Bearer ${ADMIN_SECRET.slice(0, -1)}`,
+      `Bearer ${user.token}`,
+      ADMIN_SECRET,
+    ]) {
       const headers: Record<string, string> = auth === undefined ? {} : { Authorization: auth };
-      for (const [method, path] of [["GET", "/api/admin/audit"], ["GET", "/api/admin/timeline"], ["POST", "/api/admin/pools"]]) {
+      for (const [method, path] of [
+        ["GET", "/api/admin/audit"],
+        ["GET", "/api/admin/timeline"],
+        ["POST", "/api/admin/pools"],
+      ]) {
         await expectError(await call(path, { method, headers }), 401, "unauthorized");
       }
     }
@@ -186,7 +197,9 @@ describe("anti-cheat rate limits", () => {
     const loner = await session();
     await freshWindow(10, 7);
     const started = Date.now();
-    const answers = await inBatches(limit + 10, 50, (i) => callWith(target, "/api/shake", shakeInit(i % 2 ? sa.token : sb.token, `r-${i}`)));
+    const answers = await inBatches(limit + 10, 50, (i) =>
+      callWith(target, "/api/shake", shakeInit(i % 2 ? sa.token : sb.token, `r-${i}`)),
+    );
     const loneAnswers = await inBatches(limit / 2, 50, (i) => callWith(target, "/api/shake", shakeInit(loner.token, `l-${i}`)));
     // The counts below hold for one window: the burst must not have straddled two.
     const windowOf = (t: number) => Math.floor(t / 10_000);

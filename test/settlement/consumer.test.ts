@@ -54,7 +54,8 @@ async function deliver(queue: string, bodies: SettlementMessage[], attempts = 1)
   return { ...result, delays: retries.flatMap((spy) => spy.mock.calls.map(([options]) => options?.delaySeconds)) };
 }
 
-const ledgerRows = async (claimId: string) => (await ledgerQuery<{ n: number }>("SELECT COUNT(*) AS n FROM ledger WHERE claim_id = ?", claimId)).reduce((n, r) => n + r.n, 0);
+const ledgerRows = async (claimId: string) =>
+  (await ledgerQuery<{ n: number }>("SELECT COUNT(*) AS n FROM ledger WHERE claim_id = ?", claimId)).reduce((n, r) => n + r.n, 0);
 
 describe("settlement consumer", () => {
   beforeAll(async () => {
@@ -112,7 +113,9 @@ describe("settlement consumer", () => {
     const report = await audit(60_000);
     expect(report.settlement.stuck.map((c) => c.claimId)).toContain(w.envelope.claimId);
     expect(report.balanced).toBe(false);
-    expect(report.problems).toContainEqual(expect.objectContaining({ place: `claim:${w.envelope.claimId}`, cents: w.envelope.amountCents }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ place: `claim:${w.envelope.claimId}`, cents: w.envelope.amountCents }),
+    );
 
     const requeued = await admin("POST", "/settlements/requeue");
     expect(await requeued.json()).toEqual({ enqueued: 1 });

@@ -63,9 +63,7 @@ describe("open and settle", () => {
       [null, owner.envelope.claimId, 401],
     ];
     for (const [token, claimId, status] of cases) {
-      const res = token
-        ? await open(token, claimId)
-        : await call(`/api/envelopes/${claimId}/open`, { method: "POST" });
+      const res = token ? await open(token, claimId) : await call(`/api/envelopes/${claimId}/open`, { method: "POST" });
       expect(res.status, claimId).toBe(status);
       const body = (await res.json()) as { error: { code: string } };
       expect(body.error.code).toEqual(expect.any(String));

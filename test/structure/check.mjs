@@ -37,7 +37,8 @@ const graph = new Map();
 for (const file of files) {
   const text = readFileSync(file, "utf8");
   const lines = text.split("\n").length;
-  if (lines > MAX_LINES && !GENERATED.has(relative(root, file))) problems.push(`${relative(root, file)}: ${lines} lines (max ${MAX_LINES})`);
+  if (lines > MAX_LINES && !GENERATED.has(relative(root, file)))
+    problems.push(`${relative(root, file)}: ${lines} lines (max ${MAX_LINES})`);
   const deps = new Set();
   for (const m of text.matchAll(IMPORT)) {
     const target = resolveImport(file, m[1] ?? m[2] ?? m[3]);
@@ -54,7 +55,10 @@ function visit(node) {
   stack.push(node);
   for (const dep of graph.get(node) ?? []) {
     if (state.get(dep) === "open") {
-      const cycle = stack.slice(stack.indexOf(dep)).concat(dep).map((f) => relative(root, f));
+      const cycle = stack
+        .slice(stack.indexOf(dep))
+        .concat(dep)
+        .map((f) => relative(root, f));
       problems.push(`import cycle: ${cycle.join(" -> ")}`);
     } else if (!state.has(dep)) visit(dep);
   }
@@ -72,7 +76,8 @@ for (const file of files) {
   if (WORKER_CODE_IN_LOAD.some((dir) => rel.startsWith(dir))) continue;
   for (const dep of graph.get(file)) {
     const target = relative(root, dep);
-    if (target.startsWith("src/wire/") && target !== "src/wire/index.ts") problems.push(`${rel} imports ${target}: clients import only src/wire/index.ts`);
+    if (target.startsWith("src/wire/") && target !== "src/wire/index.ts")
+      problems.push(`${rel} imports ${target}: clients import only src/wire/index.ts`);
   }
 }
 
@@ -81,10 +86,13 @@ const pinned = JSON.parse(readFileSync(join(root, "node_modules/miniflare/packag
 const wranglerMiniflare = JSON.parse(
   readFileSync(createRequire(require.resolve("wrangler/package.json")).resolve("miniflare/package.json"), "utf8"),
 ).version;
-if (pinned !== wranglerMiniflare) problems.push(`miniflare ${pinned} differs from the ${wranglerMiniflare} that wrangler bundles: pin the same version`);
+if (pinned !== wranglerMiniflare)
+  problems.push(`miniflare ${pinned} differs from the ${wranglerMiniflare} that wrangler bundles: pin the same version`);
 
 if (problems.length) {
   console.error(`structure check failed:\n- ${problems.join("\n- ")}`);
   process.exit(1);
 }
-console.log(`structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, miniflare ${pinned}`);
+console.log(
+  `structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, miniflare ${pinned}`,
+);

@@ -1,5 +1,13 @@
 /** Test helpers for group envelopes: a live lottery whose pool carries a split budget, and its winners. */
-import type { CreateGroupResponse, GroupView, PoolSplitBudget, SessionResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
+import type {
+  CreateGroupResponse,
+  GroupView,
+  PoolSplitBudget,
+  SessionResponse,
+  ShakeResponse,
+  WalletResponse,
+  WonEnvelope,
+} from "../../src/wire/index";
 import { admin, json, putTimeline, session } from "./api";
 
 const HOUR = 3_600_000;
@@ -72,7 +80,10 @@ export async function fundedUser(): Promise<{ user: SessionResponse; balanceCent
   const { user, envelope } = await winner();
   const res = await json("POST", `/api/envelopes/${envelope.claimId}/open`, {}, user.token);
   if (res.status !== 200) throw new Error(`open failed: ${res.status} ${await res.text()}`);
-  const settled = await eventually(() => wallet(user.token), (w) => w.balanceCents === envelope.amountCents);
+  const settled = await eventually(
+    () => wallet(user.token),
+    (w) => w.balanceCents === envelope.amountCents,
+  );
   return { user, balanceCents: settled.balanceCents };
 }
 

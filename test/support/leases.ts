@@ -19,7 +19,10 @@ export async function shakeLean(v: SessionResponse, requestId: string, holdings?
 
 /** A live edge-lease lottery phase (every shake a candidate) with one pool per sponsor. */
 export async function leaseShow(tag: string, envelopesPerSponsor: number, sponsors = SPONSORS.length) {
-  const { timeline, lotteryId } = await liveLotteryShow(tag, { issuance: "edge-leases", sponsorIds: SPONSORS.slice(0, sponsors).map((s) => s.id) });
+  const { timeline, lotteryId } = await liveLotteryShow(tag, {
+    issuance: "edge-leases",
+    sponsorIds: SPONSORS.slice(0, sponsors).map((s) => s.id),
+  });
   for (const sponsor of SPONSORS.slice(0, sponsors)) {
     await createPool({ phaseId: lotteryId, sponsorId: sponsor.id, budgetCents: envelopesPerSponsor * 100, count: envelopesPerSponsor });
   }

@@ -10,7 +10,9 @@ import { allLedgerPartitions, ledgerOf, ledgerStub } from "../../src/objects";
 /** Runs `sql` (a query or a write) in every partition and returns all rows. */
 export async function ledgerQuery<T extends Record<string, SqlStorageValue>>(sql: string, ...params: SqlStorageValue[]): Promise<T[]> {
   const parts = await Promise.all(
-    allLedgerPartitions(env).map((p) => runInDurableObject(ledgerStub(env, p), (_, state) => state.storage.sql.exec<T>(sql, ...params).toArray())),
+    allLedgerPartitions(env).map((p) =>
+      runInDurableObject(ledgerStub(env, p), (_, state) => state.storage.sql.exec<T>(sql, ...params).toArray()),
+    ),
   );
   return parts.flat();
 }
@@ -35,4 +37,3 @@ export async function inUserPartition(userId: string, sql: string, ...params: Sq
     state.storage.sql.exec(sql, ...params);
   });
 }
-

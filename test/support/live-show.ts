@@ -1,7 +1,15 @@
 /** Helpers for live-show tests: a show built around "now", pools, shakes and admin reads. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { AuditReport, CreatePoolResponse, Phase, ShakeResponse, Timeline, TimelineEditResponse, VerificationReport } from "../../src/wire/index";
+import type {
+  AuditReport,
+  CreatePoolResponse,
+  Phase,
+  ShakeResponse,
+  Timeline,
+  TimelineEditResponse,
+  VerificationReport,
+} from "../../src/wire/index";
 import { admin, json, putTimeline, session } from "./api";
 
 export const SPONSORS = [

@@ -25,9 +25,21 @@ export async function deadLetter(w: Winner, poolId = "p-dead"): Promise<Settleme
   const body: SettlementMessage = {
     kind: "claims",
     shard: userShard(env, w.userId),
-    claims: [{ claimId: w.envelope.claimId, userId: w.userId, poolId, phaseId: w.envelope.phaseId, sponsorId: w.envelope.sponsorId, amountCents: w.envelope.amountCents, claimedAt: Date.now() }],
+    claims: [
+      {
+        claimId: w.envelope.claimId,
+        userId: w.userId,
+        poolId,
+        phaseId: w.envelope.phaseId,
+        sponsorId: w.envelope.sponsorId,
+        amountCents: w.envelope.amountCents,
+        claimedAt: Date.now(),
+      },
+    ],
   };
-  const batch = createMessageBatch<SettlementMessage>(env.SETTLEMENT_DLQ, [{ id: `dead-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 11, body }]) as MessageBatch;
+  const batch = createMessageBatch<SettlementMessage>(env.SETTLEMENT_DLQ, [
+    { id: `dead-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 11, body },
+  ]) as MessageBatch;
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   await getQueueResult(batch, ctx);

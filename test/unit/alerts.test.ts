@@ -5,10 +5,32 @@ import type { AuditReport, PendingClaim, Phase, PhaseStats, ShardPhaseStats } fr
 
 const NOW = 1_000_000_000;
 
-const phase: Phase = { id: "p1", title: "P1", kind: "lottery", startsAt: NOW - 100_000, endsAt: NOW + 100_000, sponsorIds: ["s"], greetingAssetId: "g", candidateRate: 0.5 };
+const phase: Phase = {
+  id: "p1",
+  title: "P1",
+  kind: "lottery",
+  startsAt: NOW - 100_000,
+  endsAt: NOW + 100_000,
+  sponsorIds: ["s"],
+  greetingAssetId: "g",
+  candidateRate: 0.5,
+};
 
 function claim(extra: Partial<PendingClaim>): PendingClaim {
-  return { claimId: crypto.randomUUID(), userId: "u", poolId: "pool", phaseId: "p1", sponsorId: "s", amountCents: 100, claimedAt: NOW - 600_000, shard: 0, openedAt: null, enqueuedAt: NOW - 400_000, deadAt: null, ...extra };
+  return {
+    claimId: crypto.randomUUID(),
+    userId: "u",
+    poolId: "pool",
+    phaseId: "p1",
+    sponsorId: "s",
+    amountCents: 100,
+    claimedAt: NOW - 600_000,
+    shard: 0,
+    openedAt: null,
+    enqueuedAt: NOW - 400_000,
+    deadAt: null,
+    ...extra,
+  };
 }
 
 function audit(extra: Partial<AuditReport> = {}, stuck: PendingClaim[] = []): AuditReport {
@@ -56,7 +78,14 @@ function stats(extra: Partial<PhaseStats> = {}): AlertInputs["stats"] {
   };
 }
 
-const inputs = (extra: Partial<AlertInputs>): AlertInputs => ({ now: NOW, audit: audit(), stats: stats(), phases: [phase], shardCeilingRps: 800, ...extra });
+const inputs = (extra: Partial<AlertInputs>): AlertInputs => ({
+  now: NOW,
+  audit: audit(),
+  stats: stats(),
+  phases: [phase],
+  shardCeilingRps: 800,
+  ...extra,
+});
 const kinds = (input: AlertInputs) => evaluateAlerts(input).map((a) => a.kind);
 
 describe("alert rules", () => {
@@ -73,15 +102,37 @@ describe("alert rules", () => {
   });
 
   it("the audit failing names its places; an audit that cannot run is failing too", () => {
-    const failing = audit({ balanced: false, pools: [{ poolId: "pool-x", phaseId: "p1", sponsorId: "s", budgetCents: 1, remainingCents: 0, claimedCents: 0, remainingCount: 0, claimedCount: 0, leasedCents: 0, movedInCents: 0, movedOutCents: 0, balanced: false }] });
-    expect(evaluateAlerts(inputs({ audit: failing }))).toEqual([expect.objectContaining({ kind: "audit_failing", message: expect.stringContaining("pool pool-x") })]);
+    const failing = audit({
+      balanced: false,
+      pools: [
+        {
+          poolId: "pool-x",
+          phaseId: "p1",
+          sponsorId: "s",
+          budgetCents: 1,
+          remainingCents: 0,
+          claimedCents: 0,
+          remainingCount: 0,
+          claimedCount: 0,
+          leasedCents: 0,
+          movedInCents: 0,
+          movedOutCents: 0,
+          balanced: false,
+        },
+      ],
+    });
+    expect(evaluateAlerts(inputs({ audit: failing }))).toEqual([
+      expect.objectContaining({ kind: "audit_failing", message: expect.stringContaining("pool pool-x") }),
+    ]);
     expect(kinds(inputs({ audit: null }))).toEqual(["audit_failing"]);
   });
 
   it("a shard whose claim calls reach the ceiling share is near it; just below is not", () => {
     const at = (NEAR_CEILING * 800) / phase.candidateRate;
     const alerts = evaluateAlerts(inputs({ stats: stats({ shards: [shardStats(0, at - 1), shardStats(3, at)] }) }));
-    expect(alerts).toEqual([expect.objectContaining({ kind: "shard_near_ceiling", severity: "warning", shard: 3, phaseId: "p1", count: 640 })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: "shard_near_ceiling", severity: "warning", shard: 3, phaseId: "p1", count: 640 }),
+    ]);
   });
 
   it("a pool that will not drain at its issuance rate so far is raised, once the phase is far enough in", () => {

@@ -39,7 +39,9 @@ describe("group audit", () => {
 
   it("allows credits owed within the bound, and fails them past it", () => {
     expect(audit(own({ outboxCents: 400, oldestOwedAt: NOW - 1000 }), ledger(0)).balanced).toBe(true);
-    expect(audit(own({ outboxCents: 400, oldestOwedAt: NOW - 2 * BOUND }), ledger(0)).envelopes[0].problem).toMatch(/longer than the bound/);
+    expect(audit(own({ outboxCents: 400, oldestOwedAt: NOW - 2 * BOUND }), ledger(0)).envelopes[0].problem).toMatch(
+      /longer than the bound/,
+    );
   });
 
   it("fails an envelope that expired past the bound with money still open", () => {

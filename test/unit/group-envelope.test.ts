@@ -40,7 +40,14 @@ describe("group envelope shares (double mean at grab time)", () => {
   it("hold the bounds even when every draw is extreme", () => {
     const highest: RandomInt = (_lo, hi) => hi;
     const lowest: RandomInt = (lo) => lo;
-    for (const [amount, count] of [[888, 5], [50, 50], [51, 50], [2_000_000, 200], [7, 3], [1, 1]]) {
+    for (const [amount, count] of [
+      [888, 5],
+      [50, 50],
+      [51, 50],
+      [2_000_000, 200],
+      [7, 3],
+      [1, 1],
+    ]) {
       expect(sum(grabAll(amount, count, highest))).toBe(amount);
       expect(sum(grabAll(amount, count, lowest))).toBe(amount);
     }

@@ -1,6 +1,14 @@
 /** The pure rules of edge leases (src/domain/lease-terms.ts) and their audit (src/domain/lease-audit.ts). */
 import { describe, expect, it } from "vitest";
-import { eligibleIndex, leaseSize, mergeHoldings, MIN_LEASE, REPORT_BATCH, shouldCall as shouldCallAfter, type SlotState } from "../../src/domain/lease-terms";
+import {
+  eligibleIndex,
+  leaseSize,
+  mergeHoldings,
+  MIN_LEASE,
+  REPORT_BATCH,
+  shouldCall as shouldCallAfter,
+  type SlotState,
+} from "../../src/domain/lease-terms";
 import { leaseProblems, leasesAudit } from "../../src/domain/lease-audit";
 import type { ShardFigures } from "../../src/wire/rpc";
 
@@ -70,7 +78,13 @@ describe("lease audit", () => {
   });
 
   it("sums the leases and names one still lending past its return time plus the bound", () => {
-    expect(leasesAudit([figures(0), figures(0)])).toEqual({ calls: 10, recorded: 14, voided: 2, outstandingCount: 4, outstandingCents: 500 });
+    expect(leasesAudit([figures(0), figures(0)])).toEqual({
+      calls: 10,
+      recorded: 14,
+      voided: 2,
+      outstandingCount: 4,
+      outstandingCents: 500,
+    });
     expect(leaseProblems([figures(1_000)], 1_500, 1_000)).toEqual([]);
     expect(leaseProblems([figures(1_000)], 2_001, 1_000)).toEqual([expect.objectContaining({ place: "lease:L", cents: 250 })]);
   });

@@ -18,7 +18,19 @@ const pool: PoolRecord = {
 
 const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures => ({
   shard: 0,
-  pools: [{ poolId: "pool-1", loadedCount: 10, loadedCents: 1000, remainingCount: 10 - claimedCount, remainingCents: 1000 - claimedCents, leasedCount: 0, leasedCents: 0, claimedCount, claimedCents }],
+  pools: [
+    {
+      poolId: "pool-1",
+      loadedCount: 10,
+      loadedCents: 1000,
+      remainingCount: 10 - claimedCount,
+      remainingCents: 1000 - claimedCents,
+      leasedCount: 0,
+      leasedCents: 0,
+      claimedCount,
+      claimedCents,
+    },
+  ],
   maxClaimsPerUser: 1,
   maxClaimsPerUserSponsor: 1,
   duplicateEnvelopeClaims: 0,
@@ -89,7 +101,12 @@ describe("settlement audit merge", () => {
     expect(mergeSettlement(input({ ledger: [{ poolId: "pool-1", count: 3, cents: 299 }] })).balanced).toBe(false);
     expect(mergeSettlement(input({ ledger: [{ poolId: "pool-1", count: 4, cents: 300 }] })).balanced).toBe(false);
     const unknown = mergeSettlement(
-      input({ ledger: [{ poolId: "pool-1", count: 3, cents: 300 }, { poolId: "pool-zz", count: 1, cents: 5 }] }),
+      input({
+        ledger: [
+          { poolId: "pool-1", count: 3, cents: 300 },
+          { poolId: "pool-zz", count: 1, cents: 5 },
+        ],
+      }),
     );
     expect(unknown).toMatchObject({ balanced: false, unknownLedgerCents: 5 });
   });
@@ -106,9 +123,24 @@ describe("settlement audit merge", () => {
 
 describe("wallet view", () => {
   it("shows ledger rows as settled and claims without a ledger row as pending", () => {
-    const claim = { claimId: "c2", userId: "u", poolId: "pool-1", phaseId: "p1", sponsorId: "s1", amountCents: 70, claimedAt: 5, openedAt: null, settledAt: null };
+    const claim = {
+      claimId: "c2",
+      userId: "u",
+      poolId: "pool-1",
+      phaseId: "p1",
+      sponsorId: "s1",
+      amountCents: 70,
+      claimedAt: 5,
+      openedAt: null,
+      settledAt: null,
+    };
     const settledClaim = { ...claim, claimId: "c1", amountCents: 30, settledAt: 9 };
-    const view = walletView("u", 30, [{ entryId: "claim:c1", kind: "envelope", amountCents: 30, claimId: "c1", sponsorId: "s1", phaseId: "p1", createdAt: 9 }], [settledClaim, claim]);
+    const view = walletView(
+      "u",
+      30,
+      [{ entryId: "claim:c1", kind: "envelope", amountCents: 30, claimId: "c1", sponsorId: "s1", phaseId: "p1", createdAt: 9 }],
+      [settledClaim, claim],
+    );
     expect(view).toEqual({
       userId: "u",
       balanceCents: 30,

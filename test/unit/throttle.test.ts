@@ -75,8 +75,7 @@ describe("rate window", () => {
 });
 
 describe("shard error handling", () => {
-  const platformError = (flags: { retryable?: boolean; overloaded?: boolean }) =>
-    Object.assign(new Error("Durable Object error"), flags);
+  const platformError = (flags: { retryable?: boolean; overloaded?: boolean }) => Object.assign(new Error("Durable Object error"), flags);
 
   it("never retries overloaded errors, retries retryable ones while retries remain", () => {
     expect(shardErrorAction(platformError({ overloaded: true, retryable: true }), 1)).toBe("shed-overloaded");

@@ -27,7 +27,20 @@ async function creditD1(db: D1Database, credits: readonly LedgerCredit[], now: n
      ON CONFLICT (user_id) DO UPDATE SET balance_cents = excluded.balance_cents, updated_at = excluded.updated_at`,
   );
   await db.batch([
-    ...credits.map((c) => insert.bind(c.entryId, c.userId, c.kind, c.amountCents, c.claimId ?? null, c.poolId ?? null, c.phaseId ?? null, c.sponsorId ?? null, null, now)),
+    ...credits.map((c) =>
+      insert.bind(
+        c.entryId,
+        c.userId,
+        c.kind,
+        c.amountCents,
+        c.claimId ?? null,
+        c.poolId ?? null,
+        c.phaseId ?? null,
+        c.sponsorId ?? null,
+        null,
+        now,
+      ),
+    ),
     ...[...new Set(credits.map((c) => c.userId))].map((userId) => balance.bind(userId, now)),
   ]);
 }

@@ -83,7 +83,9 @@ export async function showGroup(container, groupId) {
     const missing = err instanceof ApiFailure && err.status === 404;
     container.setAttribute("data-state", missing ? "missing" : "error");
     container.replaceChildren(
-      h("p", { text: missing ? "There is no such envelope: check the link you were sent." : `This envelope cannot be shown: ${reason(err)}` }),
+      h("p", {
+        text: missing ? "There is no such envelope: check the link you were sent." : `This envelope cannot be shown: ${reason(err)}`,
+      }),
     );
   }
 }
@@ -105,7 +107,11 @@ export function shareButton(claimId) {
     } catch (err) {
       const noBudget = err instanceof ApiFailure && err.status === 409;
       out.replaceChildren(
-        h("p", { text: noBudget ? "This envelope has no share budget. You can send a group envelope from your wallet." : `Cannot share it now: ${reason(err)}` }),
+        h("p", {
+          text: noBudget
+            ? "This envelope has no share budget. You can send a group envelope from your wallet."
+            : `Cannot share it now: ${reason(err)}`,
+        }),
       );
       button.disabled = noBudget;
       button.hidden = noBudget;

@@ -109,4 +109,5 @@ export async function apiViewer() {
 }
 
 /** "¥12.34" for integer cents, as the pages print it. */
-export const yuan = (cents: number) => `${cents < 0 ? "-" : ""}¥${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
+export const yuan = (cents: number) =>
+  `${cents < 0 ? "-" : ""}¥${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
