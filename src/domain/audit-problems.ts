@@ -6,13 +6,12 @@
  * envelope that does not balance. The report is balanced only when the list is empty.
  */
 import type { AuditProblem, MoveVerification, PoolAudit, SettlementAudit } from "../wire/index";
+import { withinLimits } from "./limits";
 
 export interface ShardChecks {
   duplicateEnvelopeClaims: number;
   maxClaimsPerUser: number;
   maxClaimsPerUserSponsor: number;
-  maxPerUser: number;
-  maxPerUserSponsor: number;
   /** Shard rows (pools or moves) the registry does not know. */
   orphans: number;
 }
@@ -49,7 +48,7 @@ export function shardProblems(c: ShardChecks): AuditProblem[] {
   if (c.duplicateEnvelopeClaims > 0) {
     out.push({ place: "envelopes", problem: `${c.duplicateEnvelopeClaims} envelope(s) issued twice`, cents: 0 });
   }
-  if (c.maxClaimsPerUser > c.maxPerUser || c.maxClaimsPerUserSponsor > c.maxPerUserSponsor) {
+  if (!withinLimits(c.maxClaimsPerUser, c.maxClaimsPerUserSponsor)) {
     out.push({ place: "limits", problem: "a user holds more envelopes than the limits allow", cents: 0 });
   }
   if (c.orphans > 0) out.push({ place: "shards", problem: "a shard holds pools or moves the registry does not know", cents: 0 });

@@ -1,19 +1,16 @@
 /**
- * Merge audit: every shard reports its own figures and move ledger; merged with the pool
- * registry they must balance to the cent (budget + moved in = remaining + claimed + moved
- * out, see verify.ts), every finished move must land what it took, no envelope may be
- * issued twice, no user may be over the per-gala or per-sponsor limits, no closed phase may
- * hold stock, and the settlement audit (settlement-audit.ts) must balance too. Each failed
- * check is a named problem (audit-problems.ts).
+ * Merge audit: every shard reports its books (its figures and its side of every move);
+ * merged with the pool registry they must balance to the cent (budget + moved in =
+ * remaining + claimed + moved out, see verify.ts), every finished move must land what it
+ * took, no envelope may be issued twice, no user may be over the limits (limits.ts), no
+ * closed phase may hold stock, and the settlement audit (settlement-audit.ts) must balance
+ * too. Each failed check is a named problem (audit-problems.ts).
  */
 import type { AuditReport, MoveRecord, PoolAudit, PoolRecord, SettlementAudit } from "../wire/index";
 import type { ShardBooks } from "../wire/rpc";
 import { moveProblems, poolProblems, settlementProblems, shardProblems } from "./audit-problems";
 import { returnedBySponsor, verifyMove, verifyPool } from "./verify";
 import { leasesAudit } from "./lease-audit";
-
-export const MAX_ENVELOPES_PER_USER = 3;
-export const MAX_ENVELOPES_PER_USER_SPONSOR = 1;
 
 export function mergeAudit(
   galaId: string,
@@ -56,8 +53,6 @@ export function mergeAudit(
       duplicateEnvelopeClaims,
       maxClaimsPerUser,
       maxClaimsPerUserSponsor,
-      maxPerUser: MAX_ENVELOPES_PER_USER,
-      maxPerUserSponsor: MAX_ENVELOPES_PER_USER_SPONSOR,
       orphans,
     }),
     ...settlementProblems(settlement),

@@ -1,5 +1,6 @@
 /**
- * The demo show `npm start` seeds into an empty timeline: a lottery phase live right now,
+ * The demo show `npm start` runs (the show clock seeds it into an empty timeline,
+ * src/show/demo-seed.ts): a lottery phase live right now,
  * then greetings, a rest gap and a second lottery that hands out its envelopes from edge
  * leases (the first goes to the shards), with demo sponsor pools. A demo that has
  * finished is replaced by a new edition whose gala and phase ids carry the timeline version,
@@ -82,7 +83,14 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
   };
 }
 
-/** A demo show whose last phase is over is replaced by a fresh one on the next read. */
+/** A demo show whose last phase is over is replaced by a fresh one on the show clock's next run. */
 export function isFinishedDemo(timeline: Timeline, now: EpochMs): boolean {
   return timeline.galaId.startsWith(DEMO_GALA_ID) && timeline.phases.every((p) => p.endsAt <= now);
+}
+
+/** When the show clock should wake to replace a demo show (its end, while it is ahead); null for any other show. */
+export function demoWakeAt(timeline: Timeline | null, now: EpochMs): EpochMs | null {
+  if (!timeline?.galaId.startsWith(DEMO_GALA_ID) || timeline.phases.length === 0) return null;
+  const end = Math.max(...timeline.phases.map((p) => p.endsAt));
+  return end > now ? end : null;
 }

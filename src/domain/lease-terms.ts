@@ -3,12 +3,11 @@
  * under the per-person limits of their holdings, how many envelopes an isolate asks for, and
  * when it calls its shard (refill, report, hand back).
  */
-import { MAX_ENVELOPES_PER_USER, MAX_ENVELOPES_PER_USER_SPONSOR } from "./audit";
+import { mayTake } from "./limits";
 
-/** Index of the first envelope a viewer holding `held` (sponsor ids) may take, or -1. */
-export function eligibleIndex(envelopes: readonly { sponsorId: string }[], held: readonly string[]): number {
-  if (held.length >= MAX_ENVELOPES_PER_USER) return -1;
-  return envelopes.findIndex((e) => held.filter((s) => s === e.sponsorId).length < MAX_ENVELOPES_PER_USER_SPONSOR);
+/** Index of the first envelope a viewer holding `sponsorsHeld` may take under the limits, or -1. */
+export function eligibleIndex(envelopes: readonly { sponsorId: string }[], sponsorsHeld: readonly string[]): number {
+  return envelopes.findIndex((e) => mayTake(sponsorsHeld, e.sponsorId));
 }
 
 /** Smallest lease an isolate asks for. */
@@ -65,14 +64,4 @@ export function shouldCall(s: SlotState, now: number, reportAfterMs: number): bo
   if (wantsLease(s)) return true;
   if (s.unreported >= REPORT_BATCH || (s.unreported > 0 && now - s.oldestUnreportedAt >= reportAfterMs)) return true;
   return s.unused > 0;
-}
-
-/**
- * Two accounts of one viewer's envelopes in a gala (sponsor ids, one per envelope) merged:
- * per sponsor the larger count. The shard's records and the signed holdings each may lack
- * wins the other has (a leased win not reported yet; a win on another device).
- */
-export function mergeHoldings(a: readonly string[], b: readonly string[]): string[] {
-  const count = (list: readonly string[], id: string) => list.filter((s) => s === id).length;
-  return [...new Set([...a, ...b])].flatMap((id) => Array<string>(Math.max(count(a, id), count(b, id))).fill(id));
 }

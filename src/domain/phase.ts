@@ -10,8 +10,9 @@ export interface PhaseState {
   next: Phase | null;
 }
 
-export function isLive(phase: Phase, now: EpochMs): boolean {
-  return phase.startsAt <= now && now < phase.endsAt;
+/** Whether `now` falls in the window [startsAt, endsAt): the one test of every phase window (edge, shard, show clock). */
+export function isLive(window: Pick<Phase, "startsAt" | "endsAt">, now: EpochMs): boolean {
+  return window.startsAt <= now && now < window.endsAt;
 }
 
 export function phaseAt(phases: readonly Phase[], now: EpochMs): PhaseState {

@@ -7,9 +7,9 @@
 import type { MoveRecord, MoveVerification, PoolRecord, PoolVerification, ShardPoolVerification, VerificationReport } from "../wire/index";
 import type { ShardBooks } from "../wire/rpc";
 
-function shardPool(ledger: ShardBooks, poolId: string): ShardPoolVerification | null {
-  const figures = ledger.pools.find((p) => p.poolId === poolId);
-  const moves = ledger.moves.filter((m) => m.poolId === poolId);
+function shardPool(books: ShardBooks, poolId: string): ShardPoolVerification | null {
+  const figures = books.pools.find((p) => p.poolId === poolId);
+  const moves = books.moves.filter((m) => m.poolId === poolId);
   if (!figures && moves.length === 0) return null;
   const movedInCents = moves.reduce((sum, m) => sum + m.inCents, 0);
   const movedOutCents = moves.reduce((sum, m) => sum + m.outCents, 0);
@@ -23,7 +23,7 @@ function shardPool(ledger: ShardBooks, poolId: string): ShardPoolVerification | 
   const leasedCents = figures?.leasedCents ?? 0;
   const leasedCount = figures?.leasedCount ?? 0;
   return {
-    shard: ledger.shard,
+    shard: books.shard,
     loadedCents,
     claimedCents,
     remainingCents,
@@ -43,8 +43,8 @@ function shardPool(ledger: ShardBooks, poolId: string): ShardPoolVerification | 
 const sum = (rows: readonly ShardPoolVerification[], key: keyof ShardPoolVerification) =>
   rows.reduce((total, row) => total + Number(row[key]), 0);
 
-export function verifyPool(pool: PoolRecord, ledgers: readonly ShardBooks[]): PoolVerification {
-  const shards = ledgers.flatMap((ledger) => shardPool(ledger, pool.poolId) ?? []);
+export function verifyPool(pool: PoolRecord, books: readonly ShardBooks[]): PoolVerification {
+  const shards = books.flatMap((shard) => shardPool(shard, pool.poolId) ?? []);
   const totals = {
     loadedCents: sum(shards, "loadedCents"),
     claimedCents: sum(shards, "claimedCents"),
@@ -68,11 +68,11 @@ export function verifyPool(pool: PoolRecord, ledgers: readonly ShardBooks[]): Po
   };
 }
 
-export function verifyMove(move: MoveRecord, ledgers: readonly ShardBooks[]): MoveVerification {
+export function verifyMove(move: MoveRecord, books: readonly ShardBooks[]): MoveVerification {
   let takenCents = 0;
   let arrivedCents = 0;
-  for (const ledger of ledgers) {
-    for (const m of ledger.moves) {
+  for (const shard of books) {
+    for (const m of shard.moves) {
       if (m.moveId !== move.moveId) continue;
       takenCents += m.outCents;
       arrivedCents += m.inCents;
@@ -107,15 +107,15 @@ export function verificationReport(
   galaId: string,
   phaseId: string | null,
   pools: readonly PoolRecord[],
-  ledgers: readonly ShardBooks[],
+  books: readonly ShardBooks[],
   moves: readonly MoveRecord[],
 ): VerificationReport {
   const selected = pools.filter((p) => phaseId === null || p.phaseId === phaseId);
   const ids = new Set(selected.map((p) => p.poolId));
-  const poolChecks = selected.map((pool) => verifyPool(pool, ledgers));
+  const poolChecks = selected.map((pool) => verifyPool(pool, books));
   const moveChecks = moves
     .filter((m) => phaseId === null || ids.has(m.fromPoolId) || (m.toPoolId !== null && ids.has(m.toPoolId)))
-    .map((move) => verifyMove(move, ledgers));
+    .map((move) => verifyMove(move, books));
   return {
     galaId,
     phaseId,

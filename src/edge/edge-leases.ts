@@ -9,14 +9,15 @@
  */
 import { leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
 import { DRY_RETRY_MS, eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
-import { MAX_ENVELOPES_PER_USER } from "../domain/audit";
+import { mayTake } from "../domain/limits";
+import { isLive } from "../domain/phase";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
 import type { LeasedClaim, LeasedEnvelope } from "../wire/rpc";
+import type { Background, Shake } from "./context";
 
-type WaitUntil = (p: Promise<unknown>) => void;
-
-interface Held extends LeasedEnvelope {
+/** An envelope lent to this isolate, with its lease. */
+interface LentEnvelope extends LeasedEnvelope {
   leaseId: string;
   expiresAt: number;
 }
@@ -26,7 +27,7 @@ interface Slot {
   shard: number;
   startsAt: number;
   endsAt: number;
-  envelopes: Held[];
+  envelopes: LentEnvelope[];
   want: number;
   unreported: LeasedClaim[];
   unused: Map<string, string[]>;
@@ -82,15 +83,13 @@ function slotOf(phase: Phase, shard: number, now: number): Slot {
 /** Envelopes whose lease ran out are handed back on the next call. */
 function expire(slot: Slot, now: number): void {
   if (slot.envelopes.length === 0 || slot.envelopes.every((e) => e.expiresAt > now)) return;
-  const keep: Held[] = [];
+  const keep: LentEnvelope[] = [];
   for (const e of slot.envelopes) {
     if (e.expiresAt > now) keep.push(e);
     else slot.unused.set(e.leaseId, [...(slot.unused.get(e.leaseId) ?? []), e.envelopeId]);
   }
   slot.envelopes = keep;
 }
-
-const live = (slot: Slot, now: number) => now >= slot.startsAt && now < slot.endsAt;
 
 async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   slot.calling = true;
@@ -134,24 +133,24 @@ function stateOf(slot: Slot, now: number): SlotState {
     unreported: slot.unreported.length,
     oldestUnreportedAt: slot.unreported[0]?.issuedAt ?? now,
     unused: slot.unused.size,
-    live: live(slot, now),
+    live: isLive(slot, now),
     demand: slot.issuedSinceAsk > 0 || slot.missed,
     dry: now < slot.dryUntil,
     calling: slot.calling,
   };
 }
 
-function callIfDue(env: Env, waitUntil: WaitUntil, slot: Slot, now: number): void {
+function callIfDue(env: Env, background: Background, slot: Slot, now: number): void {
   expire(slot, now);
-  if (shouldCall(stateOf(slot, now), now, leaseReportMs(env))) waitUntil(exchange(env, slot, now));
+  if (shouldCall(stateOf(slot, now), now, leaseReportMs(env))) background.waitUntil(exchange(env, slot, now));
 }
 
 /** On any shake: reports, hand-backs and refills that came due, from this request's background. */
-export function sweepLeases(env: Env, waitUntil: WaitUntil, now: number): void {
+export function sweepLeases(env: Env, background: Background, now: number): void {
   if (now < sweepAt || slots.size === 0) return;
   sweepAt = now + SWEEP_EVERY_MS;
   for (const [key, slot] of slots) {
-    callIfDue(env, waitUntil, slot, now);
+    callIfDue(env, background, slot, now);
     const idle = !slot.calling && slot.envelopes.length === 0 && slot.unreported.length === 0 && slot.unused.size === 0;
     if (idle && now >= slot.endsAt) slots.delete(key);
   }
@@ -164,27 +163,19 @@ export function leasedAnswer(userId: string, requestId: string): LeasedClaim | u
 
 /**
  * An envelope for this candidate from the lease of its shard: `won` with the claim to sign,
- * `limit` when the viewer's holdings are at the per-gala limit, `none` when this isolate
- * holds nothing they may take (the caller falls back to the shard claim).
+ * `limit` when the viewer's sponsors held (their signed holdings) allow no more envelopes in
+ * the gala, `none` when this isolate holds nothing they may take (the caller falls back to
+ * the shard claim).
  */
-export function takeLeased(
-  env: Env,
-  waitUntil: WaitUntil,
-  phase: Phase,
-  galaId: string,
-  shard: number,
-  userId: string,
-  requestId: string,
-  held: readonly string[],
-  now: number,
-): LeasedTake {
+export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly string[]): LeasedTake {
+  const { userId, requestId, shard, now } = shake;
   const key = `${userId}|${requestId}`;
   const earlier = answered.get(key);
   if (earlier) return { kind: "won", claim: earlier };
-  if (held.length >= MAX_ENVELOPES_PER_USER) return { kind: "limit" };
+  if (!mayTake(sponsorsHeld)) return { kind: "limit" };
   const slot = slotOf(phase, shard, now);
   expire(slot, now);
-  const i = eligibleIndex(slot.envelopes, held);
+  const i = eligibleIndex(slot.envelopes, sponsorsHeld);
   let claim: LeasedClaim | null = null;
   if (i >= 0) {
     const [e] = slot.envelopes.splice(i, 1);
@@ -199,7 +190,7 @@ export function takeLeased(
       userId,
       requestId,
       phaseId: phase.id,
-      galaId,
+      galaId: shake.timeline.galaId,
       issuedAt: now,
     };
     slot.unreported.push(claim);
@@ -209,7 +200,7 @@ export function takeLeased(
   } else {
     slot.missed = true;
   }
-  callIfDue(env, waitUntil, slot, now);
+  callIfDue(shake.env, shake.background, slot, now);
   return claim ? { kind: "won", claim } : { kind: "none" };
 }
 

@@ -16,6 +16,7 @@ import type { UserVars } from "../auth/middleware";
 import { sessionLimit, shakeLimit, sharedRateLimits } from "../config";
 import { WindowCounter } from "../domain/window-counter";
 import { ApiError } from "../errors";
+import type { Background } from "./context";
 
 /** Must match the `period` of the bindings in wrangler.toml. */
 const SHAKE_PERIOD_S = 10;
@@ -48,15 +49,13 @@ async function bindingAllows(binding: RateLimit, key: string): Promise<boolean> 
   }
 }
 
-type WaitUntil = (promise: Promise<unknown>) => void;
-
 const shared = (env: Env, binding: RateLimit): RateLimit | null => (sharedRateLimits(env) ? binding : null);
 
 /**
  * Counts one hit of `id` in this isolate (no allocation when the key is known in the
  * window) and, when the binding is on, asks it in the background under `prefix:id`.
  */
-function enforce(waitUntil: WaitUntil, binding: RateLimit | null, state: Layer, prefix: string, id: string, what: string): void {
+function enforce(background: Background, binding: RateLimit | null, state: Layer, prefix: string, id: string, what: string): void {
   const now = Date.now();
   if (!state.counter.hit(id, now)) {
     throw new ApiError(429, "rate_limited", `too many ${what}; slow down`, {
@@ -65,7 +64,7 @@ function enforce(waitUntil: WaitUntil, binding: RateLimit | null, state: Layer, 
   }
   if (!binding || state.pending >= MAX_PENDING_CHECKS) return;
   state.pending++;
-  waitUntil(
+  background.waitUntil(
     bindingAllows(binding, `${prefix}:${id}`)
       .then((allowed) => {
         if (!allowed) state.counter.block(id, Date.now());
@@ -78,16 +77,16 @@ function enforce(waitUntil: WaitUntil, binding: RateLimit | null, state: Layer, 
  * One user, and every session of one device together, get one phone's worth of shakes:
  * both counters are checked, the user's first.
  */
-export function enforceShakeLimit(env: Env, waitUntil: WaitUntil, userId: string, deviceId: string | undefined): void {
+export function enforceShakeLimit(env: Env, background: Background, userId: string, deviceId: string | undefined): void {
   const binding = shared(env, env.SHAKE_LIMITER);
   const limit = shakeLimit(env);
-  enforce(waitUntil, binding, layer("shake-user", limit, SHAKE_PERIOD_S), "user", userId, "shakes");
-  if (deviceId) enforce(waitUntil, binding, layer("shake-device", limit, SHAKE_PERIOD_S), "device", deviceId, "shakes");
+  enforce(background, binding, layer("shake-user", limit, SHAKE_PERIOD_S), "user", userId, "shakes");
+  if (deviceId) enforce(background, binding, layer("shake-device", limit, SHAKE_PERIOD_S), "device", deviceId, "shakes");
 }
 
 /** `enforceShakeLimit` as middleware, for the JSON-body shake route. */
 export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
-  enforceShakeLimit(c.env, (p) => c.executionCtx.waitUntil(p), c.get("userId"), c.get("deviceId"));
+  enforceShakeLimit(c.env, c.executionCtx, c.get("userId"), c.get("deviceId"));
   await next();
 });
 
@@ -100,7 +99,7 @@ export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: str
   const [prefix, id] = deviceId ? ["device", deviceId] : ip ? ["ip", ip] : [null, null];
   if (!prefix || !id) return;
   enforce(
-    (p) => c.executionCtx.waitUntil(p),
+    c.executionCtx,
     shared(c.env, c.env.SESSION_LIMITER),
     layer(`session-${prefix}`, sessionLimit(c.env), SESSION_PERIOD_S),
     prefix,

@@ -4,9 +4,11 @@
  * the user's shard, and the graded throttle hint of the busier of this isolate and the
  * shard. A null outcome from the steps below is a shed shake, answered `busy`. A retried
  * shake (RetryHeader) that is no longer a candidate asks its shard for the envelope its
- * request id won, so the retry gets the same answer.
+ * request id won, so the retry gets the same answer. Every step reads the shake's context
+ * (context.ts).
  */
 import { configuredSecret } from "../auth/middleware";
+import { envelopeAssetId } from "../domain/envelope-asset";
 import { drawDecision, liveShake } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
@@ -17,17 +19,12 @@ import { currentTimeline } from "./timeline-cache";
 import { userShard } from "../objects";
 import { openHoldings, signClaim, signHoldings } from "./claim-signing";
 import { leasedAnswer, sweepLeases, takeLeased } from "./edge-leases";
-import { mergeHoldings } from "../domain/lease-terms";
-import type { HoldingsHeader, Phase, RetryHeader, ShakeOutcome, ThrottleHint, Timeline } from "../wire/index";
+import type { Background, Shake, ShakeHeaders } from "./context";
+import type { HoldingsHeader, Phase, RetryHeader, ShakeOutcome, ThrottleHint } from "../wire/index";
 import type { LeasedClaim, WonResult } from "../wire/rpc";
-
-type WaitUntil = (p: Promise<unknown>) => void;
 
 export const HOLDINGS_HEADER: HoldingsHeader = "X-Gala-Holdings";
 export const RETRY_HEADER: RetryHeader = "X-Gala-Retry";
-
-/** A request header of the shake (the holdings, the retry mark), read only when needed. */
-export type ShakeHeader = (name: HoldingsHeader | RetryHeader) => string | null;
 
 /** An answer and its throttle level; a null outcome is a shed shake, answered `busy`. */
 interface Graded {
@@ -62,41 +59,32 @@ function greetingOf(phase: Phase): ShakeOutcome {
   return greeting;
 }
 
-/** The sponsor's animation, else the greeting of the envelope's phase. */
-const assetOf = (timeline: Timeline, phase: Phase | undefined, sponsorId: string) =>
-  timeline.sponsors.find((s) => s.id === sponsorId)?.assetId ?? phase?.greetingAssetId ?? "";
+/** The viewer's sponsors held as the holdings they sent tell (claim-signing.ts). */
+const signedSponsorsHeld = (shake: Shake) =>
+  openHoldings(shake.env, shake.headers.get(HOLDINGS_HEADER), shake.userId, shake.timeline.galaId);
 
 /** The answer of an envelope the shard handed out, with the viewer's holdings signed. */
-async function wonOutcome(
-  env: Env,
-  timeline: Timeline,
-  phase: Phase | undefined,
-  userId: string,
-  result: WonResult,
-  knownHeld: string[],
-): Promise<ShakeOutcome> {
-  const { claim } = result;
-  const held = result.holdings && mergeHoldings(result.holdings, knownHeld);
-  const holdings = held && (await signHoldings(env, userId, timeline.galaId, held));
-  return { kind: "envelope", envelope: { ...claim, assetId: assetOf(timeline, phase, claim.sponsorId) }, holdings };
+async function wonOutcome(shake: Shake, { claim, sponsorsHeld }: WonResult): Promise<ShakeOutcome> {
+  const { env, userId, timeline } = shake;
+  const holdings = sponsorsHeld && (await signHoldings(env, userId, timeline.galaId, sponsorsHeld));
+  return { kind: "envelope", envelope: { ...claim, assetId: envelopeAssetId(timeline, claim.phaseId, claim.sponsorId) }, holdings };
 }
 
-/** A candidate sent to its shard; `knownHeld`: the viewer's signed holdings, in an edge-lease phase. */
-async function claimOutcome(
-  env: Env,
-  timeline: Timeline,
-  phase: Phase,
-  shard: number,
-  userId: string,
-  requestId: string,
-  knownHeld?: string[],
-): Promise<Graded> {
-  const request = { userId, requestId, phaseId: phase.id, galaId: timeline.galaId, ...(knownHeld ? { knownHeld } : {}) };
-  const answer = await claimAtShard(env, shard, request, phase);
+/** A candidate sent to its shard; `sponsorsHeld`: the viewer's signed holdings, in an edge-lease phase. */
+async function claimOutcome(shake: Shake, phase: Phase, sponsorsHeld?: string[]): Promise<Graded> {
+  const { userId, requestId, timeline } = shake;
+  const request = {
+    userId,
+    requestId,
+    phaseId: phase.id,
+    galaId: timeline.galaId,
+    ...(sponsorsHeld ? { signedSponsorsHeld: sponsorsHeld } : {}),
+  };
+  const answer = await claimAtShard(shake.env, shake.shard, request, phase);
   if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: greetingOf(phase), level };
-  return { outcome: await wonOutcome(env, timeline, phase, userId, result, knownHeld ?? []), level };
+  return { outcome: await wonOutcome(shake, result), level };
 }
 
 /**
@@ -104,16 +92,8 @@ async function claimOutcome(
  * was sent in may have ended or given way to another, so it gets the envelope its request id
  * won, if any (replayed). Only marked retries pay for the look-up.
  */
-function unlessRetried(
-  env: Env,
-  timeline: Timeline,
-  shard: number,
-  userId: string,
-  requestId: string,
-  header: ShakeHeader,
-  now: Graded,
-): Graded | Promise<Graded> {
-  return header(RETRY_HEADER) === "1" ? replayed(env, timeline, shard, userId, requestId, header, now) : now;
+function unlessRetried(shake: Shake, now: Graded): Graded | Promise<Graded> {
+  return shake.headers.get(RETRY_HEADER) === "1" ? replayed(shake, now) : now;
 }
 
 /**
@@ -121,113 +101,83 @@ function unlessRetried(
  * the answer of `now`. The look-up is admitted like a candidate's call; a shard that is busy
  * or cannot say is answered `busy`, so the client retries.
  */
-async function replayed(
-  env: Env,
-  timeline: Timeline,
-  shard: number,
-  userId: string,
-  requestId: string,
-  header: ShakeHeader,
-  now: Graded,
-): Promise<Graded> {
+async function replayed(shake: Shake, now: Graded): Promise<Graded> {
+  const { userId, requestId, timeline } = shake;
   const leased = leasedAnswer(userId, requestId);
-  if (leased)
-    return leasedWin(
-      env,
-      timeline,
-      phaseOf(timeline, leased.phaseId),
-      leased,
-      await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId),
-    );
-  const earlier = await earlierWinAtShard(env, shard, { userId, requestId, galaId: timeline.galaId });
+  if (leased) return leasedWin(shake, leased, await signedSponsorsHeld(shake));
+  const earlier = await earlierWinAtShard(shake.env, shake.shard, { userId, requestId, galaId: timeline.galaId });
   if (earlier.kind === "shed") return shed(earlier.level);
   if (!earlier.result) return now;
-  return {
-    outcome: await wonOutcome(env, timeline, phaseOf(timeline, earlier.result.claim.phaseId), userId, earlier.result, []),
-    level: 0,
-  };
+  return { outcome: await wonOutcome(shake, earlier.result), level: 0 };
 }
-
-const phaseOf = (timeline: Timeline, phaseId: string) => timeline.phases.find((p) => p.id === phaseId);
 
 /**
  * A candidate of an edge-lease phase, answered from this isolate's lease with no call: the
  * signed claim and the new holdings go back to the client. When the isolate holds no
  * envelope the viewer may take, the shard is asked instead, with the viewer's holdings.
  */
-async function leasedOutcome(
-  env: Env,
-  waitUntil: WaitUntil,
-  timeline: Timeline,
-  phase: Phase,
-  shard: number,
-  userId: string,
-  requestId: string,
-  header: ShakeHeader,
-  now: number,
-): Promise<Graded> {
-  const held = await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId);
-  const take = takeLeased(env, waitUntil, phase, timeline.galaId, shard, userId, requestId, held, now);
+async function leasedOutcome(shake: Shake, phase: Phase): Promise<Graded> {
+  const sponsorsHeld = await signedSponsorsHeld(shake);
+  const take = takeLeased(shake, phase, sponsorsHeld);
   if (take.kind === "limit") return { outcome: greetingOf(phase), level: 0 };
-  if (take.kind === "none") return claimOutcome(env, timeline, phase, shard, userId, requestId, held);
-  return leasedWin(env, timeline, phase, take.claim, held);
+  if (take.kind === "none") return claimOutcome(shake, phase, sponsorsHeld);
+  return leasedWin(shake, take.claim, sponsorsHeld);
 }
 
 /** The answer of a leased win: the signed claim, and the holdings with its sponsor added. */
-async function leasedWin(env: Env, timeline: Timeline, phase: Phase | undefined, claim: LeasedClaim, held: string[]): Promise<Graded> {
+async function leasedWin(shake: Shake, claim: LeasedClaim, sponsorsHeld: string[]): Promise<Graded> {
+  const { env, timeline } = shake;
   const [signedClaim, holdings] = await Promise.all([
     signClaim(env, claim),
-    signHoldings(env, claim.userId, timeline.galaId, [...held, claim.sponsorId]),
+    signHoldings(env, claim.userId, timeline.galaId, [...sponsorsHeld, claim.sponsorId]),
   ]);
   const { claimId, phaseId, sponsorId, amountCents } = claim;
-  const envelope = { claimId, phaseId, sponsorId, assetId: assetOf(timeline, phase, sponsorId), amountCents, signedClaim };
+  const envelope = { claimId, phaseId, sponsorId, assetId: envelopeAssetId(timeline, phaseId, sponsorId), amountCents, signedClaim };
   return { outcome: { kind: "envelope", envelope, holdings }, level: 0 };
 }
 
 /** The keyed draw of a lottery shake (keyed-draw.ts). */
-function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<number> {
-  return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
+function lotteryDraw(shake: Shake, phase: Phase): Promise<number> {
+  const secret = configuredSecret(shake.env.DRAW_SECRET, "DRAW_SECRET");
+  return keyedDraw(secret, shake.timeline.galaId, shake.userId, shake.requestId, phase.id);
 }
 
-async function decide(
-  env: Env,
-  waitUntil: WaitUntil,
-  userId: string,
-  requestId: string,
-  header: ShakeHeader,
-  now: number,
-): Promise<Graded> {
-  const timeline = await currentTimeline(env, waitUntil);
-  const shard = userShard(env, userId);
-  const live = liveShake(timeline, now);
-  if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 });
+async function decide(shake: Shake): Promise<Graded> {
+  const live = liveShake(shake.timeline, shake.now);
+  if (live.kind === "rest") return unlessRetried(shake, { outcome: live, level: 0 });
   const decision =
-    live.kind === "lottery"
-      ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
-      : live;
-  countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
+    live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(shake, live.phase), candidateScale(shake.shard)) : live;
+  countShake(shake.env, decision.phase.id, shake.shard, decision.kind === "candidate", shake.now, shake.background);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
-  if (decision.kind === "greeting")
-    return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 });
+  if (decision.kind === "greeting") return unlessRetried(shake, { outcome: greetingOf(decision.phase), level: 0 });
   const graded =
-    decision.phase.issuance === "edge-leases"
-      ? await leasedOutcome(env, waitUntil, timeline, decision.phase, shard, userId, requestId, header, now)
-      : await claimOutcome(env, timeline, decision.phase, shard, userId, requestId);
+    decision.phase.issuance === "edge-leases" ? await leasedOutcome(shake, decision.phase) : await claimOutcome(shake, decision.phase);
   return { ...graded, candidate: true };
 }
 
 /** Answers one shake of a signed-in user that passed the rate limits. */
 export async function answerShake(
   env: Env,
-  waitUntil: WaitUntil,
+  background: Background,
+  headers: ShakeHeaders,
   userId: string,
   requestId: string,
-  header: ShakeHeader,
 ): Promise<ShakeAnswer> {
   const now = Date.now();
   const isolate = edgeAdmission(now);
-  sweepLeases(env, waitUntil, now);
-  const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, header, now) : shed(isolate.level);
+  sweepLeases(env, background, now);
+  const graded = isolate.admit
+    ? await decide({
+        env,
+        background,
+        headers,
+        userId,
+        requestId,
+        shard: userShard(env, userId),
+        timeline: await currentTimeline(env, background),
+        now,
+      })
+    : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));
   const outcome: ShakeOutcome = graded.outcome ?? { kind: "busy", retryAfterMs: throttle.minIntervalMs };
   return { outcome, throttle, serverTime: now, candidate: graded.candidate === true };

@@ -13,6 +13,7 @@ import { shardStub } from "../objects";
 import type { EpochMs } from "../wire/index";
 import type { ShakeCount } from "../wire/rpc";
 import { groupBy } from "../domain/group-by";
+import type { Background } from "./context";
 
 export const STATS_BUCKET_MS = 5_000;
 
@@ -34,14 +35,7 @@ function tally(phaseId: string, bucket: number, shards: number): Tally {
   return { phaseId, bucket, shakes: new Array<number>(shards).fill(0), candidates: new Array<number>(shards).fill(0) };
 }
 
-export function countShake(
-  env: Env,
-  phaseId: string,
-  shard: number,
-  candidate: boolean,
-  now: EpochMs,
-  waitUntil: (p: Promise<unknown>) => void,
-): void {
+export function countShake(env: Env, phaseId: string, shard: number, candidate: boolean, now: EpochMs, background: Background): void {
   const bucket = now - (now % STATS_BUCKET_MS);
   if (!current || current.bucket !== bucket || current.phaseId !== phaseId || current.shakes.length <= shard) {
     if (current) waiting.push(current);
@@ -52,7 +46,7 @@ export function countShake(
   if (!flushing && now - lastFlushAt >= statsFlushMs(env)) {
     flushing = true;
     lastFlushAt = now;
-    waitUntil(flush(env).finally(() => (flushing = false)));
+    background.waitUntil(flush(env).finally(() => (flushing = false)));
   }
 }
 

@@ -54,12 +54,11 @@ function errorResponse(err: unknown): Response {
 
 async function answer(request: Request, env: Env, ctx: ExecutionContext, requestId: string): Promise<Response> {
   if (!ID_PATTERN.test(requestId)) throw badRequest(`requestId: ${ID_RULE}`, "invalid_request");
-  const claims = await sessionOf(env, tokenOf(request.headers));
-  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-  enforceShakeLimit(env, waitUntil, claims.sub, claims.dev);
-  const shake = await metered(() => answerShake(env, waitUntil, claims.sub, requestId, (name) => request.headers.get(name)));
+  const session = await sessionOf(env, tokenOf(request.headers));
+  enforceShakeLimit(env, ctx, session.sub, session.dev);
+  const shake = await metered(() => answerShake(env, ctx, request.headers, session.sub, requestId));
   const { outcome, throttle, serverTime } = shake;
-  recordShake(env, request, claims.sub, { ...outcome, requestId, serverTime, throttle }, shake.candidate);
+  recordShake(env, request, session.sub, { ...outcome, requestId, serverTime, throttle }, shake.candidate);
   if (shake.outcome.kind !== "busy") return new Response(shakeText(shake, requestId), ANSWER_INIT);
   const headers = { "Content-Type": JSON_TYPE, "Retry-After": String(retryAfterSeconds(shake.throttle.level)) };
   return new Response(shakeText(shake, requestId), { headers });

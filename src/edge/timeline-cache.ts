@@ -9,12 +9,11 @@
  * phases still open and close on their own clocks.
  */
 import { readColoCopy, writeColoCopy } from "./colo-cache";
-import { demoMode, timelineTtlMs } from "../config";
-import { demoShow, isFinishedDemo } from "../domain/demo-show";
+import { timelineTtlMs } from "../config";
 import { unavailable } from "../errors";
 import { timelineStub } from "../objects";
-import { createPool } from "../show/pools";
 import type { Timeline } from "../wire/index";
+import type { Background } from "./context";
 
 interface Cached {
   timeline: Timeline;
@@ -38,12 +37,12 @@ export function forgetTimeline(): void {
   cached = null;
 }
 
-export async function currentTimeline(env: Env, waitUntil: (p: Promise<unknown>) => void): Promise<Timeline> {
+export async function currentTimeline(env: Env, background: Background): Promise<Timeline> {
   const entry = cached;
   if (entry) {
     if (Date.now() - entry.fetchedAt >= timelineTtlMs(env) && !entry.refreshing) {
       entry.refreshing = true;
-      waitUntil(
+      background.waitUntil(
         readTimeline(env)
           .catch((err) => console.warn("timeline refresh failed; serving cached version", String(err)))
           .finally(() => {
@@ -73,8 +72,7 @@ async function readTimeline(env: Env): Promise<Timeline> {
     console.warn("timeline object unreachable; serving this location's last copy", String(err));
     return adopt(shared.timeline);
   }
-  const timeline =
-    demoMode(env) && (!stored || isFinishedDemo(stored, Date.now())) ? await seedDemo(env, stored?.version ?? 0) : (stored ?? EMPTY);
+  const timeline = stored ?? EMPTY;
   await writeColoCopy(timeline, Date.now());
   return adopt(timeline);
 }
@@ -89,13 +87,4 @@ function adopt(timeline: Timeline): Timeline {
 export async function publishTimeline(timeline: Timeline): Promise<void> {
   rememberTimeline(timeline);
   await writeColoCopy(timeline, Date.now());
-}
-
-/** Seeds the demo show once: only the writer that wins the version creates its pools. */
-async function seedDemo(env: Env, overVersion: number): Promise<Timeline> {
-  const show = demoShow(Date.now(), overVersion);
-  const written = await timelineStub(env).write(show.timeline, overVersion);
-  if (!written.ok) return written.current ?? EMPTY;
-  for (const pool of show.pools) await createPool(env, pool, written.timeline);
-  return written.timeline;
 }

@@ -1,6 +1,6 @@
 /**
  * The whole audit, read from every store: the shards' rows (envelopes, claims, settlement
- * state, move ledgers), the pool registry and closed phases, the ledger partitions, and the group
+ * state, their side of every move), the pool registry and closed phases, the ledger partitions, and the group
  * envelopes' own rows, merged by the pure audits in src/domain/. Every failed check is a
  * named problem; `balanced` is true only when there is none.
  */
@@ -20,10 +20,10 @@ import { claimsInLedger, settledByPool, walletProblems } from "./wallet-ledger";
 /** A shard's money in motion, its in-flight claims read page by page (no cap on a backlog). */
 async function motionOf(env: Env, shard: number, ended: string[]): Promise<ShardSettlementFigures> {
   const stub = shardStub(env, shard);
-  const figures = await stub.settlementFigures(shard, ended);
+  const figures = await stub.settlementFigures(ended);
   const inFlight: PendingClaim[] = [];
   for (let after: string | null = null; ;) {
-    const page = await stub.inFlightPage(shard, after);
+    const page = await stub.inFlightPage(after);
     inFlight.push(...page.claims);
     if (page.next === null) break;
     after = page.next;
@@ -47,7 +47,7 @@ async function inLedgerOf(env: Env, claims: readonly { claimId: string; userId: 
 export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
   const now = Date.now();
   const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
-  const [{ pools: records, moves, ledgers }, motion, closed] = await Promise.all([
+  const [{ pools: records, moves, books }, motion, closed] = await Promise.all([
     readShardBooks(env),
     Promise.all(allShards(env).map((shard) => motionOf(env, shard, ended))),
     timelineStub(env).closedPhaseIds(),
@@ -63,9 +63,9 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
     console.error("ledger unreadable for the audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });
-  const settlement = mergeSettlement({ pools: records, claims: ledgers, motion, ledger, inLedger, now, stuckAfterMs });
-  const report = mergeAudit(timeline.galaId, records, ledgers, moves, settlement, new Set(closed));
+  const settlement = mergeSettlement({ pools: records, claims: books, motion, ledger, inLedger, now, stuckAfterMs });
+  const report = mergeAudit(timeline.galaId, records, books, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const problems = [...report.problems, ...leaseProblems(ledgers, now, stuckAfterMs), ...groupProblems(groups), ...wallets];
+  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...wallets];
   return { ...report, balanced: problems.length === 0, problems, groups };
 }

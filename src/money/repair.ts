@@ -18,7 +18,7 @@
  */
 import { createdGroupIds, pendingRegistrations } from "./group-registry";
 import { settleRegistration } from "./group-operations";
-import { resendStale, settleClosedPhases } from "./settlement-producer";
+import { resendStale, settleClosedPhases } from "./settlement-sweeps";
 import { recomputeWallets } from "./wallet-ledger";
 import { groupStub, timelineStub } from "../objects";
 import type { RepairReport } from "../wire/index";

@@ -32,8 +32,8 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .post("/pools", async (c) => {
     const request = await parseBody(c, createPoolRequest);
-    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
-    return c.json(await createPool(c.env, request, timeline), 201);
+    const timeline = await currentTimeline(c.env, c.executionCtx);
+    return c.json(await createPool(c.env, timelineStub(c.env), request, timeline), 201);
   })
   .get("/pools", async (c) => {
     const pools = await timelineStub(c.env).pools();
@@ -41,7 +41,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .post("/pools/:poolId/load", async (c) => c.json({ shards: await reloadPool(c.env, c.req.param("poolId")) }))
   .get("/audit", async (c) => {
-    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
+    const timeline = await currentTimeline(c.env, c.executionCtx);
     const threshold = stuckAfterMs.safeParse(c.req.query("stuckAfterMs"));
     if (!threshold.success) throw badRequest("stuckAfterMs: must be a whole number of milliseconds up to 7 days");
     return c.json(await auditAll(c.env, timeline, threshold.data));

@@ -61,7 +61,7 @@ export const liveShowRoutes = new Hono<{ Bindings: Env }>()
     const timeline = await loadTimeline(c.env);
     const phaseId = c.req.query("phaseId") ?? null;
     if (phaseId !== null && !timeline.phases.some((p) => p.id === phaseId)) throw notFound(`unknown phase "${phaseId}"`);
-    const { pools, ledgers, moves } = await readShardBooks(c.env);
-    return c.json(verificationReport(timeline.galaId, phaseId, pools, ledgers, moves) satisfies VerificationReport);
+    const { pools, books, moves } = await readShardBooks(c.env);
+    return c.json(verificationReport(timeline.galaId, phaseId, pools, books, moves) satisfies VerificationReport);
   })
   .get("/stats", async (c) => c.json(await readStats(c.env, Date.now())));

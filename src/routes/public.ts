@@ -33,7 +33,7 @@ export const publicRoutes = new Hono<{ Bindings: Env }>()
     c.json({ signInUrl: c.env.SIGN_IN_URL || null, anonymousSessions: anonymousSessions(c.env) } satisfies IdentityInfo),
   )
   .get("/timeline", async (c) => {
-    const timeline = await currentTimeline(c.env, (p) => c.executionCtx.waitUntil(p));
+    const timeline = await currentTimeline(c.env, c.executionCtx);
     c.header("Cache-Control", "public, max-age=2");
     return c.json(publicView(timeline, Date.now()));
   });

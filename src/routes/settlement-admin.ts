@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/admin-identity";
-import { listDeadLetters, requeueDeadLetters, settleClosedPhases } from "../money/settlement-producer";
+import { listDeadLetters, requeueDeadLetters, settleClosedPhases } from "../money/settlement-sweeps";
 import type { DeadLettersResponse } from "../wire/index";
 
 export const settlementAdminRoutes = new Hono<{ Bindings: Env }>()

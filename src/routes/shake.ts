@@ -22,13 +22,7 @@ export const shakeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().po
   edgeMeter,
   async (c) => {
     const { requestId } = await parseBody(c, shakeRequest);
-    const shake = await answerShake(
-      c.env,
-      (p) => c.executionCtx.waitUntil(p),
-      c.get("userId"),
-      requestId,
-      (name) => c.req.header(name) ?? null,
-    );
+    const shake = await answerShake(c.env, c.executionCtx, c.req.raw.headers, c.get("userId"), requestId);
     const { outcome, throttle, serverTime, candidate } = shake;
     if (outcome.kind === "busy") c.header("Retry-After", String(retryAfterSeconds(throttle.level)));
     const response: ShakeResponse = { ...outcome, requestId, serverTime, throttle };

@@ -1,14 +1,18 @@
 /**
- * The show clock: one run finishes interrupted moves, closes lottery phases that ended
- * (and retires a previous gala's phases that still hold stock), takes back the envelopes of
- * edge leases past their presentation deadline, arms every shard with the phase windows (and reloads pools a shard is missing), and
- * rebalances stock in live lottery phases. The timeline object runs it from its alarm (set
- * for the next phase end, so closes happen on time, not on the minute) and the worker's
+ * The show clock: one run seeds the demo show in demo mode (demo-seed.ts), finishes
+ * interrupted moves, closes lottery phases that ended (and retires a previous gala's phases
+ * that still hold stock), takes back the envelopes of edge leases past their presentation
+ * deadline, arms every shard with the phase windows (and reloads pools a shard is missing),
+ * and rebalances stock in live lottery phases. The timeline object runs it from its alarm
+ * (set for the next phase end, so closes happen on time, not on the minute) and the worker's
  * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
  * idempotent, so a run interrupted midway is finished by the next; a step that fails is
  * reported and retried on the next run.
  */
+import { demoMode } from "../config";
+import { demoWakeAt } from "../domain/demo-show";
 import { armShards } from "./arming";
+import { seedDemo } from "./demo-seed";
 import { dueForClose, nextWake, phasesToReclose, retiredPhaseIds } from "../domain/show-clock";
 import { isLive } from "../domain/phase";
 import { executeMove } from "./move-runner";
@@ -27,6 +31,8 @@ async function attempt<T>(what: string, step: () => Promise<T>): Promise<T | nul
 }
 
 export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochMs): Promise<TickReport> {
+  const demo = demoMode(env);
+  if (demo) await attempt("seeding the demo show", () => seedDemo(env, registry, now));
   const movesCompleted: string[] = [];
   for (const move of registry.moves().filter((m) => m.state === "planned")) {
     if ((await attempt(`move ${move.moveId}`, () => executeMove(env, registry, move))) !== null) {
@@ -74,12 +80,13 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     .filter((m) => m.state === "planned")
     .map((m) => m.moveId);
   const unfinished = movesPending.length > 0 || dueForClose(phases, closed, now).length > 0 || armed.armFailures > 0;
+  const wakes = [nextWake(phases, closed, now, unfinished), demo ? demoWakeAt(registry.read(), now) : null].filter((at) => at !== null);
   return {
     at: now,
     ...armed,
     closedPhases,
     movesCompleted,
     movesPending,
-    nextAlarmAt: nextWake(phases, closed, now, unfinished),
+    nextAlarmAt: wakes.length ? Math.min(...wakes) : null,
   };
 }

@@ -14,7 +14,7 @@ export async function readStats(env: Env, now: number): Promise<StatsReport> {
   const stub = timelineStub(env);
   const [timeline, closed, pools] = await Promise.all([loadTimeline(env), stub.closedPhaseIds(), stub.pools()]);
   const phaseIds = timeline.phases.map((p) => p.id);
-  const perShard = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).phaseStats(shard, phaseIds)));
+  const perShard = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).phaseStats(phaseIds)));
   return statsReport(
     timeline,
     new Set(closed),

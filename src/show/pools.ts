@@ -9,6 +9,7 @@ import { seededRandomInt } from "../domain/random";
 import { splitAmount, splitProblem } from "../domain/split";
 import { badRequest, notFound, unavailable } from "../errors";
 import { allShards, shardStub, timelineStub } from "../objects";
+import type { PoolRegister } from "./registry";
 import type { RegisteredPool } from "../wire/rpc";
 import type { CreatePoolRequest, CreatePoolResponse, PoolRecord, PoolSplitBudget, ShardLoad, Timeline } from "../wire/index";
 
@@ -38,7 +39,13 @@ function splitBudget(request: CreatePoolRequest): PoolSplitBudget | undefined {
   return amountCents !== undefined && count !== undefined ? { amountCents, count } : undefined;
 }
 
-export async function createPool(env: Env, request: CreatePoolRequest, timeline: Timeline | null): Promise<CreatePoolResponse> {
+/** Creates a pool of `timeline`: registered with its split seed where `registry` says, then loaded on every shard. */
+export async function createPool(
+  env: Env,
+  registry: PoolRegister,
+  request: CreatePoolRequest,
+  timeline: Timeline | null,
+): Promise<CreatePoolResponse> {
   const problem = poolProblem(timeline, request);
   if (problem) throw badRequest(problem, "invalid_pool");
   const split = splitBudget(request);
@@ -54,7 +61,7 @@ export async function createPool(env: Env, request: CreatePoolRequest, timeline:
     ...(split ? { split } : {}),
   };
   const pool: RegisteredPool = { record, seed: crypto.randomUUID() };
-  const refused = await timelineStub(env).registerPool(pool);
+  const refused = await registry.registerPool(pool);
   if (refused) throw badRequest(refused, "invalid_pool");
   return { pool: record, shards: await loadPool(env, pool) };
 }
@@ -95,13 +102,13 @@ export async function reloadPool(env: Env, poolId: string): Promise<ShardLoad[]>
 }
 
 /**
- * Every shard's figures and move ledger, then the registry's pools and moves. Shards first:
- * a move or rollover pool is registered before any shard acts on it, so every shard entry
- * is known to the registry read after it.
+ * Every shard's books (its figures and its side of every move), then the registry's pools
+ * and moves. Shards first: a move or rollover pool is registered before any shard acts on
+ * it, so every shard entry is known to the registry read after it.
  */
 export async function readShardBooks(env: Env) {
-  const ledgers = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).books(shard)));
+  const books = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).books()));
   const timeline = timelineStub(env);
   const [pools, moves] = await Promise.all([timeline.pools(), timeline.moves()]);
-  return { pools: pools.map((p) => p.record), moves, ledgers };
+  return { pools: pools.map((p) => p.record), moves, books };
 }

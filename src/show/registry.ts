@@ -6,8 +6,19 @@
 import type { RegisteredPool } from "../wire/rpc";
 import type { EpochMs, MoveRecord, PoolRecord, Timeline } from "../wire/index";
 
-export interface ShowRegistry {
+export type TimelineWrite = { ok: true; timeline: Timeline } | { ok: false; current: Timeline | null };
+
+/** Where a new pool is registered: the timeline object, from inside it or through its stub. */
+export interface PoolRegister {
+  /** Registers the pool unless its phase has ended or closed; returns the problem instead. */
+  registerPool(pool: RegisteredPool): string | null | Promise<string | null>;
+}
+
+export interface ShowRegistry extends PoolRegister {
   read(): Timeline | null;
+  /** Replaces the running order if `expectedVersion` is the current one (0 when there is none). */
+  write(doc: Omit<Timeline, "version">, expectedVersion: number): TimelineWrite;
+  registerPool(pool: RegisteredPool): string | null;
   pools(): RegisteredPool[];
   closedPhaseIds(): string[];
   moves(): MoveRecord[];

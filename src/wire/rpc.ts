@@ -13,7 +13,7 @@ export interface ShardPoolFigures {
   loadedCents: Cents;
   remainingCount: number;
   remainingCents: Cents;
-  /** Lent to edge leases and not reported yet (leases.ts). */
+  /** Lent to edge leases and not reported yet (durable-objects/pool-shard/leases.ts). */
   leasedCount: number;
   leasedCents: Cents;
   claimedCount: number;
@@ -53,7 +53,7 @@ export interface ShardClaimRequest {
    * Sponsors of the user's envelopes in the gala as their signed holdings tell (edge-lease
    * phases): leased wins may not be recorded here yet, and count toward the limits too.
    */
-  knownHeld?: string[];
+  signedSponsorsHeld?: string[];
 }
 
 export interface ShardClaim {
@@ -64,8 +64,8 @@ export interface ShardClaim {
 }
 
 export type ShardClaimResult =
-  /** `holdings`: sponsors of every envelope the user holds in the gala, this one included. */
-  { status: "won"; claim: ShardClaim; holdings?: string[] } | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
+  /** `sponsorsHeld`: the sponsor of every envelope the user holds in the gala, this one included. */
+  { status: "won"; claim: ShardClaim; sponsorsHeld?: string[] } | { status: "none"; reason: "empty" | "limit" | "closed" | "paced" };
 
 export type WonResult = Extract<ShardClaimResult, { status: "won" }>;
 
@@ -76,6 +76,22 @@ export type UserRequest = Pick<ShardClaimRequest, "userId" | "requestId" | "gala
 export type ClaimSettlementMessage = { kind: "claims"; shard: number; claims: SettlementClaim[] };
 
 export type SettlementMessage = ClaimSettlementMessage | GroupSettlementMessage;
+
+/** A claim its owner opened: what the open answer shows, and whether its settlement was already on its way. */
+export interface OpenedClaim {
+  status: "opened";
+  claim: SettlementClaim;
+  openedAt: EpochMs;
+  /** True when a settlement was already enqueued (or done) for this claim. */
+  enqueued: boolean;
+}
+
+/**
+ * What opening a claim on its shard did: opened it (or the claim that won its request id, when
+ * this one was voided for it), found it voided, or refused an `invalid` presented claim for a
+ * claim id the shard does not hold.
+ */
+export type OpenOutcome = OpenedClaim | { status: "voided"; reason: VoidReason } | { status: "invalid" };
 
 /** One claim of a user with its settlement state, from the user's shard. */
 export interface ShardUserClaim extends SettlementClaim {
@@ -160,7 +176,7 @@ export interface ShardMoveFigures {
   inCents: Cents;
 }
 
-/** Shard figures plus its move ledger, read in one transaction. */
+/** Shard figures plus its side of every move, read in one transaction. */
 export interface ShardBooks extends ShardFigures {
   moves: ShardMoveFigures[];
 }

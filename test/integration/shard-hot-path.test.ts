@@ -67,8 +67,8 @@ describe("shard hot path", () => {
 
     await pool(lotteryId, "beta", shards);
     expect(await claimOnShard(stub, request("d"))).toMatchObject({ status: "won", claim: { sponsorId: "beta" } });
-    // The same claim again; its holdings are the viewer's holdings now (beta was won since).
-    expect(await claimOnShard(stub, request("a"))).toEqual({ ...results[0], holdings: ["alpha", "beta"] });
+    // The same claim again, with the sponsors the viewer holds now (beta was won since).
+    expect(await claimOnShard(stub, request("a"))).toEqual({ ...results[0], sponsorsHeld: ["alpha", "beta"] });
     await balanced();
 
     // An envelope moved into the exhausted pool (outside the show clock's registry, so only

@@ -16,7 +16,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect } from "vitest";
-import { MAX_ENVELOPES_PER_USER } from "../../src/domain/audit";
+import { MAX_ENVELOPES_PER_USER } from "../../src/domain/limits";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
 import * as sys from "./system";
 import type { Issuance } from "../../src/wire/index";

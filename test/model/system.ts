@@ -5,8 +5,9 @@
  * viewers, and the calls and fault injectors the commands use. All
  * calls go through the real worker, objects, queue and D1.
  */
-import { abortAllDurableObjects, createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { abortAllDurableObjects, createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { markEnqueued } from "../../durable-objects/pool-shard/claim-state";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
 import type {
@@ -143,7 +144,7 @@ export async function messageOf(v: Viewer, claimId: string): Promise<SettlementM
 
 /** A lost message: the claim is recorded as sent, but nothing is on the queue. */
 export async function loseMessage(v: Viewer, claimId: string): Promise<void> {
-  await shardStub(env, userShard(env, v.userId)).markEnqueued([claimId], Date.now());
+  await runInDurableObject(shardStub(env, userShard(env, v.userId)), (_, state) => markEnqueued(state.storage.sql, [claimId], Date.now()));
 }
 
 /** A duplicate: the claim's message goes on the real queue once more. */

@@ -3,9 +3,10 @@
  * injected into the real shards, queue and D1: the audit must say `balanced: false` naming
  * the claim, the repair must bring the money to its wallet, and the audit must balance again.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { markEnqueued } from "../../durable-objects/pool-shard/claim-state";
 import worker from "../../src/index";
 import { creditClaims } from "../../src/money/wallet-ledger";
 import { shardStub, userShard } from "../../src/objects";
@@ -30,6 +31,10 @@ async function deadLetter(message: SettlementMessage): Promise<void> {
   await worker.queue(batch, env);
   await getQueueResult(batch, createExecutionContext());
 }
+
+/** Marks claims as sent on their shard, with nothing on the queue: a lost message. */
+const markSent = (shard: number, claimIds: string[], now: number) =>
+  runInDurableObject(shardStub(env, shard), (_, state) => markEnqueued(state.storage.sql, claimIds, now));
 
 const settledTo = (w: Winner) => eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
 
@@ -58,7 +63,7 @@ describe("settlement loss modes", () => {
   it("mode 3: a lost settlement message (claim marked enqueued, nothing on the queue) is re-sent by the repair", async () => {
     const w = await winner();
     const shard = userShard(env, w.userId);
-    await shardStub(env, shard).markEnqueued([w.envelope.claimId], Date.now());
+    await markSent(shard, [w.envelope.claimId], Date.now());
     expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
     expect(await (await admin("POST", "/settlements/sweep")).json()).toEqual({ enqueued: 0 });
     expect(await (await admin("POST", "/settlements/requeue")).json()).toEqual({ enqueued: 0 });
@@ -133,7 +138,8 @@ describe("settlement loss modes", () => {
     const rows = await shard.userClaims("bulk-0");
     expect(rows[0].poolId).toBe(poolId);
     // Every claim is on its way and already in the ledger, but no confirmation reached the shard yet.
-    await shard.markEnqueued(
+    await markSent(
+      0,
       claims.map((c) => c.claimId),
       now,
     );

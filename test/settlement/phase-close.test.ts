@@ -7,7 +7,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { settleClosedPhases } from "../../src/money/settlement-producer";
+import { settleClosedPhases } from "../../src/money/settlement-sweeps";
 import type { TimelineEditResponse } from "../../src/wire/index";
 import { admin, putTimeline } from "../support/api";
 import { audit, eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";

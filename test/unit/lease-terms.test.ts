@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import {
   eligibleIndex,
   leaseSize,
-  mergeHoldings,
   MIN_LEASE,
   REPORT_BATCH,
   shouldCall as shouldCallAfter,
@@ -57,12 +56,6 @@ describe("lease terms", () => {
     expect(shouldCall(slot({ unreported: 1, oldestUnreportedAt: 0 }), REPORT_AFTER_MS - 1)).toBe(false);
     expect(shouldCall(slot({ unreported: 1, oldestUnreportedAt: 0 }), REPORT_AFTER_MS)).toBe(true);
     expect(shouldCall(slot({ unused: 1, live: false }), 0)).toBe(true);
-  });
-
-  it("merges two accounts of holdings by the larger count per sponsor", () => {
-    expect(mergeHoldings(["a"], ["a", "b"]).sort()).toEqual(["a", "b"]);
-    expect(mergeHoldings(["a", "a"], ["a"])).toEqual(["a", "a"]);
-    expect(mergeHoldings([], [])).toEqual([]);
   });
 });
 

@@ -1,14 +1,15 @@
 /**
- * Settlement state of a shard's claims, kept beside (not inside) the `claims` table so the
- * claim hot path stays untouched: a claim with no `claim_state` row is unopened and not yet
- * enqueued. The pool shard calls these functions inside its own transactions.
+ * Settlement state of a shard's claims (`claim_state`, its only writer), kept beside (not
+ * inside) the `claims` table so the claim hot path stays untouched: a claim with no
+ * `claim_state` row is unopened and not yet enqueued. The pool shard calls these functions
+ * inside its own transactions; settlement-outbox.ts sends the claims they hand out.
  *
  * Lifecycle of a row: opened_at (owner opened it) → enqueued_at (a settlement message is on
  * the queue; also set by the phase-close sweep) → settled_at (the consumer wrote the ledger),
  * or dead_at (the message ended in the dead-letter queue; a requeue clears it).
  */
-import type { PendingClaim, SettlementClaim } from "../src/wire/index";
-import type { InFlightPage, ShardSettlementFigures, ShardUserClaim } from "../src/wire/rpc";
+import type { PendingClaim, SettlementClaim } from "../../src/wire/index";
+import type { InFlightPage, OpenedClaim, ShardSettlementFigures, ShardUserClaim } from "../../src/wire/rpc";
 
 export const CLAIM_STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS claim_state (
@@ -30,15 +31,8 @@ const PENDING_COLUMNS = `${CLAIM_COLUMNS}, s.opened_at AS openedAt, s.enqueued_a
 type Row = Record<string, SqlStorageValue>;
 const rows = <T>(cursor: SqlStorageCursor<Row>) => cursor.toArray() as unknown as T[];
 
-export interface OpenedClaim {
-  claim: SettlementClaim;
-  openedAt: number;
-  /** True when a settlement was already enqueued (or done) for this claim. */
-  enqueued: boolean;
-}
-
 /** Marks the user's claim opened (first time wins); null if the user holds no such claim. */
-export function openClaim(sql: SqlStorage, userId: string, claimId: string, now: number): OpenedClaim | null {
+export function openClaim(sql: SqlStorage, userId: string, claimId: string, now: number): Omit<OpenedClaim, "status"> | null {
   const claim = rows<SettlementClaim>(
     sql.exec(`SELECT ${CLAIM_COLUMNS} FROM claims c WHERE c.claim_id = ? AND c.user_id = ?`, claimId, userId),
   )[0];

@@ -5,7 +5,7 @@
  * time, and returning what nobody grabbed to the sender when it expires. Every method body
  * that writes runs synchronously inside one storage transaction, so grabs never interleave.
  *
- * Money leaves through a transactional outbox (group-outbox.ts): a grab (or the refund) and
+ * Money leaves through a transactional outbox (outbox.ts): a grab (or the refund) and
  * its ledger credit are written in the same transaction, and the object's alarm hands the
  * outbox to the settlement queue shortly after; a credit stays owed until the consumer
  * confirms the ledger holds it. The single alarm also fires at expiry, where the refund is
@@ -13,12 +13,12 @@
  * any repeated delivery. Should the alarm be lost, the repair (`repair`) does the same work.
  */
 import { DurableObject } from "cloudflare:workers";
-import { decideGrab, GROUP_LEDGER } from "../src/domain/group-envelope";
-import { mathRandomInt } from "../src/domain/split";
-import type { GrabOutcome, GroupState, GroupStatus } from "../src/wire/index";
-import type { GroupCreateResult, GroupCredit, GroupFigures, GroupRepair, GroupSpec } from "../src/wire/rpc";
-import { GroupOutbox, migrateOutbox, OUTBOX_SCHEMA } from "./group-outbox";
-import { logMoney } from "../src/ops/log";
+import { decideGrab, GROUP_LEDGER } from "../../src/domain/group-envelope";
+import { mathRandomInt } from "../../src/domain/split";
+import type { GrabOutcome, GroupState, GroupStatus } from "../../src/wire/index";
+import type { GroupCreateResult, GroupCredit, GroupFigures, GroupRepair, GroupSpec } from "../../src/wire/rpc";
+import { GroupOutbox, migrateOutbox, OUTBOX_SCHEMA } from "./outbox";
+import { logMoney } from "../../src/ops/log";
 
 /** How long dead-lettered credits rest before they are sent again. */
 const REDELIVER_DELAY_MS = 60_000;

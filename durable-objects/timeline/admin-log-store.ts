@@ -3,7 +3,7 @@
  * repairs) with who, what, when and the timeline version after it. Append-only: rows are
  * inserted, never updated or deleted. Plain functions over the Timeline object's storage.
  */
-import type { AdminLogEntry } from "../src/wire/index";
+import type { AdminLogEntry } from "../../src/wire/index";
 
 export const ADMIN_LOG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS admin_log (

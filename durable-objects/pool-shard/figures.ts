@@ -1,13 +1,13 @@
 /**
- * A pool shard's figures for the merge audit, computed from its rows themselves: per pool what
- * was loaded, what is left in stock, what is lent to edge leases and what was claimed; the
- * largest holdings of one person; envelopes found in two places; the leases still holding
- * envelopes and the lease counters.
+ * A pool shard's figures for the merge audit, computed from its rows themselves (read only):
+ * per pool what was loaded, what is left in stock, what is lent to edge leases and what was
+ * claimed; the most envelopes one person holds; envelopes found in two places; the leases
+ * still holding envelopes and the lease counters.
  */
-import type { ShardFigures, ShardPoolFigures } from "../src/wire/rpc";
-import { LEASE_DUPLICATES_SQL, leaseCounters, leasedByPool, outstandingLeases } from "./leases";
+import type { ShardFigures, ShardPoolFigures } from "../../src/wire/rpc";
+import { LEASE_DUPLICATES_SQL, type Leases } from "./leases";
 
-export function shardFigures(sql: SqlStorage, shard: number): ShardFigures {
+export function shardFigures(sql: SqlStorage, shard: number, leases: Leases): ShardFigures {
   const pools = new Map<string, ShardPoolFigures>();
   for (const row of sql.exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>(
     "SELECT pool_id, loaded_count, loaded_cents FROM pools",
@@ -36,7 +36,7 @@ export function shardFigures(sql: SqlStorage, shard: number): ShardFigures {
     const figures = pools.get(row.pool_id);
     if (figures) Object.assign(figures, { claimedCount: row.n, claimedCents: row.cents });
   }
-  for (const [poolId, leased] of leasedByPool(sql)) {
+  for (const [poolId, leased] of leases.lentByPool()) {
     const figures = pools.get(poolId);
     if (figures) Object.assign(figures, { leasedCount: leased.count, leasedCents: leased.cents });
   }
@@ -50,7 +50,7 @@ export function shardFigures(sql: SqlStorage, shard: number): ShardFigures {
       scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
       scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id") +
       scalar(LEASE_DUPLICATES_SQL),
-    leases: outstandingLeases(sql),
-    leaseCounters: leaseCounters(sql),
+    leases: leases.outstanding(),
+    leaseCounters: leases.counters(),
   };
 }

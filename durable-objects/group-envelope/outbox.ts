@@ -9,8 +9,8 @@
  * sent again (the ledger credits an entry id once, so a duplicate is harmless). A failed
  * send is retried with backoff by the next alarm.
  */
-import { retryDelaySeconds } from "../src/domain/settlement";
-import type { GroupCredit, SettlementMessage } from "../src/wire/rpc";
+import { retryDelaySeconds } from "../../src/domain/settlement";
+import type { GroupCredit, SettlementMessage } from "../../src/wire/rpc";
 
 /** How long grabs gather in the outbox before one message carries them to the queue. */
 const FLUSH_DELAY_MS = 50;

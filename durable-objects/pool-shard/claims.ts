@@ -1,0 +1,263 @@
+/**
+ * A pool shard's claims: every envelope won here (`claims`, with the request id that won it)
+ * and the answers of request ids that won nothing (`requests`). The only writer of both
+ * tables: `record` is the one place a claim is written, whether this shard decided the win
+ * (`claim`, for a candidate the edge sent) or an edge lease issued it (leases.ts records it).
+ * Every claim of a person lives on their shard, so the per-person limits
+ * (src/domain/limits.ts) hold exactly here, and a request id's answer is found again for its
+ * retries. Plain methods over the shard's SQLite storage, run inside its transactions.
+ */
+import { issuanceAllowance } from "../../src/domain/pacing";
+import { mayTake, mergeSponsorsHeld } from "../../src/domain/limits";
+import { weightedIndex } from "../../src/domain/pool-choice";
+import type { PacedClaimRequest, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../../src/wire/rpc";
+import type { PhaseWindows } from "./phase-windows";
+import type { Stock } from "./stock";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS claims (
+  claim_id TEXT PRIMARY KEY,
+  envelope_id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  pool_id TEXT NOT NULL,
+  phase_id TEXT NOT NULL,
+  sponsor_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  claimed_at INTEGER NOT NULL,
+  gala_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
+CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
+-- Answers of request ids that won nothing; a won claim's claims row is its answer.
+CREATE TABLE IF NOT EXISTS requests (
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  result TEXT NOT NULL,
+  PRIMARY KEY (user_id, request_id)
+) WITHOUT ROWID;
+`;
+
+/** One claim as it is recorded. */
+export interface ClaimRecord {
+  claimId: string;
+  envelopeId: string;
+  userId: string;
+  requestId: string;
+  poolId: string;
+  phaseId: string;
+  sponsorId: string;
+  amountCents: number;
+  claimedAt: number;
+  galaId: string;
+}
+
+/** What the shard knows about one person when a request of theirs arrives. */
+export interface UserClaims {
+  /** Sponsor of every envelope the person holds in the request's gala. */
+  sponsorsHeld: string[];
+  /** The earlier answer to this request id, if any. */
+  answered: ShardClaimResult | null;
+}
+
+type Row = {
+  request_id: string;
+  claim_id: string | null;
+  phase_id: string | null;
+  sponsor_id: string | null;
+  amount: number | null;
+  result: string | null;
+  gala_id: string | null;
+};
+
+/** A replayed answer: the same claim, with the person's sponsors held as they are now. */
+const withSponsorsHeld = <R extends ShardClaimResult>(answer: R, sponsorsHeld: string[]): R =>
+  answer.status === "won" ? { ...answer, sponsorsHeld } : answer;
+
+/** How long the in-memory issued count of a phase is trusted before it is recounted. */
+const ISSUED_RECOUNT_MS = 1000;
+
+export class Claims {
+  #sql: SqlStorage;
+  #stock: Stock;
+  #windows: PhaseWindows;
+  #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
+
+  constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows) {
+    this.#sql = sql;
+    this.#stock = stock;
+    this.#windows = windows;
+    sql.exec(SCHEMA);
+    // Claims recorded before limits were counted per gala have the gala '' (they count together as one earlier gala).
+    const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('claims')").toArray();
+    if (!columns.some((c) => c.name === "gala_id")) sql.exec("ALTER TABLE claims ADD COLUMN gala_id TEXT NOT NULL DEFAULT ''");
+  }
+
+  /**
+   * The person's claims as the request needs them, read in one statement. A won claim of this
+   * request id answers its retries in any gala (a request id names one shake); the limits count
+   * only the claims of the request's gala, merged with `signedSponsorsHeld` (edge-lease wins
+   * this shard may not have recorded yet) when given.
+   */
+  user({ userId, requestId, galaId }: UserRequest, signedSponsorsHeld?: readonly string[]): UserClaims {
+    const rows = this.#sql
+      .exec<Row>(
+        `SELECT request_id, claim_id, phase_id, sponsor_id, amount, NULL AS result, gala_id FROM claims WHERE user_id = ?1 AND (gala_id = ?3 OR request_id = ?2)
+         UNION ALL
+         SELECT request_id, NULL, NULL, NULL, NULL, result, NULL FROM requests WHERE user_id = ?1 AND request_id = ?2`,
+        userId,
+        requestId,
+        galaId,
+      )
+      .toArray();
+    const recorded = rows.flatMap((row) => (row.claim_id === null || row.gala_id !== galaId ? [] : [row.sponsor_id ?? ""]));
+    const earlier = rows.find((row) => row.request_id === requestId);
+    return {
+      sponsorsHeld: signedSponsorsHeld ? mergeSponsorsHeld(recorded, signedSponsorsHeld) : recorded,
+      answered: earlier ? answerOf(earlier) : null,
+    };
+  }
+
+  /** Writes one claim: the only INSERT into `claims`. */
+  record(claim: ClaimRecord): void {
+    this.#sql.exec(
+      `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      claim.claimId,
+      claim.envelopeId,
+      claim.userId,
+      claim.requestId,
+      claim.poolId,
+      claim.phaseId,
+      claim.sponsorId,
+      claim.amountCents,
+      claim.claimedAt,
+      claim.galaId,
+    );
+  }
+
+  /**
+   * A candidate's claim under issuance pacing: answers `paced` (no envelope; the answer is
+   * kept for retries) while the phase has issued its allowance so far. A request id that
+   * already has an answer gets that answer.
+   */
+  claimPaced(request: PacedClaimRequest, now: number): ShardClaimResult {
+    const { window } = request;
+    const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
+    if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
+      const { sponsorsHeld, answered } = this.user(request, request.signedSponsorsHeld);
+      if (answered) return withSponsorsHeld(answered, sponsorsHeld);
+      const paced: ShardClaimResult = { status: "none", reason: "paced" };
+      this.#remember(request, paced);
+      return paced;
+    }
+    const { result, fresh } = this.#claim(request, now);
+    if (issued && fresh && result.status === "won") issued.issued++;
+    return result;
+  }
+
+  /** The envelope an earlier request of this id won, with the person's sponsors held now; null when it won none here. */
+  earlierWin(request: UserRequest): WonResult | null {
+    const { sponsorsHeld, answered } = this.user(request);
+    return answered?.status === "won" ? withSponsorsHeld(answered, sponsorsHeld) : null;
+  }
+
+  /** The pool of one of the person's claims, or null when they hold no such claim. */
+  poolOf(userId: string, claimId: string): string | null {
+    const row = this.#sql
+      .exec<{ pool_id: string }>("SELECT pool_id FROM claims WHERE claim_id = ? AND user_id = ?", claimId, userId)
+      .toArray()[0];
+    return row?.pool_id ?? null;
+  }
+
+  /** The claim id that won this request id, when one did. */
+  claimOfRequest(userId: string, requestId: string): string | null {
+    const row = this.#sql
+      .exec<{ claim_id: string }>("SELECT claim_id FROM claims WHERE user_id = ? AND request_id = ?", userId, requestId)
+      .toArray()[0];
+    return row?.claim_id ?? null;
+  }
+
+  /**
+   * Hands the person one envelope of the phase from a sponsor the limits allow.
+   * `fresh`: this call decided the answer (false when it replayed an earlier one).
+   */
+  #claim(request: ShardClaimRequest, now: number): { result: ShardClaimResult; fresh: boolean } {
+    const { sponsorsHeld, answered } = this.user(request, request.signedSponsorsHeld);
+    if (answered) return { result: withSponsorsHeld(answered, sponsorsHeld), fresh: false };
+    const result = this.#decide(request, sponsorsHeld, now);
+    if (result.status === "none") this.#remember(request, result);
+    return {
+      result: result.status === "won" ? { ...result, sponsorsHeld: [...sponsorsHeld, result.claim.sponsorId] } : result,
+      fresh: true,
+    };
+  }
+
+  #decide(request: ShardClaimRequest, sponsorsHeld: readonly string[], now: number): ShardClaimResult {
+    if (!this.#windows.open(request.phaseId, now)) return { status: "none", reason: "closed" };
+    if (!mayTake(sponsorsHeld)) return { status: "none", reason: "limit" };
+    const stocked = this.#stock.stocked(request.phaseId);
+    if (stocked.length === 0) return { status: "none", reason: "empty" };
+    const eligible = stocked.filter((pool) => mayTake(sponsorsHeld, pool.sponsorId));
+    while (eligible.length > 0) {
+      const [pool] = eligible.splice(
+        weightedIndex(
+          eligible.map((p) => p.remaining),
+          Math.random(),
+        ),
+        1,
+      );
+      const envelope = this.#stock.take(request.phaseId, pool.poolId);
+      if (!envelope) continue;
+      const claimId = crypto.randomUUID();
+      const { userId, requestId, phaseId, galaId } = request;
+      const { sponsorId, poolId } = pool;
+      this.record({
+        claimId,
+        envelopeId: envelope.envelopeId,
+        userId,
+        requestId,
+        poolId,
+        phaseId,
+        sponsorId,
+        amountCents: envelope.amount,
+        claimedAt: now,
+        galaId,
+      });
+      return { status: "won", claim: { claimId, phaseId, sponsorId, amountCents: envelope.amount } };
+    }
+    const limited = this.#stock.stocked(request.phaseId).length > 0;
+    return { status: "none", reason: limited ? "limit" : "empty" };
+  }
+
+  /** Keeps an answer that won nothing, for retries of its request id (a won claim is its own record). */
+  #remember(request: UserRequest, result: ShardClaimResult): void {
+    this.#sql.exec(
+      "INSERT INTO requests (user_id, request_id, result) VALUES (?, ?, ?)",
+      request.userId,
+      request.requestId,
+      JSON.stringify(result),
+    );
+  }
+
+  /**
+   * A phase's envelopes on this shard, issued and in total (issued + still in stock, so
+   * envelopes moved in or out by the show clock count too); recounted once a second.
+   */
+  #issuedSoFar(phaseId: string, now: number): { total: number; issued: number } {
+    const cached = this.#issued.get(phaseId);
+    if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
+    const issued = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM claims WHERE phase_id = ?", phaseId).one().n;
+    const fresh = { total: this.#stock.phaseCount(phaseId) + issued, issued, countedAt: now };
+    this.#issued.set(phaseId, fresh);
+    return fresh;
+  }
+}
+
+function answerOf(row: Row): ShardClaimResult {
+  if (row.result !== null) return JSON.parse(row.result) as ShardClaimResult;
+  return {
+    status: "won",
+    claim: { claimId: row.claim_id ?? "", phaseId: row.phase_id ?? "", sponsorId: row.sponsor_id ?? "", amountCents: row.amount ?? 0 },
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * PoolShard: one shard of every sponsor pool, and the home of the users hashed to it; named
+ * `shard-<n>` (src/objects.ts), so it knows its own index.
+ *
+ * Responsible for, each part in the module that alone writes its tables:
+ * - stock (stock.ts: `pools`, `envelopes`): this shard's part of each pool, loaded once per
+ *   pool, and the envelopes still in it;
+ * - claims (claims.ts: `claims`, `requests`): one envelope per envelope candidate, handed out
+ *   atomically under the per-person limits (exact here: every claim of a person lives on
+ *   their shard) and issuance pacing, each request id's answer kept for its retries, and the
+ *   shard's load reported with every answer;
+ * - edge leases (leases.ts: `leases`, `leased_envelopes`, `voided_claims`, `lease_counters`):
+ *   blocks of envelopes lent to edge isolates, the claims they issued recorded exactly once
+ *   (or voided), what comes back returned to stock;
+ * - settlement (claim-state.ts: `claim_state`; settlement-outbox.ts, the one producer of
+ *   claim settlement messages): opening a claim, sending it to the settlement queue in
+ *   batches from the alarm, the worker's sweeps (closed phases, stale and dead-lettered
+ *   claims), the consumer's confirmations, the pages the audit and the wallet read;
+ * - phase windows (phase-windows.ts: `phase_windows`): claims and leases only while a phase
+ *   is live, on the shard's own clock;
+ * - moves (moves.ts: `moves_out`, `moves_in`): the show clock's leftover and rebalance
+ *   moves, each step once per move id;
+ * - statistics (shake-counts.ts: `shake_counts`): shakes counted by the edges, per phase;
+ * - the audit's figures (figures.ts, read only): the shard's books from its rows.
+ *
+ * Every public method that writes runs synchronously inside one storage transaction (the
+ * sends to the settlement queue excepted), so no two claims interleave and no partial write
+ * survives.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { leasePresentMs } from "../../src/config";
+import { RateWindow } from "../../src/domain/rate-window";
+import type { PhaseWindow, ShardPhaseStats } from "../../src/wire/index";
+import type {
+  LeasedClaim,
+  LeaseExchange,
+  LeaseExchangeAnswer,
+  OpenedClaim,
+  OpenOutcome,
+  PacedClaimAnswer,
+  PacedClaimRequest,
+  RecordOutcome,
+  ShakeCount,
+  ShardBooks,
+  ShardPoolLoad,
+  ShardReceive,
+  UserRequest,
+  WonResult,
+} from "../../src/wire/rpc";
+import * as claimState from "./claim-state";
+import { Claims } from "./claims";
+import { shardFigures } from "./figures";
+import { Leases, type LeasesOut } from "./leases";
+import { Moves } from "./moves";
+import { PhaseWindows } from "./phase-windows";
+import { SettlementOutbox } from "./settlement-outbox";
+import { ShakeCounts } from "./shake-counts";
+import { Stock } from "./stock";
+
+export class PoolShard extends DurableObject<Env> {
+  #sql: SqlStorage;
+  #stock: Stock;
+  #windows: PhaseWindows;
+  #claims: Claims;
+  #leases: Leases;
+  #moves: Moves;
+  #shakes: ShakeCounts;
+  #outbox: SettlementOutbox;
+  #calls = new RateWindow();
+  #index: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    this.#sql = sql;
+    this.#stock = new Stock(sql);
+    this.#windows = new PhaseWindows(sql);
+    this.#claims = new Claims(sql, this.#stock, this.#windows);
+    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows);
+    this.#moves = new Moves(sql, this.#stock);
+    this.#shakes = new ShakeCounts(sql);
+    sql.exec(claimState.CLAIM_STATE_SCHEMA);
+    this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
+  }
+
+  /** This shard's index, from its name `shard-<n>`. */
+  #shard(): number {
+    if (this.#index === null) {
+      const index = Number(this.ctx.id.name?.replace(/^shard-/, ""));
+      if (!Number.isSafeInteger(index)) throw new Error(`pool shard without a shard name: ${this.ctx.id.name}`);
+      this.#index = index;
+    }
+    return this.#index;
+  }
+
+  #transaction<T>(body: () => T): T {
+    return this.ctx.storage.transactionSync(body);
+  }
+
+  // ------------------------------------------------------------ claims (claims.ts)
+
+  /**
+   * A candidate's claim, under overload protection: counts the call into this shard's load
+   * report and answers with it (claims.ts paces issuance and replays known request ids).
+   */
+  claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
+    const now = Date.now();
+    this.#calls.record(now);
+    const load = { ratePerSec: this.#calls.perSecond(now), queueMs: Math.max(0, now - request.sentAt) };
+    return { result: this.#transaction(() => this.#claims.claimPaced(request, now)), load };
+  }
+
+  /** The envelope an earlier request of this id won, with the viewer's sponsors held now; null when it won none here. */
+  earlierWin(request: UserRequest): WonResult | null {
+    return this.#claims.earlierWin(request);
+  }
+
+  /** The pool of one of the user's claims, or null when the user holds no such claim. */
+  claimPool(userId: string, claimId: string): string | null {
+    return this.#claims.poolOf(userId, claimId);
+  }
+
+  // ------------------------------------------------------------ stock and moves (stock.ts, moves.ts)
+
+  /** Loads this shard's part of a pool. Idempotent: a part already loaded is left as it is. */
+  loadPool(load: ShardPoolLoad): { count: number; sumCents: number } {
+    return this.#transaction(() => this.#stock.load(load));
+  }
+
+  /** The phase's stock per pool, from the in-memory directory (no count over the envelopes). */
+  phaseStock(phaseId: string): { poolId: string; count: number }[] {
+    return this.#stock.all(phaseId).map((pool) => ({ poolId: pool.poolId, count: pool.remaining }));
+  }
+
+  takeEnvelopes(moveId: string, poolId: string, limit: number | null): number[] {
+    return this.#transaction(() => this.#moves.takeOut(moveId, poolId, limit));
+  }
+
+  receiveEnvelopes(receive: ShardReceive): void {
+    this.#transaction(() => this.#moves.receive(receive));
+  }
+
+  // ------------------------------------------------------------ edge leases (leases.ts)
+
+  /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
+  leaseExchange(exchange: LeaseExchange): LeaseExchangeAnswer {
+    const now = Date.now();
+    const terms = { shard: this.#shard(), presentMs: leasePresentMs(this.env) };
+    return this.#transaction(() => this.#leases.exchange(exchange, terms, now));
+  }
+
+  /** Records leased claims a client presented (or an isolate reported), each exactly once. */
+  recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
+    const now = Date.now();
+    return this.#transaction(() => this.#leases.record(claims, now));
+  }
+
+  /**
+   * Returns the envelopes of leases past their deadline to stock, then tells what leases of
+   * `phaseId` (all phases with null) still hold and when the last of them is due back.
+   */
+  returnLeases(phaseId: string | null, now: number): LeasesOut {
+    return this.#transaction(() => this.#leases.returnOverdue(phaseId, now));
+  }
+
+  // ------------------------------------------------------------ settlement (claim-state.ts, settlement-outbox.ts)
+
+  /**
+   * Opens the user's claim (idempotent) and makes sure its settlement goes out with the shard's
+   * next batch. An edge-lease win not recorded yet is recorded from the claim the client
+   * `presented` (verified at the edge) first; a claim voided because its request id had won
+   * another opens that one. Null when this user holds no such claim here.
+   */
+  async openClaim(userId: string, claimId: string, now: number, presented?: LeasedClaim | "invalid"): Promise<OpenOutcome | null> {
+    const outcome = this.#transaction(() => this.#open(userId, claimId, now, presented));
+    if (outcome?.status === "opened" && !outcome.enqueued) await this.#outbox.armFlush(now);
+    return outcome;
+  }
+
+  #open(userId: string, claimId: string, now: number, presented: LeasedClaim | "invalid" | undefined): OpenOutcome | null {
+    const open = (id: string): OpenedClaim | null => {
+      const opened = claimState.openClaim(this.#sql, userId, id, now);
+      return opened && { status: "opened", ...opened };
+    };
+    const opened = open(claimId);
+    if (opened) return opened;
+    if (presented === "invalid") return { status: "invalid" };
+    if (presented && this.#leases.record([presented], now)[0].status === "recorded") return open(claimId);
+    const voided = this.#leases.voided(userId, claimId);
+    if (voided?.survivor) return open(voided.survivor);
+    return voided && { status: "voided", reason: voided.reason };
+  }
+
+  /** Sends the opened claims' settlements in batches (settlement-outbox.ts). */
+  async alarm(): Promise<void> {
+    await this.#outbox.flush(Date.now());
+  }
+
+  /** Sends the unsettled, never-enqueued claims of these (closed) phases; returns how many. */
+  sendUnenqueued(phaseIds: string[], now: number): Promise<number> {
+    return this.#outbox.send(() => claimState.unenqueuedClaims(this.#sql, this.#shard(), phaseIds), now);
+  }
+
+  /** Sends again the claims sent, opened or dead-lettered before `before` that have not settled; returns how many. */
+  resendStale(before: number, now: number): Promise<number> {
+    return this.#outbox.send(() => claimState.staleClaims(this.#sql, this.#shard(), before), now);
+  }
+
+  /** Sends the dead-lettered claims again; returns how many. */
+  requeueDead(now: number): Promise<number> {
+    return this.#outbox.send(() => claimState.deadClaims(this.#sql, this.#shard()), now);
+  }
+
+  markSettled(claimIds: string[], now: number): void {
+    claimState.markSettled(this.#sql, claimIds, now);
+  }
+
+  markDead(claimIds: string[], now: number): void {
+    claimState.markDead(this.#sql, claimIds, now);
+  }
+
+  deadClaims() {
+    return claimState.deadClaims(this.#sql, this.#shard());
+  }
+
+  inFlightPage(after: string | null) {
+    return claimState.inFlightPage(this.#sql, this.#shard(), after);
+  }
+
+  userClaims(userId: string) {
+    return claimState.userClaims(this.#sql, userId);
+  }
+
+  settlementFigures(endedPhaseIds: string[]) {
+    return claimState.settlementFigures(this.#sql, this.#shard(), endedPhaseIds);
+  }
+
+  // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)
+
+  /** Arms the phase windows this shard enforces; returns the pools whose share it holds. */
+  armPhases(windows: PhaseWindow[]): string[] {
+    return this.#transaction(() => {
+      this.#windows.arm(windows);
+      return this.#stock.loadedPoolIds();
+    });
+  }
+
+  /** The audit figures and this shard's side of the moves, read in one transaction. */
+  books(): ShardBooks {
+    return this.#transaction(() => ({ ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() }));
+  }
+
+  recordShakes(counts: ShakeCount[]): void {
+    this.#transaction(() => this.#shakes.record(counts));
+  }
+
+  phaseStats(phaseIds: string[]): ShardPhaseStats[] {
+    const now = Date.now();
+    return phaseIds.map((phaseId) => this.#shakes.phaseStats(this.#shard(), phaseId, now));
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * A pool shard's edge leases (docs/money-flow.md, "Edge leases"): blocks of a phase's
+ * envelopes lent to one edge isolate, which answers wins from them with no call and reports
+ * the claims afterwards. The only writer of `leases`, `leased_envelopes`, `voided_claims` and
+ * `lease_counters`. Plain methods over the shard's SQLite storage, run inside its
+ * transactions.
+ *
+ * An envelope is in exactly one place: in stock (stock.ts), lent (`leased_envelopes`,
+ * unreported), or claimed (claims.ts). Recording a leased claim moves its envelope from the
+ * lease to the claims, exactly once per claim id, with the per-person limits checked exactly
+ * against the claims recorded here; a claim that breaks one (or repeats a request id that
+ * already won) is voided and its envelope goes back to stock. Envelopes an isolate hands back,
+ * and those of a lease whose claims can no longer be presented (`return_after`), go back to
+ * stock too.
+ */
+import { mayTake } from "../../src/domain/limits";
+import { shuffled } from "../../src/domain/random";
+import type {
+  LeasedClaim,
+  LeasedEnvelope,
+  LeaseExchange,
+  LeaseExchangeAnswer,
+  LeaseGrant,
+  RecordOutcome,
+  ShardLeaseFigures,
+  VoidReason,
+} from "../../src/wire/rpc";
+import type { Claims } from "./claims";
+import type { PhaseWindows } from "./phase-windows";
+import type { Stock, StockEnvelope } from "./stock";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS leases (
+  lease_id TEXT PRIMARY KEY,
+  phase_id TEXT NOT NULL,
+  isolate_id TEXT NOT NULL,
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  return_after INTEGER NOT NULL,
+  returned_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leased_envelopes (
+  envelope_id TEXT PRIMARY KEY,
+  lease_id TEXT NOT NULL,
+  pool_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS leased_envelopes_lease ON leased_envelopes(lease_id);
+CREATE TABLE IF NOT EXISTS voided_claims (
+  claim_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  lease_id TEXT NOT NULL,
+  envelope_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  voided_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lease_counters (
+  name TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** Envelopes lent more than once, or lent while also in stock or claimed (always 0 unless broken). */
+export const LEASE_DUPLICATES_SQL = `SELECT
+  (SELECT COUNT(*) FROM leased_envelopes e JOIN envelopes s ON s.envelope_id = e.envelope_id) +
+  (SELECT COUNT(*) FROM leased_envelopes e JOIN claims c ON c.envelope_id = e.envelope_id) AS v`;
+
+/** What a lease is granted under: this shard, and how long after expiry its claims may still be presented. */
+export interface LeaseTerms {
+  shard: number;
+  presentMs: number;
+}
+
+/** What leases of a phase still hold, after the overdue ones came back. */
+export interface LeasesOut {
+  returned: number;
+  holding: number;
+  dueAt: number | null;
+}
+
+export class Leases {
+  #sql: SqlStorage;
+  #stock: Stock;
+  #claims: Claims;
+  #windows: PhaseWindows;
+
+  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows) {
+    this.#sql = sql;
+    this.#stock = stock;
+    this.#claims = claims;
+    this.#windows = windows;
+    sql.exec(SCHEMA);
+  }
+
+  /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
+  exchange(exchange: LeaseExchange, terms: LeaseTerms, now: number): LeaseExchangeAnswer {
+    this.#bump("calls", 1);
+    const recorded = this.record(exchange.claims, now);
+    for (const unused of exchange.unused) {
+      this.#backToStock(
+        "lease_id = ? AND envelope_id IN (SELECT value FROM json_each(?))",
+        [unused.leaseId, JSON.stringify(unused.envelopeIds)],
+        now,
+      );
+    }
+    const { want } = exchange;
+    const lease =
+      want && this.#windows.open(want.phaseId, now)
+        ? this.#grant({
+            leaseId: crypto.randomUUID(),
+            phaseId: want.phaseId,
+            isolateId: exchange.isolateId,
+            count: want.count,
+            now,
+            expiresAt: want.expiresAt,
+            ...terms,
+          })
+        : null;
+    return { recorded, lease };
+  }
+
+  /** Records a batch of leased claims, each exactly once (a repeat answers as the first did), in order. */
+  record(claims: readonly LeasedClaim[], now: number): RecordOutcome[] {
+    const outcomes = claims.map((claim) => this.#recordOne(claim, now));
+    this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
+    return outcomes;
+  }
+
+  /**
+   * Returns the envelopes of leases past their deadline to stock, then tells what leases of
+   * `phaseId` (all phases with null) still hold and when the last of them is due back.
+   */
+  returnOverdue(phaseId: string | null, now: number): LeasesOut {
+    const returned = this.#backToStock(
+      "lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)",
+      [now],
+      now,
+    );
+    const out = this.outstanding().filter((l) => phaseId === null || l.phaseId === phaseId);
+    return {
+      returned,
+      holding: out.reduce((n, l) => n + l.count, 0),
+      dueAt: out.length ? Math.max(...out.map((l) => l.returnAfter)) : null,
+    };
+  }
+
+  /** Why a claim id of this user was voided, with the claim that won its request id if any; null when it was not. */
+  voided(userId: string, claimId: string): { reason: VoidReason; survivor: string | null } | null {
+    const row = this.#sql
+      .exec<{ reason: VoidReason; request_id: string }>(
+        "SELECT reason, request_id FROM voided_claims WHERE claim_id = ? AND user_id = ?",
+        claimId,
+        userId,
+      )
+      .toArray()[0];
+    return row ? { reason: row.reason, survivor: this.#claims.claimOfRequest(userId, row.request_id) } : null;
+  }
+
+  /** Lent, unreported envelopes per pool. */
+  lentByPool(): Map<string, { count: number; cents: number }> {
+    const rows = this.#sql.exec<{ pool_id: string; n: number; cents: number }>(
+      "SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM leased_envelopes GROUP BY pool_id",
+    );
+    return new Map([...rows].map((r) => [r.pool_id, { count: r.n, cents: r.cents }]));
+  }
+
+  /** Leases still holding envelopes, with what they hold. */
+  outstanding(): ShardLeaseFigures[] {
+    return this.#sql
+      .exec<{ lease_id: string; phase_id: string; return_after: number; n: number; cents: number }>(
+        `SELECT l.lease_id, l.phase_id, l.return_after, COUNT(*) AS n, SUM(e.amount) AS cents
+           FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id GROUP BY l.lease_id`,
+      )
+      .toArray()
+      .map((r) => ({ leaseId: r.lease_id, phaseId: r.phase_id, returnAfter: r.return_after, count: r.n, cents: r.cents }));
+  }
+
+  counters(): { calls: number; recorded: number; voided: number } {
+    const counters = new Map(
+      this.#sql
+        .exec<{ name: string; n: number }>("SELECT name, n FROM lease_counters")
+        .toArray()
+        .map((r) => [r.name, r.n]),
+    );
+    const voided = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM voided_claims").one().n;
+    return { calls: counters.get("calls") ?? 0, recorded: counters.get("recorded") ?? 0, voided };
+  }
+
+  #bump(name: "calls" | "recorded", by: number): void {
+    if (by === 0) return;
+    this.#sql.exec("INSERT INTO lease_counters (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n", name, by);
+  }
+
+  /**
+   * Lends up to `count` envelopes of the phase's stocked pools, shared among the pools by
+   * what each has left, in random order; null when the phase has none here.
+   */
+  #grant(
+    t: LeaseTerms & { leaseId: string; phaseId: string; isolateId: string; count: number; now: number; expiresAt: number },
+  ): LeaseGrant | null {
+    const stocked = this.#stock.stocked(t.phaseId);
+    const total = stocked.reduce((n, p) => n + p.remaining, 0);
+    if (total === 0 || t.count <= 0) return null;
+    const want = Math.min(t.count, total);
+    const envelopes: LeasedEnvelope[] = [];
+    for (const pool of stocked) {
+      const share = Math.min(pool.remaining, Math.max(1, Math.round((want * pool.remaining) / total)));
+      for (const e of this.#stock.lend(pool, Math.min(share, want - envelopes.length))) {
+        this.#sql.exec(
+          "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) VALUES (?, ?, ?, ?)",
+          e.envelopeId,
+          t.leaseId,
+          e.poolId,
+          e.amount,
+        );
+        envelopes.push({ envelopeId: e.envelopeId, poolId: e.poolId, sponsorId: pool.sponsorId, amountCents: e.amount });
+      }
+      if (envelopes.length >= want) break;
+    }
+    if (envelopes.length === 0) return null;
+    this.#sql.exec(
+      `INSERT INTO leases (lease_id, phase_id, isolate_id, granted_at, expires_at, return_after) VALUES (?, ?, ?, ?, ?, ?)`,
+      t.leaseId,
+      t.phaseId,
+      t.isolateId,
+      t.now,
+      t.expiresAt,
+      t.expiresAt + t.presentMs,
+    );
+    return { leaseId: t.leaseId, phaseId: t.phaseId, shard: t.shard, expiresAt: t.expiresAt, envelopes: shuffled(envelopes) };
+  }
+
+  /** Moves lent envelopes back to stock (those matching `where`), marking leases left empty returned; returns how many. */
+  #backToStock(where: string, args: SqlStorageValue[], now: number): number {
+    const rows = this.#sql
+      .exec<{ lease_id: string; envelope_id: string; pool_id: string; amount: number }>(
+        `DELETE FROM leased_envelopes WHERE ${where} RETURNING lease_id, envelope_id, pool_id, amount`,
+        ...args,
+      )
+      .toArray();
+    this.#stock.restock(rows.map((r): StockEnvelope => ({ envelopeId: r.envelope_id, poolId: r.pool_id, amount: r.amount })));
+    for (const leaseId of new Set(rows.map((r) => r.lease_id))) {
+      this.#sql.exec(
+        `UPDATE leases SET returned_at = ? WHERE lease_id = ? AND returned_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM leased_envelopes WHERE lease_id = ?)`,
+        now,
+        leaseId,
+        leaseId,
+      );
+    }
+    return rows.length;
+  }
+
+  #void(claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
+    if (returnEnvelope) this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
+    this.#sql.exec(
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      claim.claimId,
+      claim.userId,
+      claim.requestId,
+      claim.leaseId,
+      claim.envelopeId,
+      reason,
+      now,
+    );
+    return { claimId: claim.claimId, status: "voided", reason };
+  }
+
+  #recordOne(claim: LeasedClaim, now: number): RecordOutcome {
+    const known = this.#sql
+      .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
+        `SELECT (SELECT 1 FROM claims WHERE claim_id = ?1) AS known,
+                (SELECT reason FROM voided_claims WHERE claim_id = ?1) AS voided,
+                (SELECT l.expires_at FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id
+                  WHERE e.envelope_id = ?2 AND e.lease_id = ?3) AS expires_at`,
+        claim.claimId,
+        claim.envelopeId,
+        claim.leaseId,
+      )
+      .one();
+    if (known.known !== null) return { claimId: claim.claimId, status: "recorded" };
+    if (known.voided !== null) return { claimId: claim.claimId, status: "voided", reason: known.voided };
+    // The lease no longer holds the envelope: it went back to stock after the deadline.
+    if (known.expires_at === null) return this.#void(claim, "late", now, false);
+    if (claim.issuedAt > known.expires_at) return this.#void(claim, "expired", now, true);
+    const { sponsorsHeld, answered } = this.#claims.user(claim);
+    if (answered?.status === "won") return this.#void(claim, "request", now, true);
+    if (!mayTake(sponsorsHeld, claim.sponsorId)) return this.#void(claim, "limit", now, true);
+    this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
+    const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
+    this.#claims.record({ claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, claimedAt: issuedAt, galaId });
+    return { claimId: claim.claimId, status: "recorded" };
+  }
+}
