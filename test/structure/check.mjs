@@ -1,7 +1,8 @@
 // Structure checks run by `npm test` (plain Node, no workerd): no import cycle among the
 // project's TypeScript modules (type-only imports included), no file over 400 lines outside
 // generated ones, at most 8 plain files at the top of src/, the PWA and load scripts import
-// only the public wire contract, and the pinned miniflare matches the one wrangler bundles.
+// only the public wire contract, every SQL table written by its owner alone (below), and the
+// pinned miniflare matches the one wrangler bundles.
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -81,6 +82,66 @@ for (const file of files) {
   }
 }
 
+// Table ownership: each table has one module that writes it (INSERT, UPDATE, DELETE, REPLACE,
+// ALTER). A Durable Object's tables live in its own SQLite database: a folder (or a single
+// file) under durable-objects/ is one database, and the module holding a table's
+// `CREATE TABLE` owns it. The D1 database's tables are created by migrations/; src/ writes
+// them, each from one module. Comments are left out, string contents are read.
+const WRITE =
+  /\b(?:INSERT\s+(?:OR\s+(?:IGNORE|REPLACE|ABORT|FAIL|ROLLBACK)\s+)?INTO|REPLACE\s+INTO|DELETE\s+FROM|ALTER\s+TABLE)\s+(\w+)|\bUPDATE\s+(\w+)\s+SET\b/g;
+const CREATE = /\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/g;
+
+/** The text without its JavaScript comments (strings kept). */
+function withoutComments(text) {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+      out += "\n";
+    } else if (c === "/" && text[i + 1] === "*") {
+      i = text.indexOf("*/", i + 2) + 1;
+      if (i === 0) break;
+    } else out += c;
+  }
+  return out;
+}
+
+/** The database a module's SQL runs against: its object's folder or file, or D1 for the worker. */
+function databaseOf(rel) {
+  if (rel.startsWith("src/")) return "D1";
+  const [top, entry] = rel.split("/");
+  return top === "durable-objects" ? `${top}/${entry.replace(/\.ts$/, "")}` : null;
+}
+
+const owners = new Map();
+const writers = new Map();
+for (const file of files) {
+  const rel = relative(root, file);
+  const database = databaseOf(rel);
+  if (!database || !rel.endsWith(".ts")) continue;
+  const sql = withoutComments(readFileSync(file, "utf8"));
+  for (const m of sql.matchAll(CREATE)) owners.set(`${database}:${m[1]}`, rel);
+  for (const m of sql.matchAll(WRITE)) {
+    const key = `${database}:${m[1] ?? m[2]}`;
+    writers.set(key, new Set([...(writers.get(key) ?? []), rel]));
+  }
+}
+for (const [key, modules] of writers) {
+  const owner = owners.get(key);
+  const table = key.slice(key.indexOf(":") + 1);
+  for (const module of modules) {
+    if (owner && module !== owner) problems.push(`${module} writes table ${table}, which ${owner} owns (it creates it)`);
+  }
+  if (!owner && modules.size > 1)
+    problems.push(`table ${table} (${key.split(":")[0]}) is written by ${[...modules].join(" and ")}: one module owns it`);
+}
+
 const require = createRequire(join(root, "package.json"));
 const pinned = JSON.parse(readFileSync(join(root, "node_modules/miniflare/package.json"), "utf8")).version;
 const wranglerMiniflare = JSON.parse(
@@ -94,5 +155,5 @@ if (problems.length) {
   process.exit(1);
 }
 console.log(
-  `structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, miniflare ${pinned}`,
+  `structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, ${writers.size} tables each written by its owner, miniflare ${pinned}`,
 );
