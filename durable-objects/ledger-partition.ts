@@ -56,29 +56,29 @@ export class LedgerPartition extends DurableObject<Env> {
     this.#sql.exec(SCHEMA);
   }
 
-  /** Writes each credit once, however often it is replayed; returns the entry ids held afterwards. */
+  /** Writes each credit once, however often it is replayed; returns the entry ids written afterwards (now or before). */
   credit(credits: LedgerCredit[], now: number): string[] {
     return this.ctx.storage.transactionSync(() => {
       for (const c of credits) this.#write(c, c.amountCents, now);
-      return this.#held(credits.map((c) => c.entryId));
+      return this.#written(credits.map((c) => c.entryId));
     });
   }
 
   /**
    * Writes `credit` once, only if the entry `requires` is in the ledger (a compensating
-   * credit for a debit that happened); returns whether the credit is held.
+   * credit for a debit that happened); returns whether the credit is written.
    */
   creditIfPresent(credit: LedgerCredit, requires: string, now: number): boolean {
     return this.ctx.storage.transactionSync(() => {
-      if (this.#held([requires]).length === 1) this.#write(credit, credit.amountCents, now);
-      return this.#held([credit.entryId]).length === 1;
+      if (this.#written([requires]).length === 1) this.#write(credit, credit.amountCents, now);
+      return this.#written([credit.entryId]).length === 1;
     });
   }
 
   /** Takes `amountCents` from the user's settled balance if it is there; a replay returns the first answer. */
   debit(debit: WalletDebit, now: number): DebitResult {
     return this.ctx.storage.transactionSync(() => {
-      const done = this.#held([debit.entryId]).length === 1;
+      const done = this.#written([debit.entryId]).length === 1;
       if (!done && this.#balance(debit.userId) >= debit.amountCents) {
         this.#write({ ...debit, ref: debit.ref ?? undefined }, -debit.amountCents, now);
         return { status: "debited", balanceCents: this.#balance(debit.userId) };
@@ -180,7 +180,7 @@ export class LedgerPartition extends DurableObject<Env> {
   }
 
   /** Which of these claims have their ledger row here. */
-  claimsHeld(claimIds: string[]): string[] {
+  claimsWritten(claimIds: string[]): string[] {
     return this.#sql
       .exec<{ claim_id: string }>(
         "SELECT claim_id FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
@@ -225,7 +225,7 @@ export class LedgerPartition extends DurableObject<Env> {
     return this.#sql.exec<{ b: number }>("SELECT balance_cents AS b FROM wallets WHERE user_id = ?", userId).toArray()[0]?.b ?? 0;
   }
 
-  #held(entryIds: string[]): string[] {
+  #written(entryIds: string[]): string[] {
     return this.#sql
       .exec<{ entry_id: string }>(
         "SELECT entry_id FROM ledger WHERE entry_id IN (SELECT value FROM json_each(?))",

@@ -15,7 +15,7 @@ import { settlementAdminRoutes } from "./routes/settlement-admin";
 import { shakeRoutes } from "./routes/shake";
 import { walletRoutes } from "./routes/wallet";
 import { alertRoutes, openApiRoutes } from "./routes/operations";
-import { adminChangeLog } from "./ops/admin-log";
+import { adminChangeLog } from "./ops/admin-change-lines";
 
 export const app = new Hono<{ Bindings: Env }>()
   .use("/api/*", ...apiGuards)

@@ -9,7 +9,7 @@ import { serveShake, shakeWireId } from "./edge/shake-wire";
 import { consumeDeadLetters, consumeSettlements } from "./money/settlement-consumer";
 import { repairAfterMs } from "./config";
 import { runRepairs } from "./money/repair";
-import { raiseAlerts } from "./show/alerts";
+import { raiseAlerts } from "./show/alerting";
 
 export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";

@@ -37,10 +37,10 @@ async function secretsEqual(a: string, b: string): Promise<boolean> {
 
 async function accessOperator(env: Env, token: string): Promise<string> {
   const trusted = operatorIssuer(env);
-  const claims = trusted ? await verifyJwt(env, token, trusted) : null;
-  if (!claims) throw new ApiError(403, "forbidden", "the Cloudflare Access token is not valid for this application");
-  const email = typeof claims.email === "string" ? claims.email : null;
-  return `access:${email ?? claims.sub}`;
+  const access = trusted ? await verifyJwt(env, token, trusted) : null;
+  if (!access) throw new ApiError(403, "forbidden", "the Cloudflare Access token is not valid for this application");
+  const email = typeof access.email === "string" ? access.email : null;
+  return `access:${email ?? access.sub}`;
 }
 
 async function breakGlass(env: Env, presented: string, address: string): Promise<string> {

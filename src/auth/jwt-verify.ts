@@ -53,7 +53,7 @@ function keySet(env: Env, jwksUrl: string) {
   return set;
 }
 
-/** The token's claims when it is valid for this issuer, else null; 503 when the JWKS cannot be fetched. */
+/** The token's payload when it is valid for this issuer, else null; 503 when the JWKS cannot be fetched. */
 export async function verifyJwt(env: Env, token: string, trusted: TrustedIssuer): Promise<JWTPayload | null> {
   if (token.length > MAX_TOKEN_CHARS) return null;
   try {

@@ -5,7 +5,7 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../errors";
-import type { SessionClaims } from "./session-token";
+import type { Session } from "./session-token";
 import { verifySessionOnce } from "./verified-sessions";
 
 export const SESSION_COOKIE = "gs_session";
@@ -22,18 +22,18 @@ export function configuredSecret(value: string | undefined, name: string): strin
   return value;
 }
 
-/** The claims of a presented session token; 401 when there is none or it does not check out. */
-export async function sessionOf(env: Env, token: string | null | undefined): Promise<SessionClaims> {
+/** The session a presented token carries; 401 when there is none or it does not check out. */
+export async function sessionOf(env: Env, token: string | null | undefined): Promise<Session> {
   if (!token) throw new ApiError(401, "unauthorized", "a session token is required");
   const secret = configuredSecret(env.SESSION_SECRET, "SESSION_SECRET");
-  const claims = await verifySessionOnce(token, secret, Date.now());
-  if (!claims) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
-  return claims;
+  const session = await verifySessionOnce(token, secret, Date.now());
+  if (!session) throw new ApiError(401, "unauthorized", "the session token is invalid or expired");
+  return session;
 }
 
 export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
-  const claims = await sessionOf(c.env, bearer(c.req.header("Authorization")) ?? getCookie(c, SESSION_COOKIE));
-  c.set("userId", claims.sub);
-  if (claims.dev) c.set("deviceId", claims.dev);
+  const session = await sessionOf(c.env, bearer(c.req.header("Authorization")) ?? getCookie(c, SESSION_COOKIE));
+  c.set("userId", session.sub);
+  if (session.dev) c.set("deviceId", session.dev);
   await next();
 });

@@ -5,7 +5,7 @@
 import { openValue, signValue } from "./signed-text.ts";
 import type { EpochMs } from "../wire/index";
 
-export interface SessionClaims {
+export interface Session {
   /** User id. */
   sub: string;
   /** Expiry, epoch ms. */
@@ -30,18 +30,18 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function signSession(claims: SessionClaims, secret: string): Promise<string> {
-  return signValue(claims, await hmacKey(secret));
+export async function signSession(session: Session, secret: string): Promise<string> {
+  return signValue(session, await hmacKey(secret));
 }
 
-/** The claims of a valid, unexpired token, or null. */
-export async function verifySession(token: string, secret: string, now: EpochMs): Promise<SessionClaims | null> {
-  const claims = await openValue(token, await hmacKey(secret), 1024);
-  if (!isClaims(claims) || claims.exp <= now) return null;
-  return claims;
+/** The session of a valid, unexpired token, or null. */
+export async function verifySession(token: string, secret: string, now: EpochMs): Promise<Session | null> {
+  const session = await openValue(token, await hmacKey(secret), 1024);
+  if (!isSession(session) || session.exp <= now) return null;
+  return session;
 }
 
-function isClaims(value: unknown): value is SessionClaims {
+function isSession(value: unknown): value is Session {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.sub === "string" && typeof v.exp === "number" && typeof v.iat === "number";

@@ -5,22 +5,22 @@
  * once per isolate and afterwards only its expiry is checked. Bounded: the oldest entries
  * go first. A different secret (rotation) starts the memo afresh.
  */
-import { verifySession, type SessionClaims } from "./session-token";
+import { verifySession, type Session } from "./session-token";
 import type { EpochMs } from "../wire/index";
 
 export const MAX_REMEMBERED_SESSIONS = 20_000;
 
-let memo = { secret: "", sessions: new Map<string, SessionClaims>() };
+let memo = { secret: "", sessions: new Map<string, Session>() };
 
-export async function verifySessionOnce(token: string, secret: string, now: EpochMs): Promise<SessionClaims | null> {
+export async function verifySessionOnce(token: string, secret: string, now: EpochMs): Promise<Session | null> {
   if (memo.secret !== secret) memo = { secret, sessions: new Map() };
   const { sessions } = memo;
   const known = sessions.get(token);
   if (known) return known.exp > now ? known : null;
-  const claims = await verifySession(token, secret, now);
-  if (claims) {
+  const session = await verifySession(token, secret, now);
+  if (session) {
     if (sessions.size >= MAX_REMEMBERED_SESSIONS) sessions.delete(sessions.keys().next().value as string);
-    sessions.set(token, claims);
+    sessions.set(token, session);
   }
-  return claims;
+  return session;
 }

@@ -37,10 +37,10 @@ function displayName(value: unknown): string | undefined {
 export async function signedInPerson(env: Env, idToken: string): Promise<Person> {
   const trusted = viewerIssuer(env);
   if (!trusted) throw new ApiError(400, "sign_in_unavailable", "this deployment has no identity provider configured");
-  const claims = await verifyJwt(env, idToken, trusted);
-  if (!claims?.sub) throw new ApiError(401, "invalid_token", "the ID token is not valid");
-  const name = displayName(claims.name) ?? displayName(claims.preferred_username);
-  return { userId: await stableUserId(trusted.issuer, claims.sub), ...(name ? { name } : {}) };
+  const person = await verifyJwt(env, idToken, trusted);
+  if (!person?.sub) throw new ApiError(401, "invalid_token", "the ID token is not valid");
+  const name = displayName(person.name) ?? displayName(person.preferred_username);
+  return { userId: await stableUserId(trusted.issuer, person.sub), ...(name ? { name } : {}) };
 }
 
 export async function anonymousPerson(env: Env, turnstileToken: string | undefined, ip: string | undefined): Promise<Person> {

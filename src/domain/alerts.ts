@@ -1,6 +1,6 @@
 /**
  * Alert rules: from the audit and the live statistics, the conditions that need a person
- * during the show. Pure; the show clock's cron run (src/show/alerts.ts) gathers the inputs,
+ * during the show. Pure; the show clock's cron run (src/show/alerting.ts) gathers the inputs,
  * logs what holds, and the console's alerts panel reads the same through an admin route.
  */
 import type { Alert, AuditReport, EpochMs, Phase, PhaseStats, StatsReport } from "../wire/index";

@@ -7,13 +7,13 @@ import type { AuditProblem, LeasesAudit } from "../wire/index";
 import type { ShardFigures } from "../wire/rpc";
 
 export function leasesAudit(shards: readonly ShardFigures[]): LeasesAudit {
-  const held = shards.flatMap((s) => s.leases);
+  const outstanding = shards.flatMap((s) => s.leases);
   return {
     calls: shards.reduce((n, s) => n + s.leaseCounters.calls, 0),
     recorded: shards.reduce((n, s) => n + s.leaseCounters.recorded, 0),
     voided: shards.reduce((n, s) => n + s.leaseCounters.voided, 0),
-    outstandingCount: held.reduce((n, l) => n + l.count, 0),
-    outstandingCents: held.reduce((n, l) => n + l.cents, 0),
+    outstandingCount: outstanding.reduce((n, l) => n + l.count, 0),
+    outstandingCents: outstanding.reduce((n, l) => n + l.cents, 0),
   };
 }
 

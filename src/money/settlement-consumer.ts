@@ -98,15 +98,15 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
   await settleAll(
     claims,
     async () => {
-      const held = await creditClaims(
+      const inLedger = await creditClaims(
         env,
         claims.flatMap((p) => p.body.claims),
         now,
       );
-      const settled = claims.map((p) => ({ ...p, body: { ...p.body, claims: p.body.claims.filter((c) => held.has(c.claimId)) } }));
+      const settled = claims.map((p) => ({ ...p, body: { ...p.body, claims: p.body.claims.filter((c) => inLedger.has(c.claimId)) } }));
       await onShards(env, settled, (stub, ids) => stub.markSettled(ids, now));
       recordClaims(env, "settlement", eachClaim(settled));
-      return claims.filter((p) => p.body.claims.some((c) => !held.has(c.claimId)));
+      return claims.filter((p) => p.body.claims.some((c) => !inLedger.has(c.claimId)));
     },
     "settlement batch",
   );
@@ -114,12 +114,12 @@ export async function consumeSettlements(batch: MessageBatch, env: Env): Promise
     groups,
     async () => {
       const credits = groups.flatMap((p) => p.body.credits);
-      const held = await creditGroups(env, credits, now);
-      const confirmed = credits.filter((c) => held.has(c.entryId));
+      const inLedger = await creditGroups(env, credits, now);
+      const confirmed = credits.filter((c) => inLedger.has(c.entryId));
       await confirmGroups(env, confirmed);
       for (const { entryId, kind, groupId, userId, amountCents } of confirmed)
         logMoney("settlement", { entryId, kind, groupId, userId, amountCents });
-      return groups.filter((p) => p.body.credits.some((c) => !held.has(c.entryId)));
+      return groups.filter((p) => p.body.credits.some((c) => !inLedger.has(c.entryId)));
     },
     "group settlement batch",
   );

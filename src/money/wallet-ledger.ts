@@ -22,13 +22,13 @@ export async function creditLedger(env: Env, credits: readonly LedgerCredit[], n
     (c) => ledgerPartitionOf(env, c.userId),
     (c) => c,
   );
-  const held = await Promise.all([...byPartition].map(([partition, part]) => ledgerStub(env, partition).credit(part, now)));
-  return new Set(held.flat());
+  const written = await Promise.all([...byPartition].map(([partition, part]) => ledgerStub(env, partition).credit(part, now)));
+  return new Set(written.flat());
 }
 
 /** Credits each claim to its winner exactly once; returns the claim ids the ledger holds. */
 export async function creditClaims(env: Env, claims: readonly SettlementClaim[], now: number): Promise<Set<string>> {
-  const held = await creditLedger(
+  const written = await creditLedger(
     env,
     claims.map((c) => ({
       entryId: claimEntryId(c.claimId),
@@ -42,7 +42,7 @@ export async function creditClaims(env: Env, claims: readonly SettlementClaim[],
     })),
     now,
   );
-  return new Set(claims.filter((c) => held.has(claimEntryId(c.claimId))).map((c) => c.claimId));
+  return new Set(claims.filter((c) => written.has(claimEntryId(c.claimId))).map((c) => c.claimId));
 }
 
 /**
@@ -94,8 +94,8 @@ export async function claimsInLedger(env: Env, claims: readonly { claimId: strin
     (c) => ledgerPartitionOf(env, c.userId),
     (c) => c.claimId,
   );
-  const held = await Promise.all([...byPartition].map(([partition, ids]) => ledgerStub(env, partition).claimsHeld(ids)));
-  return new Set(held.flat());
+  const written = await Promise.all([...byPartition].map(([partition, ids]) => ledgerStub(env, partition).claimsWritten(ids)));
+  return new Set(written.flat());
 }
 
 /** How many mismatched wallets one audit names at most per partition (one is enough to fail it). */

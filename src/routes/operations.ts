@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/admin-identity";
 import { openApiDocument } from "../contract/openapi";
-import { currentAlerts } from "../show/alerts";
+import { currentAlerts } from "../show/alerting";
 
 export const openApiRoutes = new Hono<{ Bindings: Env }>().get("/openapi.json", (c) => {
   c.header("Cache-Control", "public, max-age=300");

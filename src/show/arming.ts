@@ -31,8 +31,8 @@ export async function armShards(env: Env, registry: ShowRegistry, now: EpochMs):
   const missing = new Set<string>();
   for (const result of results) {
     if (result.status === "rejected") continue;
-    const held = new Set(result.value);
-    for (const pool of expected) if (!held.has(pool.record.poolId)) missing.add(pool.record.poolId);
+    const loaded = new Set(result.value);
+    for (const pool of expected) if (!loaded.has(pool.record.poolId)) missing.add(pool.record.poolId);
   }
   const reloaded = await Promise.allSettled(
     expected.filter((p) => missing.has(p.record.poolId)).map((p) => loadPool(env, p).then(() => p.record.poolId)),

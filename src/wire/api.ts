@@ -1,11 +1,8 @@
 /**
- * The public viewer API: sessions, time, timeline, shake, open, wallet, resource packages.
- * Money is always integer cents; times are Unix epoch milliseconds.
- */
-/**
- * Wire types: the one contract shared by the edge worker, the Durable Objects, the PWA
- * (through JSDoc imports) and the load scripts. Types only, so any runtime can import it.
- * Money is always integer cents; times are Unix epoch milliseconds.
+ * The public viewer API, part of the public contract that ./index re-exports: money and time
+ * units, the error body, sessions and identity, time, timeline, the shake (its headers and
+ * outcomes), open and present, the wallet, resource packages. Types only, so any runtime can
+ * import it. Money is always integer cents; times are Unix epoch milliseconds.
  */
 
 export type Cents = number;
