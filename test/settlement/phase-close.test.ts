@@ -41,7 +41,7 @@ describe("phase close", () => {
 
     const controller = createScheduledController({ scheduledTime: endsAt + 1, cron: "* * * * *" });
     const ctx = createExecutionContext();
-    worker.scheduled(controller, env, ctx);
+    await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
     expect(await settleClosedPhases(env, endsAt + 2)).toEqual({ enqueued: 0 });
 

@@ -2,7 +2,7 @@
 // project's TypeScript modules (type-only imports included), no file over 400 lines outside
 // generated ones, at most 8 plain files at the top of src/, the PWA and load scripts import
 // only the public wire contract, every SQL table written by its owner alone (below), and the
-// pinned miniflare matches the one wrangler bundles.
+// pinned miniflare and runtime types match the workerd wrangler bundles.
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -150,10 +150,26 @@ const wranglerMiniflare = JSON.parse(
 if (pinned !== wranglerMiniflare)
   problems.push(`miniflare ${pinned} differs from the ${wranglerMiniflare} that wrangler bundles: pin the same version`);
 
+// The runtime types come from @cloudflare/workers-types of the workerd release wrangler
+// bundles (the same release date), whose runtime the compatibility date must not pass.
+const typesVersion = JSON.parse(readFileSync(join(root, "node_modules/@cloudflare/workers-types/package.json"), "utf8")).version;
+const workerd = JSON.parse(
+  readFileSync(createRequire(require.resolve("wrangler/package.json")).resolve("workerd/package.json"), "utf8"),
+).version;
+const release = (version) => version.split(".").slice(1).join(".");
+if (release(typesVersion) !== release(workerd))
+  problems.push(
+    `@cloudflare/workers-types ${typesVersion} is not the release of workerd ${workerd} that wrangler bundles: pin 5.${release(workerd)}`,
+  );
+const compatibilityDate = /^compatibility_date\s*=\s*"([\d-]+)"/m.exec(readFileSync(join(root, "wrangler.toml"), "utf8"))?.[1] ?? "";
+const releaseDate = release(workerd).replace(/^(\d{4})(\d{2})(\d{2}).*$/, "$1-$2-$3");
+if (!(compatibilityDate <= releaseDate))
+  problems.push(`compatibility_date ${compatibilityDate} is past the ${releaseDate} release of the bundled workerd and its runtime types`);
+
 if (problems.length) {
   console.error(`structure check failed:\n- ${problems.join("\n- ")}`);
   process.exit(1);
 }
 console.log(
-  `structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, ${writers.size} tables each written by its owner, miniflare ${pinned}`,
+  `structure check: ${files.length} files, no import cycle, none over ${MAX_LINES} lines, src/ top level ${topLevel.length} files, ${writers.size} tables each written by its owner, miniflare ${pinned}, workers-types ${typesVersion}`,
 );
