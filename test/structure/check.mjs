@@ -1,8 +1,9 @@
 // Structure checks run by `npm test` (plain Node, no workerd): no import cycle among the
 // project's TypeScript modules (type-only imports included), no file over 400 lines outside
 // generated ones, at most 8 plain files at the top of src/, the PWA and load scripts import
-// only the public wire contract, every SQL table written by its owner alone (below), and the
-// pinned miniflare and runtime types match the workerd wrangler bundles.
+// only the public wire contract, src/edge/ imports no show, money or route module, every SQL
+// table is written by its owner alone (below), and the pinned miniflare and runtime types
+// match the workerd wrangler bundles.
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -79,6 +80,19 @@ for (const file of files) {
     const target = relative(root, dep);
     if (target.startsWith("src/wire/") && target !== "src/wire/index.ts")
       problems.push(`${rel} imports ${target}: clients import only src/wire/index.ts`);
+  }
+}
+
+// The hot path stays on the hot path: src/edge/ reads the show and the money path only
+// through objects, never by importing src/show/, src/money/ or src/routes/ (a cache read
+// that seeded the demo show once pulled the show's pool creation into it).
+for (const file of files) {
+  const rel = relative(root, file);
+  if (!rel.startsWith("src/edge/")) continue;
+  for (const dep of graph.get(file)) {
+    const target = relative(root, dep);
+    if (/^src\/(show|money|routes)\//.test(target))
+      problems.push(`${rel} imports ${target}: the hot path imports no show, money or route module`);
   }
 }
 
