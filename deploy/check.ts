@@ -18,7 +18,8 @@ console.log(bundle.match(/Total Upload:.*$/m)?.[0] ?? "no bundle size reported")
 
 const config = unstable_readConfig({ config: "wrangler.toml", env: "production" }, { hideWarnings: true }) as unknown as ProductionConfig;
 const recorded = JSON.parse(readFileSync("deploy/production.json", "utf8")) as Recorded;
-const secretsRead = [...readFileSync(".dev.vars.example", "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map(([, name]) => name);
+// The secrets the worker always reads: those .dev.vars.example gives a value (an optional one is listed empty).
+const secretsRead = [...readFileSync(".dev.vars.example", "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=(?!""$|$)/gm)].map(([, name]) => name);
 const workerdVersion = (JSON.parse(readFileSync("node_modules/workerd/package.json", "utf8")) as { version: string }).version;
 const [, stamp] = /^1\.(\d{8})\./.exec(workerdVersion) ?? [];
 const workerdDate = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}`;
