@@ -14,8 +14,10 @@
  *         processes carry a viewer's wins from one to the next; it also names the tokens
  *         whose answer was lost (in flight when a timed run stopped: their holdings are stale)
  *         and keeps the signed claims they win afterwards, for the bench to present.
- * Prints requests, req/s, p50/p99, errors, answers by kind, and (with tokens) `unanswered`:
- * requests sent whose answer never came because a timed run stopped with them in flight.
+ * Prints requests, req/s, p50/p99, answers by kind (`http-<status>` for any status but 200),
+ * `noAnswer` (connection errors and timeouts: autocannon counts timeouts among its errors) and
+ * (with tokens) `unanswered`: requests sent whose answer never came because a timed run stopped
+ * with them in flight.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -85,7 +87,7 @@ process.stdout.write(
     rps: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
+    noAnswer: result.errors,
     kinds,
     unanswered: tokens.length === 0 ? 0 : next - Object.values(kinds).reduce((n, k) => n + k, 0),
   })}\n`,

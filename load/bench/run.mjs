@@ -11,12 +11,14 @@
  * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state),
  * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
  * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire).
- * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
+ * Exit code 1 when money does not balance after a scenario, a scenario gets more than 0.5 % answers
+ * of kinds it does not expect (answers.mjs), or a scenario cannot run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { describeUnexpected } from "./answers.mjs";
 import { runScenario } from "./scenario-run.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers, workerdVersion } from "./servers.mjs";
@@ -118,6 +120,8 @@ async function main() {
   };
   const results = {};
   const rows = [];
+  /** One line per scenario that got answers of kinds it does not expect. */
+  const unexpected = [];
   let failed = false;
   console.log(
     `\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  ${"cpu wire".padStart(8)}  ${"p99/hw".padStart(7)}  ${"env/call".padStart(8)}  money`,
@@ -144,6 +148,10 @@ async function main() {
         results[scenario.name] = row;
         rows.push(row);
         printRow(row);
+        if (!row.answers.passed) {
+          failed = true;
+          unexpected.push(describeUnexpected(scenario.name, row.answers));
+        }
       } catch (err) {
         failed = true;
         console.error(`${scenario.name}: could not run: ${err.message}`);
@@ -160,6 +168,7 @@ async function main() {
     machine,
     settings: { durationSec, warmupSec, connections, shardCount },
     passed: !failed,
+    unexpected,
     scenarios: rows,
   };
   const file = join(OUT, `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
@@ -187,8 +196,11 @@ async function main() {
       );
     }
   }
+  for (const line of unexpected) console.error(`unexpected answers: ${line}`);
   console.log(
-    failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario",
+    failed
+      ? "bench FAILED (money did not balance, a scenario got answers it does not expect, or could not run)"
+      : "bench passed: money balanced and answers as expected in every scenario",
   );
   return failed ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { judgeAnswers } from "./answers.mjs";
 import { cpuSeconds } from "./cpu.mjs";
 import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
 
@@ -125,17 +126,20 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     writeProfile(join(outDir, `profile-${scenario.name}.cpuprofile`), cpuProfile);
     printSummary(scenario.name, summarise(cpuProfile), measured.requests);
   }
-  measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
-  const unexpected = Object.entries(measured.kinds)
-    .filter(([kind]) => !scenario.expect.includes(kind))
-    .reduce((n, [, count]) => n + count, 0);
+  const judged = judgeAnswers(scenario, measured.kinds, measured.noAnswer);
+  // Throughput and CPU per request count only the answers the scenario is about: a refusal
+  // or an error must not make a path look faster or cheaper than it is.
+  const counted = judged.counted;
+  measured.rps = counted / measured.durationSec;
+  measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null || counted === 0 ? null : (1e6 * (cpuAfter - cpuBefore)) / counted;
   const ceiling = results["hello-world"]?.rps ?? measured.rps;
   const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
   const row = {
     name: scenario.name,
     about: scenario.about,
     ...measured,
-    errors: measured.errors + unexpected,
+    answers: judged,
+    errors: judged.unexpectedCount,
     ratio: measured.rps / ceiling,
     cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
     ...(scenario.rate ? { overallRate: base.overallRate } : {}),
