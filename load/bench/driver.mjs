@@ -4,10 +4,11 @@
  * with autocannon and prints one JSON line with the figures on stdout.
  *
  * Spec: { url, method, path, connections, durationSec | amount, overallRate?, tokens?, paths?,
- *         requestIdPrefix?, idInPath? }. With tokens, every request carries the next session
+ *         requestIdPrefix?, idInPath?, body? }. With tokens, every request carries the next session
  *         token (round robin) and a fresh request id, as a shaking phone would: as the
  *         last path segment with idInPath (the lean shake wire, no body), else as a
- *         `{ requestId }` JSON body; with paths, request n goes to paths[n % paths.length]
+ *         `{ requestId }` JSON body, or `body` (JSON text) as it is where a route takes no
+ *         request id (opening an envelope); with paths, request n goes to paths[n % paths.length]
  *         (one claim or group each); holdingsFile: the file (created if absent, rewritten at the
  *         end) of each token's latest signed `holdings`, sent back in the X-Gala-Holdings
  *         header as an honest client does, so that runs of one scenario in several driver
@@ -47,7 +48,7 @@ function setupRequest(request, context) {
   request.headers = { ...baseHeaders, authorization: `Bearer ${tokens[token]}` };
   if (holdings[token]) request.headers["x-gala-holdings"] = holdings[token];
   if (spec.idInPath) request.path = `${spec.path}/${requestId}`;
-  else request.body = JSON.stringify({ requestId });
+  else request.body = spec.body ?? JSON.stringify({ requestId });
   return request;
 }
 

@@ -120,7 +120,7 @@ async function main() {
   };
   const results = {};
   const rows = [];
-  /** One line per scenario that got answers of kinds it does not expect. */
+  /** What failed a scenario that ran: answers of kinds it does not expect, its own problems. */
   const unexpected = [];
   let failed = false;
   console.log(
@@ -148,10 +148,9 @@ async function main() {
         results[scenario.name] = row;
         rows.push(row);
         printRow(row);
-        if (!row.answers.passed) {
-          failed = true;
-          unexpected.push(describeUnexpected(scenario.name, row.answers));
-        }
+        if (!row.answers.passed) unexpected.push(describeUnexpected(scenario.name, row.answers));
+        for (const problem of row.problems ?? []) unexpected.push(`${scenario.name}: ${problem}`);
+        if (!row.answers.passed || row.problems?.length) failed = true;
       } catch (err) {
         failed = true;
         console.error(`${scenario.name}: could not run: ${err.message}`);
@@ -196,7 +195,7 @@ async function main() {
       );
     }
   }
-  for (const line of unexpected) console.error(`unexpected answers: ${line}`);
+  for (const line of unexpected) console.error(`FAILED ${line}`);
   console.log(
     failed
       ? "bench FAILED (money did not balance, a scenario got answers it does not expect, or could not run)"

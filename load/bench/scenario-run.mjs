@@ -101,11 +101,12 @@ export async function runScenario(scenario, { ctx, servers, results, connections
    * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
    * requests sent whose answer the driver never read (in flight when a timed pass ended).
    */
-  const passes = { envelopesAnswered: 0, unanswered: 0 };
+  const passes = { envelopesAnswered: 0, unanswered: 0, mostRequests: 0 };
   const run = async (spec, seconds) => {
     const figures = await drive(spec, seconds, outDir);
     passes.envelopesAnswered += figures.kinds.envelope ?? 0;
     passes.unanswered += figures.unanswered ?? 0;
+    passes.mostRequests = Math.max(passes.mostRequests, figures.requests);
     return figures;
   };
   // Each viewer's first shake in an isolate verifies its session token's signature; a

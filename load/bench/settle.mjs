@@ -90,7 +90,7 @@ async function measure(scriptPath, partitions) {
     await admin.goLive("claims");
     await admin.createPools("claims", Math.ceil(claims / 3) + sample);
     const users = await mintUsers({ count: Math.ceil(claims / 3), secret: SESSION_SECRET, shardCount });
-    const winners = await winClaims(url, [...users, ...users, ...users]);
+    const winners = await winClaims({ appUrl: url }, [...users, ...users, ...users]);
     console.log(`  ${partitions} partition(s): ${winners.length} envelopes won`);
     const seen = new Set();
     const sampled = winners.filter((w) => !seen.has(w.token) && seen.add(w.token)).slice(0, sample);
