@@ -1,9 +1,8 @@
 /**
  * What a scenario's answers say about the run. Every scenario declares the answer kinds it
- * expects (`expect`) and, when not all of them, the kinds it measures (`measures`: the answers
- * its req/s and CPU per request are computed over). Any other kind (a `busy` the scenario did not
- * ask for, an `http-400`, a connection error or timeout) above UNEXPECTED_LIMIT of its answers
- * fails the run, naming the scenario and the kinds.
+ * expects (`expect`): its req/s and CPU per request count only those answers, and any other
+ * kind (a `busy` the scenario did not ask for, an `http-400`, a connection error or timeout)
+ * above UNEXPECTED_LIMIT of its answers fails the run, naming the scenario and the kinds.
  */
 
 /** The share of a scenario's answers that may be of kinds it did not expect. */
@@ -15,14 +14,13 @@ export const UNEXPECTED_LIMIT = 0.005;
  */
 export function judgeAnswers(scenario, kinds, failed = 0) {
   const all = failed > 0 ? { ...kinds, "no-answer": failed } : kinds;
-  const measures = scenario.measures ?? scenario.expect;
   let answers = 0;
   let counted = 0;
   const unexpected = {};
   for (const [kind, count] of Object.entries(all)) {
     answers += count;
-    if (measures.includes(kind)) counted += count;
-    if (!scenario.expect.includes(kind)) unexpected[kind] = count;
+    if (scenario.expect.includes(kind)) counted += count;
+    else unexpected[kind] = count;
   }
   const unexpectedCount = Object.values(unexpected).reduce((n, c) => n + c, 0);
   const unexpectedShare = answers > 0 ? unexpectedCount / answers : 1;

@@ -103,10 +103,13 @@ async function main() {
     workDir: OUT,
     appPort: 8808,
     helloPort: 8809,
+    sheddingPort: 8807,
     calibrationPort: 8810,
     inspect: profiled.size > 0,
     shardCount,
     storage: opts.storage,
+    // One JSON line per money event would flood the terminal; BENCH_LOGS=1 shows them.
+    ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
   running = servers;
   const admin = new AdminClient(servers.app.url, ADMIN_SECRET);

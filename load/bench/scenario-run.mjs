@@ -128,7 +128,7 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     printSummary(scenario.name, summarise(cpuProfile), measured.requests);
   }
   const judged = judgeAnswers(scenario, measured.kinds, measured.noAnswer);
-  // Throughput and CPU per request count only the answers the scenario is about: a refusal
+  // Throughput and CPU per request count only the answers the scenario expects: a refusal
   // or an error must not make a path look faster or cheaper than it is.
   const counted = judged.counted;
   measured.rps = counted / measured.durationSec;

@@ -1,11 +1,13 @@
 /**
  * The bench's scenarios, run in this order. Each entry is all a scenario needs:
- * - `target`: "hello" (the ceiling) or "app";
+ * - `target`: "hello" (the ceiling), "app", "shedding" (an edge on the app's objects whose
+ *   own shedding ceiling is not lifted: servers.mjs) or a calibration worker;
  * - `prepare(ctx)`: puts the show in the right state and returns the run's
  *   `{ method, path, tokens }` (tokens: session tokens used round robin, each request
  *   with a fresh `{ requestId }` body);
  * - `rate(results)`: optional fixed request rate, derived from the results of `needs`;
- * - `expect`: the answer kinds that count as success (anything else is an error);
+ * - `expect`: the answer kinds the scenario expects, the only ones its req/s and CPU per
+ *   request count; any other kind above 0.5 % of its answers fails the run (answers.mjs);
  * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
  *   holdings as an honest client does (edge-lease phases check limits against them);
  * - `after(ctx, { measuredFrom, row, envelopesAnswered, unanswered, mostRequests })`: optional extra
@@ -133,6 +135,14 @@ export const SCENARIOS = [
     expect: ["rest"],
     wire: LEAN_WIRE,
     targetCpuRatio: 0.8,
+  },
+  {
+    name: "shake-shed",
+    about: "shakes at an edge past its own ceiling (EDGE_RPS_CEILING 1/s): every one refused with busy, the cost of shedding",
+    target: "shedding",
+    prepare: async (ctx) => shake(ctx, await ctx.users({ count: 5_000 })),
+    expect: ["busy"],
+    wire: LEAN_WIRE,
   },
   {
     name: "shake-rest-json",

@@ -8,6 +8,10 @@
  * - app: the bundle `wrangler deploy --dry-run` produces, its objects' SQLite and D1 under
  *   bench-results/state, or with storage "memory" on tmpfs (/dev/shm; the OS temp directory
  *   where there is none), which takes the disk's sync latency out. Fresh for every run; migrations applied before it serves.
+ * - shedding: a second edge worker in the app's process, on the app's objects, whose own
+ *   ceiling (EDGE_RPS_CEILING) is one shake per second: every shake it gets is refused with
+ *   `busy`, so a scenario measures what shedding costs while the app's capacity scenarios
+ *   run with the edge's and the shard's shedding ceilings lifted.
  * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
  *   is divided by.
  * - calibration: minimal workers with the shake's wire shapes (calibration.mjs).
@@ -40,6 +44,8 @@ const ALWAYS_ALLOW = `import { WorkerEntrypoint } from "cloudflare:workers";
 export class Limiter extends WorkerEntrypoint { async limit() { return { success: true }; } }
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 export const SESSION_SECRET = "bench-session-secret";
+const APP_WORKER = "gala-shake";
+const SHEDDING_WORKER = "gala-shake-shedding";
 
 const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare/package.json"));
 
@@ -86,8 +92,9 @@ export async function applyMigrations(mf, root) {
 }
 
 /**
- * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
- * pacing); without `helloPort` no hello-world worker is started, without `calibrationPort`
+ * `vars` override the bench's bindings (the rehearsal runs with the deployed ceilings and
+ * pacing); without `helloPort` no hello-world worker is started, without `sheddingPort` no
+ * shedding edge, without `calibrationPort`
  * no calibration workers (one process, ports from calibrationPort on); `onWorkerLog`
  * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
  * console. With `inspect`, the app's worker is reachable by the inspector on
@@ -99,6 +106,7 @@ export async function startServers({
   workDir,
   appPort,
   helloPort = null,
+  sheddingPort = null,
   calibrationPort = null,
   shardCount,
   storage,
@@ -115,31 +123,39 @@ export async function startServers({
     "",
   ).workerOptions;
   const limiters = Object.fromEntries(Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]));
+  const bindings = {
+    ...workerOptions.bindings,
+    SHARD_COUNT: String(shardCount),
+    DEMO_MODE: "off",
+    TIMELINE_TTL_MS: "2000",
+    EDGE_RPS_CEILING: "1000000",
+    SHARD_RPS_CEILING: "1000000",
+    ISSUANCE_PACING: "off",
+    SHARED_RATE_LIMITS: "off",
+    SESSION_SECRET,
+    ADMIN_SECRET,
+    DRAW_SECRET: "bench-draw-secret",
+    ...vars,
+  };
+  const edge = { ...workerOptions, modules: true, scriptPath, serviceBindings: { ...workerOptions.serviceBindings, ...limiters } };
+  // The shedding edge binds the app's object classes (one set of objects) and consumes nothing.
+  const sheddingEdge = {
+    ...edge,
+    name: SHEDDING_WORKER,
+    bindings: { ...bindings, EDGE_RPS_CEILING: "1" },
+    durableObjects: Object.fromEntries(
+      Object.entries(workerOptions.durableObjects).map(([name, binding]) => [name, { ...binding, scriptName: APP_WORKER }]),
+    ),
+    queueConsumers: {},
+    cronTriggers: [],
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: sheddingPort }],
+  };
   const app = await serve(
     {
       workers: [
-        {
-          ...workerOptions,
-          name: "gala-shake",
-          modules: true,
-          scriptPath,
-          bindings: {
-            ...workerOptions.bindings,
-            SHARD_COUNT: String(shardCount),
-            DEMO_MODE: "off",
-            TIMELINE_TTL_MS: "2000",
-            SHARD_RPS_CEILING: "1000000",
-            ISSUANCE_PACING: "off",
-            SHARED_RATE_LIMITS: "off",
-            SESSION_SECRET,
-            ADMIN_SECRET,
-            DRAW_SECRET: "bench-draw-secret",
-            ...vars,
-          },
-          serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
-          ...(inspect ? { unsafeInspectorProxy: true } : {}),
-        },
+        { ...edge, name: APP_WORKER, bindings, ...(inspect ? { unsafeInspectorProxy: true } : {}) },
         { name: LIMITER_WORKER, modules: true, script: ALWAYS_ALLOW, compatibilityDate: workerOptions.compatibilityDate },
+        ...(sheddingPort === null ? [] : [sheddingEdge]),
       ],
     },
     appPort,
@@ -174,6 +190,7 @@ export async function startServers({
     : {};
   return {
     app,
+    ...(sheddingPort === null ? {} : { shedding: { url: `http://127.0.0.1:${sheddingPort}`, pid: app.pid } }),
     hello,
     ...calibrated,
     dispose: async () => {

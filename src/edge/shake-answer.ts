@@ -7,6 +7,7 @@
  * request id won, so the retry gets the same answer.
  */
 import { configuredSecret } from "../auth/middleware";
+import { edgeRpsCeiling } from "../config";
 import { drawDecision, liveShake } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
@@ -225,7 +226,7 @@ export async function answerShake(
   header: ShakeHeader,
 ): Promise<ShakeAnswer> {
   const now = Date.now();
-  const isolate = edgeAdmission(now);
+  const isolate = edgeAdmission(now, edgeRpsCeiling(env));
   sweepLeases(env, waitUntil, now);
   const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, header, now) : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));
