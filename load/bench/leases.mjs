@@ -31,8 +31,6 @@ import { callJson } from "./http.mjs";
 const LEASE_WINS_PER_SECOND_BUDGET = 6_000;
 /** How long the bench waits for the isolate's reports after the load. */
 const REPORT_WAIT_MS = 30_000;
-/** The audit reads every shard on the app's one thread: poll it sparingly. */
-const AUDIT_POLL_MS = 1_000;
 
 export const leaseWinsPerShard = (ctx) => LEASE_WINS_PER_SECOND_BUDGET * ctx.secondsPerRun;
 
@@ -101,7 +99,7 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lo
       answered += 1;
       holdings = body.holdings ?? holdings;
     }
-    await new Promise((r) => setTimeout(r, AUDIT_POLL_MS));
+    await new Promise((r) => setTimeout(r, ctx.pollMs));
     audit = await ctx.admin.audit();
   }
   const recorded = claimedCount(audit) - ctx.leaseClaimedBefore;

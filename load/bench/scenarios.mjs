@@ -21,7 +21,10 @@
  *   `wireCpuRatio` is that worker's CPU per request over the scenario's;
  * - `pacedAgainst`: the paced hello-world row at the same fraction of its own maximum: the
  *   row's `p99VsHello` is its p99 over that row's p99 (target `maxP99VsHello`).
- * Adding a scenario (open+settle, grab) is adding one entry.
+ * `ctx` holds the admin client, `appUrl`, `shardCount`, `wire`, `secondsPerRun`, `pollMs` (how
+ * often a wait after the load reads the audit), `size(n)`
+ * (a count that does not follow the run's length: a twentieth in a smoke run) and `users({ count, shard? })` (session
+ * tokens: fewer in a smoke run). Adding a scenario (open+settle, grab) is adding one entry.
  */
 import { CALIBRATION_SCENARIOS } from "./calibration.mjs";
 import { leaseFigures, leaseWinsPerShard, stockLeases } from "./leases.mjs";
@@ -59,7 +62,7 @@ async function settlementFigures(ctx, { measuredFrom: from, mostRequests }) {
   const settled = async () => sum((await ctx.admin.audit()).settlement.pools, "settledCount") - ctx.settledBefore;
   let done = await settled();
   while (done < opened && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, ctx.pollMs));
     done = await settled();
   }
   // Requests in flight when a pass stopped may have opened a few more than it counted.
@@ -170,7 +173,7 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await ctx.admin.goLive("lottery");
-      await ctx.admin.createPools("lottery", 20_000);
+      await ctx.admin.createPools("lottery", ctx.size(20_000));
       return shake(ctx, await ctx.users({ count: 5_000 }));
     },
     expect: ["greeting", "envelope"],
@@ -217,6 +220,7 @@ export const SCENARIOS = [
     prepare: async (ctx) => {
       await stockClaims(ctx);
       const winners = await winClaims(ctx, await ctx.users({ count: DISTINCT_TARGETS }));
+      if (winners.length === 0) throw new Error("no viewer won an envelope to open");
       ctx.settledBefore = sum((await ctx.admin.audit()).settlement.pools, "settledCount");
       ctx.opened = winners.length;
       return {
@@ -237,9 +241,10 @@ export const SCENARIOS = [
     target: "app",
     prepare: async (ctx) => {
       await ctx.admin.goLive("seeds");
-      await ctx.admin.createPools("seeds", 2_000, { splitAmountCents: 2_000, splitCount: 20 });
-      const senders = await winClaims(ctx, await ctx.users({ count: DISTINCT_TARGETS / 20 }));
+      await ctx.admin.createPools("seeds", ctx.size(2_000), { splitAmountCents: 2_000, splitCount: 20 });
+      const senders = await winClaims(ctx, await ctx.users({ count: ctx.size(DISTINCT_TARGETS / 20) }));
       const groups = await seedGroups(ctx.appUrl, senders);
+      if (groups.length === 0) throw new Error("no group envelope to grab from");
       return {
         method: "POST",
         path: "/",

@@ -8,10 +8,11 @@
  *    messages); the time until the audit shows every claim settled gives claims settled per
  *    second through the real queue consumer.
  * Writes bench-results/settle-<time>.json. Options: --claims N (default 15000), --sample N
- * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16).
+ * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16), --smoke
+ * (300 claims, 20 sampled, 4 shards: checks the script, `npm test` runs it). Exit code 1 when
+ * the audit does not balance or a drain does not settle every claim it enqueued.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,16 +25,21 @@ import { mintUsers } from "./users.mjs";
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
 const DRAIN_TIMEOUT_MS = 180_000;
-/** The audit reads every shard and partition on the same workerd thread: poll it sparingly. */
-const AUDIT_POLL_MS = 1_000;
+
 const { values: opts } = parseArgs({
   options: {
-    claims: { type: "string", default: "15000" },
-    sample: { type: "string", default: "200" },
+    claims: { type: "string" },
+    sample: { type: "string" },
     partitions: { type: "string", default: "1,4" },
-    shards: { type: "string", default: "16" },
+    shards: { type: "string" },
+    smoke: { type: "boolean", default: false },
   },
 });
+opts.claims ??= opts.smoke ? "300" : "15000";
+opts.sample ??= opts.smoke ? "20" : "200";
+opts.shards ??= opts.smoke ? "4" : "16";
+/** The audit reads every shard and partition on the same workerd thread: poll it sparingly (4 shards in a smoke run). */
+const auditPollMs = opts.smoke ? 200 : 1_000;
 const claims = Number(opts.claims);
 const sample = Number(opts.sample);
 const shardCount = Number(opts.shards);
@@ -41,16 +47,6 @@ const watchdog = setTimeout(() => {
   console.error("bench:settle: still running after 15 minutes; stopping");
   process.exit(1);
 }, 15 * 60_000);
-
-/** A port nothing listens on now (other benches may run on this machine). */
-function freePort() {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -76,8 +72,7 @@ async function measure(scriptPath, partitions) {
     root: ROOT,
     scriptPath,
     workDir: OUT,
-    appPort: await freePort(),
-    helloPort: await freePort(),
+    appPort: 0,
     shardCount,
     storage: "memory",
     vars: { LEDGER_PARTITIONS: String(partitions) },
@@ -101,7 +96,7 @@ async function measure(scriptPath, partitions) {
     const { enqueued } = await admin.call("POST", "/settlements/sweep", {});
     let settled = settledCount(await admin.audit()) - before;
     while (settled < enqueued && Date.now() - drainFrom < DRAIN_TIMEOUT_MS) {
-      await sleep(AUDIT_POLL_MS);
+      await sleep(auditPollMs);
       settled = settledCount(await admin.audit()) - before;
     }
     const drainMs = Date.now() - drainFrom;
@@ -137,10 +132,10 @@ for (const partitions of opts.partitions.split(",").map(Number)) {
 const report = {
   startedAt: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() },
-  settings: { claims, sample, shardCount },
+  settings: { claims, sample, shardCount, smoke: opts.smoke },
   rows,
 };
-const file = join(OUT, `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+const file = join(OUT, opts.smoke ? "settle-smoke.json" : `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${file}`);
 clearTimeout(watchdog);
