@@ -9,7 +9,8 @@
  *    second through the real queue consumer.
  * Writes bench-results/settle-<time>.json. Options: --claims N (default 15000), --sample N
  * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16), --smoke
- * (300 claims, 20 sampled, 4 shards: checks the script, `npm test` runs it). Exit code 1 when
+ * (300 claims, 20 sampled, 4 shards: checks the script, `npm test` runs it), --profile (a V8
+ * CPU profile of the app's isolate during each drain, per claim settled: profile.mjs). Exit code 1 when
  * the audit does not balance or a drain does not settle every claim it enqueued.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,6 +19,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { callJson } from "./http.mjs";
 import { inParallel, winClaims } from "./prepare.mjs";
+import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
 import { mintUsers } from "./users.mjs";
@@ -33,6 +35,7 @@ const { values: opts } = parseArgs({
     partitions: { type: "string", default: "1,4" },
     shards: { type: "string" },
     smoke: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
 opts.claims ??= opts.smoke ? "300" : "15000";
@@ -76,6 +79,7 @@ async function measure(scriptPath, partitions) {
     shardCount,
     storage: "memory",
     vars: { LEDGER_PARTITIONS: String(partitions) },
+    inspect: opts.profile,
     // One JSON line per money event would measure the terminal; BENCH_LOGS=1 shows them.
     ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
@@ -92,6 +96,7 @@ async function measure(scriptPath, partitions) {
     const waits = (await openToWallet(url, sampled)).sort((a, b) => a - b);
     const before = settledCount(await admin.audit());
     await admin.call("POST", "/timeline/phases/claims/stop", {});
+    const profiler = opts.profile ? await startProfile() : null;
     const drainFrom = Date.now();
     const { enqueued } = await admin.call("POST", "/settlements/sweep", {});
     let settled = settledCount(await admin.audit()) - before;
@@ -100,6 +105,11 @@ async function measure(scriptPath, partitions) {
       settled = settledCount(await admin.audit()) - before;
     }
     const drainMs = Date.now() - drainFrom;
+    if (profiler) {
+      const cpuProfile = await profiler.stop();
+      writeProfile(join(OUT, `profile-settle-${partitions}.cpuprofile`), cpuProfile);
+      printSummary(`the drain into ${partitions} partition(s)`, summarise(cpuProfile), settled);
+    }
     const audit = await admin.audit();
     return {
       partitions,
