@@ -4,7 +4,7 @@
  * Object — writing settlement credits in batches of 1, 10, 100 and 500, one batch at a time
  * and several in flight. Prints rows per second per store and batch size, and the bytes one
  * credit takes in the object's SQLite (schema and indexes included); writes
- * bench-results/ledger-stores-<time>.json. One workerd process: it measures one partition.
+ * bench-results/ledger-stores-<time>.json and ledger-stores-latest.json. One workerd process: it measures one partition.
  *
  * Options: --rows N (rows per measurement, default 20000), --smoke (200 rows per measurement:
  * checks the script, `npm test` runs it). Exit code 1 when a store does not hold exactly the
@@ -110,6 +110,7 @@ async function main() {
   };
   const file = join(OUT, opts.smoke ? "ledger-stores-smoke.json" : `ledger-stores-${report.startedAt.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  if (!opts.smoke) writeFileSync(join(OUT, "ledger-stores-latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${file}`);
   const lost = rows.filter((r) => r.stored.count !== r.expected.count || r.stored.cents !== r.expected.cents);
   for (const r of lost) {

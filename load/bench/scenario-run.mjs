@@ -77,8 +77,14 @@ function moneyDelta(before, after) {
   return delta;
 }
 
-function verdicts(scenario, result, ceilingRps) {
+function verdicts(scenario, result, ceilingRps, results) {
   const out = [];
+  if (scenario.targetCpuOf) {
+    const [other, ratio] = scenario.targetCpuOf;
+    const theirs = results[other]?.serverCpuUsPerReq;
+    result.cpuOf = { [other]: theirs && result.serverCpuUsPerReq ? theirs / result.serverCpuUsPerReq : null };
+    out.push({ target: `>= ${ratio * 100}% of ${other}'s CPU`, met: result.cpuOf[other] !== null && result.cpuOf[other] >= ratio });
+  }
   if (scenario.targetRatio) {
     out.push({ target: `>= ${scenario.targetRatio * 100}% of ceiling`, met: result.rps >= scenario.targetRatio * ceilingRps });
   }
@@ -183,6 +189,6 @@ export async function runScenario(
     rmSync(holdingsFile, { force: true });
   }
   if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
-  row.verdicts = verdicts(scenario, row, ceiling);
+  row.verdicts = verdicts(scenario, row, ceiling, results);
   return row;
 }

@@ -4,17 +4,20 @@
  * (seconds, not minutes: each script says what its smoke run does), all on one build of the
  * worker made here first (build.mjs). A script fails its smoke run by its exit code: a crash, a scenario
  * with more than 0.5 % answers of kinds it does not expect, or money that does not balance.
- * A new bench script gets a `--smoke` mode and its npm script's name in SMOKES.
+ * A new bench script gets a `--smoke` mode and its npm script's name in SMOKES. Then the tables
+ * `npm run bench:docs` writes are rendered from the smoke runs' reports (tables.mjs).
  *
  * Prints one line per script with its time; the output of a failed script in full. Exit code 1
  * when any failed.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prepareBuild } from "./build.mjs";
+import { performanceReport } from "./tables.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const OUT = join(ROOT, "bench-results");
 /** The npm scripts whose smoke runs `npm test` runs, all at once (most of each is waiting). */
 export const SMOKES = ["bench", "bench:settle", "bench:ledger", "bench:serve"];
 /** A smoke run that takes longer than this has hung. */
@@ -46,8 +49,27 @@ function smoke(name, build) {
 }
 
 const started = Date.now();
-const build = await prepareBuild(ROOT, join(ROOT, "bench-results", "smoke-build"));
+/** Renders docs/performance.md's tables (tables.mjs) from the smoke runs' reports. */
+function smokeTables() {
+  const started = Date.now();
+  const report = (file) => JSON.parse(readFileSync(join(OUT, file), "utf8"));
+  try {
+    const tables = performanceReport({
+      bench: report("bench-smoke.json"),
+      settle: report("settle-smoke.json"),
+      ledger: report("ledger-stores-smoke.json"),
+      profiles: [],
+    });
+    writeFileSync(join(OUT, "performance-smoke.md"), tables);
+    return { name: "bench:docs (tables)", code: 0, output: "", seconds: (Date.now() - started) / 1_000 };
+  } catch (err) {
+    return { name: "bench:docs (tables)", code: 1, output: `${err.stack}\n`, seconds: (Date.now() - started) / 1_000 };
+  }
+}
+
+const build = await prepareBuild(ROOT, join(OUT, "smoke-build"));
 const results = await Promise.all(SMOKES.map((name) => smoke(name, build)));
+results.push(smokeTables());
 for (const r of results) {
   console.log(`${r.code === 0 ? "passed" : "FAILED"}  npm run ${r.name} -- --smoke  (${r.seconds.toFixed(1)} s)`);
   if (r.code !== 0) console.log(`--- output of ${r.name} (exit ${r.code}) ---\n${r.output}--- end of ${r.name} ---`);
