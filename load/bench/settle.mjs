@@ -47,6 +47,8 @@ opts.shards ??= opts.smoke ? "4" : "16";
  * 3 s, so a coarser poll would add up to a third to the time measured.
  */
 const AUDIT_POLL_MS = 250;
+/** Claims per second no drain here reaches: the first audit read waits for that long. */
+const FASTEST_DRAIN = 20_000;
 const claims = Number(opts.claims);
 const sample = Number(opts.sample);
 const shardCount = Number(opts.shards);
@@ -103,6 +105,8 @@ async function measure(scriptPath, partitions) {
     const profiler = opts.profile ? await startProfile() : null;
     const drainFrom = Date.now();
     const { enqueued } = await admin.call("POST", "/settlements/sweep", {});
+    // No audit read before the drain could be done at FASTEST_DRAIN claims/s: each read costs the drain.
+    await sleep((1000 * enqueued) / FASTEST_DRAIN - (Date.now() - drainFrom));
     let settled = settledCount(await admin.audit()) - before;
     while (settled < enqueued && Date.now() - drainFrom < DRAIN_TIMEOUT_MS) {
       await sleep(AUDIT_POLL_MS);
