@@ -8,6 +8,7 @@
  * (context.ts).
  */
 import { configuredSecret } from "../auth/middleware";
+import { edgeRpsCeiling } from "../config";
 import { envelopeAssetId } from "../domain/envelope-asset";
 import { drawDecision, liveShake } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
@@ -137,7 +138,7 @@ async function leasedWin(shake: Shake, claim: LeasedClaim, sponsorsHeld: string[
 }
 
 /** The keyed draw of a lottery shake (keyed-draw.ts). */
-function lotteryDraw(shake: Shake, phase: Phase): Promise<number> {
+function lotteryDraw(shake: Shake, phase: Phase): number {
   const secret = configuredSecret(shake.env.DRAW_SECRET, "DRAW_SECRET");
   return keyedDraw(secret, shake.timeline.galaId, shake.userId, shake.requestId, phase.id);
 }
@@ -145,8 +146,7 @@ function lotteryDraw(shake: Shake, phase: Phase): Promise<number> {
 async function decide(shake: Shake): Promise<Graded> {
   const live = liveShake(shake.timeline, shake.now);
   if (live.kind === "rest") return unlessRetried(shake, { outcome: live, level: 0 });
-  const decision =
-    live.kind === "lottery" ? drawDecision(live.phase, await lotteryDraw(shake, live.phase), candidateScale(shake.shard)) : live;
+  const decision = live.kind === "lottery" ? drawDecision(live.phase, lotteryDraw(shake, live.phase), candidateScale(shake.shard)) : live;
   countShake(shake.env, decision.phase.id, shake.shard, decision.kind === "candidate", shake.now, shake.background);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting") return unlessRetried(shake, { outcome: greetingOf(decision.phase), level: 0 });
@@ -164,7 +164,7 @@ export async function answerShake(
   requestId: string,
 ): Promise<ShakeAnswer> {
   const now = Date.now();
-  const isolate = edgeAdmission(now);
+  const isolate = edgeAdmission(now, edgeRpsCeiling(env));
   sweepLeases(env, background, now);
   const graded = isolate.admit
     ? await decide({
