@@ -11,7 +11,7 @@ import { FAILED_SECRET_LIMIT } from "../../src/auth/admin-identity";
 import type { AdminLogResponse, ApiErrorBody, Timeline } from "../../src/wire/index";
 import { ADMIN_SECRET, call, session } from "../support/api";
 import { nowS, operatorToken, viewerToken } from "../support/identity";
-import { phase, SPONSORS } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 function asOperator(method: string, path: string, token: string, body?: unknown, via: "header" | "cookie" = "header"): Promise<Response> {
   const auth: Record<string, string> = via === "header" ? { "Cf-Access-Jwt-Assertion": token } : { Cookie: `CF_Authorization=${token}` };

@@ -11,7 +11,8 @@ import type { ShakeResponse } from "../../src/wire/index";
 import { admin, call, putTimeline, session } from "../support/api";
 import { callWith, deployedEnv, sessionsOnShard } from "../support/gala";
 import { leaseShow, present, type Won } from "../support/leases";
-import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
+import { createPool, liveLotteryShow } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 type Viewer = Awaited<ReturnType<typeof session>>;
 

@@ -9,7 +9,8 @@ import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
 import { admin, putTimeline, session } from "../support/api";
 import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/gala";
-import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
+import { createPool, liveLotteryShow } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 const withoutClock = (answer: ShakeResponse) => ({ ...answer, serverTime: 0 });
 

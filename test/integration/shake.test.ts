@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire/index";
 import { admin, call, json, putTimeline, session } from "../support/api";
-import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
+import { createPool, liveLotteryShow } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 async function shake(token: string, requestId: string): Promise<ShakeResponse> {
   const res = await json("POST", "/api/shake", { requestId }, token);

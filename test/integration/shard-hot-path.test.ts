@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
 import type { AuditReport, ShakeResponse } from "../../src/wire/index";
 import { admin, json, session } from "../support/api";
-import { claimOnShard, createPool, liveLotteryShow, SPONSORS } from "../support/show";
+import { claimOnShard, createPool, liveLotteryShow } from "../support/show";
+import { SPONSORS } from "../support/phases";
 
 async function pool(phaseId: string, sponsorId: string, count: number): Promise<string> {
   return (await createPool({ phaseId, sponsorId, budgetCents: count * 50, count })).pool.poolId;

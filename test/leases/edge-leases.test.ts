@@ -13,7 +13,7 @@ import { admin, session } from "../support/api";
 import { sessionsOnShard } from "../support/gala";
 import type { StatsReport, TickReport } from "../../src/wire/index";
 import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
-import { SPONSORS } from "../support/show";
+import { SPONSORS } from "../support/phases";
 import { honestShakes, inEveryShard, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);

@@ -21,7 +21,7 @@ import { openSignedClaim } from "../../src/edge/claim-signing";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { SettlementMessage } from "../../src/wire/rpc";
 import { admin, call, json, putTimeline, session } from "../support/api";
-import { SPONSORS, phase } from "../support/show";
+import { SPONSORS, phase } from "../support/phases";
 import { ledgerDown, ledgerUp } from "../support/ledger";
 
 export interface Viewer {

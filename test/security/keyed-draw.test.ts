@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { keyedDraw } from "../../src/edge/keyed-draw";
 import type { ShakeResponse } from "../../src/wire/index";
 import { json, session } from "../support/api";
-import { createPool, liveLotteryShow, SPONSORS } from "../support/show";
+import { createPool, liveLotteryShow } from "../support/show";
+import { SPONSORS } from "../support/phases";
 
 /** The draw the edge used before it was keyed (FNV-1a then murmur3's finalizer): public. */
 function publicDraw(key: string): number {

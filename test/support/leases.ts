@@ -5,7 +5,8 @@ import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
 import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
 import { call, json, session } from "./api";
-import { createPool, liveLotteryShow, SPONSORS } from "./show";
+import { createPool, liveLotteryShow } from "./show";
+import { SPONSORS } from "./phases";
 
 export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
 

@@ -1,7 +1,8 @@
 /** Test helpers for settlement: a live lottery phase with a pool, winners, opening, waiting. */
 import type { AuditReport, OpenResponse, ShakeResponse, WalletResponse, WonEnvelope } from "../../src/wire/index";
 import { admin, call, json, session } from "./api";
-import { createPool, liveLotteryShow, SPONSORS } from "./show";
+import { createPool, liveLotteryShow } from "./show";
+import { SPONSORS } from "./phases";
 
 /**
  * A show whose lottery phase (one sponsor, every shake a candidate) is live for a minute

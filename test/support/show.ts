@@ -1,29 +1,10 @@
 /** Test timelines: a live lottery phase with sponsors, plus a greeting phase and a later one. */
-import type { Phase, Sponsor, Timeline } from "../../src/wire/index";
+import type { Phase, Timeline } from "../../src/wire/index";
+import { phase, SPONSORS } from "./phases";
 import { admin, putTimeline } from "./api";
 import type { CreatePoolResponse } from "../../src/wire/index";
 import type { ShardClaimRequest, ShardClaimResult } from "../../src/wire/rpc";
 import type { PoolShard } from "../../durable-objects/pool-shard";
-
-export const SPONSORS: Sponsor[] = ["alpha", "beta", "gamma", "delta"].map((id) => ({
-  id,
-  name: `Sponsor ${id}`,
-  assetId: `sponsor-${id}`,
-}));
-
-export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt: number, extra: Partial<Phase> = {}): Phase {
-  return {
-    id,
-    title: `Phase ${id}`,
-    kind,
-    startsAt,
-    endsAt,
-    sponsorIds: kind === "lottery" ? SPONSORS.map((s) => s.id) : [],
-    greetingAssetId: `greeting-${id}`,
-    candidateRate: kind === "lottery" ? 1 : 0,
-    ...extra,
-  };
-}
 
 /** A show whose lottery phase `lottery` is live now; ids are unique per call. */
 export async function liveLotteryShow(tag: string, extra: Partial<Phase> = {}): Promise<{ timeline: Timeline; lotteryId: string }> {
