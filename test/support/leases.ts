@@ -5,6 +5,7 @@ import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
 import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
 import { call, json, session } from "./api";
+import { eventually } from "./groups";
 import { createPool, liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
 
@@ -42,6 +43,19 @@ export async function honestShakes(v: SessionResponse, count: number, tag: strin
     }
   }
   return wins;
+}
+
+/**
+ * Returns once this isolate holds a lease on the shard of `neighbours` (viewers sharing one
+ * home shard): they shake in turn until one wins from it. The first candidates find no lease
+ * and start the call for one (they win from the shard meanwhile).
+ */
+export async function leaseInPlace(neighbours: readonly SessionResponse[], tag: string): Promise<void> {
+  let turn = 0;
+  await eventually(
+    () => shakeLean(neighbours[turn % neighbours.length], `${tag}-${turn++}`),
+    (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
+  );
 }
 
 /** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
