@@ -8,11 +8,12 @@
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, call, putTimeline, session } from "../support/api";
-import { callWith, deployedEnv, sessionsOnShard } from "../support/gala";
+import { admin, call, createPool, putTimeline, session } from "../support/api";
+import { callWith, deployedEnv } from "../support/deployed";
 import { leaseShow, present, type Won } from "../support/leases";
-import { createPool, liveLotteryShow } from "../support/show";
 import { phase, SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
+import { sessionsOnShard } from "../support/viewers";
 
 type Viewer = Awaited<ReturnType<typeof session>>;
 
@@ -40,8 +41,8 @@ const envelopeOf = (answer: ShakeResponse) => (answer.kind === "envelope" ? answ
 
 describe("a retried shake after its phase ended", () => {
   it("gets the envelope its request id won at the shard, on both wires and in the next phase; an unmarked shake gets rest", async () => {
-    const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["alpha"] });
-    await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 5_000, count: 50 });
+    const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["aurora"] });
+    await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 5_000, count: 50 });
     const v = await session();
     const won = await shake(v, "won-1");
     expect(won.kind).toBe("envelope");

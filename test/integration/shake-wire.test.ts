@@ -7,10 +7,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, putTimeline, session } from "../support/api";
-import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/gala";
-import { createPool, liveLotteryShow } from "../support/show";
+import { admin, createPool, putTimeline, session } from "../support/api";
+import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/deployed";
 import { phase, SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
 
 const withoutClock = (answer: ShakeResponse) => ({ ...answer, serverTime: 0 });
 
@@ -53,10 +53,10 @@ describe("the lean shake wire", () => {
   it("gives a repeated request id the same envelope on either wire and issues it once", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("wire-idem");
-    await createPool({ phaseId: lotteryId, sponsorId: "beta", budgetCents: 10_000, count: 100 });
+    await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 10_000, count: 100 });
     const { token } = await session();
     const first: ShakeResponse = await (await shakeWire(env, token, "wire-same")).json();
-    expect(first).toMatchObject({ kind: "envelope", envelope: { phaseId: lotteryId, sponsorId: "beta", assetId: "sponsor-beta" } });
+    expect(first).toMatchObject({ kind: "envelope", envelope: { phaseId: lotteryId, sponsorId: "jade", assetId: "sponsor-jade" } });
     const again = await Promise.all([
       ...Array.from({ length: 10 }, () => shakeWire(env, token, "wire-same")),
       ...Array.from({ length: 5 }, () => callWith(env, "/api/shake", shakeInit(token, "wire-same"))),
@@ -120,7 +120,7 @@ describe("the lean shake wire", () => {
   it("sheds a shard past its ceiling with busy and Retry-After, as the JSON-body route does", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("wire-busy");
-    await createPool({ phaseId: lotteryId, sponsorId: "gamma", budgetCents: 100_000, count: 1000 });
+    await createPool({ phaseId: lotteryId, sponsorId: "lantern", budgetCents: 100_000, count: 1000 });
     const target = deployedEnv({ SHARD_RPS_CEILING: "1", ISSUANCE_PACING: "off" });
     const users = await inBatches(20, 20, () => session());
     const answers = await inBatches(20, 20, (i) => shakeWire(target, users[i].token, `wire-busy-${i}`));

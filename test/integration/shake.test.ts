@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, call, json, putTimeline, session } from "../support/api";
-import { createPool, liveLotteryShow } from "../support/show";
+import { admin, call, createPool, json, putTimeline, session } from "../support/api";
 import { phase, SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
 
 async function shake(token: string, requestId: string): Promise<ShakeResponse> {
   const res = await json("POST", "/api/shake", { requestId }, token);
@@ -36,8 +36,8 @@ describe("shake in each phase kind", () => {
   });
 
   it("hands out an envelope to a candidate in a lottery phase, and a greeting once the pool is empty", async () => {
-    const { lotteryId } = await liveLotteryShow("one-envelope", { sponsorIds: ["alpha"] });
-    await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 888, count: 1 });
+    const { lotteryId } = await liveLotteryShow("one-envelope", { sponsorIds: ["aurora"] });
+    await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 888, count: 1 });
     const winners: ShakeResponse[] = [];
     for (let i = 0; i < 40 && winners.length === 0; i++) {
       const { token } = await session();
@@ -48,13 +48,13 @@ describe("shake in each phase kind", () => {
     expect(winners).toHaveLength(1);
     const [won] = winners;
     if (won.kind !== "envelope") throw new Error("unreachable");
-    expect(won.envelope).toMatchObject({ phaseId: lotteryId, sponsorId: "alpha", assetId: "sponsor-alpha", amountCents: 888 });
+    expect(won.envelope).toMatchObject({ phaseId: lotteryId, sponsorId: "aurora", assetId: "sponsor-aurora", amountCents: 888 });
     expect(won.envelope.claimId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("returns the identical answer for a repeated request id and issues nothing new", async () => {
     const { lotteryId } = await liveLotteryShow("idempotent");
-    await createPool({ phaseId: lotteryId, sponsorId: "beta", budgetCents: 10_000, count: 100 });
+    await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 10_000, count: 100 });
     const { token } = await session();
     const first = await shake(token, "same-id");
     expect(first.kind).toBe("envelope");

@@ -9,11 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
-import { admin, session } from "../support/api";
-import { sessionsOnShard } from "../support/gala";
-import type { StatsReport, TickReport } from "../../src/wire/index";
-import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
-import { SPONSORS } from "../support/phases";
+import { admin, audit, session, wallet } from "../support/api";
 import {
   honestShakes,
   inEveryShard,
@@ -23,20 +19,23 @@ import {
   openWon,
   present,
   shakeLean,
-  wallet,
   type Won,
 } from "../support/leases";
+import { SPONSORS } from "../support/phases";
+import { expectBalanced, repair } from "../support/repair";
+import { sessionsOnShard } from "../support/viewers";
+import { eventually, sleep } from "../support/wait";
+import type { StatsReport, TickReport } from "../../src/wire/index";
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
-async function walletHolds(v: { token: string; userId: string }, cents: number): Promise<void> {
-  for (let attempt = 0; attempt < 60; attempt++) {
-    const w = await wallet(v as never);
-    if (w.balanceCents === cents && w.pendingCents === 0) return;
-    await sleep(250);
-  }
-  throw new Error(`wallet of ${v.userId} never reached ${cents}: ${JSON.stringify(await wallet(v as never))}`);
-}
+/** Waits until the viewer's wallet holds exactly `cents`, all settled. */
+const walletHolds = (v: { token: string }, cents: number) =>
+  eventually(
+    () => wallet(v.token),
+    (w) => w.balanceCents === cents && w.pendingCents === 0,
+    15_000,
+  );
 
 describe("edge leases", () => {
   it("answers wins from the isolate's lease, records each once from its report, and opens them into wallets", async () => {
@@ -51,12 +50,12 @@ describe("edge leases", () => {
     for (const w of wins.flat()) expect(w.holdings).toEqual(expect.any(String));
 
     // Before the reports arrive the audit already balances: the envelopes are "leased".
-    const during = await auditAt(600_000);
+    const during = await audit(600_000);
     expectBalanced(during);
     expect(during.leases.outstandingCount).toBeGreaterThan(0);
 
     await letIsolateReport();
-    const after = await auditAt(600_000);
+    const after = await audit(600_000);
     expectBalanced(after);
     expect(after.leases.voided).toBe(0);
     expect(after.maxClaimsPerUserSponsor).toBeLessThanOrEqual(1);
@@ -81,7 +80,7 @@ describe("edge leases", () => {
     dropIsolateLeases(); // the isolate dies with its lease and its unreported claims
 
     // The dead isolate's envelopes are "leased, unreported": balanced within the deadline.
-    const held = await auditAt(600_000);
+    const held = await audit(600_000);
     expectBalanced(held);
     expect(held.leases.outstandingCount).toBeGreaterThan(0);
 
@@ -97,7 +96,7 @@ describe("edge leases", () => {
     // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
     await sleep(5_500);
     await repair(0);
-    const back = await auditAt(600_000);
+    const back = await audit(600_000);
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
     expect(back.leases.voided).toBe(0);
@@ -131,7 +130,7 @@ describe("edge leases", () => {
       expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
       await sleep(250);
     }
-    expect((await auditAt(600_000)).leases.outstandingCount).toBe(0);
+    expect((await audit(600_000)).leases.outstandingCount).toBe(0);
   });
 
   it("voids a claim presented after its lease came back, and the envelope stays in the pool", async () => {
@@ -152,9 +151,9 @@ describe("edge leases", () => {
     expect(await present(v, [win.envelope.signedClaim!])).toEqual([{ claimId: win.envelope.claimId, status: "voided", reason: "late" }]);
     const refused = await openWon(v, win);
     expect(refused.status).toBe(409);
-    const audit = await auditAt(600_000);
-    expectBalanced(audit);
-    expect(audit.leases.outstandingCount).toBe(0);
+    const report = await audit(600_000);
+    expectBalanced(report);
+    expect(report.leases.outstandingCount).toBe(0);
   });
 
   it("names a lease still lending envelopes past its return time, and the repair returns them", async () => {
@@ -163,7 +162,7 @@ describe("edge leases", () => {
     const viewers = await Promise.all(Array.from({ length: 8 }, () => session()));
     await Promise.all(viewers.map((v) => honestShakes(v, 2, tag)));
     await sleep(150);
-    const lent = await auditAt(600_000);
+    const lent = await audit(600_000);
     expect(lent.leases.outstandingCount).toBeGreaterThan(0);
     // The isolate dies, and for a while no return can take envelopes out of a lease.
     dropIsolateLeases();
@@ -171,14 +170,14 @@ describe("edge leases", () => {
     try {
       await sleep(5_500);
       await repair(0);
-      const stuck = await auditAt(0);
+      const stuck = await audit(0);
       expect(stuck.balanced).toBe(false);
       expect(stuck.problems.some((p) => p.place.startsWith("lease:") && p.cents > 0)).toBe(true);
     } finally {
       await inEveryShard("DROP TRIGGER keep_leased");
     }
     await repair(0);
-    const back = await auditAt(600_000);
+    const back = await audit(600_000);
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
   });
@@ -190,13 +189,13 @@ describe("edge leases", () => {
       "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) SELECT envelope_id, 'forged', pool_id, amount FROM envelopes LIMIT 1";
     await inEveryShard(forge);
     try {
-      const audit = await auditAt(600_000);
-      expect(audit.duplicateEnvelopeClaims).toBe(Number(env.SHARD_COUNT));
-      expect(audit.problems.map((p) => p.place)).toContain("envelopes");
+      const report = await audit(600_000);
+      expect(report.duplicateEnvelopeClaims).toBe(Number(env.SHARD_COUNT));
+      expect(report.problems.map((p) => p.place)).toContain("envelopes");
     } finally {
       await inEveryShard("DELETE FROM leased_envelopes WHERE lease_id = 'forged'");
     }
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 
   it("records no claim it did not sign for the viewer presenting it: altered, forged or someone else's", async () => {
@@ -224,7 +223,7 @@ describe("edge leases", () => {
     ];
     expect(presented.map((r) => r.status === "voided" && r.reason)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
     for (const v of [owner, other]) expect(await shardStub(env, userShard(env, v.userId)).userClaims(v.userId)).toEqual([]);
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 
   it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {
@@ -256,9 +255,9 @@ describe("edge leases", () => {
     const refused = await openWon(cheater, voided);
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("claim_voided");
-    const audit = await auditAt(600_000);
-    expectBalanced(audit);
-    expect(audit.maxClaimsPerUserSponsor).toBe(1);
+    const report = await audit(600_000);
+    expectBalanced(report);
+    expect(report.maxClaimsPerUserSponsor).toBe(1);
   });
 
   it("a retried request that won on two isolates opens the envelope its first record kept", async () => {
@@ -289,6 +288,6 @@ describe("edge leases", () => {
     await letIsolateReport();
     const shard = shardStub(env, userShard(env, v.userId));
     expect((await shard.userClaims(v.userId)).length).toBe(1);
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 });

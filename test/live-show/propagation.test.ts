@@ -1,8 +1,14 @@
+import { env } from "cloudflare:workers";
+import { timelineStub } from "../../src/objects";
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Timeline } from "../../durable-objects/timeline";
 import type { ShakeResponse } from "../../src/wire/index";
-import { greeting, patchObjects, shake, show, sleep, timelineStub, viewers } from "../support/live-show";
+import { putShow } from "../support/api";
+import { phase } from "../support/phases";
+import { patchObjects } from "../support/show";
+import { shake, viewers } from "../support/viewers";
+import { sleep } from "../support/wait";
 
 const TTL_MS = 500; // TIMELINE_TTL_MS in vitest.config.ts
 const MIN = 60_000;
@@ -23,11 +29,11 @@ async function traffic(tokens: string[], until: (answers: ShakeResponse[]) => bo
 describe("timeline propagation", () => {
   it("a version written elsewhere reaches shake answers well within the 10 s promise, with timeline reads bounded by the TTL", async () => {
     const now = Date.now();
-    await show("propagation", [greeting("g", now - MIN, now + 10 * MIN)]);
+    await putShow([phase("g", "greeting", now - MIN, now + 10 * MIN)], "propagation");
     const tokens = await viewers(20);
     let reads = 0;
     await patchObjects<Timeline, "read">(
-      timelineStub(),
+      timelineStub(env),
       "read",
       (original) =>
         function (this: Timeline) {
@@ -43,7 +49,7 @@ describe("timeline propagation", () => {
 
         // An operator at another location edits the phase: neither this isolate nor this
         // location's cache hears of it, only the timeline object.
-        const written = await timelineStub().edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
+        const written = await timelineStub(env).edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
         expect(written.ok).toBe(true);
         const t0 = Date.now();
         const seen = await traffic(tokens, (answers) => answers.every((a) => a.kind === "greeting" && a.assetId === "greeting-v2"), 9_000);
@@ -61,19 +67,19 @@ describe("timeline propagation", () => {
     const tokens = await viewers(10);
     // The boundary is set once the viewers exist, so their setup cannot run past it.
     const now = Date.now();
-    await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
+    await putShow([phase("before", "greeting", now - MIN, now + 1_500), phase("after", "greeting", now + 1_500, now + 10 * MIN)], "outage");
     expect((await shake(tokens[0])).kind).toBe("greeting");
     // The objects are torn down in the middle of traffic: no shake notices.
     const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
     expect(during.every((a) => a.kind === "greeting" && a.phaseId === "before")).toBe(true);
     await patchObjects<Timeline, "read">(
-      timelineStub(),
+      timelineStub(env),
       "read",
       () => () => {
         throw new Error("timeline object unreachable");
       },
       async () => {
-        await expect(Promise.resolve().then(() => timelineStub().read())).rejects.toThrow(/unreachable/);
+        await expect(Promise.resolve().then(() => timelineStub(env).read())).rejects.toThrow(/unreachable/);
         const seen = await traffic(tokens, () => Date.now() > now + 1_500 + 3 * TTL_MS, 4_000);
         expect(seen.every((a) => a.kind === "greeting")).toBe(true);
         const phases = new Set(seen.map((a) => (a.kind === "greeting" ? a.phaseId : "")));

@@ -3,11 +3,12 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
-import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
-import { call, json, session } from "./api";
-import { eventually } from "./groups";
-import { createPool, liveLotteryShow } from "./show";
+import type { PresentResponse, SessionResponse, ShakeResponse } from "../../src/wire/index";
+import { call, createPool, json, session } from "./api";
+import { liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
+import type { Viewer } from "./viewers";
+import { eventually, sleep } from "./wait";
 
 export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
 
@@ -60,12 +61,12 @@ export async function leaseInPlace(neighbours: readonly SessionResponse[], tag: 
 
 /** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
 export async function letIsolateReport(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Number(env.LEASE_REPORT_MS) + 100));
+  await sleep(Number(env.LEASE_REPORT_MS) + 100);
   await shakeLean(await session(), `report-${crypto.randomUUID()}`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
 }
 
-export async function present(v: SessionResponse, signedClaims: string[]): Promise<PresentResponse["results"]> {
+export async function present(v: Viewer, signedClaims: string[]): Promise<PresentResponse["results"]> {
   const res = await json("POST", "/api/envelopes/present", { signedClaims }, v.token);
   expect(res.status).toBe(200);
   return ((await res.json()) as PresentResponse).results;
@@ -75,12 +76,6 @@ export function openWon(v: SessionResponse, won: Won, withClaim = true): Promise
   const body = withClaim && won.envelope.signedClaim ? { signedClaim: won.envelope.signedClaim } : {};
   return json("POST", `/api/envelopes/${won.envelope.claimId}/open`, body, v.token);
 }
-
-export async function wallet(v: SessionResponse): Promise<WalletResponse> {
-  return (await json("GET", "/api/wallet", undefined, v.token)).json();
-}
-
-export { createPool };
 
 /** Runs `sql` in every pool shard (a fault injector: e.g. a trigger that keeps leased envelopes from leaving). */
 export async function inEveryShard(sql: string): Promise<void> {
