@@ -1,14 +1,9 @@
 import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import type { ShakeResponse } from "../../src/wire/index";
-import { createPool, json, session, audit } from "../support/api";
+import { createPool, session, audit } from "../support/api";
 import { liveLotteryShow } from "../support/show";
-
-async function shake(token: string, requestId: string): Promise<ShakeResponse> {
-  const res = await json("POST", "/api/shake", { requestId }, token);
-  expect(res.status).toBe(200);
-  return res.json();
-}
+import { shake } from "../support/viewers";
 
 describe("limits and conservation under real concurrency", () => {
   it("300 concurrent shakes from one user yield at most 3 envelopes, at most 1 per sponsor", async () => {

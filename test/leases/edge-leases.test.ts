@@ -10,20 +10,10 @@ import { describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
 import { admin, audit, session, wallet } from "../support/api";
-import {
-  honestShakes,
-  inEveryShard,
-  leaseInPlace,
-  leaseShow,
-  letIsolateReport,
-  openWon,
-  present,
-  shakeLean,
-  type Won,
-} from "../support/leases";
+import { honestShakes, inEveryShard, leaseInPlace, leaseShow, letIsolateReport, openWon, present, type Won } from "../support/leases";
 import { SPONSORS } from "../support/phases";
 import { expectBalanced, repair } from "../support/repair";
-import { sessionsOnShard } from "../support/viewers";
+import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 import { eventually, sleep } from "../support/wait";
 import type { StatsReport, TickReport } from "../../src/wire/index";
 
@@ -36,6 +26,19 @@ const walletHolds = (v: { token: string }, cents: number) =>
     (w) => w.balanceCents === cents && w.pendingCents === 0,
     15_000,
   );
+
+/** Every viewer opens each of its wins (`wins[i]` are viewer i's); then every wallet holds exactly their sum, settled. */
+async function openEveryWin(viewers: Viewer[], wins: Won[][]): Promise<void> {
+  await Promise.all(
+    viewers.map(async (v, i) => {
+      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+      await walletHolds(
+        v,
+        wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
+      );
+    }),
+  );
+}
 
 describe("edge leases", () => {
   it("answers wins from the isolate's lease, records each once from its report, and opens them into wallets", async () => {
@@ -60,15 +63,7 @@ describe("edge leases", () => {
     expect(after.leases.voided).toBe(0);
     expect(after.maxClaimsPerUserSponsor).toBeLessThanOrEqual(1);
 
-    await Promise.all(
-      viewers.map(async (v, i) => {
-        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-        await walletHolds(
-          v,
-          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
-        );
-      }),
-    );
+    await openEveryWin(viewers, wins);
   });
 
   it("keeps a vanished isolate's wins for the clients that present them, and returns its unissued envelopes after the deadline", async () => {
@@ -100,15 +95,7 @@ describe("edge leases", () => {
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
     expect(back.leases.voided).toBe(0);
-    await Promise.all(
-      viewers.map(async (v, i) => {
-        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-        await walletHolds(
-          v,
-          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
-        );
-      }),
-    );
+    await openEveryWin(viewers, wins);
   });
 
   it("closes a lease phase only once no lease holds its envelopes", async () => {
@@ -139,7 +126,7 @@ describe("edge leases", () => {
     let won: { v: Awaited<ReturnType<typeof session>>; win: Won } | null = null;
     for (let i = 0; i < 20 && !won; i++) {
       const v = await session();
-      const answer = await shakeLean(v, `${tag}-late-${i}`);
+      const answer = await shake(v.token, `${tag}-late-${i}`, { wire: "lean" });
       if (answer.kind === "envelope" && answer.envelope.signedClaim) won = { v, win: answer };
       await sleep(50);
     }
@@ -235,7 +222,7 @@ describe("edge leases", () => {
     const [cheater, honest] = await Promise.all([session(), session()]);
     const cheats: Won[] = [];
     for (let i = 0; i < 6; i++) {
-      const answer = await shakeLean(cheater, `${tag}-cheat-${i}`);
+      const answer = await shake(cheater.token, `${tag}-cheat-${i}`, { wire: "lean" });
       if (answer.kind === "envelope") cheats.push(answer);
     }
     const fair = await honestShakes(honest, 6, `${tag}-fair`);
@@ -268,12 +255,12 @@ describe("edge leases", () => {
     // The first win must come from a lease (a shard claim would be recorded at once): wait
     // until this isolate holds one for the viewer's shard, seen as a neighbour's signed win.
     await leaseInPlace(neighbours, `${tag}-warm`);
-    const first = await shakeLean(v, `${tag}-retry`);
+    const first = await shake(v.token, `${tag}-retry`, { wire: "lean" });
     expect(first.kind).toBe("envelope");
     expect((first as Won).envelope.signedClaim).toEqual(expect.any(String));
     dropIsolateLeases(); // the answer was lost with its isolate; the client retries elsewhere
     await leaseInPlace(neighbours, `${tag}-warm2`);
-    const second = await shakeLean(v, `${tag}-retry`);
+    const second = await shake(v.token, `${tag}-retry`, { wire: "lean" });
     expect(second.kind).toBe("envelope");
     const [a, b] = [first, second] as Won[];
     expect(a.envelope.claimId).not.toBe(b.envelope.claimId);

@@ -20,6 +20,7 @@ import { MAX_ENVELOPES_PER_USER } from "../../src/domain/audit";
 import { audit, wallet } from "../support/api";
 import { expectBalanced, repair } from "../support/repair";
 import { tick } from "../support/show";
+import { shake } from "../support/viewers";
 import { sleep } from "../support/wait";
 import * as sys from "./system";
 import type { Issuance } from "../../src/wire/index";
@@ -109,7 +110,7 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       m.sent.add(key);
       const answer =
         cmd.t === "shake"
-          ? await sys.shake(v, requestId, m.holdings[cmd.u], retry)
+          ? await shake(v.token, requestId, { holdings: m.holdings[cmd.u], retry })
           : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retry);
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;

@@ -11,14 +11,14 @@ import { openSignedClaim } from "../../src/edge/claim-signing";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
 import type { CreateGroupResponse, GrabGroupResponse, Issuance, ShakeResponse } from "../../src/wire/index";
-import { admin, call, createPool, json, putShow, session } from "../support/api";
+import { admin, createPool, json, putShow, session } from "../support/api";
 import { readJson } from "../support/api-client";
 import { createGroup, grab as grabShare } from "../support/groups";
 import { leaseInPlace, present as presentClaims } from "../support/leases";
 import { ledgerDown, ledgerUp } from "../support/ledger";
 import { phase, SPONSORS } from "../support/phases";
 import { claimMessage, deliver, SETTLEMENT_QUEUE } from "../support/settlement";
-import { sessionsOnShard, type Viewer } from "../support/viewers";
+import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 
 export interface Gala {
   phaseId: string;
@@ -49,16 +49,6 @@ export async function newGala(viewerCount: number, issuance: Issuance = "shard")
   const neighbours = await sessionsOnShard(userShard(env, first.userId), viewerCount + 2);
   await leaseInPlace(neighbours.slice(viewerCount), `opener-${tag}`);
   return { phaseId, viewers: neighbours.slice(0, viewerCount) };
-}
-
-/** A shake as the PWA sends it: with the latest holdings the viewer got in this gala, marked when it is a retry. */
-export async function shake(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${v.token}` };
-  if (holdings) headers["X-Gala-Holdings"] = holdings;
-  if (retry) headers["X-Gala-Retry"] = "1";
-  const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
-  if (res.status !== 200) throw new Error(`shake answered ${res.status}: ${await res.text()}`);
-  return res.json();
 }
 
 /** Opens a claim, sending its signed claim when the viewer keeps one (an edge-lease win), as the PWA does. */
@@ -120,7 +110,7 @@ export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolea
 /** Every object is reset while a shake is in flight. */
 export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
   const [answer] = await Promise.all([
-    shake(v, requestId, holdings, retry).catch(() => null),
+    shake(v.token, requestId, { holdings, retry }).catch(() => null),
     abortAllDurableObjects().catch(() => undefined),
   ]);
   return answer;

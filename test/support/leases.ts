@@ -3,22 +3,14 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
-import type { PresentResponse, SessionResponse, ShakeResponse } from "../../src/wire/index";
-import { call, createPool, json, session } from "./api";
+import type { PresentResponse, ShakeResponse } from "../../src/wire/index";
+import { createPool, json, session } from "./api";
 import { liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
-import type { Viewer } from "./viewers";
+import { shake, type Viewer } from "./viewers";
 import { eventually, sleep } from "./wait";
 
 export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
-
-export async function shakeLean(v: SessionResponse, requestId: string, holdings?: string): Promise<ShakeResponse> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}` };
-  if (holdings) headers["X-Gala-Holdings"] = holdings;
-  const res = await call(`/api/shake/${requestId}`, { method: "POST", headers });
-  expect(res.status).toBe(200);
-  return res.json();
-}
 
 /** A live edge-lease lottery phase (every shake a candidate) with one pool per sponsor. */
 export async function leaseShow(tag: string, envelopesPerSponsor: number, sponsors = SPONSORS.length) {
@@ -33,11 +25,11 @@ export async function leaseShow(tag: string, envelopesPerSponsor: number, sponso
 }
 
 /** A viewer shaking as the PWA does: sequentially, always sending the latest holdings it got. */
-export async function honestShakes(v: SessionResponse, count: number, tag: string): Promise<Won[]> {
+export async function honestShakes(v: Viewer, count: number, tag: string): Promise<Won[]> {
   let holdings: string | undefined;
   const wins: Won[] = [];
   for (let i = 0; i < count; i++) {
-    const answer = await shakeLean(v, `${tag}-${v.userId.slice(-6)}-${i}`, holdings);
+    const answer = await shake(v.token, `${tag}-${v.userId.slice(-6)}-${i}`, { wire: "lean", holdings });
     if (answer.kind === "envelope") {
       wins.push(answer);
       holdings = answer.holdings ?? holdings;
@@ -51,10 +43,10 @@ export async function honestShakes(v: SessionResponse, count: number, tag: strin
  * home shard): they shake in turn until one wins from it. The first candidates find no lease
  * and start the call for one (they win from the shard meanwhile).
  */
-export async function leaseInPlace(neighbours: readonly SessionResponse[], tag: string): Promise<void> {
+export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<void> {
   let turn = 0;
   await eventually(
-    () => shakeLean(neighbours[turn % neighbours.length], `${tag}-${turn++}`),
+    () => shake(neighbours[turn % neighbours.length].token, `${tag}-${turn++}`, { wire: "lean" }),
     (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
   );
 }
@@ -62,7 +54,7 @@ export async function leaseInPlace(neighbours: readonly SessionResponse[], tag: 
 /** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
 export async function letIsolateReport(): Promise<void> {
   await sleep(Number(env.LEASE_REPORT_MS) + 100);
-  await shakeLean(await session(), `report-${crypto.randomUUID()}`);
+  await shake((await session()).token, `report-${crypto.randomUUID()}`, { wire: "lean" });
   await sleep(200);
 }
 
@@ -72,7 +64,7 @@ export async function present(v: Viewer, signedClaims: string[]): Promise<Presen
   return ((await res.json()) as PresentResponse).results;
 }
 
-export function openWon(v: SessionResponse, won: Won, withClaim = true): Promise<Response> {
+export function openWon(v: Viewer, won: Won, withClaim = true): Promise<Response> {
   const body = withClaim && won.envelope.signedClaim ? { signedClaim: won.envelope.signedClaim } : {};
   return json("POST", `/api/envelopes/${won.envelope.claimId}/open`, body, v.token);
 }

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { shardOf } from "../../src/domain/hash";
 import type { SessionResponse, ShakeResponse } from "../../src/wire/index";
-import { json, session } from "./api";
+import { call, session } from "./api";
 import { readJson } from "./api-client";
 
 /** A viewer as most helpers need one: a session token and its user. */
@@ -28,7 +28,30 @@ export async function sessionsOnShard(shard: number, n: number): Promise<Session
 }
 
 let shakeSeq = 0;
-/** A shake with a new request id. */
-export async function shake(token: string): Promise<ShakeResponse> {
-  return readJson<ShakeResponse>(await json("POST", "/api/shake", { requestId: `r${++shakeSeq}` }, token));
+
+/**
+ * A shake as a client sends it, answered 200: on the JSON-body route (`POST /api/shake`) or
+ * the lean wire (`POST /api/shake/<requestId>`), with the holdings header and the retry mark
+ * the PWA sends; a new request id unless one is given.
+ */
+export async function shake(
+  token: string,
+  requestId = `r${++shakeSeq}`,
+  options: { wire?: "json" | "lean"; holdings?: string; retry?: boolean } = {},
+): Promise<ShakeResponse> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+  if (options.holdings) headers["X-Gala-Holdings"] = options.holdings;
+  if (options.retry) headers["X-Gala-Retry"] = "1";
+  const res =
+    options.wire === "lean"
+      ? await call(`/api/shake/${requestId}`, { method: "POST", headers })
+      : await call("/api/shake", {
+          method: "POST",
+          headers: { ...headers, "Content-Type": "application/json" },
+          body: JSON.stringify({ requestId }),
+        });
+  return readJson<ShakeResponse>(res);
 }
+
+/** What a retried request must be answered again: the answer without the server's clock and the throttle hint of the moment. */
+export const decision = (answer: ShakeResponse) => ({ ...answer, serverTime: 0, throttle: null });
