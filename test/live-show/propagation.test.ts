@@ -41,11 +41,14 @@ describe("timeline propagation", () => {
           return original.call(this);
         },
       async () => {
-        const before = await traffic(tokens, () => false, 1_000);
+        // Ten rounds of shakes from every viewer: the object is read about once per TTL
+        // whatever the shake rate (on a slow machine the rounds take longer, and so may the reads).
+        const t = Date.now();
+        let rounds = 0;
+        const before = await traffic(tokens, () => ++rounds === 10, 30_000);
         expect(before.every((a) => a.kind === "greeting" && a.assetId === "greeting-g")).toBe(true);
-        const shakesPerRead = before.length / Math.max(reads, 1);
-        expect(reads).toBeLessThanOrEqual(1_000 / TTL_MS + 2);
-        expect(shakesPerRead).toBeGreaterThan(10);
+        expect(reads).toBeLessThanOrEqual((Date.now() - t) / TTL_MS + 2);
+        expect(reads).toBeLessThan(before.length / 10);
 
         // An operator at another location edits the phase: neither this isolate nor this
         // location's cache hears of it, only the timeline object.
@@ -67,7 +70,8 @@ describe("timeline propagation", () => {
     const tokens = await viewers(10);
     // The boundary is set once the viewers exist, so their setup cannot run past it.
     const now = Date.now();
-    await putShow([phase("before", "greeting", now - MIN, now + 1_500), phase("after", "greeting", now + 1_500, now + 10 * MIN)], "outage");
+    const boundary = now + 3_000;
+    await putShow([phase("before", "greeting", now - MIN, boundary), phase("after", "greeting", boundary, now + 10 * MIN)], "outage");
     expect((await shake(tokens[0])).kind).toBe("greeting");
     // The objects are torn down in the middle of traffic: no shake notices.
     const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
@@ -80,7 +84,7 @@ describe("timeline propagation", () => {
       },
       async () => {
         await expect(Promise.resolve().then(() => timelineStub(env).read())).rejects.toThrow(/unreachable/);
-        const seen = await traffic(tokens, () => Date.now() > now + 1_500 + 3 * TTL_MS, 4_000);
+        const seen = await traffic(tokens, () => Date.now() > boundary + 3 * TTL_MS, 8_000);
         expect(seen.every((a) => a.kind === "greeting")).toBe(true);
         const phases = new Set(seen.map((a) => (a.kind === "greeting" ? a.phaseId : "")));
         expect(phases).toEqual(new Set(["before", "after"]));
