@@ -11,7 +11,8 @@
  *     repairs must bring every opened envelope to its wallet, and the audit must balance.
  *
  * `node load/crash/run.mjs [--users N] [--short]`: `--short` (in `npm test`) uses 60 viewers,
- * the default (in `npm run faults`) 200. Exit code 1 when any check fails.
+ * the default (in `npm run faults`) 200. Exit code 1 when any check fails; the worker's log
+ * lines are kept and printed only then.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +32,8 @@ const REPAIR_AFTER_MS = 3000;
 const root = new URL("../..", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "gala-crash-"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The worker's log lines, printed only when the test fails. */
+const workerLog = [];
 
 function workerOptions(scriptPath) {
   const { modulesRules, assets, ratelimits, ...options } = unstable_getMiniflareWorkerOptions(
@@ -67,6 +70,7 @@ async function start(scriptPath) {
     ...convertV4MiniflareOptions({ workers: [workerOptions(scriptPath)] }),
     resourcePersistencePath: join(work, "state"),
     unsafeTriggerHandlers: true,
+    handleStructuredLogs: ({ level, message }) => workerLog.push(`${level} ${message}`),
   });
   await mf.ready;
   const [pid] = childPids("workerd").filter((p) => !before.has(p));
@@ -217,6 +221,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 if (failures.length) {
+  console.log(`crash: the worker's last log lines:\n${workerLog.slice(-200).join("\n")}`);
   console.log(`crash: FAILED (${failures.length})`);
   process.exit(1);
 }

@@ -39,3 +39,8 @@ export async function writeColoCopy(timeline: Timeline, fetchedAt: EpochMs): Pro
     console.warn("colo timeline cache not written", String(err));
   }
 }
+
+/** Drops this location's copy (the tests start each file from an empty world). */
+export async function forgetColoCopy(): Promise<void> {
+  await caches.default.delete(KEY);
+}

@@ -5,10 +5,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { expectAccessible } from "./support/axe";
-import { adminCall, apiViewer, createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { apiViewer, audit, createPool, getTimeline, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Locator, Page } from "playwright-core";
-import type { AuditReport, ShakeResponse, ShardPhaseStats, StatsReport, Timeline } from "../../src/wire/index";
+import type { AuditReport, ShakeResponse, ShardPhaseStats, StatsReport } from "../../src/wire/index";
 
 let browser: Browser | null = null;
 afterEach(async () => {
@@ -22,7 +22,7 @@ async function quietBacklog(): Promise<number> {
   await expect
     .poll(
       async () => {
-        report = await adminCall<AuditReport>("GET", "/audit?stuckAfterMs=0");
+        report = await audit(0);
         return report.settlement.stuck.filter((c) => c.enqueuedAt !== null).length;
       },
       { timeout: 20_000 },
@@ -176,7 +176,7 @@ describe("operator console", () => {
     await console.getByRole("button", { name: "Start now: Lottery later" }).click();
     await expect.poll(() => console.locator("#timeline-status").textContent()).toMatch(/^Started Lottery later: now version \d+/);
     await expect.poll(() => viewer.locator("#phase").textContent(), { timeout: 15_000 }).toBe("Live now: Lottery later");
-    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    const timeline = await getTimeline();
     const show = timeline.phases.find((p) => p.id === "show")!;
     const later = timeline.phases.find((p) => p.id === "later")!;
     expect(show.endsAt).toBeLessThanOrEqual(later.startsAt);
@@ -233,7 +233,7 @@ describe("operator console", () => {
     await issuance.selectOption({ label: "edge leases" });
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/^Saved/);
-    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    const timeline = await getTimeline();
     expect(timeline.phases[0].issuance).toBe("edge-leases");
     await page.getByRole("button", { name: "Reload from server" }).click();
     await expect.poll(() => issuance.inputValue()).toBe("edge-leases");
@@ -253,7 +253,7 @@ describe("operator console", () => {
     await expect.poll(() => alert.textContent()).toContain(`timeline is at version ${other.version}`);
     await page.screenshot({ path: `${ARTIFACTS}/console-conflict.png` });
     await expectAccessible(page, "console version conflict");
-    const { timeline } = await adminCall<{ timeline: Timeline }>("GET", "/timeline");
+    const timeline = await getTimeline();
     expect(timeline.phases[0].title).toBe("Changed elsewhere");
     await page.getByRole("button", { name: "Reload from server" }).click();
     await expect.poll(() => page.getByLabel("Title of Changed elsewhere").inputValue()).toBe("Changed elsewhere");

@@ -5,52 +5,24 @@
  * every claim is settled exactly once, every wallet holds exactly its envelopes and the
  * audit balances to the cent. Also: another user's valid token cannot open a claim.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it, type MockInstance, vi } from "vitest";
-import worker from "../../src/index";
-import { shardStub, userShard } from "../../src/objects";
 import type { OpenResponse } from "../../src/wire/index";
 import type { SettlementMessage } from "../../src/wire/rpc";
-import { audit, eventually, liveLottery, open, wallet, winner, type Winner } from "../support/lottery";
-import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
+import { audit, wallet } from "../support/api";
+import { ledgerDown, ledgerQuery, ledgerUp } from "../support/ledger";
+import { open, winner } from "../support/lottery";
+import { claimMessage, deliver, SETTLEMENT_QUEUE } from "../support/settlement";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
-const QUEUE = "gala-settlements";
+/** Hands the worker a batch again, as a redelivery would. */
+const redeliver = (bodies: SettlementMessage[]) => deliver(SETTLEMENT_QUEUE, bodies, 2);
 
 /** How many times the real consumer has logged a failed settlement batch so far. */
 function failedBatches(warn: MockInstance<typeof console.warn>): number {
   return warn.mock.calls.filter(([text]) => String(text).startsWith("settlement batch failed")).length;
-}
-
-async function messageOf(w: Winner): Promise<SettlementMessage> {
-  const shard = userShard(env, w.userId);
-  const [claim] = await shardStub(env, shard).userClaims(w.userId);
-  return {
-    kind: "claims",
-    shard,
-    claims: [
-      {
-        claimId: claim.claimId,
-        userId: w.userId,
-        poolId: claim.poolId,
-        phaseId: claim.phaseId,
-        sponsorId: claim.sponsorId,
-        amountCents: claim.amountCents,
-        claimedAt: claim.claimedAt,
-      },
-    ],
-  };
-}
-
-/** Hands the worker's queue handler a batch, as a redelivery would. */
-async function deliver(bodies: SettlementMessage[]): Promise<void> {
-  const batch = createMessageBatch<SettlementMessage>(
-    QUEUE,
-    bodies.map((body, i) => ({ id: `dup-${i}-${crypto.randomUUID()}`, timestamp: Date.now(), attempts: 2, body })),
-  ) as MessageBatch;
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  await getQueueResult(batch, ctx);
 }
 
 describe("settlement faults", () => {
@@ -77,11 +49,11 @@ describe("settlement faults", () => {
 
     // The other half opens twice each while the same messages are delivered twice by hand.
     const secondHalf = winners.slice(20);
-    const messages = await Promise.all(winners.map(messageOf));
+    const messages = await Promise.all(winners.map((w) => claimMessage(w.userId)));
     const [openedAgain] = await Promise.all([
       Promise.all(secondHalf.flatMap((w) => [open(w.token, w.envelope.claimId), open(w.token, w.envelope.claimId)])),
-      deliver([...messages.slice(0, 10), ...messages.slice(0, 10)]),
-      deliver(messages.slice(5, 30)),
+      redeliver([...messages.slice(0, 10), ...messages.slice(0, 10)]),
+      redeliver(messages.slice(5, 30)),
     ]);
     redelivered += 20 + 25;
     expect(openedAgain.every((r) => r.status === 200)).toBe(true);
@@ -102,20 +74,21 @@ describe("settlement faults", () => {
     const failedTotal = failedBatches(warn);
     warn.mockRestore();
     redelivered += messages.length;
-    await deliver(messages);
+    await redeliver(messages);
     redelivered += messages.length;
 
-    await eventually(async () => {
-      const views = await Promise.all(winners.map((w) => wallet(w.token)));
-      return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
-    }, 30_000);
+    await eventually(
+      () => Promise.all(winners.map((w) => wallet(w.token))),
+      (views) => views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0),
+      30_000,
+    );
     const rows = await ledgerQuery<{ claim_id: string; amount_cents: number }>(
       "SELECT claim_id, amount_cents FROM ledger WHERE claim_id IN (SELECT value FROM json_each(?))",
       JSON.stringify(winners.map((w) => w.envelope.claimId)),
     );
     expect(rows.map((r) => r.claim_id).sort()).toEqual(winners.map((w) => w.envelope.claimId).sort());
     const report = await audit();
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     expect(report.settlement.balanced).toBe(true);
     expect(report.duplicateEnvelopeClaims).toBe(0);
     const cents = winners.reduce((n, w) => n + w.envelope.amountCents, 0);

@@ -9,15 +9,17 @@
  */
 import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
 import type { PoolShard } from "../../durable-objects/pool-shard";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import { shardStub } from "../../src/objects";
 import { shardFaults } from "../../src/edge/shard-claim";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire/index";
-import { admin, session } from "../support/api";
-import { callWith, createPool, deployedEnv, inBatches, liveLottery, shakeInit, SPONSORS } from "../support/gala";
+import { admin, createPool, session } from "../support/api";
+import { callWith, deployedEnv, inBatches, shakeInit } from "../support/deployed";
+import { SPONSORS } from "../support/phases";
+import { liveLotteryShow, patchObjects } from "../support/show";
 import { env } from "cloudflare:workers";
-import { patchObjects } from "../support/live-show";
 
 const ROUNDS = 5;
 const BURST = 120;
@@ -45,8 +47,9 @@ const won = (bodies: ShakeResponse[]) => bodies.flatMap((b): WonEnvelope[] => (b
 describe("shard faults during claim bursts", () => {
   it("loses nothing and issues nothing twice when shards die mid-burst", async () => {
     forgetTimeline();
-    await liveLottery("faults", 10 * 60_000);
-    for (const sponsor of SPONSORS) await createPool("faults", sponsor, 3_000_000, 24_000);
+    const sponsorIds = SPONSORS.slice(0, 3).map((s) => s.id);
+    const { lotteryId } = await liveLotteryShow("faults", { sponsorIds });
+    for (const sponsorId of sponsorIds) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 3_000_000, count: 24_000 });
     const target = deployedEnv({ ISSUANCE_PACING: "off" });
     const users = await inBatches(120, 40, () => session());
     const shake = async (i: number): Promise<{ status: number; body: ShakeResponse }> => {
@@ -117,9 +120,9 @@ describe("shard faults during claim bursts", () => {
     const envelopes = won(final);
     expect(new Set(envelopes.map((e) => e.claimId)).size).toBe(envelopes.length);
     const report: AuditReport = await (await admin("GET", "/audit")).json();
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     expect(report.duplicateEnvelopeClaims).toBe(0);
-    const pools = report.pools.filter((p) => p.phaseId === "faults");
+    const pools = report.pools.filter((p) => p.phaseId === lotteryId);
     expect(pools.reduce((n, p) => n + p.claimedCount, 0)).toBe(envelopes.length);
     const cents = envelopes.reduce((n, e) => n + e.amountCents, 0);
     expect(pools.reduce((n, p) => n + p.claimedCents, 0)).toBe(cents);

@@ -11,7 +11,7 @@ import { FAILED_SECRET_LIMIT } from "../../src/auth/admin-identity";
 import type { AdminLogResponse, ApiErrorBody, Timeline } from "../../src/wire/index";
 import { ADMIN_SECRET, call, session } from "../support/api";
 import { nowS, operatorToken, viewerToken } from "../support/identity";
-import { phase, SPONSORS } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 function asOperator(method: string, path: string, token: string, body?: unknown, via: "header" | "cookie" = "header"): Promise<Response> {
   const auth: Record<string, string> = via === "header" ? { "Cf-Access-Jwt-Assertion": token } : { Cookie: `CF_Authorization=${token}` };
@@ -83,7 +83,7 @@ describe("admin log", () => {
     const doc: Omit<Timeline, "version"> = {
       galaId: "gala-admin-log",
       sponsors: SPONSORS,
-      phases: [phase("log-lottery", "lottery", now + 60_000, now + 120_000, { sponsorIds: ["alpha"] })],
+      phases: [phase("log-lottery", "lottery", now + 60_000, now + 120_000, { sponsorIds: ["aurora"] })],
     };
     const current = ((await (await asOperator("GET", "/timeline", ada)).json()) as { timeline: Timeline | null }).timeline;
     const put = await asOperator("PUT", "/timeline", ada, { expectedVersion: current?.version ?? 0, timeline: doc });
@@ -91,7 +91,7 @@ describe("admin log", () => {
     const written = ((await put.json()) as { timeline: Timeline }).timeline;
     expect((await asOperator("PUT", "/timeline", ada, { expectedVersion: 0, timeline: doc })).status).toBe(409);
     expect(
-      (await asOperator("POST", "/pools", ada, { phaseId: "log-lottery", sponsorId: "alpha", budgetCents: 1_000, count: 10 })).status,
+      (await asOperator("POST", "/pools", ada, { phaseId: "log-lottery", sponsorId: "aurora", budgetCents: 1_000, count: 10 })).status,
     ).toBe(201);
     expect((await asOperator("POST", "/timeline/phases/log-lottery/start", ada, {})).status).toBe(200);
     const stop = await call("/api/admin/timeline/phases/log-lottery/stop", {
@@ -114,7 +114,7 @@ describe("admin log", () => {
     expect(entries[0].timelineVersion).toBe(written.version);
     expect(entries[2].timelineVersion).toBe(written.version + 1);
     expect(entries[3].timelineVersion).toBe(written.version + 2);
-    expect(entries[1].detail).toContain('"sponsorId":"alpha"');
+    expect(entries[1].detail).toContain('"sponsorId":"aurora"');
     for (const e of entries) expect(e.at).toBeGreaterThanOrEqual(now);
     expect(new Set(entries.map((e) => e.seq)).size).toBe(entries.length);
     expect((await asOperator("DELETE", "/log", ada)).status).toBe(404);

@@ -9,11 +9,12 @@ import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
 import { DEV_TURNSTILE_PASS } from "../../src/routes/dev-idp";
 import type { ApiErrorBody, ShakeResponse } from "../../src/wire/index";
-import { call, json } from "../support/api";
-import { callWith } from "../support/gala";
+import { call, createPool, json, wallet } from "../support/api";
+import { callWith } from "../support/deployed";
 import { signIn, viewerToken } from "../support/identity";
-import { eventually, liveLottery, open, wallet } from "../support/lottery";
-import { createPool, liveLotteryShow } from "../support/show";
+import { open } from "../support/lottery";
+import { liveLottery, liveLotteryShow } from "../support/show";
+import { eventually } from "../support/wait";
 
 const post = (target: Env, body: unknown) =>
   callWith(target, "/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -25,7 +26,7 @@ async function code(res: Response): Promise<string> {
 describe("one person, many devices", () => {
   it("gives a person shaking from six devices at once at most 3 envelopes in the gala", async () => {
     const { lotteryId } = await liveLotteryShow("devices");
-    for (const sponsorId of ["alpha", "beta", "gamma", "delta"]) {
+    for (const sponsorId of ["aurora", "jade", "lantern", "phoenix"]) {
       await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 40_000, count: 400 });
     }
     const devices = await Promise.all(Array.from({ length: 6 }, (_, d) => signIn("dora", `device-${d}`)));

@@ -1,22 +1,14 @@
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
-import type { AuditReport, ShakeResponse } from "../../src/wire/index";
-import { admin, json, session } from "../support/api";
-import { createPool, liveLotteryShow } from "../support/show";
-
-async function shake(token: string, requestId: string): Promise<ShakeResponse> {
-  const res = await json("POST", "/api/shake", { requestId }, token);
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function audit(): Promise<AuditReport> {
-  return (await admin("GET", "/audit")).json();
-}
+import type { ShakeResponse } from "../../src/wire/index";
+import { createPool, session, audit } from "../support/api";
+import { liveLotteryShow } from "../support/show";
+import { shake } from "../support/viewers";
 
 describe("limits and conservation under real concurrency", () => {
   it("300 concurrent shakes from one user yield at most 3 envelopes, at most 1 per sponsor", async () => {
     const { lotteryId } = await liveLotteryShow("one-user");
-    for (const sponsorId of ["alpha", "beta", "gamma", "delta"]) {
+    for (const sponsorId of ["aurora", "jade", "lantern", "phoenix"]) {
       await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 100_000, count: 400 });
     }
     const { token } = await session();
@@ -30,8 +22,8 @@ describe("limits and conservation under real concurrency", () => {
 
   it("2,000 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
     const { lotteryId } = await liveLotteryShow("many-users");
-    const alpha = await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 177_777, count: 1_200 });
-    const beta = await createPool({ phaseId: lotteryId, sponsorId: "beta", budgetCents: 155_555, count: 1_000 });
+    const alpha = await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 177_777, count: 1_200 });
+    const beta = await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 155_555, count: 1_000 });
     const users = await Promise.all(Array.from({ length: 400 }, () => session()));
     const answers: ShakeResponse[] = [];
     for (let wave = 0; wave < 5; wave++) {
@@ -43,7 +35,7 @@ describe("limits and conservation under real concurrency", () => {
     expect(won.length).toBe(800);
     expect(new Set(won.map((e) => e.claimId)).size).toBe(won.length);
     const report = await audit();
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     expect(report.duplicateEnvelopeClaims).toBe(0);
     expect(report.maxClaimsPerUser).toBeLessThanOrEqual(3);
     for (const pool of [alpha, beta]) {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AuditReport, ShakeResponse, WonEnvelope } from "../../src/wire/index";
-import { admin, json, session } from "../support/api";
-import { createPool, liveLotteryShow } from "../support/show";
+import { admin, createPool, json, session } from "../support/api";
+import { liveLotteryShow } from "../support/show";
 
 async function burst(token: string, tag: string, n: number): Promise<WonEnvelope[]> {
   const answers = await Promise.all(
@@ -19,7 +19,7 @@ async function burst(token: string, tag: string, n: number): Promise<WonEnvelope
 
 async function galaWithPools(tag: string): Promise<void> {
   const { lotteryId } = await liveLotteryShow(tag);
-  for (const sponsorId of ["alpha", "beta", "gamma", "delta"]) {
+  for (const sponsorId of ["aurora", "jade", "lantern", "phoenix"]) {
     await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 40_000, count: 400 });
   }
 }

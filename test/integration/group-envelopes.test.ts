@@ -4,8 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import type { ApiErrorBody, GrabGroupResponse } from "../../src/wire/index";
 import { call, json, session } from "../support/api";
-import { createGroup, eventually, grab, groupStatus, seedGroup, splitLottery, winner } from "../support/groups";
+import { createGroup, grab, groupStatus, seedGroup, splitLottery } from "../support/groups";
 import { ledgerQuery } from "../support/ledger";
+import { winner } from "../support/lottery";
+import { eventually } from "../support/wait";
 
 const SPLIT = { amountCents: 5000, count: 50 };
 

@@ -10,7 +10,7 @@ describe("paced answers at the shard", () => {
   it("replays a paced answer and a won claim for their request ids", async () => {
     const shard = env.POOL_SHARD.getByName(`paced-${crypto.randomUUID()}`);
     const phaseId = "paced-phase";
-    await shard.loadPool({ poolId: "paced-pool", phaseId, sponsorId: "alpha", shard: 0, amounts: [100, 200, 300, 400] });
+    await shard.loadPool({ poolId: "paced-pool", phaseId, sponsorId: "aurora", shard: 0, amounts: [100, 200, 300, 400] });
     const now = Date.now();
     // At the start of a long window the allowance is ceil(4 x 5 %) = 1 envelope.
     const window = { startsAt: now - 1_000, endsAt: now + 3_600_000 };

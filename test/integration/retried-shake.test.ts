@@ -8,28 +8,12 @@
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, call, putTimeline, session } from "../support/api";
-import { callWith, deployedEnv, sessionsOnShard } from "../support/gala";
+import { admin, createPool, putTimeline, session } from "../support/api";
+import { callWith, deployedEnv } from "../support/deployed";
 import { leaseShow, present, type Won } from "../support/leases";
-import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
-
-type Viewer = Awaited<ReturnType<typeof session>>;
-
-async function shake(v: Viewer, requestId: string, retry = false): Promise<ShakeResponse> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}` };
-  if (retry) headers["X-Gala-Retry"] = "1";
-  const res = await call(`/api/shake/${requestId}`, { method: "POST", headers });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function shakeJson(v: Viewer, requestId: string, retry: boolean): Promise<ShakeResponse> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}`, "Content-Type": "application/json" };
-  if (retry) headers["X-Gala-Retry"] = "1";
-  const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
-  expect(res.status).toBe(200);
-  return res.json();
-}
+import { phase, SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
+import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 
 async function stop(phaseId: string): Promise<void> {
   expect((await admin("POST", `/timeline/phases/${phaseId}/stop`, {})).status).toBe(200);
@@ -39,26 +23,29 @@ const envelopeOf = (answer: ShakeResponse) => (answer.kind === "envelope" ? answ
 
 describe("a retried shake after its phase ended", () => {
   it("gets the envelope its request id won at the shard, on both wires and in the next phase; an unmarked shake gets rest", async () => {
-    const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["alpha"] });
-    await createPool({ phaseId: lotteryId, sponsorId: "alpha", budgetCents: 5_000, count: 50 });
+    const { lotteryId } = await liveLotteryShow("retry-shard", { sponsorIds: ["aurora"] });
+    await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 5_000, count: 50 });
     const v = await session();
-    const won = await shake(v, "won-1");
+    const won = await shake(v.token, "won-1", { wire: "lean" });
     expect(won.kind).toBe("envelope");
     await stop(lotteryId);
 
-    expect((await shake(v, "won-1")).kind).toBe("rest");
-    const [lean, body] = await Promise.all([shake(v, "won-1", true), shakeJson(v, "won-1", true)]);
+    expect((await shake(v.token, "won-1", { wire: "lean" })).kind).toBe("rest");
+    const [lean, body] = await Promise.all([
+      shake(v.token, "won-1", { wire: "lean", retry: true }),
+      shake(v.token, "won-1", { retry: true }),
+    ]);
     for (const again of [lean, body]) {
       expect(envelopeOf(again)).toEqual(envelopeOf(won));
       expect(again.kind === "envelope" && again.holdings).toBeTruthy();
     }
     // A marked shake whose request id never won gets the answer of now, and nothing is handed out.
-    expect((await shake(v, "never-sent", true)).kind).toBe("rest");
+    expect((await shake(v.token, "never-sent", { wire: "lean", retry: true })).kind).toBe("rest");
 
     // The next phase (a greeting) has started: the retry still gets its envelope.
     expect((await admin("POST", "/timeline/phases/greeting-retry-shard/start", {})).status).toBe(200);
-    expect((await shake(v, "won-1")).kind).toBe("greeting");
-    expect(envelopeOf(await shake(v, "won-1", true))).toEqual(envelopeOf(won));
+    expect((await shake(v.token, "won-1", { wire: "lean" })).kind).toBe("greeting");
+    expect(envelopeOf(await shake(v.token, "won-1", { wire: "lean", retry: true }))).toEqual(envelopeOf(won));
     const audit = await (await admin("GET", "/audit")).json();
     expect(audit).toMatchObject({ balanced: true });
   });
@@ -71,13 +58,13 @@ describe("a retried shake after its phase ended", () => {
     let won: Won | undefined;
     for (let i = 0; i < 60 && !won?.envelope.signedClaim; i++) {
       v = await session();
-      won = (await shake(v, "leased-1")) as Won;
+      won = (await shake(v.token, "leased-1", { wire: "lean" })) as Won;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     if (!v || !won?.envelope.signedClaim) throw new Error("no win from an edge lease");
     await stop(lotteryId);
 
-    const fromBook = await shake(v, "leased-1", true);
+    const fromBook = await shake(v.token, "leased-1", { wire: "lean", retry: true });
     expect(envelopeOf(fromBook)).toMatchObject({
       claimId: won.envelope.claimId,
       amountCents: won.envelope.amountCents,
@@ -87,7 +74,7 @@ describe("a retried shake after its phase ended", () => {
     // The isolate is gone; the viewer's PWA presented the claim it kept, so the shard knows it.
     dropIsolateLeases();
     expect((await present(v, [won.envelope.signedClaim!])).map((r) => r.status)).toEqual(["recorded"]);
-    const fromShard = await shake(v, "leased-1", true);
+    const fromShard = await shake(v.token, "leased-1", { wire: "lean", retry: true });
     expect(envelopeOf(fromShard)).toMatchObject({
       claimId: won.envelope.claimId,
       sponsorId: won.envelope.sponsorId,

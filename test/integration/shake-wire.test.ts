@@ -7,11 +7,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
-import { admin, putTimeline, session } from "../support/api";
-import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/gala";
-import { createPool, liveLotteryShow, phase, SPONSORS } from "../support/show";
-
-const withoutClock = (answer: ShakeResponse) => ({ ...answer, serverTime: 0 });
+import { admin, createPool, putTimeline, session } from "../support/api";
+import { callWith, deployedEnv, inBatches, shakeInit, shakeWire } from "../support/deployed";
+import { phase, SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
+import { decision } from "../support/viewers";
 
 async function both(token: string, requestId: string): Promise<[ShakeResponse, ShakeResponse]> {
   const lean = await shakeWire(env, token, requestId);
@@ -40,27 +40,27 @@ describe("the lean shake wire", () => {
     const { token } = await session();
     const [rest, restViaBody] = await both(token, "wire-rest-1");
     expect(rest).toMatchObject({ kind: "rest", nextStartsAt: now + 3_600_000, requestId: "wire-rest-1" });
-    expect(withoutClock(rest)).toEqual(withoutClock(restViaBody));
+    expect(decision(rest)).toEqual(decision(restViaBody));
 
     await putTimeline({ galaId: "wire-greet", sponsors: SPONSORS, phases: [phase("wire-songs", "greeting", now - 1_000, now + 600_000)] });
     forgetTimeline();
     const [greeting, greetingViaBody] = await both(token, "wire-greet-1");
     expect(greeting).toMatchObject({ kind: "greeting", phaseId: "wire-songs", assetId: "greeting-wire-songs", requestId: "wire-greet-1" });
-    expect(withoutClock(greeting)).toEqual(withoutClock(greetingViaBody));
+    expect(decision(greeting)).toEqual(decision(greetingViaBody));
   });
 
   it("gives a repeated request id the same envelope on either wire and issues it once", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("wire-idem");
-    await createPool({ phaseId: lotteryId, sponsorId: "beta", budgetCents: 10_000, count: 100 });
+    await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 10_000, count: 100 });
     const { token } = await session();
     const first: ShakeResponse = await (await shakeWire(env, token, "wire-same")).json();
-    expect(first).toMatchObject({ kind: "envelope", envelope: { phaseId: lotteryId, sponsorId: "beta", assetId: "sponsor-beta" } });
+    expect(first).toMatchObject({ kind: "envelope", envelope: { phaseId: lotteryId, sponsorId: "jade", assetId: "sponsor-jade" } });
     const again = await Promise.all([
       ...Array.from({ length: 10 }, () => shakeWire(env, token, "wire-same")),
       ...Array.from({ length: 5 }, () => callWith(env, "/api/shake", shakeInit(token, "wire-same"))),
     ]);
-    for (const res of again) expect(withoutClock(await res.json())).toEqual(withoutClock(first));
+    for (const res of again) expect(decision(await res.json())).toEqual(decision(first));
     const audit = await (await admin("GET", "/audit")).json();
     expect(audit).toMatchObject({ balanced: true, maxClaimsPerUser: 1 });
   });
@@ -119,7 +119,7 @@ describe("the lean shake wire", () => {
   it("sheds a shard past its ceiling with busy and Retry-After, as the JSON-body route does", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("wire-busy");
-    await createPool({ phaseId: lotteryId, sponsorId: "gamma", budgetCents: 100_000, count: 1000 });
+    await createPool({ phaseId: lotteryId, sponsorId: "lantern", budgetCents: 100_000, count: 1000 });
     const target = deployedEnv({ SHARD_RPS_CEILING: "1", ISSUANCE_PACING: "off" });
     const users = await inBatches(20, 20, () => session());
     const answers = await inBatches(20, 20, (i) => shakeWire(target, users[i].token, `wire-busy-${i}`));

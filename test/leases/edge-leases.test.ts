@@ -9,22 +9,35 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { shardStub, userShard } from "../../src/objects";
-import { admin, session } from "../support/api";
-import { sessionsOnShard } from "../support/gala";
+import { admin, audit, session, wallet } from "../support/api";
+import { honestShakes, inEveryShard, leaseInPlace, leaseShow, letIsolateReport, openWon, present, type Won } from "../support/leases";
+import { SPONSORS } from "../support/phases";
+import { expectBalanced, repair } from "../support/repair";
+import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
+import { eventually, sleep } from "../support/wait";
 import type { StatsReport, TickReport } from "../../src/wire/index";
-import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
-import { SPONSORS } from "../support/show";
-import { honestShakes, inEveryShard, leaseShow, letIsolateReport, openWon, present, shakeLean, wallet, type Won } from "../support/leases";
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
-async function walletHolds(v: { token: string; userId: string }, cents: number): Promise<void> {
-  for (let attempt = 0; attempt < 60; attempt++) {
-    const w = await wallet(v as never);
-    if (w.balanceCents === cents && w.pendingCents === 0) return;
-    await sleep(250);
-  }
-  throw new Error(`wallet of ${v.userId} never reached ${cents}: ${JSON.stringify(await wallet(v as never))}`);
+/** Waits until the viewer's wallet holds exactly `cents`, all settled. */
+const walletHolds = (v: { token: string }, cents: number) =>
+  eventually(
+    () => wallet(v.token),
+    (w) => w.balanceCents === cents && w.pendingCents === 0,
+    15_000,
+  );
+
+/** Every viewer opens each of its wins (`wins[i]` are viewer i's); then every wallet holds exactly their sum, settled. */
+async function openEveryWin(viewers: Viewer[], wins: Won[][]): Promise<void> {
+  await Promise.all(
+    viewers.map(async (v, i) => {
+      for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
+      await walletHolds(
+        v,
+        wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
+      );
+    }),
+  );
 }
 
 describe("edge leases", () => {
@@ -40,25 +53,17 @@ describe("edge leases", () => {
     for (const w of wins.flat()) expect(w.holdings).toEqual(expect.any(String));
 
     // Before the reports arrive the audit already balances: the envelopes are "leased".
-    const during = await auditAt(600_000);
+    const during = await audit(600_000);
     expectBalanced(during);
     expect(during.leases.outstandingCount).toBeGreaterThan(0);
 
     await letIsolateReport();
-    const after = await auditAt(600_000);
+    const after = await audit(600_000);
     expectBalanced(after);
     expect(after.leases.voided).toBe(0);
     expect(after.maxClaimsPerUserSponsor).toBeLessThanOrEqual(1);
 
-    await Promise.all(
-      viewers.map(async (v, i) => {
-        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-        await walletHolds(
-          v,
-          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
-        );
-      }),
-    );
+    await openEveryWin(viewers, wins);
   });
 
   it("keeps a vanished isolate's wins for the clients that present them, and returns its unissued envelopes after the deadline", async () => {
@@ -70,7 +75,7 @@ describe("edge leases", () => {
     dropIsolateLeases(); // the isolate dies with its lease and its unreported claims
 
     // The dead isolate's envelopes are "leased, unreported": balanced within the deadline.
-    const held = await auditAt(600_000);
+    const held = await audit(600_000);
     expectBalanced(held);
     expect(held.leases.outstandingCount).toBeGreaterThan(0);
 
@@ -86,19 +91,11 @@ describe("edge leases", () => {
     // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
     await sleep(5_500);
     await repair(0);
-    const back = await auditAt(600_000);
+    const back = await audit(600_000);
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
     expect(back.leases.voided).toBe(0);
-    await Promise.all(
-      viewers.map(async (v, i) => {
-        for (const w of wins[i]) expect((await openWon(v, w)).status).toBe(200);
-        await walletHolds(
-          v,
-          wins[i].reduce((n, w) => n + w.envelope.amountCents, 0),
-        );
-      }),
-    );
+    await openEveryWin(viewers, wins);
   });
 
   it("closes a lease phase only once no lease holds its envelopes", async () => {
@@ -120,7 +117,7 @@ describe("edge leases", () => {
       expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
       await sleep(250);
     }
-    expect((await auditAt(600_000)).leases.outstandingCount).toBe(0);
+    expect((await audit(600_000)).leases.outstandingCount).toBe(0);
   });
 
   it("voids a claim presented after its lease came back, and the envelope stays in the pool", async () => {
@@ -129,7 +126,7 @@ describe("edge leases", () => {
     let won: { v: Awaited<ReturnType<typeof session>>; win: Won } | null = null;
     for (let i = 0; i < 20 && !won; i++) {
       const v = await session();
-      const answer = await shakeLean(v, `${tag}-late-${i}`);
+      const answer = await shake(v.token, `${tag}-late-${i}`, { wire: "lean" });
       if (answer.kind === "envelope" && answer.envelope.signedClaim) won = { v, win: answer };
       await sleep(50);
     }
@@ -141,9 +138,9 @@ describe("edge leases", () => {
     expect(await present(v, [win.envelope.signedClaim!])).toEqual([{ claimId: win.envelope.claimId, status: "voided", reason: "late" }]);
     const refused = await openWon(v, win);
     expect(refused.status).toBe(409);
-    const audit = await auditAt(600_000);
-    expectBalanced(audit);
-    expect(audit.leases.outstandingCount).toBe(0);
+    const report = await audit(600_000);
+    expectBalanced(report);
+    expect(report.leases.outstandingCount).toBe(0);
   });
 
   it("names a lease still lending envelopes past its return time, and the repair returns them", async () => {
@@ -152,7 +149,7 @@ describe("edge leases", () => {
     const viewers = await Promise.all(Array.from({ length: 8 }, () => session()));
     await Promise.all(viewers.map((v) => honestShakes(v, 2, tag)));
     await sleep(150);
-    const lent = await auditAt(600_000);
+    const lent = await audit(600_000);
     expect(lent.leases.outstandingCount).toBeGreaterThan(0);
     // The isolate dies, and for a while no return can take envelopes out of a lease.
     dropIsolateLeases();
@@ -160,14 +157,14 @@ describe("edge leases", () => {
     try {
       await sleep(5_500);
       await repair(0);
-      const stuck = await auditAt(0);
+      const stuck = await audit(0);
       expect(stuck.balanced).toBe(false);
       expect(stuck.problems.some((p) => p.place.startsWith("lease:") && p.cents > 0)).toBe(true);
     } finally {
       await inEveryShard("DROP TRIGGER keep_leased");
     }
     await repair(0);
-    const back = await auditAt(600_000);
+    const back = await audit(600_000);
     expectBalanced(back);
     expect(back.leases.outstandingCount).toBe(0);
   });
@@ -179,13 +176,13 @@ describe("edge leases", () => {
       "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) SELECT envelope_id, 'forged', pool_id, amount FROM envelopes LIMIT 1";
     await inEveryShard(forge);
     try {
-      const audit = await auditAt(600_000);
-      expect(audit.duplicateEnvelopeClaims).toBe(Number(env.SHARD_COUNT));
-      expect(audit.problems.map((p) => p.place)).toContain("envelopes");
+      const report = await audit(600_000);
+      expect(report.duplicateEnvelopeClaims).toBe(Number(env.SHARD_COUNT));
+      expect(report.problems.map((p) => p.place)).toContain("envelopes");
     } finally {
       await inEveryShard("DELETE FROM leased_envelopes WHERE lease_id = 'forged'");
     }
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 
   it("records no claim it did not sign for the viewer presenting it: altered, forged or someone else's", async () => {
@@ -213,7 +210,7 @@ describe("edge leases", () => {
     ];
     expect(presented.map((r) => r.status === "voided" && r.reason)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
     for (const v of [owner, other]) expect(await shardStub(env, userShard(env, v.userId)).userClaims(v.userId)).toEqual([]);
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 
   it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {
@@ -225,7 +222,7 @@ describe("edge leases", () => {
     const [cheater, honest] = await Promise.all([session(), session()]);
     const cheats: Won[] = [];
     for (let i = 0; i < 6; i++) {
-      const answer = await shakeLean(cheater, `${tag}-cheat-${i}`);
+      const answer = await shake(cheater.token, `${tag}-cheat-${i}`, { wire: "lean" });
       if (answer.kind === "envelope") cheats.push(answer);
     }
     const fair = await honestShakes(honest, 6, `${tag}-fair`);
@@ -245,31 +242,27 @@ describe("edge leases", () => {
     const refused = await openWon(cheater, voided);
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("claim_voided");
-    const audit = await auditAt(600_000);
-    expectBalanced(audit);
-    expect(audit.maxClaimsPerUserSponsor).toBe(1);
+    const report = await audit(600_000);
+    expectBalanced(report);
+    expect(report.maxClaimsPerUserSponsor).toBe(1);
   });
 
   it("a retried request that won on two isolates opens the envelope its first record kept", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     await leaseShow(tag, 200, SPONSORS.length);
     const v = await session();
-    // Neighbours on the viewer's shard get the isolate a lease there.
-    const everyone = await Promise.all(Array.from({ length: 48 }, () => session()));
-    const neighbours = everyone.filter((n) => userShard(env, n.userId) === userShard(env, v.userId));
-    const warm = async (round: string) => {
-      for (const n of neighbours.slice(0, 2)) await shakeLean(n, `${tag}-${round}-${n.userId}`);
-      await sleep(100);
-    };
-    await warm("warm");
-    const first = await shakeLean(v, `${tag}-retry`);
-    dropIsolateLeases(); // the answer was lost with its isolate; the client retries elsewhere
-    await warm("warm2");
-    const second = await shakeLean(v, `${tag}-retry`);
+    const neighbours = await sessionsOnShard(userShard(env, v.userId), 6);
+    // The first win must come from a lease (a shard claim would be recorded at once): wait
+    // until this isolate holds one for the viewer's shard, seen as a neighbour's signed win.
+    await leaseInPlace(neighbours, `${tag}-warm`);
+    const first = await shake(v.token, `${tag}-retry`, { wire: "lean" });
     expect(first.kind).toBe("envelope");
+    expect((first as Won).envelope.signedClaim).toEqual(expect.any(String));
+    dropIsolateLeases(); // the answer was lost with its isolate; the client retries elsewhere
+    await leaseInPlace(neighbours, `${tag}-warm2`);
+    const second = await shake(v.token, `${tag}-retry`, { wire: "lean" });
     expect(second.kind).toBe("envelope");
     const [a, b] = [first, second] as Won[];
-    expect(a.envelope.signedClaim).toEqual(expect.any(String));
     expect(a.envelope.claimId).not.toBe(b.envelope.claimId);
     // Whichever was recorded first is the request's envelope; opening either opens it.
     const openedIds = [];
@@ -282,6 +275,6 @@ describe("edge leases", () => {
     await letIsolateReport();
     const shard = shardStub(env, userShard(env, v.userId));
     expect((await shard.userClaims(v.userId)).length).toBe(1);
-    expectBalanced(await auditAt(600_000));
+    expectBalanced(await audit(600_000));
   });
 });

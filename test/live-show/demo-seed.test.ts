@@ -10,14 +10,15 @@ import { describe, expect, it } from "vitest";
 import { Timeline } from "../../durable-objects/timeline";
 import { DEMO_GALA_ID } from "../../src/domain/demo-show";
 import { runShowClock } from "../../src/show/clock-run";
-import { allShards, shardStub } from "../../src/objects";
+import { allShards, shardStub, timelineStub } from "../../src/objects";
 import type { TickReport } from "../../src/wire/index";
-import { getTimeline, readJson, shake, timelineStub, viewers } from "../support/live-show";
-import { admin } from "../support/api";
+import { admin, getTimeline } from "../support/api";
+import { readJson } from "../support/api-client";
+import { shake, viewers } from "../support/viewers";
 
 const demoEnv = { ...env, DEMO_MODE: "on" };
 
-const clockAt = (now: number) => runInDurableObject(timelineStub(), (timeline: Timeline) => runShowClock(demoEnv, timeline, now));
+const clockAt = (now: number) => runInDurableObject(timelineStub(env), (timeline: Timeline) => runShowClock(demoEnv, timeline, now));
 
 async function stockOf(phaseId: string): Promise<number> {
   const perShard = await Promise.all(allShards(env).map((shard) => shardStub(env, shard).phaseStock(phaseId)));
@@ -44,7 +45,7 @@ describe("demo show", () => {
 
     // Its last phase over, the clock (woken at the demo's end) seeds a new edition.
     const end = Math.max(...seeded.phases.map((p) => p.endsAt));
-    expect(await runInDurableObject(timelineStub(), (timeline: Timeline) => runShowClock(demoEnv, timeline, end - 1))).toMatchObject({
+    expect(await runInDurableObject(timelineStub(env), (timeline: Timeline) => runShowClock(demoEnv, timeline, end - 1))).toMatchObject({
       nextAlarmAt: end,
     });
     await clockAt(end);

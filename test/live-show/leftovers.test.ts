@@ -1,23 +1,28 @@
 import { env } from "cloudflare:workers";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
 import type { TickReport } from "../../src/wire/index";
-import { admin } from "../support/api";
-import { audit, lottery, patchObjects, pool, readJson, shake, show, verify, viewers } from "../support/live-show";
+import { admin, audit, createPool, putShow, verify } from "../support/api";
+import { readJson } from "../support/api-client";
+import { phase } from "../support/phases";
+import { patchObjects, tick } from "../support/show";
+import { shake, viewers } from "../support/viewers";
 
 const SEC = 1000;
-
-const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/tick"));
 
 describe("leftovers", () => {
   it("rolls leftovers into the sponsor's next lottery phase; an interrupted move retried twice moves nothing twice", async () => {
     const now = Date.now();
-    await show("leftovers", [
-      lottery("a", now - SEC, now + 60 * SEC, ["aurora", "jade"]),
-      lottery("b", now + 120 * SEC, now + 180 * SEC, ["aurora", "jade"]),
-    ]);
-    await pool("a", "aurora", 50_000, 120);
-    await pool("a", "jade", 30_001, 77);
+    await putShow(
+      [
+        phase("a", "lottery", now - SEC, now + 60 * SEC, { sponsorIds: ["aurora", "jade"] }),
+        phase("b", "lottery", now + 120 * SEC, now + 180 * SEC, { sponsorIds: ["aurora", "jade"] }),
+      ],
+      "leftovers",
+    );
+    await createPool({ phaseId: "a", sponsorId: "aurora", budgetCents: 50_000, count: 120 });
+    await createPool({ phaseId: "a", sponsorId: "jade", budgetCents: 30_001, count: 77 });
     const tokens = await viewers(40);
     for (let round = 0; round < 3; round++) await Promise.all(tokens.map((t) => shake(t)));
     const before = await verify("a");
@@ -40,7 +45,7 @@ describe("leftovers", () => {
         const stopped = await readJson<{ tick: TickReport }>(await admin("POST", "/timeline/phases/a/stop", {}));
         expect(stopped.tick.closedPhases).not.toContain("a");
         const midway = await audit();
-        expect(midway.balanced).toBe(true);
+        expectBalanced(midway);
         expect(midway.inTransitCents).toBeGreaterThan(0);
         expect(midway.inTransitCents).toBeLessThan(leftover);
       },

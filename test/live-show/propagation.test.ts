@@ -1,8 +1,14 @@
+import { env } from "cloudflare:workers";
+import { timelineStub } from "../../src/objects";
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Timeline } from "../../durable-objects/timeline";
 import type { ShakeResponse } from "../../src/wire/index";
-import { greeting, patchObjects, shake, show, sleep, timelineStub, viewers } from "../support/live-show";
+import { putShow } from "../support/api";
+import { phase } from "../support/phases";
+import { patchObjects } from "../support/show";
+import { shake, viewers } from "../support/viewers";
+import { sleep } from "../support/wait";
 
 const TTL_MS = 500; // TIMELINE_TTL_MS in vitest.config.ts
 const MIN = 60_000;
@@ -23,11 +29,11 @@ async function traffic(tokens: string[], until: (answers: ShakeResponse[]) => bo
 describe("timeline propagation", () => {
   it("a version written elsewhere reaches shake answers well within the 10 s promise, with timeline reads bounded by the TTL", async () => {
     const now = Date.now();
-    await show("propagation", [greeting("g", now - MIN, now + 10 * MIN)]);
+    await putShow([phase("g", "greeting", now - MIN, now + 10 * MIN)], "propagation");
     const tokens = await viewers(20);
     let reads = 0;
     await patchObjects<Timeline, "read">(
-      timelineStub(),
+      timelineStub(env),
       "read",
       (original) =>
         function (this: Timeline) {
@@ -35,15 +41,18 @@ describe("timeline propagation", () => {
           return original.call(this);
         },
       async () => {
-        const before = await traffic(tokens, () => false, 1_000);
+        // Ten rounds of shakes from every viewer: the object is read about once per TTL
+        // whatever the shake rate (on a slow machine the rounds take longer, and so may the reads).
+        const t = Date.now();
+        let rounds = 0;
+        const before = await traffic(tokens, () => ++rounds === 10, 30_000);
         expect(before.every((a) => a.kind === "greeting" && a.assetId === "greeting-g")).toBe(true);
-        const shakesPerRead = before.length / Math.max(reads, 1);
-        expect(reads).toBeLessThanOrEqual(1_000 / TTL_MS + 2);
-        expect(shakesPerRead).toBeGreaterThan(10);
+        expect(reads).toBeLessThanOrEqual((Date.now() - t) / TTL_MS + 2);
+        expect(reads).toBeLessThan(before.length / 10);
 
         // An operator at another location edits the phase: neither this isolate nor this
         // location's cache hears of it, only the timeline object.
-        const written = await timelineStub().edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
+        const written = await timelineStub(env).edit({ kind: "patch", phaseId: "g", patch: { greetingAssetId: "greeting-v2" } }, null);
         expect(written.ok).toBe(true);
         const t0 = Date.now();
         const seen = await traffic(tokens, (answers) => answers.every((a) => a.kind === "greeting" && a.assetId === "greeting-v2"), 9_000);
@@ -61,20 +70,21 @@ describe("timeline propagation", () => {
     const tokens = await viewers(10);
     // The boundary is set once the viewers exist, so their setup cannot run past it.
     const now = Date.now();
-    await show("outage", [greeting("before", now - MIN, now + 1_500), greeting("after", now + 1_500, now + 10 * MIN)]);
+    const boundary = now + 3_000;
+    await putShow([phase("before", "greeting", now - MIN, boundary), phase("after", "greeting", boundary, now + 10 * MIN)], "outage");
     expect((await shake(tokens[0])).kind).toBe("greeting");
     // The objects are torn down in the middle of traffic: no shake notices.
     const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
     expect(during.every((a) => a.kind === "greeting" && a.phaseId === "before")).toBe(true);
     await patchObjects<Timeline, "read">(
-      timelineStub(),
+      timelineStub(env),
       "read",
       () => () => {
         throw new Error("timeline object unreachable");
       },
       async () => {
-        await expect(Promise.resolve().then(() => timelineStub().read())).rejects.toThrow(/unreachable/);
-        const seen = await traffic(tokens, () => Date.now() > now + 1_500 + 3 * TTL_MS, 4_000);
+        await expect(Promise.resolve().then(() => timelineStub(env).read())).rejects.toThrow(/unreachable/);
+        const seen = await traffic(tokens, () => Date.now() > boundary + 3 * TTL_MS, 8_000);
         expect(seen.every((a) => a.kind === "greeting")).toBe(true);
         const phases = new Set(seen.map((a) => (a.kind === "greeting" ? a.phaseId : "")));
         expect(phases).toEqual(new Set(["before", "after"]));

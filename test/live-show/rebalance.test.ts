@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/domain/hash";
-import type { TickReport } from "../../src/wire/index";
-import { admin, session } from "../support/api";
-import { audit, lottery, pool, readJson, shake, show, verify } from "../support/live-show";
+import { audit, createPool, putShow, session, verify } from "../support/api";
+import { tick } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
+import { shake } from "../support/viewers";
 
 const SEC = 1000;
 const SHARDS = 8; // SHARD_COUNT in vitest.config.ts
 
-const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/tick"));
-
 describe("shard balance", () => {
   it("moves stock to a shard that ran dry during a live phase, keeping per-user limits exact", async () => {
     const now = Date.now();
-    await show("balance", [lottery("c", now - SEC, now + 120 * SEC)]);
-    await pool("c", "aurora", 16_000, 80); // 10 envelopes per shard
+    await putShow([phase("c", "lottery", now - SEC, now + 120 * SEC, { sponsorIds: [SPONSORS[0].id] })], "balance");
+    await createPool({ phaseId: "c", sponsorId: "aurora", budgetCents: 16_000, count: 80 }); // 10 envelopes per shard
     const crowd: string[] = [];
     while (crowd.length < 30) {
       const batch = await Promise.all(Array.from({ length: 40 }, () => session()));

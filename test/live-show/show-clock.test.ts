@@ -1,3 +1,4 @@
+import { timelineStub } from "../../src/objects";
 import { env } from "cloudflare:workers";
 import {
   createExecutionContext,
@@ -9,9 +10,12 @@ import {
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { StatsReport } from "../../src/wire/index";
-import { admin } from "../support/api";
+import { admin, audit, createPool, putShow, verify } from "../support/api";
+import { readJson } from "../support/api-client";
+import { phase, SPONSORS } from "../support/phases";
 import { claimOnShard } from "../support/show";
-import { audit, lottery, pool, readJson, shake, show, timelineStub, verify, viewers } from "../support/live-show";
+import { shake, viewers } from "../support/viewers";
+import { expectBalanced } from "../support/repair";
 
 const SEC = 1000;
 
@@ -36,12 +40,12 @@ afterEach(() => {
 describe("show clock: cron arming, exact boundaries, alarm close", () => {
   it("arms shards from the cron, enforces startsAt/endsAt to the millisecond, closes by alarm and cron", async () => {
     const now = Date.now();
-    const first = lottery("first", now + 60 * SEC, now + 120 * SEC);
-    const second = lottery("second", now + 300 * SEC, now + 360 * SEC);
-    await show("clock", [first, second]);
-    await pool("first", "aurora", 40_000, 80);
+    const first = phase("first", "lottery", now + 60 * SEC, now + 120 * SEC, { sponsorIds: [SPONSORS[0].id] });
+    const second = phase("second", "lottery", now + 300 * SEC, now + 360 * SEC, { sponsorIds: [SPONSORS[0].id] });
+    await putShow([first, second], "clock");
+    await createPool({ phaseId: "first", sponsorId: "aurora", budgetCents: 40_000, count: 80 });
     await cron(now);
-    expect(await runInDurableObject(timelineStub(), (_, state) => state.storage.getAlarm())).toBe(first.endsAt);
+    expect(await runInDurableObject(timelineStub(env), (_, state) => state.storage.getAlarm())).toBe(first.endsAt);
     const windows = await runInDurableObject(shard0(), (_, state) =>
       state.storage.sql.exec("SELECT phase_id, starts_at, ends_at FROM phase_windows ORDER BY starts_at").toArray(),
     );
@@ -69,7 +73,7 @@ describe("show clock: cron arming, exact boundaries, alarm close", () => {
 
     // The timeline object's alarm closes the phase at endsAt: leftovers roll into "second".
     at(first.endsAt);
-    expect(await runDurableObjectAlarm(timelineStub())).toBe(true);
+    expect(await runDurableObjectAlarm(timelineStub(env))).toBe(true);
     const closed = await verify("first");
     expect(closed.pass).toBe(true);
     const [firstPool] = closed.pools;
@@ -89,7 +93,7 @@ describe("show clock: cron arming, exact boundaries, alarm close", () => {
     at(second.endsAt + 30 * SEC);
     await cron(second.endsAt + 30 * SEC);
     const report = await audit();
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     expect(report.returnedCents).toBe(firstPool.movedOutCents);
     expect(report.inTransitCents).toBe(0);
     const stats = await readJson<StatsReport>(await admin("GET", "/stats"));

@@ -1,28 +1,28 @@
 import { describe, expect, it } from "vitest";
 import type { ApiErrorBody, StatsReport } from "../../src/wire/index";
-import { admin } from "../support/api";
-import { audit, greeting, lottery, pool, readJson, shake, show, sleep, verify, viewers } from "../support/live-show";
+import { admin, audit, createPool, putShow, verify } from "../support/api";
+import { readJson } from "../support/api-client";
+import { phase, SPONSORS } from "../support/phases";
+import { shake, viewers } from "../support/viewers";
+import { eventually, sleep } from "../support/wait";
 
 const MIN = 60_000;
 
-async function statsUntil(done: (s: StatsReport) => boolean): Promise<StatsReport> {
-  for (let i = 0; i < 50; i++) {
-    const stats = await readJson<StatsReport>(await admin("GET", "/stats"));
-    if (done(stats)) return stats;
-    await sleep(50);
-  }
-  throw new Error("statistics never caught up");
-}
+const statsUntil = (done: (s: StatsReport) => boolean) =>
+  eventually(async () => readJson<StatsReport>(await admin("GET", "/stats")), done, 5_000);
 
 describe("operator console figures", () => {
   it("counts shakes per phase and shard through isolate flushes, with issued and remaining stock", async () => {
     const now = Date.now();
-    await show("stats", [
-      lottery("live", now - MIN, now + 10 * MIN),
-      greeting("later", now + 20 * MIN, now + 30 * MIN),
-      lottery("unfunded", now + 40 * MIN, now + 50 * MIN),
-    ]);
-    await pool("live", "aurora", 9_000, 30);
+    await putShow(
+      [
+        phase("live", "lottery", now - MIN, now + 10 * MIN, { sponsorIds: [SPONSORS[0].id] }),
+        phase("later", "greeting", now + 20 * MIN, now + 30 * MIN),
+        phase("unfunded", "lottery", now + 40 * MIN, now + 50 * MIN, { sponsorIds: [SPONSORS[0].id] }),
+      ],
+      "stats",
+    );
+    await createPool({ phaseId: "live", sponsorId: "aurora", budgetCents: 9_000, count: 30 });
     const tokens = await viewers(20);
     for (let round = 0; round < 3; round++) await Promise.all(tokens.map((t) => shake(t)));
     await sleep(60); // STATS_FLUSH_MS is 50 in tests: the next shake flushes everything counted so far

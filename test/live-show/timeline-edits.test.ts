@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ApiErrorBody, TickReport } from "../../src/wire/index";
-import { admin } from "../support/api";
-import { SPONSORS, audit, edited, getTimeline, greeting, lottery, pool, readJson, show } from "../support/live-show";
+import type { ApiErrorBody, TickReport, TimelineEditResponse } from "../../src/wire/index";
+import { admin, audit, createPool, getTimeline, putShow } from "../support/api";
+import { readJson } from "../support/api-client";
+import { phase, SPONSORS } from "../support/phases";
 
 const MIN = 60_000;
 
@@ -13,8 +14,14 @@ async function refused(res: Response, status: number, pattern: RegExp): Promise<
 describe("live timeline edits", () => {
   it("edits one phase with optimistic concurrency; a stale version gets 409 and changes nothing", async () => {
     const now = Date.now();
-    const t = await show("edits", [lottery("a", now + 10 * MIN, now + 20 * MIN), greeting("b", now + 20 * MIN, now + 30 * MIN)]);
-    const patched = await edited(
+    const t = await putShow(
+      [
+        phase("a", "lottery", now + 10 * MIN, now + 20 * MIN, { sponsorIds: [SPONSORS[0].id] }),
+        phase("b", "greeting", now + 20 * MIN, now + 30 * MIN),
+      ],
+      "edits",
+    );
+    const patched = await readJson<TimelineEditResponse>(
       await admin("PATCH", "/timeline/phases/a", { expectedVersion: t.version, phase: { endsAt: now + 15 * MIN, title: "Short" } }),
     );
     expect(patched.timeline.version).toBe(t.version + 1);
@@ -29,9 +36,15 @@ describe("live timeline edits", () => {
 
   it("starts a funded phase now and stops it now; removes an unfunded phase", async () => {
     const now = Date.now();
-    const t = await show("overrides", [lottery("s", now + 10 * MIN, now + 20 * MIN), greeting("g", now + 30 * MIN, now + 40 * MIN)]);
-    await pool("s", "aurora", 500, 5);
-    const started = await edited(await admin("POST", "/timeline/phases/s/start", {}));
+    const t = await putShow(
+      [
+        phase("s", "lottery", now + 10 * MIN, now + 20 * MIN, { sponsorIds: [SPONSORS[0].id] }),
+        phase("g", "greeting", now + 30 * MIN, now + 40 * MIN),
+      ],
+      "overrides",
+    );
+    await createPool({ phaseId: "s", sponsorId: "aurora", budgetCents: 500, count: 5 });
+    const started = await readJson<TimelineEditResponse>(await admin("POST", "/timeline/phases/s/start", {}));
     const a = started.timeline.phases.find((p) => p.id === "s")!;
     expect(a.startsAt).toBeGreaterThanOrEqual(now);
     expect(a.startsAt).toBeLessThanOrEqual(Date.now());
@@ -48,17 +61,20 @@ describe("live timeline edits", () => {
       /"s" is closed/,
     );
 
-    const removed = await edited(await admin("DELETE", "/timeline/phases/g", { expectedVersion: t.version + 2 }));
+    const removed = await readJson<TimelineEditResponse>(await admin("DELETE", "/timeline/phases/g", { expectedVersion: t.version + 2 }));
     expect(removed.timeline.phases.map((p) => p.id)).toEqual(["s"]);
   });
 
   it("refuses invalid edits with a 4xx naming the problem, leaving the timeline as it was", async () => {
     const now = Date.now();
-    const t = await show("invalid", [
-      lottery("a", now + 10 * MIN, now + 20 * MIN, ["aurora", "jade"]),
-      lottery("b", now + 30 * MIN, now + 40 * MIN),
-    ]);
-    await pool("a", "jade", 1_000, 10);
+    const t = await putShow(
+      [
+        phase("a", "lottery", now + 10 * MIN, now + 20 * MIN, { sponsorIds: ["aurora", "jade"] }),
+        phase("b", "lottery", now + 30 * MIN, now + 40 * MIN, { sponsorIds: [SPONSORS[0].id] }),
+      ],
+      "invalid",
+    );
+    await createPool({ phaseId: "a", sponsorId: "jade", budgetCents: 1_000, count: 10 });
     const v = t.version;
     const cases: [string, string, unknown, RegExp][] = [
       ["PATCH", "/timeline/phases/a", { expectedVersion: v, phase: { endsAt: now + 35 * MIN } }, /"a" and "b" overlap/],
@@ -75,7 +91,11 @@ describe("live timeline edits", () => {
         "/timeline",
         {
           expectedVersion: v,
-          timeline: { galaId: "invalid", sponsors: [SPONSORS[0]], phases: [lottery("b", now + 30 * MIN, now + 40 * MIN)] },
+          timeline: {
+            galaId: "invalid",
+            sponsors: [SPONSORS[0]],
+            phases: [phase("b", "lottery", now + 30 * MIN, now + 40 * MIN, { sponsorIds: [SPONSORS[0].id] })],
+          },
         },
         /"a" has pools/,
       ],
@@ -90,7 +110,7 @@ describe("live timeline edits", () => {
   });
   it("a timeline with another galaId starts a new gala; the old gala's open pools go back to their sponsors", async () => {
     const before = await getTimeline();
-    const next = await edited(
+    const next = await readJson<TimelineEditResponse>(
       await admin("PUT", "/timeline", {
         expectedVersion: before.version,
         timeline: { galaId: "next-gala", sponsors: SPONSORS, phases: [] },
@@ -108,7 +128,11 @@ describe("live timeline edits", () => {
     for (const reused of ["a", "s"]) {
       const res = await admin("PUT", "/timeline", {
         expectedVersion: next.timeline.version,
-        timeline: { galaId: "third-gala", sponsors: SPONSORS, phases: [lottery(reused, now + 60 * MIN, now + 70 * MIN)] },
+        timeline: {
+          galaId: "third-gala",
+          sponsors: SPONSORS,
+          phases: [phase(reused, "lottery", now + 60 * MIN, now + 70 * MIN, { sponsorIds: [SPONSORS[0].id] })],
+        },
       });
       await refused(res, 400, new RegExp(`phase id "${reused}" belongs to an earlier gala`));
     }

@@ -17,7 +17,11 @@ import { fc, test } from "@fast-check/vitest";
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect } from "vitest";
 import { MAX_ENVELOPES_PER_USER } from "../../src/domain/limits";
-import { auditAt, expectBalanced, repair, sleep } from "../support/repair";
+import { audit, wallet } from "../support/api";
+import { expectBalanced, repair } from "../support/repair";
+import { tick } from "../support/show";
+import { shake } from "../support/viewers";
+import { sleep } from "../support/wait";
 import * as sys from "./system";
 import type { Issuance } from "../../src/wire/index";
 
@@ -106,7 +110,7 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       m.sent.add(key);
       const answer =
         cmd.t === "shake"
-          ? await sys.shake(v, requestId, m.holdings[cmd.u], retry)
+          ? await shake(v.token, requestId, { holdings: m.holdings[cmd.u], retry })
           : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retry);
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;
@@ -202,7 +206,7 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       return;
     }
     case "tick":
-      expect(await sys.tick()).toBe(200);
+      await tick();
   }
 }
 
@@ -218,7 +222,7 @@ async function presentHeld(m: Model, gala: sys.Gala, u: number): Promise<void> {
 
 /** Each viewer's wallet that does not yet hold every cent it claimed and grabbed (repairs only: nothing is hand-delivered). */
 async function walletsShort(gala: sys.Gala, m: Model): Promise<string[]> {
-  const views = await Promise.all(gala.viewers.map(sys.wallet));
+  const views = await Promise.all(gala.viewers.map((v) => wallet(v.token)));
   return views.flatMap((w, i) => {
     const won = claimsOf(m, i).reduce((n, id) => n + m.claims.get(id)!.cents, 0);
     if (w.balanceCents === won + m.grabbed[i] && w.pendingCents === 0) return [];
@@ -250,7 +254,7 @@ describe("money model", () => {
         signed: new Map(),
         epoch: 0,
       };
-      const voidedBefore = (await auditAt(600_000)).leases.voided;
+      const voidedBefore = (await audit(600_000)).leases.voided;
       for (const cmd of commands) await apply(gala, m, cmd);
       totals.sequences++;
       if (mode === "edge-leases") totals.leaseSequences++;
@@ -261,7 +265,7 @@ describe("money model", () => {
 
       // After the sequence: balanced with pending money inside its bound (leased envelopes
       // included), nothing twice, limits kept, no honest claim voided.
-      const during = await auditAt(600_000);
+      const during = await audit(600_000);
       expectBalanced(during);
       expect(during.leases.voided).toBe(voidedBefore);
       expect(during.duplicateEnvelopeClaims).toBe(0);
@@ -277,11 +281,11 @@ describe("money model", () => {
       await sys.stopPhase(gala.phaseId);
       // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
       // then a lease phase stays unclosed and the audit with a bound of zero names them.
-      const settled = async () => (await walletsShort(gala, m)).length === 0 && (await auditAt(0)).balanced;
+      const settled = async () => (await walletsShort(gala, m)).length === 0 && (await audit(0)).balanced;
       for (let attempt = 0; !(await settled()); attempt++) {
         if (attempt > 60)
           throw new Error(
-            `not settled after repairs: ${(await walletsShort(gala, m)).join("; ")}; audit ${JSON.stringify(await auditAt(0))}`,
+            `not settled after repairs: ${(await walletsShort(gala, m)).join("; ")}; audit ${JSON.stringify(await audit(0))}`,
           );
         await repair(0);
         await sleep(300);

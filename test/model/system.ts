@@ -5,30 +5,20 @@
  * viewers, and the calls and fault injectors the commands use. All
  * calls go through the real worker, objects, queue and D1.
  */
-import { abortAllDurableObjects, createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { markEnqueued } from "../../durable-objects/pool-shard/claim-state";
-import worker from "../../src/index";
-import { shardStub, userShard } from "../../src/objects";
-import type {
-  CreateGroupResponse,
-  GrabGroupResponse,
-  Issuance,
-  PresentResponse,
-  ShakeResponse,
-  WalletResponse,
-} from "../../src/wire/index";
 import { openSignedClaim } from "../../src/edge/claim-signing";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
-import type { SettlementMessage } from "../../src/wire/rpc";
-import { admin, call, json, putTimeline, session } from "../support/api";
-import { SPONSORS, phase } from "../support/show";
+import { shardStub, userShard } from "../../src/objects";
+import type { CreateGroupResponse, GrabGroupResponse, Issuance, ShakeResponse } from "../../src/wire/index";
+import { admin, createPool, json, putShow, session } from "../support/api";
+import { readJson } from "../support/api-client";
+import { createGroup, grab as grabShare } from "../support/groups";
+import { leaseInPlace, present as presentClaims } from "../support/leases";
 import { ledgerDown, ledgerUp } from "../support/ledger";
-
-export interface Viewer {
-  token: string;
-  userId: string;
-}
+import { phase, SPONSORS } from "../support/phases";
+import { claimMessage, deliver, markSent, SETTLEMENT_QUEUE } from "../support/settlement";
+import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 
 export interface Gala {
   phaseId: string;
@@ -42,50 +32,23 @@ export async function newGala(viewerCount: number, issuance: Issuance = "shard")
   const now = Date.now();
   const phaseId = `model-${tag}`;
   const sponsorIds = SPONSORS.slice(0, 3).map((s) => s.id);
-  await putTimeline({
-    galaId: `model-gala-${tag}`,
-    sponsors: SPONSORS,
-    phases: [
+  await putShow(
+    [
       phase(phaseId, "lottery", now - SEC, now + 600 * SEC, { sponsorIds, issuance }),
       phase(`${phaseId}-encore`, "lottery", now + 700 * SEC, now + 800 * SEC, { sponsorIds: [sponsorIds[0]] }),
     ],
-  });
+    `model-gala-${tag}`,
+  );
   for (const [i, sponsorId] of sponsorIds.entries()) {
     const split = i === 0 ? { splitAmountCents: 300, splitCount: 3 } : {};
-    const res = await admin("POST", "/pools", { phaseId, sponsorId, budgetCents: 2_000 + i * 7, count: 16, ...split });
-    if (res.status !== 201) throw new Error(`pool: ${res.status} ${await res.text()}`);
+    await createPool({ phaseId, sponsorId, budgetCents: 2_000 + i * 7, count: 16, ...split });
   }
-  const viewers =
-    issuance === "edge-leases" ? await neighbours(viewerCount) : await Promise.all(Array.from({ length: viewerCount }, () => session()));
-  if (issuance === "edge-leases") {
-    // One more viewer of their shard shakes first, so the isolate holds a lease there when the sequence starts.
-    const [opener] = await neighbours(1, userShard(env, viewers[0].userId));
-    await shake(opener, `opener-${tag}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { phaseId, viewers };
-}
-
-/** `count` viewers who all live on one shard (`shard`, or the first one's), so their candidates share the isolate's lease there. */
-async function neighbours(count: number, shard?: number): Promise<Viewer[]> {
-  const found: Viewer[] = [];
-  for (let tries = 0; found.length < count; tries++) {
-    if (tries > 200) throw new Error("no viewers found on one shard");
-    const v = await session();
-    if (shard === undefined) shard = userShard(env, v.userId);
-    if (userShard(env, v.userId) === shard) found.push(v);
-  }
-  return found;
-}
-
-/** A shake as the PWA sends it: with the latest holdings the viewer got in this gala, marked when it is a retry. */
-export async function shake(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${v.token}` };
-  if (holdings) headers["X-Gala-Holdings"] = holdings;
-  if (retry) headers["X-Gala-Retry"] = "1";
-  const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
-  if (res.status !== 200) throw new Error(`shake answered ${res.status}: ${await res.text()}`);
-  return res.json();
+  if (issuance === "shard") return { phaseId, viewers: await Promise.all(Array.from({ length: viewerCount }, () => session())) };
+  // Viewers of one shard share the isolate's lease there; it is in place when the sequence starts.
+  const first = await session();
+  const neighbours = await sessionsOnShard(userShard(env, first.userId), viewerCount + 2);
+  await leaseInPlace(neighbours.slice(viewerCount), `opener-${tag}`);
+  return { phaseId, viewers: neighbours.slice(0, viewerCount) };
 }
 
 /** Opens a claim, sending its signed claim when the viewer keeps one (an edge-lease win), as the PWA does. */
@@ -95,10 +58,7 @@ export async function open(v: Viewer, claimId: string, signedClaim?: string): Pr
 
 /** The viewer presents the signed claims it keeps; returns each one's status. */
 export async function present(v: Viewer, signedClaims: string[]): Promise<string[]> {
-  if (signedClaims.length === 0) return [];
-  const res = await json("POST", "/api/envelopes/present", { signedClaims }, v.token);
-  if (res.status !== 200) throw new Error(`present answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as PresentResponse).results.map((r) => r.status);
+  return signedClaims.length === 0 ? [] : (await presentClaims(v, signedClaims)).map((r) => r.status);
 }
 
 /** An isolate's report of one claim arriving again (a duplicated report), straight to the home shard. */
@@ -113,65 +73,44 @@ export function loseIsolate(): void {
   dropIsolateLeases();
 }
 
-export async function wallet(v: Viewer): Promise<WalletResponse> {
-  return (await json("GET", "/api/wallet", undefined, v.token)).json();
-}
-
 export async function createSeedGroup(v: Viewer, claimId: string): Promise<CreateGroupResponse | null> {
-  const res = await json("POST", "/api/groups", { fromClaimId: claimId }, v.token);
+  const res = await createGroup(v.token, { fromClaimId: claimId });
   return res.status === 201 ? res.json() : null;
 }
 
 export async function grab(v: Viewer, groupId: string, requestId: string): Promise<GrabGroupResponse> {
-  return (await json("POST", `/api/groups/${groupId}/grab`, { requestId }, v.token)).json();
+  return readJson<GrabGroupResponse>(await grabShare(v.token, groupId, requestId));
 }
 
 export async function stopPhase(phaseId: string): Promise<number> {
   return (await admin("POST", `/timeline/phases/${phaseId}/stop`, {})).status;
 }
 
-export async function tick(): Promise<number> {
-  return (await admin("POST", "/show-clock/tick")).status;
-}
-
-/** The settlement message of one of the viewer's claims, as the producer builds it. */
-export async function messageOf(v: Viewer, claimId: string): Promise<SettlementMessage> {
-  const shard = userShard(env, v.userId);
-  const claim = (await shardStub(env, shard).userClaims(v.userId)).find((c) => c.claimId === claimId)!;
-  const { userId, poolId, phaseId, sponsorId, amountCents, claimedAt } = claim;
-  return { kind: "claims", shard, claims: [{ claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt }] };
-}
-
 /** A lost message: the claim is recorded as sent, but nothing is on the queue. */
 export async function loseMessage(v: Viewer, claimId: string): Promise<void> {
-  await runInDurableObject(shardStub(env, userShard(env, v.userId)), (_, state) => markEnqueued(state.storage.sql, [claimId], Date.now()));
+  await markSent(userShard(env, v.userId), [claimId], Date.now());
 }
 
 /** A duplicate: the claim's message goes on the real queue once more. */
 export async function duplicateMessage(v: Viewer, claimId: string): Promise<void> {
-  await env.SETTLEMENTS.send(await messageOf(v, claimId));
+  await env.SETTLEMENTS.send(await claimMessage(v.userId, claimId));
 }
 
 /** The consumer runs the claim's message while D1 fails its batch; returns whether it asked for a retry. */
 export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolean> {
-  const body = await messageOf(v, claimId);
-  const batch = createMessageBatch<SettlementMessage>("gala-settlements", [
-    { id: crypto.randomUUID(), timestamp: Date.now(), attempts: 1, body },
-  ]) as MessageBatch;
+  const message = await claimMessage(v.userId, claimId);
   await ledgerDown("wallets");
   try {
-    await worker.queue(batch, env);
+    return (await deliver(SETTLEMENT_QUEUE, [message])).retryMessages.length === 1;
   } finally {
     await ledgerUp("wallets");
   }
-  const result = await getQueueResult(batch, createExecutionContext());
-  return result.retryMessages.length === 1;
 }
 
 /** Every object is reset while a shake is in flight. */
 export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
   const [answer] = await Promise.all([
-    shake(v, requestId, holdings, retry).catch(() => null),
+    shake(v.token, requestId, { holdings, retry }).catch(() => null),
     abortAllDurableObjects().catch(() => undefined),
   ]);
   return answer;

@@ -10,8 +10,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import type { AlertsResponse } from "../../src/wire/index";
 import { admin, call } from "../support/api";
-import { eventually, liveLottery, winner } from "../support/lottery";
-import { deadLetter, jsonLines } from "../support/ops";
+import { winner } from "../support/lottery";
+import { jsonLines } from "../support/log-lines";
+import { claimMessage, deadLetter } from "../support/settlement";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
 async function alerts(): Promise<AlertsResponse> {
   const res = await admin("GET", "/alerts");
@@ -34,7 +37,7 @@ describe("alerts", () => {
     const drain = expect.objectContaining({ kind: "pool_will_not_drain", severity: "warning", phaseId: "lottery-alerts", count: 64 });
     expect((await alerts()).alerts).toEqual([drain]);
     const w = await winner();
-    await deadLetter(w, (await (await admin("GET", "/pools")).json<{ pools: { poolId: string }[] }>()).pools[0].poolId);
+    await deadLetter(await claimMessage(w.userId));
 
     // A dead letter also fails the audit (money pending past its bound is a failure, docs/reliability.md).
     expect((await alerts()).alerts).toEqual([

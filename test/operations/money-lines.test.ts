@@ -10,11 +10,14 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { userShard } from "../../src/objects";
 import type { CreateGroupResponse, ShakeResponse, Timeline } from "../../src/wire/index";
-import { admin, json, session } from "../support/api";
-import { callWith, shakeInit } from "../support/gala";
-import { eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
-import { splitLottery, winner as seedWinner } from "../support/groups";
-import { deadLetter, jsonLines } from "../support/ops";
+import { admin, json, session, wallet } from "../support/api";
+import { callWith, shakeInit } from "../support/deployed";
+import { splitLottery } from "../support/groups";
+import { openOk, winner } from "../support/lottery";
+import { jsonLines } from "../support/log-lines";
+import { claimMessage, deadLetter } from "../support/settlement";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
 let spies: MockInstance[] = [];
 let writes: MockInstance<AnalyticsEngineDataset["writeDataPoint"]>;
@@ -78,21 +81,21 @@ describe("money lines and metrics", () => {
 
   it("logs and counts dead letters with their claim's ids", async () => {
     const w = await winner();
-    const shard = userShard(env, w.userId);
-    await deadLetter(w);
+    const message = await claimMessage(w.userId);
+    await deadLetter(message);
 
     expect(lines("money").filter((l) => l.event === "dead_letter")).toEqual([
       expect.objectContaining({
         claimId: w.envelope.claimId,
         userId: w.userId,
-        shard,
-        poolId: "p-dead",
+        shard: message.shard,
+        poolId: message.claims[0].poolId,
         phaseId: lotteryId,
         amountCents: w.envelope.amountCents,
       }),
     ]);
     expect(points()).toContainEqual({
-      blobs: ["dead_letter", "claim", lotteryId, "", String(shard)],
+      blobs: ["dead_letter", "claim", lotteryId, "", String(message.shard)],
       doubles: [1, 0, 0, 0, w.envelope.amountCents],
       indexes: [lotteryId],
     });
@@ -100,7 +103,7 @@ describe("money lines and metrics", () => {
 
   it("logs a group envelope's creation, each real grab once, and its refund", async () => {
     await splitLottery({ amountCents: 300, count: 3 });
-    const { user, envelope } = await seedWinner();
+    const { envelope, ...user } = await winner();
     const res = await json("POST", "/api/groups", { fromClaimId: envelope.claimId, expiresInMs: 1000 }, user.token);
     const group = (await res.json()) as CreateGroupResponse;
     const friend = await session();

@@ -8,7 +8,7 @@ import { SHED_LEVEL } from "../../src/domain/throttle";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
 import { session } from "../support/api";
-import { deployedEnv, inBatches, shakeWire } from "../support/gala";
+import { deployedEnv, inBatches, shakeWire } from "../support/deployed";
 
 const SHAKES = 20;
 

@@ -4,22 +4,19 @@
  * Pacing: a pool drains over its phase, not in its first second.
  */
 import { env } from "cloudflare:workers";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import { issuanceAllowance } from "../../src/domain/pacing";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
-import type { AuditReport, ShakeResponse } from "../../src/wire/index";
-import { admin } from "../support/api";
-import {
-  callWith,
-  createPool,
-  deployedEnv,
-  inBatches,
-  liveLottery,
-  percentile,
-  sessionsOnShard,
-  shakeInit,
-  SPONSORS,
-} from "../support/gala";
+import type { ShakeResponse } from "../../src/wire/index";
+import { createPool, audit } from "../support/api";
+import { callWith, deployedEnv, inBatches, percentile, shakeInit } from "../support/deployed";
+import { SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
+import { sessionsOnShard } from "../support/viewers";
+
+/** Three sponsors, each with a pool, in every show here. */
+const SPONSOR_IDS = SPONSORS.slice(0, 3).map((s) => s.id);
 
 interface Timed {
   status: number;
@@ -28,15 +25,11 @@ interface Timed {
   ms: number;
 }
 
-async function audit(): Promise<AuditReport> {
-  return (await admin("GET", "/audit")).json();
-}
-
 describe("overload of one shard", () => {
   it("sheds past the ceiling with busy + Retry-After, keeps p99 bounded and loses nothing", async () => {
     forgetTimeline();
-    await liveLottery("overload", 10 * 60_000);
-    for (const sponsor of SPONSORS) await createPool("overload", sponsor, 2_000_000, 16_000);
+    const { lotteryId } = await liveLotteryShow("overload", { sponsorIds: SPONSOR_IDS });
+    for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 2_000_000, count: 16_000 });
     const ceiling = 200;
     const target = deployedEnv({ SHARD_RPS_CEILING: String(ceiling), ISSUANCE_PACING: "off" });
     const users = await sessionsOnShard(3, 40);
@@ -78,8 +71,8 @@ describe("overload of one shard", () => {
     const won = through.flatMap((a) => (a.body.kind === "envelope" ? [a.body.envelope] : []));
     expect(new Set(won.map((e) => e.claimId)).size).toBe(won.length);
     const report = await audit();
-    expect(report.balanced).toBe(true);
-    const pools = report.pools.filter((p) => p.phaseId === "overload");
+    expectBalanced(report);
+    const pools = report.pools.filter((p) => p.phaseId === lotteryId);
     expect(pools.reduce((n, p) => n + p.claimedCount, 0)).toBe(won.length);
     expect(pools.reduce((n, p) => n + p.claimedCents, 0)).toBe(won.reduce((n, e) => n + e.amountCents, 0));
     console.log(
@@ -102,10 +95,15 @@ describe("issuance pacing", () => {
     const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * shards), 1).then((s) => s[0]));
     // The phase starts once the users exist, so session setup does not eat into it.
     const phaseMs = 60_000;
-    const timeline = await liveLottery("paced", phaseMs);
+    const now = Date.now();
+    const { timeline, lotteryId } = await liveLotteryShow("paced", {
+      startsAt: now - 1000,
+      endsAt: now - 1000 + phaseMs,
+      sponsorIds: SPONSOR_IDS,
+    });
     const phase = timeline.phases[0];
     const perPool = 400;
-    for (const sponsor of SPONSORS) await createPool("paced", sponsor, 200_000, perPool);
+    for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 200_000, count: perPool });
     const target = deployedEnv();
     const wave = async (tag: string) =>
       (
@@ -122,7 +120,7 @@ describe("issuance pacing", () => {
     const first = await wave("p1");
     const firstAt = Date.now();
     // Each shard holds an equal share of the phase's envelopes and paces it on its own.
-    const perShard = (SPONSORS.length * perPool) / shards;
+    const perShard = (SPONSOR_IDS.length * perPool) / shards;
     const allowanceAt = (t: number) => shards * issuanceAllowance(perShard, phase, t);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(allowanceAt(firstAt));
@@ -134,8 +132,8 @@ describe("issuance pacing", () => {
     expect(first + second).toBeLessThanOrEqual(allowanceAt(Date.now()));
     expect(second).toBeGreaterThan(0);
     const report = await audit();
-    expect(report.balanced).toBe(true);
-    const claimed = report.pools.filter((p) => p.phaseId === "paced").reduce((n, p) => n + p.claimedCount, 0);
+    expectBalanced(report);
+    const claimed = report.pools.filter((p) => p.phaseId === lotteryId).reduce((n, p) => n + p.claimedCount, 0);
     expect(claimed).toBe(first + second);
   });
 });

@@ -8,11 +8,13 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import type { CreateGroupResponse, GrabGroupResponse } from "../../src/wire/index";
-import { json, session } from "../support/api";
-import { createGroup, eventually, fundedUser, grab, seedGroup, splitLottery, wallet, winner } from "../support/groups";
-import { patchObjects } from "../support/live-show";
-import { auditAt, dropLedgerWrites, expectBalanced, expectNamed, repair, sleep } from "../support/repair";
+import { audit, json, session, wallet } from "../support/api";
+import { createGroup, fundedUser, grab, seedGroup, splitLottery } from "../support/groups";
 import { ledgerQuery } from "../support/ledger";
+import { winner } from "../support/lottery";
+import { dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
+import { patchObjects } from "../support/show";
+import { eventually, sleep } from "../support/wait";
 
 const ENVELOPE_CENTS = 1000;
 const anyGroup = () => env.GROUP_ENVELOPE.getByName(`g_${"0".repeat(32)}`);
@@ -35,7 +37,7 @@ describe("group envelope loss modes", () => {
       share = body.amountCents;
       await sleep(2500);
       expect((await wallet(friend.token)).balanceCents).toBe(0);
-      expectNamed(await auditAt(0), `group:${group.id}`);
+      expectNamed(await audit(0), `group:${group.id}`);
     } finally {
       await restore();
     }
@@ -44,7 +46,7 @@ describe("group envelope loss modes", () => {
       () => wallet(friend.token),
       (w) => w.balanceCents === share,
     );
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
   });
 
   it("mode 2: an expired envelope whose refund never ran unbalances the audit; the repair refunds it once", async () => {
@@ -52,7 +54,7 @@ describe("group envelope loss modes", () => {
     const before = (await wallet(sender.token)).balanceCents;
     await runInDurableObject(env.GROUP_ENVELOPE.getByName(group.id), (_, state) => state.storage.deleteAlarm());
     await sleep(Math.max(0, group.expiresAt - Date.now() + 200));
-    expectNamed(await auditAt(0), `group:${group.id}`);
+    expectNamed(await audit(0), `group:${group.id}`);
     await repair(0);
     await repair(0);
     await eventually(
@@ -60,7 +62,7 @@ describe("group envelope loss modes", () => {
       (w) => w.balanceCents === before + group.amountCents,
     );
     expect(await ledgerQuery("SELECT entry_id FROM ledger WHERE ref = ? AND kind = 'group-refund'", group.id)).toHaveLength(1);
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
   });
 
   it("mode 2/5: a wallet debit whose object never came to be unbalances the audit; the repair refunds it", async () => {
@@ -73,14 +75,14 @@ describe("group envelope loss modes", () => {
     );
     expect(res!.status).toBe(503);
     expect((await wallet(user.token)).balanceCents).toBe(balanceCents - 400);
-    const report = await auditAt(0);
+    const report = await audit(0);
     const stranded = report.groups.envelopes.find((e) => e.status === "pending" && e.fundedCents === 400);
     expect(stranded).toBeDefined();
     expectNamed(report, `group:${stranded!.groupId}`);
     const repaired = await repair(0);
     expect(repaired.groups.creationsSettled).toBeGreaterThanOrEqual(1);
     expect((await wallet(user.token)).balanceCents).toBe(balanceCents);
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
   });
 
   it("mode 5: a wallet-funded group needs a requestId (a retry must be able to name it)", async () => {
@@ -91,7 +93,7 @@ describe("group envelope loss modes", () => {
   });
 
   it("mode 5: a seed envelope whose first creation was cancelled can be created on retry", async () => {
-    const { user, envelope } = await winner();
+    const { envelope, ...user } = await winner();
     let first: Response | undefined;
     await patchObjects<GroupEnvelope, "create">(anyGroup(), "create", failing, async () => {
       first = await createGroup(user.token, { fromClaimId: envelope.claimId });
@@ -108,7 +110,7 @@ describe("group envelope loss modes", () => {
       () => wallet(friend.token),
       (w) => w.balanceCents > 0,
     );
-    expectBalanced(await auditAt(60_000));
+    expectBalanced(await audit(60_000));
   });
 
   it("mode 6a: the groups routes answer 503 (JSON, no stack) when D1 or a group object is down", async () => {

@@ -3,48 +3,27 @@
  * injected into the real shards, queue and D1: the audit must say `balanced: false` naming
  * the claim, the repair must bring the money to its wallet, and the audit must balance again.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { markEnqueued } from "../../durable-objects/pool-shard/claim-state";
-import worker from "../../src/index";
 import { creditClaims } from "../../src/money/wallet-ledger";
 import { shardStub, userShard } from "../../src/objects";
-import type { SettlementMessage } from "../../src/wire/rpc";
-import { admin } from "../support/api";
-import { eventually, liveLottery, open, wallet, winner, type Winner } from "../support/lottery";
-import { claimOnShard } from "../support/show";
-import { auditAt, dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
+import { admin, audit, wallet } from "../support/api";
 import { inUserPartition, ledgerQuery } from "../support/ledger";
-
-async function messageOf(w: Winner): Promise<SettlementMessage> {
-  const shard = userShard(env, w.userId);
-  const [claim] = await shardStub(env, shard).userClaims(w.userId);
-  const { claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt } = claim;
-  return { kind: "claims", shard, claims: [{ claimId, userId, poolId, phaseId, sponsorId, amountCents, claimedAt }] };
-}
-
-async function deadLetter(message: SettlementMessage): Promise<void> {
-  const batch = createMessageBatch<SettlementMessage>(env.SETTLEMENT_DLQ, [
-    { id: crypto.randomUUID(), timestamp: Date.now(), attempts: 11, body: message },
-  ]) as MessageBatch;
-  await worker.queue(batch, env);
-  await getQueueResult(batch, createExecutionContext());
-}
-
-/** Marks claims as sent on their shard, with nothing on the queue: a lost message. */
-const markSent = (shard: number, claimIds: string[], now: number) =>
-  runInDurableObject(shardStub(env, shard), (_, state) => markEnqueued(state.storage.sql, claimIds, now));
+import { open, winner, type Winner } from "../support/lottery";
+import { dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
+import { claimMessage, deadLetter, markSent } from "../support/settlement";
+import { claimOnShard, liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
 const settledTo = (w: Winner) => eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
 
 /** The audit names the winner's claim; the repair sends it again; it reaches the wallet and the audit balances. */
 async function namedThenRepaired(w: Winner): Promise<void> {
-  expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
+  expectNamed(await audit(0), `claim:${w.envelope.claimId}`);
   const report = await repair(0);
   expect(report.settlement.resent).toBeGreaterThanOrEqual(1);
   await settledTo(w);
-  expectBalanced(await auditAt(0));
+  expectBalanced(await audit(0));
 }
 
 describe("settlement loss modes", () => {
@@ -56,7 +35,7 @@ describe("settlement loss modes", () => {
 
   it("mode 1: a dead-lettered settlement unbalances the audit; the repair requeues it to the wallet", async () => {
     const w = await winner();
-    await deadLetter(await messageOf(w));
+    await deadLetter(await claimMessage(w.userId));
     await namedThenRepaired(w);
   });
 
@@ -91,13 +70,13 @@ describe("settlement loss modes", () => {
       // The consumer runs (batch timeout 1 s) and writes nothing; the claim must not read as settled.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       expect((await wallet(w.token)).balanceCents).toBe(0);
-      expectNamed(await auditAt(0), `claim:${w.envelope.claimId}`);
+      expectNamed(await audit(0), `claim:${w.envelope.claimId}`);
     } finally {
       await restore();
     }
     await repair(0);
     await settledTo(w);
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
   });
 
   it("every wallet cent traces to the ledger: a drifted balance is named and recomputed, a stray ledger row is named", async () => {
@@ -105,10 +84,10 @@ describe("settlement loss modes", () => {
     expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
     await settledTo(w);
     await inUserPartition(w.userId, "UPDATE wallets SET balance_cents = balance_cents + 100 WHERE user_id = ?", w.userId);
-    expectNamed(await auditAt(0), `wallet:${w.userId}`);
+    expectNamed(await audit(0), `wallet:${w.userId}`);
     expect((await repair(0)).wallets).toBe(1);
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
 
     await inUserPartition(
       w.userId,
@@ -116,12 +95,12 @@ describe("settlement loss modes", () => {
       w.userId,
     );
     try {
-      expectNamed(await auditAt(0), "ledger");
+      expectNamed(await audit(0), "ledger");
     } finally {
       await ledgerQuery("DELETE FROM ledger WHERE entry_id = 'gift:1'");
       await repair(0);
     }
-    expectBalanced(await auditAt(0));
+    expectBalanced(await audit(0));
   });
 
   it("mode 6c: more than 500 in-flight claims on one shard are all checked (no false alarm, no missed claim)", async () => {
@@ -145,12 +124,12 @@ describe("settlement loss modes", () => {
     );
     const settlement = claims.map((c, i) => ({ ...c, userId: `bulk-${i}`, poolId, claimedAt: now }));
     for (let i = 0; i < settlement.length; i += 100) await creditClaims(env, settlement.slice(i, i + 100), now);
-    expectBalanced(await auditAt(60_000));
+    expectBalanced(await audit(60_000));
     // One of them loses its ledger row: the audit finds it, however deep in the backlog.
     const last = claims[claims.length - 1].claimId;
     await ledgerQuery("DELETE FROM ledger WHERE claim_id = ?", last);
-    expectNamed(await auditAt(0), `claim:${last}`);
+    expectNamed(await audit(0), `claim:${last}`);
     await repair(0);
-    await eventually(async () => (await auditAt(0)).balanced);
+    await eventually(async () => (await audit(0)).balanced);
   });
 });

@@ -8,32 +8,43 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
-import type { TickReport } from "../../src/wire/index";
-import { admin } from "../support/api";
-import { getTimeline, lottery, patchObjects, pool, readJson, show, timelineStub } from "../support/live-show";
-import { auditAt, expectBalanced, expectNamed } from "../support/repair";
+import { timelineStub } from "../../src/objects";
+import type { Phase } from "../../src/wire/index";
+import { admin, audit, createPool, getTimeline, putShow } from "../support/api";
+import { readJson } from "../support/api-client";
+import { phase, SPONSORS } from "../support/phases";
+import { expectBalanced, expectNamed } from "../support/repair";
+import { patchObjects, tick } from "../support/show";
 
 const SEC = 1000;
-const tick = async () => readJson<TickReport>(await admin("POST", "/show-clock/tick"));
 
 /** Writes the running order as stored, past the edit checks (what a clock jump makes of it). */
-async function jump(phases: ReturnType<typeof lottery>[]): Promise<void> {
+async function jump(phases: Phase[]): Promise<void> {
   const current = await getTimeline();
-  const written = await timelineStub().write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
+  const written = await timelineStub(env).write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
   expect(written.ok).toBe(true);
 }
 
 describe("show loss modes", () => {
   it("mode 4: phases close in time order, so leftovers never roll into a phase that already closed", async () => {
     const now = Date.now();
-    await show("order", [lottery("o-a", now - SEC, now + 60 * SEC), lottery("o-b", now + 60 * SEC, now + 120 * SEC)]);
-    await pool("o-a", "aurora", 10_000, 100);
-    const returnedBefore = (await auditAt(300_000)).returnedCents;
+    await putShow(
+      [
+        phase("o-a", "lottery", now - SEC, now + 60 * SEC, { sponsorIds: [SPONSORS[0].id] }),
+        phase("o-b", "lottery", now + 60 * SEC, now + 120 * SEC, { sponsorIds: [SPONSORS[0].id] }),
+      ],
+      "order",
+    );
+    await createPool({ phaseId: "o-a", sponsorId: "aurora", budgetCents: 10_000, count: 100 });
+    const returnedBefore = (await audit(300_000)).returnedCents;
     // Both have ended by now; the document lists the later one first.
-    await jump([lottery("o-b", now - 5 * SEC, now - 2 * SEC), lottery("o-a", now - 20 * SEC, now - 10 * SEC)]);
+    await jump([
+      phase("o-b", "lottery", now - 5 * SEC, now - 2 * SEC, { sponsorIds: [SPONSORS[0].id] }),
+      phase("o-a", "lottery", now - 20 * SEC, now - 10 * SEC, { sponsorIds: [SPONSORS[0].id] }),
+    ]);
     await tick();
     await tick();
-    const report = await auditAt(300_000);
+    const report = await audit(300_000);
     expectBalanced(report);
     expect(report.pools.filter((p) => p.phaseId === "o-b").reduce((n, p) => n + p.remainingCents, 0)).toBe(0);
     expect(report.returnedCents - returnedBefore).toBe(10_000);
@@ -41,23 +52,23 @@ describe("show loss modes", () => {
 
   it("mode 4: stock found in a closed phase is named by the audit, and the show clock moves it on", async () => {
     const now = Date.now();
-    await show("stranded", [lottery("s-a", now - SEC, now + 60 * SEC)]);
-    const { pool: created } = await pool("s-a", "aurora", 7_000, 70);
+    await putShow([phase("s-a", "lottery", now - SEC, now + 60 * SEC, { sponsorIds: [SPONSORS[0].id] })], "stranded");
+    const { pool: created } = await createPool({ phaseId: "s-a", sponsorId: "aurora", budgetCents: 7_000, count: 70 });
     // Closed without its leftovers moving (what the old close order did to a roll-over pool).
-    await timelineStub().markClosed("s-a", now);
-    expectNamed(await auditAt(300_000), `pool:${created.poolId}`);
+    await timelineStub(env).markClosed("s-a", now);
+    expectNamed(await audit(300_000), `pool:${created.poolId}`);
     const report = await tick();
     expect(report.closedPhases).toContain("s-a");
-    const after = await auditAt(300_000);
+    const after = await audit(300_000);
     expectBalanced(after);
     expect(after.pools.find((p) => p.poolId === created.poolId)?.remainingCents).toBe(0);
   });
 
   it("mode 4: a pool is not registered into a phase that ended, even when the edge's timeline copy is stale", async () => {
     const now = Date.now();
-    await show("stale", [lottery("st-a", now - SEC, now + 60 * SEC)]);
-    await pool("st-a", "aurora", 1_000, 10);
-    await jump([lottery("st-a", now - 10 * SEC, now - SEC)]);
+    await putShow([phase("st-a", "lottery", now - SEC, now + 60 * SEC, { sponsorIds: [SPONSORS[0].id] })], "stale");
+    await createPool({ phaseId: "st-a", sponsorId: "aurora", budgetCents: 1_000, count: 10 });
+    await jump([phase("st-a", "lottery", now - 10 * SEC, now - SEC, { sponsorIds: [SPONSORS[0].id] })]);
     const res = await admin("POST", "/pools", { phaseId: "st-a", sponsorId: "aurora", budgetCents: 1_000, count: 10 });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_pool");
@@ -65,7 +76,7 @@ describe("show loss modes", () => {
 
   it("mode 6b: a shard that missed its first load loads its share even after a move created its pool row", async () => {
     const now = Date.now();
-    await show("missed", [lottery("m-a", now - SEC, now + 120 * SEC)]);
+    await putShow([phase("m-a", "lottery", now - SEC, now + 120 * SEC, { sponsorIds: [SPONSORS[0].id] })], "missed");
     const missing = 3;
     let poolId = "";
     await patchObjects<PoolShard, "loadPool">(
@@ -87,9 +98,9 @@ describe("show loss modes", () => {
         expect(report.movesCompleted.some((id) => id.includes(`>${missing}:`))).toBe(true);
       },
     );
-    expectNamed(await auditAt(300_000), `pool:${poolId}`);
+    expectNamed(await audit(300_000), `pool:${poolId}`);
     const report = await tick();
     expect(report.reloadedPools).toContain(poolId);
-    expectBalanced(await auditAt(300_000));
+    expectBalanced(await audit(300_000));
   });
 });

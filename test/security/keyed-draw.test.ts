@@ -7,8 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyedDraw } from "../../src/edge/keyed-draw";
 import type { ShakeResponse } from "../../src/wire/index";
-import { json, session } from "../support/api";
-import { createPool, liveLotteryShow, SPONSORS } from "../support/show";
+import { createPool, json, session } from "../support/api";
+import { SPONSORS } from "../support/phases";
+import { liveLotteryShow } from "../support/show";
 
 /** The draw the edge used before it was keyed (FNV-1a then murmur3's finalizer): public. */
 function publicDraw(key: string): number {

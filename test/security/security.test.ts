@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
 import { WindowCounter } from "../../src/domain/window-counter";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire/index";
-import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
-import { callWith, inBatches, shakeInit } from "../support/gala";
+import { admin, ADMIN_SECRET, call, json, session } from "../support/api";
+import { callWith, inBatches, shakeInit } from "../support/deployed";
 
 const SECRET = "test-only-session-secret";
 

@@ -5,11 +5,14 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it, vi } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
-import { admin } from "../support/api";
-import { audit, eventually, liveLottery, openOk, wallet, winner, type Winner } from "../support/lottery";
-import { ledgerQuery, ledgerDown, ledgerUp } from "../support/ledger";
+import { admin, audit, wallet } from "../support/api";
+import { ledgerDown, ledgerQuery, ledgerUp } from "../support/ledger";
+import { openOk, winner, type Winner } from "../support/lottery";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
 const WINNERS = 16;
 
@@ -54,10 +57,11 @@ describe("ledger outage", () => {
       warnings.mockRestore();
     }
 
-    await eventually(async () => {
-      const views = await Promise.all(winners.map((w) => wallet(w.token)));
-      return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
-    }, 30_000);
+    await eventually(
+      () => Promise.all(winners.map((w) => wallet(w.token))),
+      (views) => views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0),
+      30_000,
+    );
 
     // The same opens with the ledger up are the baseline on this machine: the outage did not
     // make them wait (as it would if an open waited for the ledger or the queue's retries).
@@ -69,7 +73,7 @@ describe("ledger outage", () => {
     const rows = await ledgerQuery("SELECT entry_id FROM ledger WHERE pool_id = ?", poolId);
     expect(rows).toHaveLength(WINNERS);
     const report = await audit(0);
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     const pool = report.settlement.pools.find((p) => p.poolId === poolId)!;
     const claimed = winners.reduce((sum, w) => sum + w.envelope.amountCents, 0);
     expect(pool).toMatchObject({ claimedCents: claimed, settledCents: claimed, pendingCents: 0, settledCount: WINNERS, balanced: true });

@@ -6,9 +6,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
-import { call, session } from "../support/api";
-import { audit, eventually, liveLottery, open, openOk, wallet, winner } from "../support/lottery";
+import { audit, call, session, wallet } from "../support/api";
 import { ledgerQuery } from "../support/ledger";
+import { open, openOk, winner } from "../support/lottery";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
+import { expectBalanced } from "../support/repair";
 
 describe("open and settle", () => {
   beforeAll(async () => {
@@ -47,7 +50,7 @@ describe("open and settle", () => {
     expect(await openOk(w)).toEqual(responses[0]);
     expect(await ledgerQuery("SELECT entry_id FROM ledger WHERE user_id = ?", w.userId)).toHaveLength(1);
     const report = await audit();
-    expect(report.balanced).toBe(true);
+    expectBalanced(report);
     expect(report.settlement.balanced).toBe(true);
   });
 

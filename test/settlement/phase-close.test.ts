@@ -5,12 +5,15 @@
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { settleClosedPhases } from "../../src/money/settlement-sweeps";
 import type { TimelineEditResponse } from "../../src/wire/index";
-import { admin, putTimeline } from "../support/api";
-import { audit, eventually, liveLottery, openOk, wallet, winner } from "../support/lottery";
+import { admin, audit, putTimeline, wallet } from "../support/api";
+import { openOk, winner } from "../support/lottery";
+import { liveLottery } from "../support/show";
+import { eventually } from "../support/wait";
 
 describe("phase close", () => {
   it("settles unopened claims once their phase has ended", async () => {
@@ -50,7 +53,7 @@ describe("phase close", () => {
       return views.every((v, i) => v.balanceCents === winners[i].envelope.amountCents && v.pendingCents === 0);
     });
     const after = await audit(0);
-    expect(after.balanced).toBe(true);
+    expectBalanced(after);
     expect(after.settlement.stuck).toEqual([]);
     expect(after.settlement.pools.find((p) => p.poolId === poolId)).toMatchObject({ pendingCents: 0, settledCount: 8 });
   });
@@ -63,7 +66,7 @@ describe("phase close", () => {
     expect(await (await admin("POST", "/settlements/sweep")).json()).toEqual({ enqueued: 1 });
     await eventually(async () => (await wallet(w.token)).balanceCents === w.envelope.amountCents);
     const after = await audit(0);
-    expect(after.balanced).toBe(true);
+    expectBalanced(after);
     expect(after.settlement.pools.find((p) => p.poolId === poolId)).toMatchObject({ pendingCents: 0, settledCount: 1 });
   });
 });

@@ -1,44 +1,22 @@
-/** Test helpers for group envelopes: a live lottery whose pool carries a split budget, and its winners. */
-import type {
-  CreateGroupResponse,
-  GroupView,
-  PoolSplitBudget,
-  SessionResponse,
-  ShakeResponse,
-  WalletResponse,
-  WonEnvelope,
-} from "../../src/wire/index";
-import { admin, json, putTimeline, session } from "./api";
-
-const HOUR = 3_600_000;
+/** Test helpers for group envelopes: a live lottery whose pool carries a split budget, its winners, and their group envelopes. */
+import type { CreateGroupResponse, GroupView, PoolSplitBudget } from "../../src/wire/index";
+import { createPool, json, wallet } from "./api";
+import { readJson } from "./api-client";
+import { openOk, winner } from "./lottery";
+import { liveLotteryShow } from "./show";
+import { SPONSORS } from "./phases";
+import type { Viewer } from "./viewers";
+import { eventually } from "./wait";
 
 /**
- * Puts a timeline with one lottery phase live now (every shake a candidate) and one pool of
- * `envelopes` envelopes of exactly `envelopeCents` each in it, optionally with a split budget.
+ * Puts a live lottery (every shake a candidate) with one pool of `envelopes` envelopes of
+ * exactly `envelopeCents` each, optionally with a split budget.
  */
 export async function splitLottery(split?: PoolSplitBudget, envelopes = 50, envelopeCents = 100): Promise<void> {
-  const now = Date.now();
-  const tag = crypto.randomUUID().slice(0, 8);
-  const sponsorId = `split-${tag}`;
-  const phaseId = `lottery-${tag}`;
-  await putTimeline({
-    galaId: `gala-groups-${tag}`,
-    sponsors: [{ id: sponsorId, name: "Split & Co", assetId: "sponsor-split" }],
-    phases: [
-      {
-        id: phaseId,
-        title: "Split lottery",
-        kind: "lottery",
-        startsAt: now - 1000,
-        endsAt: now + HOUR,
-        sponsorIds: [sponsorId],
-        greetingAssetId: "greeting-split",
-        candidateRate: 1,
-      },
-    ],
-  });
-  const res = await admin("POST", "/pools", {
-    phaseId,
+  const sponsorId = SPONSORS[0].id;
+  const { lotteryId } = await liveLotteryShow(`groups-${crypto.randomUUID().slice(0, 8)}`, { sponsorIds: [sponsorId] });
+  await createPool({
+    phaseId: lotteryId,
     sponsorId,
     budgetCents: envelopes * envelopeCents,
     count: envelopes,
@@ -46,45 +24,17 @@ export async function splitLottery(split?: PoolSplitBudget, envelopes = 50, enve
     maxCents: envelopeCents,
     ...(split ? { splitAmountCents: split.amountCents, splitCount: split.count } : {}),
   });
-  if (res.status !== 201) throw new Error(`pool failed: ${res.status} ${await res.text()}`);
 }
 
-/** A new user who shakes once in the live lottery and wins an envelope. */
-export async function winner(): Promise<{ user: SessionResponse; envelope: WonEnvelope }> {
-  const user = await session();
-  const res = await json("POST", "/api/shake", { requestId: "first-shake" }, user.token);
-  const body = (await res.json()) as ShakeResponse;
-  if (body.kind !== "envelope") throw new Error(`expected an envelope, got ${JSON.stringify(body)}`);
-  return { user, envelope: body.envelope };
-}
-
-/** Polls until `check` holds (settlement goes through the queue), failing after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-export async function wallet(token: string): Promise<WalletResponse> {
-  const res = await json("GET", "/api/wallet", undefined, token);
-  if (res.status !== 200) throw new Error(`wallet failed: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** A user whose wallet holds one won, opened and settled envelope (`envelopeCents` of the lottery). */
-export async function fundedUser(): Promise<{ user: SessionResponse; balanceCents: number }> {
-  const { user, envelope } = await winner();
-  const res = await json("POST", `/api/envelopes/${envelope.claimId}/open`, {}, user.token);
-  if (res.status !== 200) throw new Error(`open failed: ${res.status} ${await res.text()}`);
+/** A viewer whose wallet holds one won, opened and settled envelope (`envelopeCents` of the lottery). */
+export async function fundedUser(): Promise<{ user: Viewer; balanceCents: number }> {
+  const w = await winner();
+  await openOk(w);
   const settled = await eventually(
-    () => wallet(user.token),
-    (w) => w.balanceCents === envelope.amountCents,
+    () => wallet(w.token),
+    (view) => view.balanceCents === w.envelope.amountCents,
   );
-  return { user, balanceCents: settled.balanceCents };
+  return { user: { token: w.token, userId: w.userId }, balanceCents: settled.balanceCents };
 }
 
 export async function createGroup(token: string, body: unknown): Promise<Response> {
@@ -92,11 +42,10 @@ export async function createGroup(token: string, body: unknown): Promise<Respons
 }
 
 /** A winner of a split-budget pool shares it: the sender and the created group envelope. */
-export async function seedGroup(expiresInMs?: number): Promise<{ sender: SessionResponse; group: CreateGroupResponse; claimId: string }> {
-  const { user, envelope } = await winner();
-  const res = await createGroup(user.token, { fromClaimId: envelope.claimId, greeting: "Happy new year!", expiresInMs });
-  if (res.status !== 201) throw new Error(`group failed: ${res.status} ${await res.text()}`);
-  return { sender: user, group: (await res.json()) as CreateGroupResponse, claimId: envelope.claimId };
+export async function seedGroup(expiresInMs?: number): Promise<{ sender: Viewer; group: CreateGroupResponse; claimId: string }> {
+  const { envelope, ...sender } = await winner();
+  const res = await createGroup(sender.token, { fromClaimId: envelope.claimId, greeting: "Happy new year!", expiresInMs });
+  return { sender, group: await readJson<CreateGroupResponse>(res, 201), claimId: envelope.claimId };
 }
 
 export function grab(token: string, groupId: string, requestId: string): Promise<Response> {
@@ -104,7 +53,5 @@ export function grab(token: string, groupId: string, requestId: string): Promise
 }
 
 export async function groupStatus(token: string, groupId: string): Promise<GroupView> {
-  const res = await json("GET", `/api/groups/${groupId}`, undefined, token);
-  if (res.status !== 200) throw new Error(`status failed: ${res.status} ${await res.text()}`);
-  return res.json();
+  return readJson<GroupView>(await json("GET", `/api/groups/${groupId}`, undefined, token));
 }

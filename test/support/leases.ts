@@ -3,19 +3,14 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
-import type { PresentResponse, SessionResponse, ShakeResponse, WalletResponse } from "../../src/wire/index";
-import { call, json, session } from "./api";
-import { createPool, liveLotteryShow, SPONSORS } from "./show";
+import type { PresentResponse, ShakeResponse } from "../../src/wire/index";
+import { createPool, json, session } from "./api";
+import { liveLotteryShow } from "./show";
+import { SPONSORS } from "./phases";
+import { shake, type Viewer } from "./viewers";
+import { eventually, sleep } from "./wait";
 
 export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
-
-export async function shakeLean(v: SessionResponse, requestId: string, holdings?: string): Promise<ShakeResponse> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${v.token}` };
-  if (holdings) headers["X-Gala-Holdings"] = holdings;
-  const res = await call(`/api/shake/${requestId}`, { method: "POST", headers });
-  expect(res.status).toBe(200);
-  return res.json();
-}
 
 /** A live edge-lease lottery phase (every shake a candidate) with one pool per sponsor. */
 export async function leaseShow(tag: string, envelopesPerSponsor: number, sponsors = SPONSORS.length) {
@@ -30,11 +25,11 @@ export async function leaseShow(tag: string, envelopesPerSponsor: number, sponso
 }
 
 /** A viewer shaking as the PWA does: sequentially, always sending the latest holdings it got. */
-export async function honestShakes(v: SessionResponse, count: number, tag: string): Promise<Won[]> {
+export async function honestShakes(v: Viewer, count: number, tag: string): Promise<Won[]> {
   let holdings: string | undefined;
   const wins: Won[] = [];
   for (let i = 0; i < count; i++) {
-    const answer = await shakeLean(v, `${tag}-${v.userId.slice(-6)}-${i}`, holdings);
+    const answer = await shake(v.token, `${tag}-${v.userId.slice(-6)}-${i}`, { wire: "lean", holdings });
     if (answer.kind === "envelope") {
       wins.push(answer);
       holdings = answer.holdings ?? holdings;
@@ -43,29 +38,36 @@ export async function honestShakes(v: SessionResponse, count: number, tag: strin
   return wins;
 }
 
-/** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
-export async function letIsolateReport(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Number(env.LEASE_REPORT_MS) + 100));
-  await shakeLean(await session(), `report-${crypto.randomUUID()}`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+/**
+ * Returns once this isolate holds a lease on the shard of `neighbours` (viewers sharing one
+ * home shard): they shake in turn until one wins from it. The first candidates find no lease
+ * and start the call for one (they win from the shard meanwhile).
+ */
+export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<void> {
+  let turn = 0;
+  await eventually(
+    () => shake(neighbours[turn % neighbours.length].token, `${tag}-${turn++}`, { wire: "lean" }),
+    (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
+  );
 }
 
-export async function present(v: SessionResponse, signedClaims: string[]): Promise<PresentResponse["results"]> {
+/** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
+export async function letIsolateReport(): Promise<void> {
+  await sleep(Number(env.LEASE_REPORT_MS) + 100);
+  await shake((await session()).token, `report-${crypto.randomUUID()}`, { wire: "lean" });
+  await sleep(200);
+}
+
+export async function present(v: Viewer, signedClaims: string[]): Promise<PresentResponse["results"]> {
   const res = await json("POST", "/api/envelopes/present", { signedClaims }, v.token);
   expect(res.status).toBe(200);
   return ((await res.json()) as PresentResponse).results;
 }
 
-export function openWon(v: SessionResponse, won: Won, withClaim = true): Promise<Response> {
+export function openWon(v: Viewer, won: Won, withClaim = true): Promise<Response> {
   const body = withClaim && won.envelope.signedClaim ? { signedClaim: won.envelope.signedClaim } : {};
   return json("POST", `/api/envelopes/${won.envelope.claimId}/open`, body, v.token);
 }
-
-export async function wallet(v: SessionResponse): Promise<WalletResponse> {
-  return (await json("GET", "/api/wallet", undefined, v.token)).json();
-}
-
-export { createPool };
 
 /** Runs `sql` in every pool shard (a fault injector: e.g. a trigger that keeps leased envelopes from leaving). */
 export async function inEveryShard(sql: string): Promise<void> {

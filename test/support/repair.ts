@@ -1,24 +1,17 @@
 /**
- * Helpers for the loss-mode tests: the audit with a chosen stuck bound, the repair endpoint,
+ * Helpers for the loss-mode tests: the repair endpoint, the audit's verdicts,
  * and fault injectors that act on the real stores (triggers in every ledger partition that
  * silently drop ledger writes, as a lost message would).
  */
 import { expect } from "vitest";
 import type { AuditReport, RepairReport } from "../../src/wire/index";
 import { admin } from "./api";
+import { readJson } from "./api-client";
 import { ledgerQuery } from "./ledger";
-
-export async function auditAt(stuckAfterMs: number): Promise<AuditReport> {
-  const res = await admin("GET", `/audit?stuckAfterMs=${stuckAfterMs}`);
-  if (res.status !== 200) throw new Error(`audit failed: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** Runs every repair now, for anything older than `olderThanMs`. */
 export async function repair(olderThanMs = 0): Promise<RepairReport> {
-  const res = await admin("POST", "/repair", { olderThanMs });
-  if (res.status !== 200) throw new Error(`repair failed: ${res.status} ${await res.text()}`);
-  return res.json();
+  return readJson<RepairReport>(await admin("POST", "/repair", { olderThanMs }));
 }
 
 /** Asserts the audit fails and names `place` among its problems. */
@@ -41,5 +34,3 @@ export async function dropLedgerWrites(kind: string): Promise<() => Promise<void
     await ledgerQuery(`DROP TRIGGER ${name}`);
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,49 +1,41 @@
-/** Test timelines: a live lottery phase with sponsors, plus a greeting phase and a later one. */
-import type { Phase, Sponsor, Timeline } from "../../src/wire/index";
-import { admin, putTimeline } from "./api";
-import type { CreatePoolResponse } from "../../src/wire/index";
+/**
+ * Test shows: a lottery phase live now (a greeting phase after it), with or without a pool;
+ * the show clock run now; a claim sent straight to a shard; a method of every object of a
+ * class replaced for a while (to make it fail or to watch its calls).
+ */
+import { runInDurableObject } from "cloudflare:test";
+import type { Phase, TickReport, Timeline } from "../../src/wire/index";
 import type { ShardClaimRequest, ShardClaimResult } from "../../src/wire/rpc";
 import type { PoolShard } from "../../durable-objects/pool-shard";
+import { admin, createPool, putShow } from "./api";
+import { readJson } from "./api-client";
+import { phase, SPONSORS } from "./phases";
 
-export const SPONSORS: Sponsor[] = ["alpha", "beta", "gamma", "delta"].map((id) => ({
-  id,
-  name: `Sponsor ${id}`,
-  assetId: `sponsor-${id}`,
-}));
-
-export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt: number, extra: Partial<Phase> = {}): Phase {
-  return {
-    id,
-    title: `Phase ${id}`,
-    kind,
-    startsAt,
-    endsAt,
-    sponsorIds: kind === "lottery" ? SPONSORS.map((s) => s.id) : [],
-    greetingAssetId: `greeting-${id}`,
-    candidateRate: kind === "lottery" ? 1 : 0,
-    ...extra,
-  };
-}
-
-/** A show whose lottery phase `lottery` is live now; ids are unique per call. */
+/** A show whose lottery phase (`lottery-<tag>`, every sponsor, every shake a candidate unless `extra` says otherwise) is live now. */
 export async function liveLotteryShow(tag: string, extra: Partial<Phase> = {}): Promise<{ timeline: Timeline; lotteryId: string }> {
   const now = Date.now();
   const lotteryId = `lottery-${tag}`;
-  const timeline = await putTimeline({
-    galaId: `gala-${tag}`,
-    sponsors: SPONSORS,
-    phases: [
-      phase(lotteryId, "lottery", now - 60_000, now + 600_000, extra),
-      phase(`greeting-${tag}`, "greeting", now + 600_000, now + 900_000),
-    ],
-  });
+  const timeline = await putShow(
+    [phase(lotteryId, "lottery", now - 60_000, now + 600_000, extra), phase(`greeting-${tag}`, "greeting", now + 600_000, now + 900_000)],
+    `gala-${tag}`,
+  );
   return { timeline, lotteryId };
 }
 
-export async function createPool(body: unknown): Promise<CreatePoolResponse> {
-  const res = await admin("POST", "/pools", body);
-  if (res.status !== 201) throw new Error(`pool creation failed: ${res.status} ${await res.text()}`);
-  return res.json();
+/**
+ * A live lottery of the first sponsor, live for a minute (a test ends it sooner with the stop
+ * endpoint), with a pool of `count` envelopes of 1.00 on average.
+ */
+export async function liveLottery(tag: string, count: number): Promise<{ poolId: string; lotteryId: string }> {
+  const sponsorId = SPONSORS[0].id;
+  const { lotteryId } = await liveLotteryShow(tag, { endsAt: Date.now() + 60_000, sponsorIds: [sponsorId] });
+  const { pool } = await createPool({ phaseId: lotteryId, sponsorId, budgetCents: count * 100, count });
+  return { poolId: pool.poolId, lotteryId };
+}
+
+/** Runs the show clock now (arm shards, close ended phases, finish moves, rebalance); its report. */
+export async function tick(): Promise<TickReport> {
+  return readJson<TickReport>(await admin("POST", "/show-clock/tick"));
 }
 
 /**
@@ -55,4 +47,24 @@ export async function claimOnShard(
   request: Omit<ShardClaimRequest, "galaId"> & { galaId?: string },
 ): Promise<ShardClaimResult> {
   return (await shard.claimPaced({ galaId: "gala", ...request, window: null, sentAt: Date.now() })).result;
+}
+
+/**
+ * Replaces a method on a Durable Object class's prototype (so on every instance of it, e.g.
+ * every shard) for the duration of `body`, to make an object fail or to observe its calls.
+ */
+export async function patchObjects<O extends object, K extends keyof O>(
+  stub: DurableObjectStub,
+  name: K,
+  replacement: (original: O[K]) => O[K],
+  body: () => Promise<void>,
+): Promise<void> {
+  const proto: O = await runInDurableObject(stub, (instance) => Object.getPrototypeOf(instance));
+  const original = proto[name];
+  proto[name] = replacement(original);
+  try {
+    await body();
+  } finally {
+    proto[name] = original;
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { phaseAt, phasesProblem } from "../../src/domain/phase";
 import { drawDecision, liveShake } from "../../src/domain/shake-decision";
 import type { Timeline } from "../../src/wire/index";
-import { phase, SPONSORS } from "../support/show";
+import { phase, SPONSORS } from "../support/phases";
 
 const T = 1_800_000_000_000;
 const timeline: Timeline = {

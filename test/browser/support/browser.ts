@@ -1,12 +1,14 @@
 /**
- * Headless Chromium with a fresh profile per test, and admin calls to the running worker.
+ * Headless Chromium with a fresh profile per test, and calls to the running worker's API.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { inject } from "vitest";
-import type { CreatePoolRequest, CreatePoolResponse, Phase, Timeline } from "../../../src/wire/index";
+import type { Phase } from "../../../src/wire/index";
+import { apiClient } from "../../support/api-client";
+import { phase, SPONSORS } from "../../support/phases";
 import { ADMIN_SECRET } from "./paths";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -47,61 +49,24 @@ export async function openBrowser(options: { serviceWorkers?: "allow" | "block" 
   };
 }
 
-export async function adminCall<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl()}/api/admin${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+/** The worker's API on the port `wrangler dev` listens on (global-setup.ts). */
+export const { admin, audit, createPool, getTimeline, json, putShow, session } = apiClient(
+  (path, init) => fetch(`${baseUrl()}${path}`, init),
+  ADMIN_SECRET,
+);
 
-export const SPONSORS = [
-  { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
-  { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
-];
-
-/** Replaces the show with these phases (all sponsors known) and returns the stored timeline. */
-export async function putShow(phases: Phase[]): Promise<Timeline> {
-  const { timeline } = await adminCall<{ timeline: Timeline | null }>("GET", "/timeline");
-  const written = await adminCall<{ timeline: Timeline }>("PUT", "/timeline", {
-    expectedVersion: timeline?.version ?? 0,
-    timeline: { galaId: `browser-gala-${crypto.randomUUID().slice(0, 8)}`, sponsors: SPONSORS, phases },
-  });
-  return written.timeline;
-}
-
-export function createPool(request: CreatePoolRequest): Promise<CreatePoolResponse> {
-  return adminCall<CreatePoolResponse>("POST", "/pools", request);
-}
-
+/** A lottery phase of the first sponsor whose greeting is one the resource packages hold. */
 export function lotteryPhase(id: string, startsAt: number, endsAt: number, candidateRate = 1): Phase {
-  return {
-    id,
-    title: `Lottery ${id}`,
-    kind: "lottery",
-    startsAt,
-    endsAt,
-    sponsorIds: ["aurora"],
-    greetingAssetId: "greeting-opening",
-    candidateRate,
-  };
+  return phase(id, "lottery", startsAt, endsAt, { sponsorIds: [SPONSORS[0].id], greetingAssetId: "greeting-opening", candidateRate });
 }
 
-/** A viewer outside the browser: a fresh anonymous session and calls made with it. */
+/** A viewer outside the browser: a fresh anonymous session, and calls made with it (any 2xx answer, parsed). */
 export async function apiViewer() {
-  const session = (await (
-    await fetch(`${baseUrl()}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
-  ).json()) as { token: string; userId: string };
+  const { token, userId } = await session();
   return {
-    userId: session.userId,
+    userId,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${baseUrl()}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${session.token}`, "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const res = await json(method, path, body, token);
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     },

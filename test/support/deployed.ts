@@ -1,54 +1,11 @@
 /**
- * Helpers for the overload, fault and fuzz suites: a show with one lottery phase live now,
- * sessions pinned to one shard, and calls through the real app with the deployed
- * protection settings (the suite-wide config switches shedding and pacing off).
+ * Helpers for the overload, fault and fuzz suites: calls through the worker's real entry with
+ * the deployed protection settings (the suite-wide config switches shedding and pacing off),
+ * and bursts of calls.
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
-import { shardOf } from "../../src/domain/hash";
-import type { CreatePoolResponse, SessionResponse, Timeline } from "../../src/wire/index";
-import { admin, putTimeline, session } from "./api";
-
-export const SPONSORS = ["s-red", "s-gold", "s-jade"];
-
-/** One lottery phase live from a second ago for `durationMs`, with three sponsors. */
-export async function liveLottery(phaseId: string, durationMs: number, candidateRate = 1): Promise<Timeline> {
-  const now = Date.now();
-  return putTimeline({
-    galaId: `g7-${phaseId}-${crypto.randomUUID().slice(0, 8)}`,
-    sponsors: SPONSORS.map((id) => ({ id, name: id, assetId: `asset-${id}` })),
-    phases: [
-      {
-        id: phaseId,
-        title: phaseId,
-        kind: "lottery",
-        startsAt: now - 1000,
-        endsAt: now - 1000 + durationMs,
-        sponsorIds: SPONSORS,
-        greetingAssetId: "greeting",
-        candidateRate,
-      },
-    ],
-  });
-}
-
-export async function createPool(phaseId: string, sponsorId: string, budgetCents: number, count: number): Promise<CreatePoolResponse> {
-  const res = await admin("POST", "/pools", { phaseId, sponsorId, budgetCents, count });
-  if (res.status !== 201) throw new Error(`pool failed: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** `n` fresh sessions whose users all live on `shard`. */
-export async function sessionsOnShard(shard: number, n: number): Promise<SessionResponse[]> {
-  const shardCount = Number(env.SHARD_COUNT);
-  const found: SessionResponse[] = [];
-  while (found.length < n) {
-    const batch = await Promise.all(Array.from({ length: 32 }, () => session()));
-    found.push(...batch.filter((s) => shardOf(s.userId, shardCount) === shard));
-  }
-  return found.slice(0, n);
-}
 
 /** The deployed protection settings (wrangler.toml), optionally tightened. */
 export function deployedEnv(overrides: Partial<Env> = {}): Env {

@@ -1,0 +1,68 @@
+/**
+ * `npm test`: every check and every suite. The streams below run side by side (on 2 cores
+ * most suites wait on timers, queues and browsers), the steps of one stream one after
+ * another. Each step's output is kept until the step ends and then printed whole, so steps
+ * never interleave; a green step prints what it says on success (vitest: one line per
+ * file), a failed one everything it wrote. Every step runs even when another failed; the
+ * last lines list each step with its result and time. Exit code 1 when any step failed.
+ *
+ * A new step: its npm script, in the stream it belongs to (or a stream of its own when it
+ * mostly waits).
+ */
+import { spawn } from "node:child_process";
+
+const STREAMS = [
+  // Static checks (CPU-bound, so one at a time).
+  ["check:structure", "format:check", "lint", "typecheck", "deploy:check"],
+  // Unit suites in Node and the worker's suites in workerd (vitest.config.ts).
+  ["test:vitest"],
+  // Headless Chromium against `wrangler dev`.
+  ["test:browser"],
+  // Runs against the deploy bundle on workerd from Node: the short dress rehearsal, the crash test, the bench smoke runs.
+  ["test:node", "test:crash", "test:bench"],
+];
+
+const children = new Set();
+const results = [];
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+function runStep(script) {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    // Its own process group, so an interrupted run stops the whole step.
+    const child = spawn("npm", ["run", "--silent", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    children.add(child);
+    const output = [];
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      const ok = code === 0;
+      const text = Buffer.concat(output).toString().trimEnd();
+      const head = `── ${script}: ${ok ? "passed" : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds(Date.now() - t0)}`;
+      process.stdout.write(`${head}\n${text ? `${text}\n` : ""}\n`);
+      results.push({ script, ok, ms: Date.now() - t0 });
+      resolve();
+    });
+  });
+}
+
+async function runStream(steps) {
+  for (const step of steps) await runStep(step);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) process.kill(-child.pid, "SIGTERM");
+    process.exit(1);
+  });
+}
+
+await Promise.all(STREAMS.map(runStream));
+const failed = results.filter((r) => !r.ok);
+console.log(
+  `npm test: ${failed.length === 0 ? "passed" : `FAILED: ${failed.map((r) => r.script).join(", ")}`} in ${seconds(Date.now() - started)}`,
+);
+for (const r of results) console.log(`  ${r.ok ? "ok  " : "FAIL"} ${r.script.padEnd(16)} ${seconds(r.ms)}`);
+process.exit(failed.length === 0 ? 0 : 1);

@@ -1,0 +1,66 @@
+/**
+ * Runs around each test file of the workers project. Its workerd serves many files one
+ * after another (isolate: false in vitest.config.ts), so each file starts from an empty
+ * world, as it would in a workerd of its own: the worker's modules evaluated afresh (the
+ * isolate's timeline copy, edge leases, shake statistics and rate windows start empty), the
+ * location's timeline copy dropped, every Durable Object's storage deleted (its instances
+ * aborted before and after), D1's tables dropped and migrated again. Messages still on the local queue (it
+ * outlives all that) are delivered into the world that sent them first.
+ */
+import { abortAllDurableObjects, applyD1Migrations, listDurableObjectIds, runInDurableObject, type D1Migration } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, vi } from "vitest";
+import type { SettlementMessage } from "../../src/wire/rpc";
+import { eventually } from "./wait";
+
+/** Bound by vitest.config.ts (readD1Migrations), for tests only. */
+const { TEST_MIGRATIONS } = env as typeof env & { TEST_MIGRATIONS: D1Migration[] };
+
+/** The worker's Durable Object namespaces (shards, timeline, group envelopes, ledger partitions). */
+const namespaces = Object.values(env).filter(
+  (binding): binding is DurableObjectNamespace => binding instanceof Object && binding.constructor.name === "DurableObjectNamespace",
+);
+
+await abortAllDurableObjects();
+vi.resetModules();
+const { forgetColoCopy } = await import("../../src/edge/colo-cache");
+await forgetColoCopy();
+for (const namespace of namespaces) {
+  for (const id of await listDurableObjectIds(namespace)) {
+    await runInDurableObject(namespace.get(id), async (_, state) => {
+      await state.storage.deleteAlarm();
+      await state.storage.deleteAll();
+    });
+  }
+}
+await abortAllDurableObjects();
+const tables = await env.DB.prepare(
+  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+).all<{
+  name: string;
+}>();
+for (const { name } of tables.results) await env.DB.prepare(`DROP TABLE "${name}"`).run();
+await applyD1Migrations(env.DB, TEST_MIGRATIONS);
+
+/**
+ * After the file: sends a marker (the consumer drops it as malformed) and waits until the
+ * batch that carries it has been handled, so every message sent before it has been
+ * delivered (those a failed batch put back with a delay excepted: tests that fail batches
+ * wait for their retries).
+ */
+afterAll(async () => {
+  const { default: worker } = await import("../../src/index");
+  const handled = vi.spyOn(worker, "queue");
+  const marker = `end-of-file-${crypto.randomUUID()}`;
+  try {
+    await env.SETTLEMENTS.send({ kind: marker } as unknown as SettlementMessage);
+    const i = await eventually(
+      async () => handled.mock.calls.findIndex(([batch]) => batch.messages.some((m) => (m.body as { kind: string }).kind === marker)),
+      (index) => index >= 0,
+      10_000,
+    );
+    await handled.mock.results[i].value;
+  } finally {
+    handled.mockRestore();
+  }
+});
