@@ -5,13 +5,15 @@
  * (`claim`, for a candidate the edge sent) or an edge lease issued it (leases.ts records it).
  * Every claim of a person lives on their shard, so the per-person limits
  * (src/domain/limits.ts) hold exactly here, and a request id's answer is found again for its
- * retries. Plain methods over the shard's SQLite storage, run inside its transactions.
+ * retries. Issuance pacing is per pool (pool-pacing.ts): a candidate is offered only pools
+ * that have not issued their allowance yet. Plain methods over the shard's SQLite storage,
+ * run inside its transactions.
  */
-import { issuanceAllowance } from "../../src/domain/pacing";
 import { mayTake, mergeSponsorsHeld } from "../../src/domain/limits";
 import { weightedIndex } from "../../src/domain/pool-choice";
 import type { PacedClaimRequest, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../../src/wire/rpc";
 import type { PhaseWindows } from "./phase-windows";
+import type { PoolPacing } from "./pool-pacing";
 import type { Stock } from "./stock";
 
 const SCHEMA = `
@@ -74,19 +76,17 @@ type Row = {
 const withSponsorsHeld = <R extends ShardClaimResult>(answer: R, sponsorsHeld: string[]): R =>
   answer.status === "won" ? { ...answer, sponsorsHeld } : answer;
 
-/** How long the in-memory issued count of a phase is trusted before it is recounted. */
-const ISSUED_RECOUNT_MS = 1000;
-
 export class Claims {
   #sql: SqlStorage;
   #stock: Stock;
   #windows: PhaseWindows;
-  #issued = new Map<string, { total: number; issued: number; countedAt: number }>();
+  #pacing: PoolPacing;
 
-  constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows) {
+  constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows, pacing: PoolPacing) {
     this.#sql = sql;
     this.#stock = stock;
     this.#windows = windows;
+    this.#pacing = pacing;
     sql.exec(SCHEMA);
     // Claims recorded before limits were counted per gala have the gala '' (they count together as one earlier gala).
     const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('claims')").toArray();
@@ -137,23 +137,18 @@ export class Claims {
   }
 
   /**
-   * A candidate's claim under issuance pacing: answers `paced` (no envelope; the answer is
-   * kept for retries) while the phase has issued its allowance so far. A request id that
+   * A candidate's claim under issuance pacing (with a window): only pools that have not
+   * issued their allowance yet are offered, and the answer is `paced` (no envelope; kept for
+   * retries) when every pool the person may take is at its allowance. A request id that
    * already has an answer gets that answer.
    */
   claimPaced(request: PacedClaimRequest, now: number): ShardClaimResult {
-    const { window } = request;
-    const issued = window ? this.#issuedSoFar(request.phaseId, now) : null;
-    if (window && issued && issued.issued >= issuanceAllowance(issued.total, window, now)) {
-      const { sponsorsHeld, answered } = this.user(request, request.signedSponsorsHeld);
-      if (answered) return withSponsorsHeld(answered, sponsorsHeld);
-      const paced: ShardClaimResult = { status: "none", reason: "paced" };
-      this.#remember(request, paced);
-      return paced;
-    }
-    const { result, fresh } = this.#claim(request, now);
-    if (issued && fresh && result.status === "won") issued.issued++;
-    return result;
+    const headroom = request.window ? this.#pacing.headroom(request.phaseId, request.window, now) : null;
+    const { sponsorsHeld, answered } = this.user(request, request.signedSponsorsHeld);
+    if (answered) return withSponsorsHeld(answered, sponsorsHeld);
+    const result = this.#decide(request, sponsorsHeld, headroom, now);
+    if (result.status === "none") this.#remember(request, result);
+    return result.status === "won" ? { ...result, sponsorsHeld: [...sponsorsHeld, result.claim.sponsorId] } : result;
   }
 
   /** The envelope an earlier request of this id won, with the person's sponsors held now; null when it won none here. */
@@ -178,27 +173,20 @@ export class Claims {
     return row?.claim_id ?? null;
   }
 
-  /**
-   * Hands the person one envelope of the phase from a sponsor the limits allow.
-   * `fresh`: this call decided the answer (false when it replayed an earlier one).
-   */
-  #claim(request: ShardClaimRequest, now: number): { result: ShardClaimResult; fresh: boolean } {
-    const { sponsorsHeld, answered } = this.user(request, request.signedSponsorsHeld);
-    if (answered) return { result: withSponsorsHeld(answered, sponsorsHeld), fresh: false };
-    const result = this.#decide(request, sponsorsHeld, now);
-    if (result.status === "none") this.#remember(request, result);
-    return {
-      result: result.status === "won" ? { ...result, sponsorsHeld: [...sponsorsHeld, result.claim.sponsorId] } : result,
-      fresh: true,
-    };
-  }
-
-  #decide(request: ShardClaimRequest, sponsorsHeld: readonly string[], now: number): ShardClaimResult {
+  /** Hands the person one envelope of the phase from a sponsor the limits allow, of a pool under its allowance (`headroom`, when paced). */
+  #decide(
+    request: ShardClaimRequest,
+    sponsorsHeld: readonly string[],
+    headroom: Map<string, number> | null,
+    now: number,
+  ): ShardClaimResult {
     if (!this.#windows.open(request.phaseId, now)) return { status: "none", reason: "closed" };
     if (!mayTake(sponsorsHeld)) return { status: "none", reason: "limit" };
     const stocked = this.#stock.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
-    const eligible = stocked.filter((pool) => mayTake(sponsorsHeld, pool.sponsorId));
+    const allowed = stocked.filter((pool) => mayTake(sponsorsHeld, pool.sponsorId));
+    const eligible = headroom ? allowed.filter((pool) => (headroom.get(pool.poolId) ?? 0) > 0) : allowed;
+    if (allowed.length > 0 && eligible.length === 0) return { status: "none", reason: "paced" };
     while (eligible.length > 0) {
       const [pool] = eligible.splice(
         weightedIndex(
@@ -209,6 +197,7 @@ export class Claims {
       );
       const envelope = this.#stock.take(request.phaseId, pool.poolId);
       if (!envelope) continue;
+      this.#pacing.issued(request.phaseId, pool.poolId, 1);
       const claimId = crypto.randomUUID();
       const { userId, requestId, phaseId, galaId } = request;
       const { sponsorId, poolId } = pool;
@@ -238,19 +227,6 @@ export class Claims {
       request.requestId,
       JSON.stringify(result),
     );
-  }
-
-  /**
-   * A phase's envelopes on this shard, issued and in total (issued + still in stock, so
-   * envelopes moved in or out by the show clock count too); recounted once a second.
-   */
-  #issuedSoFar(phaseId: string, now: number): { total: number; issued: number } {
-    const cached = this.#issued.get(phaseId);
-    if (cached && now - cached.countedAt < ISSUED_RECOUNT_MS) return cached;
-    const issued = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM claims WHERE phase_id = ?", phaseId).one().n;
-    const fresh = { total: this.#stock.phaseCount(phaseId) + issued, issued, countedAt: now };
-    this.#issued.set(phaseId, fresh);
-    return fresh;
   }
 }
 

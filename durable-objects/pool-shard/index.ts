@@ -7,7 +7,8 @@
  *   pool, and the envelopes still in it;
  * - claims (claims.ts: `claims`, `requests`): one envelope per envelope candidate, handed out
  *   atomically under the per-person limits (exact here: every claim of a person lives on
- *   their shard) and issuance pacing, each request id's answer kept for its retries, and the
+ *   their shard) and issuance pacing per pool (pool-pacing.ts, which lease grants obey too),
+ *   each request id's answer kept for its retries, and the
  *   shard's load reported with every answer;
  * - edge leases (leases.ts: `leases`, `leased_envelopes`, `voided_claims`, `lease_counters`):
  *   blocks of envelopes lent to edge isolates, the claims they issued recorded exactly once
@@ -53,6 +54,7 @@ import { shardFigures } from "./figures";
 import { Leases, type LeasesOut } from "./leases";
 import { Moves } from "./moves";
 import { PhaseWindows } from "./phase-windows";
+import { PoolPacing } from "./pool-pacing";
 import { SettlementOutbox } from "./settlement-outbox";
 import { ShakeCounts } from "./shake-counts";
 import { Stock } from "./stock";
@@ -75,8 +77,9 @@ export class PoolShard extends DurableObject<Env> {
     this.#sql = sql;
     this.#stock = new Stock(sql);
     this.#windows = new PhaseWindows(sql);
-    this.#claims = new Claims(sql, this.#stock, this.#windows);
-    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows);
+    const pacing = new PoolPacing(sql, this.#stock);
+    this.#claims = new Claims(sql, this.#stock, this.#windows, pacing);
+    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows, pacing);
     this.#moves = new Moves(sql, this.#stock);
     this.#shakes = new ShakeCounts(sql);
     sql.exec(claimState.CLAIM_STATE_SCHEMA);

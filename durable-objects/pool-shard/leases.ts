@@ -11,7 +11,8 @@
  * against the claims recorded here; a claim that breaks one (or repeats a request id that
  * already won) is voided and its envelope goes back to stock. Envelopes an isolate hands back,
  * and those of a lease whose claims can no longer be presented (`return_after`), go back to
- * stock too.
+ * stock too. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts):
+ * lent envelopes count as issued, so a lease phase keeps each pool's plan like shard claims do.
  */
 import { mayTake } from "../../src/domain/limits";
 import { shuffled } from "../../src/domain/random";
@@ -21,12 +22,14 @@ import type {
   LeaseExchange,
   LeaseExchangeAnswer,
   LeaseGrant,
+  LeaseWant,
   RecordOutcome,
   ShardLeaseFigures,
   VoidReason,
 } from "../../src/wire/rpc";
 import type { Claims } from "./claims";
 import type { PhaseWindows } from "./phase-windows";
+import type { PoolPacing } from "./pool-pacing";
 import type { Stock, StockEnvelope } from "./stock";
 
 const SCHEMA = `
@@ -84,12 +87,14 @@ export class Leases {
   #stock: Stock;
   #claims: Claims;
   #windows: PhaseWindows;
+  #pacing: PoolPacing;
 
-  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows) {
+  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows, pacing: PoolPacing) {
     this.#sql = sql;
     this.#stock = stock;
     this.#claims = claims;
     this.#windows = windows;
+    this.#pacing = pacing;
     sql.exec(SCHEMA);
   }
 
@@ -112,6 +117,7 @@ export class Leases {
             phaseId: want.phaseId,
             isolateId: exchange.isolateId,
             count: want.count,
+            window: want.window,
             now,
             expiresAt: want.expiresAt,
             ...terms,
@@ -194,19 +200,42 @@ export class Leases {
 
   /**
    * Lends up to `count` envelopes of the phase's stocked pools, shared among the pools by
-   * what each has left, in random order; null when the phase has none here.
+   * what each may still hand out (its stock, or under pacing (`window`) its headroom), in
+   * random order: `count` of them whenever the pools may hand out that many, so a shorter
+   * lease tells the isolate there is no more to lend now. Null when there is none.
    */
   #grant(
-    t: LeaseTerms & { leaseId: string; phaseId: string; isolateId: string; count: number; now: number; expiresAt: number },
+    t: LeaseTerms & {
+      leaseId: string;
+      phaseId: string;
+      isolateId: string;
+      count: number;
+      window: LeaseWant["window"];
+      now: number;
+      expiresAt: number;
+    },
   ): LeaseGrant | null {
-    const stocked = this.#stock.stocked(t.phaseId);
-    const total = stocked.reduce((n, p) => n + p.remaining, 0);
+    const headroom = t.window ? this.#pacing.headroom(t.phaseId, t.window, t.now) : null;
+    const lendable = this.#stock
+      .stocked(t.phaseId)
+      .map((pool) => ({ pool, cap: Math.min(pool.remaining, headroom ? (headroom.get(pool.poolId) ?? 0) : pool.remaining) }))
+      .filter((p) => p.cap > 0);
+    const total = lendable.reduce((n, p) => n + p.cap, 0);
     if (total === 0 || t.count <= 0) return null;
     const want = Math.min(t.count, total);
+    // Each pool's share of `want` by what it may hand out, rounded down; the rest from the pools with room left.
+    const shares = shuffled(lendable).map((p) => ({ ...p, take: Math.floor((want * p.cap) / total) }));
+    let rest = want - shares.reduce((n, p) => n + p.take, 0);
+    for (const p of shares) {
+      const more = Math.min(p.cap - p.take, rest);
+      p.take += more;
+      rest -= more;
+    }
     const envelopes: LeasedEnvelope[] = [];
-    for (const pool of stocked) {
-      const share = Math.min(pool.remaining, Math.max(1, Math.round((want * pool.remaining) / total)));
-      for (const e of this.#stock.lend(pool, Math.min(share, want - envelopes.length))) {
+    for (const { pool, take } of shares) {
+      const lent = this.#stock.lend(pool, take);
+      this.#pacing.issued(t.phaseId, pool.poolId, lent.length);
+      for (const e of lent) {
         this.#sql.exec(
           "INSERT INTO leased_envelopes (envelope_id, lease_id, pool_id, amount) VALUES (?, ?, ?, ?)",
           e.envelopeId,
@@ -216,7 +245,6 @@ export class Leases {
         );
         envelopes.push({ envelopeId: e.envelopeId, poolId: e.poolId, sponsorId: pool.sponsorId, amountCents: e.amount });
       }
-      if (envelopes.length >= want) break;
     }
     if (envelopes.length === 0) return null;
     this.#sql.exec(

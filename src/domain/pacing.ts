@@ -1,8 +1,9 @@
 /**
  * Candidate pacing, two halves:
- * - issuance: a shard may have issued at most its loaded envelopes times the elapsed share
- *   of the phase (plus a small head start), so a pool drains over its phase instead of in
- *   its first second;
+ * - issuance: each pool on a shard may have issued (claimed, or lent to edge isolates) at
+ *   most its envelopes times the elapsed share of the phase (plus a small head start), so
+ *   every pool drains over its phase instead of in its first second, whichever way its
+ *   envelopes leave;
  * - request rate: the edge scales its candidate draw so the rate reaching a shard settles
  *   at a target below the configured ceiling, whatever the shake rate.
  */
@@ -19,6 +20,14 @@ export function issuanceAllowance(loadedCount: number, window: PhaseWindow, now:
   if (duration <= 0) return loadedCount;
   const elapsed = Math.min(Math.max((now - window.startsAt) / duration, 0), 1);
   return Math.min(loadedCount, Math.ceil(loadedCount * (elapsed + HEAD_START)));
+}
+
+/**
+ * How many more envelopes a pool may issue or lend on one shard by `now`: its allowance over
+ * all its envelopes there (issued, lent and in stock) less those already issued or lent.
+ */
+export function poolHeadroom(issuedOrLent: number, inStock: number, window: PhaseWindow, now: EpochMs): number {
+  return Math.max(0, issuanceAllowance(issuedOrLent + inStock, window, now) - issuedOrLent);
 }
 
 /** The rate the edge steers each shard towards, as a share of its ceiling. */

@@ -4,16 +4,18 @@
  * and the envelopes it will hand back. A candidate of an edge-lease phase takes an envelope
  * here with no call to any object; the isolate calls the shard (one `leaseExchange`: report,
  * hand back, lease anew) in the background of the request that finds a call due, never
- * making a request wait for another's call. A candidate that finds no envelope here falls
- * back to the shard claim (shake-answer.ts).
+ * making a request wait for another's call. Under issuance pacing the shard lends no pool
+ * past its allowance, so a lease may hold less than asked. A candidate that finds no envelope
+ * here falls back to the shard claim (shake-answer.ts), paced by the same per-pool allowance,
+ * which counts what is out on lease.
  */
-import { leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
+import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
 import { DRY_RETRY_MS, eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { mayTake } from "../domain/limits";
 import { isLive } from "../domain/phase";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
-import type { LeasedClaim, LeasedEnvelope } from "../wire/rpc";
+import type { LeasedClaim, LeasedEnvelope, LeaseWant } from "../wire/rpc";
 import type { Background, Shake } from "./context";
 
 /** An envelope lent to this isolate, with its lease. */
@@ -35,8 +37,10 @@ interface Slot {
   issuedSinceAsk: number;
   /** A candidate found nothing here since the last lease was asked for. */
   missed: boolean;
-  /** The shard lent nothing at the last ask: not asked again before this time. */
+  /** The shard lent less than asked at the last ask: not asked again before this time. */
   dryUntil: number;
+  /** The shard's last lease was shorter than asked (all it may lend now): candidates this isolate cannot answer get the greeting, not a shard claim. */
+  short: boolean;
   askedAt: number;
 }
 
@@ -52,7 +56,7 @@ let isolateId = "";
 /** Calls this isolate made to shards for leases, and those that failed (read by tests and the bench). */
 export const leaseCalls = { made: 0, failed: 0 };
 
-export type LeasedTake = { kind: "won"; claim: LeasedClaim } | { kind: "limit" } | { kind: "none" };
+export type LeasedTake = { kind: "won"; claim: LeasedClaim } | { kind: "limit" } | { kind: "dry" } | { kind: "none" };
 
 function slotOf(phase: Phase, shard: number, now: number): Slot {
   const key = `${phase.id}|${shard}`;
@@ -71,6 +75,7 @@ function slotOf(phase: Phase, shard: number, now: number): Slot {
       issuedSinceAsk: 0,
       missed: false,
       dryUntil: 0,
+      short: false,
       askedAt: now,
     };
     slots.set(key, slot);
@@ -99,7 +104,14 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   const rate = (slot.issuedSinceAsk * 1000) / Math.max(1, now - slot.askedAt);
   const count = leaseSize(rate, leaseBlock(env));
   const ask = wantsLease(stateOf(slot, now));
-  const want = ask ? { phaseId: slot.phaseId, count, expiresAt: Math.min(now + leaseTtlMs(env), slot.endsAt) } : null;
+  const want: LeaseWant | null = ask
+    ? {
+        phaseId: slot.phaseId,
+        count,
+        expiresAt: Math.min(now + leaseTtlMs(env), slot.endsAt),
+        window: issuancePacing(env) ? { startsAt: slot.startsAt, endsAt: slot.endsAt } : null,
+      }
+    : null;
   try {
     leaseCalls.made++;
     if (!isolateId) isolateId = crypto.randomUUID();
@@ -107,7 +119,9 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
     const lease = answer.lease;
     if (want) {
       slot.want = lease ? Math.min(count, Math.max(MIN_LEASE, lease.envelopes.length)) : count;
-      slot.dryUntil = lease ? 0 : now + DRY_RETRY_MS;
+      // A lease shorter than asked: the shard lent all it may now (its pools at their allowance, or empty).
+      slot.short = !lease || lease.envelopes.length < count;
+      slot.dryUntil = slot.short ? now + DRY_RETRY_MS : 0;
       slot.askedAt = now;
       slot.issuedSinceAsk = 0;
       slot.missed = false;
@@ -164,8 +178,9 @@ export function leasedAnswer(userId: string, requestId: string): LeasedClaim | u
 /**
  * An envelope for this candidate from the lease of its shard: `won` with the claim to sign,
  * `limit` when the viewer's sponsors held (their signed holdings) allow no more envelopes in
- * the gala, `none` when this isolate holds nothing they may take (the caller falls back to
- * the shard claim).
+ * the gala, `dry` when the shard lent less than asked at the last ask (every pool at its
+ * allowance, or empty: the candidate gets the greeting with no call), `none` when this isolate holds
+ * nothing they may take (the caller falls back to the shard claim, paced the same way).
  */
 export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly string[]): LeasedTake {
   const { userId, requestId, shard, now } = shake;
@@ -201,7 +216,8 @@ export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly st
     slot.missed = true;
   }
   callIfDue(shake.env, shake.background, slot, now);
-  return claim ? { kind: "won", claim } : { kind: "none" };
+  if (claim) return { kind: "won", claim };
+  return slot.short ? { kind: "dry" } : { kind: "none" };
 }
 
 /**

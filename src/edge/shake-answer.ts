@@ -114,13 +114,15 @@ async function replayed(shake: Shake, now: Graded): Promise<Graded> {
 
 /**
  * A candidate of an edge-lease phase, answered from this isolate's lease with no call: the
- * signed claim and the new holdings go back to the client. When the isolate holds no
- * envelope the viewer may take, the shard is asked instead, with the viewer's holdings.
+ * signed claim and the new holdings go back to the client. While the shard lends nothing
+ * (its pools at their allowance) the candidate gets the greeting with no call; when the
+ * isolate holds no envelope the viewer may take, the shard is asked instead, with the
+ * viewer's holdings, and paces that claim by the same per-pool allowance.
  */
 async function leasedOutcome(shake: Shake, phase: Phase): Promise<Graded> {
   const sponsorsHeld = await signedSponsorsHeld(shake);
   const take = takeLeased(shake, phase, sponsorsHeld);
-  if (take.kind === "limit") return { outcome: greetingOf(phase), level: 0 };
+  if (take.kind === "limit" || take.kind === "dry") return { outcome: greetingOf(phase), level: 0 };
   if (take.kind === "none") return claimOutcome(shake, phase, sponsorsHeld);
   return leasedWin(shake, take.claim, sponsorsHeld);
 }

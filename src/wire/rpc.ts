@@ -300,8 +300,17 @@ export interface LeaseExchange {
   claims: LeasedClaim[];
   /** Envelopes of a lease this isolate will not issue, by lease id. */
   unused: { leaseId: string; envelopeIds: string[] }[];
-  want: { phaseId: string; count: number; expiresAt: EpochMs } | null;
+  want: LeaseWant | null;
   now: EpochMs;
+}
+
+/** A new lease an isolate asks for: up to `count` envelopes of the phase until `expiresAt`. */
+export interface LeaseWant {
+  phaseId: string;
+  count: number;
+  expiresAt: EpochMs;
+  /** The phase's window for issuance pacing (no pool lent past its allowance); null turns pacing off. */
+  window: { startsAt: EpochMs; endsAt: EpochMs } | null;
 }
 
 export interface LeaseExchangeAnswer {

@@ -119,9 +119,9 @@ describe("issuance pacing", () => {
 
     const first = await wave("p1");
     const firstAt = Date.now();
-    // Each shard holds an equal share of the phase's envelopes and paces it on its own.
-    const perShard = (SPONSOR_IDS.length * perPool) / shards;
-    const allowanceAt = (t: number) => shards * issuanceAllowance(perShard, phase, t);
+    // Each shard holds an equal share of every pool and paces each pool on its own.
+    const perShard = perPool / shards;
+    const allowanceAt = (t: number) => shards * SPONSOR_IDS.length * issuanceAllowance(perShard, phase, t);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(allowanceAt(firstAt));
     // The users could have taken 300 (3 each): the allowance, not the limits, held them back.

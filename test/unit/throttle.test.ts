@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issuanceAllowance, nextCandidateScale, HEAD_START, MIN_SCALE } from "../../src/domain/pacing";
+import { issuanceAllowance, nextCandidateScale, poolHeadroom, HEAD_START, MIN_SCALE } from "../../src/domain/pacing";
 import { RateWindow } from "../../src/domain/rate-window";
 import { shardErrorAction } from "../../src/domain/shard-errors";
 import { admitCandidate, maxInFlight, type ShardView } from "../../src/domain/shard-admission";
@@ -51,6 +51,13 @@ describe("pacing", () => {
     expect(issuanceAllowance(1000, window, 109_000)).toBe(1000);
     expect(issuanceAllowance(1000, window, 500_000)).toBe(1000);
     expect(issuanceAllowance(7, { startsAt: 5, endsAt: 5 }, 0)).toBe(7);
+  });
+
+  it("counts a pool's issued and lent envelopes against its allowance over all its envelopes", () => {
+    // 1000 envelopes, 300 issued or lent, 700 in stock: 550 allowed half way, so 250 more.
+    expect(poolHeadroom(300, 700, window, 60_000)).toBe(250);
+    expect(poolHeadroom(600, 400, window, 60_000)).toBe(0);
+    expect(poolHeadroom(0, 1000, window, 0)).toBe(50);
   });
 
   it("scales candidates so the demand reaching a shard settles under its ceiling", () => {
