@@ -7,9 +7,11 @@
  * checks before any request is served) and refused for a while after
  * FAILED_SECRET_LIMIT wrong attempts from one address (per isolate; not across addresses,
  * so no one can lock the operators out; a 32-character random secret is not guessable).
- * A browser request from another site is refused whatever it carries (the Access cookie
- * would otherwise ride along on a cross-site form post). The operator's name goes on the
- * context for the admin log.
+ * A change (any method but GET, HEAD or OPTIONS) is accepted only as `application/json`
+ * from the console's own origin (`Origin`, or `Sec-Fetch-Site: same-origin` from a browser
+ * that sends no Origin): the Access cookie rides along on any request a browser makes, so a
+ * form post (text/plain, no preflight) from another site, or a sibling subdomain, would
+ * otherwise act as the operator. The operator's name goes on the context for the admin log.
  */
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -56,8 +58,28 @@ async function breakGlass(env: Env, presented: string, address: string): Promise
   throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
 }
 
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * Why a request may not change anything here, or null: a change must be JSON (a browser
+ * sends no JSON across origins without a CORS preflight, which this API never grants) and
+ * come from this origin.
+ */
+function crossOriginProblem(method: string, url: string, header: (name: string) => string | undefined): ApiError | null {
+  if (header("Sec-Fetch-Site") === "cross-site") return new ApiError(403, "forbidden", "admin calls must come from this site");
+  if (READS.has(method)) return null;
+  if (!JSON_TYPE.test(header("Content-Type") ?? "")) {
+    return new ApiError(415, "unsupported_media_type", "admin changes must be sent as application/json");
+  }
+  const origin = header("Origin");
+  const sameOrigin = origin === undefined ? header("Sec-Fetch-Site") === "same-origin" : origin === new URL(url).origin;
+  return sameOrigin ? null : new ApiError(403, "forbidden", "admin changes must come from the console's own origin (send its Origin)");
+}
+
 export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AdminVars }>(async (c, next) => {
-  if (c.req.header("Sec-Fetch-Site") === "cross-site") throw new ApiError(403, "forbidden", "admin calls must come from this site");
+  const crossOrigin = crossOriginProblem(c.req.method, c.req.url, (name) => c.req.header(name));
+  if (crossOrigin) throw crossOrigin;
   const access = c.req.header(ACCESS_HEADER) ?? getCookie(c, ACCESS_COOKIE);
   const presented = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (access) c.set("operator", await accessOperator(c.env, access));

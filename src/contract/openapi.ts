@@ -215,7 +215,7 @@ export function openApiDocument(): JsonSchema {
           type: "http",
           scheme: "bearer",
           description:
-            "An operator: a Cloudflare Access JWT in Cf-Access-Jwt-Assertion (or its CF_Authorization cookie), or, break-glass, the admin secret as bearer",
+            "An operator: a Cloudflare Access JWT in Cf-Access-Jwt-Assertion (or its CF_Authorization cookie), or, break-glass, the admin secret as bearer. A change (any method but GET) must be application/json with the console's own Origin (or Sec-Fetch-Site: same-origin): 415 or 403 otherwise",
         },
       },
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport, PoolRecord } from "../../src/wire/index";
-import { admin, call, session } from "../support/api";
+import { admin, call, json, session } from "../support/api";
 import { createPool, liveLotteryShow } from "../support/show";
 
 async function audit(): Promise<AuditReport> {
@@ -89,7 +89,7 @@ describe("sponsor pools", () => {
       expect(res.status, body).toBe(400);
     }
     expect((await call("/api/nope")).status).toBe(404);
-    expect((await call("/api/admin/pools", { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await json("POST", "/api/admin/pools", {})).status).toBe(401);
     expect((await audit()).balanced).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
 import { WindowCounter } from "../../src/domain/window-counter";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire/index";
-import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
+import { ADMIN_SECRET, admin, call, json, ORIGIN, session } from "../support/api";
 import { callWith, inBatches, shakeInit } from "../support/gala";
 
 const SECRET = "test-only-session-secret";
@@ -143,7 +143,11 @@ describe("admin secret", () => {
       `Bearer ${user.token}`,
       ADMIN_SECRET,
     ]) {
-      const headers: Record<string, string> = auth === undefined ? {} : { Authorization: auth };
+      const headers: Record<string, string> = {
+        "Content-Type": "application/json",
+        Origin: ORIGIN,
+        ...(auth === undefined ? {} : { Authorization: auth }),
+      };
       for (const [method, path] of [
         ["GET", "/api/admin/audit"],
         ["GET", "/api/admin/timeline"],

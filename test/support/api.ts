@@ -5,11 +5,14 @@ import type { SessionResponse, Timeline } from "../../src/wire/index";
 export const ADMIN_SECRET = "test-only-admin-secret-at-least-32-chars";
 
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`http://gala.test${path}`, init));
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
 }
 
+/** The origin the tests call the worker at: a browser sends it with every change (admin changes need it). */
+export const ORIGIN = "http://gala.test";
+
 export function json(method: string, path: string, body: unknown, token?: string): Promise<Response> {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  const headers: Record<string, string> = { "Content-Type": "application/json", Origin: ORIGIN };
   if (token) headers.Authorization = `Bearer ${token}`;
   return call(path, { method, headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 }

@@ -50,7 +50,7 @@ export async function openBrowser(options: { serviceWorkers?: "allow" | "block" 
 export async function adminCall<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${baseUrl()}/api/admin${path}`, {
     method,
-    headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json", Origin: baseUrl() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
