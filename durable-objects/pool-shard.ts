@@ -174,12 +174,15 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The envelope an earlier request of this id won, with the viewer's holdings now; null when it won none here. */
   earlierWin(request: UserRequest): WonResult | null {
+    this.#calls.record(Date.now());
     const { held, answered } = readUserClaims(this.#sql, request);
     return answered?.status === "won" ? withHoldings(answered, held) : null;
   }
 
   /**
-   * `claim` under overload protection: counts the call into this shard's load report, and
+   * `claim` under overload protection: counts the call into this shard's load report (which
+   * counts every call a viewer's request makes here: retry look-ups, opens, presented claims,
+   * wallet reads), and
    * answers `paced` (no envelope; the answer is kept for retries) while the phase has issued
    * its allowance so far. A request id that already has an answer still gets that answer.
    */
@@ -228,6 +231,7 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The pool of one of the user's claims, or null when the user holds no such claim. */
   claimPool(userId: string, claimId: string): string | null {
+    this.#calls.record(Date.now());
     const row = this.#sql
       .exec<{ pool_id: string }>("SELECT pool_id FROM claims WHERE claim_id = ? AND user_id = ?", claimId, userId)
       .toArray()[0];
@@ -266,11 +270,13 @@ export class PoolShard extends DurableObject<Env> {
   /** Records leased claims a client presented (or an isolate reported), each exactly once. */
   recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
     const now = Date.now();
+    this.#calls.record(now);
     return this.ctx.storage.transactionSync(() => leases.recordClaims(this.#sql, this.#restock, claims, now));
   }
 
   /** Why this user's claim id was voided (and the claim that won its request id, if any); null when it was not. */
   voidedClaim(userId: string, claimId: string) {
+    this.#calls.record(Date.now());
     const voided = leases.voidedClaim(this.#sql, userId, claimId);
     return voided && { reason: voided.reason, survivor: leases.claimOfRequest(this.#sql, userId, voided.requestId) };
   }
@@ -296,6 +302,7 @@ export class PoolShard extends DurableObject<Env> {
    * shard's next batch; null when this user holds no such claim here.
    */
   async openClaim(userId: string, claimId: string, now: number) {
+    this.#calls.record(Date.now());
     const opened = this.ctx.storage.transactionSync(() => claimState.openClaim(this.#sql, userId, claimId, now));
     if (opened && !opened.enqueued) await this.#settlements.armFlush(now);
     return opened;
@@ -336,6 +343,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   userClaims(userId: string) {
+    this.#calls.record(Date.now());
     return claimState.userClaims(this.#sql, userId);
   }
 

@@ -50,6 +50,16 @@ export function sharedRateLimits(env: Env): boolean {
   return env.SHARED_RATE_LIMITS !== "off";
 }
 
+/** Viewer calls besides the shake per user (and per device) per 10 s; equal to the VIEWER_LIMITER binding's limit. */
+export function viewerLimit(env: Env): number {
+  return positiveInt(env.VIEWER_LIMIT, 30);
+}
+
+/** Viewer calls besides the shake per client address per 10 s; equal to the ADDRESS_LIMITER binding's limit. */
+export function addressLimit(env: Env): number {
+  return positiveInt(env.ADDRESS_LIMIT, 300);
+}
+
 /** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);

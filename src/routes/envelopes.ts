@@ -7,12 +7,18 @@
  * voided because its request id had already won opens the envelope that request won.
  *
  * `POST /api/envelopes/present`: records the signed claims a client still keeps.
+ *
+ * Both are rate-limited per user, device and address, and every shard call they make is
+ * admitted like a candidate's (src/edge/shard-claim.ts): made-up claim ids cost one session
+ * its budget, not the shard its capacity.
  */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { ApiError, badRequest, notFound, unavailable } from "../errors";
-import { shardStub, userShard } from "../objects";
+import { userShard } from "../objects";
+import { viewerRateLimit } from "../edge/rate-limits";
+import { admittedShardCall, type ShardStub } from "../edge/shard-claim";
 import { claimIdParam, openRequest, parseBody, presentRequest } from "../schemas";
 import { currentTimeline } from "../edge/timeline-cache";
 import { presentClaims } from "../money/leased-claims";
@@ -28,16 +34,18 @@ const VOIDED: Record<VoidReason | "invalid", string> = {
   invalid: "this claim was not issued here",
 };
 
-function shardCall<T>(call: Promise<T>): Promise<T> {
-  return call.catch((err) => {
+/** One admitted call to the viewer's shard; a failing shard is a 503, never a 500. */
+function shardCall<T>(env: Env, shard: number, work: (stub: ShardStub) => Promise<T>): Promise<T> {
+  return admittedShardCall(env, shard, work).catch((err) => {
+    if (err instanceof ApiError) throw err;
     console.warn("shard open failed", String(err));
     throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
   });
 }
 
 async function openHeld(env: Env, userId: string, claimId: string, signedClaim: string | undefined) {
-  const stub = shardStub(env, userShard(env, userId));
-  const open = (id: string) => shardCall(stub.openClaim(userId, id, Date.now()));
+  const shard = userShard(env, userId);
+  const open = (id: string) => shardCall(env, shard, (stub) => stub.openClaim(userId, id, Date.now()));
   const opened = await open(claimId);
   if (opened) return opened;
   if (signedClaim) {
@@ -45,19 +53,19 @@ async function openHeld(env: Env, userId: string, claimId: string, signedClaim: 
     if (result.claimId !== claimId) throw badRequest("signedClaim: is not the claim of this envelope", "invalid_claim");
     if (result.status === "recorded") return open(claimId);
   }
-  const voided = await shardCall(stub.voidedClaim(userId, claimId));
+  const voided = await shardCall(env, shard, (stub) => stub.voidedClaim(userId, claimId));
   if (voided?.survivor) return open(voided.survivor);
   if (voided) throw new ApiError(409, "claim_voided", VOIDED[voided.reason]);
   return null;
 }
 
 export const envelopeRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>()
-  .post("/present", requireUser, async (c) => {
+  .post("/present", requireUser, viewerRateLimit, async (c) => {
     const { signedClaims } = await parseBody(c, presentRequest);
     const response: PresentResponse = { results: await presentClaims(c.env, c.get("userId"), signedClaims) };
     return c.json(response);
   })
-  .post("/:claimId/open", requireUser, async (c) => {
+  .post("/:claimId/open", requireUser, viewerRateLimit, async (c) => {
     const parsed = claimIdParam.safeParse(c.req.param("claimId"));
     if (!parsed.success) throw badRequest("claimId: must be the claim id an envelope answer gave", "invalid_claim_id");
     const { signedClaim } = await parseBody(c, openRequest);

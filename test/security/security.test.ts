@@ -6,10 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
-import { WindowCounter } from "../../src/domain/window-counter";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire/index";
 import { ADMIN_SECRET, admin, call, json, ORIGIN, session } from "../support/api";
-import { callWith, inBatches, shakeInit } from "../support/gala";
+import { callWith, freshWindow, inBatches, shakeInit } from "../support/gala";
 
 const SECRET = "test-only-session-secret";
 
@@ -20,12 +19,6 @@ async function expectError(res: Response, status: number, code?: string): Promis
   if (code) expect(body.error.code).toBe(code);
   expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
   return body;
-}
-
-/** Waits, if needed, so a burst starts with at least `seconds` left in the limiter's window. */
-async function freshWindow(period: number, seconds: number): Promise<void> {
-  const left = new WindowCounter(1, period).retryAfterSeconds(Date.now());
-  if (left < seconds) await new Promise((r) => setTimeout(r, left * 1000 + 50));
 }
 
 describe("security headers and CORS", () => {
