@@ -107,6 +107,11 @@ export function anonymousSessions(env: Env): "on" | "turnstile" | "off" {
   return mode === "on" || mode === "turnstile" ? mode : "off";
 }
 
+/** Objects remembering exchanged ID tokens (a change forgets the tokens used before it). */
+export function idTokenShards(env: Env): number {
+  return positiveInt(env.ID_TOKEN_SHARDS, 4);
+}
+
 /** How long after a JWKS fetch an unknown key id may trigger another fetch. */
 export function jwksCooldownMs(env: Env): number {
   return positiveInt(env.JWKS_COOLDOWN_MS, 30_000);

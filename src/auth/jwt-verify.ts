@@ -87,14 +87,15 @@ function keySet(env: Env, jwksUrl: string): KeySet {
   return set;
 }
 
-function refused(trusted: TrustedIssuer, reason: string): null {
+/** Writes why a token was refused to the log (the client's answer stays generic). */
+export function logRefusal(trusted: TrustedIssuer, reason: string): null {
   logLine("auth", "token_refused", { issuer: trusted.issuer, audience: trusted.audience, reason });
   return null;
 }
 
 /** The token's claims when it is valid for this issuer, else null (the reason logged); 503 when the JWKS cannot be fetched. */
 export async function verifyJwt(env: Env, token: string, trusted: TrustedIssuer): Promise<JWTPayload | null> {
-  if (token.length > MAX_TOKEN_CHARS) return refused(trusted, "too long");
+  if (token.length > MAX_TOKEN_CHARS) return logRefusal(trusted, "too long");
   const set = keySet(env, trusted.jwksUrl);
   try {
     const { payload } = await jwtVerify(token, set.keys, {
@@ -107,7 +108,7 @@ export async function verifyJwt(env: Env, token: string, trusted: TrustedIssuer)
     return payload;
   } catch (err) {
     const reason = refusalReason(err);
-    if (reason) return refused(trusted, reason);
+    if (reason) return logRefusal(trusted, reason);
     if (!(err instanceof JwksCoolingDown)) {
       set.failedAt = Date.now();
       console.warn("JWKS unavailable", trusted.jwksUrl, String(err));

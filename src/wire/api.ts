@@ -20,15 +20,29 @@ export interface ApiErrorBody {
 export interface SessionRequest {
   /** Optional stable device identifier the client keeps in local storage. */
   deviceId?: string;
-  /** An OpenID Connect ID token from the configured provider: signs the viewer in as themselves. */
+  /** An OpenID Connect ID token from the configured provider (implicit flow: the `id_token` the sign-in sent back): signs the viewer in as themselves. */
   idToken?: string;
+  /** Code flow with PKCE, instead of `idToken`: the `code` the sign-in sent back; the worker exchanges it at the provider. */
+  code?: string;
+  /** With `code`: the PKCE verifier whose SHA-256 (base64url) was the sign-in's `code_challenge`. */
+  codeVerifier?: string;
+  /** With `code`: the `redirect_uri` of the sign-in. */
+  redirectUri?: string;
+  /** With `code`: the `iss` the sign-in sent back (RFC 9207), if any; it must be the configured provider. */
+  issuer?: string;
+  /** With `idToken` or `code`: the secret whose SHA-256 (base64url) was the sign-in's `nonce`; the ID token must carry that nonce. */
+  nonce?: string;
   /** Without an ID token, where anonymous sessions need a bot challenge: the Turnstile token. */
   turnstileToken?: string;
 }
 
 /** `GET /api/identity`: how a viewer signs in here. */
 export interface IdentityInfo {
-  /** The sign-in page, which comes back to `/#id_token=<ID token>`; null when none is configured. */
+  /**
+   * The sign-in page (the provider's authorization endpoint, or the host app's page): the PWA
+   * adds `state`, `nonce`, a PKCE `code_challenge` and a `redirect_uri`, and the page comes back
+   * with `#id_token=…&state=…` or `?code=…&state=…`; null when none is configured.
+   */
   signInUrl: string | null;
   /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
   anonymousSessions: "on" | "turnstile" | "off";

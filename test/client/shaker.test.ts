@@ -32,7 +32,8 @@ describe("shaker", () => {
     const storage = new MemoryStorage();
     storage.setItem("gs.session", JSON.stringify({ token: "t", userId: "u_1", expiresAt: 9e15 }));
     vi.stubGlobal("localStorage", storage);
-    vi.stubGlobal("location", { hash: "", pathname: "/", search: "" });
+    vi.stubGlobal("location", { href: "https://gala.test/", origin: "https://gala.test", hash: "", pathname: "/", search: "" });
+    vi.stubGlobal("sessionStorage", new MemoryStorage());
     vi.stubGlobal("fetch", async (path: string, init: RequestInit) => {
       sent.push({ path, headers: init.headers as Record<string, string> });
       const next = script.shift();

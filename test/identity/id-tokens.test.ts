@@ -13,7 +13,7 @@ import { jwksFetches } from "../../src/auth/jwt-verify";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire/index";
 import { json } from "../support/api";
 import { callWith } from "../support/gala";
-import { base64url, nowS, sessionFor, signIn, viewerToken } from "../support/identity";
+import { base64url, NONCE_SECRET, nowS, sessionFor, signIn, viewerToken } from "../support/identity";
 
 async function refused(idToken: string): Promise<void> {
   const res = await sessionFor(idToken);
@@ -122,7 +122,7 @@ describe("ID tokens", () => {
       for (const [reason, token] of cases) {
         const presented = await token();
         const reasons = await loggedReasons(async () => {
-          const res = await json("POST", "/api/session", { idToken: presented });
+          const res = await json("POST", "/api/session", { idToken: presented, nonce: NONCE_SECRET });
           expect(res.status).toBe(401);
           expect(await res.json()).toEqual({ error: { code: "invalid_token", message: "the ID token is not valid" } });
         });
@@ -142,7 +142,7 @@ describe("ID tokens", () => {
         callWith(down, "/api/session", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ idToken: await viewerToken("outage") }),
+          body: JSON.stringify({ idToken: await viewerToken("outage"), nonce: NONCE_SECRET }),
         });
       const before = jwksFetches.count;
       const first = await signIn();
