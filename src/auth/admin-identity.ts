@@ -13,12 +13,14 @@
  * form post (text/plain, no preflight) from another site, or a sibling subdomain, would
  * otherwise act as the operator. The operator's name goes on the context for the admin log.
  */
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { WindowCounter } from "../domain/window-counter";
 import { ApiError } from "../errors";
 import { ACCESS_COOKIE, ACCESS_HEADER, operatorIssuer } from "./issuers";
 import { verifyJwt } from "./jwt-verify";
+import type { OperatorInfo } from "../wire/index";
 
 export const FAILED_SECRET_LIMIT = 10;
 const FAILED_SECRET_PERIOD_S = 15 * 60;
@@ -77,13 +79,34 @@ function crossOriginProblem(method: string, url: string, header: (name: string) 
   return sameOrigin ? null : new ApiError(403, "forbidden", "admin changes must come from the console's own origin (send its Origin)");
 }
 
+/** The operator a request carries; null without credentials; throws for credentials that do not check out. */
+async function operatorOf<E extends { Bindings: Env }>(c: Context<E>): Promise<string | null> {
+  const access = c.req.header(ACCESS_HEADER) ?? getCookie(c, ACCESS_COOKIE);
+  const presented = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (access) return accessOperator(c.env, access);
+  if (presented) return breakGlass(c.env, presented, c.req.header("CF-Connecting-IP") ?? "unknown");
+  return null;
+}
+
 export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AdminVars }>(async (c, next) => {
   const crossOrigin = crossOriginProblem(c.req.method, c.req.url, (name) => c.req.header(name));
   if (crossOrigin) throw crossOrigin;
-  const access = c.req.header(ACCESS_HEADER) ?? getCookie(c, ACCESS_COOKIE);
-  const presented = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (access) c.set("operator", await accessOperator(c.env, access));
-  else if (presented) c.set("operator", await breakGlass(c.env, presented, c.req.header("CF-Connecting-IP") ?? "unknown"));
-  else throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
+  const operator = await operatorOf(c);
+  if (!operator) throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
+  c.set("operator", operator);
   await next();
 });
+
+/**
+ * Who the console's operator is, or null (no credentials, or ones that do not check out):
+ * always 200, so the console's signed-out screen asks without an error in the browser's
+ * console. A wrong secret still counts toward its address's lock-out (429).
+ */
+export async function whoAmI(c: Context<{ Bindings: Env }>): Promise<OperatorInfo> {
+  try {
+    return { operator: await operatorOf(c) };
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return { operator: null };
+    throw err;
+  }
+}

@@ -103,6 +103,25 @@ function misplacedLabels(chart: Locator): Promise<string[]> {
 }
 
 describe("operator console", () => {
+  it("asks who the operator is before any admin call: the signed-out screen logs no error", async () => {
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    const adminCalls: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/admin/")) adminCalls.push(request.url());
+    });
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/operator");
+    await page.goto("/admin");
+    expect((await asked).status()).toBe(200);
+    await expect.poll(() => page.getByLabel("Admin secret").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator("#sign-in-error").textContent()).toBe("");
+    expect({ errors, adminCalls }).toEqual({ errors: [], adminCalls: [] });
+  });
+
   it("signs an operator in through the Access stand-in and shows the admin log", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("logged", now + 60_000, now + 120_000)]);

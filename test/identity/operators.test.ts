@@ -128,6 +128,19 @@ describe("operator sign-in", () => {
     }
   });
 
+  it("tells the console who its operator is without a refusal: Access, break-glass, or null", async () => {
+    const whoAmI = async (headers: Record<string, string>) => {
+      const res = await call("/api/operator", { headers: { "CF-Connecting-IP": "192.0.2.44", ...headers } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { operator: string | null }).operator;
+    };
+    expect(await whoAmI({})).toBeNull();
+    expect(await whoAmI({ Cookie: `CF_Authorization=${await operatorToken("ada")}` })).toBe("access:ada@ops.example");
+    expect(await whoAmI({ "Cf-Access-Jwt-Assertion": await operatorToken("ada", { exp: nowS() - 300 }) })).toBeNull();
+    expect(await whoAmI({ Authorization: `Bearer ${ADMIN_SECRET}` })).toBe("break-glass:admin-secret");
+    expect(await whoAmI({ Authorization: "Bearer not-the-secret" })).toBeNull();
+  });
+
   it("refuses the break-glass secret from an address after repeated failures, not from others", async () => {
     const attacker = "198.51.100.7";
     for (let i = 0; i < FAILED_SECRET_LIMIT; i++) expect((await withSecret(`${ADMIN_SECRET}-wrong-${i}`, attacker)).status).toBe(401);
