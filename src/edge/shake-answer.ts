@@ -4,10 +4,11 @@
  * the user's shard, and the graded throttle hint of the busier of this isolate and the
  * shard. A null outcome from the steps below is a shed shake, answered `busy`. A retried
  * shake (RetryHeader) that is no longer a candidate asks its shard for the envelope its
- * request id won, so the retry gets the same answer.
+ * request id won, so the retry gets the same answer, but only when the keyed draw of the
+ * phase it names made it a candidate: a request id that could not have won costs no call.
  */
 import { configuredSecret } from "../auth/middleware";
-import { drawDecision, liveShake } from "../domain/shake-decision";
+import { drawDecision, liveShake, retriedLottery } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
 import { keyedDraw } from "./keyed-draw";
@@ -112,14 +113,17 @@ function unlessRetried(
   requestId: string,
   header: ShakeHeader,
   now: Graded,
+  at: number,
 ): Graded | Promise<Graded> {
-  return header(RETRY_HEADER) === "1" ? replayed(env, timeline, shard, userId, requestId, header, now) : now;
+  const mark = header(RETRY_HEADER);
+  return mark === null ? now : replayed(env, timeline, shard, userId, requestId, header, now, mark, at);
 }
 
 /**
  * The envelope a retried request id won, from this isolate's lease book or at the shard, else
- * the answer of `now`. The look-up is admitted like a candidate's call; a shard that is busy
- * or cannot say is answered `busy`, so the client retries.
+ * the answer of `now`. The shard is asked only when the request id was a candidate (paced or
+ * not) by its keyed draw in the lottery phase the retry names; the look-up is admitted like a
+ * candidate's call, and a shard that is busy or cannot say is answered `busy`, so the client retries.
  */
 async function replayed(
   env: Env,
@@ -129,6 +133,8 @@ async function replayed(
   requestId: string,
   header: ShakeHeader,
   now: Graded,
+  mark: string,
+  at: number,
 ): Promise<Graded> {
   const leased = leasedAnswer(userId, requestId);
   if (leased)
@@ -139,6 +145,8 @@ async function replayed(
       leased,
       await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId),
     );
+  const phase = retriedLottery(timeline, mark, at);
+  if (!phase || drawDecision(phase, await lotteryDraw(env, timeline, phase, userId, requestId)).kind === "greeting") return now;
   const earlier = await earlierWinAtShard(env, shard, { userId, requestId, galaId: timeline.galaId });
   if (earlier.kind === "shed") return shed(earlier.level);
   if (!earlier.result) return now;
@@ -200,7 +208,7 @@ async function decide(
   const timeline = await currentTimeline(env, waitUntil);
   const shard = userShard(env, userId);
   const live = liveShake(timeline, now);
-  if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 });
+  if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 }, now);
   const decision =
     live.kind === "lottery"
       ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
@@ -208,7 +216,7 @@ async function decide(
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
   if (decision.kind === "greeting")
-    return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 });
+    return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: greetingOf(decision.phase), level: 0 }, now);
   const graded =
     decision.phase.issuance === "edge-leases"
       ? await leasedOutcome(env, waitUntil, timeline, decision.phase, shard, userId, requestId, header, now)

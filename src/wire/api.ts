@@ -153,10 +153,13 @@ export interface WonEnvelope {
 export type HoldingsHeader = "X-Gala-Holdings";
 
 /**
- * Request header (value `1`) of a shake sent again with the request id of one whose answer
- * the client never got. When that shake is no longer an envelope candidate (its phase ended
- * or changed), the edge asks the viewer's shard for the envelope it won, so a retry gets the
- * same answer; shakes without it are answered from the timeline alone.
+ * Request header of a shake sent again with the request id of one whose answer the client
+ * never got; its value is the id of the lottery phase the client saw live when it first sent
+ * that shake (`1` when it saw none). When the retry is no longer an envelope candidate (its
+ * phase ended or changed), the edge recomputes the keyed draw of the request id in the phase
+ * it names: only if that made it a candidate does the edge ask the viewer's shard for the
+ * envelope it won, so a retry gets the same answer and a request id that was never a
+ * candidate costs no call; shakes without the header are answered from the timeline alone.
  */
 export type RetryHeader = "X-Gala-Retry";
 

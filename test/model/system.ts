@@ -77,11 +77,11 @@ async function neighbours(count: number, shard?: number): Promise<Viewer[]> {
   return found;
 }
 
-/** A shake as the PWA sends it: with the latest holdings the viewer got in this gala, marked when it is a retry. */
-export async function shake(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
+/** A shake as the PWA sends it: with the latest holdings the viewer got in this gala, marked with its phase when it is a retry. */
+export async function shake(v: Viewer, requestId: string, holdings?: string, retryOf?: string): Promise<ShakeResponse | null> {
   const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${v.token}` };
   if (holdings) headers["X-Gala-Holdings"] = holdings;
-  if (retry) headers["X-Gala-Retry"] = "1";
+  if (retryOf) headers["X-Gala-Retry"] = retryOf;
   const res = await call("/api/shake", { method: "POST", headers, body: JSON.stringify({ requestId }) });
   if (res.status !== 200) throw new Error(`shake answered ${res.status}: ${await res.text()}`);
   return res.json();
@@ -168,9 +168,9 @@ export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolea
 }
 
 /** Every object is reset while a shake is in flight. */
-export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
+export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retryOf?: string): Promise<ShakeResponse | null> {
   const [answer] = await Promise.all([
-    shake(v, requestId, holdings, retry).catch(() => null),
+    shake(v, requestId, holdings, retryOf).catch(() => null),
     abortAllDurableObjects().catch(() => undefined),
   ]);
   return answer;
