@@ -33,8 +33,11 @@ export class UsedIdTokens extends DurableObject<Env> {
 
   /** Records the key until `expiresAt`; false when it was recorded already (a replay). */
   async firstUse(key: string, expiresAt: number): Promise<boolean> {
-    const written = this.#sql.exec("INSERT INTO used_tokens (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, expiresAt)
-      .rowsWritten;
+    const written = this.#sql.exec(
+      "INSERT INTO used_tokens (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+      key,
+      expiresAt,
+    ).rowsWritten;
     if (written > 0 && !this.#alarmSet) {
       this.#alarmSet = true;
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
