@@ -33,7 +33,7 @@ describe("security headers and CORS", () => {
   });
 
   it("serves the PWA's assets with a CSP that allows no inline script and no framing", async () => {
-    for (const path of ["/", "/app.js"]) {
+    for (const path of ["/", "/js/app.js"]) {
       const res = await env.ASSETS.fetch(`http://gala.test${path}`);
       expect(res.status).toBe(200);
       const csp = res.headers.get("Content-Security-Policy") ?? "";
