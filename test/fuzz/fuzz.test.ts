@@ -1,7 +1,7 @@
 /**
  * Fuzz: >= 10,000 generated malformed or hostile requests (wrong types, huge bodies, bad
  * JSON, forms and malformed multipart, forged tokens and admin secrets, path traversal in
- * asset URLs, unknown routes and methods), a third of them spread over every route the
+ * asset URLs, unknown routes and methods), a quarter of them spread over every route the
  * router has, the development identity provider's included (route-probes.ts), fired in
  * parallel batches while legitimate shakes claim envelopes. No request gets a 5xx or a
  * leak; the targeted hostile ones get a 4xx JSON error (assets: a 4xx or a harmless page),
@@ -125,7 +125,7 @@ const assetPaths = [
 function probe(users: SessionResponse[]): Probe {
   const user = pick(users);
   const bearer = `Bearer ${user.token}`;
-  if (random(0, 2) === 0) return routeProbe(pick(ROUTES), user.token, random);
+  if (random(0, 3) === 0) return routeProbe(pick(ROUTES), user.token, random);
   switch (random(0, 11)) {
     case 10:
       return {
