@@ -8,6 +8,7 @@
  * phase it names made it a candidate: a request id that could not have won costs no call.
  */
 import { configuredSecret } from "../auth/middleware";
+import { edgeRpsCeiling } from "../config";
 import { drawDecision, liveShake, retriedLottery } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
@@ -146,7 +147,7 @@ async function replayed(
       await openHoldings(env, header(HOLDINGS_HEADER), userId, timeline.galaId),
     );
   const phase = retriedLottery(timeline, mark, at);
-  if (!phase || drawDecision(phase, await lotteryDraw(env, timeline, phase, userId, requestId)).kind === "greeting") return now;
+  if (!phase || drawDecision(phase, lotteryDraw(env, timeline, phase, userId, requestId)).kind === "greeting") return now;
   const earlier = await earlierWinAtShard(env, shard, { userId, requestId, galaId: timeline.galaId });
   if (earlier.kind === "shed") return shed(earlier.level);
   if (!earlier.result) return now;
@@ -193,7 +194,7 @@ async function leasedWin(env: Env, timeline: Timeline, phase: Phase | undefined,
 }
 
 /** The keyed draw of a lottery shake (keyed-draw.ts). */
-function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<number> {
+function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): number {
   return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
 }
 
@@ -211,7 +212,7 @@ async function decide(
   if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 }, now);
   const decision =
     live.kind === "lottery"
-      ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
+      ? drawDecision(live.phase, lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
       : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
@@ -233,7 +234,7 @@ export async function answerShake(
   header: ShakeHeader,
 ): Promise<ShakeAnswer> {
   const now = Date.now();
-  const isolate = edgeAdmission(now);
+  const isolate = edgeAdmission(now, edgeRpsCeiling(env));
   sweepLeases(env, waitUntil, now);
   const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, header, now) : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));
