@@ -1,4 +1,7 @@
-/** The Hono app: routes mounted under /api, every error mapped once to the JSON error shape. */
+/**
+ * The Hono app: routes mounted under /api, every error mapped once to the JSON error shape;
+ * any other path no asset matched gets the viewer shell when a browser navigates to it, else 404.
+ */
 import { Hono } from "hono";
 import { errorBody, onError } from "./errors";
 import { apiGuards } from "./edge/guards";
@@ -13,6 +16,7 @@ import { repairRoutes } from "./routes/repair";
 import { sessionRoutes } from "./routes/session";
 import { settlementAdminRoutes } from "./routes/settlement-admin";
 import { shakeRoutes } from "./routes/shake";
+import { unknownPath } from "./routes/shell";
 import { walletRoutes } from "./routes/wallet";
 import { alertRoutes, openApiRoutes } from "./routes/operations";
 import { adminChangeLog } from "./ops/admin-change-lines";
@@ -34,5 +38,9 @@ export const app = new Hono<{ Bindings: Env }>()
   .route(DEV_IDP_PATH, devIdpRoutes)
   .route("/api", publicRoutes)
   .route("/api", openApiRoutes)
-  .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
+  .notFound((c) =>
+    /^\/api(\/|$)/.test(c.req.path)
+      ? c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404)
+      : unknownPath(c),
+  )
   .onError(onError);

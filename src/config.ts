@@ -58,6 +58,16 @@ export function sharedRateLimits(env: Env): boolean {
   return env.SHARED_RATE_LIMITS !== "off";
 }
 
+/** Viewer calls besides the shake per user (and per device) per 10 s; equal to the VIEWER_LIMITER binding's limit. */
+export function viewerLimit(env: Env): number {
+  return positiveInt(env.VIEWER_LIMIT, 30);
+}
+
+/** Viewer calls besides the shake per client address per 10 s; equal to the ADDRESS_LIMITER binding's limit. */
+export function addressLimit(env: Env): number {
+  return positiveInt(env.ADDRESS_LIMIT, 300);
+}
+
 /** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);
@@ -103,6 +113,11 @@ export function devIdpEnabled(env: Env): boolean {
 export function anonymousSessions(env: Env): "on" | "turnstile" | "off" {
   const mode = env.ANONYMOUS_SESSIONS;
   return mode === "on" || mode === "turnstile" ? mode : "off";
+}
+
+/** Objects remembering exchanged ID tokens (a change forgets the tokens used before it). */
+export function idTokenShards(env: Env): number {
+  return positiveInt(env.ID_TOKEN_SHARDS, 4);
 }
 
 /** How long after a JWKS fetch an unknown key id may trigger another fetch. */

@@ -32,7 +32,8 @@ export function postJson<T>(path: string, token: string, body: unknown, name: st
 
 export function admin<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): { status: number; body: T | null } {
   const res = http.request(method, `${BASE_URL}/api/admin${path}`, body === undefined ? null : JSON.stringify(body), {
-    headers: bearer(ADMIN_SECRET),
+    // Admin changes are JSON from the deployment's own origin (docs/identity.md).
+    headers: { ...bearer(ADMIN_SECRET), Origin: BASE_URL },
     tags: { name: `admin ${method} ${path.replace(/\/[^/]*[0-9][^/]*$/, "/:id")}` },
     timeout: "60s",
     responseType: "text",

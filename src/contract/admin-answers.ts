@@ -11,6 +11,7 @@ import type {
   CreatePoolResponse,
   DeadLettersResponse,
   EnqueueReport,
+  OperatorInfo,
   PoolRecord,
   ShardLoad,
   StatsReport,
@@ -22,6 +23,8 @@ import type {
 } from "../wire/index";
 import { timelineBody } from "../schemas";
 import { amount, epoch, money, text } from "./viewer-answers";
+
+export const operatorAnswer = z.object({ operator: text.nullable() }).strict() satisfies z.ZodType<OperatorInfo>;
 
 export const timelineDoc = timelineBody.extend({ version: amount }).strict() satisfies z.ZodType<Timeline>;
 

@@ -1,7 +1,8 @@
-/** Public reads: the server clock, the viewer's view of the timeline, how to sign in. */
+/** Public reads: the server clock, the viewer's view of the timeline, how to sign in, who the console's operator is. */
 import { Hono } from "hono";
 import { currentTimeline } from "../edge/timeline-cache";
 import { anonymousSessions } from "../config";
+import { whoAmI } from "../auth/admin-identity";
 import type { IdentityInfo, PublicTimeline, Sponsor, TimeResponse, Timeline } from "../wire/index";
 
 export function publicView(timeline: Timeline, now: number): PublicTimeline {
@@ -28,6 +29,10 @@ export const publicRoutes = new Hono<{ Bindings: Env }>()
   .get("/time", (c) => {
     c.header("Cache-Control", "no-store");
     return c.json({ serverTime: Date.now() } satisfies TimeResponse);
+  })
+  .get("/operator", async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(await whoAmI(c));
   })
   .get("/identity", (c) =>
     c.json({ signInUrl: c.env.SIGN_IN_URL || null, anonymousSessions: anonymousSessions(c.env) } satisfies IdentityInfo),

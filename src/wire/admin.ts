@@ -221,6 +221,11 @@ export interface AdminLogResponse {
   entries: AdminLogEntry[];
 }
 
+/** `GET /api/operator`: who the console's operator is, asked before any admin call; null when not signed in. */
+export interface OperatorInfo {
+  operator: string | null;
+}
+
 /**
  * `/rehearsal/latest.json`: the summary `npm run rehearsal` writes beside its report's copy in
  * static-assets/rehearsal/ (git-ignored), which the operator console links to.

@@ -17,15 +17,29 @@ export interface ApiErrorBody {
 export interface SessionRequest {
   /** Optional stable device identifier the client keeps in local storage. */
   deviceId?: string;
-  /** An OpenID Connect ID token from the configured provider: signs the viewer in as themselves. */
+  /** An OpenID Connect ID token from the configured provider (implicit flow: the `id_token` the sign-in sent back): signs the viewer in as themselves. */
   idToken?: string;
+  /** Code flow with PKCE, instead of `idToken`: the `code` the sign-in sent back; the worker exchanges it at the provider. */
+  code?: string;
+  /** With `code`: the PKCE verifier whose SHA-256 (base64url) was the sign-in's `code_challenge`. */
+  codeVerifier?: string;
+  /** With `code`: the `redirect_uri` of the sign-in. */
+  redirectUri?: string;
+  /** With `code`: the `iss` the sign-in sent back (RFC 9207), if any; it must be the configured provider. */
+  issuer?: string;
+  /** With `idToken` or `code`: the secret whose SHA-256 (base64url) was the sign-in's `nonce`; the ID token must carry that nonce. */
+  nonce?: string;
   /** Without an ID token, where anonymous sessions need a bot challenge: the Turnstile token. */
   turnstileToken?: string;
 }
 
 /** `GET /api/identity`: how a viewer signs in here. */
 export interface IdentityInfo {
-  /** The sign-in page, which comes back to `/#id_token=<ID token>`; null when none is configured. */
+  /**
+   * The sign-in page (the provider's authorization endpoint, or the host app's page): the PWA
+   * adds `state`, `nonce`, a PKCE `code_challenge` and a `redirect_uri`, and the page comes back
+   * with `#id_token=…&state=…` or `?code=…&state=…`; null when none is configured.
+   */
   signInUrl: string | null;
   /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
   anonymousSessions: "on" | "turnstile" | "off";
@@ -136,10 +150,13 @@ export interface WonEnvelope {
 export type HoldingsHeader = "X-Gala-Holdings";
 
 /**
- * Request header (value `1`) of a shake sent again with the request id of one whose answer
- * the client never got. When that shake is no longer an envelope candidate (its phase ended
- * or changed), the edge asks the viewer's shard for the envelope it won, so a retry gets the
- * same answer; shakes without it are answered from the timeline alone.
+ * Request header of a shake sent again with the request id of one whose answer the client
+ * never got; its value is the id of the lottery phase the client saw live when it first sent
+ * that shake (`1` when it saw none). When the retry is no longer an envelope candidate (its
+ * phase ended or changed), the edge recomputes the keyed draw of the request id in the phase
+ * it names: only if that made it a candidate does the edge ask the viewer's shard for the
+ * envelope it won, so a retry gets the same answer and a request id that was never a
+ * candidate costs no call; shakes without the header are answered from the timeline alone.
  */
 export type RetryHeader = "X-Gala-Retry";
 

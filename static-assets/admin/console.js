@@ -1,8 +1,10 @@
 /**
  * Operator console: signed in through Cloudflare Access (its cookie comes with every call)
  * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit and log.
+ * It asks who the operator is (`GET /api/operator`, always 200) before it calls any admin
+ * route, so the signed-out screen makes no refused call.
  */
-import { ApiFailure } from "../js/api.js";
+import { ApiFailure, apiJson } from "../js/api.js";
 import { syncServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
@@ -35,17 +37,30 @@ const dashboard = new Dashboard({
 });
 const fillPhases = wirePoolForm(byId("pool-form", HTMLFormElement), byId("pool-result", HTMLElement), () => editor.timeline);
 
+/** @typedef {import("../../src/wire/index").OperatorInfo} OperatorInfo */
+
+/** Shows the sign-in screen with a message. @param {string} message */
+function signedOut(message) {
+  adminSecret.clear();
+  signIn.hidden = false;
+  consoleEl.hidden = true;
+  signInError.textContent = message;
+}
+
 async function open() {
+  const tried = adminSecret.get() !== null;
+  try {
+    /** @type {OperatorInfo} */
+    const { operator } = await apiJson("/api/operator", { token: adminSecret.get() ?? undefined });
+    if (!operator) return signedOut(tried ? "That secret was not accepted." : "");
+  } catch (err) {
+    return signedOut(`Could not reach the server: ${String(err)}`);
+  }
   try {
     await editor.load();
   } catch (err) {
-    const tried = adminSecret.get() !== null;
-    adminSecret.clear();
-    signIn.hidden = false;
-    consoleEl.hidden = true;
     const refused = err instanceof ApiFailure && (err.status === 401 || err.status === 403);
-    signInError.textContent = refused ? (tried ? "That secret was not accepted." : "") : `Could not reach the server: ${String(err)}`;
-    return;
+    return signedOut(refused ? (tried ? "That secret was not accepted." : "") : `Could not reach the server: ${String(err)}`);
   }
   signIn.hidden = true;
   consoleEl.hidden = false;
@@ -72,5 +87,5 @@ byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(by
 byId("show-admin-log", HTMLButtonElement).addEventListener("click", () => showAdminLog(byId("admin-log", HTMLElement)));
 
 syncServerClock((measured) => (offsetMs = measured));
-// A Cloudflare Access session (its cookie) needs no secret: try at once.
+// A Cloudflare Access session (its cookie) needs no secret: ask who the operator is at once.
 open();

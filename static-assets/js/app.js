@@ -133,7 +133,12 @@ function onShakeEvent(event) {
 
 const claims = new HeldClaims(localStorage);
 const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => showVoided(ui.result, claimId) });
-const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null);
+/** The lottery phase live now on the server's clock: a retried shake names it (shaker.js). */
+const liveLotteryId = () => {
+  const { live } = currentPhases(state.timeline?.phases ?? [], serverNow());
+  return live?.kind === "lottery" ? live.id : null;
+};
+const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null, liveLotteryId);
 const wallet = new WalletView(sponsorName);
 
 function wireShakeInput() {

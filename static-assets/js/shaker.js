@@ -2,8 +2,9 @@
  * One shake at a time, paced: a shake goes out only when the pacer allows it, a failed or
  * `busy` shake keeps its request id so the retry gets the server's original answer (an
  * envelope won on a lost response, or claimed at a shard the edge stopped waiting for, is
- * not lost; the retry is marked, so the server finds that answer even after the phase has
- * ended), and every answer or failure feeds the pacer. Each shake carries
+ * not lost; the retry is marked with the lottery phase the shake was first sent in, so the
+ * server finds that answer even after the phase has ended, and asks for it only when the
+ * request id could have won there), and every answer or failure feeds the pacer. Each shake carries
  * the gala's latest holdings; an answer's holdings and signed claim are kept (held-claims.js)
  * before anything else sees the answer. No shake goes out before the gala is known.
  */
@@ -20,25 +21,32 @@ import { Pacer } from "./pacing.js";
 
 /** @type {RetryHeader} */
 export const RETRY_HEADER = "X-Gala-Retry";
+/** The retry mark when the shake was first sent outside any lottery phase (as far as the phone knew). */
+export const NO_PHASE_MARK = "1";
 
 export class Shaker {
   #pacer = new Pacer();
   #inFlight = false;
   /** @type {string | null} */
   #pendingRequestId = null;
+  /** The lottery phase live when the pending shake was first sent (its retries' mark). */
+  #pendingPhaseId = NO_PHASE_MARK;
   #onEvent;
   #claims;
   #galaId;
+  #lotteryId;
 
   /**
    * @param {(event: ShakeEvent) => void} onEvent
    * @param {HeldClaims} claims
    * @param {() => string | null} galaId the current gala's id, null until the timeline is known
+   * @param {() => string | null} lotteryId the lottery phase live now on the server's clock, if any
    */
-  constructor(onEvent, claims, galaId) {
+  constructor(onEvent, claims, galaId, lotteryId = () => null) {
     this.#onEvent = onEvent;
     this.#claims = claims;
     this.#galaId = galaId;
+    this.#lotteryId = lotteryId;
   }
 
   /** Milliseconds until the next shake may go out (0 = ready). */
@@ -52,13 +60,14 @@ export class Shaker {
     const galaId = /** @type {string} */ (this.#galaId());
     this.#inFlight = true;
     const retry = this.#pendingRequestId !== null;
+    if (!retry) this.#pendingPhaseId = this.#lotteryId() ?? NO_PHASE_MARK;
     this.#pendingRequestId ??= crypto.randomUUID();
     this.#onEvent({ kind: "sending" });
     try {
       /** @type {ShakeResponse} */
       const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, {
         method: "POST",
-        headers: { ...this.#claims.shakeHeaders(galaId), ...(retry ? { [RETRY_HEADER]: "1" } : {}) },
+        headers: { ...this.#claims.shakeHeaders(galaId), ...(retry ? { [RETRY_HEADER]: this.#pendingPhaseId } : {}) },
       });
       if (answer.kind !== "busy") this.#pendingRequestId = null;
       this.#keep(galaId, answer);

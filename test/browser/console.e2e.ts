@@ -103,13 +103,27 @@ function misplacedLabels(chart: Locator): Promise<string[]> {
 }
 
 describe("operator console", () => {
-  it("signs an operator in through the Access stand-in and shows the admin log", async () => {
+  it("asks who the operator is before any admin call, signs an operator in through the Access stand-in and shows the admin log", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("logged", now + 60_000, now + 120_000)]);
     browser = await openBrowser({ serviceWorkers: "block" });
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
+    // Signed out, the console asks who the operator is and calls no admin route: nothing in the browser's console.
+    const errors: string[] = [];
+    const adminCalls: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/admin/")) adminCalls.push(request.url());
+    });
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/operator");
     await page.goto("/admin");
+    expect((await asked).status()).toBe(200);
+    await expect.poll(() => page.getByLabel("Admin secret").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator("#sign-in-error").textContent()).toBe("");
+    expect({ errors, adminCalls }).toEqual({ errors: [], adminCalls: [] });
     await page.getByRole("link", { name: "the development sign-in" }).click();
     await page.getByRole("button", { name: "Sign in to the console as ada@ops.example" }).click();
     await page.waitForURL(/\/admin$/);

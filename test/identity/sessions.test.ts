@@ -11,7 +11,7 @@ import { DEV_TURNSTILE_PASS } from "../../src/routes/dev-idp";
 import type { ApiErrorBody, ShakeResponse } from "../../src/wire/index";
 import { call, createPool, json, wallet } from "../support/api";
 import { callWith } from "../support/deployed";
-import { signIn, viewerToken } from "../support/identity";
+import { NONCE_SECRET, signIn, viewerToken } from "../support/identity";
 import { open } from "../support/lottery";
 import { liveLottery, liveLotteryShow } from "../support/show";
 import { eventually } from "../support/wait";
@@ -68,7 +68,7 @@ describe("anonymous sessions", () => {
     const res = await post(off, { deviceId: "d-off" });
     expect(res.status).toBe(401);
     expect(await code(res)).toBe("sign_in_required");
-    expect((await post(off, { idToken: await viewerToken("frank") })).status).toBe(201);
+    expect((await post(off, { idToken: await viewerToken("frank"), nonce: NONCE_SECRET })).status).toBe(201);
   });
 
   it("need a Turnstile token the verify endpoint accepts where a challenge is configured", async () => {

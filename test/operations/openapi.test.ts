@@ -13,7 +13,7 @@ import { operations } from "../../src/contract/openapi";
 import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
 import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
 import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
-import { admin, call, json, session } from "../support/api";
+import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
 
 type Schema = Record<string, unknown>;
 interface Doc {
@@ -73,6 +73,9 @@ describe("OpenAPI document", () => {
     const [lottery, later, spare] = [`oa-lottery-${tag}`, `oa-later-${tag}`, `oa-spare-${tag}`];
     await checked(await call("/api/time"), "GET", "/api/time", 200);
     await checked(await call("/api/identity"), "GET", "/api/identity", 200);
+    const asOperator = await call("/api/operator", { headers: { Authorization: `Bearer ${ADMIN_SECRET}` } });
+    expect(await checked(asOperator, "GET", "/api/operator", 200)).toEqual({ operator: "break-glass:admin-secret" });
+    expect(await checked(await call("/api/operator"), "GET", "/api/operator", 200)).toEqual({ operator: null });
     const stored = await checked<{ timeline: Timeline | null }>(await admin("GET", "/timeline"), "GET", "/api/admin/timeline", 200);
     const phase = (id: string, kind: "lottery" | "greeting", startsAt: number, endsAt: number) => ({
       id,

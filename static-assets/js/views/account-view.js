@@ -3,7 +3,7 @@
  * deployment's sign-in page (the host app's login; the development identity provider
  * locally) when the session is anonymous (demo mode) or anonymous sessions are off.
  */
-import { apiJson, ensureSession } from "../api.js";
+import { apiJson, ensureSession, signInHref } from "../api.js";
 import { h } from "../dom.js";
 
 /** @typedef {import("../../../src/wire/index").IdentityInfo} IdentityInfo */
@@ -16,6 +16,6 @@ export async function showAccount(container) {
   if (session?.signedIn) {
     container.replaceChildren(h("span", { class: "hint", text: `Signed in${session.name ? ` as ${session.name}` : ""}` }));
   } else if (identity.signInUrl) {
-    container.replaceChildren(h("a", { class: "secondary", href: identity.signInUrl, text: "Sign in" }));
+    container.replaceChildren(h("a", { class: "secondary", href: await signInHref(identity.signInUrl), text: "Sign in" }));
   }
 }

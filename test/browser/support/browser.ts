@@ -53,6 +53,7 @@ export async function openBrowser(options: { serviceWorkers?: "allow" | "block" 
 export const { admin, audit, createPool, getTimeline, json, putShow, session } = apiClient(
   (path, init) => fetch(`${baseUrl()}${path}`, init),
   ADMIN_SECRET,
+  baseUrl,
 );
 
 /** A lottery phase of the first sponsor whose greeting is one the resource packages hold. */
