@@ -47,6 +47,8 @@ async function workersOptions(): Promise<Exclude<Parameters<typeof cloudflareTes
         LEASE_TTL_MS: "2000",
         LEASE_REPORT_MS: "1000",
         LEASE_PRESENT_MS: "3000",
+        // Claims of a lease phase are final (never displaced, then settled) 4 s after their issue (test/leases/merge-order.test.ts).
+        MERGE_HORIZON_MS: "4000",
         // The model-based money suite (test/model): sequences per run, and a seed/path to replay.
         MODEL_RUNS: process.env.MODEL_RUNS ?? "6",
         ...(process.env.MODEL_SEED ? { MODEL_SEED: process.env.MODEL_SEED, MODEL_PATH: process.env.MODEL_PATH ?? "" } : {}),

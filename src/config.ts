@@ -157,3 +157,13 @@ export function leaseReportMs(env: Env): number {
 export function leasePresentMs(env: Env): number {
   return positiveInt(env.LEASE_PRESENT_MS, 600_000);
 }
+
+/**
+ * How long after its issue a claim can still be displaced at its home shard by an
+ * earlier-issued claim of the same viewer that arrives by the normal path (an isolate's
+ * report): the longest report delay plus a margin. A claim is final after it, and settles
+ * only then (docs/money-flow.md, "Which claim a limit keeps").
+ */
+export function mergeHorizonMs(env: Env): number {
+  return positiveInt(env.MERGE_HORIZON_MS, 30_000);
+}

@@ -6,7 +6,9 @@
  *
  * Lifecycle of a row: opened_at (owner opened it) → enqueued_at (a settlement message is on
  * the queue; also set by the phase-close sweep) → settled_at (the consumer wrote the ledger),
- * or dead_at (the message ended in the dead-letter queue; a requeue clears it).
+ * or dead_at (the message ended in the dead-letter queue; a requeue clears it). A claim is
+ * sent only once it is final (`claims.final_at`, src/domain/merge-order.ts): until then an
+ * earlier-issued claim of its owner may displace it, and `forget` drops its row.
  */
 import type { PendingClaim, SettlementClaim } from "../../src/wire/index";
 import type { InFlightPage, OpenedClaim, ShardSettlementFigures, ShardUserClaim } from "../../src/wire/rpc";
@@ -62,15 +64,32 @@ function upsertState(sql: SqlStorage, column: string, onConflict: string, claimI
   );
 }
 
-/** Opened claims whose settlement has not been sent yet (one page), for the shard's outbox. */
-export function openedUnenqueued(sql: SqlStorage): SettlementClaim[] {
+const OPENED_UNENQUEUED = "s.opened_at IS NOT NULL AND s.enqueued_at IS NULL AND s.settled_at IS NULL AND s.dead_at IS NULL";
+
+/** Opened claims, final by `now`, whose settlement has not been sent yet (one page), for the shard's outbox. */
+export function openedUnenqueued(sql: SqlStorage, now: number): SettlementClaim[] {
   return rows<SettlementClaim>(
     sql.exec(
       `SELECT ${CLAIM_COLUMNS} FROM claim_state s JOIN claims c ON c.claim_id = s.claim_id
-        WHERE s.opened_at IS NOT NULL AND s.enqueued_at IS NULL AND s.settled_at IS NULL AND s.dead_at IS NULL
-        LIMIT ${CLAIM_PAGE}`,
+        WHERE ${OPENED_UNENQUEUED} AND c.final_at <= ? LIMIT ${CLAIM_PAGE}`,
+      now,
     ),
   );
+}
+
+/** When the next opened, unsent claim that is not final at `now` becomes final (the outbox waits for it); null when none waits. */
+export function nextFinalAt(sql: SqlStorage, now: number): number | null {
+  return sql
+    .exec<{ at: number | null }>(
+      `SELECT MIN(c.final_at) AS at FROM claim_state s JOIN claims c ON c.claim_id = s.claim_id WHERE ${OPENED_UNENQUEUED} AND c.final_at > ?`,
+      now,
+    )
+    .one().at;
+}
+
+/** Drops the settlement state of claims displaced before they were final (none of them was ever sent). */
+export function forget(sql: SqlStorage, claimIds: readonly string[]): void {
+  sql.exec("DELETE FROM claim_state WHERE claim_id IN (SELECT value FROM json_each(?))", JSON.stringify(claimIds));
 }
 
 /** Records that settlement messages for these claims are on the queue (clears dead letters). */
@@ -98,14 +117,15 @@ function pendingClaims(sql: SqlStorage, shard: number, where: string, order: str
   ).map((claim): PendingClaim => ({ ...claim, shard }));
 }
 
-/** Unsettled claims of these phases never enqueued (opened or not): what the phase-close sweep sends. */
-export function unenqueuedClaims(sql: SqlStorage, shard: number, phaseIds: readonly string[]): PendingClaim[] {
+/** Unsettled claims of these phases, final by `now`, never enqueued (opened or not): what the phase-close sweep sends. */
+export function unenqueuedClaims(sql: SqlStorage, shard: number, phaseIds: readonly string[], now: number): PendingClaim[] {
   return pendingClaims(
     sql,
     shard,
-    `s.enqueued_at IS NULL AND s.dead_at IS NULL
+    `s.enqueued_at IS NULL AND s.dead_at IS NULL AND c.final_at <= ?
        AND c.pool_id IN (SELECT pool_id FROM pools WHERE phase_id IN (SELECT value FROM json_each(?)))`,
     "c.claimed_at",
+    now,
     JSON.stringify(phaseIds),
   );
 }
@@ -118,14 +138,15 @@ export function deadClaims(sql: SqlStorage, shard: number): PendingClaim[] {
 /**
  * Claims opened, sent or dead-lettered before `before` that have not settled: a message lost
  * on the way, one never sent (the worker died before its send after the open answered), or
- * one still failing. The repair sends them again.
+ * one still failing. The repair sends them again; an opened claim only once it is final.
  */
 export function staleClaims(sql: SqlStorage, shard: number, before: number): PendingClaim[] {
   return pendingClaims(
     sql,
     shard,
-    "(s.enqueued_at < ? OR s.dead_at < ? OR (s.enqueued_at IS NULL AND s.opened_at < ?))",
+    "(s.enqueued_at < ? OR s.dead_at < ? OR (s.enqueued_at IS NULL AND s.opened_at < ? AND c.final_at <= ?))",
     "COALESCE(s.enqueued_at, s.dead_at, s.opened_at)",
+    before,
     before,
     before,
     before,
@@ -156,11 +177,12 @@ export function userClaims(sql: SqlStorage, userId: string): ShardUserClaim[] {
   );
 }
 
-/** Money in motion on this shard; `endedPhaseIds` are phases whose claims should be enqueued by now. */
+/** Money in motion on this shard; `endedPhaseIds` are phases whose (final) claims should be enqueued by `now`. */
 export function settlementFigures(
   sql: SqlStorage,
   shard: number,
   endedPhaseIds: readonly string[],
+  now: number,
 ): Omit<ShardSettlementFigures, "inFlight"> {
   const unconfirmed = rows<{ poolId: string; count: number; cents: number }>(
     sql.exec(
@@ -172,6 +194,6 @@ export function settlementFigures(
   return {
     shard,
     unconfirmed,
-    stranded: unenqueuedClaims(sql, shard, endedPhaseIds),
+    stranded: unenqueuedClaims(sql, shard, endedPhaseIds, now),
   };
 }

@@ -10,6 +10,7 @@
  * run inside its transactions.
  */
 import { mayTake, mergeSponsorsHeld } from "../../src/domain/limits";
+import type { HeldClaim } from "../../src/domain/merge-order";
 import { weightedIndex } from "../../src/domain/pool-choice";
 import type { PacedClaimRequest, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../../src/wire/rpc";
 import type { PhaseWindows } from "./phase-windows";
@@ -27,7 +28,8 @@ CREATE TABLE IF NOT EXISTS claims (
   sponsor_id TEXT NOT NULL,
   amount INTEGER NOT NULL CHECK (amount > 0),
   claimed_at INTEGER NOT NULL,
-  gala_id TEXT NOT NULL DEFAULT ''
+  gala_id TEXT NOT NULL DEFAULT '',
+  final_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS claims_user ON claims(user_id);
 CREATE INDEX IF NOT EXISTS claims_pool ON claims(pool_id);
@@ -50,8 +52,11 @@ export interface ClaimRecord {
   phaseId: string;
   sponsorId: string;
   amountCents: number;
+  /** When the edge or the shard issued it. */
   claimedAt: number;
   galaId: string;
+  /** From when no earlier-issued claim can displace it (src/domain/merge-order.ts); it settles only then. */
+  finalAt: number;
 }
 
 /** What the shard knows about one person when a request of theirs arrives. */
@@ -81,9 +86,11 @@ export class Claims {
   #stock: Stock;
   #windows: PhaseWindows;
   #pacing: PoolPacing;
+  #horizonMs: number;
 
-  constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows, pacing: PoolPacing) {
+  constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows, pacing: PoolPacing, horizonMs: number) {
     this.#sql = sql;
+    this.#horizonMs = horizonMs;
     this.#stock = stock;
     this.#windows = windows;
     this.#pacing = pacing;
@@ -91,6 +98,8 @@ export class Claims {
     // Claims recorded before limits were counted per gala have the gala '' (they count together as one earlier gala).
     const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('claims')").toArray();
     if (!columns.some((c) => c.name === "gala_id")) sql.exec("ALTER TABLE claims ADD COLUMN gala_id TEXT NOT NULL DEFAULT ''");
+    // Claims recorded before the merge by issue order are final.
+    if (!columns.some((c) => c.name === "final_at")) sql.exec("ALTER TABLE claims ADD COLUMN final_at INTEGER NOT NULL DEFAULT 0");
   }
 
   /**
@@ -121,8 +130,8 @@ export class Claims {
   /** Writes one claim: the only INSERT into `claims`. */
   record(claim: ClaimRecord): void {
     this.#sql.exec(
-      `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id, final_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       claim.claimId,
       claim.envelopeId,
       claim.userId,
@@ -133,7 +142,49 @@ export class Claims {
       claim.amountCents,
       claim.claimedAt,
       claim.galaId,
+      claim.finalAt,
     );
+  }
+
+  /** The person's claims in a gala, in the terms of the merge by issue order. */
+  heldInGala(userId: string, galaId: string): HeldClaim[] {
+    return this.#sql
+      .exec<{ claim_id: string; sponsor_id: string; claimed_at: number; final_at: number }>(
+        "SELECT claim_id, sponsor_id, claimed_at, final_at FROM claims WHERE user_id = ? AND gala_id = ?",
+        userId,
+        galaId,
+      )
+      .toArray()
+      .map((r) => ({ claimId: r.claim_id, sponsorId: r.sponsor_id, issuedAt: r.claimed_at, finalAt: r.final_at }));
+  }
+
+  /** When each claim of the phase that is not final at `now` becomes final. */
+  notFinal(phaseId: string, now: number): number[] {
+    return this.#sql
+      .exec<{ final_at: number }>("SELECT final_at FROM claims WHERE phase_id = ? AND final_at > ?", phaseId, now)
+      .toArray()
+      .map((r) => r.final_at);
+  }
+
+  /** Takes a claim that is not final out of `claims` (displaced by an earlier-issued one); returns what it held. */
+  displace(claimId: string, now: number): { envelopeId: string; poolId: string; amount: number; userId: string; requestId: string } {
+    const row = this.#sql
+      .exec<{ envelope_id: string; pool_id: string; amount: number; user_id: string; request_id: string }>(
+        "DELETE FROM claims WHERE claim_id = ? AND final_at > ? RETURNING envelope_id, pool_id, amount, user_id, request_id",
+        claimId,
+        now,
+      )
+      .one();
+    return { envelopeId: row.envelope_id, poolId: row.pool_id, amount: row.amount, userId: row.user_id, requestId: row.request_id };
+  }
+
+  /**
+   * When a claim issued now becomes final: at once, unless a lease of this shard may still
+   * report an earlier-issued claim (one was live within the merge horizon), then after it.
+   */
+  #finalAt(now: number): number {
+    const live = this.#sql.exec("SELECT 1 FROM leases WHERE expires_at > ? LIMIT 1", now - this.#horizonMs).toArray().length > 0;
+    return live ? now + this.#horizonMs : now;
   }
 
   /**
@@ -212,6 +263,7 @@ export class Claims {
         amountCents: envelope.amount,
         claimedAt: now,
         galaId,
+        finalAt: this.#finalAt(now),
       });
       return { status: "won", claim: { claimId, phaseId, sponsorId, amountCents: envelope.amount } };
     }

@@ -29,7 +29,7 @@
  * survives.
  */
 import { DurableObject } from "cloudflare:workers";
-import { leasePresentMs } from "../../src/config";
+import { leasePresentMs, mergeHorizonMs } from "../../src/config";
 import { RateWindow } from "../../src/domain/rate-window";
 import type { PhaseWindow, ShardPhaseStats } from "../../src/wire/index";
 import type {
@@ -78,8 +78,9 @@ export class PoolShard extends DurableObject<Env> {
     this.#stock = new Stock(sql);
     this.#windows = new PhaseWindows(sql);
     const pacing = new PoolPacing(sql, this.#stock);
-    this.#claims = new Claims(sql, this.#stock, this.#windows, pacing);
-    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows, pacing);
+    const horizonMs = mergeHorizonMs(env);
+    this.#claims = new Claims(sql, this.#stock, this.#windows, pacing, horizonMs);
+    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows, pacing, horizonMs);
     this.#moves = new Moves(sql, this.#stock);
     this.#shakes = new ShakeCounts(sql);
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
@@ -206,7 +207,7 @@ export class PoolShard extends DurableObject<Env> {
 
   /** Sends the unsettled, never-enqueued claims of these (closed) phases; returns how many. */
   sendUnenqueued(phaseIds: string[], now: number): Promise<number> {
-    return this.#outbox.send(() => claimState.unenqueuedClaims(this.#sql, this.#shard(), phaseIds), now);
+    return this.#outbox.send(() => claimState.unenqueuedClaims(this.#sql, this.#shard(), phaseIds, now), now);
   }
 
   /** Sends again the claims sent, opened or dead-lettered before `before` that have not settled; returns how many. */
@@ -241,7 +242,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   settlementFigures(endedPhaseIds: string[]) {
-    return claimState.settlementFigures(this.#sql, this.#shard(), endedPhaseIds);
+    return claimState.settlementFigures(this.#sql, this.#shard(), endedPhaseIds, Date.now());
   }
 
   // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)

@@ -9,12 +9,14 @@
  * unreported), or claimed (claims.ts). Recording a leased claim moves its envelope from the
  * lease to the claims, exactly once per claim id, with the per-person limits checked exactly
  * against the claims recorded here; a claim that breaks one (or repeats a request id that
- * already won) is voided and its envelope goes back to stock. Envelopes an isolate hands back,
+ * already won) is voided and its envelope goes back to stock; which of a person's claims a
+ * limit keeps follows the order they were issued (src/domain/merge-order.ts): a later claim
+ * recorded first but not final yet is displaced by an earlier one. Envelopes an isolate hands back,
  * and those of a lease whose claims can no longer be presented (`return_after`), go back to
  * stock too. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts):
  * lent envelopes count as issued, so a lease phase keeps each pool's plan like shard claims do.
  */
-import { mayTake } from "../../src/domain/limits";
+import { mergeByIssueOrder } from "../../src/domain/merge-order";
 import { shuffled } from "../../src/domain/random";
 import type {
   LeasedClaim,
@@ -27,6 +29,7 @@ import type {
   ShardLeaseFigures,
   VoidReason,
 } from "../../src/wire/rpc";
+import * as claimState from "./claim-state";
 import type { Claims } from "./claims";
 import type { PhaseWindows } from "./phase-windows";
 import type { PoolPacing } from "./pool-pacing";
@@ -49,6 +52,7 @@ CREATE TABLE IF NOT EXISTS leased_envelopes (
   amount INTEGER NOT NULL CHECK (amount > 0)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS leased_envelopes_lease ON leased_envelopes(lease_id);
+CREATE INDEX IF NOT EXISTS leases_expiry ON leases(expires_at);
 CREATE TABLE IF NOT EXISTS voided_claims (
   claim_id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
@@ -88,9 +92,12 @@ export class Leases {
   #claims: Claims;
   #windows: PhaseWindows;
   #pacing: PoolPacing;
+  /** How long after its issue a recorded claim can still be displaced by an earlier-issued one (MERGE_HORIZON_MS). */
+  #horizonMs: number;
 
-  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows, pacing: PoolPacing) {
+  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows, pacing: PoolPacing, horizonMs: number) {
     this.#sql = sql;
+    this.#horizonMs = horizonMs;
     this.#stock = stock;
     this.#claims = claims;
     this.#windows = windows;
@@ -135,7 +142,8 @@ export class Leases {
 
   /**
    * Returns the envelopes of leases past their deadline to stock, then tells what leases of
-   * `phaseId` (all phases with null) still hold and when the last of them is due back.
+   * `phaseId` (all phases with null) still hold and when the last of them is due back; the
+   * phase's claims not final yet count as held until they are.
    */
   returnOverdue(phaseId: string | null, now: number): LeasesOut {
     const returned = this.#backToStock(
@@ -144,10 +152,13 @@ export class Leases {
       now,
     );
     const out = this.outstanding().filter((l) => phaseId === null || l.phaseId === phaseId);
+    // A claim not final yet may still be displaced, and its envelope come back to the phase's stock.
+    const open = phaseId === null ? [] : this.#claims.notFinal(phaseId, now);
+    const due = [...out.map((l) => l.returnAfter), ...open];
     return {
       returned,
-      holding: out.reduce((n, l) => n + l.count, 0),
-      dueAt: out.length ? Math.max(...out.map((l) => l.returnAfter)) : null,
+      holding: out.reduce((n, l) => n + l.count, 0) + open.length,
+      dueAt: due.length ? Math.max(...due) : null,
     };
   }
 
@@ -295,6 +306,25 @@ export class Leases {
     return { claimId: claim.claimId, status: "voided", reason };
   }
 
+  /**
+   * A recorded claim, not final yet, displaced by an earlier-issued claim of the same person
+   * (src/domain/merge-order.ts): voided (`limit`), its envelope back in stock, its settlement
+   * state dropped (a claim is never sent before it is final, so nothing of it reached the queue).
+   */
+  #displace(claimId: string, now: number): void {
+    const held = this.#claims.displace(claimId, now);
+    this.#stock.restock([{ envelopeId: held.envelopeId, poolId: held.poolId, amount: held.amount }]);
+    claimState.forget(this.#sql, [claimId]);
+    this.#sql.exec(
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, '', ?, 'limit', ?)`,
+      claimId,
+      held.userId,
+      held.requestId,
+      held.envelopeId,
+      now,
+    );
+  }
+
   #recordOne(claim: LeasedClaim, now: number): RecordOutcome {
     const known = this.#sql
       .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
@@ -312,12 +342,26 @@ export class Leases {
     // The lease no longer holds the envelope: it went back to stock after the deadline.
     if (known.expires_at === null) return this.#void(claim, "late", now, false);
     if (claim.issuedAt > known.expires_at) return this.#void(claim, "expired", now, true);
-    const { sponsorsHeld, answered } = this.#claims.user(claim);
+    const { answered } = this.#claims.user(claim);
     if (answered?.status === "won") return this.#void(claim, "request", now, true);
-    if (!mayTake(sponsorsHeld, claim.sponsorId)) return this.#void(claim, "limit", now, true);
+    const merge = mergeByIssueOrder(this.#claims.heldInGala(claim.userId, claim.galaId), claim, now);
+    if (!merge.keep) return this.#void(claim, "limit", now, true);
+    for (const claimId of merge.displace) this.#displace(claimId, now);
     this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
-    this.#claims.record({ claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, claimedAt: issuedAt, galaId });
+    this.#claims.record({
+      claimId,
+      envelopeId,
+      userId,
+      requestId,
+      poolId,
+      phaseId,
+      sponsorId,
+      amountCents,
+      claimedAt: issuedAt,
+      galaId,
+      finalAt: issuedAt + this.#horizonMs,
+    });
     return { claimId: claim.claimId, status: "recorded" };
   }
 }

@@ -4,7 +4,8 @@
  * (claimMessages), marked enqueued in its settlement state (claim-state.ts) once sent.
  *
  * Opened claims: opening one only marks it opened and makes sure the shard's alarm fires
- * within FLUSH_DELAY_MS; the alarm sends every opened claim not yet enqueued. A failed send
+ * within FLUSH_DELAY_MS; the alarm sends every opened claim not yet enqueued that is final
+ * (claim-state.ts), and fires again when the next one becomes final. A failed send
  * leaves them unenqueued and the alarm retries with backoff; alarms survive restarts, so an
  * opened claim always reaches the queue. The sweeps the worker runs across shards (unopened
  * claims of closed phases, stale and dead-lettered claims) send through `send` too. Sending
@@ -21,8 +22,8 @@ export class SettlementOutbox {
   #storage: DurableObjectStorage;
   #queue: Queue;
   #shard: () => number;
-  /** An alarm is known to be set for a flush; memory only. */
-  #armed = false;
+  /** When an alarm is known to be set for a flush; memory only. */
+  #armedAt: number | null = null;
   /** Consecutive failed sends, for the retry backoff (memory only). */
   #failedSends = 0;
 
@@ -34,23 +35,32 @@ export class SettlementOutbox {
 
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to send newly opened claims. */
   async armFlush(now: number): Promise<void> {
-    if (this.#armed) return;
-    const current = await this.#storage.getAlarm();
-    if (current === null || current > now + FLUSH_DELAY_MS) await this.#storage.setAlarm(now + FLUSH_DELAY_MS);
-    this.#armed = true;
+    await this.#armBy(now + FLUSH_DELAY_MS);
   }
 
-  /** On the alarm: sends every opened, unenqueued claim in batches; on a failed send, retries by alarm. */
+  /**
+   * On the alarm: sends every opened, unenqueued claim that is final in batches, and sets the
+   * alarm for the next one to become final; on a failed send, retries by alarm.
+   */
   async flush(now: number): Promise<void> {
-    this.#armed = false;
+    this.#armedAt = null;
     try {
-      await this.send(() => claimState.openedUnenqueued(this.#storage.sql), now);
+      await this.send(() => claimState.openedUnenqueued(this.#storage.sql, now), now);
+      const next = claimState.nextFinalAt(this.#storage.sql, now);
+      if (next !== null) await this.#armBy(next);
     } catch (err) {
       this.#failedSends += 1;
       console.warn("settlement send failed; retrying by alarm", String(err));
-      await this.#storage.setAlarm(now + retryDelaySeconds(this.#failedSends) * 1000);
-      this.#armed = true;
+      await this.#armBy(now + retryDelaySeconds(this.#failedSends) * 1000);
     }
+  }
+
+  /** Makes sure the alarm fires by `at`. */
+  async #armBy(at: number): Promise<void> {
+    if (this.#armedAt !== null && this.#armedAt <= at) return;
+    const current = await this.#storage.getAlarm();
+    if (current === null || current > at) await this.#storage.setAlarm(at);
+    this.#armedAt = Math.min(at, current ?? at);
   }
 
   /** Sends every page `page` hands out until it hands out none (each page is marked enqueued once sent); returns how many. */

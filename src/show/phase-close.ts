@@ -55,13 +55,13 @@ async function closePools(
     // Envelopes taken by a rebalance that has not landed would arrive in a closed pool.
     throw new Error(`phase ${phaseId} closes once moves ${inFlight.map((m) => m.moveId).join(", ")} have landed`);
   }
-  // Envelopes still lent to edge leases may yet be claimed, or come back after the close.
+  // Envelopes still lent to edge leases may yet be claimed, or come back after the close; so may those of claims not final yet.
   const leases = await Promise.all(shards.map((shard) => shardStub(env, shard).returnLeases(phaseId, now)));
   const holding = leases.reduce((n, l) => n + l.holding, 0);
   if (holding > 0) {
     const due = Math.max(...leases.map((l) => l.dueAt ?? 0));
     throw new Error(
-      `phase ${phaseId} closes once its edge leases are back (${holding} envelope(s), due by ${new Date(due).toISOString()})`,
+      `phase ${phaseId} closes once its edge leases are back and its claims final (${holding} envelope(s), due by ${new Date(due).toISOString()})`,
     );
   }
   const moves = await Promise.all(
