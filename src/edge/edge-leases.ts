@@ -11,7 +11,7 @@
  */
 import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
 import { DRY_RETRY_MS, eligibleIndex, leaseSize, MIN_LEASE, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
-import { mayTake } from "../domain/limits";
+import { mayTake, mergeSponsorsHeld } from "../domain/limits";
 import { isLive } from "../domain/phase";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
@@ -47,6 +47,8 @@ interface Slot {
 const slots = new Map<string, Slot>();
 /** Leased wins by user and request id: a retry on this isolate gets the same envelope. */
 const answered = new Map<string, LeasedClaim>();
+/** Sponsors of the leased wins this isolate issued, by gala and user: it never issues a second claim it knows breaks a limit. */
+const issuedTo = new Map<string, string[]>();
 const MAX_ANSWERS = 50_000;
 /** Slots are swept for due calls (expired leases, old reports) at most this often. */
 const SWEEP_EVERY_MS = 100;
@@ -56,7 +58,8 @@ let isolateId = "";
 /** Calls this isolate made to shards for leases, and those that failed (read by tests and the bench). */
 export const leaseCalls = { made: 0, failed: 0 };
 
-export type LeasedTake = { kind: "won"; claim: LeasedClaim } | { kind: "limit" } | { kind: "dry" } | { kind: "none" };
+export type LeasedTake =
+  { kind: "won"; claim: LeasedClaim } | { kind: "limit" } | { kind: "dry" } | { kind: "none"; sponsorsHeld: string[] };
 
 function slotOf(phase: Phase, shard: number, now: number): Slot {
   const key = `${phase.id}|${shard}`;
@@ -177,20 +180,23 @@ export function leasedAnswer(userId: string, requestId: string): LeasedClaim | u
 
 /**
  * An envelope for this candidate from the lease of its shard: `won` with the claim to sign,
- * `limit` when the viewer's sponsors held (their signed holdings) allow no more envelopes in
- * the gala, `dry` when the shard lent less than asked at the last ask (every pool at its
+ * `limit` when the viewer's sponsors held (their signed holdings, merged with the wins this
+ * isolate issued them) allow no more envelopes in the gala, `dry` when the shard lent less than asked at the last ask (every pool at its
  * allowance, or empty: the candidate gets the greeting with no call), `none` when this isolate holds
- * nothing they may take (the caller falls back to the shard claim, paced the same way).
+ * nothing they may take (the caller falls back to the shard claim, paced the same way, with
+ * the sponsors held as this isolate knows them).
  */
 export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly string[]): LeasedTake {
   const { userId, requestId, shard, now } = shake;
   const key = `${userId}|${requestId}`;
   const earlier = answered.get(key);
   if (earlier) return { kind: "won", claim: earlier };
-  if (!mayTake(sponsorsHeld)) return { kind: "limit" };
+  const viewer = `${shake.timeline.galaId}|${userId}`;
+  const held = mergeSponsorsHeld(sponsorsHeld, issuedTo.get(viewer) ?? []);
+  if (!mayTake(held)) return { kind: "limit" };
   const slot = slotOf(phase, shard, now);
   expire(slot, now);
-  const i = eligibleIndex(slot.envelopes, sponsorsHeld);
+  const i = eligibleIndex(slot.envelopes, held);
   let claim: LeasedClaim | null = null;
   if (i >= 0) {
     const [e] = slot.envelopes.splice(i, 1);
@@ -212,12 +218,14 @@ export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly st
     slot.issuedSinceAsk++;
     if (answered.size >= MAX_ANSWERS) answered.clear();
     answered.set(key, claim);
+    if (issuedTo.size >= MAX_ANSWERS) issuedTo.clear();
+    issuedTo.set(viewer, [...(issuedTo.get(viewer) ?? []), e.sponsorId]);
   } else {
     slot.missed = true;
   }
   callIfDue(shake.env, shake.background, slot, now);
   if (claim) return { kind: "won", claim };
-  return slot.short ? { kind: "dry" } : { kind: "none" };
+  return slot.short ? { kind: "dry" } : { kind: "none", sponsorsHeld: held };
 }
 
 /**
@@ -227,4 +235,5 @@ export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly st
 export function dropIsolateLeases(): void {
   slots.clear();
   answered.clear();
+  issuedTo.clear();
 }

@@ -128,7 +128,7 @@ async function leasedOutcome(shake: Shake, phase: Phase): Promise<Graded> {
   const sponsorsHeld = await signedSponsorsHeld(shake);
   const take = takeLeased(shake, phase, sponsorsHeld);
   if (take.kind === "limit" || take.kind === "dry") return { outcome: greetingOf(phase), level: 0 };
-  if (take.kind === "none") return claimOutcome(shake, phase, sponsorsHeld);
+  if (take.kind === "none") return claimOutcome(shake, phase, take.sponsorsHeld);
   return leasedWin(shake, take.claim, sponsorsHeld);
 }
 

@@ -215,15 +215,18 @@ describe("edge leases", () => {
 
   it("enforces the limits exactly at the record: replayed holdings are voided, an honest client never", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
-    await leaseShow(tag, 50, 1);
-    // Warm the lease, then: a cheater never sends its holdings, an honest viewer always does.
-    await honestShakes(await session(), 2, `${tag}-warm`);
-    await sleep(100);
-    const [cheater, honest] = await Promise.all([session(), session()]);
+    await leaseShow(tag, 400, 1);
+    // A cheater never sends its holdings, an honest viewer always does. An isolate remembers
+    // what it issued a viewer, so the cheater collects its wins on several isolates (each
+    // dies with its claim unreported once it answered).
+    const [cheater, ...neighbours] = await sessionsOnShard(0, 9);
+    const honest = await session();
     const cheats: Won[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 3; i++) {
+      await leaseInPlace(neighbours, `${tag}-warm-${i}`);
       const answer = await shake(cheater.token, `${tag}-cheat-${i}`, { wire: "lean" });
       if (answer.kind === "envelope") cheats.push(answer);
+      dropIsolateLeases();
     }
     const fair = await honestShakes(honest, 6, `${tag}-fair`);
     expect(fair.length).toBe(1);

@@ -41,6 +41,17 @@ async function twoWins(tag: string): Promise<{ v: Viewer; first: Won; second: Wo
 }
 
 describe("the merge keeps claims in issue order", () => {
+  it("one isolate never issues a viewer sending no holdings a second claim of a sponsor it already issued them", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    await leaseShow(tag, 400, 1);
+    const [v, ...neighbours] = await sessionsOnShard(0, 6);
+    const first = await leasedWin(v, neighbours, `${tag}-a`);
+    await leaseInPlace(neighbours, `${tag}-m`);
+    const again = await Promise.all(Array.from({ length: 8 }, (_, i) => shake(v.token, `${tag}-again-${i}`, { wire: "lean" })));
+    expect(again.filter((a) => a.kind === "envelope")).toEqual([]);
+    expect(await present(v, [first.envelope.signedClaim!])).toEqual([{ claimId: first.envelope.claimId, status: "recorded" }]);
+  });
+
   it("keeps the earlier win when the later one is presented (and opened) first, and never settles the later one", async () => {
     const { v, first, second } = await twoWins(crypto.randomUUID().slice(0, 8));
     expect(await present(v, [second.envelope.signedClaim!])).toEqual([{ claimId: second.envelope.claimId, status: "recorded" }]);
