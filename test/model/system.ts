@@ -47,7 +47,9 @@ export async function newGala(viewerCount: number, issuance: Issuance = "shard")
   // Viewers of one shard share the isolate's lease there; it is in place when the sequence starts.
   const first = await session();
   const neighbours = await sessionsOnShard(userShard(env, first.userId), viewerCount + 2);
-  await leaseInPlace(neighbours.slice(viewerCount), `opener-${tag}`);
+  const opener = await leaseInPlace(neighbours.slice(viewerCount), `opener-${tag}`);
+  // The opener's PWA presents its win, so no unreported claim of this gala outlives its sequence.
+  await present(opener.viewer, [opener.won.envelope.signedClaim!]);
   return { phaseId, viewers: neighbours.slice(0, viewerCount) };
 }
 

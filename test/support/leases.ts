@@ -40,15 +40,20 @@ export async function honestShakes(v: Viewer, count: number, tag: string): Promi
 
 /**
  * Returns once this isolate holds a lease on the shard of `neighbours` (viewers sharing one
- * home shard): they shake in turn until one wins from it. The first candidates find no lease
- * and start the call for one (they win from the shard meanwhile).
+ * home shard): they shake in turn until one wins from it, and that win (with its viewer). The
+ * first candidates find no lease and start the call for one (they win from the shard meanwhile).
  */
-export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<void> {
+export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<{ viewer: Viewer; won: Won }> {
   let turn = 0;
-  await eventually(
-    () => shake(neighbours[turn % neighbours.length].token, `${tag}-${turn++}`, { wire: "lean" }),
+  let viewer = neighbours[0];
+  const won = await eventually(
+    () => {
+      viewer = neighbours[turn % neighbours.length];
+      return shake(viewer.token, `${tag}-${turn++}`, { wire: "lean" });
+    },
     (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
   );
+  return { viewer, won: won as Won };
 }
 
 /** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
