@@ -117,6 +117,9 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
       SHARD_RPS_CEILING: String(settings.ceilingPerSec),
       EDGE_RPS_CEILING: deployed("EDGE_RPS_CEILING"),
       ISSUANCE_PACING: "on",
+      // The compressed show reports leased wins within 2 s, so their claims are final (and settle) 5 s after their issue, inside the settlement bound.
+      LEASE_REPORT_MS: "2000",
+      MERGE_HORIZON_MS: "5000",
       STATS_FLUSH_MS: "1000",
       TIMELINE_TTL_MS: String(o.timelineTtlMs),
     },
