@@ -126,7 +126,7 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T>
 }
 
 /** Ids the system itself minted (pool ids, for one, grow with roll-overs): bounded, not patterned. */
-const internalId = z.string().min(1).max(256);
+export const internalId = z.string().min(1).max(256);
 
 const claimSchema = z
   .object({
