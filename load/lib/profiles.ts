@@ -4,18 +4,21 @@
  * (thousands): smoke proves the wiring, average is a normal evening, peak is the countdown
  * to a lottery, spike is the instant the host says "shake now", soak is an hour at average.
  */
-import type { RampingArrivalRateScenario, Stage } from "k6/options";
+import type { RampingArrivalRateScenario, Scenario, Stage } from "k6/options";
 
 export interface Profile {
   /** Default peak rate when PEAK_RATE is not set. */
   peakRate: number;
   /** Stages as fractions of the peak rate. */
   shape: Array<{ duration: string; share: number }>;
+  /** Default CANDIDATE_RATE of a run's own show (SHOW=write): smoke wins often, to reach every path. */
+  candidateRate: number;
 }
 
 export const PROFILES = {
-  smoke: { peakRate: 5, shape: [{ duration: "30s", share: 1 }] },
+  smoke: { peakRate: 5, candidateRate: 0.3, shape: [{ duration: "30s", share: 1 }] },
   average: {
+    candidateRate: 0.02,
     peakRate: 200,
     shape: [
       { duration: "1m", share: 0.5 },
@@ -24,6 +27,7 @@ export const PROFILES = {
     ],
   },
   peak: {
+    candidateRate: 0.02,
     peakRate: 1_000,
     shape: [
       { duration: "2m", share: 0.3 },
@@ -33,6 +37,7 @@ export const PROFILES = {
     ],
   },
   spike: {
+    candidateRate: 0.02,
     peakRate: 2_000,
     shape: [
       { duration: "30s", share: 0.05 },
@@ -43,6 +48,7 @@ export const PROFILES = {
     ],
   },
   soak: {
+    candidateRate: 0.02,
     peakRate: 200,
     shape: [
       { duration: "2m", share: 1 },
@@ -79,4 +85,9 @@ export function arrivalScenario(profile: Profile, peakRate: number, exec: string
     maxVUs: Math.max(50, peakRate),
     stages,
   };
+}
+
+/** Every VU id a run can hand out: the scenarios' VUs summed (viewers are split by VU id over it). */
+export function vuSlots(scenarios: Record<string, Scenario>): number {
+  return Object.values(scenarios).reduce((sum, s) => sum + ("maxVUs" in s && s.maxVUs ? s.maxVUs : "vus" in s && s.vus ? s.vus : 1), 0);
 }

@@ -1,7 +1,9 @@
 /**
  * A load run's own show, written through the admin API when SHOW=write: a greeting phase
  * while traffic ramps up, a lottery across the profile's busiest stretch (pools loaded for
- * it), then rest. Without SHOW=write the target's existing timeline is used as it is.
+ * it; with `leases`, its second half is a second lottery whose envelopes are handed out
+ * from edge leases), then rest. Without SHOW=write the target's existing timeline is used
+ * as it is.
  */
 import type { Phase, Sponsor, Timeline } from "../../src/wire/index.ts";
 import { createPool, readTimeline, writeTimeline } from "./api.ts";
@@ -12,7 +14,14 @@ export const LOAD_SPONSORS: Sponsor[] = [
   { id: "k6-lantern", name: "Lantern (load)", assetId: "sponsor-lantern" },
 ];
 
-export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt: number, candidateRate = 0): Phase {
+export function phase(
+  id: string,
+  kind: Phase["kind"],
+  startsAt: number,
+  endsAt: number,
+  candidateRate = 0,
+  issuance: NonNullable<Phase["issuance"]> = "shard",
+): Phase {
   return {
     id,
     title: id,
@@ -22,6 +31,7 @@ export function phase(id: string, kind: Phase["kind"], startsAt: number, endsAt:
     sponsorIds: kind === "lottery" ? LOAD_SPONSORS.map((s) => s.id) : [],
     greetingAssetId: `greeting-${kind}`,
     candidateRate,
+    ...(issuance === "edge-leases" ? { issuance } : {}),
   };
 }
 
@@ -43,21 +53,27 @@ export function stockPhase(phaseId: string, envelopesPerSponsor: number, average
 }
 
 /**
- * Greeting for the first fifth of the run, lottery for the next three fifths, then rest.
- * Each run is its own gala with its own phase ids: a gala may not reuse an earlier one's.
+ * Greeting for the first fifth of the run, lottery for the next three fifths (with `leases`:
+ * shard claims for the first half of it, edge leases for the second), then rest. Each run is
+ * its own gala with its own phase ids: a gala may not reuse an earlier one's.
  */
-export function writeRunShow(runMs: number, candidateRate: number, envelopesPerSponsor: number): Timeline {
+export function writeRunShow(
+  runMs: number,
+  candidateRate: number,
+  envelopesPerSponsor: number,
+  options: { leases?: boolean } = {},
+): Timeline {
   const now = Date.now();
   const run = now.toString(36);
   const rampEnd = now + runMs / 5;
   const lotteryEnd = now + (4 * runMs) / 5;
-  const timeline = putShow(
-    [
-      phase(`k6-warmup-greetings-${run}`, "greeting", now - 1_000, rampEnd),
-      phase(`k6-lottery-${run}`, "lottery", rampEnd, lotteryEnd, candidateRate),
-    ],
-    `k6-gala-${run}`,
-  );
-  stockPhase(`k6-lottery-${run}`, envelopesPerSponsor);
+  const lotteries = options.leases
+    ? [
+        phase(`k6-lottery-${run}`, "lottery", rampEnd, (rampEnd + lotteryEnd) / 2, candidateRate),
+        phase(`k6-leased-lottery-${run}`, "lottery", (rampEnd + lotteryEnd) / 2, lotteryEnd, candidateRate, "edge-leases"),
+      ]
+    : [phase(`k6-lottery-${run}`, "lottery", rampEnd, lotteryEnd, candidateRate)];
+  const timeline = putShow([phase(`k6-warmup-greetings-${run}`, "greeting", now - 1_000, rampEnd), ...lotteries], `k6-gala-${run}`);
+  for (const lottery of lotteries) stockPhase(lottery.id, Math.ceil(envelopesPerSponsor / lotteries.length));
   return timeline;
 }
