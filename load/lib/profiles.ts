@@ -70,19 +70,25 @@ export function profileMs(profile: Profile): number {
   }, 0);
 }
 
-/** A ramping-arrival-rate scenario following the profile at `peakRate` iterations/s. */
+/**
+ * A ramping-arrival-rate scenario following the profile at `peakRate` iterations/s. Every VU
+ * is allocated up front and none is added later: each owns its own viewers (load/lib/viewer.ts),
+ * and k6 hands iterations to idle VUs in turn, so every viewer gets its share. One VU per 5
+ * shakes a second, plus room for the viewers watching their wallets after a win.
+ */
 export function arrivalScenario(profile: Profile, peakRate: number, exec: string): RampingArrivalRateScenario {
   const stages: Stage[] = profile.shape.map((stage) => ({
     duration: stage.duration,
     target: Math.max(1, Math.round(stage.share * peakRate)),
   }));
+  const vus = Math.ceil(peakRate / 5) + 20;
   return {
     executor: "ramping-arrival-rate",
     exec,
     startRate: stages[0].target,
     timeUnit: "1s",
-    preAllocatedVUs: Math.max(10, Math.ceil(peakRate / 20)),
-    maxVUs: Math.max(50, peakRate),
+    preAllocatedVUs: vus,
+    maxVUs: vus,
     stages,
   };
 }
