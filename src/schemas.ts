@@ -12,6 +12,7 @@ import type {
   CreateSeedGroupRequest,
   CreateWalletGroupRequest,
   GrabGroupRequest,
+  LocalizedText,
   Phase,
   SessionRequest,
   ShakeRequest,
@@ -80,12 +81,20 @@ export type WalletGroupInput = z.infer<typeof createWalletGroupRequest>;
 
 export const grabGroupRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<GrabGroupRequest>;
 
-export const sponsorSchema = z.object({ id, name: z.string().min(1).max(80), assetId: id }).strict() satisfies z.ZodType<Sponsor>;
+const localized = (max: number) =>
+  z
+    .object({ "zh-CN": z.string().min(1).max(max).optional(), en: z.string().min(1).max(max).optional() })
+    .strict() satisfies z.ZodType<LocalizedText>;
+
+export const sponsorSchema = z
+  .object({ id, name: z.string().min(1).max(80), names: localized(80).optional(), assetId: id })
+  .strict() satisfies z.ZodType<Sponsor>;
 
 export const phaseSchema = z
   .object({
     id,
     title: z.string().min(1).max(120),
+    titles: localized(120).optional(),
     kind: z.enum(["greeting", "lottery"]),
     startsAt: epochMs,
     endsAt: epochMs,

@@ -527,6 +527,10 @@ export interface components {
             phases: {
                 id: string;
                 title: string;
+                titles?: {
+                    "zh-CN"?: string;
+                    en?: string;
+                };
                 /** @enum {string} */
                 kind: "greeting" | "lottery";
                 startsAt: number;
@@ -534,6 +538,10 @@ export interface components {
                 sponsors: {
                     id: string;
                     name: string;
+                    names?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     assetId: string;
                 }[];
                 greetingAssetId: string;
@@ -685,6 +693,7 @@ export interface components {
             signInUrl: string | null;
             /** @enum {string} */
             anonymousSessions: "on" | "turnstile" | "off";
+            turnstileSiteKey: string | null;
         };
         StoredTimeline: {
             timeline: {
@@ -692,11 +701,19 @@ export interface components {
                 sponsors: {
                     id: string;
                     name: string;
+                    names?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     assetId: string;
                 }[];
                 phases: {
                     id: string;
                     title: string;
+                    titles?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     /** @enum {string} */
                     kind: "greeting" | "lottery";
                     startsAt: number;
@@ -716,11 +733,19 @@ export interface components {
                 sponsors: {
                     id: string;
                     name: string;
+                    names?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     assetId: string;
                 }[];
                 phases: {
                     id: string;
                     title: string;
+                    titles?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     /** @enum {string} */
                     kind: "greeting" | "lottery";
                     startsAt: number;
@@ -741,11 +766,19 @@ export interface components {
                 sponsors: {
                     id: string;
                     name: string;
+                    names?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     assetId: string;
                 }[];
                 phases: {
                     id: string;
                     title: string;
+                    titles?: {
+                        "zh-CN"?: string;
+                        en?: string;
+                    };
                     /** @enum {string} */
                     kind: "greeting" | "lottery";
                     startsAt: number;
@@ -1838,11 +1871,19 @@ export interface operations {
                         sponsors: {
                             id: string;
                             name: string;
+                            names?: {
+                                "zh-CN"?: string;
+                                en?: string;
+                            };
                             assetId: string;
                         }[];
                         phases: {
                             id: string;
                             title: string;
+                            titles?: {
+                                "zh-CN"?: string;
+                                en?: string;
+                            };
                             /** @enum {string} */
                             kind: "greeting" | "lottery";
                             startsAt: number;
@@ -1976,6 +2017,10 @@ export interface operations {
                     expectedVersion: number;
                     phase: {
                         title?: string;
+                        titles?: {
+                            "zh-CN"?: string;
+                            en?: string;
+                        };
                         /** @enum {string} */
                         kind?: "greeting" | "lottery";
                         startsAt?: number;

@@ -12,7 +12,7 @@ import { app } from "../../src/app";
 import { operations } from "../../src/contract/openapi";
 import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
 import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
-import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
+import type { CreateGroupResponse, PoolRecord, PublicTimeline, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
 import { admin, call, json, session } from "../support/api";
 
 type Schema = Record<string, unknown>;
@@ -121,6 +121,7 @@ describe("OpenAPI document", () => {
     const phase = (id: string, kind: "lottery" | "greeting", startsAt: number, endsAt: number) => ({
       id,
       title: id,
+      ...(kind === "lottery" ? { titles: { "zh-CN": "抽奖" } } : {}),
       kind,
       startsAt,
       endsAt,
@@ -133,7 +134,7 @@ describe("OpenAPI document", () => {
         expectedVersion: stored.timeline?.version ?? 0,
         timeline: {
           galaId: `oa-${tag}`,
-          sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", assetId: "sponsor-oa" }],
+          sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", names: { "zh-CN": "开放接口公司" }, assetId: "sponsor-oa" }],
           phases: [
             phase(lottery, "lottery", now - 1000, now + 3_600_000),
             phase(later, "greeting", now + 7_200_000, now + 7_300_000),
@@ -146,7 +147,12 @@ describe("OpenAPI document", () => {
       200,
     );
     await checked(await admin("PUT", "/timeline", { expectedVersion: 0, timeline: put.timeline }), "PUT", "/api/admin/timeline", 400);
-    await checked(await call("/api/timeline"), "GET", "/api/timeline", 200);
+    const shown = await checked<PublicTimeline>(await call("/api/timeline"), "GET", "/api/timeline", 200);
+    // Localized names and titles reach the viewers as the operator wrote them.
+    expect(shown.phases.find((p) => p.id === lottery)).toMatchObject({
+      titles: { "zh-CN": "抽奖" },
+      sponsors: [{ id: "oa-sponsor", names: { "zh-CN": "开放接口公司" } }],
+    });
 
     const pool = await checked<{ pool: PoolRecord }>(
       await admin("POST", "/pools", {
