@@ -2,10 +2,13 @@
  * HTTP client for the viewer: JSON in and out, a timeout on every call, failures as
  * `ApiFailure` carrying the status and any retry hint, and the session kept in local
  * storage (renewed once when the server rejects it). A sign-in returns to the page with
- * `#id_token=…`: that token is exchanged for a session of the signed-in person.
+ * `#id_token=…`: that token is exchanged for a session of the signed-in person. Where
+ * anonymous sessions need a bot challenge, each new one carries a fresh Turnstile token.
  */
+import { s } from "./i18n.js";
 import { retryAfterHeaderMs } from "./pacing.js";
 
+/** @typedef {import("../../src/wire/index").SessionRequest} SessionRequest */
 /** @typedef {import("../../src/wire/index").SessionResponse} SessionResponse */
 
 export const TIMEOUT_MS = 8_000;
@@ -89,6 +92,18 @@ function takeIdToken() {
 let pendingIdToken;
 const idTokenToExchange = () => (pendingIdToken === undefined ? (pendingIdToken = takeIdToken()) : pendingIdToken);
 
+/**
+ * Where anonymous sessions need a bot challenge: a fresh Turnstile token per new session
+ * (settled once the page knows the deployment's identity settings; null: no challenge).
+ * @type {Promise<(() => Promise<string>) | null>}
+ */
+let challenge = Promise.resolve(null);
+
+/** @param {Promise<(() => Promise<string>) | null>} provider */
+export function useSessionChallenge(provider) {
+  challenge = provider;
+}
+
 /** The session request in flight: concurrent callers share it (and the ID token). */
 /** @type {Promise<SessionResponse> | null} */
 let minting = null;
@@ -96,8 +111,11 @@ let minting = null;
 async function mintSession() {
   const idToken = idTokenToExchange();
   pendingIdToken = null;
+  const turnstile = idToken ? null : await challenge;
+  /** @type {SessionRequest} */
+  const body = { deviceId: deviceId(), ...(idToken ? { idToken } : {}), ...(turnstile ? { turnstileToken: await turnstile() } : {}) };
   /** @type {SessionResponse} */
-  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...(idToken ? { idToken } : {}) } });
+  const session = await apiJson("/api/session", { method: "POST", body });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }
@@ -127,7 +145,13 @@ export async function userCall(path, options = {}) {
 }
 
 /**
- * What to tell the viewer about a failed call: the server's message, or the network's state.
+ * What to tell the viewer about a failed call, in the viewer's language: the network's state,
+ * a busy server, or the code of what the server refused.
  * @param {unknown} err
  */
-export const failureReason = (err) => (err instanceof ApiFailure ? err.message : "the network is struggling, try again");
+export function failureReason(err) {
+  if (!(err instanceof ApiFailure) || err.code === "network") return s().reasonNetwork;
+  if (err.code === "timeout") return s().reasonTimeout;
+  if (err.status === 429 || err.status >= 500) return s().reasonBusy;
+  return s().reasonRefused(err.code);
+}

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { inject } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
 import type { CreatePoolRequest, CreatePoolResponse, Phase, Timeline } from "../../../src/wire/index";
 import { ADMIN_SECRET } from "./paths";
 
@@ -27,15 +27,28 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A fresh browser profile; `serviceWorkers: "block"` for tests that intercept API calls. */
-export async function openBrowser(options: { serviceWorkers?: "allow" | "block" } = {}): Promise<Browser> {
+export interface BrowserOptions {
+  /** "block" for tests that intercept API calls. */
+  serviceWorkers?: "allow" | "block";
+  /** The phone's screen (420×860 unless said). */
+  viewport?: { width: number; height: number };
+  /** The phone's language (`navigator.languages`): English unless said. */
+  locale?: string;
+  /** A touch screen, for taps. */
+  hasTouch?: boolean;
+}
+
+/** A fresh browser profile. */
+export async function openBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "gala-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     baseURL: baseUrl(),
-    viewport: { width: 420, height: 860 },
+    viewport: options.viewport ?? { width: 420, height: 860 },
+    locale: options.locale ?? "en-US",
+    hasTouch: options.hasTouch ?? false,
     serviceWorkers: options.serviceWorkers ?? "allow",
   });
   return {
@@ -58,8 +71,8 @@ export async function adminCall<T>(method: string, path: string, body?: unknown)
 }
 
 export const SPONSORS = [
-  { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
-  { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
+  { id: "aurora", name: "Aurora Phones", names: { "zh-CN": "极光手机" }, assetId: "sponsor-aurora" },
+  { id: "jade", name: "Jade Tea House", names: { "zh-CN": "翡翠茶馆" }, assetId: "sponsor-jade" },
 ];
 
 /** Replaces the show with these phases (all sponsors known) and returns the stored timeline. */
@@ -80,6 +93,7 @@ export function lotteryPhase(id: string, startsAt: number, endsAt: number, candi
   return {
     id,
     title: `Lottery ${id}`,
+    titles: { "zh-CN": `抽奖 ${id}` },
     kind: "lottery",
     startsAt,
     endsAt,
@@ -106,6 +120,12 @@ export async function apiViewer() {
       return (await res.json()) as T;
     },
   };
+}
+
+/** Closes the full-screen win when it is open (as a viewer who opens it later), so the page behind takes clicks again. */
+export async function dismissWin(page: Page): Promise<void> {
+  if (await page.locator("#win").evaluate((d: HTMLDialogElement) => d.open)) await page.keyboard.press("Escape");
+  await expect.poll(() => page.locator("#win").evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
 }
 
 /** "¥12.34" for integer cents, as the pages print it. */
