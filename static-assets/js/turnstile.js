@@ -17,7 +17,7 @@ import { language, s } from "./i18n.js";
 
 export const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js";
 const ONLOAD = "galaTurnstileLoaded";
-const RETRY_MS = 5_000;
+const RETRY_MS = 3_000;
 
 /** @returns {Promise<TurnstileApi>} */
 function loadTurnstile() {

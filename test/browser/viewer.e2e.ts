@@ -4,13 +4,23 @@
  * Retry-After make the client wait; the countdown follows the server's clock, not the
  * phone's. axe-core checks each state the viewer passes through.
  */
+import { readFileSync } from "node:fs";
 import type { Locator, Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ShakeResponse } from "../../src/wire/index";
+import type { SessionRequest, ShakeResponse } from "../../src/wire/index";
 import { expectAccessible } from "./support/axe";
 import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 import { EN } from "../../static-assets/js/strings/en.js";
+import { TURNSTILE_SCRIPT } from "../../static-assets/js/turnstile.js";
+
+/** The stand-in for Turnstile's script (test/browser/support/turnstile-stand-in.js) and what it records. */
+const TURNSTILE_STAND_IN = readFileSync("test/browser/support/turnstile-stand-in.js", "utf8");
+interface TurnstileControl {
+  renders: Record<string, unknown>[];
+  issued: string[];
+  events: string[];
+}
 
 /** Phone screens from the smallest to the largest the win must fit without scrolling. */
 const PHONES = [
@@ -130,7 +140,10 @@ describe("viewer", () => {
     const page = await browser.context.newPage();
     await page.goto("/");
     await page.getByRole("link", { name: "Sign in" }).click();
+    // The provider answers with a redirect back to the viewer: wait for that page to load.
+    const back = page.waitForEvent("load");
     await page.getByRole("button", { name: "Sign in as Alice" }).click();
+    await back;
     await expect.poll(() => page.locator("#account").textContent()).toBe("Signed in as Alice");
     await expectHeaderAligned(page);
     expect(page.url()).not.toContain("id_token");
@@ -220,6 +233,62 @@ describe("viewer", () => {
       expect(await page.getByRole("button", { name: "Switch to English" }).textContent()).toBe("English");
     });
   }
+
+  it("in Turnstile mode renders the widget before the first session, sends a fresh token with each session, and rides out a failure and an expiry", async () => {
+    const now = Date.now();
+    await putShow([lotteryPhase("challenge", now - 60_000, now + 10 * 60_000, 0)]);
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const { context } = browser;
+    // The deployment asks for a challenge (this server allows plain anonymous sessions; its
+    // check of the token is tested in test/identity/sessions.test.ts), and the widget is the
+    // local stand-in: the first challenge fails, every token expires after 1.5 s unless used.
+    await context.addInitScript(
+      () => void ((window as unknown as { __turnstile: object }).__turnstile = { failures: 1, expireAfterMs: 1_500 }),
+    );
+    const scripts: string[] = [];
+    await context.route(`${TURNSTILE_SCRIPT}*`, (route) => {
+      scripts.push(route.request().url());
+      return route.fulfill({ contentType: "text/javascript", body: TURNSTILE_STAND_IN });
+    });
+    await context.route("**/api/identity", async (route) => {
+      const real = await route.fetch();
+      return route.fulfill({
+        response: real,
+        json: { ...(await real.json()), anonymousSessions: "turnstile", turnstileSiteKey: "stand-in-site-key" },
+      });
+    });
+    const page = await context.newPage();
+    const sessions: SessionRequest[] = [];
+    page.on("request", (r) => void (r.url().endsWith("/api/session") && sessions.push(r.postDataJSON() as SessionRequest)));
+    const widget = () => page.evaluate(() => (window as unknown as { __turnstile: TurnstileControl }).__turnstile);
+    await page.goto("/");
+
+    // The failed challenge is told, then run again; its token makes the first session.
+    const status = page.locator("#challenge-status");
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toBe(EN.challengeFailed);
+    await expectAccessible(page, "bot challenge failed");
+    await expect.poll(() => sessions.length, { timeout: 10_000 }).toBe(1);
+    expect(sessions[0].turnstileToken).toBe("stand-in-token-1");
+    expect(scripts).toHaveLength(1);
+    expect(new URL(scripts[0]).searchParams.get("render")).toBe("explicit");
+    const { renders, events } = await widget();
+    expect(renders).toEqual([
+      expect.objectContaining({ sitekey: "stand-in-site-key", execution: "render", appearance: "interaction-only", language: "en" }),
+    ]);
+    expect(events.slice(0, 3)).toEqual(["render", "error", "reset"]);
+
+    // A token kept for the next session expires unused; the next session gets a fresh one.
+    await expect.poll(async () => (await widget()).events, { timeout: 10_000 }).toContain("expired:stand-in-token-2");
+    await page.evaluate(() => localStorage.setItem("gs.session", JSON.stringify({ token: "revoked", expiresAt: Date.now() + 3_600_000 })));
+    await page.getByRole("button", { name: "Shake!" }).click();
+    await expect.poll(() => sessions.length, { timeout: 10_000 }).toBe(2);
+    const used = sessions[1].turnstileToken ?? "";
+    const after = await widget();
+    expect(["stand-in-token-1", "stand-in-token-2"]).not.toContain(used);
+    expect(after.issued).toContain(used);
+    expect(after.events.indexOf(`token:${used}`)).toBeGreaterThan(after.events.indexOf("expired:stand-in-token-2"));
+    await expect.poll(() => page.locator("#result").textContent()).toContain(EN.greetingText);
+  });
 
   it("says it is offline as soon as the browser knows, before any shake, and clears it when the network returns", async () => {
     const now = Date.now();
