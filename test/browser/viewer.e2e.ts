@@ -1,15 +1,16 @@
 /**
- * The viewer in a real browser: a shake in a live lottery phase shows a sponsor's envelope
- * that opens to its amount; the network's loss is told at once; throttle hints and
- * Retry-After make the client wait; the countdown follows the server's clock, not the
- * phone's. axe-core checks each state the viewer passes through.
+ * The viewer in a real browser: signing in, the Turnstile widget where sessions need it; the
+ * network's loss is told at once; throttle hints and Retry-After make the client wait; the
+ * countdown follows the server's clock, not the phone's. axe-core checks each state the
+ * viewer passes through. (The win itself: win.e2e.ts.)
  */
 import { readFileSync } from "node:fs";
-import type { Locator, Page, Request } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SessionRequest, ShakeResponse } from "../../src/wire/index";
 import { expectAccessible } from "./support/axe";
-import { createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
+import { createPool, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { expectHeaderAligned } from "./support/layout";
 import { ARTIFACTS } from "./support/paths";
 import { EN } from "../../static-assets/js/strings/en.js";
 import { TURNSTILE_SCRIPT } from "../../static-assets/js/turnstile.js";
@@ -20,83 +21,6 @@ interface TurnstileControl {
   renders: Record<string, unknown>[];
   issued: string[];
   events: string[];
-}
-
-/** Phone screens from the smallest to the largest the win must fit without scrolling. */
-const PHONES = [
-  { width: 360, height: 640 },
-  { width: 390, height: 844 },
-  { width: 412, height: 915 },
-  { width: 430, height: 932 },
-];
-
-/** The win in each language, each on one end of the range (and checked at every size). */
-const WINS = [
-  {
-    lang: "en",
-    locale: "en-US",
-    suffix: "",
-    phone: PHONES[0],
-    text: {
-      live: (id: string) => `Live now: Lottery ${id}`,
-      shake: "Shake!",
-      from: "A red envelope from Aurora Phones!",
-      hint: "You won a red envelope! Open it to see how much is inside.",
-      open: "Open the envelope",
-      onItsWay: "On its way to your wallet.",
-      next: ["Share with friends", "See it in my wallet", "Keep shaking"],
-      summary: (amount: string) => `A red envelope from Aurora Phones: ${amount}`,
-    },
-  },
-  {
-    lang: "zh-CN",
-    locale: "zh-CN",
-    suffix: "-zh",
-    phone: PHONES[3],
-    text: {
-      live: (id: string) => `正在进行：抽奖 ${id}`,
-      shake: "摇一摇！",
-      from: "极光手机送你一个红包！",
-      hint: "恭喜你摇到红包！拆开看看里面有多少钱。",
-      open: "拆红包",
-      onItsWay: "正在存入你的钱包。",
-      next: ["分享给好友", "在钱包里查看", "继续摇"],
-      summary: (amount: string) => `极光手机的红包：${amount}`,
-    },
-  },
-];
-
-/** Wholly inside the viewport: seen and tapped without scrolling. */
-async function inViewport(page: Page, locator: Locator): Promise<boolean> {
-  const box = await locator.boundingBox();
-  const view = page.viewportSize();
-  if (!box || !view) return false;
-  return box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width && box.y + box.height <= view.height;
-}
-
-/** The header's controls (and the signed-in line) share one top, one height and one shape. */
-async function expectHeaderAligned(page: Page) {
-  const chips = await page.locator("nav .chip").evaluateAll((els) =>
-    els.map((el) => {
-      const box = el.getBoundingClientRect();
-      return {
-        text: el.textContent,
-        top: Math.round(box.top),
-        height: Math.round(box.height),
-        radius: getComputedStyle(el).borderTopLeftRadius,
-      };
-    }),
-  );
-  expect(chips.length, JSON.stringify(chips)).toBeGreaterThanOrEqual(3);
-  for (const chip of chips) expect({ ...chip, text: chips[0].text }, chip.text ?? "").toEqual({ ...chips[0] });
-}
-
-/** Every viewer string in view is Chinese: no English string of the viewer's own appears. */
-async function expectNoEnglish(page: Page) {
-  const shown = await page.evaluate(() => document.body.innerText);
-  const english = Object.values(EN).filter((v): v is string => typeof v === "string" && /[a-z]{3}/.test(v) && v !== EN.switchLanguageLabel);
-  expect(english.filter((text) => shown.includes(text))).toEqual([]);
-  expect(shown).not.toMatch(/Aurora Phones|Lottery /);
 }
 
 let browser: Browser | null = null;
@@ -154,85 +78,6 @@ describe("viewer", () => {
     await page.getByRole("button", { name: "Shake!" }).click();
     expect(((await (await answer).json()) as ShakeResponse).kind).toBe("envelope");
   });
-
-  for (const win of WINS) {
-    it(`${win.lang} on a ${win.phone.width}×${win.phone.height} phone: the win covers the screen, its open button in view, focused and announced on every phone size; one tap opens it`, async () => {
-      const phaseId = `win-${win.lang}`;
-      const now = Date.now();
-      await putShow([lotteryPhase(phaseId, now - 60_000, now + 10 * 60_000)]);
-      await createPool({ phaseId, sponsorId: "aurora", budgetCents: 4_000, count: 20, splitAmountCents: 888, splitCount: 2 });
-      browser = await openBrowser({ locale: win.locale, viewport: win.phone, hasTouch: true });
-      const page = await browser.context.newPage();
-      const opens: string[] = [];
-      page.on("request", (r) => void (r.url().includes("/open") && opens.push(r.url())));
-      await page.goto("/");
-      expect(await page.locator("html").getAttribute("lang")).toBe(win.lang);
-      await expect.poll(() => page.locator("#phase").textContent()).toBe(win.text.live(phaseId));
-      await expect.poll(() => page.locator("#resource-status").textContent(), { timeout: 20_000 }).toMatch(/100%/);
-      await expectHeaderAligned(page);
-      await expectAccessible(page, `live, ${win.lang}`);
-      if (win.lang === "zh-CN") await expectNoEnglish(page);
-
-      const answer = page.waitForResponse((r) => r.url().includes("/api/shake/"));
-      await page.getByRole("button", { name: win.text.shake }).tap();
-      const shake = (await (await answer).json()) as ShakeResponse;
-      expect(shake.kind).toBe("envelope");
-      if (shake.kind !== "envelope") return;
-
-      // One look: the envelope over the shake screen, announced by its name, its open button focused.
-      const dialog = page.getByRole("alertdialog", { name: win.text.from });
-      await expect.poll(() => dialog.isVisible()).toBe(true);
-      const open = dialog.getByRole("button", { name: win.text.open });
-      expect(await open.evaluate((el) => el === document.activeElement)).toBe(true);
-      expect(
-        await page.locator("#win").evaluate((d) => document.getElementById(d.getAttribute("aria-describedby") ?? "")?.textContent),
-      ).toBe(win.text.hint);
-      const logo = dialog.locator('img[data-asset-id="sponsor-aurora"]');
-      await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-      for (const phone of PHONES) {
-        await page.setViewportSize(phone);
-        for (const [what, part] of [
-          ["title", dialog.locator("h2")],
-          ["logo", logo],
-          ["open button", open],
-        ] as const) {
-          expect(await inViewport(page, part), `${what} at ${phone.width}×${phone.height}`).toBe(true);
-        }
-      }
-      await page.setViewportSize(win.phone);
-      await expectAccessible(page, `won, ${win.lang}`);
-      await page.screenshot({ path: `${ARTIFACTS}/viewer-win${win.suffix}.png` });
-
-      // One tap: the amount, then sharing, the wallet and back to shaking, all in view.
-      await open.tap();
-      const amount = dialog.locator(".amount");
-      await expect.poll(() => amount.textContent()).toBe(yuan(shake.envelope.amountCents));
-      await expect.poll(() => dialog.locator(".note").textContent()).toBe(win.text.onItsWay);
-      expect(opens).toHaveLength(1);
-      for (const part of [amount, ...win.text.next.map((name) => dialog.getByRole("button", { name }))]) {
-        expect(await inViewport(page, part), (await part.textContent()) ?? "").toBe(true);
-      }
-      await page.waitForTimeout(700);
-      await page.screenshot({ path: `${ARTIFACTS}/viewer-envelope${win.suffix}.png` });
-      await expectAccessible(page, `opened, ${win.lang}`);
-      if (win.lang === "zh-CN") await expectNoEnglish(page);
-
-      await dialog.getByRole("button", { name: win.text.next[2] }).tap();
-      await expect.poll(() => dialog.isVisible()).toBe(false);
-      expect(await page.getByRole("button", { name: win.text.shake }).evaluate((el) => el === document.activeElement)).toBe(true);
-      expect(await page.locator("#result").textContent()).toBe(win.text.summary(yuan(shake.envelope.amountCents)));
-      if (win.lang !== "en") return;
-
-      // The switch: Chinese at once, also after a reload (the choice is kept).
-      await page.getByRole("button", { name: "切换到中文" }).click();
-      expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
-      await expect.poll(() => page.locator("#phase").textContent()).toBe(`正在进行：抽奖 ${phaseId}`);
-      expect(await page.locator("#result").textContent()).toBe(`极光手机的红包：${yuan(shake.envelope.amountCents)}`);
-      await page.reload();
-      await expect.poll(() => page.locator("#phase").textContent()).toBe(`正在进行：抽奖 ${phaseId}`);
-      expect(await page.getByRole("button", { name: "Switch to English" }).textContent()).toBe("English");
-    });
-  }
 
   it("in Turnstile mode renders the widget before the first session, sends a fresh token with each session, and rides out a failure and an expiry", async () => {
     const now = Date.now();
