@@ -221,10 +221,11 @@ async function main() {
   }
   wireShakeInput();
   setInterval(tick, TICK_MS);
-  startPreDownload(showProgress).catch(() => (ui.progressText.textContent = s().resourcesUnavailable));
   identity.then((info) => showAccount(byId("account", HTMLElement), info));
   await Promise.all([refreshAssetUrls(), syncClock(), refreshTimeline()]);
   tick();
+  // The countdown first; the service worker's install and the pre-download then take the network.
+  startPreDownload(showProgress).catch(() => (ui.progressText.textContent = s().resourcesUnavailable));
   presenter.presentNow();
   window.addEventListener("online", () => presenter.presentNow());
   setInterval(refreshTimeline, TIMELINE_POLL_MS);
