@@ -122,6 +122,8 @@ async function mintSession() {
 
 /** @returns {Promise<SessionResponse>} */
 export async function ensureSession() {
+  // A session being made (perhaps for a sign-in's ID token) wins over the stored one.
+  if (minting) return minting;
   const existing = idTokenToExchange() ? null : storedSession();
   if (existing) return existing;
   minting ??= mintSession().finally(() => (minting = null));

@@ -4,7 +4,7 @@
  * and button) through the paced shaker, the win and the other results, and the signed
  * claims of edge-lease wins kept until the server has them.
  */
-import { apiJson, useSessionChallenge } from "./api.js";
+import { apiJson, ensureSession, useSessionChallenge } from "./api.js";
 import { ClaimPresenter } from "./claim-presenter.js";
 import { syncServerClock } from "./clock.js";
 import { currentPhases, formatCountdown } from "./countdown.js";
@@ -214,6 +214,8 @@ async function main() {
       return () => gate.token();
     }),
   );
+  // The session (a sign-in's ID token exchanged) is asked for at once; the header joins it.
+  ensureSession().catch(() => undefined);
   const groupId = sharedGroupId();
   if (groupId) {
     ui.group.hidden = false;
