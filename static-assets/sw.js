@@ -17,7 +17,7 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 5;
+const SHELL_VERSION = 6;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
@@ -39,17 +39,22 @@ const SHELL_FILES = [
   "/js/dom.js",
   "/js/group-state.js",
   "/js/held-claims.js",
+  "/js/i18n.js",
   "/js/money.js",
   "/js/network-status.js",
   "/js/pacing.js",
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/strings/en.js",
+  "/js/strings/zh-cn.js",
+  "/js/turnstile.js",
   "/js/views/account-view.js",
   "/js/views/group-view.js",
   "/js/views/result-view.js",
   "/js/views/share-panel.js",
   "/js/views/wallet-view.js",
+  "/js/views/win-view.js",
 ];
 
 /** @param {ResourcePackage} pkg */

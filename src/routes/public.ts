@@ -16,6 +16,7 @@ export function publicView(timeline: Timeline, now: number): PublicTimeline {
       .map((p) => ({
         id: p.id,
         title: p.title,
+        ...(p.titles ? { titles: p.titles } : {}),
         kind: p.kind,
         startsAt: p.startsAt,
         endsAt: p.endsAt,
@@ -34,9 +35,11 @@ export const publicRoutes = new Hono<{ Bindings: Env }>()
     c.header("Cache-Control", "no-store");
     return c.json(await whoAmI(c));
   })
-  .get("/identity", (c) =>
-    c.json({ signInUrl: c.env.SIGN_IN_URL || null, anonymousSessions: anonymousSessions(c.env) } satisfies IdentityInfo),
-  )
+  .get("/identity", (c) => {
+    const anonymous = anonymousSessions(c.env);
+    const turnstileSiteKey = anonymous === "turnstile" ? c.env.TURNSTILE_SITE_KEY || null : null;
+    return c.json({ signInUrl: c.env.SIGN_IN_URL || null, anonymousSessions: anonymous, turnstileSiteKey } satisfies IdentityInfo);
+  })
   .get("/timeline", async (c) => {
     const timeline = await currentTimeline(c.env, c.executionCtx);
     c.header("Cache-Control", "public, max-age=2");

@@ -43,7 +43,15 @@ export interface IdentityInfo {
   signInUrl: string | null;
   /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
   anonymousSessions: "on" | "turnstile" | "off";
+  /** The Turnstile site key the PWA renders its widget with, in "turnstile" mode (null otherwise). */
+  turnstileSiteKey: string | null;
 }
+
+/** The languages the viewer speaks: Simplified Chinese and English. */
+export type ViewerLanguage = "zh-CN" | "en";
+
+/** A name or title in the viewer's languages; the plain one is shown where a language has none. */
+export type LocalizedText = Partial<Record<ViewerLanguage, string>>;
 
 export interface SessionResponse {
   token: string;
@@ -67,6 +75,8 @@ export type Issuance = "shard" | "edge-leases";
 export interface Sponsor {
   id: string;
   name: string;
+  /** The display name per viewer language, where it differs from `name`. */
+  names?: LocalizedText;
   /** Id of the sponsor's branding in the pre-downloaded resource package. */
   assetId: string;
 }
@@ -74,6 +84,8 @@ export interface Sponsor {
 export interface Phase {
   id: string;
   title: string;
+  /** The title per viewer language, where it differs from `title`. */
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -98,6 +110,7 @@ export interface Timeline {
 export interface PublicPhase {
   id: string;
   title: string;
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -236,6 +249,8 @@ export interface WalletResponse {
 /** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
 export interface ResourceFile {
   assetId: string;
+  /** The viewer language this file is for (a greeting's words); without it, the file is for every language. */
+  lang?: ViewerLanguage;
   /** Versioned URL: a new version of a file gets a new URL. */
   url: string;
   bytes: number;

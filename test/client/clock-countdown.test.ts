@@ -57,9 +57,11 @@ describe("countdown", () => {
 });
 
 describe("money", () => {
-  it("formats and parses integer cents", () => {
+  it("formats integer cents as yuan with Intl.NumberFormat, exactly, and parses them", () => {
     expect(formatCents(0)).toBe("¥0.00");
-    expect(formatCents(123_405)).toBe("¥1234.05");
+    expect(formatCents(123_405)).toBe("¥1,234.05");
+    expect(formatCents(-5)).toBe("-¥0.05");
+    expect(formatCents(123_456_789_012_345, "zh-CN")).toBe("¥1,234,567,890,123.45");
     expect(parseCents("12")).toBe(1_200);
     expect(parseCents("12.3")).toBe(1_230);
     expect(parseCents(" 0.07 ")).toBe(7);
