@@ -3,11 +3,15 @@
  *
  * Responsible for: the versioned running order (sponsors and phases) and the registry of
  * sponsor pools with their split seeds, and the append-only admin log. Edges read it through their caches; operators write
- * it with optimistic concurrency (a write names the version it edited).
+ * it with optimistic concurrency (a write names the version it edited). Every version is
+ * published for viewer pages (src/show/publish.ts) right after its write, one publication
+ * at a time so a newer version is never overwritten by an older one; a failed publication
+ * is retried by the show clock's next run.
  */
 import { DurableObject } from "cloudflare:workers";
 import { applyEdit, timelineProblem, timelineWarnings } from "../src/domain/timeline-edit";
 import { runShowClock } from "../src/show/clock-run";
+import { publishTimeline } from "../src/show/publish";
 import type { ShowRegistry } from "../src/show/registry";
 import type { MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../src/wire/index";
 import type { RegisteredPool } from "../src/wire/rpc";
@@ -40,6 +44,9 @@ export type TimelineEditResult =
   | { ok: false; reason: "stale"; current: TimelineDoc | null }
   | { ok: false; reason: "invalid"; problem: string };
 
+/** How soon the show clock runs again after a failed publication. */
+const PUBLISH_RETRY_MS = 2_000;
+
 export type TimelineWrite = { ok: true; timeline: TimelineDoc } | { ok: false; current: TimelineDoc | null };
 
 export class Timeline extends DurableObject<Env> implements ShowRegistry {
@@ -47,6 +54,9 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
   /** Timeline writes seen by this instance: a write during a tick asks for another run. */
   #changes = 0;
   #clock: Promise<unknown> = Promise.resolve();
+  /** The version viewers can read (memory only: a new instance publishes once more). */
+  #published = 0;
+  #publishing: Promise<boolean> = Promise.resolve(true);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -71,6 +81,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
       JSON.stringify(timeline),
     );
     this.#wake();
+    void this.#publish();
     return { ok: true, timeline };
   }
 
@@ -190,14 +201,36 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
 
   async #runClock(): Promise<TickReport> {
     const changes = this.#changes;
+    const published = await this.#publish();
     const report = await runShowClock(this.env, this, Date.now());
-    const next = this.#changes !== changes ? Date.now() : report.nextAlarmAt;
+    const next = this.#changes !== changes ? Date.now() : published ? report.nextAlarmAt : Date.now() + PUBLISH_RETRY_MS;
     if (next !== null) await this.ctx.storage.setAlarm(next);
     return report;
   }
 
   async alarm(): Promise<void> {
     await this.tick();
+  }
+
+  /**
+   * Publishes the current version unless viewers have it; publications run one after
+   * another, each reading the version current when it starts. False when it failed.
+   */
+  #publish(): Promise<boolean> {
+    const run = this.#publishing.then(async () => {
+      const timeline = this.read();
+      if (!timeline || timeline.version === this.#published) return true;
+      try {
+        await publishTimeline(this.env, timeline, Date.now());
+        this.#published = Math.max(this.#published, timeline.version);
+        return true;
+      } catch (err) {
+        console.warn(`timeline version ${timeline.version} not published; retrying`, String(err));
+        return false;
+      }
+    });
+    this.#publishing = run;
+    return run;
   }
 
   /** Runs the show clock as soon as possible after a change of the running order. */

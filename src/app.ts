@@ -5,6 +5,7 @@ import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
 import { adminLogRoutes, recordAdminChanges } from "./routes/admin-log";
 import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
+import { DEV_LIVE_PATH, devLiveRoutes } from "./routes/dev-live";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
 import { liveShowRoutes } from "./routes/live-show";
@@ -32,6 +33,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin", alertRoutes)
   .route("/api/groups", groupRoutes)
   .route(DEV_IDP_PATH, devIdpRoutes)
+  .route(DEV_LIVE_PATH, devLiveRoutes)
   .route("/api", publicRoutes)
   .route("/api", openApiRoutes)
   .notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path.slice(0, 100)}`), 404))
