@@ -2,8 +2,8 @@
  * Operator console: signed in through Cloudflare Access (its cookie comes with every call)
  * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit and log.
  */
-import { ApiFailure } from "../js/api.js";
-import { syncServerClock } from "../js/clock.js";
+import { ApiFailure, apiJson } from "../js/api.js";
+import { fromServerTime, ServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { showAdminLog } from "./admin-log-view.js";
@@ -18,8 +18,21 @@ const signIn = byId("sign-in", HTMLFormElement);
 const signInError = byId("sign-in-error", HTMLElement);
 const consoleEl = byId("console", HTMLElement);
 
-let offsetMs = 0;
-const serverNow = () => Date.now() + offsetMs;
+/** The console's clock reads `GET /api/time` (a few operators, unlike millions of phones). */
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
+
+async function syncClock() {
+  for (let i = 0; i < 3; i++) {
+    const sentAt = Date.now();
+    try {
+      const { serverTime } = await apiJson("/api/time");
+      clock.add(fromServerTime(sentAt, Date.now(), serverTime));
+    } catch {
+      // A lost sample only lowers precision.
+    }
+  }
+}
 
 const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
 const dashboard = new Dashboard({
@@ -71,6 +84,6 @@ byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => edito
 byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
 byId("show-admin-log", HTMLButtonElement).addEventListener("click", () => showAdminLog(byId("admin-log", HTMLElement)));
 
-syncServerClock((measured) => (offsetMs = measured));
+void syncClock();
 // A Cloudflare Access session (its cookie) needs no secret: try at once.
 open();

@@ -1,14 +1,16 @@
 /**
- * Viewer app: wires the pre-download, the offline notice, the server clock, the live phase
- * and countdown, shake input (motion and button) through the paced shaker, the result views,
- * and the signed claims of edge-lease wins kept until the server has them.
+ * Viewer app: wires the pre-download, the offline notice, the running order and the server's
+ * clock (read from the published timeline and the answers the page gets, live-timeline.js),
+ * the live phase and a countdown redrawn on the server's second, shake input (motion and
+ * button) through the paced shaker, the result views, and the signed claims of edge-lease
+ * wins kept until the server has them.
  */
-import { apiJson } from "./api.js";
 import { ClaimPresenter } from "./claim-presenter.js";
-import { syncServerClock } from "./clock.js";
-import { currentPhases, formatCountdown } from "./countdown.js";
+import { fromServerTime, ServerClock } from "./clock.js";
+import { currentPhases, formatCountdown, msUntilChange } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
 import { HeldClaims } from "./held-claims.js";
+import { LiveTimeline } from "./live-timeline.js";
 import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
@@ -22,8 +24,7 @@ import { WalletView } from "./views/wallet-view.js";
 /** @typedef {import("../../src/wire/index").ResourceProgress} ResourceProgress */
 /** @typedef {import("./shaker.js").ShakeEvent} ShakeEvent */
 
-const TIMELINE_POLL_MS = 5_000;
-const CLOCK_RESYNC_MS = 60_000;
+/** The longest the page goes without redrawing (the shake hint counts tenths of seconds). */
 const TICK_MS = 250;
 
 const ui = {
@@ -40,14 +41,14 @@ const ui = {
 };
 
 const state = {
-  offsetMs: 0,
   /** @type {PublicTimeline | null} */
   timeline: null,
   /** @type {Map<string, string>} */
   assetUrls: new Map(),
 };
 
-const serverNow = () => Date.now() + state.offsetMs;
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
 
 /** @param {ResourceProgress} p */
 function showProgress(p) {
@@ -64,15 +65,13 @@ function showProgress(p) {
   if (p.state === "complete") loadAssetUrls().then((urls) => (state.assetUrls = urls));
 }
 
-const syncClock = () => syncServerClock((offsetMs) => (state.offsetMs = offsetMs));
-
-async function refreshTimeline() {
-  try {
-    state.timeline = await apiJson("/api/timeline");
-  } catch {
-    // Keep the last timeline: the countdown still runs on it.
-  }
-}
+const live = new LiveTimeline({
+  clock,
+  onChange: (timeline) => {
+    state.timeline = timeline;
+    tick();
+  },
+});
 
 /** @param {string} id */
 function sponsorName(id) {
@@ -83,21 +82,28 @@ function sponsorName(id) {
   return id;
 }
 
+/** Redraws the page; returns how long until a countdown on it shows another second. */
 function tick() {
   const now = serverNow();
   const { live, next } = currentPhases(state.timeline?.phases ?? [], now);
+  /** @type {number[]} */
+  const remaining = [];
   if (live) {
     ui.phase.textContent = `Live now: ${live.title}`;
     ui.countdown.textContent = `ends in ${formatCountdown(live.endsAt - now)}`;
+    remaining.push(live.endsAt - now);
   } else if (next) {
     ui.phase.textContent = `Next: ${next.title}`;
     ui.countdown.textContent = `starts in ${formatCountdown(next.startsAt - now)}`;
+    remaining.push(next.startsAt - now);
   } else {
     ui.phase.textContent = state.timeline ? "The show is over" : "Loading the show…";
     ui.countdown.textContent = "";
   }
   for (const el of document.querySelectorAll("[data-countdown-to]")) {
-    el.textContent = formatCountdown(Number(el.getAttribute("data-countdown-to")) - now);
+    const ms = Number(el.getAttribute("data-countdown-to")) - now;
+    el.textContent = formatCountdown(ms);
+    remaining.push(ms);
   }
   const waitMs = shaker.waitMs();
   ui.shake.disabled = waitMs > 0;
@@ -108,11 +114,18 @@ function tick() {
       : waitMs > 0
         ? `Next shake in ${(waitMs / 1000).toFixed(1)} s`
         : "Shake your phone or press the button";
+  return Math.min(...remaining.map(msUntilChange));
+}
+
+/** Redraws at least every TICK_MS and exactly when a countdown's second turns on the server's clock. */
+function redrawLoop() {
+  setTimeout(redrawLoop, Math.min(TICK_MS, tick()));
 }
 
 /** @param {ShakeEvent} event */
 function onShakeEvent(event) {
   if (event.kind === "answer") {
+    clock.add(fromServerTime(event.sentAt, event.receivedAt, event.answer.serverTime));
     renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName, showWallet: () => wallet.show(), claims });
     if (event.answer.kind === "envelope") wallet.refresh();
     if (event.answer.kind === "envelope" && event.answer.envelope.signedClaim) presenter.soon();
@@ -160,16 +173,14 @@ async function main() {
     showGroup(ui.group, groupId);
   }
   wireShakeInput();
-  setInterval(tick, TICK_MS);
+  redrawLoop();
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
   state.assetUrls = await loadAssetUrls();
-  await Promise.all([syncClock(), refreshTimeline()]);
+  await live.start();
   tick();
   showAccount(byId("account", HTMLElement));
   presenter.presentNow();
   window.addEventListener("online", () => presenter.presentNow());
-  setInterval(refreshTimeline, TIMELINE_POLL_MS);
-  setInterval(syncClock, CLOCK_RESYNC_MS);
 }
 
 main();
