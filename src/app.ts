@@ -8,6 +8,7 @@ import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
 import { DEV_LIVE_PATH, devLiveRoutes } from "./routes/dev-live";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
+import { estimateRoutes } from "./routes/estimate";
 import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
 import { repairRoutes } from "./routes/repair";
@@ -31,6 +32,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/admin", alertRoutes)
+  .route("/api/admin", estimateRoutes)
   .route("/api/groups", groupRoutes)
   .route(DEV_IDP_PATH, devIdpRoutes)
   .route(DEV_LIVE_PATH, devLiveRoutes)

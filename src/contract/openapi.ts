@@ -64,6 +64,7 @@ export const answers = {
   Enqueue: admin.enqueueAnswer,
   Alerts: admin.alertsAnswer,
   AdminLog: admin.adminLogAnswer,
+  Estimate: admin.estimateAnswer,
   Repair: admin.repairAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
@@ -147,6 +148,9 @@ export const operations: Operation[] = [
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
   op("get", "/api/admin/log", "admin", "AdminLog", "The append-only admin log, newest first", { query: { limit: z.string() } }),
+  op("get", "/api/admin/estimate", "admin", "Estimate", "Capacity plan and estimated bill of the stored show for an audience", {
+    query: { viewers: z.string() },
+  }),
   op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", {
     body: repairRequest,
   }),

@@ -10,6 +10,7 @@ import { showAdminLog } from "./admin-log-view.js";
 import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
+import { EstimateView } from "./estimate-view.js";
 import { showLatestRehearsal } from "./rehearsal-link.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
@@ -34,7 +35,11 @@ async function syncClock() {
   }
 }
 
-const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
+const estimate = new EstimateView(byId("estimate-form", HTMLFormElement), byId("estimate", HTMLElement));
+const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => {
+  fillPhases();
+  void estimate.refresh();
+});
 const dashboard = new Dashboard({
   shakes: byId("chart-shakes", SVGSVGElement),
   issued: byId("chart-issued", SVGSVGElement),
@@ -63,6 +68,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  void estimate.refresh();
   void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();

@@ -213,6 +213,8 @@ describe("OpenAPI document", () => {
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
     await checked(await admin("GET", "/log?limit=5"), "GET", "/api/admin/log", 200);
     await checked(await admin("GET", "/log?limit=0"), "GET", "/api/admin/log", 400);
+    await checked(await admin("GET", "/estimate?viewers=2000000"), "GET", "/api/admin/estimate", 200);
+    await checked(await admin("GET", "/estimate?viewers=lots"), "GET", "/api/admin/estimate", 400);
 
     const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
     expect(untested).toEqual([]);
