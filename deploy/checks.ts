@@ -3,6 +3,7 @@
  * (deploy/check.ts gathers the inputs and runs the dry-run bundle). Each finding says what is
  * wrong and what to do; `error`s fail `npm run deploy:check`, `warning`s are printed.
  */
+import { planLive, PROMISE_MS } from "../load/capacity/live.ts";
 
 export interface Finding {
   level: "error" | "warning";
@@ -18,6 +19,7 @@ export interface ProductionConfig {
   analytics_engine_datasets: { binding: string; dataset?: string }[];
   migrations: { tag: string }[];
   d1_databases: { binding: string; database_id?: string }[];
+  r2_buckets: { binding: string; bucket_name?: string }[];
 }
 
 /** What production runs now (deploy/production.json). */
@@ -36,6 +38,8 @@ export interface CheckInput {
   workerdDate: string;
   /** Secret names set on the production worker, when `wrangler secret list` could be asked. */
   secretsSet: string[] | null;
+  /** The viewer page's Content-Security-Policy (static-assets/_headers). */
+  pageCsp: string;
 }
 
 const error = (check: string, message: string): Finding => ({ level: "error", check, message });
@@ -146,6 +150,54 @@ function platformChecks({ config, workerdDate }: CheckInput): Finding[] {
   ];
 }
 
+/**
+ * The published timeline (docs/capacity.md): bound as LIVE, read by phones at a URL the page
+ * may fetch (its origin in the page's connect-src), not the development route, and fresh
+ * enough for the 10-second promise. Otherwise every poll would fall back to the Worker.
+ */
+function liveChecks({ config, pageCsp }: CheckInput): Finding[] {
+  const url = String(config.vars.LIVE_TIMELINE_URL ?? "");
+  const connect = /(?:^|;)\s*connect-src([^;]*)/.exec(pageCsp)?.[1].trim().split(/\s+/) ?? [];
+  const origin = /^https:\/\/[^/]+/.exec(url)?.[0];
+  const live = planLive({ livePollMs: Number(config.vars.LIVE_POLL_MS), liveMaxAgeS: Number(config.vars.LIVE_MAX_AGE_S), colos: 1 }, 1);
+  return [
+    ...(config.r2_buckets.some((b) => b.binding === "LIVE")
+      ? []
+      : [error("live", "production binds no LIVE R2 bucket: the timeline would never be published for phones")]),
+    ...(origin || (url.startsWith("/") && !url.startsWith("/api/"))
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_TIMELINE_URL "${url}" is not the public bucket's https URL: phones would ask the Worker for every poll (the development route answers 404 in production)`,
+          ),
+        ]),
+    ...(origin && !connect.includes(origin)
+      ? [
+          error(
+            "live",
+            `the page's connect-src (static-assets/_headers) does not allow ${origin}: phones could not read the published timeline`,
+          ),
+        ]
+      : []),
+    ...(live.propagationMs <= PROMISE_MS
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_POLL_MS and LIVE_MAX_AGE_S let an edit take ${live.propagationMs} ms to reach phones, past the ${PROMISE_MS} ms promise`,
+          ),
+        ]),
+  ];
+}
+
 export function checkRelease(input: CheckInput): Finding[] {
-  return [...secretChecks(input), ...developmentChecks(input), ...shardChecks(input), ...migrationChecks(input), ...platformChecks(input)];
+  return [
+    ...secretChecks(input),
+    ...developmentChecks(input),
+    ...shardChecks(input),
+    ...migrationChecks(input),
+    ...platformChecks(input),
+    ...liveChecks(input),
+  ];
 }

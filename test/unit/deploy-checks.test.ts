@@ -4,12 +4,20 @@ import { checkRelease, type CheckInput, type ProductionConfig } from "../../depl
 
 const clean: ProductionConfig = {
   compatibility_date: "2026-10-01",
-  vars: { SHARD_COUNT: "128", DEMO_MODE: "off" },
+  vars: {
+    SHARD_COUNT: "128",
+    DEMO_MODE: "off",
+    LIVE_TIMELINE_URL: "https://live.example.com/timeline.json",
+    LIVE_POLL_MS: "5000",
+    LIVE_MAX_AGE_S: "2",
+  },
   observability: { enabled: true, head_sampling_rate: 1, logs: { enabled: true } },
   analytics_engine_datasets: [{ binding: "METRICS", dataset: "gala_shake" }],
   migrations: [{ tag: "v1" }, { tag: "v2" }],
   d1_databases: [{ binding: "DB", database_id: "6f1c2d3e-0000-4000-8000-000000000001" }],
+  r2_buckets: [{ binding: "LIVE", bucket_name: "gala-live" }],
 };
+const CSP = "default-src 'self'; connect-src 'self' https://live.example.com; object-src 'none'";
 
 function run(config: Partial<ProductionConfig> = {}, extra: Partial<CheckInput> = {}) {
   return checkRelease({
@@ -18,6 +26,7 @@ function run(config: Partial<ProductionConfig> = {}, extra: Partial<CheckInput> 
     secretsRead: ["SESSION_SECRET", "ADMIN_SECRET"],
     workerdDate: "2026-11-17",
     secretsSet: null,
+    pageCsp: CSP,
     ...extra,
   }).map((f) => `${f.level} ${f.check}`);
 }
@@ -58,5 +67,13 @@ describe("release checks", () => {
     expect(run({ analytics_engine_datasets: [] })).toEqual(["error metrics"]);
     expect(run({ compatibility_date: "2027-01-01" })).toEqual(["error platform"]);
     expect(run({ d1_databases: [{ binding: "DB", database_id: "00000000-0000-0000-0000-000000000000" }] })).toEqual(["warning d1"]);
+  });
+
+  it("fails when phones could not read the published timeline, or it would break the 10-second promise", () => {
+    expect(run({ r2_buckets: [] })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/api/dev-live/timeline.json" } })).toEqual(["error live"]);
+    expect(run({}, { pageCsp: "default-src 'self'; connect-src 'self'" })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_POLL_MS: "9000" } })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/live/timeline.json" } }, { pageCsp: "connect-src 'self'" })).toEqual([]);
   });
 });
