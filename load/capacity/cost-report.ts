@@ -50,7 +50,7 @@ export function printShowCost(s: ShowInputs, d: DeploymentInputs): Bill {
   console.log(
     `  of which ${usd(b.totalUsd - without)} USD the audit and repairs rescanning the night's stores (every minute for ${d.daysAfter} days, and from open consoles): ${usd(without)} USD without them (issue #26)`,
   );
-  console.log(`  without an audience: ${fixed} USD (the plan and the minute cron over ${days} days around the show)`);
+  console.log(`  without an audience: ${fixed} USD (the plan, the minute cron over ${days} days around the show, the operators' own work)`);
   console.log(`  per phone ${n(b.totalUsd / s.viewers, 5)} USD; per envelope ${n(b.totalUsd / s.envelopes, 5)} USD`);
   printRequestSources(s, d);
   return b;
