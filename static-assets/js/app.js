@@ -41,8 +41,6 @@ const ui = {
 };
 
 const state = {
-  /** @type {PublicTimeline | null} */
-  timeline: null,
   /** @type {Map<string, string>} */
   assetUrls: new Map(),
 };
@@ -65,17 +63,11 @@ function showProgress(p) {
   if (p.state === "complete") loadAssetUrls().then((urls) => (state.assetUrls = urls));
 }
 
-const live = new LiveTimeline({
-  clock,
-  onChange: (timeline) => {
-    state.timeline = timeline;
-    tick();
-  },
-});
+const show = new LiveTimeline({ clock, onChange: () => tick() });
 
 /** @param {string} id */
 function sponsorName(id) {
-  for (const phase of state.timeline?.phases ?? []) {
+  for (const phase of show.timeline?.phases ?? []) {
     const sponsor = phase.sponsors.find((s) => s.id === id);
     if (sponsor) return sponsor.name;
   }
@@ -85,7 +77,7 @@ function sponsorName(id) {
 /** Redraws the page; returns how long until a countdown on it shows another second. */
 function tick() {
   const now = serverNow();
-  const { live, next } = currentPhases(state.timeline?.phases ?? [], now);
+  const { live, next } = currentPhases(show.timeline?.phases ?? [], now);
   /** @type {number[]} */
   const remaining = [];
   if (live) {
@@ -97,7 +89,7 @@ function tick() {
     ui.countdown.textContent = `starts in ${formatCountdown(next.startsAt - now)}`;
     remaining.push(next.startsAt - now);
   } else {
-    ui.phase.textContent = state.timeline ? "The show is over" : "Loading the show…";
+    ui.phase.textContent = show.timeline ? "The show is over" : "Loading the show…";
     ui.countdown.textContent = "";
   }
   for (const el of document.querySelectorAll("[data-countdown-to]")) {
@@ -107,7 +99,7 @@ function tick() {
   }
   const waitMs = shaker.waitMs();
   ui.shake.disabled = waitMs > 0;
-  ui.shakeHint.textContent = !state.timeline
+  ui.shakeHint.textContent = !show.timeline
     ? "Loading the show…"
     : waitMs === Infinity
       ? "Shaking…"
@@ -146,7 +138,7 @@ function onShakeEvent(event) {
 
 const claims = new HeldClaims(localStorage);
 const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => showVoided(ui.result, claimId) });
-const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null);
+const shaker = new Shaker(onShakeEvent, claims, () => show.timeline?.galaId ?? null);
 const wallet = new WalletView(sponsorName);
 
 function wireShakeInput() {
@@ -176,7 +168,7 @@ async function main() {
   redrawLoop();
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
   state.assetUrls = await loadAssetUrls();
-  await live.start();
+  await show.start();
   tick();
   showAccount(byId("account", HTMLElement));
   presenter.presentNow();

@@ -29,8 +29,6 @@ export class LiveTimeline {
   #onChange;
   #fetch;
   #now;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  #timer;
 
   /**
    * @param {{ clock: ServerClock, onChange: (timeline: PublicTimeline) => void, fetch?: typeof fetch, now?: () => number }} options
@@ -52,17 +50,13 @@ export class LiveTimeline {
     await this.#poll();
   }
 
-  stop() {
-    clearTimeout(this.#timer);
-  }
-
   async #poll() {
     const live = this.#timeline?.live;
     const fresh = (live && (await this.#read(live.url, "date"))) || (await this.#read(TIMELINE_PATH, "serverTime"));
     if (fresh) this.#adopt(fresh);
     const pollMs = this.#timeline?.live.pollMs;
     const delay = pollMs === undefined ? FIRST_LOAD_RETRY_MS : this.#clock.probeDelayMs(Math.max(0, pollMs - 1_000), pollMs);
-    this.#timer = setTimeout(() => void this.#poll(), delay);
+    setTimeout(() => void this.#poll(), delay);
   }
 
   /**

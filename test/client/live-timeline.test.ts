@@ -67,9 +67,8 @@ describe("live timeline", () => {
   }
 
   it("asks the Worker once, then reads the published copy every 4 to 5 s, uncached", async () => {
-    const { live, clock } = start();
+    const { clock } = start();
     await vi.advanceTimersByTimeAsync(60_000);
-    live.stop();
     expect(sent[0].url).toBe("/api/timeline");
     expect(sent.slice(1).every((s) => s.url === LIVE_URL)).toBe(true);
     expect(sent.every((s) => s.init.cache === "no-store")).toBe(true);
@@ -87,18 +86,16 @@ describe("live timeline", () => {
     await vi.advanceTimersByTimeAsync(POLL_MS + 500);
     published = 1;
     await vi.advanceTimersByTimeAsync(POLL_MS * 3);
-    live.stop();
     expect(changes).toEqual([1, 2]);
     expect(live.timeline?.version).toBe(2);
   });
 
   it("asks the Worker in the same round when the copy cannot answer, so an edit still arrives", async () => {
-    const { live, changes } = start();
+    const { changes } = start();
     await vi.advanceTimersByTimeAsync(1_000);
     liveUp = false;
     published = 3;
     await vi.advanceTimersByTimeAsync(POLL_MS + 500);
-    live.stop();
     expect(changes).toEqual([1, 3]);
     expect(sent.at(-1)?.url).toBe("/api/timeline");
     expect(sent.at(-2)?.url).toBe(LIVE_URL);
@@ -109,7 +106,6 @@ describe("live timeline", () => {
     liveUp = false;
     const { live, clock } = start();
     await vi.advanceTimersByTimeAsync(100);
-    live.stop();
     expect(live.timeline?.version).toBe(1);
     expect(clock.uncertaintyMs()).toBe(Infinity);
   });
