@@ -1,6 +1,6 @@
 /**
  * Calibration: minimal workers with the shake's wire shapes, each on its own direct socket
- * in one workerd process (the same runtime as the app), measured in the same run. They show
+ * in the hello-world's workerd process (the same runtime as the app), measured in the same run. They show
  * what a wire shape costs before any of the app's code runs, so a scenario is compared with
  * the cheapest worker of its own shape as well as with hello-world. Only one is driven at
  * a time, so the process's CPU per request is that worker's.
@@ -45,14 +45,13 @@ export const CALIBRATION_WORKERS = {
   },
 };
 
-/** Miniflare worker options for the calibration workers, the first port for the first. */
-export function calibrationWorkers(firstPort, compatibilityDate) {
+/** Miniflare worker options for the calibration workers, the first port for the first (0: any free ports). */
+export function calibrationWorkers(firstPort) {
   return Object.entries(CALIBRATION_WORKERS).map(([name, { script }], i) => ({
     name,
     modules: true,
     script,
-    compatibilityDate,
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: firstPort + i }],
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: firstPort === 0 ? 0 : firstPort + i }],
   }));
 }
 

@@ -3,7 +3,7 @@
  * figure that survives a busy machine: throughput moves with the neighbours' load, the CPU
  * a request costs does not.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
@@ -44,4 +44,34 @@ export function cpuSeconds(pid) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The process id of this process's child named `name` that listens on 127.0.0.1:`port` (null
+ * where /proc is missing): servers started at the same time are told apart by their sockets.
+ */
+export function childListeningOn(name, port) {
+  let inode;
+  try {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+    const listening = readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .find((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === "0A");
+    inode = listening?.[9];
+  } catch {
+    return null;
+  }
+  if (!inode) return null;
+  const socket = `socket:[${inode}]`;
+  return (
+    childPids(name).find((pid) => {
+      try {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === socket);
+      } catch {
+        return false;
+      }
+    }) ?? null
+  );
 }

@@ -4,22 +4,24 @@
  * Object — writing settlement credits in batches of 1, 10, 100 and 500, one batch at a time
  * and several in flight. Prints rows per second per store and batch size, and the bytes one
  * credit takes in the object's SQLite (schema and indexes included); writes
- * bench-results/ledger-stores-<time>.json. One workerd process: it measures one partition.
+ * bench-results/ledger-stores-<time>.json and ledger-stores-latest.json. One workerd process: it measures one partition.
  *
- * Options: --rows N (rows per measurement, default 20000).
+ * Options: --rows N (rows per measurement, default 20000), --smoke (200 rows per measurement:
+ * checks the script, `npm test` runs it). Exit code 1 when a store does not hold exactly the
+ * credits (rows and cents) a measurement sent it.
  */
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
-import { unstable_splitSqlQuery } from "wrangler";
+import { migrationsOf } from "./build.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
-const { values: opts } = parseArgs({ options: { rows: { type: "string", default: "20000" } } });
-const rowsPerMeasurement = Number(opts.rows);
+const { values: opts } = parseArgs({ options: { rows: { type: "string" }, smoke: { type: "boolean", default: false } } });
+const rowsPerMeasurement = Number(opts.rows ?? (opts.smoke ? 200 : 20_000));
 const watchdog = setTimeout(() => {
   console.error("bench:ledger: still running after 5 minutes; stopping");
   process.exit(1);
@@ -54,7 +56,7 @@ async function start(scriptPath, stateDir) {
   await mf.ready;
   // The D1 candidate gets the ledger schema as D1 held it before partitions (migration 0001).
   const db = await mf.getD1Database("DB");
-  const statements = unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", "0001_ledger.sql"), "utf8"));
+  const [, statements] = (await migrationsOf(ROOT)).find(([file]) => file === "0001_ledger.sql");
   await db.batch(statements.map((sql) => db.prepare(sql)));
   return { mf, url: String(await mf.unsafeGetDirectURL("ledger-probe")) };
 }
@@ -106,10 +108,19 @@ async function main() {
     bytesPerCredit,
     rows,
   };
-  const file = join(OUT, `ledger-stores-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+  const file = join(OUT, opts.smoke ? "ledger-stores-smoke.json" : `ledger-stores-${report.startedAt.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  if (!opts.smoke) writeFileSync(join(OUT, "ledger-stores-latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${file}`);
+  const lost = rows.filter((r) => r.stored.count !== r.expected.count || r.stored.cents !== r.expected.cents);
+  for (const r of lost) {
+    console.error(
+      `${r.store}, batches of ${r.size}: holds ${r.stored.count} credits / ${r.stored.cents} cents of the ${r.expected.count} / ${r.expected.cents} sent`,
+    );
+  }
+  console.log(lost.length === 0 ? "bench:ledger: every credit landed once" : "bench:ledger FAILED: a store lost or doubled credits");
+  return lost.length === 0 ? 0 : 1;
 }
 
-await main();
+process.exitCode = await main();
 clearTimeout(watchdog);

@@ -19,15 +19,19 @@ export async function inParallel(items, width, task) {
   return results;
 }
 
-/** One shake per token in a phase where every shake is a candidate: the claim ids won. */
+/**
+ * One shake per token in a phase where every shake is a candidate: the claim ids won. A shake
+ * answered with an error or `busy` fails the preparation (a greeting is a viewer at a limit).
+ */
 export async function winClaims({ appUrl, wire }, tokens) {
   const won = await inParallel(tokens, 32, async (token, i) => {
     const requestId = `prepare-${i}`;
-    const { body } =
+    const { status, text, body } =
       wire === "json"
         ? await callJson(appUrl, "POST", "/api/shake", token, { requestId })
         : await callJson(appUrl, "POST", `/api/shake/${requestId}`, token);
-    return body?.kind === "envelope" ? { token, claimId: body.envelope.claimId } : null;
+    if (status !== 200 || body?.kind === "busy") throw new Error(`preparing winners: a shake answered ${status} ${text}`);
+    return body.kind === "envelope" ? { token, claimId: body.envelope.claimId } : null;
   });
   return won.filter(Boolean);
 }

@@ -10,14 +10,18 @@
  * calibration worker and paced hello-world a chosen scenario is compared with), --shards N,
  * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state),
  * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
- * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire).
- * Exit code 1 when money does not balance after a scenario or a scenario cannot run.
+ * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire),
+ * --smoke (every scenario for 200 requests on 4 shards with a twentieth of the viewers and envelopes:
+ * checks the harness, not the machine; `npm test` runs it, smoke.mjs). Servers listen on free ports.
+ * Exit code 1 when money does not balance after a scenario, a scenario gets more than 0.5 % answers
+ * of kinds it does not expect (answers.mjs), or a scenario cannot run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runScenario } from "./scenario-run.mjs";
+import { describeUnexpected } from "./answers.mjs";
+import { runScenario, stopDriver } from "./scenario-run.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers, workerdVersion } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
@@ -31,16 +35,29 @@ let running = null;
 
 const { values: opts } = parseArgs({
   options: {
-    duration: { type: "string", default: "8" },
-    warmup: { type: "string", default: "2" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
     connections: { type: "string", default: "50" },
     only: { type: "string" },
-    shards: { type: "string", default: "16" },
+    shards: { type: "string" },
     storage: { type: "string", default: "memory" },
     profile: { type: "string" },
     wire: { type: "string", default: "lean" },
+    smoke: { type: "boolean", default: false },
   },
 });
+/**
+ * Smoke runs: requests measured per scenario, the share of a scenario's viewers and envelopes
+ * they use, and the fewest viewers a smoke run scales a count down to (enough that no viewer
+ * reaches the shake limit).
+ */
+const SMOKE_REQUESTS = 200;
+const SMOKE_SHARE = 1 / 20;
+const SMOKE_MIN_VIEWERS = 250;
+const smoke = opts.smoke;
+opts.duration ??= smoke ? "0.5" : "8";
+opts.warmup ??= smoke ? "0" : "2";
+opts.shards ??= smoke ? "4" : "16";
 const durationSec = Number(opts.duration);
 const warmupSec = Number(opts.warmup);
 const connections = Number(opts.connections);
@@ -91,7 +108,7 @@ async function main() {
   };
   console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
   console.log(
-    `bench: ${durationSec}s measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, storage ${opts.storage}`,
+    `bench: ${smoke ? `smoke run, ${SMOKE_REQUESTS} requests` : `${durationSec}s`} measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, storage ${opts.storage}`,
   );
 
   const scriptPath = bundleWorker(join(OUT, "bundle"));
@@ -99,12 +116,17 @@ async function main() {
     root: ROOT,
     scriptPath,
     workDir: OUT,
-    appPort: 8808,
-    helloPort: 8809,
-    calibrationPort: 8810,
+    appPort: 0,
+    helloPort: 0,
+    sheddingPort: 0,
+    calibrationPort: 0,
     inspect: profiled.size > 0,
     shardCount,
     storage: opts.storage,
+    // A smoke run's isolate reports its leased claims within half a second: its wait for them stays short.
+    vars: smoke ? { LEASE_REPORT_MS: "500" } : {},
+    // One JSON line per money event would flood the terminal; BENCH_LOGS=1 shows them.
+    ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
   running = servers;
   const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
@@ -114,10 +136,22 @@ async function main() {
     shardCount,
     wire: opts.wire,
     secondsPerRun: durationSec + warmupSec,
-    users: (o) => mintUsers({ ...o, secret: SESSION_SECRET, shardCount }),
+    // The audit reads every shard on the app's one thread: poll it sparingly (4 shards in a smoke run).
+    pollMs: smoke ? 200 : 1_000,
+    /** A count that does not follow the run's length (envelopes of a pool, group senders): a share of it in a smoke run. */
+    size: (n) => (smoke ? Math.ceil(n * SMOKE_SHARE) : n),
+    users: ({ count, ...o }) =>
+      mintUsers({
+        ...o,
+        count: smoke ? Math.min(count, Math.max(SMOKE_MIN_VIEWERS, Math.ceil(count * SMOKE_SHARE))) : count,
+        secret: SESSION_SECRET,
+        shardCount,
+      }),
   };
   const results = {};
   const rows = [];
+  /** What failed a scenario that ran: answers of kinds it does not expect, its own problems. */
+  const unexpected = [];
   let failed = false;
   console.log(
     `\n${"scenario".padEnd(18)}  ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  ${"errors".padStart(6)}  ${"ceiling".padStart(7)}  ${"cpu µs".padStart(7)}  ${"cpu ceil".padStart(8)}  ${"cpu wire".padStart(8)}  ${"p99/hw".padStart(7)}  ${"env/call".padStart(8)}  money`,
@@ -129,6 +163,7 @@ async function main() {
         console.log(`${scenario.name.padEnd(18)}  skipped: needs ${scenario.needs}`);
         continue;
       }
+      const scenarioStarted = Date.now();
       try {
         const row = await runScenario(scenario, {
           ctx,
@@ -137,13 +172,18 @@ async function main() {
           connections,
           warmupSec,
           durationSec,
+          requests: smoke ? SMOKE_REQUESTS : null,
           outDir: OUT,
           profile: profiled.has(scenario.name),
         });
+        row.wallSec = (Date.now() - scenarioStarted) / 1_000;
         if (row.money && !row.money.balanced) failed = true;
         results[scenario.name] = row;
         rows.push(row);
         printRow(row);
+        if (!row.answers.passed) unexpected.push(describeUnexpected(scenario.name, row.answers));
+        for (const problem of row.problems ?? []) unexpected.push(`${scenario.name}: ${problem}`);
+        if (!row.answers.passed || row.problems?.length) failed = true;
       } catch (err) {
         failed = true;
         console.error(`${scenario.name}: could not run: ${err.message}`);
@@ -151,6 +191,7 @@ async function main() {
       }
     }
   } finally {
+    stopDriver();
     await servers.dispose();
   }
   const report = {
@@ -158,13 +199,15 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     runtime: `workerd via Miniflare direct sockets (no dev proxy, no entry worker), SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
     machine,
-    settings: { durationSec, warmupSec, connections, shardCount },
+    settings: { durationSec, warmupSec, connections, shardCount, smoke },
     passed: !failed,
+    unexpected,
     scenarios: rows,
   };
-  const file = join(OUT, `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  // A smoke run leaves the last measured run's files alone.
+  const file = join(OUT, smoke ? "bench-smoke.json" : `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(OUT, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  if (!smoke) writeFileSync(join(OUT, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
   for (const row of rows) {
     if (row.settledPerSecond !== undefined) {
@@ -187,8 +230,11 @@ async function main() {
       );
     }
   }
+  for (const line of unexpected) console.error(`FAILED ${line}`);
   console.log(
-    failed ? "bench FAILED (money did not balance or a scenario could not run)" : "bench passed: money balanced after every scenario",
+    failed
+      ? "bench FAILED (money did not balance, a scenario got answers it does not expect, or could not run)"
+      : "bench passed: money balanced and answers as expected in every scenario",
   );
   return failed ? 1 : 0;
 }

@@ -3,30 +3,54 @@
  * process while sampling the server's CPU, audit the money before and after, and return its
  * row (req/s, latency, errors, ratios to the hello-world ceiling, money, verdicts).
  */
-import { spawn } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fork } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { judgeAnswers } from "./answers.mjs";
 import { cpuSeconds } from "./cpu.mjs";
 import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
 
-/** Runs the load driver in its own process and returns its figures. */
-function drive(spec, seconds, outDir) {
-  const specPath = join(outDir, `spec-${process.pid}.json`);
-  writeFileSync(specPath, JSON.stringify(spec));
+/** The load driver's process (driver.mjs), forked on first use and kept for the whole run. */
+let driver = null;
+
+/** Runs one pass of load in the driver's process and returns its figures. */
+function drive(spec, seconds) {
+  if (!driver) {
+    driver = fork(join(import.meta.dirname, "driver.mjs"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = driver;
+    child.on("exit", () => {
+      if (driver === child) driver = null;
+    });
+  }
+  const child = driver;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, "driver.mjs"), specPath], {
-      stdio: ["ignore", "pipe", "inherit"],
-      timeout: (seconds + 30) * 1000,
+    const onExit = (code) => {
+      clearTimeout(timer);
+      reject(new Error(`load driver exited with ${code}`));
+    };
+    const timer = setTimeout(
+      () => {
+        child.off("exit", onExit);
+        child.kill();
+        reject(new Error(`load driver still running ${seconds + 30} s into a ${seconds} s pass`));
+      },
+      (seconds + 30) * 1000,
+    );
+    child.once("exit", onExit);
+    child.once("message", ({ figures, error }) => {
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      if (error) reject(new Error(`load driver: ${error}`));
+      else resolvePromise(figures);
     });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      rmSync(specPath, { force: true });
-      if (code === 0) resolvePromise(JSON.parse(out));
-      else reject(new Error(`load driver exited with ${code}`));
-    });
+    child.send(spec);
   });
+}
+
+/** Lets the bench exit: the driver's process ends when it loses its channel. */
+export function stopDriver() {
+  driver?.disconnect();
+  driver = null;
 }
 
 /** The audit's figures a row keeps; `leases` (edge leases' shard calls and claims) when the audit has them. */
@@ -53,8 +77,14 @@ function moneyDelta(before, after) {
   return delta;
 }
 
-function verdicts(scenario, result, ceilingRps) {
+function verdicts(scenario, result, ceilingRps, results) {
   const out = [];
+  if (scenario.targetCpuOf) {
+    const [other, ratio] = scenario.targetCpuOf;
+    const theirs = results[other]?.serverCpuUsPerReq;
+    result.cpuOf = { [other]: theirs && result.serverCpuUsPerReq ? theirs / result.serverCpuUsPerReq : null };
+    out.push({ target: `>= ${ratio * 100}% of ${other}'s CPU`, met: result.cpuOf[other] !== null && result.cpuOf[other] >= ratio });
+  }
   if (scenario.targetRatio) {
     out.push({ target: `>= ${scenario.targetRatio * 100}% of ceiling`, met: result.rps >= scenario.targetRatio * ceilingRps });
   }
@@ -82,9 +112,13 @@ function verdicts(scenario, result, ceilingRps) {
 
 /**
  * Runs one scenario against the servers. `results` holds the rows measured so far in this
- * run (hello-world first: its figures are the ceiling every ratio divides by).
+ * run (hello-world first: its figures are the ceiling every ratio divides by). With
+ * `requests`, the measured pass is that many requests instead of `durationSec` (smoke runs).
  */
-export async function runScenario(scenario, { ctx, servers, results, connections, warmupSec, durationSec, outDir, profile = false }) {
+export async function runScenario(
+  scenario,
+  { ctx, servers, results, connections, warmupSec, durationSec, requests = null, outDir, profile = false },
+) {
   const { holdings, ...plan } = await scenario.prepare(ctx);
   const holdingsFile = holdings ? join(outDir, `holdings-${process.pid}.json`) : null;
   if (holdingsFile) rmSync(holdingsFile, { force: true });
@@ -100,11 +134,12 @@ export async function runScenario(scenario, { ctx, servers, results, connections
    * Envelopes answered in every pass of this scenario (priming, warm-up, measured), and
    * requests sent whose answer the driver never read (in flight when a timed pass ended).
    */
-  const passes = { envelopesAnswered: 0, unanswered: 0 };
+  const passes = { envelopesAnswered: 0, unanswered: 0, mostRequests: 0 };
   const run = async (spec, seconds) => {
-    const figures = await drive(spec, seconds, outDir);
+    const figures = await drive(spec, seconds);
     passes.envelopesAnswered += figures.kinds.envelope ?? 0;
     passes.unanswered += figures.unanswered ?? 0;
+    passes.mostRequests = Math.max(passes.mostRequests, figures.requests);
     return figures;
   };
   // Each viewer's first shake in an isolate verifies its session token's signature; a
@@ -118,24 +153,27 @@ export async function runScenario(scenario, { ctx, servers, results, connections
   const cpuBefore = cpuSeconds(server.pid);
   const measuredFrom = Date.now();
   const profiler = profile ? await startProfile() : null;
-  const measured = await run({ ...base, durationSec }, durationSec);
+  const measured = await run(requests ? { ...base, amount: requests } : { ...base, durationSec }, requests ? 60 : durationSec);
   const cpuAfter = cpuSeconds(server.pid);
   if (profiler) {
     const cpuProfile = await profiler.stop();
     writeProfile(join(outDir, `profile-${scenario.name}.cpuprofile`), cpuProfile);
     printSummary(scenario.name, summarise(cpuProfile), measured.requests);
   }
-  measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null ? null : (1e6 * (cpuAfter - cpuBefore)) / measured.requests;
-  const unexpected = Object.entries(measured.kinds)
-    .filter(([kind]) => !scenario.expect.includes(kind))
-    .reduce((n, [, count]) => n + count, 0);
+  const judged = judgeAnswers(scenario, measured.kinds, measured.noAnswer);
+  // Throughput and CPU per request count only the answers the scenario expects: a refusal
+  // or an error must not make a path look faster or cheaper than it is.
+  const counted = judged.counted;
+  measured.rps = counted / measured.durationSec;
+  measured.serverCpuUsPerReq = cpuBefore === null || cpuAfter === null || counted === 0 ? null : (1e6 * (cpuAfter - cpuBefore)) / counted;
   const ceiling = results["hello-world"]?.rps ?? measured.rps;
   const ceilingCpu = results["hello-world"]?.serverCpuUsPerReq ?? measured.serverCpuUsPerReq;
   const row = {
     name: scenario.name,
     about: scenario.about,
     ...measured,
-    errors: measured.errors + unexpected,
+    answers: judged,
+    errors: judged.unexpectedCount,
     ratio: measured.rps / ceiling,
     cpuRatio: ceilingCpu && measured.serverCpuUsPerReq ? ceilingCpu / measured.serverCpuUsPerReq : null,
     ...(scenario.rate ? { overallRate: base.overallRate } : {}),
@@ -151,6 +189,6 @@ export async function runScenario(scenario, { ctx, servers, results, connections
     rmSync(holdingsFile, { force: true });
   }
   if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
-  row.verdicts = verdicts(scenario, row, ceiling);
+  row.verdicts = verdicts(scenario, row, ceiling, results);
   return row;
 }

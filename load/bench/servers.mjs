@@ -8,22 +8,28 @@
  * - app: the bundle `wrangler deploy --dry-run` produces, its objects' SQLite and D1 under
  *   bench-results/state, or with storage "memory" on tmpfs (/dev/shm; the OS temp directory
  *   where there is none), which takes the disk's sync latency out. Fresh for every run; migrations applied before it serves.
+ * - shedding: a second edge worker in the app's process, on the app's objects, whose own
+ *   ceiling (EDGE_RPS_CEILING) is one shake per second: every shake it gets is refused with
+ *   `busy`, so a scenario measures what shedding costs while the app's capacity scenarios
+ *   run with the edge's and the shard's shedding ceilings lifted.
  * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
- *   is divided by.
- * - calibration: minimal workers with the shake's wire shapes (calibration.mjs).
+ *   is divided by; in a second workerd process with
+ * - calibration: minimal workers with the shake's wire shapes (calibration.mjs). Only one of
+ *   that process's workers is driven at a time, so its CPU per request is that worker's.
  * Each workerd process runs its JavaScript on one thread, so each serves on one core.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { migrationsOf, workerOptionsOf } from "./build.mjs";
 import { calibrationWorkers } from "./calibration.mjs";
-import { childPids } from "./cpu.mjs";
+import { childListeningOn } from "./cpu.mjs";
 import { INSPECTOR_PORT } from "./profile.mjs";
+
+export { bundleWorker } from "./build.mjs";
 
 export const ADMIN_SECRET = "bench-admin-secret-at-least-32-characters";
 
@@ -40,6 +46,9 @@ const ALWAYS_ALLOW = `import { WorkerEntrypoint } from "cloudflare:workers";
 export class Limiter extends WorkerEntrypoint { async limit() { return { success: true }; } }
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 export const SESSION_SECRET = "bench-session-secret";
+const APP_WORKER = "gala-shake";
+const HELLO_WORLD = `export default { fetch() { return new Response("hello world"); } };`;
+const SHEDDING_WORKER = "gala-shake-shedding";
 
 const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare/package.json"));
 
@@ -48,47 +57,34 @@ export function workerdVersion() {
   return spawnSync(workerd, ["--version"], { encoding: "utf8" }).stdout.trim();
 }
 
-/** Bundles the worker exactly as a deployment would (top-level wrangler.toml environment). */
-export function bundleWorker(outDir) {
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--env=", "--outdir", outDir], {
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    timeout: 120_000,
-  });
-  if (built.status !== 0) throw new Error(`wrangler bundle failed:\n${built.stdout}\n${built.stderr}`);
-  return join(outDir, "index.js");
-}
+/** A direct socket on 127.0.0.1; port 0 takes any free port (runs on one machine never collide). */
+const directSocket = (port) => [{ host: "127.0.0.1", port }];
 
 /**
- * Starts one Miniflare instance and returns its direct URL and workerd process id; with a
- * port, the first worker gets a direct socket on it (others may bring their own).
+ * Starts one Miniflare instance: the direct URL of every worker that has a direct socket, by
+ * name, and the workerd process id (the process listening on the first of them).
  */
-async function serve(workerOptions, port, shared = {}) {
-  const before = new Set(childPids("workerd"));
-  const workers = (workerOptions.workers ?? [workerOptions]).map((worker, i) =>
-    i === 0 && port ? { ...worker, unsafeDirectSockets: [{ host: "127.0.0.1", port }] } : worker,
-  );
+async function serve(workers, shared = {}) {
   const mf = new Miniflare({ ...convertV4MiniflareOptions({ workers }), ...shared });
   await mf.ready;
-  const [pid] = childPids("workerd").filter((p) => !before.has(p));
-  return { mf, url: `http://127.0.0.1:${port}`, pid: pid ?? null };
+  const urls = {};
+  for (const { name, unsafeDirectSockets } of workers) {
+    if (unsafeDirectSockets) urls[name] = String(await mf.unsafeGetDirectURL(name)).replace(/\/$/, "");
+  }
+  const first = new URL(Object.values(urls)[0]);
+  return { mf, pid: childListeningOn("workerd", Number(first.port)), urls };
 }
 
 export async function applyMigrations(mf, root) {
   const db = await mf.getD1Database("DB");
-  const dir = join(root, "migrations");
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
-    await db.batch(statements.map((sql) => db.prepare(sql)));
-  }
+  for (const [, statements] of await migrationsOf(root)) await db.batch(statements.map((sql) => db.prepare(sql)));
 }
 
 /**
- * `vars` override the bench's bindings (the rehearsal runs with the deployed ceiling and
- * pacing); without `helloPort` no hello-world worker is started, without `calibrationPort`
- * no calibration workers (one process, ports from calibrationPort on); `onWorkerLog`
+ * `vars` override the bench's bindings (the rehearsal runs with the deployed ceilings and
+ * pacing). Ports: 0 takes any free port; without `helloPort` no hello-world worker is started,
+ * without `sheddingPort` no shedding edge, without `calibrationPort` no calibration workers
+ * (one process, ports from calibrationPort on); `onWorkerLog`
  * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
  * console. With `inspect`, the app's worker is reachable by the inspector on
  * INSPECTOR_PORT (profile.mjs).
@@ -99,6 +95,7 @@ export async function startServers({
   workDir,
   appPort,
   helloPort = null,
+  sheddingPort = null,
   calibrationPort = null,
   shardCount,
   storage,
@@ -110,74 +107,71 @@ export async function startServers({
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const { modulesRules, assets, ratelimits, ...workerOptions } = unstable_getMiniflareWorkerOptions(
-    join(root, "wrangler.toml"),
-    "",
-  ).workerOptions;
+  const { modulesRules, assets, ratelimits, ...workerOptions } = await workerOptionsOf(root);
   const limiters = Object.fromEntries(Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]));
-  const app = await serve(
-    {
-      workers: [
+  const bindings = {
+    ...workerOptions.bindings,
+    SHARD_COUNT: String(shardCount),
+    DEMO_MODE: "off",
+    TIMELINE_TTL_MS: "2000",
+    EDGE_RPS_CEILING: "1000000",
+    SHARD_RPS_CEILING: "1000000",
+    ISSUANCE_PACING: "off",
+    SHARED_RATE_LIMITS: "off",
+    SESSION_SECRET,
+    ADMIN_SECRET,
+    DRAW_SECRET: "bench-draw-secret",
+    ...vars,
+  };
+  const edge = { ...workerOptions, modules: true, scriptPath, serviceBindings: { ...workerOptions.serviceBindings, ...limiters } };
+  // The shedding edge binds the app's object classes (one set of objects) and consumes nothing.
+  const sheddingEdge = {
+    ...edge,
+    name: SHEDDING_WORKER,
+    bindings: { ...bindings, EDGE_RPS_CEILING: "1" },
+    durableObjects: Object.fromEntries(
+      Object.entries(workerOptions.durableObjects).map(([name, binding]) => [name, { ...binding, scriptName: APP_WORKER }]),
+    ),
+    queueConsumers: {},
+    cronTriggers: [],
+    unsafeDirectSockets: directSocket(sheddingPort),
+  };
+  const reference = [
+    ...(helloPort === null ? [] : [{ name: "hello", modules: true, script: HELLO_WORLD, unsafeDirectSockets: directSocket(helloPort) }]),
+    ...(calibrationPort === null ? [] : calibrationWorkers(calibrationPort)),
+  ].map((worker) => ({ ...worker, compatibilityDate: workerOptions.compatibilityDate }));
+  const [app, references] = await Promise.all([
+    serve(
+      [
         {
-          ...workerOptions,
-          name: "gala-shake",
-          modules: true,
-          scriptPath,
-          bindings: {
-            ...workerOptions.bindings,
-            SHARD_COUNT: String(shardCount),
-            DEMO_MODE: "off",
-            TIMELINE_TTL_MS: "2000",
-            SHARD_RPS_CEILING: "1000000",
-            ISSUANCE_PACING: "off",
-            SHARED_RATE_LIMITS: "off",
-            SESSION_SECRET,
-            ADMIN_SECRET,
-            DRAW_SECRET: "bench-draw-secret",
-            ...vars,
-          },
-          serviceBindings: { ...workerOptions.serviceBindings, ...limiters },
+          ...edge,
+          name: APP_WORKER,
+          bindings,
+          unsafeDirectSockets: directSocket(appPort),
           ...(inspect ? { unsafeInspectorProxy: true } : {}),
         },
         { name: LIMITER_WORKER, modules: true, script: ALWAYS_ALLOW, compatibilityDate: workerOptions.compatibilityDate },
+        ...(sheddingPort === null ? [] : [sheddingEdge]),
       ],
-    },
-    appPort,
-    {
-      resourcePersistencePath: stateDir,
-      ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}),
-      ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}),
-    },
-  );
-  await applyMigrations(app.mf, root);
-  const hello =
-    helloPort === null
-      ? null
-      : await serve(
-          {
-            name: "hello",
-            modules: true,
-            script: `export default { fetch() { return new Response("hello world"); } };`,
-            compatibilityDate: workerOptions.compatibilityDate,
-          },
-          helloPort,
-        );
-  const calibration =
-    calibrationPort === null ? null : await serve({ workers: calibrationWorkers(calibrationPort, workerOptions.compatibilityDate) }, null);
-  const calibrated = calibration
-    ? Object.fromEntries(
-        calibrationWorkers(calibrationPort).map((w) => [
-          w.name,
-          { url: `http://127.0.0.1:${w.unsafeDirectSockets[0].port}`, pid: calibration.pid },
-        ]),
-      )
-    : {};
+      {
+        resourcePersistencePath: stateDir,
+        ...(onWorkerLog ? { handleStructuredLogs: onWorkerLog } : {}),
+        ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}),
+      },
+    ).then(async (started) => {
+      await applyMigrations(started.mf, root);
+      return started;
+    }),
+    reference.length > 0 ? serve(reference) : null,
+  ]);
+  const named = Object.fromEntries(Object.entries(references?.urls ?? {}).map(([name, url]) => [name, { url, pid: references.pid }]));
   return {
-    app,
-    hello,
-    ...calibrated,
+    app: { mf: app.mf, url: app.urls[APP_WORKER], pid: app.pid },
+    ...(sheddingPort === null ? {} : { shedding: { url: app.urls[SHEDDING_WORKER], pid: app.pid } }),
+    hello: named.hello ?? null,
+    ...named,
     dispose: async () => {
-      await Promise.all([app.mf.dispose(), hello?.mf.dispose(), calibration?.mf.dispose()]);
+      await Promise.all([app.mf.dispose(), references?.mf.dispose()]);
       if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
     },
   };

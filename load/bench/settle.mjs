@@ -7,16 +7,19 @@
  * 3. drain: the phase is stopped and the sweep enqueues every unopened claim (batched
  *    messages); the time until the audit shows every claim settled gives claims settled per
  *    second through the real queue consumer.
- * Writes bench-results/settle-<time>.json. Options: --claims N (default 15000), --sample N
- * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16).
+ * Writes bench-results/settle-<time>.json and settle-latest.json. Options: --claims N (default 15000), --sample N
+ * (default 200), --partitions 1,4 (the counts to measure), --shards N (default 16), --smoke
+ * (300 claims, 20 sampled, 4 shards: checks the script, `npm test` runs it), --profile (a V8
+ * CPU profile of the app's isolate during each drain, per claim settled: profile.mjs). Exit code 1 when
+ * the audit does not balance or a drain does not settle every claim it enqueued.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { callJson } from "./http.mjs";
 import { inParallel, winClaims } from "./prepare.mjs";
+import { printSummary, startProfile, summarise, writeProfile } from "./profile.mjs";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
 import { AdminClient } from "./show.mjs";
 import { mintUsers } from "./users.mjs";
@@ -24,16 +27,28 @@ import { mintUsers } from "./users.mjs";
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
 const DRAIN_TIMEOUT_MS = 180_000;
-/** The audit reads every shard and partition on the same workerd thread: poll it sparingly. */
-const AUDIT_POLL_MS = 1_000;
+
 const { values: opts } = parseArgs({
   options: {
-    claims: { type: "string", default: "15000" },
-    sample: { type: "string", default: "200" },
+    claims: { type: "string" },
+    sample: { type: "string" },
     partitions: { type: "string", default: "1,4" },
-    shards: { type: "string", default: "16" },
+    shards: { type: "string" },
+    smoke: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
+opts.claims ??= opts.smoke ? "300" : "15000";
+opts.sample ??= opts.smoke ? "20" : "200";
+opts.shards ??= opts.smoke ? "4" : "16";
+/**
+ * How often the drain reads the audit. The audit reads every shard and partition on the app's
+ * one thread, so each read slows the drain a little; a drain of 15,000 claims at 5,000/s lasts
+ * 3 s, so a coarser poll would add up to a third to the time measured.
+ */
+const AUDIT_POLL_MS = 250;
+/** Claims per second no drain here reaches: the first audit read waits for that long. */
+const FASTEST_DRAIN = 20_000;
 const claims = Number(opts.claims);
 const sample = Number(opts.sample);
 const shardCount = Number(opts.shards);
@@ -41,16 +56,6 @@ const watchdog = setTimeout(() => {
   console.error("bench:settle: still running after 15 minutes; stopping");
   process.exit(1);
 }, 15 * 60_000);
-
-/** A port nothing listens on now (other benches may run on this machine). */
-function freePort() {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -76,11 +81,11 @@ async function measure(scriptPath, partitions) {
     root: ROOT,
     scriptPath,
     workDir: OUT,
-    appPort: await freePort(),
-    helloPort: await freePort(),
+    appPort: 0,
     shardCount,
     storage: "memory",
     vars: { LEDGER_PARTITIONS: String(partitions) },
+    inspect: opts.profile,
     // One JSON line per money event would measure the terminal; BENCH_LOGS=1 shows them.
     ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
@@ -90,21 +95,29 @@ async function measure(scriptPath, partitions) {
     await admin.goLive("claims");
     await admin.createPools("claims", Math.ceil(claims / 3) + sample);
     const users = await mintUsers({ count: Math.ceil(claims / 3), secret: SESSION_SECRET, shardCount });
-    const winners = await winClaims(url, [...users, ...users, ...users]);
+    const winners = await winClaims({ appUrl: url }, [...users, ...users, ...users]);
     console.log(`  ${partitions} partition(s): ${winners.length} envelopes won`);
     const seen = new Set();
     const sampled = winners.filter((w) => !seen.has(w.token) && seen.add(w.token)).slice(0, sample);
     const waits = (await openToWallet(url, sampled)).sort((a, b) => a - b);
     const before = settledCount(await admin.audit());
     await admin.call("POST", "/timeline/phases/claims/stop", {});
+    const profiler = opts.profile ? await startProfile() : null;
     const drainFrom = Date.now();
     const { enqueued } = await admin.call("POST", "/settlements/sweep", {});
+    // No audit read before the drain could be done at FASTEST_DRAIN claims/s: each read costs the drain.
+    await sleep((1000 * enqueued) / FASTEST_DRAIN - (Date.now() - drainFrom));
     let settled = settledCount(await admin.audit()) - before;
     while (settled < enqueued && Date.now() - drainFrom < DRAIN_TIMEOUT_MS) {
       await sleep(AUDIT_POLL_MS);
       settled = settledCount(await admin.audit()) - before;
     }
     const drainMs = Date.now() - drainFrom;
+    if (profiler) {
+      const cpuProfile = await profiler.stop();
+      writeProfile(join(OUT, `profile-settle-${partitions}.cpuprofile`), cpuProfile);
+      printSummary(`the drain into ${partitions} partition(s)`, summarise(cpuProfile), settled);
+    }
     const audit = await admin.audit();
     return {
       partitions,
@@ -119,11 +132,8 @@ async function measure(scriptPath, partitions) {
 }
 
 mkdirSync(OUT, { recursive: true });
-console.log(
-  `bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()
-    .map((n) => n.toFixed(2))
-    .join(" ")}`,
-);
+const loadAverageAtStart = loadavg();
+console.log(`bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")}`);
 const scriptPath = bundleWorker(join(OUT, "bundle"));
 const rows = [];
 for (const partitions of opts.partitions.split(",").map(Number)) {
@@ -136,12 +146,14 @@ for (const partitions of opts.partitions.split(",").map(Number)) {
 }
 const report = {
   startedAt: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg() },
-  settings: { claims, sample, shardCount },
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+  command: `npm run bench:settle -- ${process.argv.slice(2).join(" ")}`.trim(),
+  settings: { claims, sample, shardCount, smoke: opts.smoke },
   rows,
 };
-const file = join(OUT, `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+const file = join(OUT, opts.smoke ? "settle-smoke.json" : `settle-${report.startedAt.replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+if (!opts.smoke) writeFileSync(join(OUT, "settle-latest.json"), `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${file}`);
 clearTimeout(watchdog);
 process.exitCode = rows.every((r) => r.balanced && r.drain.settled === r.drain.enqueued) ? 0 : 1;

@@ -54,10 +54,10 @@ const STARTUP_GRACE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The shard ceiling the deployment runs with (wrangler.toml, production). */
-function deployedCeiling(): number {
+/** A setting the deployment runs with (wrangler.toml, production). */
+function deployed(name: "SHARD_RPS_CEILING" | "EDGE_RPS_CEILING"): string {
   const { bindings } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"), "production").workerOptions;
-  return Number((bindings as Record<string, unknown>).SHARD_RPS_CEILING);
+  return String((bindings as Record<string, unknown>)[name]);
 }
 
 function startFleet(spec: FleetSpec, seconds: FleetSecond[]): { child: ChildProcess; done: Promise<void> } {
@@ -92,7 +92,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     shards: o.shards,
     poolTolerance: o.poolTolerance,
     settleBoundMs: o.settleBoundMs,
-    ceilingPerSec: deployedCeiling(),
+    ceilingPerSec: Number(deployed("SHARD_RPS_CEILING")),
   };
   const machine = {
     cores: cpus().length,
@@ -115,6 +115,7 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     storage: o.storage,
     vars: {
       SHARD_RPS_CEILING: String(settings.ceilingPerSec),
+      EDGE_RPS_CEILING: deployed("EDGE_RPS_CEILING"),
       ISSUANCE_PACING: "on",
       STATS_FLUSH_MS: "1000",
       TIMELINE_TTL_MS: String(o.timelineTtlMs),

@@ -7,11 +7,6 @@ import { createMiddleware } from "hono/factory";
 import { LoadGauge } from "../domain/load-gauge";
 import { admission, type Admission } from "../domain/throttle";
 
-/**
- * About twice what one isolate answered on a decided-at-the-edge shake route on a 2-core
- * machine (~5,900/s); in practice the in-flight bound sheds first (docs/overload.md).
- */
-const ISOLATE_SHAKES_PER_SEC = 10_000;
 const ISOLATE_MAX_IN_FLIGHT = 512;
 const ISOLATE_TARGET_LATENCY_MS = 250;
 /** Weight of the newest latency in the moving average. */
@@ -21,10 +16,11 @@ const LATENCY_STALE_MS = 2000;
 
 const shakes = new LoadGauge(LATENCY_WEIGHT, LATENCY_STALE_MS);
 
-export function edgeAdmission(now: number): Admission {
+/** `ceilingPerSec`: EDGE_RPS_CEILING (config.ts). */
+export function edgeAdmission(now: number, ceilingPerSec: number): Admission {
   return admission({
     ratePerSec: shakes.perSecond(now),
-    ceilingPerSec: ISOLATE_SHAKES_PER_SEC,
+    ceilingPerSec,
     inFlight: shakes.inFlight,
     maxInFlight: ISOLATE_MAX_IN_FLIGHT,
     latencyMs: shakes.latencyMs(now),

@@ -2,42 +2,42 @@
  * The candidate draw, keyed: HMAC-SHA-256 over (user, request, phase) under a key of the
  * gala, derived from DRAW_SECRET. The same request always gets the same draw (retries keep
  * their answer); without the secret no one can tell which request ids win, so grinding ids
- * offline gains nothing. A new gala (or a rotated secret) gets a new key. The imported
- * CryptoKey of each gala is kept per isolate, so a shake pays for one HMAC, not a derivation.
+ * offline gains nothing. A new gala (or a rotated secret) gets a new key.
+ *
+ * Computed synchronously with @noble/hashes (audited, no dependencies): Web Crypto's HMAC is a
+ * promise per shake, and the await in the shake's path cost more than the hash itself. The
+ * HMAC's keyed state of each gala is kept per isolate, so a shake hashes its message only; the
+ * output is the same HMAC Web Crypto computes (test/security/keyed-draw.test.ts).
  */
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 
 const encoder = new TextEncoder();
 /** Galas whose keys an isolate keeps; a show has one, the bound only guards against churn. */
 const MAX_GALA_KEYS = 16;
 
-let memo = { secret: "", keys: new Map<string, Promise<CryptoKey>>() };
+type KeyedHmac = ReturnType<typeof hmac.create>;
 
-function hmacKey(raw: BufferSource, usage: "sign"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [usage]);
-}
+let memo = { secret: "", keys: new Map<string, KeyedHmac>() };
 
-/** The gala's key: HMAC(DRAW_SECRET, "gala-shake draw v1|" + galaId), imported once per isolate. */
-async function deriveGalaKey(secret: string, galaId: string): Promise<CryptoKey> {
-  const master = await hmacKey(encoder.encode(secret), "sign");
-  const raw = await crypto.subtle.sign("HMAC", master, encoder.encode(`gala-shake draw v1|${galaId}`));
-  return hmacKey(raw, "sign");
-}
-
-function galaKey(secret: string, galaId: string): Promise<CryptoKey> {
+/** The gala's key: HMAC(DRAW_SECRET, "gala-shake draw v1|" + galaId), its HMAC state made once per isolate. */
+function galaKey(secret: string, galaId: string): KeyedHmac {
   if (memo.secret !== secret) memo = { secret, keys: new Map() };
   let key = memo.keys.get(galaId);
   if (!key) {
     if (memo.keys.size >= MAX_GALA_KEYS) memo.keys.delete(memo.keys.keys().next().value as string);
-    key = deriveGalaKey(secret, galaId);
-    key.catch(() => memo.keys.delete(galaId));
+    const raw = hmac(sha256, encoder.encode(secret), encoder.encode(`gala-shake draw v1|${galaId}`));
+    key = hmac.create(sha256, raw);
     memo.keys.set(galaId, key);
   }
   return key;
 }
 
 /** A number in [0, 1) fixed by (gala, user, request, phase) and unpredictable without the secret. */
-export async function keyedDraw(secret: string, galaId: string, userId: string, requestId: string, phaseId: string): Promise<number> {
-  const key = await galaKey(secret, galaId);
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(JSON.stringify([userId, requestId, phaseId])));
-  return new DataView(mac).getUint32(0) / 0x1_0000_0000;
+export function keyedDraw(secret: string, galaId: string, userId: string, requestId: string, phaseId: string): number {
+  const mac = galaKey(secret, galaId)
+    .clone()
+    .update(encoder.encode(JSON.stringify([userId, requestId, phaseId])))
+    .digest();
+  return (((mac[0] << 24) | (mac[1] << 16) | (mac[2] << 8) | mac[3]) >>> 0) / 0x1_0000_0000;
 }

@@ -7,6 +7,7 @@
  * request id won, so the retry gets the same answer.
  */
 import { configuredSecret } from "../auth/middleware";
+import { edgeRpsCeiling } from "../config";
 import { drawDecision, liveShake } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
@@ -185,7 +186,7 @@ async function leasedWin(env: Env, timeline: Timeline, phase: Phase | undefined,
 }
 
 /** The keyed draw of a lottery shake (keyed-draw.ts). */
-function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): Promise<number> {
+function lotteryDraw(env: Env, timeline: Timeline, phase: Phase, userId: string, requestId: string): number {
   return keyedDraw(configuredSecret(env.DRAW_SECRET, "DRAW_SECRET"), timeline.galaId, userId, requestId, phase.id);
 }
 
@@ -203,7 +204,7 @@ async function decide(
   if (live.kind === "rest") return unlessRetried(env, timeline, shard, userId, requestId, header, { outcome: live, level: 0 });
   const decision =
     live.kind === "lottery"
-      ? drawDecision(live.phase, await lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
+      ? drawDecision(live.phase, lotteryDraw(env, timeline, live.phase, userId, requestId), candidateScale(shard))
       : live;
   countShake(env, decision.phase.id, shard, decision.kind === "candidate", now, waitUntil);
   if (decision.kind === "paced") return { ...shed(PACED_LEVEL), candidate: true };
@@ -225,7 +226,7 @@ export async function answerShake(
   header: ShakeHeader,
 ): Promise<ShakeAnswer> {
   const now = Date.now();
-  const isolate = edgeAdmission(now);
+  const isolate = edgeAdmission(now, edgeRpsCeiling(env));
   sweepLeases(env, waitUntil, now);
   const graded = isolate.admit ? await decide(env, waitUntil, userId, requestId, header, now) : shed(isolate.level);
   const throttle = throttleHint(Math.max(graded.level, isolate.level));

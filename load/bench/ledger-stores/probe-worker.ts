@@ -54,14 +54,30 @@ function credits(run: string, batch: number, size: number): LedgerCredit[] {
       kind: "envelope",
       amountCents: 1 + ((batch * 7919 + i * 104729) % 2000),
       claimId,
-      poolId: "pool-probe",
+      poolId: `pool-${run}`,
       phaseId: "phase-probe",
       sponsorId: "sponsor-probe",
     };
   });
 }
 
-/** `GET /run?store=d1|object&size=N&batches=K&parallel=P`: K batches of N credits, P at a time. */
+/** Rows and cents a store holds for one run's pool. */
+async function stored(env: ProbeEnv, store: string | null, poolId: string): Promise<{ count: number; cents: number }> {
+  if (store === "d1") {
+    const row = await env.DB.prepare("SELECT COUNT(*) AS count, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger WHERE pool_id = ?")
+      .bind(poolId)
+      .first<{ count: number; cents: number }>();
+    return row ?? { count: 0, cents: 0 };
+  }
+  const sums = (await env.PARTITION.getByName("partition-0").poolSums()).find((p) => p.poolId === poolId);
+  return { count: sums?.count ?? 0, cents: sums?.cents ?? 0 };
+}
+
+/**
+ * `GET /run?store=d1|object&size=N&batches=K&parallel=P`: K batches of N credits, P at a time;
+ * answers the time taken and, to check that every credit landed once, the rows and cents the
+ * store holds for the run against those sent.
+ */
 async function run(env: ProbeEnv, url: URL): Promise<Response> {
   const store = url.searchParams.get("store");
   const size = Number(url.searchParams.get("size") ?? 100);
@@ -69,8 +85,13 @@ async function run(env: ProbeEnv, url: URL): Promise<Response> {
   const parallel = Number(url.searchParams.get("parallel") ?? 1);
   const runId = crypto.randomUUID().slice(0, 8);
   const partition = env.PARTITION.getByName("partition-0");
-  const write = (b: number) =>
-    store === "d1" ? creditD1(env.DB, credits(runId, b, size), Date.now()) : partition.credit(credits(runId, b, size), Date.now());
+  const write = (b: number) => {
+    const batch = credits(runId, b, size);
+    expected.count += batch.length;
+    for (const c of batch) expected.cents += c.amountCents;
+    return store === "d1" ? creditD1(env.DB, batch, Date.now()) : partition.credit(batch, Date.now());
+  };
+  const expected = { count: 0, cents: 0 };
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -80,7 +101,17 @@ async function run(env: ProbeEnv, url: URL): Promise<Response> {
   );
   const ms = performance.now() - started;
   const bytes = store === "d1" ? null : await partition.storageBytes();
-  return Response.json({ store, size, batches, parallel, rows: size * batches, ms, bytes });
+  return Response.json({
+    store,
+    size,
+    batches,
+    parallel,
+    rows: size * batches,
+    ms,
+    bytes,
+    expected,
+    stored: await stored(env, store, `pool-${runId}`),
+  });
 }
 
 export default {

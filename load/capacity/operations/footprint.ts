@@ -22,8 +22,10 @@ export interface Operation {
 }
 
 /**
- * Server CPU per request measured by `npm run bench` (docs/performance.md, "Quiet machine,
- * final run"), in ms. The bench reads the CPU of the whole workerd process, so routes that
+ * Server CPU per request measured by `npm run bench` on a quiet machine before issue 28's
+ * harness fixes (docs/performance.md's history, "Quiet machine, final run"; its open-settle
+ * then timed opens refused with a 400), in ms, until a quiet `npm run bench:docs` run gives
+ * the figures of record. The bench reads the CPU of the whole workerd process, so routes that
  * reach an object, the queue or the ledger include their work too: an upper bound for the
  * Worker's billed CPU. Routes the bench does not run are priced at the nearest scenario.
  */
