@@ -201,10 +201,11 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
 
   async #runClock(): Promise<TickReport> {
     const changes = this.#changes;
-    const published = await this.#publish();
-    const report = await runShowClock(this.env, this, Date.now());
-    const next = this.#changes !== changes ? Date.now() : published ? report.nextAlarmAt : Date.now() + PUBLISH_RETRY_MS;
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    // Publication goes alongside the run: arming the shards never waits for the bucket.
+    const [published, report] = await Promise.all([this.#publish(), runShowClock(this.env, this, Date.now())]);
+    const retry = published ? Infinity : Date.now() + PUBLISH_RETRY_MS;
+    const next = this.#changes !== changes ? Date.now() : Math.min(report.nextAlarmAt ?? Infinity, retry);
+    if (next !== Infinity) await this.ctx.storage.setAlarm(next);
     return report;
   }
 
