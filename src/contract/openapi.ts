@@ -77,6 +77,7 @@ export const answers = {
   Enqueue: admin.enqueueAnswer,
   Alerts: admin.alertsAnswer,
   AdminLog: admin.adminLogAnswer,
+  Estimate: admin.estimateAnswer,
   Repair: admin.repairAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
@@ -116,7 +117,7 @@ export const operations: Operation[] = [
   }),
   op("get", "/api/time", "public", "Time", "The server clock", { headers: { "Cache-Control": cacheControl("no-store") } }),
   op("get", "/api/timeline", "public", "PublicTimeline", "Public view of the phases with their sponsors", {
-    headers: { "Cache-Control": cacheControl("public, max-age=2") },
+    headers: { "Cache-Control": cacheControl("no-store") },
   }),
   op(
     "post",
@@ -173,6 +174,9 @@ export const operations: Operation[] = [
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
   op("get", "/api/admin/log", "admin", "AdminLog", "The append-only admin log, newest first", { query: { limit: z.string() } }),
+  op("get", "/api/admin/estimate", "admin", "Estimate", "Capacity plan and estimated bill of the stored show for an audience", {
+    query: { viewers: z.string() },
+  }),
   op("post", "/api/admin/repair", "admin", "Repair", "Run every repair now (lost settlements, stranded group money, the show clock)", {
     body: repairRequest,
   }),

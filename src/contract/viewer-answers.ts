@@ -61,6 +61,7 @@ export const publicTimelineAnswer = z
         })
         .strict(),
     ),
+    live: z.object({ url: text, pollMs: amount }).strict(),
   })
   .strict() satisfies z.ZodType<PublicTimeline>;
 

@@ -106,7 +106,7 @@ export interface Timeline {
   phases: Phase[];
 }
 
-/** `GET /api/timeline`: what a viewer needs to count down and render phases. */
+/** A phase as viewers see it. */
 export interface PublicPhase {
   id: string;
   title: string;
@@ -118,12 +118,34 @@ export interface PublicPhase {
   greetingAssetId: string;
 }
 
+/**
+ * Where the page finds newer versions of the timeline without a Worker request: the show
+ * clock publishes each version at `url`, served by Cloudflare's cache (docs/capacity.md,
+ * "How the timeline reaches phones"); the page reads it every `pollMs` or so.
+ */
+export interface LiveTimelineSource {
+  url: string;
+  pollMs: number;
+}
+
+/**
+ * `GET /api/timeline`, and the copy the show clock publishes on every version: what a
+ * viewer needs to count down and render phases. `serverTime` is when this copy was made: the
+ * Worker's answer makes it as it answers, a published copy when it was published.
+ */
 export interface PublicTimeline {
   galaId: string;
   version: number;
   serverTime: EpochMs;
   phases: PublicPhase[];
+  live: LiveTimelineSource;
 }
+
+/**
+ * Response header (value `1`) the service worker adds to a copy of `GET /api/timeline` it
+ * answers from its cache while offline: that copy's `serverTime` is old, not a clock reading.
+ */
+export type CachedCopyHeader = "X-Gala-Cached-Copy";
 
 export interface TimeResponse {
   serverTime: EpochMs;

@@ -1,16 +1,19 @@
 /**
- * Viewer app: wires the language, the pre-download, the offline notice, the server clock, the
- * live phase and countdown, the bot challenge where sessions need one, shake input (motion
- * and button) through the paced shaker, the win and the other results, and the signed
- * claims of edge-lease wins kept until the server has them.
+ * Viewer app: wires the language, the pre-download, the offline notice, the running order
+ * and the server's clock (read from the published timeline and the answers the page gets,
+ * live-timeline.js), the live phase and a countdown redrawn on the server's second, the bot
+ * challenge where sessions need one, shake input (motion and button) through the paced
+ * shaker, the win and the other results, and the signed claims of edge-lease wins kept until
+ * the server has them.
  */
 import { apiJson, ensureSession, useSessionChallenge } from "./api.js";
 import { ClaimPresenter } from "./claim-presenter.js";
-import { syncServerClock } from "./clock.js";
-import { currentPhases, formatCountdown } from "./countdown.js";
+import { fromServerTime, ServerClock } from "./clock.js";
+import { currentPhases, formatCountdown, msUntilChange } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
 import { HeldClaims } from "./held-claims.js";
 import { initLanguage, language, localized, onLanguageChange, otherLanguage, s, setLanguage } from "./i18n.js";
+import { LiveTimeline } from "./live-timeline.js";
 import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
@@ -28,8 +31,7 @@ import { WinView } from "./views/win-view.js";
 /** @typedef {import("../../src/wire/index").ShakeResponse} ShakeResponse */
 /** @typedef {import("./shaker.js").ShakeEvent} ShakeEvent */
 
-const TIMELINE_POLL_MS = 5_000;
-const CLOCK_RESYNC_MS = 60_000;
+/** The longest the page goes without redrawing (the shake hint counts tenths of seconds). */
 const TICK_MS = 250;
 
 initLanguage();
@@ -50,9 +52,6 @@ const ui = {
 };
 
 const state = {
-  offsetMs: 0,
-  /** @type {PublicTimeline | null} */
-  timeline: null,
   /** @type {Map<string, string>} */
   assetUrls: new Map(),
   /** @type {ResourceProgress | null} */
@@ -62,7 +61,8 @@ const state = {
   shown: null,
 };
 
-const serverNow = () => Date.now() + state.offsetMs;
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
 const assetUrl = (/** @type {string} */ id) => state.assetUrls.get(id);
 
 /** @param {ResourceProgress} p */
@@ -83,56 +83,62 @@ function showProgress(p) {
 
 const refreshAssetUrls = () => loadAssetUrls(language()).then((urls) => (state.assetUrls = urls));
 
-const syncClock = () => syncServerClock((offsetMs) => (state.offsetMs = offsetMs));
-
-async function refreshTimeline() {
-  try {
-    state.timeline = await apiJson("/api/timeline");
-  } catch {
-    // Keep the last timeline: the countdown still runs on it.
-  }
-}
+const show = new LiveTimeline({ clock, onChange: () => tick() });
 
 /** @param {string} id */
 function sponsorName(id) {
-  for (const phase of state.timeline?.phases ?? []) {
+  for (const phase of show.timeline?.phases ?? []) {
     const sponsor = phase.sponsors.find((sp) => sp.id === id);
     if (sponsor) return localized(sponsor.name, sponsor.names);
   }
   return id;
 }
 
+/** Redraws the page; returns how long until a countdown on it shows another second. */
 function tick() {
   const now = serverNow();
-  const { live, next } = currentPhases(state.timeline?.phases ?? [], now);
+  const { live, next } = currentPhases(show.timeline?.phases ?? [], now);
+  /** @type {number[]} */
+  const remaining = [];
   if (live) {
     ui.phase.textContent = s().liveNow(localized(live.title, live.titles));
     ui.countdown.textContent = s().endsIn(formatCountdown(live.endsAt - now));
+    remaining.push(live.endsAt - now);
   } else if (next) {
     ui.phase.textContent = s().next(localized(next.title, next.titles));
     ui.countdown.textContent = s().startsIn(formatCountdown(next.startsAt - now));
+    remaining.push(next.startsAt - now);
   } else {
-    ui.phase.textContent = state.timeline ? s().showOver : s().loadingShow;
+    ui.phase.textContent = show.timeline ? s().showOver : s().loadingShow;
     ui.countdown.textContent = "";
   }
   for (const el of document.querySelectorAll("[data-countdown-to]")) {
-    el.textContent = formatCountdown(Number(el.getAttribute("data-countdown-to")) - now);
+    const ms = Number(el.getAttribute("data-countdown-to")) - now;
+    el.textContent = formatCountdown(ms);
+    remaining.push(ms);
   }
   const waitMs = shaker.waitMs();
   ui.shake.disabled = waitMs > 0;
-  ui.shakeHint.textContent = !state.timeline
+  ui.shakeHint.textContent = !show.timeline
     ? s().loadingShow
     : waitMs === Infinity
       ? s().shaking
       : waitMs > 0
         ? s().nextShakeIn((waitMs / 1000).toFixed(1))
         : s().shakeHint;
+  return Math.min(...remaining.map(msUntilChange));
+}
+
+/** Redraws at least every TICK_MS and exactly when a countdown's second turns on the server's clock. */
+function redrawLoop() {
+  setTimeout(redrawLoop, Math.min(TICK_MS, tick()));
 }
 
 /** @param {ShakeEvent} event */
 function onShakeEvent(event) {
   if (event.kind === "answer") {
     const { answer } = event;
+    clock.add(fromServerTime(event.sentAt, event.receivedAt, answer.serverTime));
     if (answer.kind === "envelope") {
       state.shown = null;
       win.show(answer.envelope);
@@ -166,10 +172,10 @@ const win = new WinView(byId("win", HTMLDialogElement), ui.result, {
 const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => win.voided(claimId) });
 /** The lottery phase live now on the server's clock: a retried shake names it (shaker.js). */
 const liveLotteryId = () => {
-  const { live } = currentPhases(state.timeline?.phases ?? [], serverNow());
+  const { live } = currentPhases(show.timeline?.phases ?? [], serverNow());
   return live?.kind === "lottery" ? live.id : null;
 };
-const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null, liveLotteryId);
+const shaker = new Shaker(onShakeEvent, claims, () => show.timeline?.galaId ?? null, liveLotteryId);
 /** A shake from the phone's motion, unless the win covers the screen. */
 const motionShake = () => void (win.isOpen || shaker.shake());
 
@@ -227,16 +233,14 @@ async function main() {
     showGroup(ui.group, groupId);
   }
   wireShakeInput();
-  setInterval(tick, TICK_MS);
+  redrawLoop();
   identity.then((info) => showAccount(byId("account", HTMLElement), info));
-  await Promise.all([refreshAssetUrls(), syncClock(), refreshTimeline()]);
+  await Promise.all([refreshAssetUrls(), show.start()]);
   tick();
   // The countdown first; the service worker's install and the pre-download then take the network.
   startPreDownload(showProgress).catch(() => (ui.progressText.textContent = s().resourcesUnavailable));
   presenter.presentNow();
   window.addEventListener("online", () => presenter.presentNow());
-  setInterval(refreshTimeline, TIMELINE_POLL_MS);
-  setInterval(syncClock, CLOCK_RESYNC_MS);
 }
 
 main();

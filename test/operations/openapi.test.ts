@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { operations } from "../../src/contract/openapi";
 import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
+import { DEV_LIVE_PATH } from "../../src/routes/dev-live";
 import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
 import type { CreateGroupResponse, PoolRecord, PublicTimeline, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
 import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
@@ -74,8 +75,9 @@ describe("OpenAPI document", () => {
     expect(valid.errors.map((e) => `${e.instanceLocation}: ${e.error}`)).toEqual([]);
     const routes = new Set(
       app.routes
-        // The development identity provider is not part of the deployed API (docs/identity.md).
-        .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH))
+        // The development identity provider and the stand-in for the published timeline's
+        // bucket are not part of the deployed API (docs/identity.md, docs/capacity.md).
+        .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH) && !r.path.startsWith(DEV_LIVE_PATH))
         .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/\/$/, "").replace(/:(\w+)/g, "{$1}")}`),
     );
     // The lean shake wire is served ahead of the router (src/index.ts, src/edge/shake-wire.ts).
@@ -272,6 +274,8 @@ describe("OpenAPI document", () => {
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
     await checked(await admin("GET", "/log?limit=5"), "GET", "/api/admin/log", 200);
     await checked(await admin("GET", "/log?limit=0"), "GET", "/api/admin/log", 400);
+    await checked(await admin("GET", "/estimate?viewers=2000000"), "GET", "/api/admin/estimate", 200);
+    await checked(await admin("GET", "/estimate?viewers=lots"), "GET", "/api/admin/estimate", 400);
 
     const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
     expect(untested).toEqual([]);
