@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A session for an OpenID Connect ID token, or an anonymous one where allowed (also sets the gs_session cookie) */
+        /** A session for an OpenID Connect ID token or a code-flow code (with the secret of the sign-in's nonce; each token once), or an anonymous one where allowed (also sets the gs_session cookie) */
         post: operations["postApiSession"];
         delete?: never;
         options?: never;
@@ -47,6 +47,23 @@ export interface paths {
         };
         /** How a viewer signs in here */
         get: operations["getApiIdentity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the console's operator is (null when not signed in), asked before any admin call */
+        get: operations["getApiOperator"];
         put?: never;
         post?: never;
         delete?: never;
@@ -483,6 +500,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capacity plan and estimated bill of the stored show for an audience */
+        get: operations["getApiAdminEstimate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/repair": {
         parameters: {
             query?: never;
@@ -546,6 +580,10 @@ export interface components {
                 }[];
                 greetingAssetId: string;
             }[];
+            live: {
+                url: string;
+                pollMs: number;
+            };
         };
         Shake: {
             /** @constant */
@@ -694,6 +732,9 @@ export interface components {
             /** @enum {string} */
             anonymousSessions: "on" | "turnstile" | "off";
             turnstileSiteKey: string | null;
+        };
+        Operator: {
+            operator: string | null;
         };
         StoredTimeline: {
             timeline: {
@@ -1068,6 +1109,38 @@ export interface components {
                 timelineVersion: number;
             }[];
         };
+        Estimate: {
+            show: {
+                viewers: number;
+                lotteryPhases: number;
+                lotteryPhaseSeconds: number;
+                showHours: number;
+                envelopes: number;
+                peakShakesPerSecond: number;
+                peakEnvelopesPerSecond: number;
+            };
+            plan: {
+                shardsNeeded: number;
+                shardsConfigured: number;
+                perShardRequestsPerSecond: number;
+                perShardLoad: number;
+                ledgerPartitionsNeeded: number;
+                ledgerPartitionsConfigured: number;
+                settlementMessagesPerSecond: number;
+                liveReadsPerSecond: number;
+                livePropagationMs: number;
+            };
+            bill: {
+                totalUsd: number;
+                fixedUsd: number;
+                historyRescansUsd: number;
+                items: {
+                    item: string;
+                    usd: number;
+                    share: number;
+                }[];
+            };
+        };
         Repair: {
             at: number;
             olderThanMs: number;
@@ -1163,6 +1236,12 @@ export interface operations {
                 "application/json": {
                     deviceId?: string;
                     idToken?: string;
+                    code?: string;
+                    codeVerifier?: string;
+                    /** Format: uri */
+                    redirectUri?: string;
+                    issuer?: string;
+                    nonce?: string;
                     turnstileToken?: string;
                 };
             };
@@ -1252,6 +1331,48 @@ export interface operations {
             };
         };
     };
+    getApiOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying, when waiting helps (an unreachable dependency); a misconfigured deployment sends none */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Bad input, missing auth, unknown id or stale version */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiTime: {
         parameters: {
             query?: never;
@@ -1306,8 +1427,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Always `public, max-age=2` */
-                    "Cache-Control": "public, max-age=2";
+                    /** @description Always `no-store` */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2798,6 +2919,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminLog"];
+                };
+            };
+            /** @description Rate limited: wait Retry-After seconds before the next call */
+            429: {
+                headers: {
+                    /** @description Whole seconds until the caller's rate limit window lets a request through again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying, when waiting helps (an unreachable dependency); a misconfigured deployment sends none */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Bad input, missing auth, unknown id or stale version */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminEstimate: {
+        parameters: {
+            query?: {
+                viewers?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Estimate"];
                 };
             };
             /** @description Rate limited: wait Retry-After seconds before the next call */
