@@ -34,7 +34,9 @@ const secretsSet =
     ? (JSON.parse(wrangler(["secret", "list", "--env", recorded.environment, "--format", "json"])) as { name: string }[]).map((s) => s.name)
     : null;
 
-const findings = checkRelease({ environments, recorded, secretsRead, workerdDate, secretsSet });
+const pageCsp = /^\/\*\n(?:.*\n)*?\s+Content-Security-Policy: (.*)$/m.exec(readFileSync("static-assets/_headers", "utf8"))?.[1] ?? "";
+
+const findings = checkRelease({ environments, recorded, secretsRead, workerdDate, secretsSet, pageCsp });
 for (const f of findings) console.log(`${f.level === "error" ? "ERROR" : "warning"} [${f.check}] ${f.message}`);
 const errors = findings.filter((f) => f.level === "error").length;
 const production = environments.find((e) => e.env === recorded.environment)?.config;

@@ -6,6 +6,7 @@
  * (which holds the production secrets), or share its queues or database. Each finding says
  * what is wrong and what to do; `error`s fail `npm run deploy:check`, `warning`s are printed.
  */
+import { planLive, PROMISE_MS } from "../load/capacity/live.ts";
 
 export interface Finding {
   level: "error" | "warning";
@@ -24,6 +25,7 @@ export interface ProductionConfig {
   migrations: { tag: string }[];
   d1_databases: { binding: string; database_id?: string }[];
   queues: { producers?: { queue: string }[]; consumers?: { queue: string }[] };
+  r2_buckets: { binding: string; bucket_name?: string }[];
 }
 
 /** One environment of the file: "" is the top level (what a plain `wrangler deploy` deploys). */
@@ -53,6 +55,8 @@ export interface CheckInput {
   workerdDate: string;
   /** Secret names set on the production worker, when `wrangler secret list` could be asked. */
   secretsSet: string[] | null;
+  /** The viewer page's Content-Security-Policy (static-assets/_headers). */
+  pageCsp: string;
 }
 
 const error = (check: string, message: string): Finding => ({ level: "error", check, message });
@@ -118,12 +122,14 @@ const queuesOf = (config: ProductionConfig) => [
 
 const databasesOf = (config: ProductionConfig) => config.d1_databases.flatMap((d) => (d.database_id ? [d.database_id] : []));
 
+const bucketsOf = (config: ProductionConfig) => (config.r2_buckets ?? []).flatMap((b) => (b.bucket_name ? [b.bucket_name] : []));
+
 /**
  * What each environment's `wrangler deploy` would do to production: the production
  * environment must deploy the production worker; any environment that deploys the
  * production worker (so runs with its secrets) must carry no development setting; no other
- * environment may share production's queues or database (a development worker would feed
- * or drain production's settlements).
+ * environment may share production's queues, database or R2 buckets (a development worker
+ * would feed or drain production's settlements, or publish its timeline to production's phones).
  */
 function environmentChecks({ environments, recorded }: CheckInput, production: ProductionConfig): Finding[] {
   const findings: Finding[] = [];
@@ -137,6 +143,7 @@ function environmentChecks({ environments, recorded }: CheckInput, production: P
   }
   const sharedQueues = new Set(queuesOf(production));
   const sharedDatabases = new Set(databasesOf(production));
+  const sharedBuckets = new Set(bucketsOf(production));
   for (const { env, config } of environments) {
     const where = deployCommand(env);
     if (config.name === recorded.worker) findings.push(...unsafeSettings(where, config.vars));
@@ -151,11 +158,16 @@ function environmentChecks({ environments, recorded }: CheckInput, production: P
     }
     const queues = queuesOf(config).filter((q) => sharedQueues.has(q));
     const databases = databasesOf(config).filter((id) => sharedDatabases.has(id));
-    if (queues.length || databases.length) {
+    const buckets = bucketsOf(config).filter((name) => sharedBuckets.has(name));
+    if (queues.length || databases.length || buckets.length) {
       findings.push(
         error(
           "environments",
-          `${where} would share production's ${[...queues.map((q) => `queue ${q}`), ...databases.map((id) => `D1 database ${id}`)].join(", ")}: give it its own`,
+          `${where} would share production's ${[
+            ...queues.map((q) => `queue ${q}`),
+            ...databases.map((id) => `D1 database ${id}`),
+            ...buckets.map((name) => `R2 bucket ${name}`),
+          ].join(", ")}: give it its own`,
         ),
       );
     }
@@ -229,6 +241,47 @@ function platformChecks({ config, workerdDate }: ProductionInput): Finding[] {
   ];
 }
 
+/**
+ * The published timeline (docs/capacity.md): bound as LIVE, read by phones at a URL the page
+ * may fetch (its origin in the page's connect-src), not the development route, and fresh
+ * enough for the 10-second promise. Otherwise every poll would fall back to the Worker.
+ */
+function liveChecks({ config, pageCsp }: ProductionInput): Finding[] {
+  const url = String(config.vars.LIVE_TIMELINE_URL ?? "");
+  const connect = /(?:^|;)\s*connect-src([^;]*)/.exec(pageCsp)?.[1].trim().split(/\s+/) ?? [];
+  const origin = /^https:\/\/[^/]+/.exec(url)?.[0];
+  const live = planLive({ livePollMs: Number(config.vars.LIVE_POLL_MS), liveMaxAgeS: Number(config.vars.LIVE_MAX_AGE_S), colos: 1 }, 1);
+  return [
+    ...(config.r2_buckets.some((b) => b.binding === "LIVE")
+      ? []
+      : [error("live", "production binds no LIVE R2 bucket: the timeline would never be published for phones")]),
+    ...(origin || (url.startsWith("/") && !url.startsWith("/api/"))
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_TIMELINE_URL "${url}" is not the public bucket's https URL: phones would ask the Worker for every poll (the development route answers 404 in production)`,
+          ),
+        ]),
+    ...(origin && !connect.includes(origin)
+      ? [
+          error(
+            "live",
+            `the page's connect-src (static-assets/_headers) does not allow ${origin}: phones could not read the published timeline`,
+          ),
+        ]
+      : []),
+    ...(live.propagationMs <= PROMISE_MS
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_POLL_MS and LIVE_MAX_AGE_S let an edit take ${live.propagationMs} ms to reach phones, past the ${PROMISE_MS} ms promise`,
+          ),
+        ]),
+  ];
+}
+
 export function checkRelease(input: CheckInput): Finding[] {
   const production = input.environments.find((e) => e.env === input.recorded.environment)?.config;
   if (!production) {
@@ -243,5 +296,6 @@ export function checkRelease(input: CheckInput): Finding[] {
     ...shardChecks(withConfig),
     ...migrationChecks(withConfig),
     ...platformChecks(withConfig),
+    ...liveChecks(withConfig),
   ];
 }

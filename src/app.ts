@@ -8,8 +8,10 @@ import { apiGuards } from "./edge/guards";
 import { adminRoutes } from "./routes/admin";
 import { adminLogRoutes, recordAdminChanges } from "./routes/admin-log";
 import { DEV_IDP_PATH, devIdpRoutes } from "./routes/dev-idp";
+import { DEV_LIVE_PATH, devLiveRoutes } from "./routes/dev-live";
 import { groupRoutes } from "./routes/groups";
 import { envelopeRoutes } from "./routes/envelopes";
+import { estimateRoutes } from "./routes/estimate";
 import { liveShowRoutes } from "./routes/live-show";
 import { publicRoutes } from "./routes/public";
 import { repairRoutes } from "./routes/repair";
@@ -34,8 +36,10 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/api/admin", adminRoutes)
   .route("/api/admin", liveShowRoutes)
   .route("/api/admin", alertRoutes)
+  .route("/api/admin", estimateRoutes)
   .route("/api/groups", groupRoutes)
   .route(DEV_IDP_PATH, devIdpRoutes)
+  .route(DEV_LIVE_PATH, devLiveRoutes)
   .route("/api", publicRoutes)
   .route("/api", openApiRoutes)
   .notFound((c) =>

@@ -18,6 +18,19 @@ export function timelineTtlMs(env: Env): number {
   return positiveInt(env.TIMELINE_TTL_MS, 2000);
 }
 
+/** Where viewer pages read the published timeline and how often (wire `LiveTimelineSource`). */
+export function liveTimelineSource(env: Env): { url: string; pollMs: number } {
+  return { url: env.LIVE_TIMELINE_URL || DEV_LIVE_URL, pollMs: positiveInt(env.LIVE_POLL_MS, 5000) };
+}
+
+/** The development route that stands in for the public bucket (src/routes/dev-live.ts). */
+export const DEV_LIVE_URL = "/api/dev-live/timeline.json";
+
+/** How long Cloudflare's cache may serve one published copy, in seconds (its Cache-Control max-age). */
+export function liveMaxAgeS(env: Env): number {
+  return positiveInt(env.LIVE_MAX_AGE_S, 2);
+}
+
 export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "on";
 }
@@ -104,6 +117,11 @@ export function isProduction(env: Env): boolean {
 /** The development identity provider (JWKS, sign-in page, Turnstile stand-in): development only. */
 export function devIdpEnabled(env: Env): boolean {
   return env.DEV_IDP === "on" && !isProduction(env);
+}
+
+/** The development stand-in for the public timeline bucket: development only, like the identity provider. */
+export function devLiveEnabled(env: Env): boolean {
+  return !isProduction(env);
 }
 
 /**

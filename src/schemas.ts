@@ -12,6 +12,7 @@ import type {
   CreateSeedGroupRequest,
   CreateWalletGroupRequest,
   GrabGroupRequest,
+  LocalizedText,
   Phase,
   SessionRequest,
   ShakeRequest,
@@ -106,12 +107,20 @@ export type WalletGroupInput = z.infer<typeof createWalletGroupRequest>;
 
 export const grabGroupRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<GrabGroupRequest>;
 
-export const sponsorSchema = z.object({ id, name: z.string().min(1).max(80), assetId: id }).strict() satisfies z.ZodType<Sponsor>;
+const localized = (max: number) =>
+  z
+    .object({ "zh-CN": z.string().min(1).max(max).optional(), en: z.string().min(1).max(max).optional() })
+    .strict() satisfies z.ZodType<LocalizedText>;
+
+export const sponsorSchema = z
+  .object({ id, name: z.string().min(1).max(80), names: localized(80).optional(), assetId: id })
+  .strict() satisfies z.ZodType<Sponsor>;
 
 export const phaseSchema = z
   .object({
     id,
     title: z.string().min(1).max(120),
+    titles: localized(120).optional(),
     kind: z.enum(["greeting", "lottery"]),
     startsAt: epochMs,
     endsAt: epochMs,
@@ -152,7 +161,7 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T>
 }
 
 /** Ids the system itself minted (pool ids, for one, grow with roll-overs): bounded, not patterned. */
-const internalId = z.string().min(1).max(256);
+export const internalId = z.string().min(1).max(256);
 
 const claimSchema = z
   .object({

@@ -24,7 +24,7 @@ import type { SeedGroupInput, WalletGroupInput } from "../schemas";
 import type { CreateGroupResponse, GrabGroupResponse, GroupStatus } from "../wire/index";
 import type { GroupCreateResult, GroupSpec } from "../wire/rpc";
 
-const GROUP_ID = /^g_[0-9a-f]{32}$/;
+export const GROUP_ID = /^g_[0-9a-f]{32}$/;
 const RATE_LIMIT_RETRY_SECONDS = 60;
 
 export const shareUrl = (groupId: string) => `/g/${groupId}`;

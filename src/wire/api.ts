@@ -43,7 +43,15 @@ export interface IdentityInfo {
   signInUrl: string | null;
   /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
   anonymousSessions: "on" | "turnstile" | "off";
+  /** The Turnstile site key the PWA renders its widget with, in "turnstile" mode (null otherwise). */
+  turnstileSiteKey: string | null;
 }
+
+/** The languages the viewer speaks: Simplified Chinese and English. */
+export type ViewerLanguage = "zh-CN" | "en";
+
+/** A name or title in the viewer's languages; the plain one is shown where a language has none. */
+export type LocalizedText = Partial<Record<ViewerLanguage, string>>;
 
 export interface SessionResponse {
   token: string;
@@ -67,6 +75,8 @@ export type Issuance = "shard" | "edge-leases";
 export interface Sponsor {
   id: string;
   name: string;
+  /** The display name per viewer language, where it differs from `name`. */
+  names?: LocalizedText;
   /** Id of the sponsor's branding in the pre-downloaded resource package. */
   assetId: string;
 }
@@ -74,6 +84,8 @@ export interface Sponsor {
 export interface Phase {
   id: string;
   title: string;
+  /** The title per viewer language, where it differs from `title`. */
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -94,10 +106,11 @@ export interface Timeline {
   phases: Phase[];
 }
 
-/** `GET /api/timeline`: what a viewer needs to count down and render phases. */
+/** A phase as viewers see it. */
 export interface PublicPhase {
   id: string;
   title: string;
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -105,12 +118,34 @@ export interface PublicPhase {
   greetingAssetId: string;
 }
 
+/**
+ * Where the page finds newer versions of the timeline without a Worker request: the show
+ * clock publishes each version at `url`, served by Cloudflare's cache (docs/capacity.md,
+ * "How the timeline reaches phones"); the page reads it every `pollMs` or so.
+ */
+export interface LiveTimelineSource {
+  url: string;
+  pollMs: number;
+}
+
+/**
+ * `GET /api/timeline`, and the copy the show clock publishes on every version: what a
+ * viewer needs to count down and render phases. `serverTime` is when this copy was made: the
+ * Worker's answer makes it as it answers, a published copy when it was published.
+ */
 export interface PublicTimeline {
   galaId: string;
   version: number;
   serverTime: EpochMs;
   phases: PublicPhase[];
+  live: LiveTimelineSource;
 }
+
+/**
+ * Response header (value `1`) the service worker adds to a copy of `GET /api/timeline` it
+ * answers from its cache while offline: that copy's `serverTime` is old, not a clock reading.
+ */
+export type CachedCopyHeader = "X-Gala-Cached-Copy";
 
 export interface TimeResponse {
   serverTime: EpochMs;
@@ -236,6 +271,8 @@ export interface WalletResponse {
 /** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
 export interface ResourceFile {
   assetId: string;
+  /** The viewer language this file is for (a greeting's words); without it, the file is for every language. */
+  lang?: ViewerLanguage;
   /** Versioned URL: a new version of a file gets a new URL. */
   url: string;
   bytes: number;

@@ -5,13 +5,14 @@
  * route, so the signed-out screen makes no refused call.
  */
 import { ApiFailure, apiJson } from "../js/api.js";
-import { syncServerClock } from "../js/clock.js";
+import { fromServerTime, ServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { showAdminLog } from "./admin-log-view.js";
 import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
+import { EstimateView } from "./estimate-view.js";
 import { showLatestRehearsal } from "./rehearsal-link.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
@@ -20,10 +21,27 @@ const signIn = byId("sign-in", HTMLFormElement);
 const signInError = byId("sign-in-error", HTMLElement);
 const consoleEl = byId("console", HTMLElement);
 
-let offsetMs = 0;
-const serverNow = () => Date.now() + offsetMs;
+/** The console's clock reads `GET /api/time` (a few operators, unlike millions of phones). */
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
 
-const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
+async function syncClock() {
+  for (let i = 0; i < 3; i++) {
+    const sentAt = Date.now();
+    try {
+      const { serverTime } = await apiJson("/api/time");
+      clock.add(fromServerTime(sentAt, Date.now(), serverTime));
+    } catch {
+      // A lost sample only lowers precision.
+    }
+  }
+}
+
+const estimate = new EstimateView(byId("estimate-form", HTMLFormElement), byId("estimate", HTMLElement));
+const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => {
+  fillPhases();
+  void estimate.refresh();
+});
 const dashboard = new Dashboard({
   shakes: byId("chart-shakes", SVGSVGElement),
   issued: byId("chart-issued", SVGSVGElement),
@@ -65,6 +83,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  void estimate.refresh();
   void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
@@ -86,6 +105,6 @@ byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => edito
 byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
 byId("show-admin-log", HTMLButtonElement).addEventListener("click", () => showAdminLog(byId("admin-log", HTMLElement)));
 
-syncServerClock((measured) => (offsetMs = measured));
+void syncClock();
 // A Cloudflare Access session (its cookie) needs no secret: ask who the operator is at once.
 open();

@@ -4,10 +4,13 @@
  * storage (renewed once when the server rejects it). A sign-in comes back to the page with
  * the provider's answer (sign-in.js): its ID token, or its code, is exchanged for a session
  * of the signed-in person, with the secret of the sign-in's nonce.
+ * Where anonymous sessions need a bot challenge, each new one carries a fresh Turnstile token.
  */
+import { s } from "./i18n.js";
 import { retryAfterHeaderMs } from "./pacing.js";
 import { readSignInAnswer, signInLink } from "./sign-in.js";
 
+/** @typedef {import("../../src/wire/index").SessionRequest} SessionRequest */
 /** @typedef {import("../../src/wire/index").SessionResponse} SessionResponse */
 
 export const TIMEOUT_MS = 8_000;
@@ -96,6 +99,18 @@ function takeSignIn() {
 let pendingSignIn;
 const signInToExchange = () => (pendingSignIn === undefined ? (pendingSignIn = takeSignIn()) : pendingSignIn);
 
+/**
+ * Where anonymous sessions need a bot challenge: a fresh Turnstile token per new session
+ * (settled once the page knows the deployment's identity settings; null: no challenge).
+ * @type {Promise<(() => Promise<string>) | null>}
+ */
+let challenge = Promise.resolve(null);
+
+/** @param {Promise<(() => Promise<string>) | null>} provider */
+export function useSessionChallenge(provider) {
+  challenge = provider;
+}
+
 /** The session request in flight: concurrent callers share it (and the ID token). */
 /** @type {Promise<SessionResponse> | null} */
 let minting = null;
@@ -103,14 +118,19 @@ let minting = null;
 async function mintSession() {
   const signIn = signInToExchange();
   pendingSignIn = null;
+  const turnstile = signIn ? null : await challenge;
+  /** @type {SessionRequest} */
+  const body = { deviceId: deviceId(), ...signIn, ...(turnstile ? { turnstileToken: await turnstile() } : {}) };
   /** @type {SessionResponse} */
-  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...signIn } });
+  const session = await apiJson("/api/session", { method: "POST", body });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }
 
 /** @returns {Promise<SessionResponse>} */
 export async function ensureSession() {
+  // A session being made (perhaps for a sign-in's answer) wins over the stored one.
+  if (minting) return minting;
   const existing = signInToExchange() ? null : storedSession();
   if (existing) return existing;
   minting ??= mintSession().finally(() => (minting = null));
@@ -134,10 +154,16 @@ export async function userCall(path, options = {}) {
 }
 
 /**
- * What to tell the viewer about a failed call: the server's message, or the network's state.
+ * What to tell the viewer about a failed call, in the viewer's language: the network's state,
+ * a busy server, or the code of what the server refused.
  * @param {unknown} err
  */
-export const failureReason = (err) => (err instanceof ApiFailure ? err.message : "the network is struggling, try again");
+export function failureReason(err) {
+  if (!(err instanceof ApiFailure) || err.code === "network") return s().reasonNetwork;
+  if (err.code === "timeout") return s().reasonTimeout;
+  if (err.status === 429 || err.status >= 500) return s().reasonBusy;
+  return s().reasonRefused(err.code);
+}
 
 // A sign-in's answer leaves the address bar (and the history entry) as soon as the page runs.
 if (typeof location !== "undefined" && typeof history !== "undefined") signInToExchange();

@@ -6,7 +6,8 @@
  * server finds that answer even after the phase has ended, and asks for it only when the
  * request id could have won there), and every answer or failure feeds the pacer. Each shake carries
  * the gala's latest holdings; an answer's holdings and signed claim are kept (held-claims.js)
- * before anything else sees the answer. No shake goes out before the gala is known.
+ * before anything else sees the answer. No shake goes out before the gala is known. An
+ * answer comes with when it was sent and received: its `serverTime` sets the page's clock.
  */
 import { ApiFailure, userCall } from "./api.js";
 import { Pacer } from "./pacing.js";
@@ -15,7 +16,7 @@ import { Pacer } from "./pacing.js";
 /** @typedef {import("../../src/wire/index").RetryHeader} RetryHeader */
 /** @typedef {import("./held-claims.js").HeldClaims} HeldClaims */
 /**
- * @typedef {{ kind: "sending" } | { kind: "answer", answer: ShakeResponse }
+ * @typedef {{ kind: "sending" } | { kind: "answer", answer: ShakeResponse, sentAt: number, receivedAt: number }
  *   | { kind: "failed", failure: ApiFailure } | { kind: "paced", waitMs: number }} ShakeEvent
  */
 
@@ -63,17 +64,19 @@ export class Shaker {
     if (!retry) this.#pendingPhaseId = this.#lotteryId() ?? NO_PHASE_MARK;
     this.#pendingRequestId ??= crypto.randomUUID();
     this.#onEvent({ kind: "sending" });
+    const sentAt = Date.now();
     try {
       /** @type {ShakeResponse} */
       const answer = await userCall(`/api/shake/${this.#pendingRequestId}`, {
         method: "POST",
         headers: { ...this.#claims.shakeHeaders(galaId), ...(retry ? { [RETRY_HEADER]: this.#pendingPhaseId } : {}) },
       });
+      const receivedAt = Date.now();
       if (answer.kind !== "busy") this.#pendingRequestId = null;
       this.#keep(galaId, answer);
       this.#pacer.answered(Date.now(), answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
       this.#inFlight = false;
-      this.#onEvent({ kind: "answer", answer });
+      this.#onEvent({ kind: "answer", answer, sentAt, receivedAt });
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure(0, "client", String(err));
       if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) this.#pendingRequestId = null;

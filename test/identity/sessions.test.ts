@@ -72,7 +72,10 @@ describe("anonymous sessions", () => {
   });
 
   it("need a Turnstile token the verify endpoint accepts where a challenge is configured", async () => {
-    const challenged = { ...env, ANONYMOUS_SESSIONS: "turnstile" };
+    const challenged = { ...env, ANONYMOUS_SESSIONS: "turnstile", TURNSTILE_SITE_KEY: "site-key-1" };
+    const identity = async (target: Env) => (await callWith(target, "/api/identity", {})).json();
+    expect(await identity(challenged)).toMatchObject({ anonymousSessions: "turnstile", turnstileSiteKey: "site-key-1" });
+    expect(await identity(env)).toMatchObject({ anonymousSessions: "on", turnstileSiteKey: null });
     const missing = await post(challenged, { deviceId: "d-t1" });
     expect([missing.status, await code(missing)]).toEqual([403, "challenge_required"]);
     const wrong = await post(challenged, { deviceId: "d-t2", turnstileToken: "forged" });

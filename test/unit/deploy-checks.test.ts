@@ -5,13 +5,24 @@ import { checkRelease, type CheckInput, type Environment, type ProductionConfig 
 const clean: ProductionConfig = {
   name: "gala-shake",
   compatibility_date: "2026-10-01",
-  vars: { SHARD_COUNT: "128", DEMO_MODE: "off", ENVIRONMENT: "production", DEV_IDP: "off", ANONYMOUS_SESSIONS: "off" },
+  vars: {
+    SHARD_COUNT: "128",
+    DEMO_MODE: "off",
+    ENVIRONMENT: "production",
+    DEV_IDP: "off",
+    ANONYMOUS_SESSIONS: "off",
+    LIVE_TIMELINE_URL: "https://live.example.com/timeline.json",
+    LIVE_POLL_MS: "5000",
+    LIVE_MAX_AGE_S: "2",
+  },
   observability: { enabled: true, head_sampling_rate: 1, logs: { enabled: true } },
   analytics_engine_datasets: [{ binding: "METRICS", dataset: "gala_shake" }],
   migrations: [{ tag: "v1" }, { tag: "v2" }],
   d1_databases: [{ binding: "DB", database_id: "6f1c2d3e-0000-4000-8000-000000000001" }],
   queues: { producers: [{ queue: "gala-settlements" }], consumers: [{ queue: "gala-settlements" }, { queue: "gala-settlements-dlq" }] },
+  r2_buckets: [{ binding: "LIVE", bucket_name: "gala-live" }],
 };
+const CSP = "default-src 'self'; connect-src 'self' https://live.example.com; object-src 'none'";
 
 /** The development setup at the top level, as wrangler.toml has it. */
 const development: ProductionConfig = {
@@ -20,6 +31,7 @@ const development: ProductionConfig = {
   vars: { ...clean.vars, DEMO_MODE: "on", ENVIRONMENT: "development", DEV_IDP: "on", ANONYMOUS_SESSIONS: "on" },
   d1_databases: [{ binding: "DB", database_id: "local-gala-ledger" }],
   queues: { producers: [{ queue: "gala-settlements-dev" }], consumers: [{ queue: "gala-settlements-dev" }] },
+  r2_buckets: [{ binding: "LIVE", bucket_name: "gala-live-dev" }],
 };
 
 function run(config: Partial<ProductionConfig> = {}, extra: Partial<CheckInput> = {}, top: Partial<ProductionConfig> = {}) {
@@ -39,6 +51,7 @@ function run(config: Partial<ProductionConfig> = {}, extra: Partial<CheckInput> 
     secretsRead: ["SESSION_SECRET", "ADMIN_SECRET"],
     workerdDate: "2026-11-17",
     secretsSet: null,
+    pageCsp: CSP,
     ...extra,
   }).map((f) => `${f.level} ${f.check}`);
 }
@@ -55,9 +68,10 @@ describe("release checks", () => {
     expect(findings.filter((f) => f === "error development")).toHaveLength(4);
   });
 
-  it("fails when another environment shares production's queues or database", () => {
+  it("fails when another environment shares production's queues, database or live bucket", () => {
     expect(run({}, {}, { queues: { producers: [{ queue: "gala-settlements" }] } })).toEqual(["error environments"]);
     expect(run({}, {}, { d1_databases: clean.d1_databases })).toEqual(["error environments"]);
+    expect(run({}, {}, { r2_buckets: clean.r2_buckets })).toEqual(["error environments"]);
   });
 
   it("fails when the production environment deploys a worker other than the one holding the secrets, or is missing", () => {
@@ -102,5 +116,13 @@ describe("release checks", () => {
     expect(run({ analytics_engine_datasets: [] })).toEqual(["error metrics"]);
     expect(run({ compatibility_date: "2027-01-01" })).toEqual(["error platform"]);
     expect(run({ d1_databases: [{ binding: "DB", database_id: "00000000-0000-0000-0000-000000000000" }] })).toEqual(["warning d1"]);
+  });
+
+  it("fails when phones could not read the published timeline, or it would break the 10-second promise", () => {
+    expect(run({ r2_buckets: [] })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/api/dev-live/timeline.json" } })).toEqual(["error live"]);
+    expect(run({}, { pageCsp: "default-src 'self'; connect-src 'self'" })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_POLL_MS: "9000" } })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/live/timeline.json" } }, { pageCsp: "connect-src 'self'" })).toEqual([]);
   });
 });
