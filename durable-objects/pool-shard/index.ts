@@ -21,7 +21,9 @@
  * - moves (moves.ts: `moves_out`, `moves_in`): the show clock's leftover and rebalance
  *   moves, each step once per move id;
  * - statistics (shake-counts.ts: `shake_counts`): shakes counted by the edges, per phase;
- * - the audit's figures (figures.ts, read only): the shard's books from its rows.
+ * - running totals (totals.ts: `pool_totals`, `shard_totals`): per pool and per shard, kept
+ *   by triggers on the tables they count, in the same transaction as each write;
+ * - the audit's figures (figures.ts, read only): the shard's books from its totals.
  *
  * Every public method that writes runs synchronously inside one storage transaction (the
  * sends to the settlement queue excepted), so no two claims interleave and no partial write
@@ -56,6 +58,7 @@ import { PhaseWindows } from "./phase-windows";
 import { SettlementOutbox } from "./settlement-outbox";
 import { ShakeCounts } from "./shake-counts";
 import { Stock } from "./stock";
+import { keepTotals } from "./totals";
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
@@ -80,6 +83,7 @@ export class PoolShard extends DurableObject<Env> {
     this.#moves = new Moves(sql, this.#stock);
     this.#shakes = new ShakeCounts(sql);
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
+    keepTotals(ctx.storage);
     this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
   }
 
