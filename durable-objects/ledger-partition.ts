@@ -90,7 +90,14 @@ function ledgerTotalsAdd(row: "NEW" | "OLD"): string {
     ON CONFLICT DO UPDATE SET count = count + excluded.count, cents = cents + excluded.cents;`;
 }
 
-/** What `traceRows` reports for the audit. */
+/** What the operator's audit reads from one partition, in one call. */
+export interface PartitionAudit {
+  /** Settled envelope money per pool. */
+  pools: LedgerPoolSums[];
+  traced: TracedRows;
+}
+
+/** What `#traceRows` reports for the audit. */
 export interface TracedRows {
   mismatched: { userId: string; diff: number }[];
   stray: { n: number; cents: number };
@@ -195,6 +202,10 @@ export class LedgerPartition extends DurableObject<Env> {
 
   /** Settled envelope money per pool, for the audit (from the totals). */
   poolSums(): LedgerPoolSums[] {
+    return this.#poolSums();
+  }
+
+  #poolSums(): LedgerPoolSums[] {
     return this.#sql
       .exec<LedgerPoolSums & Record<string, SqlStorageValue>>(
         `SELECT pool_id AS poolId, SUM(count) AS count, SUM(cents) AS cents FROM ledger_totals
@@ -202,6 +213,11 @@ export class LedgerPartition extends DurableObject<Env> {
         ENVELOPE_KIND,
       )
       .toArray();
+  }
+
+  /** The operator's audit of this partition in one call, from its totals. */
+  auditFigures(groupKinds: string[], limit: number): PartitionAudit {
+    return this.ctx.storage.transactionSync(() => ({ pools: this.#poolSums(), traced: this.#traceRows(groupKinds, limit) }));
   }
 
   /** Group money per envelope and kind, for the audit (from the totals). */
@@ -221,7 +237,7 @@ export class LedgerPartition extends DurableObject<Env> {
    * the wallets whose balance differs from the sum of their rows (at most `limit`): looked for
    * row by row only when the sum of the balances differs from the sum of the rows.
    */
-  traceRows(groupKinds: string[], limit: number): TracedRows {
+  #traceRows(groupKinds: string[], limit: number): TracedRows {
     const kinds = JSON.stringify(groupKinds);
     const stray = this.#sql
       .exec<{ n: number; cents: number }>(

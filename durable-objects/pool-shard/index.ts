@@ -43,6 +43,7 @@ import type {
   PacedClaimRequest,
   RecordOutcome,
   ShakeCount,
+  ShardAuditFigures,
   ShardBooks,
   ShardPoolLoad,
   ShardReceive,
@@ -235,10 +236,6 @@ export class PoolShard extends DurableObject<Env> {
     return claimState.userClaims(this.#sql, userId);
   }
 
-  settlementFigures(endedPhaseIds: string[]) {
-    return claimState.settlementFigures(this.#sql, this.#shard(), endedPhaseIds);
-  }
-
   // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)
 
   /** Arms the phase windows this shard enforces; returns the pools whose share it holds. */
@@ -251,7 +248,28 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The audit figures and this shard's side of the moves, read in one transaction. */
   books(): ShardBooks {
-    return this.#transaction(() => ({ ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() }));
+    return this.#transaction(() => this.#books());
+  }
+
+  #books(): ShardBooks {
+    return { ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() };
+  }
+
+  /**
+   * The operator's audit of this shard in one call, read in one transaction: its books and its
+   * money in motion from the running totals and the pending-only index; `endedPhaseIds` are
+   * phases whose claims should all have been sent by now.
+   */
+  auditFigures(endedPhaseIds: string[]): ShardAuditFigures {
+    return this.#transaction(() => {
+      const shard = this.#shard();
+      const page = claimState.inFlightPage(this.#sql, shard, null);
+      return {
+        books: this.#books(),
+        motion: { ...claimState.settlementFigures(this.#sql, shard, endedPhaseIds), inFlight: page.claims },
+        next: page.next,
+      };
+    });
   }
 
   recordShakes(counts: ShakeCount[]): void {

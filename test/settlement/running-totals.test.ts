@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GROUP_LEDGER } from "../../src/domain/group-envelope";
 import { ENVELOPE_KIND } from "../../src/domain/settlement";
 import { allLedgerPartitions, allShards, ledgerStub, shardStub } from "../../src/objects";
-import { wallet } from "../support/api";
+import { audit, wallet } from "../support/api";
 import { open, winner, type Winner } from "../support/lottery";
 import { liveLottery } from "../support/show";
 import { eventually } from "../support/wait";
@@ -88,10 +88,29 @@ async function seedShard(name: string, n: number) {
   return stub;
 }
 
+/** Runs `body` while every public method of the stub's class (so of every instance) records its calls as `<label>.<method>`. */
+async function watchCalls(stub: DurableObjectStub, label: string, calls: string[], body: () => Promise<void>): Promise<void> {
+  const proto = await runInDurableObject(stub, (instance) => Object.getPrototypeOf(instance) as Record<string, unknown>);
+  const names = Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor" && typeof proto[n] === "function");
+  const originals = names.map((n) => proto[n] as (...args: unknown[]) => unknown);
+  names.forEach((n, i) => {
+    proto[n] = function (this: unknown, ...args: unknown[]) {
+      calls.push(`${label}.${n}`);
+      return originals[i].apply(this, args);
+    };
+  });
+  try {
+    await body();
+  } finally {
+    names.forEach((n, i) => (proto[n] = originals[i]));
+  }
+}
+
 describe("running totals", () => {
   let winners: Winner[] = [];
+  let poolId = "";
   beforeAll(async () => {
-    await liveLottery("totals", 400);
+    ({ poolId } = await liveLottery("totals", 400));
     winners = await Promise.all(Array.from({ length: 6 }, () => winner()));
     for (const w of winners.slice(0, 3)) expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
     await Promise.all(
@@ -149,13 +168,27 @@ describe("running totals", () => {
     expect(groupKinds).not.toContain(ENVELOPE_KIND);
   });
 
+  it("the operator's audit makes one call per shard and one per ledger partition", async () => {
+    const calls: string[] = [];
+    await watchCalls(shardStub(env, 0), "shard", calls, () =>
+      watchCalls(ledgerStub(env, 0), "ledger", calls, async () => {
+        // Unbalanced: the first test took an envelope out of each shard's stock behind the code's back.
+        expect((await audit(60_000)).problems.map((p) => p.place)).toContain(`pool:${poolId}`);
+      }),
+    );
+    // The group envelopes' part of the audit reads each partition's group sums once more (groupBooks).
+    const count = (prefix: string) => calls.filter((c) => c.startsWith(prefix) && c !== "ledger.groupSums").length;
+    expect({ shard: count("shard."), ledger: count("ledger.") }).toEqual({
+      shard: allShards(env).length,
+      ledger: allLedgerPartitions(env).length,
+    });
+  });
+
   it("reads as many rows for a shard's audit figures at 2,000 claims as at 20", async () => {
     const read = async (n: number) => {
       const stub = await seedShard(`shard-${9000 + n}`, n);
       return rowsRead(stub, (shard) => {
-        shard.books();
-        shard.settlementFigures(["ph"]);
-        shard.inFlightPage(null);
+        shard.auditFigures(["ph"]);
       });
     };
     const small = await read(20);
@@ -182,8 +215,7 @@ describe("running totals", () => {
         Date.now(),
       );
       return rowsRead(stub, (partition) => {
-        partition.poolSums();
-        partition.traceRows(groupKinds, 100);
+        partition.auditFigures(groupKinds, 100);
         partition.recomputeWallets(Date.now());
       });
     };
