@@ -20,8 +20,8 @@ export function shardFigures(sql: SqlStorage, shard: number, leases: Leases): Sh
   return {
     shard,
     pools,
-    maxClaimsPerUser: checks.max_per_user,
-    maxClaimsPerUserSponsor: checks.max_per_user_sponsor,
+    maxClaimsPerUser: checks.maxPerUser,
+    maxClaimsPerUserSponsor: checks.maxPerUserSponsor,
     duplicateEnvelopeClaims: checks.duplicates,
     leases: leases.outstanding(),
     leaseCounters: { ...leases.counters(), voided: checks.voided },

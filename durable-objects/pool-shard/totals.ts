@@ -18,9 +18,10 @@
  *
  * Per shard: `duplicates` (pairs of rows holding one envelope in two of stock, leases and
  * claims: raised on every insert and lowered on every delete, so it is exact whatever the
- * order of the two writes of a move between them), `max_per_user` and
- * `max_per_user_sponsor` (high-water marks of the claims one person holds in a gala, raised by
- * each new claim from that person's own rows), `voided` (leased claims voided at the record).
+ * order of the two writes of a move between them) and `voided` (leased claims voided at the
+ * record); `holdings`: the claims each person holds in a gala, in all and per sponsor (`*` for
+ * all), raised and lowered with each claim row, whose largest the audit reads through an
+ * index (so a claim displaced in the transaction that records another never counts twice).
  * The triggers need the counted tables to exist: the shard creates this module last.
  */
 import type { ShardPoolFigures } from "../../src/wire/rpc";
@@ -81,7 +82,14 @@ const OTHER_PLACES: Record<string, string[]> = {
 const pairs = (table: string, row: string) =>
   OTHER_PLACES[table].map((other) => `(SELECT COUNT(*) FROM ${other} WHERE envelope_id = ${row}.envelope_id)`).join(" + ");
 
-const raiseTo = (name: string, value: string) => `UPDATE shard_totals SET n = MAX(n, ${value}) WHERE name = '${name}';`;
+/** Moves a person's holdings, in all and from the claim's sponsor, by `sign`. */
+const hold = (row: "NEW" | "OLD", sign: 1 | -1) =>
+  ["'*'", `${row}.sponsor_id`]
+    .map(
+      (sponsor) => `INSERT INTO holdings (user_id, gala_id, sponsor_id, n) VALUES (${row}.user_id, ${row}.gala_id, ${sponsor}, ${sign})
+   ON CONFLICT (user_id, gala_id, sponsor_id) DO UPDATE SET n = n + excluded.n;`,
+    )
+    .join("\n");
 
 /** The statements each trigger runs, by table and event. */
 function triggerBodies(): Map<string, string[]> {
@@ -95,20 +103,13 @@ function triggerBodies(): Map<string, string[]> {
     push(table, "INSERT", `UPDATE shard_totals SET n = n + ${pairs(table, "NEW")} WHERE name = 'duplicates';`);
     push(table, "DELETE", `UPDATE shard_totals SET n = n - (${pairs(table, "OLD")}) WHERE name = 'duplicates';`);
   }
-  push(
-    "claims",
-    "INSERT",
-    raiseTo("max_per_user", "(SELECT COUNT(*) FROM claims WHERE user_id = NEW.user_id AND gala_id = NEW.gala_id)") +
-      raiseTo(
-        "max_per_user_sponsor",
-        "(SELECT COUNT(*) FROM claims WHERE user_id = NEW.user_id AND gala_id = NEW.gala_id AND sponsor_id = NEW.sponsor_id)",
-      ),
-  );
+  push("claims", "INSERT", hold("NEW", 1));
+  push("claims", "DELETE", hold("OLD", -1));
   push("voided_claims", "INSERT", "UPDATE shard_totals SET n = n + 1 WHERE name = 'voided';");
   return bodies;
 }
 
-const SHARD_TOTALS = ["duplicates", "max_per_user", "max_per_user_sponsor", "voided"] as const;
+const SHARD_TOTALS = ["duplicates", "voided"] as const;
 type ShardTotal = (typeof SHARD_TOTALS)[number];
 
 const SCHEMA = `
@@ -120,6 +121,15 @@ CREATE TABLE IF NOT EXISTS shard_totals (
   name TEXT PRIMARY KEY,
   n INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS holdings (
+  user_id TEXT NOT NULL,
+  gala_id TEXT NOT NULL,
+  sponsor_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (user_id, gala_id, sponsor_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS holdings_all ON holdings(n) WHERE sponsor_id = '*';
+CREATE INDEX IF NOT EXISTS holdings_sponsor ON holdings(n) WHERE sponsor_id <> '*';
 `;
 
 /**
@@ -156,11 +166,14 @@ function backfill(sql: SqlStorage): void {
       scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id") +
       scalar("SELECT COUNT(*) AS v FROM leased_envelopes e JOIN envelopes s ON s.envelope_id = e.envelope_id") +
       scalar("SELECT COUNT(*) AS v FROM leased_envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
-    max_per_user: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id)"),
-    max_per_user_sponsor: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)"),
     voided: scalar("SELECT COUNT(*) AS v FROM voided_claims"),
   };
   for (const [name, n] of Object.entries(values)) sql.exec("UPDATE shard_totals SET n = ? WHERE name = ?", n, name);
+  sql.exec(
+    `INSERT INTO holdings (user_id, gala_id, sponsor_id, n)
+     SELECT user_id, gala_id, '*', COUNT(*) FROM claims GROUP BY user_id, gala_id
+     UNION ALL SELECT user_id, gala_id, sponsor_id, COUNT(*) FROM claims GROUP BY user_id, gala_id, sponsor_id`,
+  );
 }
 
 /** Creates the totals and their triggers (after every counted table); counts existing rows once. */
@@ -199,10 +212,15 @@ export function poolTotals(sql: SqlStorage): Map<string, PoolTotals> {
   return out;
 }
 
-/** The shard-wide totals: duplicates, the limits' high-water marks, voided leased claims. */
-export function shardTotals(sql: SqlStorage): Record<ShardTotal, number> {
+/** The shard-wide totals: envelopes in two places, voided leased claims, and the most claims one person holds (in all, from one sponsor). */
+export function shardTotals(sql: SqlStorage): Record<ShardTotal | "maxPerUser" | "maxPerUserSponsor", number> {
   const rows = sql.exec<{ name: ShardTotal; n: number }>("SELECT name, n FROM shard_totals").toArray();
-  return Object.fromEntries(SHARD_TOTALS.map((name) => [name, rows.find((r) => r.name === name)?.n ?? 0])) as Record<ShardTotal, number>;
+  const most = (where: string) => sql.exec<{ v: number | null }>(`SELECT MAX(n) AS v FROM holdings WHERE ${where}`).one().v ?? 0;
+  return {
+    ...(Object.fromEntries(SHARD_TOTALS.map((name) => [name, rows.find((r) => r.name === name)?.n ?? 0])) as Record<ShardTotal, number>),
+    maxPerUser: most("sponsor_id = '*'"),
+    maxPerUserSponsor: most("sponsor_id <> '*'"),
+  };
 }
 
 /** Pools among `poolIds` with claims whose settlement has not left the shard (issued > sent). */

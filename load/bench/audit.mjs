@@ -142,6 +142,12 @@ function seed(claims, shardFiles, partitionFiles, now) {
     db.exec("COMMIT");
     db.close();
   });
+  // The claims in motion were sent just now, not when the seeding began (minutes ago at a million).
+  for (let shard = 0; shard < shardCount; shard++) {
+    const db = new DatabaseSync(shardFiles.get(`shard-${shard}`));
+    db.prepare("UPDATE claim_state SET opened_at = ?1, enqueued_at = ?1 WHERE settled_at IS NULL").run(Date.now());
+    db.close();
+  }
   return seeded;
 }
 

@@ -168,6 +168,23 @@ describe("running totals", () => {
     expect(groupKinds).not.toContain(ENVELOPE_KIND);
   });
 
+  it("counts the limits as the rows stand: a claim displaced in the transaction that records another counts once", async () => {
+    const stub = await seedShard("shard-8999", 3);
+    const books = await runInDurableObject(stub, (shard, state) => {
+      const sql = state.storage.sql;
+      state.storage.transactionSync(() => {
+        sql.exec(
+          `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id)
+           VALUES ('late', 'e-late', 'u0', 'r-late', 'p', 'ph', 's', 100, 1, 'g')`,
+        );
+        sql.exec("DELETE FROM claims WHERE claim_id = 'c0'");
+      });
+      return shard.books();
+    });
+    expect({ perUser: books.maxClaimsPerUser, perSponsor: books.maxClaimsPerUserSponsor }).toEqual({ perUser: 1, perSponsor: 1 });
+    expect(books.pools.find((p) => p.poolId === "p")?.claimedCount).toBe(3);
+  });
+
   it("the operator's audit makes one call per shard and one per ledger partition", async () => {
     const calls: string[] = [];
     await watchCalls(shardStub(env, 0), "shard", calls, () =>
