@@ -15,7 +15,7 @@
  *
  * Writes bench-results/audit-<time>.json and audit-latest.json (`rows: [{ claims, auditMs,
  * repairMs, statementMs }]`). Options: --sizes, --runs N (default 5), --shards N (default 16),
- * --partitions N (default 4), --smoke (1,000 and 4,000 claims, 4 shards, 2 partitions, 2 runs:
+ * --partitions N (default 4), --smoke (2,000 claims, 4 shards, 2 partitions, 2 runs:
  * checks the script, `npm test` runs it). Exit code 1 when an audit does not balance.
  */
 import { readdirSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -44,7 +44,7 @@ const { values: opts } = parseArgs({
     smoke: { type: "boolean", default: false },
   },
 });
-opts.sizes ??= opts.smoke ? "1000,4000" : "10000,100000,1000000";
+opts.sizes ??= opts.smoke ? "2000" : "10000,100000,1000000";
 opts.runs ??= opts.smoke ? "2" : "5";
 opts.shards ??= opts.smoke ? "4" : "16";
 opts.partitions ??= opts.smoke ? "2" : "4";
