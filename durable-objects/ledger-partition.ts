@@ -37,7 +37,67 @@ CREATE TABLE IF NOT EXISTS wallets (
 );
 `;
 
-/** What `traceRows` reports for the audit. */
+/**
+ * The partition's running totals, kept by triggers in the same statement as every write to
+ * `ledger` and `wallets` (whatever wrote it): the ledger's rows by kind, pool, group (ref) and
+ * whether they carry a claim id, and the sum of the wallets' balances, which must equal the sum
+ * of the rows. The audit reads these, not the rows.
+ */
+const TOTALS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger_totals (
+  kind TEXT NOT NULL,
+  pool_id TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  with_claim INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  cents INTEGER NOT NULL,
+  PRIMARY KEY (kind, pool_id, ref, with_claim)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wallet_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 0),
+  balance_cents INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO wallet_totals (id, balance_cents) VALUES (0, 0);
+${(["NEW", "OLD"] as const)
+  .map(
+    (
+      row,
+    ) => `CREATE TRIGGER IF NOT EXISTS ledger_totals_${row === "NEW" ? "insert" : "delete"} AFTER ${row === "NEW" ? "INSERT" : "DELETE"} ON ledger BEGIN
+  ${ledgerTotalsAdd(row)}
+END;`,
+  )
+  .join("\n")}
+CREATE TRIGGER IF NOT EXISTS ledger_totals_update AFTER UPDATE ON ledger BEGIN
+  ${ledgerTotalsAdd("OLD")}
+  ${ledgerTotalsAdd("NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS wallet_totals_insert AFTER INSERT ON wallets BEGIN
+  UPDATE wallet_totals SET balance_cents = balance_cents + NEW.balance_cents;
+END;
+CREATE TRIGGER IF NOT EXISTS wallet_totals_update AFTER UPDATE OF balance_cents ON wallets BEGIN
+  UPDATE wallet_totals SET balance_cents = balance_cents + NEW.balance_cents - OLD.balance_cents;
+END;
+CREATE TRIGGER IF NOT EXISTS wallet_totals_delete AFTER DELETE ON wallets BEGIN
+  UPDATE wallet_totals SET balance_cents = balance_cents - OLD.balance_cents;
+END;
+`;
+
+/** Adds a ledger row (NEW) to, or takes it (OLD) from, its line of the totals. */
+function ledgerTotalsAdd(row: "NEW" | "OLD"): string {
+  const sign = row === "NEW" ? 1 : -1;
+  return `INSERT INTO ledger_totals (kind, pool_id, ref, with_claim, count, cents)
+    VALUES (${row}.kind, COALESCE(${row}.pool_id, ''), COALESCE(${row}.ref, ''), ${row}.claim_id IS NOT NULL, ${sign}, ${sign} * ${row}.amount_cents)
+    ON CONFLICT DO UPDATE SET count = count + excluded.count, cents = cents + excluded.cents;`;
+}
+
+/** What the operator's audit reads from one partition, in one call. */
+export interface PartitionAudit {
+  /** Settled envelope money per pool. */
+  pools: LedgerPoolSums[];
+  traced: TracedRows;
+}
+
+/** What `#traceRows` reports for the audit. */
 export interface TracedRows {
   mismatched: { userId: string; diff: number }[];
   stray: { n: number; cents: number };
@@ -54,6 +114,21 @@ export class LedgerPartition extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
+    const fresh = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_totals'").toArray().length === 0;
+    ctx.storage.transactionSync(() => {
+      this.#sql.exec(TOTALS_SCHEMA);
+      if (fresh) this.#countTotals();
+    });
+  }
+
+  /** Totals of a partition that held rows before they were kept: counted once from the rows. */
+  #countTotals(): void {
+    this.#sql.exec(
+      `INSERT INTO ledger_totals (kind, pool_id, ref, with_claim, count, cents)
+       SELECT kind, COALESCE(pool_id, ''), COALESCE(ref, ''), claim_id IS NOT NULL, COUNT(*), SUM(amount_cents) FROM ledger
+        GROUP BY 1, 2, 3, 4`,
+    );
+    this.#sql.exec("UPDATE wallet_totals SET balance_cents = (SELECT COALESCE(SUM(balance_cents), 0) FROM wallets)");
   }
 
   /**
@@ -125,63 +200,87 @@ export class LedgerPartition extends DurableObject<Env> {
     return { balanceCents: this.#balance(userId), rows };
   }
 
-  /** Settled envelope money per pool, for the audit. */
+  /** Settled envelope money per pool, for the audit (from the totals). */
   poolSums(): LedgerPoolSums[] {
+    return this.#poolSums();
+  }
+
+  #poolSums(): LedgerPoolSums[] {
     return this.#sql
       .exec<LedgerPoolSums & Record<string, SqlStorageValue>>(
-        `SELECT pool_id AS poolId, COUNT(*) AS count, SUM(amount_cents) AS cents FROM ledger
-         WHERE kind = ? GROUP BY pool_id`,
+        `SELECT pool_id AS poolId, SUM(count) AS count, SUM(cents) AS cents FROM ledger_totals
+         WHERE kind = ? GROUP BY pool_id HAVING SUM(count) <> 0`,
         ENVELOPE_KIND,
       )
       .toArray();
   }
 
-  /** Group money per envelope and kind, for the audit. */
+  /** The operator's audit of this partition in one call, from its totals. */
+  auditFigures(groupKinds: string[], limit: number): PartitionAudit {
+    return this.ctx.storage.transactionSync(() => ({ pools: this.#poolSums(), traced: this.#traceRows(groupKinds, limit) }));
+  }
+
+  /** Group money per envelope and kind, for the audit (from the totals). */
   groupSums(kinds: string[]): LedgerGroupSums[] {
     return this.#sql
       .exec<LedgerGroupSums & Record<string, SqlStorageValue>>(
-        `SELECT ref AS groupId, kind, SUM(amount_cents) AS cents FROM ledger
-         WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref, kind`,
+        `SELECT ref AS groupId, kind, SUM(cents) AS cents FROM ledger_totals
+         WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref, kind HAVING SUM(count) <> 0`,
         JSON.stringify(kinds),
       )
       .toArray();
   }
 
   /**
-   * For the audit: wallets whose balance differs from the sum of their rows (at most `limit`),
-   * rows that are neither a claim's credit nor group money, and group money by envelope (the
-   * worker checks those envelopes against the D1 registry).
+   * For the audit, from the totals: rows that are neither a claim's credit nor group money,
+   * group money by envelope (the worker checks those envelopes against the D1 registry), and
+   * the wallets whose balance differs from the sum of their rows (at most `limit`): looked for
+   * row by row only when the sum of the balances differs from the sum of the rows.
    */
-  traceRows(groupKinds: string[], limit: number): TracedRows {
+  #traceRows(groupKinds: string[], limit: number): TracedRows {
     const kinds = JSON.stringify(groupKinds);
-    const mismatched = this.#sql
-      .exec<{ userId: string; diff: number }>(
-        `SELECT w.user_id AS userId, w.balance_cents - COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0) AS diff
-           FROM wallets w WHERE diff <> 0 LIMIT ?`,
-        limit,
-      )
-      .toArray();
     const stray = this.#sql
       .exec<{ n: number; cents: number }>(
-        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents), 0) AS cents FROM ledger
-          WHERE NOT (kind = ? AND claim_id IS NOT NULL) AND kind NOT IN (SELECT value FROM json_each(?))`,
+        `SELECT COALESCE(SUM(count), 0) AS n, COALESCE(SUM(cents), 0) AS cents FROM ledger_totals
+          WHERE NOT (kind = ? AND with_claim) AND kind NOT IN (SELECT value FROM json_each(?))`,
         ENVELOPE_KIND,
         kinds,
       )
       .one();
     const groupRefs = this.#sql
       .exec<{ ref: string; n: number; cents: number }>(
-        `SELECT COALESCE(ref, '') AS ref, COUNT(*) AS n, SUM(amount_cents) AS cents FROM ledger
-          WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref`,
+        `SELECT ref, SUM(count) AS n, SUM(cents) AS cents FROM ledger_totals
+          WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY ref HAVING SUM(count) <> 0`,
         kinds,
       )
       .toArray();
-    return { mismatched, stray, groupRefs };
+    return { mismatched: this.#walletsDrifted() ? this.#mismatched(limit) : [], stray, groupRefs };
   }
 
-  /** Sets every wallet whose balance differs from its rows to their sum; returns how many. */
+  /** Whether the wallets' balances add up to something else than the ledger's rows (two reads of the totals). */
+  #walletsDrifted(): boolean {
+    const rows = this.#sql.exec<{ v: number }>("SELECT COALESCE(SUM(cents), 0) AS v FROM ledger_totals").one().v;
+    const balances = this.#sql.exec<{ v: number }>("SELECT balance_cents AS v FROM wallet_totals").one().v;
+    return rows !== balances;
+  }
+
+  #mismatched(limit: number): { userId: string; diff: number }[] {
+    return this.#sql
+      .exec<{ userId: string; diff: number }>(
+        `SELECT w.user_id AS userId, w.balance_cents - COALESCE((SELECT SUM(amount_cents) FROM ledger l WHERE l.user_id = w.user_id), 0) AS diff
+           FROM wallets w WHERE diff <> 0 LIMIT ?`,
+        limit,
+      )
+      .toArray();
+  }
+
+  /**
+   * Sets every wallet whose balance differs from its rows to their sum; returns how many. Reads
+   * the wallets only when the totals say their balances drifted from the rows.
+   */
   recomputeWallets(now: number): number {
     return this.ctx.storage.transactionSync(() => {
+      if (!this.#walletsDrifted()) return 0;
       const users = this.#sql
         .exec<{ user_id: string }>(
           `SELECT w.user_id FROM wallets w

@@ -9,9 +9,14 @@
  * or dead_at (the message ended in the dead-letter queue; a requeue clears it). A claim is
  * sent only once it is final (`claims.final_at`, src/domain/merge-order.ts): until then an
  * earlier-issued claim of its owner may displace it, and `forget` drops its row.
+ *
+ * Every periodic read (the audit, the repairs' resend and requeue) goes through the
+ * pending-only index `claim_state_pending`; the claims never sent at all are found from the
+ * running totals (totals.ts: issued > sent) before any claim row is read.
  */
 import type { PendingClaim, SettlementClaim } from "../../src/wire/index";
 import type { InFlightPage, OpenedClaim, ShardSettlementFigures, ShardUserClaim } from "../../src/wire/rpc";
+import { poolTotals, poolsWithUnsent } from "./totals";
 
 export const CLAIM_STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS claim_state (
@@ -21,6 +26,9 @@ CREATE TABLE IF NOT EXISTS claim_state (
   settled_at INTEGER,
   dead_at INTEGER
 ) WITHOUT ROWID;
+-- The claims in motion: rows leave it when their claim settles, so what reads it costs the
+-- money in motion, not the history.
+CREATE INDEX IF NOT EXISTS claim_state_pending ON claim_state(claim_id) WHERE settled_at IS NULL;
 `;
 
 /** How many claims one sweep, requeue, repair or audit page returns at most. */
@@ -107,27 +115,42 @@ export function markDead(sql: SqlStorage, claimIds: readonly string[], now: numb
   upsertState(sql, "dead_at", "dead_at = CASE WHEN settled_at IS NULL THEN excluded.dead_at END", claimIds, now);
 }
 
+const toPending =
+  (shard: number) =>
+  (claim: Omit<PendingClaim, "shard">): PendingClaim => ({ ...claim, shard });
+
+/** Claims in motion (opened, sent or dead-lettered, not settled), read through the pending-only index. */
 function pendingClaims(sql: SqlStorage, shard: number, where: string, order: string, ...bindings: SqlStorageValue[]): PendingClaim[] {
   return rows<Omit<PendingClaim, "shard">>(
     sql.exec(
-      `SELECT ${PENDING_COLUMNS} FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
+      `SELECT ${PENDING_COLUMNS} FROM claim_state s INDEXED BY claim_state_pending JOIN claims c ON c.claim_id = s.claim_id
        WHERE s.settled_at IS NULL AND ${where} ORDER BY ${order} LIMIT ${CLAIM_PAGE}`,
       ...bindings,
     ),
-  ).map((claim): PendingClaim => ({ ...claim, shard }));
+  ).map(toPending(shard));
 }
 
-/** Unsettled claims of these phases, final by `now`, never enqueued (opened or not): what the phase-close sweep sends. */
+/**
+ * Unsettled claims of these phases, final by `now`, never enqueued (opened or not): what the
+ * phase-close sweep sends. Only pools whose totals say some claim was never sent are read at all.
+ */
 export function unenqueuedClaims(sql: SqlStorage, shard: number, phaseIds: readonly string[], now: number): PendingClaim[] {
-  return pendingClaims(
-    sql,
-    shard,
-    `s.enqueued_at IS NULL AND s.dead_at IS NULL AND c.final_at <= ?
-       AND c.pool_id IN (SELECT pool_id FROM pools WHERE phase_id IN (SELECT value FROM json_each(?)))`,
-    "c.claimed_at",
-    now,
-    JSON.stringify(phaseIds),
-  );
+  const phasePools = sql
+    .exec<{ pool_id: string }>("SELECT pool_id FROM pools WHERE phase_id IN (SELECT value FROM json_each(?))", JSON.stringify(phaseIds))
+    .toArray()
+    .map((r) => r.pool_id);
+  const unsent = poolsWithUnsent(sql, phasePools);
+  if (unsent.length === 0) return [];
+  return rows<Omit<PendingClaim, "shard">>(
+    sql.exec(
+      `SELECT ${PENDING_COLUMNS} FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
+        WHERE s.settled_at IS NULL AND s.enqueued_at IS NULL AND s.dead_at IS NULL AND c.final_at <= ?
+          AND c.pool_id IN (SELECT value FROM json_each(?))
+        ORDER BY c.claimed_at LIMIT ${CLAIM_PAGE}`,
+      now,
+      JSON.stringify(unsent),
+    ),
+  ).map(toPending(shard));
 }
 
 /** Claims whose settlement message was dead-lettered and that have not settled since. */
@@ -158,8 +181,8 @@ export function inFlightPage(sql: SqlStorage, shard: number, after: string | nul
   const claims = pendingClaims(
     sql,
     shard,
-    "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL OR s.opened_at IS NOT NULL) AND c.claim_id > ?",
-    "c.claim_id",
+    "(s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL OR s.opened_at IS NOT NULL) AND s.claim_id > ?",
+    "s.claim_id",
     after ?? "",
   );
   return { claims, next: claims.length === CLAIM_PAGE ? claims[claims.length - 1].claimId : null };
@@ -177,20 +200,20 @@ export function userClaims(sql: SqlStorage, userId: string): ShardUserClaim[] {
   );
 }
 
-/** Money in motion on this shard; `endedPhaseIds` are phases whose (final) claims should be enqueued by `now`. */
+/** Money in motion on this shard, from its totals (issued − settled per pool); `endedPhaseIds` are phases whose (final) claims should be enqueued by `now`. */
 export function settlementFigures(
   sql: SqlStorage,
   shard: number,
   endedPhaseIds: readonly string[],
   now: number,
 ): Omit<ShardSettlementFigures, "inFlight"> {
-  const unconfirmed = rows<{ poolId: string; count: number; cents: number }>(
-    sql.exec(
-      `SELECT c.pool_id AS poolId, COUNT(*) AS count, SUM(c.amount) AS cents
-       FROM claims c LEFT JOIN claim_state s ON s.claim_id = c.claim_id
-       WHERE s.settled_at IS NULL GROUP BY c.pool_id`,
-    ),
-  );
+  const unconfirmed = [...poolTotals(sql).values()]
+    .map(({ poolId, totals: { issued, settled } }) => ({
+      poolId,
+      count: issued.count - settled.count,
+      cents: issued.cents - settled.cents,
+    }))
+    .filter((p) => p.count !== 0 || p.cents !== 0);
   return {
     shard,
     unconfirmed,

@@ -1,56 +1,29 @@
 /**
- * A pool shard's figures for the merge audit, computed from its rows themselves (read only):
- * per pool what was loaded, what is left in stock, what is lent to edge leases and what was
- * claimed; the most envelopes one person holds; envelopes found in two places; the leases
- * still holding envelopes and the lease counters.
+ * A pool shard's figures for the merge audit (read only), from its running totals (totals.ts)
+ * and not from its rows: per pool what was loaded (its `pools` row), what is left in stock,
+ * what is lent to edge leases and what was claimed; the most envelopes one person holds;
+ * envelopes found in two places; the leases still holding envelopes (their rows are pending
+ * work: they leave when claimed or returned) and the lease counters. One row per pool plus
+ * the leases in motion: the cost does not grow with the claims.
  */
-import type { ShardFigures, ShardPoolFigures } from "../../src/wire/rpc";
-import { LEASE_DUPLICATES_SQL, type Leases } from "./leases";
+import type { ShardFigures } from "../../src/wire/rpc";
+import type { Leases } from "./leases";
+import { poolFigures, poolTotals, shardTotals } from "./totals";
 
 export function shardFigures(sql: SqlStorage, shard: number, leases: Leases): ShardFigures {
-  const pools = new Map<string, ShardPoolFigures>();
-  for (const row of sql.exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>(
-    "SELECT pool_id, loaded_count, loaded_cents FROM pools",
-  )) {
-    pools.set(row.pool_id, {
-      poolId: row.pool_id,
-      loadedCount: row.loaded_count,
-      loadedCents: row.loaded_cents,
-      remainingCount: 0,
-      remainingCents: 0,
-      leasedCount: 0,
-      leasedCents: 0,
-      claimedCount: 0,
-      claimedCents: 0,
-    });
-  }
-  const sums = (table: "envelopes" | "claims") =>
-    sql.exec<{ pool_id: string; n: number; cents: number }>(
-      `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} GROUP BY pool_id`,
-    );
-  for (const row of sums("envelopes")) {
-    const figures = pools.get(row.pool_id);
-    if (figures) Object.assign(figures, { remainingCount: row.n, remainingCents: row.cents });
-  }
-  for (const row of sums("claims")) {
-    const figures = pools.get(row.pool_id);
-    if (figures) Object.assign(figures, { claimedCount: row.n, claimedCents: row.cents });
-  }
-  for (const [poolId, leased] of leases.lentByPool()) {
-    const figures = pools.get(poolId);
-    if (figures) Object.assign(figures, { leasedCount: leased.count, leasedCents: leased.cents });
-  }
-  const scalar = (query: string) => sql.exec<{ v: number | null }>(query).one().v ?? 0;
+  const totals = poolTotals(sql);
+  const pools = sql
+    .exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>("SELECT pool_id, loaded_count, loaded_cents FROM pools")
+    .toArray()
+    .map((row) => poolFigures(row.pool_id, row.loaded_count, row.loaded_cents, totals.get(row.pool_id)));
+  const checks = shardTotals(sql);
   return {
     shard,
-    pools: [...pools.values()],
-    maxClaimsPerUser: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id)"),
-    maxClaimsPerUserSponsor: scalar("SELECT MAX(n) AS v FROM (SELECT COUNT(*) AS n FROM claims GROUP BY user_id, gala_id, sponsor_id)"),
-    duplicateEnvelopeClaims:
-      scalar("SELECT COUNT(*) - COUNT(DISTINCT envelope_id) AS v FROM claims") +
-      scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id") +
-      scalar(LEASE_DUPLICATES_SQL),
+    pools,
+    maxClaimsPerUser: checks.maxPerUser,
+    maxClaimsPerUserSponsor: checks.maxPerUserSponsor,
+    duplicateEnvelopeClaims: checks.duplicates,
     leases: leases.outstanding(),
-    leaseCounters: leases.counters(),
+    leaseCounters: { ...leases.counters(), voided: checks.voided },
   };
 }

@@ -22,7 +22,9 @@
  * - moves (moves.ts: `moves_out`, `moves_in`): the show clock's leftover and rebalance
  *   moves, each step once per move id;
  * - statistics (shake-counts.ts: `shake_counts`): shakes counted by the edges, per phase;
- * - the audit's figures (figures.ts, read only): the shard's books from its rows.
+ * - running totals (totals.ts: `pool_totals`, `shard_totals`): per pool and per shard, kept
+ *   by triggers on the tables they count, in the same transaction as each write;
+ * - the audit's figures (figures.ts, read only): the shard's books from its totals.
  *
  * Every public method that writes runs synchronously inside one storage transaction (the
  * sends to the settlement queue excepted), so no two claims interleave and no partial write
@@ -42,6 +44,7 @@ import type {
   PacedClaimRequest,
   RecordOutcome,
   ShakeCount,
+  ShardAuditFigures,
   ShardBooks,
   ShardPoolLoad,
   ShardReceive,
@@ -58,6 +61,7 @@ import { PoolPacing } from "./pool-pacing";
 import { SettlementOutbox } from "./settlement-outbox";
 import { ShakeCounts } from "./shake-counts";
 import { Stock } from "./stock";
+import { keepTotals } from "./totals";
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
@@ -84,6 +88,7 @@ export class PoolShard extends DurableObject<Env> {
     this.#moves = new Moves(sql, this.#stock);
     this.#shakes = new ShakeCounts(sql);
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
+    keepTotals(ctx.storage);
     this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
   }
 
@@ -241,10 +246,6 @@ export class PoolShard extends DurableObject<Env> {
     return claimState.userClaims(this.#sql, userId);
   }
 
-  settlementFigures(endedPhaseIds: string[]) {
-    return claimState.settlementFigures(this.#sql, this.#shard(), endedPhaseIds, Date.now());
-  }
-
   // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)
 
   /** Arms the phase windows this shard enforces; returns the pools whose share it holds. */
@@ -257,7 +258,28 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The audit figures and this shard's side of the moves, read in one transaction. */
   books(): ShardBooks {
-    return this.#transaction(() => ({ ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() }));
+    return this.#transaction(() => this.#books());
+  }
+
+  #books(): ShardBooks {
+    return { ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() };
+  }
+
+  /**
+   * The operator's audit of this shard in one call, read in one transaction: its books and its
+   * money in motion from the running totals and the pending-only index; `endedPhaseIds` are
+   * phases whose claims should all have been sent by now.
+   */
+  auditFigures(endedPhaseIds: string[]): ShardAuditFigures {
+    return this.#transaction(() => {
+      const shard = this.#shard();
+      const page = claimState.inFlightPage(this.#sql, shard, null);
+      return {
+        books: this.#books(),
+        motion: { ...claimState.settlementFigures(this.#sql, shard, endedPhaseIds, Date.now()), inFlight: page.claims },
+        next: page.next,
+      };
+    });
   }
 
   recordShakes(counts: ShakeCount[]): void {

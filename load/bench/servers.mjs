@@ -87,7 +87,9 @@ export async function applyMigrations(mf, root) {
  * (one process, ports from calibrationPort on); `onWorkerLog`
  * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
  * console. With `inspect`, the app's worker is reachable by the inspector on
- * INSPECTOR_PORT (profile.mjs).
+ * INSPECTOR_PORT (profile.mjs). With `reuseState` the storage (D1 migrated) a previous start
+ * left in the same place is used again, and with `keepState` `dispose` leaves it there
+ * (bench:audit seeds the objects' SQLite files between two starts); `stateDir` is where it is.
  */
 export async function startServers({
   root,
@@ -102,10 +104,12 @@ export async function startServers({
   vars = {},
   onWorkerLog,
   inspect = false,
+  reuseState = false,
+  keepState = false,
 }) {
   const memoryRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const stateDir = storage === "memory" ? join(memoryRoot, `gala-shake-bench-${process.pid}`) : join(workDir, "state");
-  rmSync(stateDir, { recursive: true, force: true });
+  if (!reuseState) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const { modulesRules, assets, ratelimits, ...workerOptions } = await workerOptionsOf(root);
   const limiters = Object.fromEntries(Object.keys(ratelimits ?? {}).map((name) => [name, { name: LIMITER_WORKER, entrypoint: "Limiter" }]));
@@ -161,7 +165,7 @@ export async function startServers({
         ...(inspect ? { inspectorPort: INSPECTOR_PORT } : {}),
       },
     ).then(async (started) => {
-      await applyMigrations(started.mf, root);
+      if (!reuseState) await applyMigrations(started.mf, root);
       return started;
     }),
     reference.length > 0 ? serve(reference) : null,
@@ -169,12 +173,13 @@ export async function startServers({
   const named = Object.fromEntries(Object.entries(references?.urls ?? {}).map(([name, url]) => [name, { url, pid: references.pid }]));
   return {
     app: { mf: app.mf, url: app.urls[APP_WORKER], pid: app.pid },
+    stateDir,
     ...(sheddingPort === null ? {} : { shedding: { url: app.urls[SHEDDING_WORKER], pid: app.pid } }),
     hello: named.hello ?? null,
     ...named,
     dispose: async () => {
       await Promise.all([app.mf.dispose(), references?.mf.dispose()]);
-      if (storage === "memory") rmSync(stateDir, { recursive: true, force: true });
+      if (storage === "memory" && !keepState) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

@@ -19,7 +19,7 @@ import { performanceReport } from "./tables.mjs";
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
 /** The npm scripts whose smoke runs `npm test` runs, all at once (most of each is waiting). */
-export const SMOKES = ["bench", "bench:settle", "bench:ledger", "bench:serve"];
+export const SMOKES = ["bench", "bench:settle", "bench:ledger", "bench:serve", "bench:audit"];
 /** A smoke run that takes longer than this has hung. */
 const SMOKE_TIMEOUT_MS = 180_000;
 

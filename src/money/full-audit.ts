@@ -1,8 +1,11 @@
 /**
- * The whole audit, read from every store: the shards' rows (envelopes, claims, settlement
- * state, their side of every move), the pool registry and closed phases, the ledger partitions, and the group
- * envelopes' own rows, merged by the pure audits in src/domain/. Every failed check is a
- * named problem; `balanced` is true only when there is none.
+ * The operator's audit, read from every store's running totals and pending work: each
+ * shard's totals per pool and its claims in motion (durable-objects/pool-shard/totals.ts,
+ * the pending-only index of claim-state.ts), its side of every move, the pool registry and
+ * closed phases, each ledger partition's totals, and the group envelopes' own figures, merged
+ * by the pure audits in src/domain/. Every failed check is a named problem; `balanced` is true
+ * only when there is none. Its cost grows with shards, partitions, pools and money in motion,
+ * not with claims or ledger rows (group envelopes: see src/money/group-registry.ts).
  */
 import { mergeAudit } from "../domain/audit";
 import { auditGroups, groupProblems } from "../domain/group-audit";
@@ -11,24 +14,26 @@ import { endedLotteryPhaseIds } from "../domain/settlement";
 import { mergeSettlement } from "../domain/settlement-audit";
 import { unavailable } from "../errors";
 import { allShards, groupStub, shardStub, timelineStub } from "../objects";
-import { readShardBooks } from "../show/pools";
 import type { AuditReport, GroupsAudit, PendingClaim, Timeline } from "../wire/index";
-import type { GroupFigures, ShardSettlementFigures } from "../wire/rpc";
+import type { GroupFigures, ShardBooks, ShardSettlementFigures } from "../wire/rpc";
 import { groupBooks } from "./group-registry";
-import { claimsInLedger, settledByPool, walletProblems } from "./wallet-ledger";
+import { claimsInLedger, ledgerAudit } from "./wallet-ledger";
 
-/** A shard's money in motion, its in-flight claims read page by page (no cap on a backlog). */
-async function motionOf(env: Env, shard: number, ended: string[]): Promise<ShardSettlementFigures> {
+/**
+ * One shard's part of the audit: one call answers its books and its money in motion from its
+ * running totals and its pending-only index; a backlog longer than a page is read on page by
+ * page (no cap), so the calls grow with the money in motion, never with the claims settled.
+ */
+async function shardAudit(env: Env, shard: number, ended: string[]): Promise<{ books: ShardBooks; motion: ShardSettlementFigures }> {
   const stub = shardStub(env, shard);
-  const figures = await stub.settlementFigures(ended);
-  const inFlight: PendingClaim[] = [];
-  for (let after: string | null = null; ;) {
+  const { books, motion, next } = await stub.auditFigures(ended);
+  const inFlight: PendingClaim[] = [...motion.inFlight];
+  for (let after = next; after !== null;) {
     const page = await stub.inFlightPage(after);
     inFlight.push(...page.claims);
-    if (page.next === null) break;
     after = page.next;
   }
-  return { ...figures, inFlight };
+  return { books, motion: { ...motion, inFlight } };
 }
 
 /** Which in-flight claims the ledger holds, asked of their partitions in pages. */
@@ -63,31 +68,38 @@ async function auditGroupEnvelopes(env: Env, stuckBefore: number): Promise<Group
 }
 
 /**
- * The merge audit. Shards are read before the ledger, so a claim settling meanwhile is seen
- * as pending by its shard and found in the ledger by the in-flight check (counted once).
+ * The operator's audit: one call per shard, one per ledger partition (plus one per partition
+ * holding in-flight claims, to ask which of them it already holds), the registry and closed
+ * phases from the timeline, then the group envelopes. Shards are read before the ledger, so a
+ * claim settling meanwhile is seen as pending by its shard and found in the ledger by the
+ * in-flight check (counted once).
  */
 export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: number): Promise<AuditReport> {
   const now = Date.now();
   const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
-  const [{ pools: records, moves, books }, motion, closed] = await Promise.all([
-    readShardBooks(env),
-    Promise.all(allShards(env).map((shard) => motionOf(env, shard, ended))),
-    timelineStub(env).closedPhaseIds(),
+  const registry = timelineStub(env);
+  const [shards, records, moves, closed] = await Promise.all([
+    Promise.all(allShards(env).map((shard) => shardAudit(env, shard, ended))),
+    registry.pools(),
+    registry.moves(),
+    registry.closedPhaseIds(),
   ]);
-  const [ledger, inLedger, wallets] = await Promise.all([
-    settledByPool(env),
+  const books = shards.map((s) => s.books);
+  const motion = shards.map((s) => s.motion);
+  const [ledger, inLedger] = await Promise.all([
+    ledgerAudit(env),
     inLedgerOf(
       env,
       motion.flatMap((m) => m.inFlight),
     ),
-    walletProblems(env),
   ]).catch((err) => {
     console.error("ledger unreadable for the audit", String(err));
     throw unavailable("the ledger is unavailable; the audit needs it");
   });
-  const settlement = mergeSettlement({ pools: records, claims: books, motion, ledger, inLedger, now, stuckAfterMs });
-  const report = mergeAudit(timeline.galaId, records, books, moves, settlement, new Set(closed));
+  const pools = records.map((p) => p.record);
+  const settlement = mergeSettlement({ pools, claims: books, motion, ledger: ledger.settled, inLedger, now, stuckAfterMs });
+  const report = mergeAudit(timeline.galaId, pools, books, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...wallets];
+  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...ledger.problems];
   return { ...report, balanced: problems.length === 0, problems, groups };
 }

@@ -64,17 +64,6 @@ export function walletRows(env: Env, userId: string): Promise<{ balanceCents: nu
   return ledgerOf(env, userId).wallet(userId);
 }
 
-/** Settled envelope money per pool across every partition, for the audit. */
-export async function settledByPool(env: Env): Promise<LedgerPoolSums[]> {
-  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).poolSums()));
-  const sums = new Map<string, LedgerPoolSums>();
-  for (const row of parts.flat()) {
-    const sum = sums.get(row.poolId) ?? { poolId: row.poolId, count: 0, cents: 0 };
-    sums.set(row.poolId, { ...sum, count: sum.count + row.count, cents: sum.cents + row.cents });
-  }
-  return [...sums.values()];
-}
-
 /** Group money per envelope and kind across every partition, for the audit. */
 export async function groupSums(env: Env, kinds: readonly string[]): Promise<LedgerGroupSums[]> {
   const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).groupSums([...kinds])));
@@ -102,30 +91,37 @@ export async function claimsInLedger(env: Env, claims: readonly { claimId: strin
 const WALLET_PROBLEMS = 100;
 
 /**
- * Every wallet cent traced: a wallet's balance must equal the sum of its ledger rows, and every
- * ledger row must be a claim's credit or group money of an envelope registered in D1. Read
- * straight from every partition's rows (full scans: an operator's audit, not a hot path).
+ * The ledger's part of the operator's audit, one call per partition, read from each
+ * partition's running totals: settled envelope money per pool, and every wallet cent traced:
+ * the wallets' balances must add up to the ledger's rows (the wallets that do not are named),
+ * and every ledger row must be a claim's credit or group money of an envelope registered in D1.
  */
-export async function walletProblems(env: Env): Promise<AuditProblem[]> {
+export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]; problems: AuditProblem[] }> {
   const groupKinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
-  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).traceRows(groupKinds, WALLET_PROBLEMS)));
-  const problems: AuditProblem[] = parts.flatMap((part) =>
+  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).auditFigures(groupKinds, WALLET_PROBLEMS)));
+  const sums = new Map<string, LedgerPoolSums>();
+  for (const row of parts.flatMap((part) => part.pools)) {
+    const sum = sums.get(row.poolId) ?? { poolId: row.poolId, count: 0, cents: 0 };
+    sums.set(row.poolId, { ...sum, count: sum.count + row.count, cents: sum.cents + row.cents });
+  }
+  const traced = parts.map((part) => part.traced);
+  const problems: AuditProblem[] = traced.flatMap((part) =>
     part.mismatched.map((w) => ({
       place: `wallet:${w.userId}`,
       problem: "balance differs from the sum of the user's ledger rows",
       cents: w.diff,
     })),
   );
-  const groupRows = parts.flatMap((part) => part.groupRefs);
+  const groupRows = traced.flatMap((part) => part.groupRefs);
   const { results } = await env.DB.prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
     .bind(JSON.stringify([...new Set(groupRows.map((g) => g.ref))]))
     .all<{ group_id: string }>();
   const registered = new Set(results.map((r) => r.group_id));
   const unregistered = groupRows.filter((g) => !registered.has(g.ref));
-  const n = parts.reduce((sum, part) => sum + part.stray.n, 0) + unregistered.reduce((sum, g) => sum + g.n, 0);
-  const cents = parts.reduce((sum, part) => sum + part.stray.cents, 0) + unregistered.reduce((sum, g) => sum + g.cents, 0);
+  const n = traced.reduce((sum, part) => sum + part.stray.n, 0) + unregistered.reduce((sum, g) => sum + g.n, 0);
+  const cents = traced.reduce((sum, part) => sum + part.stray.cents, 0) + unregistered.reduce((sum, g) => sum + g.cents, 0);
   if (n > 0) problems.push({ place: "ledger", problem: `${n} ledger row(s) trace to no claim and no registered group envelope`, cents });
-  return problems;
+  return { settled: [...sums.values()], problems };
 }
 
 /** Recomputes the balances of wallets that differ from their ledger rows, in every partition; returns how many. */

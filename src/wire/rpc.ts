@@ -110,6 +110,17 @@ export interface ShardSettlementFigures {
   stranded: PendingClaim[];
 }
 
+/**
+ * Everything the operator's audit reads from one shard in one call: its books (from its
+ * running totals) and its money in motion, with the first page of its in-flight claims
+ * (`next` pages on through `inFlightPage` when a backlog is longer).
+ */
+export interface ShardAuditFigures {
+  books: ShardBooks;
+  motion: ShardSettlementFigures;
+  next: string | null;
+}
+
 /** One page of a shard's enqueued (or dead-lettered), unconfirmed claims, by claim id. */
 export interface InFlightPage {
   claims: PendingClaim[];

@@ -1,11 +1,12 @@
 /**
  * The audit, the repairs and the show clock as built: the minute cron runs the show clock,
- * every repair (src/money/repair.ts) and the alerts, whose full audit (src/money/full-audit.ts)
- * the operator console also reads every few seconds. Today the audit and the repairs scan
- * every claim, ledger row, wallet and group envelope on every run, so their cost grows with
- * everything the night wrote: issue #26 (audit and repairs from running totals) replaces
- * these footprints, and this is the place to change them. `auditReads` and `repairReads` are what one run
- * reads for the night's stores; the cron's fixed per-shard work, and the operators', is standing.
+ * every repair (src/money/repair.ts) and the alerts, whose audit (src/money/full-audit.ts) the
+ * operator console also reads every few seconds. The shards' and ledger partitions' part reads
+ * their running totals (durable-objects/pool-shard/totals.ts, the partitions' ledger_totals)
+ * and the claims in motion through a pending-only index (issue #26), so it is standing: its
+ * rows grow with shards, partitions and pools, not with the night. The group envelopes' part
+ * still reads every group object and its registry row on every run, so it grows with the
+ * groups the night created (`history`: the groups half of issue #26 retires settled ones).
  */
 import type { Usage } from "../prices.ts";
 import type { DeploymentInputs, ShowInputs } from "../shows.ts";
@@ -16,32 +17,42 @@ type Stored = ShowFigures["stored"];
 
 /** Rows of a group envelope object its audit figures or repair read (envelope, grabs, outbox). */
 const GROUP_ROWS = 8;
+/** A shard's rows per pool an audit reads (its `pools` row and its totals), and per shard (shard totals). */
+const SHARD_ROWS_PER_POOL = 2;
+const SHARD_ROWS = 4;
+
+/** The pools every shard and partition holds a line of. */
+const poolsOf = (s: ShowInputs) => s.lotteryPhases * s.poolsPerPhase;
 
 /**
- * One full audit over the night's stores (auditAll): per shard its books (claims scanned for
- * sums, per-user maxima and duplicates; envelopes), settlement figures and in-flight claims
- * (claims joined to claim_state); per ledger partition its pool sums, traced rows and group
- * sums; the D1 registry; and every group envelope object's figures.
+ * One audit's reads of the shards and partitions (auditAll): per shard its pools' totals and
+ * shard totals (claims in motion: a handful, left out), per partition a totals line per pool
+ * and its wallet total. Whatever the night wrote.
  */
+export const totalsReads = (s: ShowInputs, d: DeploymentInputs): Partial<Usage> => ({
+  doRowsRead: d.shards * (SHARD_ROWS_PER_POOL * poolsOf(s) + SHARD_ROWS) + d.ledgerPartitions * (poolsOf(s) + 1),
+});
+
+/** One audit's reads of the group envelopes: every group object's figures, its registry row and its ledger totals line. */
 export const auditReads = (h: Stored): Partial<Usage> => ({
   doRequests: h.groups,
-  doRowsRead: 10 * h.claims + 3 * h.envelopesLeft + 5 * h.ledgerRows + h.wallets + GROUP_ROWS * h.groups,
+  doRowsRead: GROUP_ROWS * h.groups + 2 * h.groups,
   d1RowsRead: 2 * h.groups,
 });
 
 /**
- * One run of the repairs over the night's stores (runRepairs): the phase-close sweep and the
- * resend of stale claims scan every shard's claims with their state, every partition
- * recomputes its wallets from their rows, and every created group envelope is repaired.
+ * One run of the repairs' reads that grow with the night (runRepairs): every created group
+ * envelope is repaired. The settlement sweeps and the wallets' recompute read only their
+ * pending indexes and totals (in `totalsReads`' order of size, counted there).
  */
 export const repairReads = (h: Stored): Partial<Usage> => ({
   doRequests: h.groups,
-  doRowsRead: 4 * h.claims + h.ledgerRows + h.wallets + GROUP_ROWS * h.groups,
+  doRowsRead: GROUP_ROWS * h.groups,
   d1RowsRead: h.groups,
 });
 
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
-const auditFanOut = (d: DeploymentInputs) => 3 * d.shards + 3 * d.ledgerPartitions + 3;
+const auditFanOut = (d: DeploymentInputs) => d.shards + 2 * d.ledgerPartitions + 3;
 const statsFanOut = (d: DeploymentInputs) => d.shards + 3;
 /** The show clock's run (src/show/clock-run.ts): arm every shard, take back overdue leases, three timeline reads. */
 const clockRun = (s: ShowInputs, d: DeploymentInputs): Partial<Usage> => ({
@@ -73,7 +84,7 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       name: "show clock, repairs and alerts minute (cron)",
       standing: true,
       count: before + during + after,
-      per: sum(clockRun(s, d), {
+      per: sum(clockRun(s, d), totalsReads(s, d), totalsReads(s, d), {
         workerRequests: 1,
         workerCpuMs: BENCH_CPU_MS.getTime,
         doRequests: 2 * d.shards + d.ledgerPartitions + auditFanOut(d) + statsFanOut(d),
@@ -82,7 +93,7 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       serves: ["cron"],
     },
     {
-      name: "night's stores rescanned by the minute cron",
+      name: "group envelopes rescanned by the minute cron",
       history: true,
       count: historyMinutes,
       per: sum(auditReads(f.stored), repairReads(f.stored)),
@@ -93,11 +104,11 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       name: "audit read by an operator console",
       standing: true,
       count: consoleMinutes * CONSOLE_AUDITS_PER_MINUTE,
-      per: { workerRequests: 1, workerCpuMs: BENCH_CPU_MS.grab, doRequests: auditFanOut(d) },
+      per: sum(totalsReads(s, d), { workerRequests: 1, workerCpuMs: BENCH_CPU_MS.grab, doRequests: auditFanOut(d) }),
       serves: ["get /api/admin/alerts", "get /api/admin/audit", "get /api/admin/verify"],
     },
     {
-      name: "night's stores rescanned by console audits",
+      name: "group envelopes rescanned by console audits",
       history: true,
       count: (consoleMinutes * CONSOLE_AUDITS_PER_MINUTE) / 2,
       per: auditReads(f.stored),

@@ -44,18 +44,18 @@ export const BENCH_CPU_MS = {
 
 /** SQLite rows written per event, each index entry counted as a row (D1's documented rule, which Durable Objects follow). */
 export const ROWS_WRITTEN = {
-  /** envelopes: the row, its TEXT primary key, envelopes_pool; written at load, again when taken (DELETE). */
-  envelope: 3,
-  /** claims: the row, claim_id, envelope_id (UNIQUE), claims_user, claims_pool. */
-  claim: 5,
+  /** envelopes: the row, its TEXT primary key, envelopes_pool, its pool's stock total (pool-shard/totals.ts); written at load, again when taken (DELETE, and the envelopes-in-two-places count). */
+  envelope: 4,
+  /** claims: the row, claim_id, envelope_id (UNIQUE), claims_user, claims_pool; its pool's issued total, the two-places count, the owner's two holdings rows with their index entries. */
+  claim: 11,
   /** requests (WITHOUT ROWID): the kept answer of a candidate that won nothing. */
   answer: 1,
-  /** claim_state (WITHOUT ROWID), once per step: opened, enqueued, settled. */
-  claimStateStep: 1,
+  /** claim_state (WITHOUT ROWID), once per step: opened, enqueued, settled; and its pool's total of that step. */
+  claimStateStep: 2,
   /** phase_windows per armed window and arming: DELETE and INSERT, row and primary key. */
   armedWindow: 4,
-  /** LedgerPartition per credit: the ledger row with entry_id, claim_id, ledger_user, ledger_pool, and the wallet upsert (row, key). */
-  ledgerCredit: 7,
+  /** LedgerPartition per credit: the ledger row with entry_id, claim_id, ledger_user, ledger_pool, the wallet upsert (row, key), ledger_totals and wallet_totals. */
+  ledgerCredit: 9,
   /** GroupEnvelope per grab: grabs and outbox rows with their keys, the outbox delete, the alarm. */
   grab: 7,
   /** Per group envelope made: its envelope row, its alarm, the seed claim's mark on the shard. */

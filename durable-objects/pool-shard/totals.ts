@@ -1,0 +1,250 @@
+/**
+ * A pool shard's running totals (`pool_totals` per pool, `shard_totals` for the shard), the
+ * only writer of both tables. They are kept by SQLite triggers on the tables whose rows they
+ * count, so every write to those rows moves its totals in the same statement, hence the same
+ * transaction, whichever module wrote it (and a write no module meant, such as a fault a test
+ * injects, is counted too): no write path can forget a counter, and the owners of the counted
+ * tables need not know about them. The audit (figures.ts, claim-state.ts) reads these totals
+ * instead of counting rows, so its cost grows with the shard's pools, not with its claims.
+ *
+ * Per pool, levels (what is there now) and movements (what happened so far):
+ * - stock: envelopes in `envelopes` (stock.ts); leased: envelopes in `leased_envelopes`
+ *   (leases.ts), lent and not reported yet;
+ * - lent: envelopes ever lent to an edge lease; issued: claims recorded (claims.ts);
+ * - opened, sent (its settlement left the shard: enqueued, dead-lettered or settled), settled
+ *   (the consumer confirmed the ledger holds it): claims by their `claim_state` (claim-state.ts);
+ * - moved in / moved out: the show clock's moves (moves.ts).
+ * What was loaded stays in the `pools` row (stock.ts), written once per pool.
+ *
+ * Per shard: `duplicates` (pairs of rows holding one envelope in two of stock, leases and
+ * claims: raised on every insert and lowered on every delete, so it is exact whatever the
+ * order of the two writes of a move between them) and `voided` (leased claims voided at the
+ * record); `holdings`: the claims each person holds in a gala, in all and per sponsor (`*` for
+ * all), raised and lowered with each claim row, whose largest the audit reads through an
+ * index (so a claim displaced in the transaction that records another never counts twice).
+ * The triggers need the counted tables to exist: the shard creates this module last.
+ */
+import type { ShardPoolFigures } from "../../src/wire/rpc";
+
+const COLUMNS = ["stock", "leased", "lent", "issued", "opened", "sent", "settled", "moved_in", "moved_out"] as const;
+type Column = (typeof COLUMNS)[number];
+
+/**
+ * One level or movement counted per pool. `own`: the row carries its pool and cents (`cents`
+ * column); otherwise the row is a claim's `claim_state` and counts that claim while `when`
+ * holds (`$` stands for the row).
+ */
+type Counted = { column: Column; table: string; movement?: boolean } & ({ own: string } | { when: string });
+
+const COUNTED: Counted[] = [
+  { column: "stock", table: "envelopes", own: "amount" },
+  { column: "leased", table: "leased_envelopes", own: "amount" },
+  { column: "lent", table: "leased_envelopes", movement: true, own: "amount" },
+  { column: "issued", table: "claims", own: "amount" },
+  { column: "opened", table: "claim_state", when: "$.opened_at IS NOT NULL" },
+  { column: "sent", table: "claim_state", when: "($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)" },
+  { column: "settled", table: "claim_state", when: "$.settled_at IS NOT NULL" },
+  { column: "moved_in", table: "moves_in", movement: true, own: "cents" },
+  { column: "moved_out", table: "moves_out", movement: true, own: "cents" },
+];
+
+/** Adds the (pool_id, n, cents) rows `rows` selects to one column's count and cents. */
+const add = (column: Column, rows: string) =>
+  `INSERT INTO pool_totals (pool_id, ${column}_count, ${column}_cents) SELECT pool_id, n, cents FROM (${rows}) WHERE n <> 0
+   ON CONFLICT (pool_id) DO UPDATE SET ${column}_count = ${column}_count + excluded.${column}_count,
+     ${column}_cents = ${column}_cents + excluded.${column}_cents;`;
+
+/** What one event adds to a column: ±1 per row of a table that carries its pool, the change of `when` for a claim's state. */
+function change(c: Counted, event: "INSERT" | "DELETE" | "UPDATE"): string[] {
+  if ("own" in c) {
+    const row = (r: string, sign: number) => `SELECT ${r}.pool_id AS pool_id, ${sign} AS n, ${sign} * ${r}.${c.own} AS cents`;
+    if (event === "INSERT") return [add(c.column, row("NEW", 1))];
+    if (c.movement) return [];
+    return event === "DELETE" ? [add(c.column, row("OLD", -1))] : [add(c.column, row("OLD", -1)), add(c.column, row("NEW", 1))];
+  }
+  const holds = (r: string) => `(${c.when.replaceAll("$", r)})`;
+  const delta = event === "INSERT" ? holds("NEW") : event === "DELETE" ? `-${holds("OLD")}` : `${holds("NEW")} - ${holds("OLD")}`;
+  const row = event === "DELETE" ? "OLD" : "NEW";
+  return [
+    add(
+      c.column,
+      `SELECT pool_id, d AS n, d * amount AS cents FROM (SELECT pool_id, amount, ${delta} AS d FROM claims WHERE claim_id = ${row}.claim_id)`,
+    ),
+  ];
+}
+
+/** Envelope pairs one row of `table` makes with the other two places an envelope can be. */
+const OTHER_PLACES: Record<string, string[]> = {
+  envelopes: ["claims", "leased_envelopes"],
+  claims: ["envelopes", "leased_envelopes"],
+  leased_envelopes: ["envelopes", "claims"],
+};
+const pairs = (table: string, row: string) =>
+  OTHER_PLACES[table].map((other) => `(SELECT COUNT(*) FROM ${other} WHERE envelope_id = ${row}.envelope_id)`).join(" + ");
+
+/** Moves a person's holdings, in all and from the claim's sponsor, by `sign`. */
+const hold = (row: "NEW" | "OLD", sign: 1 | -1) =>
+  ["'*'", `${row}.sponsor_id`]
+    .map(
+      (sponsor) => `INSERT INTO holdings (user_id, gala_id, sponsor_id, n) VALUES (${row}.user_id, ${row}.gala_id, ${sponsor}, ${sign})
+   ON CONFLICT (user_id, gala_id, sponsor_id) DO UPDATE SET n = n + excluded.n;`,
+    )
+    .join("\n");
+
+/** The statements each trigger runs, by table and event. */
+function triggerBodies(): Map<string, string[]> {
+  const bodies = new Map<string, string[]>();
+  const push = (table: string, event: "INSERT" | "DELETE" | "UPDATE", statement: string) =>
+    bodies.set(`${table} ${event}`, [...(bodies.get(`${table} ${event}`) ?? []), statement]);
+  for (const c of COUNTED) {
+    for (const event of ["INSERT", "DELETE", "UPDATE"] as const) for (const statement of change(c, event)) push(c.table, event, statement);
+  }
+  for (const table of Object.keys(OTHER_PLACES)) {
+    push(table, "INSERT", `UPDATE shard_totals SET n = n + ${pairs(table, "NEW")} WHERE name = 'duplicates';`);
+    push(table, "DELETE", `UPDATE shard_totals SET n = n - (${pairs(table, "OLD")}) WHERE name = 'duplicates';`);
+  }
+  push("claims", "INSERT", hold("NEW", 1));
+  push("claims", "DELETE", hold("OLD", -1));
+  push("voided_claims", "INSERT", "UPDATE shard_totals SET n = n + 1 WHERE name = 'voided';");
+  return bodies;
+}
+
+const SHARD_TOTALS = ["duplicates", "voided"] as const;
+type ShardTotal = (typeof SHARD_TOTALS)[number];
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS pool_totals (
+  pool_id TEXT PRIMARY KEY,
+  ${COLUMNS.map((c) => `${c}_count INTEGER NOT NULL DEFAULT 0, ${c}_cents INTEGER NOT NULL DEFAULT 0`).join(",\n  ")}
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shard_totals (
+  name TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS holdings (
+  user_id TEXT NOT NULL,
+  gala_id TEXT NOT NULL,
+  sponsor_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (user_id, gala_id, sponsor_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS holdings_all ON holdings(n) WHERE sponsor_id = '*';
+CREATE INDEX IF NOT EXISTS holdings_sponsor ON holdings(n) WHERE sponsor_id <> '*';
+`;
+
+/**
+ * Totals for a shard that held rows before they were kept: counted once from the rows (the
+ * only time they are), in the transaction that creates the triggers.
+ */
+function backfill(sql: SqlStorage): void {
+  const sums = (table: string, where = "true") =>
+    `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} WHERE ${where} GROUP BY pool_id`;
+  const fromState = (condition: string) =>
+    `SELECT c.pool_id, COUNT(*) AS n, SUM(c.amount) AS cents FROM claim_state s JOIN claims c ON c.claim_id = s.claim_id
+      WHERE ${condition.replaceAll("$", "s")} GROUP BY c.pool_id`;
+  const moved = (table: string) => `SELECT pool_id, SUM(count) AS n, SUM(cents) AS cents FROM ${table} GROUP BY pool_id`;
+  const sources: Record<string, string> = {
+    stock: sums("envelopes"),
+    leased: sums("leased_envelopes"),
+    lent: sums("leased_envelopes"),
+    issued: sums("claims"),
+    opened: fromState("$.opened_at IS NOT NULL"),
+    sent: fromState("($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)"),
+    settled: fromState("$.settled_at IS NOT NULL"),
+    moved_in: moved("moves_in"),
+    moved_out: moved("moves_out"),
+  };
+  for (const [column, source] of Object.entries(sources)) {
+    sql.exec(
+      `INSERT INTO pool_totals (pool_id, ${column}_count, ${column}_cents) SELECT pool_id, n, cents FROM (${source}) WHERE true
+       ON CONFLICT (pool_id) DO UPDATE SET ${column}_count = excluded.${column}_count, ${column}_cents = excluded.${column}_cents`,
+    );
+  }
+  const scalar = (query: string) => sql.exec<{ v: number | null }>(query).one().v ?? 0;
+  const values: Record<ShardTotal, number> = {
+    duplicates:
+      scalar("SELECT COUNT(*) AS v FROM envelopes e JOIN claims c ON c.envelope_id = e.envelope_id") +
+      scalar("SELECT COUNT(*) AS v FROM leased_envelopes e JOIN envelopes s ON s.envelope_id = e.envelope_id") +
+      scalar("SELECT COUNT(*) AS v FROM leased_envelopes e JOIN claims c ON c.envelope_id = e.envelope_id"),
+    voided: scalar("SELECT COUNT(*) AS v FROM voided_claims"),
+  };
+  for (const [name, n] of Object.entries(values)) sql.exec("UPDATE shard_totals SET n = ? WHERE name = ?", n, name);
+  sql.exec(
+    `INSERT INTO holdings (user_id, gala_id, sponsor_id, n)
+     SELECT user_id, gala_id, '*', COUNT(*) FROM claims GROUP BY user_id, gala_id
+     UNION ALL SELECT user_id, gala_id, sponsor_id, COUNT(*) FROM claims GROUP BY user_id, gala_id, sponsor_id`,
+  );
+}
+
+/** Creates the totals and their triggers (after every counted table); counts existing rows once. */
+export function keepTotals(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  const fresh = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pool_totals'").toArray().length === 0;
+  storage.transactionSync(() => {
+    sql.exec(SCHEMA);
+    for (const name of SHARD_TOTALS) sql.exec("INSERT OR IGNORE INTO shard_totals (name, n) VALUES (?, 0)", name);
+    for (const [key, statements] of triggerBodies()) {
+      const [table, event] = key.split(" ");
+      sql.exec(
+        `CREATE TRIGGER IF NOT EXISTS totals_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN ${statements.join("\n")} END`,
+      );
+    }
+    if (fresh) backfill(sql);
+  });
+}
+
+/** One pool's totals: each level's and movement's count and cents. */
+export interface PoolTotals {
+  poolId: string;
+  totals: Record<Column, { count: number; cents: number }>;
+}
+
+/** Every pool's totals on this shard (one row per pool). */
+export function poolTotals(sql: SqlStorage): Map<string, PoolTotals> {
+  const out = new Map<string, PoolTotals>();
+  for (const row of sql.exec<Record<string, SqlStorageValue>>("SELECT * FROM pool_totals")) {
+    const poolId = String(row.pool_id);
+    const totals = Object.fromEntries(
+      COLUMNS.map((c) => [c, { count: Number(row[`${c}_count`]), cents: Number(row[`${c}_cents`]) }]),
+    ) as PoolTotals["totals"];
+    out.set(poolId, { poolId, totals });
+  }
+  return out;
+}
+
+/** The shard-wide totals: envelopes in two places, voided leased claims, and the most claims one person holds (in all, from one sponsor). */
+export function shardTotals(sql: SqlStorage): Record<ShardTotal | "maxPerUser" | "maxPerUserSponsor", number> {
+  const rows = sql.exec<{ name: ShardTotal; n: number }>("SELECT name, n FROM shard_totals").toArray();
+  const most = (where: string) => sql.exec<{ v: number | null }>(`SELECT MAX(n) AS v FROM holdings WHERE ${where}`).one().v ?? 0;
+  return {
+    ...(Object.fromEntries(SHARD_TOTALS.map((name) => [name, rows.find((r) => r.name === name)?.n ?? 0])) as Record<ShardTotal, number>),
+    maxPerUser: most("sponsor_id = '*'"),
+    maxPerUserSponsor: most("sponsor_id <> '*'"),
+  };
+}
+
+/** Pools among `poolIds` with claims whose settlement has not left the shard (issued > sent). */
+export function poolsWithUnsent(sql: SqlStorage, poolIds: readonly string[]): string[] {
+  return sql
+    .exec<{ pool_id: string }>(
+      "SELECT pool_id FROM pool_totals WHERE issued_count > sent_count AND pool_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(poolIds),
+    )
+    .toArray()
+    .map((r) => r.pool_id);
+}
+
+/** The audit's per-pool figures of one pool, from its `pools` row's loaded share and its totals. */
+export function poolFigures(poolId: string, loadedCount: number, loadedCents: number, t: PoolTotals | undefined): ShardPoolFigures {
+  return {
+    poolId,
+    loadedCount,
+    loadedCents,
+    remainingCount: t?.totals.stock.count ?? 0,
+    remainingCents: t?.totals.stock.cents ?? 0,
+    leasedCount: t?.totals.leased.count ?? 0,
+    leasedCents: t?.totals.leased.cents ?? 0,
+    claimedCount: t?.totals.issued.count ?? 0,
+    claimedCents: t?.totals.issued.cents ?? 0,
+  };
+}
