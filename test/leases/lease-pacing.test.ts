@@ -7,8 +7,9 @@
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { issuanceAllowance } from "../../src/domain/pacing";
+import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import { shardStub } from "../../src/objects";
 import type { ShakeResponse } from "../../src/wire/index";
@@ -42,6 +43,12 @@ async function poolBooks(phaseId: string): Promise<{ poolId: string; claimed: nu
 }
 
 describe("pacing in an edge-lease phase", () => {
+  // The next file in this isolate starts with no lease and no cached timeline of this one.
+  afterAll(() => {
+    dropIsolateLeases();
+    forgetTimeline();
+  });
+
   it("never lends or issues a pool past its allowance, so the pool is not emptied in the first seconds", async () => {
     forgetTimeline();
     const users = await sessionsOnShard(SHARD, 60);
