@@ -42,6 +42,8 @@ function problemOf(
     if (group.funding === "wallet" && money.fundedCents !== 0 && money.fundedCents !== group.amountCents)
       return "debit differs from its amount";
     if (group.status === "created") return "registered as created, but its object is gone";
+    // A wallet registration refused for funds (or not yet debited) holds no money; the repair cancels it.
+    if (group.funding === "wallet" && money.fundedCents === 0) return null;
     return group.createdAt < stuckBefore ? "registered (and funded) but never created, past the bound" : null;
   }
   if (own.amountCents !== group.amountCents) return "object amount differs from the registry";

@@ -5,7 +5,7 @@
  */
 import type { LedgerGroupSums, RegisteredGroup } from "../domain/group-audit";
 import { GROUP_LEDGER } from "../domain/group-envelope";
-import { creditIfDebited, creditLedger, groupSums } from "./wallet-ledger";
+import { cancelDebit, creditLedger, groupSums } from "./wallet-ledger";
 import type { GroupCredit, GroupSpec } from "../wire/rpc";
 
 export type RegistryStatus = RegisteredGroup["status"];
@@ -69,11 +69,6 @@ export async function createdGroupIds(db: D1Database): Promise<string[]> {
   return results.map((r) => r.group_id);
 }
 
-/** Drops a registration whose funding was refused (nothing was debited), so the request can be retried. */
-export async function forgetGroup(db: D1Database, groupId: string): Promise<void> {
-  await db.prepare("DELETE FROM group_envelopes WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
-}
-
 /** Credits group money (grabbed shares, refunds) exactly once per entry id; returns the entry ids the ledger holds. */
 export function creditGroups(env: Env, credits: readonly GroupCredit[], now: number): Promise<Set<string>> {
   return creditLedger(
@@ -84,12 +79,18 @@ export function creditGroups(env: Env, credits: readonly GroupCredit[], now: num
 }
 
 /**
- * The compensating credit of a wallet-funded envelope whose object will never exist: gives
- * the debit back (once, and only if the debit was written), then marks the registration
- * cancelled. Both steps are idempotent, so a retry after a failure between them finishes.
+ * Cancels an envelope whose object will never exist: a wallet-funded one's debit is given back
+ * (once, if it was written) or refused for good (if it was not yet: a request between its
+ * registration and its debit then takes nothing), then the registration is marked cancelled.
+ * Both steps are idempotent, so a retry after a failure between them finishes.
  */
 export async function cancelGroup(env: Env, spec: GroupSpec, now: number): Promise<void> {
-  await creditIfDebited(
+  if (spec.funding === "wallet") await cancelDebitOf(env, spec, now);
+  await env.DB.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId).run();
+}
+
+async function cancelDebitOf(env: Env, spec: GroupSpec, now: number): Promise<void> {
+  await cancelDebit(
     env,
     {
       entryId: GROUP_LEDGER.cancel.entryId(spec.groupId),
@@ -101,7 +102,6 @@ export async function cancelGroup(env: Env, spec: GroupSpec, now: number): Promi
     GROUP_LEDGER.send.entryId(spec.groupId),
     now,
   );
-  await env.DB.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId).run();
 }
 
 /**

@@ -54,9 +54,12 @@ export function debitWallet(env: Env, debit: WalletDebit, now: number): Promise<
   return ledgerOf(env, debit.userId).debit(debit, now);
 }
 
-/** A compensating credit, written once and only if the debit it gives back was written. */
-export function creditIfDebited(env: Env, credit: LedgerCredit, debitEntryId: string, now: number): Promise<boolean> {
-  return ledgerOf(env, credit.userId).creditIfPresent(credit, debitEntryId, now);
+/**
+ * Cancels a debit in its wallet's partition, atomically against the debit itself: the
+ * compensating credit is written once if the debit was, and otherwise the debit is refused for good.
+ */
+export function cancelDebit(env: Env, credit: LedgerCredit, debitEntryId: string, now: number): Promise<boolean> {
+  return ledgerOf(env, credit.userId).cancelDebit(credit, debitEntryId, now);
 }
 
 /** A user's settled balance and newest ledger rows. */

@@ -246,7 +246,8 @@ export interface WalletDebit {
   ref: string | null;
 }
 
-export type DebitResult = { status: "debited" | "insufficient"; balanceCents: Cents };
+/** `refused`: the envelope this debit funds was cancelled before the debit came (nothing is taken). */
+export type DebitResult = { status: "debited" | "insufficient" | "refused"; balanceCents: Cents };
 
 // ------------------------------------------------------------------ edge leases (docs/money-flow.md)
 

@@ -53,4 +53,9 @@ describe("group audit", () => {
     expect(audit(null, ledger(0), pending).envelopes[0].problem).toMatch(/never created/);
     expect(audit(null, ledger(0), { ...pending, createdAt: NOW }).balanced).toBe(true);
   });
+
+  it("passes a wallet registration that holds no money (refused for funds), even past the bound", () => {
+    const refused = { ...group, status: "pending" as const };
+    expect(audit(null, [], refused).balanced).toBe(true);
+  });
 });
