@@ -48,7 +48,14 @@ export interface TracedRows {
   groupRefs: { ref: string; n: number; cents: number }[];
 }
 
-/** How many of a user's newest ledger rows the wallet shows. */
+/** What `wallet` reads: the balance, the newest rows, and which of the asked claims are settled. */
+export interface WalletRead {
+  balanceCents: number;
+  rows: LedgerEntryView[];
+  settledClaimIds: string[];
+}
+
+/** How many of a user's newest ledger rows the wallet shows (the balance and pending never depend on it). */
 const WALLET_ROWS = 200;
 
 export class LedgerPartition extends DurableObject<Env> {
@@ -123,8 +130,12 @@ export class LedgerPartition extends DurableObject<Env> {
     });
   }
 
-  /** A user's settled balance and newest ledger rows. */
-  wallet(userId: string): { balanceCents: number; rows: LedgerEntryView[] } {
+  /**
+   * A user's settled balance, newest ledger rows, and which of `claimIds` (the user's claims on
+   * their shard) the ledger holds: read in one go, so pending (claims without a row) can never
+   * disagree with the balance however many rows the wallet has.
+   */
+  wallet(userId: string, claimIds: string[] = []): WalletRead {
     const rows = this.#sql
       .exec<LedgerEntryView & Record<string, SqlStorageValue>>(
         `SELECT entry_id AS entryId, kind, amount_cents AS amountCents, claim_id AS claimId, sponsor_id AS sponsorId,
@@ -133,7 +144,7 @@ export class LedgerPartition extends DurableObject<Env> {
         userId,
       )
       .toArray();
-    return { balanceCents: this.#balance(userId), rows };
+    return { balanceCents: this.#balance(userId), rows, settledClaimIds: this.claimsWritten(claimIds) };
   }
 
   /** Settled envelope money per pool, for the audit. */

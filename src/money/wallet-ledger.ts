@@ -6,7 +6,8 @@
  * Every money movement is one row keyed by its idempotency key, so replays change nothing.
  */
 import { groupBy } from "../domain/group-by";
-import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
+import { claimEntryId, ENVELOPE_KIND } from "../domain/settlement";
+import type { WalletRead } from "../../durable-objects/ledger-partition";
 import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
@@ -62,9 +63,9 @@ export function cancelDebit(env: Env, credit: LedgerCredit, debitEntryId: string
   return ledgerOf(env, credit.userId).cancelDebit(credit, debitEntryId, now);
 }
 
-/** A user's settled balance and newest ledger rows. */
-export function walletRows(env: Env, userId: string): Promise<{ balanceCents: number; rows: LedgerEntryView[] }> {
-  return ledgerOf(env, userId).wallet(userId);
+/** A user's settled balance, newest ledger rows, and which of `claimIds` are settled. */
+export function walletRows(env: Env, userId: string, claimIds: readonly string[]): Promise<WalletRead> {
+  return ledgerOf(env, userId).wallet(userId, [...claimIds]);
 }
 
 /** Settled envelope money per pool across every partition, for the audit. */
