@@ -1,20 +1,20 @@
 /**
  * The whole audit, read from every store: the shards' rows (envelopes, claims, settlement
  * state, their side of every move), the pool registry and closed phases, the ledger partitions, and the group
- * envelopes' own rows, merged by the pure audits in src/domain/. Every failed check is a
+ * envelopes not settled yet with the settled ones' totals (groups-audit.ts), merged by the pure audits in src/domain/. Every failed check is a
  * named problem; `balanced` is true only when there is none.
  */
 import { mergeAudit } from "../domain/audit";
-import { auditGroups, groupProblems } from "../domain/group-audit";
+import { groupProblems } from "../domain/group-audit";
 import { leaseProblems } from "../domain/lease-audit";
 import { endedLotteryPhaseIds } from "../domain/settlement";
 import { mergeSettlement } from "../domain/settlement-audit";
 import { unavailable } from "../errors";
-import { allShards, groupStub, shardStub, timelineStub } from "../objects";
+import { allShards, shardStub, timelineStub } from "../objects";
 import { readShardBooks } from "../show/pools";
-import type { AuditReport, GroupsAudit, PendingClaim, Timeline } from "../wire/index";
-import type { GroupFigures, ShardSettlementFigures } from "../wire/rpc";
-import { groupBooks } from "./group-registry";
+import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
+import type { ShardSettlementFigures } from "../wire/rpc";
+import { auditGroupEnvelopes } from "./groups-audit";
 import { claimsInLedger, settledByPool, walletProblems } from "./wallet-ledger";
 
 /** A shard's money in motion, its in-flight claims read page by page (no cap on a backlog). */
@@ -38,28 +38,6 @@ async function inLedgerOf(env: Env, claims: readonly { claimId: string; userId: 
     for (const id of await claimsInLedger(env, claims.slice(i, i + 1000))) inLedger.add(id);
   }
   return inLedger;
-}
-
-/**
- * The group envelopes' part: the ledger sums are read first, then the registry, then each
- * envelope's object: a credit can only reach the ledger after its grab or refund was
- * recorded, so reading the ledger first never shows more settled than recorded. A credit
- * confirmed between the reads can look lost for that instant, so an envelope that does not
- * balance is read once more before it is reported.
- */
-async function auditGroupEnvelopes(env: Env, stuckBefore: number): Promise<GroupsAudit> {
-  const readOnce = async (): Promise<GroupsAudit> => {
-    const { registry, sums } = await groupBooks(env).catch((err) => {
-      console.error("ledger unreadable for the group audit", String(err));
-      throw unavailable("the ledger is unavailable; the audit needs it");
-    });
-    const figures = await Promise.all(registry.filter((g) => g.status !== "cancelled").map((g) => groupStub(env, g.groupId).figures()));
-    const own = new Map<string, GroupFigures>();
-    for (const f of figures) if (f) own.set(f.groupId, f);
-    return auditGroups(registry, own, sums, stuckBefore);
-  };
-  const first = await readOnce();
-  return first.balanced ? first : readOnce();
 }
 
 /**

@@ -102,6 +102,22 @@ export async function claimsInLedger(env: Env, claims: readonly { claimId: strin
   return new Set(written.flat());
 }
 
+/** How many ids one registry query binds (one JSON parameter), far below D1's limits. */
+const IDS_PER_QUERY = 1000;
+
+/** Which of these group ids are registered (settled or not), asked in slices of IDS_PER_QUERY. */
+async function registeredAmong(db: D1Database, groupIds: readonly string[]): Promise<Set<string>> {
+  const registered = new Set<string>();
+  for (let i = 0; i < groupIds.length; i += IDS_PER_QUERY) {
+    const { results } = await db
+      .prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(groupIds.slice(i, i + IDS_PER_QUERY)))
+      .all<{ group_id: string }>();
+    for (const r of results) registered.add(r.group_id);
+  }
+  return registered;
+}
+
 /** How many mismatched wallets one audit names at most per partition (one is enough to fail it). */
 const WALLET_PROBLEMS = 100;
 
@@ -121,10 +137,7 @@ export async function walletProblems(env: Env): Promise<AuditProblem[]> {
     })),
   );
   const groupRows = parts.flatMap((part) => part.groupRefs);
-  const { results } = await env.DB.prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify([...new Set(groupRows.map((g) => g.ref))]))
-    .all<{ group_id: string }>();
-  const registered = new Set(results.map((r) => r.group_id));
+  const registered = await registeredAmong(env.DB, [...new Set(groupRows.map((g) => g.ref))]);
   const unregistered = groupRows.filter((g) => !registered.has(g.ref));
   const n = parts.reduce((sum, part) => sum + part.stray.n, 0) + unregistered.reduce((sum, g) => sum + g.n, 0);
   const cents = parts.reduce((sum, part) => sum + part.stray.cents, 0) + unregistered.reduce((sum, g) => sum + g.cents, 0);

@@ -149,6 +149,8 @@ export interface RepairReport {
     resent: number;
     /** Envelopes that could not be reached (tried again on the next run). */
     unreachable: number;
+    /** Envelopes refunded or emptied with nothing owed, marked settled now (never visited again). */
+    retired: number;
   };
   /** Wallets whose balance differed from their ledger rows, recomputed from them. */
   wallets: number;
@@ -194,9 +196,27 @@ export interface GroupAuditRow {
   problem: string | null;
 }
 
+/**
+ * The final figures of settled group envelopes (refunded or emptied with nothing owed, or
+ * cancelled with the debit given back or refused), folded per funding as each was settled.
+ */
+export interface SettledGroupTotals {
+  funding: GroupFunding;
+  envelopes: number;
+  amountCents: Cents;
+  fundedCents: Cents;
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+}
+
 export interface GroupsAudit {
   balanced: boolean;
+  /** The envelopes not settled yet (settled ones are checked through `settled`, never visited again). */
   envelopes: GroupAuditRow[];
+  settled: SettledGroupTotals[];
+  /** Why the ledger's money of settled envelopes differs from their totals; null when it agrees. */
+  settledProblem: { problem: string; cents: Cents } | null;
   /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
   stuckCreations: string[];
 }

@@ -121,6 +121,8 @@ export interface InFlightPage {
 export interface GroupRepair {
   refunded: boolean;
   resent: number;
+  /** The envelope's figures after the repair; null when there is no such envelope. */
+  figures: GroupFigures | null;
 }
 
 export interface GroupSpec {
@@ -150,6 +152,7 @@ export type GroupSettlementMessage = { kind: "group"; credits: GroupCredit[] };
 /** What one group envelope object reports for the audit. */
 export interface GroupFigures {
   groupId: string;
+  funding: GroupFunding;
   amountCents: Cents;
   count: number;
   grabbedCents: Cents;

@@ -8,6 +8,7 @@ const BOUND = 60_000;
 const group: RegisteredGroup = { groupId: "g1", funding: "wallet", amountCents: 1000, status: "created", createdAt: NOW - 2 * BOUND };
 const own = (extra: Partial<GroupFigures> = {}): GroupFigures => ({
   groupId: "g1",
+  funding: "wallet",
   amountCents: 1000,
   count: 5,
   grabbedCents: 400,
