@@ -37,6 +37,7 @@ async function workersOptions(): Promise<Exclude<Parameters<typeof cloudflareTes
         SHARD_RPS_CEILING: "1000000",
         ISSUANCE_PACING: "off",
         SHAKE_LIMIT: "1000",
+        VIEWER_LIMIT: "1000",
         TEST_MIGRATIONS: migrations,
         PRODUCTION_VARS: JSON.stringify(productionVars),
         // Short cache and flush intervals so propagation and statistics tests run quickly.
@@ -50,8 +51,11 @@ async function workersOptions(): Promise<Exclude<Parameters<typeof cloudflareTes
         MODEL_RUNS: process.env.MODEL_RUNS ?? "6",
         ...(process.env.MODEL_SEED ? { MODEL_SEED: process.env.MODEL_SEED, MODEL_PATH: process.env.MODEL_PATH ?? "" } : {}),
       },
-      // Room for suites that fire hundreds of shakes from one user; test/overload/* go past it.
-      ratelimits: { SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } } },
+      // Room for suites that fire hundreds of shakes (or wallet polls) from one user; test/overload/* go past it.
+      ratelimits: {
+        SHAKE_LIMITER: { namespace_id: "7001", simple: { limit: 1000, period: 10 } },
+        VIEWER_LIMITER: { namespace_id: "7003", simple: { limit: 1000, period: 10 } },
+      },
     },
   };
 }

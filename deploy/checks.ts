@@ -1,8 +1,12 @@
 /**
- * Release checks on the production configuration, pure: no file, network or process access
- * (deploy/check.ts gathers the inputs and runs the dry-run bundle). Each finding says what is
- * wrong and what to do; `error`s fail `npm run deploy:check`, `warning`s are printed.
+ * Release checks on every environment of wrangler.toml, pure: no file, network or process
+ * access (deploy/check.ts gathers the inputs and runs the dry-run bundle). The production
+ * environment is checked against what production runs; every environment is checked for
+ * what a `wrangler deploy` of it would do to production: deploy onto the production worker
+ * (which holds the production secrets), or share its queues or database. Each finding says
+ * what is wrong and what to do; `error`s fail `npm run deploy:check`, `warning`s are printed.
  */
+import { planLive, PROMISE_MS } from "../load/capacity/live.ts";
 
 export interface Finding {
   level: "error" | "warning";
@@ -12,23 +16,38 @@ export interface Finding {
 
 /** The parts of wrangler's resolved configuration (`unstable_readConfig`) the checks read. */
 export interface ProductionConfig {
+  /** The worker a `wrangler deploy` of this environment creates or replaces. */
+  name?: string;
   compatibility_date?: string;
   vars: Record<string, unknown>;
   observability?: { enabled?: boolean; head_sampling_rate?: number; logs?: { enabled?: boolean; head_sampling_rate?: number } };
   analytics_engine_datasets: { binding: string; dataset?: string }[];
   migrations: { tag: string }[];
   d1_databases: { binding: string; database_id?: string }[];
+  queues: { producers?: { queue: string }[]; consumers?: { queue: string }[] };
+  r2_buckets: { binding: string; bucket_name?: string }[];
+}
+
+/** One environment of the file: "" is the top level (what a plain `wrangler deploy` deploys). */
+export interface Environment {
+  env: string;
+  config: ProductionConfig;
 }
 
 /** What production runs now (deploy/production.json). */
 export interface Recorded {
+  /** The production worker's name: its secrets live on it. */
+  worker: string;
+  /** The wrangler environment that deploys it. */
+  environment: string;
   shardCount: number;
   migrations: string[];
   secrets: string[];
 }
 
 export interface CheckInput {
-  config: ProductionConfig;
+  /** Every environment the file defines, the top level and production among them. */
+  environments: Environment[];
   recorded: Recorded;
   /** Secret names the worker reads (the keys of .dev.vars.example). */
   secretsRead: string[];
@@ -36,12 +55,17 @@ export interface CheckInput {
   workerdDate: string;
   /** Secret names set on the production worker, when `wrangler secret list` could be asked. */
   secretsSet: string[] | null;
+  /** The viewer page's Content-Security-Policy (static-assets/_headers). */
+  pageCsp: string;
 }
 
 const error = (check: string, message: string): Finding => ({ level: "error", check, message });
 const warning = (check: string, message: string): Finding => ({ level: "warning", check, message });
 
-function secretChecks({ config, recorded, secretsRead, secretsSet }: CheckInput): Finding[] {
+/** The checks of the production environment, with its configuration. */
+type ProductionInput = Omit<CheckInput, "environments"> & { config: ProductionConfig };
+
+function secretChecks({ config, recorded, secretsRead, secretsSet }: ProductionInput): Finding[] {
   return [
     ...secretsRead
       .filter((name) => !recorded.secrets.includes(name))
@@ -64,23 +88,94 @@ function secretChecks({ config, recorded, secretsRead, secretsSet }: CheckInput)
   ];
 }
 
-/** A development identity provider or demo switch must never be on in production. */
-function developmentChecks({ config }: CheckInput): Finding[] {
-  return Object.entries(config.vars).flatMap(([name, value]) => {
+const DEVELOPMENT_URL = /\/\/(localhost|127\.0\.0\.1)[:/]|\/api\/dev-idp\b/;
+
+/**
+ * Settings that must never reach a worker holding production secrets: a development
+ * identity provider (switched on, or trusted by URL), unchallenged anonymous sessions, a demo
+ * show, or an ENVIRONMENT other than production (the worker's own start-up checks key on it).
+ */
+function unsafeSettings(where: string, vars: Record<string, unknown>): Finding[] {
+  return Object.entries(vars).flatMap(([name, value]) => {
     const text = String(value).toLowerCase();
-    if (name === "DEMO_MODE" && text !== "off")
-      return [error("development", `DEMO_MODE is "${text}" in production: an empty timeline would seed a demo show`)];
-    if (/IDENTITY|IDP|LOGIN|AUTH|PROVIDER/.test(name) && /\b(dev|development|test|local|insecure|fake)\b/.test(text)) {
-      return [error("development", `${name} = "${text}" enables a development identity provider in production`)];
-    }
-    if (/^(DEV|DEVELOPMENT)_|_DEV$/.test(name) && text !== "off" && text !== "false" && text !== "") {
-      return [error("development", `${name} = "${text}": development switches must be off in production`)];
-    }
+    const found = (message: string) => [error("development", `${where}: ${message}`)];
+    if (name === "DEMO_MODE" && text !== "off") return found(`DEMO_MODE is "${text}": an empty timeline would seed a demo show`);
+    if (name === "ENVIRONMENT" && text !== "production")
+      return found(`ENVIRONMENT is "${text}": the worker's start-up checks would let development settings through`);
+    if (name === "ANONYMOUS_SESSIONS" && text === "on")
+      return found('ANONYMOUS_SESSIONS is "on": anyone could open sessions without signing in or a challenge');
+    if (/IDENTITY|IDP|LOGIN|AUTH|PROVIDER/.test(name) && /\b(dev|development|test|local|insecure|fake)\b/.test(text))
+      return found(`${name} = "${text}" enables a development identity provider`);
+    if (/^(DEV|DEVELOPMENT)_|_DEV$/.test(name) && text !== "off" && text !== "false" && text !== "")
+      return found(`${name} = "${text}": development switches must be off`);
+    if (/^(OIDC|ACCESS)_|SIGN_IN_URL/.test(name) && DEVELOPMENT_URL.test(text))
+      return found(`${name} = "${text}" trusts the development identity provider`);
     return [];
   });
 }
 
-function shardChecks({ config, recorded }: CheckInput): Finding[] {
+const deployCommand = (env: string) => `\`wrangler deploy${env ? ` --env ${env}` : ""}\``;
+
+const queuesOf = (config: ProductionConfig) => [
+  ...new Set([...(config.queues.producers ?? []), ...(config.queues.consumers ?? [])].map((q) => q.queue)),
+];
+
+const databasesOf = (config: ProductionConfig) => config.d1_databases.flatMap((d) => (d.database_id ? [d.database_id] : []));
+
+const bucketsOf = (config: ProductionConfig) => (config.r2_buckets ?? []).flatMap((b) => (b.bucket_name ? [b.bucket_name] : []));
+
+/**
+ * What each environment's `wrangler deploy` would do to production: the production
+ * environment must deploy the production worker; any environment that deploys the
+ * production worker (so runs with its secrets) must carry no development setting; no other
+ * environment may share production's queues, database or R2 buckets (a development worker
+ * would feed or drain production's settlements, or publish its timeline to production's phones).
+ */
+function environmentChecks({ environments, recorded }: CheckInput, production: ProductionConfig): Finding[] {
+  const findings: Finding[] = [];
+  if (production.name !== recorded.worker) {
+    findings.push(
+      error(
+        "environments",
+        `${deployCommand(recorded.environment)} deploys "${production.name}", not the production worker "${recorded.worker}" whose secrets are set`,
+      ),
+    );
+  }
+  const sharedQueues = new Set(queuesOf(production));
+  const sharedDatabases = new Set(databasesOf(production));
+  const sharedBuckets = new Set(bucketsOf(production));
+  for (const { env, config } of environments) {
+    const where = deployCommand(env);
+    if (config.name === recorded.worker) findings.push(...unsafeSettings(where, config.vars));
+    if (env === recorded.environment) continue;
+    if (config.name === recorded.worker) {
+      findings.push(
+        error(
+          "environments",
+          `${where} would replace the production worker "${recorded.worker}" (which keeps the production secrets) with this environment's settings: give it a name of its own`,
+        ),
+      );
+    }
+    const queues = queuesOf(config).filter((q) => sharedQueues.has(q));
+    const databases = databasesOf(config).filter((id) => sharedDatabases.has(id));
+    const buckets = bucketsOf(config).filter((name) => sharedBuckets.has(name));
+    if (queues.length || databases.length || buckets.length) {
+      findings.push(
+        error(
+          "environments",
+          `${where} would share production's ${[
+            ...queues.map((q) => `queue ${q}`),
+            ...databases.map((id) => `D1 database ${id}`),
+            ...buckets.map((name) => `R2 bucket ${name}`),
+          ].join(", ")}: give it its own`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function shardChecks({ config, recorded }: ProductionInput): Finding[] {
   const shards = Number(config.vars.SHARD_COUNT);
   if (!Number.isSafeInteger(shards) || shards < 1)
     return [error("shards", `SHARD_COUNT "${String(config.vars.SHARD_COUNT)}" is not a positive whole number`)];
@@ -94,7 +189,7 @@ function shardChecks({ config, recorded }: CheckInput): Finding[] {
 }
 
 /** Migrations already applied may not change; a new one rules out a gradual rollout. */
-function migrationChecks({ config, recorded }: CheckInput): Finding[] {
+function migrationChecks({ config, recorded }: ProductionInput): Finding[] {
   const tags = config.migrations.map((m) => m.tag);
   const rewritten = recorded.migrations.filter((tag, i) => tags[i] !== tag);
   if (rewritten.length)
@@ -115,7 +210,7 @@ function migrationChecks({ config, recorded }: CheckInput): Finding[] {
     : [];
 }
 
-function platformChecks({ config, workerdDate }: CheckInput): Finding[] {
+function platformChecks({ config, workerdDate }: ProductionInput): Finding[] {
   const logs = config.observability;
   return [
     ...(config.compatibility_date && config.compatibility_date > workerdDate
@@ -146,6 +241,61 @@ function platformChecks({ config, workerdDate }: CheckInput): Finding[] {
   ];
 }
 
+/**
+ * The published timeline (docs/capacity.md): bound as LIVE, read by phones at a URL the page
+ * may fetch (its origin in the page's connect-src), not the development route, and fresh
+ * enough for the 10-second promise. Otherwise every poll would fall back to the Worker.
+ */
+function liveChecks({ config, pageCsp }: ProductionInput): Finding[] {
+  const url = String(config.vars.LIVE_TIMELINE_URL ?? "");
+  const connect = /(?:^|;)\s*connect-src([^;]*)/.exec(pageCsp)?.[1].trim().split(/\s+/) ?? [];
+  const origin = /^https:\/\/[^/]+/.exec(url)?.[0];
+  const live = planLive({ livePollMs: Number(config.vars.LIVE_POLL_MS), liveMaxAgeS: Number(config.vars.LIVE_MAX_AGE_S), colos: 1 }, 1);
+  return [
+    ...(config.r2_buckets.some((b) => b.binding === "LIVE")
+      ? []
+      : [error("live", "production binds no LIVE R2 bucket: the timeline would never be published for phones")]),
+    ...(origin || (url.startsWith("/") && !url.startsWith("/api/"))
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_TIMELINE_URL "${url}" is not the public bucket's https URL: phones would ask the Worker for every poll (the development route answers 404 in production)`,
+          ),
+        ]),
+    ...(origin && !connect.includes(origin)
+      ? [
+          error(
+            "live",
+            `the page's connect-src (static-assets/_headers) does not allow ${origin}: phones could not read the published timeline`,
+          ),
+        ]
+      : []),
+    ...(live.propagationMs <= PROMISE_MS
+      ? []
+      : [
+          error(
+            "live",
+            `LIVE_POLL_MS and LIVE_MAX_AGE_S let an edit take ${live.propagationMs} ms to reach phones, past the ${PROMISE_MS} ms promise`,
+          ),
+        ]),
+  ];
+}
+
 export function checkRelease(input: CheckInput): Finding[] {
-  return [...secretChecks(input), ...developmentChecks(input), ...shardChecks(input), ...migrationChecks(input), ...platformChecks(input)];
+  const production = input.environments.find((e) => e.env === input.recorded.environment)?.config;
+  if (!production) {
+    return [
+      error("environments", `wrangler.toml defines no [env.${input.recorded.environment}]: there is no production worker to release`),
+    ];
+  }
+  const withConfig: ProductionInput = { ...input, config: production };
+  return [
+    ...environmentChecks(input, production),
+    ...secretChecks(withConfig),
+    ...shardChecks(withConfig),
+    ...migrationChecks(withConfig),
+    ...platformChecks(withConfig),
+    ...liveChecks(withConfig),
+  ];
 }

@@ -13,7 +13,7 @@ import type { Options } from "k6/options";
 import type { Phase, ShakeResponse, Timeline } from "../src/wire/index.ts";
 import { createSessions, publicTimelineVersion, readTimeline, requestId, requireBalancedAudit, requireTarget, shake } from "./lib/api.ts";
 import { PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
-import { arrivalScenario, profileMs } from "./lib/profiles.ts";
+import { arrivalScenario, profileMs, vuSlots } from "./lib/profiles.ts";
 import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";
 import { phase, putShow, stockPhase, writeRunShow } from "./lib/show.ts";
 
@@ -24,18 +24,26 @@ const phaseSeen = new Trend("phase_switch_seen_ms", true);
 /** Whether each change was seen at the edge at all (within twice the promise). */
 const propagated = new Rate("change_propagated");
 
-export const options: Options = {
-  scenarios: {
-    shake: arrivalScenario(PROFILE, PEAK_RATE, "shakeStorm"),
-    operator: {
-      executor: "per-vu-iterations",
-      exec: "operator",
-      vus: 1,
-      iterations: 1,
-      startTime: `${Math.round(profileMs(PROFILE) / 3_000)}s`,
-      maxDuration: "2m",
-    },
+const scenarios = {
+  shake: arrivalScenario(PROFILE, PEAK_RATE, "shakeStorm"),
+  operator: {
+    executor: "per-vu-iterations" as const,
+    exec: "operator",
+    vus: 1,
+    iterations: 1,
+    startTime: `${Math.round(profileMs(PROFILE) / 3_000)}s`,
+    maxDuration: "2m",
   },
+};
+const SLOTS = vuSlots(scenarios);
+
+interface LiveShowData extends ShakeData {
+  /** The operator's own session, to see which phase answers (no viewer owns it). */
+  probe: string;
+}
+
+export const options: Options = {
+  scenarios,
   thresholds: {
     ...SHAKE_THRESHOLDS,
     timeline_version_seen_ms: [`max<${PROPAGATION_LIMIT_MS}`],
@@ -45,10 +53,12 @@ export const options: Options = {
   setupTimeout: "5m",
 };
 
-export function setup(): ShakeData {
+export function setup(): LiveShowData {
   requireTarget();
+  // Sessions first: the show's phases are timed from the end of setup.
+  const data = { tokens: createSessions(Math.max(USERS, SLOTS)), slots: SLOTS, probe: createSessions(1, "k6-operator")[0] };
   writeRunShow(profileMs(PROFILE), 0.02, Math.max(100, USERS * 3));
-  return { tokens: createSessions(USERS) };
+  return data;
 }
 
 export function shakeStorm(data: ShakeData): void {
@@ -78,15 +88,14 @@ function timeUntil(trend: Trend, seen: () => boolean): void {
   propagated.add(false);
 }
 
-export function operator(data: ShakeData): void {
+export function operator(data: LiveShowData): void {
   const current = readTimeline();
   if (!current) fail("no timeline to change");
   const encoreId = `k6-encore-${Date.now().toString(36)}`;
   const moved = putShow(withEncore(current, Date.now(), encoreId), current.galaId);
   stockPhase(encoreId, Math.max(100, USERS));
   timeUntil(versionSeen, () => (publicTimelineVersion() ?? 0) >= moved.version);
-  const token = data.tokens[0];
-  timeUntil(phaseSeen, () => phaseOf(shake(token, requestId("operator")).body) === encoreId);
+  timeUntil(phaseSeen, () => phaseOf(shake(data.probe, requestId("operator")).body) === encoreId);
   check(moved, { "operator's edit got the next version": (t) => t.version === current.version + 1 });
 }
 

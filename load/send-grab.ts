@@ -1,6 +1,7 @@
 /**
- * k6: group envelopes beside the shake traffic. One scenario keeps the shake storm going;
- * the other has senders win and open an envelope, and once it has settled into their wallet,
+ * k6: group envelopes beside the shake traffic. One scenario keeps the shake storm going
+ * (PWA-like viewers, load/lib/viewer.ts); the other has senders (sessions of their own) win
+ * and open an envelope, and once it has settled into their wallet,
  * wrap its amount into a wallet-funded group envelope and send it
  * to friends who all grab at once (one more friend than there are shares). Each group must
  * conserve its money: grabbed + remaining + refunded = amount, never more shares than it
@@ -17,7 +18,7 @@ import { bearer, bodyOf, createSessions, postJson, requestId, requireBalancedAud
 import { BASE_URL, PEAK_RATE, PROFILE, USERS } from "./lib/config.ts";
 import type { GrabGroupResponse, WonEnvelope } from "../src/wire/index.ts";
 import { createGroup, grab, groupStatus } from "./lib/groups.ts";
-import { arrivalScenario, profileMs } from "./lib/profiles.ts";
+import { arrivalScenario, profileMs, vuSlots } from "./lib/profiles.ts";
 import { SHAKE_THRESHOLDS, shakeOnce, type ShakeData } from "./lib/shaker.ts";
 import { writeRunShow } from "./lib/show.ts";
 
@@ -30,19 +31,27 @@ const grabsGrabbed = new Counter("grabs_grabbed");
 const grabsEmpty = new Counter("grabs_empty");
 const groupConserved = new Rate("group_conserved");
 
-export const options: Options = {
-  scenarios: {
-    shake: arrivalScenario(PROFILE, PEAK_RATE, "shakeStorm"),
-    sendGrab: {
-      executor: "constant-arrival-rate",
-      exec: "sendAndGrab",
-      rate: GROUP_RATE,
-      timeUnit: "1s",
-      duration: `${Math.max(10, Math.floor(profileMs(PROFILE) / 1_000))}s`,
-      preAllocatedVUs: Math.max(5, GROUP_RATE * 5),
-      maxVUs: Math.max(20, GROUP_RATE * 20),
-    },
+const scenarios = {
+  shake: arrivalScenario(PROFILE, PEAK_RATE, "shakeStorm"),
+  sendGrab: {
+    executor: "constant-arrival-rate" as const,
+    exec: "sendAndGrab",
+    rate: GROUP_RATE,
+    timeUnit: "1s",
+    duration: `${Math.max(10, Math.floor(profileMs(PROFILE) / 1_000))}s`,
+    preAllocatedVUs: Math.max(5, GROUP_RATE * 5),
+    maxVUs: Math.max(20, GROUP_RATE * 20),
   },
+};
+const SLOTS = vuSlots(scenarios);
+
+interface SendGrabData extends ShakeData {
+  /** Senders and friends: sessions no shaking viewer owns. */
+  groupTokens: string[];
+}
+
+export const options: Options = {
+  scenarios,
   thresholds: {
     ...SHAKE_THRESHOLDS,
     group_conserved: ["rate==1"],
@@ -52,10 +61,12 @@ export const options: Options = {
   setupTimeout: "5m",
 };
 
-export function setup(): ShakeData {
+export function setup(): SendGrabData {
   requireTarget();
+  // Sessions first: the show's phases are timed from the end of setup.
+  const data = { tokens: createSessions(Math.max(USERS, SLOTS)), slots: SLOTS, groupTokens: createSessions(USERS, "k6-group") };
   if (__ENV.SHOW === "write") writeRunShow(profileMs(PROFILE), 0.5, Math.max(1_000, USERS * 3));
-  return { tokens: createSessions(USERS) };
+  return data;
 }
 
 export function shakeStorm(data: ShakeData): void {
@@ -76,9 +87,10 @@ function winEnvelope(token: string): WonEnvelope | null {
   return null;
 }
 
-export function sendAndGrab(data: ShakeData): void {
+export function sendAndGrab(data: SendGrabData): void {
   const n = exec.scenario.iterationInTest;
-  const sender = data.tokens[(n * (SHARES + 2)) % data.tokens.length];
+  const tokens = data.groupTokens;
+  const sender = tokens[(n * (SHARES + 2)) % tokens.length];
   const won = winEnvelope(sender);
   if (won === null || won.amountCents < SHARES) return;
   const amountCents = won.amountCents;
@@ -94,7 +106,7 @@ export function sendAndGrab(data: ShakeData): void {
   }
   groupsCreated.add(1);
   const groupId = created.body.id;
-  const friends = Array.from({ length: SHARES + 1 }, (_, i) => data.tokens[(n * (SHARES + 2) + 1 + i) % data.tokens.length]);
+  const friends = Array.from({ length: SHARES + 1 }, (_, i) => tokens[(n * (SHARES + 2) + 1 + i) % tokens.length]);
   const answers = http
     .batch(
       friends.map((token, i) => ({

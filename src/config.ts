@@ -18,6 +18,19 @@ export function timelineTtlMs(env: Env): number {
   return positiveInt(env.TIMELINE_TTL_MS, 2000);
 }
 
+/** Where viewer pages read the published timeline and how often (wire `LiveTimelineSource`). */
+export function liveTimelineSource(env: Env): { url: string; pollMs: number } {
+  return { url: env.LIVE_TIMELINE_URL || DEV_LIVE_URL, pollMs: positiveInt(env.LIVE_POLL_MS, 5000) };
+}
+
+/** The development route that stands in for the public bucket (src/routes/dev-live.ts). */
+export const DEV_LIVE_URL = "/api/dev-live/timeline.json";
+
+/** How long Cloudflare's cache may serve one published copy, in seconds (its Cache-Control max-age). */
+export function liveMaxAgeS(env: Env): number {
+  return positiveInt(env.LIVE_MAX_AGE_S, 2);
+}
+
 export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "on";
 }
@@ -58,6 +71,16 @@ export function sharedRateLimits(env: Env): boolean {
   return env.SHARED_RATE_LIMITS !== "off";
 }
 
+/** Viewer calls besides the shake per user (and per device) per 10 s; equal to the VIEWER_LIMITER binding's limit. */
+export function viewerLimit(env: Env): number {
+  return positiveInt(env.VIEWER_LIMIT, 30);
+}
+
+/** Viewer calls besides the shake per client address per 10 s; equal to the ADDRESS_LIMITER binding's limit. */
+export function addressLimit(env: Env): number {
+  return positiveInt(env.ADDRESS_LIMIT, 300);
+}
+
 /** New sessions per device id (per IP without one) per 60 s; equal to the SESSION_LIMITER binding's limit. */
 export function sessionLimit(env: Env): number {
   return positiveInt(env.SESSION_LIMIT, 30);
@@ -96,6 +119,11 @@ export function devIdpEnabled(env: Env): boolean {
   return env.DEV_IDP === "on" && !isProduction(env);
 }
 
+/** The development stand-in for the public timeline bucket: development only, like the identity provider. */
+export function devLiveEnabled(env: Env): boolean {
+  return !isProduction(env);
+}
+
 /**
  * Sessions without an ID token: "on" (demo mode), "turnstile" (each needs a Cloudflare
  * Turnstile token verified server-side) or "off" (sign-in required).
@@ -103,6 +131,11 @@ export function devIdpEnabled(env: Env): boolean {
 export function anonymousSessions(env: Env): "on" | "turnstile" | "off" {
   const mode = env.ANONYMOUS_SESSIONS;
   return mode === "on" || mode === "turnstile" ? mode : "off";
+}
+
+/** Objects remembering exchanged ID tokens (a change forgets the tokens used before it). */
+export function idTokenShards(env: Env): number {
+  return positiveInt(env.ID_TOKEN_SHARDS, 4);
 }
 
 /** How long after a JWKS fetch an unknown key id may trigger another fetch. */

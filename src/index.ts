@@ -15,6 +15,7 @@ export { PoolShard } from "../durable-objects/pool-shard";
 export { Timeline } from "../durable-objects/timeline";
 export { GroupEnvelope } from "../durable-objects/group-envelope";
 export { LedgerPartition } from "../durable-objects/ledger-partition";
+export { UsedIdTokens } from "../durable-objects/used-id-tokens";
 
 export default {
   /** The lean shake wire first (one string check), everything else through the router. */

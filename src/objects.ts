@@ -1,5 +1,5 @@
 /** Stubs for the Durable Objects, addressed by name. */
-import { ledgerPartitionCount, shardCount } from "./config";
+import { idTokenShards, ledgerPartitionCount, shardCount } from "./config";
 import { shardOf } from "./domain/hash";
 
 export function timelineStub(env: Env) {
@@ -46,6 +46,11 @@ export function ledgerOf(env: Env, userId: string) {
 
 export function ledgerStub(env: Env, partition: number) {
   return env.LEDGER_PARTITION.getByName(`ledger-${partition}`);
+}
+
+/** The object remembering an exchanged ID token, by the hash the key of the token was reduced to. */
+export function usedIdTokensStub(env: Env, keyHash: string) {
+  return env.USED_ID_TOKENS.getByName(`used-id-tokens-${shardOf(keyHash, idTokenShards(env))}`);
 }
 
 export function allLedgerPartitions(env: Env): number[] {

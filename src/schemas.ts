@@ -12,6 +12,7 @@ import type {
   CreateSeedGroupRequest,
   CreateWalletGroupRequest,
   GrabGroupRequest,
+  LocalizedText,
   Phase,
   SessionRequest,
   ShakeRequest,
@@ -30,13 +31,39 @@ const id = z.string().regex(ID_PATTERN, ID_RULE);
 const cents = z.number().int("must be a whole number of cents").min(1, "must be at least 1 cent").max(1e12);
 const epochMs = z.number().int().min(0).max(8.64e15);
 
+/** A PKCE verifier or nonce secret: 43-128 unreserved characters (RFC 7636). */
+const verifier = z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, "must be 43-128 of A-Z a-z 0-9 . _ ~ -");
+
 export const sessionRequest = z
   .object({
     deviceId: id.optional(),
     idToken: z.string().min(1).max(8192).optional(),
+    code: z.string().min(1).max(2048).optional(),
+    codeVerifier: verifier.optional(),
+    redirectUri: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+    issuer: z.string().min(1).max(2048).optional(),
+    nonce: verifier.optional(),
     turnstileToken: z.string().min(1).max(2048).optional(),
   })
-  .strict() satisfies z.ZodType<SessionRequest>;
+  .strict()
+  .superRefine((r, ctx) => {
+    const problem =
+      r.idToken && r.code
+        ? "idToken and code: send one of them"
+        : (r.idToken || r.code) && !r.nonce
+          ? "nonce: the secret of the sign-in's nonce is required with an ID token or a code"
+          : r.code && !(r.codeVerifier && r.redirectUri)
+            ? "codeVerifier, redirectUri: required with a code"
+            : null;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }) satisfies z.ZodType<SessionRequest>;
+
+/** A session request that signs a person in: with an ID token, or with a code to exchange for one. */
+export type SignIn =
+  { idToken: string; nonce: string } | { code: string; codeVerifier: string; redirectUri: string; issuer?: string; nonce: string };
 
 export const shakeRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<ShakeRequest>;
 
@@ -80,12 +107,20 @@ export type WalletGroupInput = z.infer<typeof createWalletGroupRequest>;
 
 export const grabGroupRequest = z.object({ requestId: id }).strict() satisfies z.ZodType<GrabGroupRequest>;
 
-export const sponsorSchema = z.object({ id, name: z.string().min(1).max(80), assetId: id }).strict() satisfies z.ZodType<Sponsor>;
+const localized = (max: number) =>
+  z
+    .object({ "zh-CN": z.string().min(1).max(max).optional(), en: z.string().min(1).max(max).optional() })
+    .strict() satisfies z.ZodType<LocalizedText>;
+
+export const sponsorSchema = z
+  .object({ id, name: z.string().min(1).max(80), names: localized(80).optional(), assetId: id })
+  .strict() satisfies z.ZodType<Sponsor>;
 
 export const phaseSchema = z
   .object({
     id,
     title: z.string().min(1).max(120),
+    titles: localized(120).optional(),
     kind: z.enum(["greeting", "lottery"]),
     startsAt: epochMs,
     endsAt: epochMs,
@@ -126,7 +161,7 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T>
 }
 
 /** Ids the system itself minted (pool ids, for one, grow with roll-overs): bounded, not patterned. */
-const internalId = z.string().min(1).max(256);
+export const internalId = z.string().min(1).max(256);
 
 const claimSchema = z
   .object({

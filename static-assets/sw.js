@@ -8,21 +8,28 @@
  *   /resources/manifest.json into one cache per package version, one file at a time, and
  *   posts progress to the pages. Files already cached are skipped, so an interrupted download
  *   resumes where it stopped; once a new version is complete the old caches are deleted.
- *   Each pass also refreshes the cached copy of the public timeline.
+ *   Each pass also makes sure there is a copy of the public timeline.
+ * - Timeline: `/api/timeline` is network-first with the last good copy offline (marked
+ *   CACHED_COPY_HEADER: its serverTime is old, not a clock reading); pages hand in each newer
+ *   version they read from the published copy, so an offline reload shows the latest.
  */
 
 /** @typedef {import("../src/wire/index").ResourceManifest} ResourceManifest */
 /** @typedef {import("../src/wire/index").ResourcePackage} ResourcePackage */
 /** @typedef {import("../src/wire/index").ResourceProgress} ResourceProgress */
+/** @typedef {import("../src/wire/index").PublicTimeline} PublicTimeline */
+/** @typedef {import("../src/wire/index").CachedCopyHeader} CachedCopyHeader */
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const SHELL_VERSION = 5;
+const SHELL_VERSION = 6;
 const SHELL_CACHE = `gs-shell-v${SHELL_VERSION}`;
 const PACKAGE_CACHE_PREFIX = "gs-pkg-";
 const DATA_CACHE = "gs-data";
 const MANIFEST_URL = "/resources/manifest.json";
 const TIMELINE_URL = "/api/timeline";
+/** @type {CachedCopyHeader} */
+const CACHED_COPY_HEADER = "X-Gala-Cached-Copy";
 const SHELL_FILES = [
   "/",
   "/app.css",
@@ -39,17 +46,23 @@ const SHELL_FILES = [
   "/js/dom.js",
   "/js/group-state.js",
   "/js/held-claims.js",
+  "/js/i18n.js",
+  "/js/live-timeline.js",
   "/js/money.js",
   "/js/network-status.js",
   "/js/pacing.js",
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/strings/en.js",
+  "/js/strings/zh-cn.js",
+  "/js/turnstile.js",
   "/js/views/account-view.js",
   "/js/views/group-view.js",
   "/js/views/result-view.js",
   "/js/views/share-panel.js",
   "/js/views/wallet-view.js",
+  "/js/views/win-view.js",
 ];
 
 /** @param {ResourcePackage} pkg */
@@ -77,7 +90,15 @@ sw.addEventListener("activate", (event) => {
 
 sw.addEventListener("message", (event) => {
   if (event.data?.type === "sync-resources") event.waitUntil(syncResources());
+  if (event.data?.type === "timeline") event.waitUntil(keepTimeline(event.data.timeline));
 });
+
+/** A newer version a page read from the published copy, kept as the offline copy. */
+/** @param {PublicTimeline} timeline */
+async function keepTimeline(timeline) {
+  const response = new Response(JSON.stringify(timeline), { headers: { "Content-Type": "application/json" } });
+  await (await caches.open(DATA_CACHE)).put(new URL(TIMELINE_URL, sw.location.origin).href, response);
+}
 
 sw.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -108,8 +129,10 @@ async function networkFirst(request) {
     return response;
   } catch (err) {
     const cached = await caches.match(request.url, { cacheName: DATA_CACHE });
-    if (cached) return cached;
-    throw err;
+    if (!cached) throw err;
+    const headers = new Headers(cached.headers);
+    headers.set(CACHED_COPY_HEADER, "1");
+    return new Response(cached.body, { status: cached.status, headers });
   }
 }
 
@@ -135,8 +158,10 @@ async function readManifest() {
 }
 
 async function downloadPackages() {
-  // Keep a copy of the running order too, so an offline page can still count down.
-  await networkFirst(new Request(TIMELINE_URL)).catch(() => null);
+  // A copy of the running order too, so an offline page can still count down (pages keep it current).
+  if (!(await caches.match(new URL(TIMELINE_URL, sw.location.origin).href, { cacheName: DATA_CACHE }))) {
+    await networkFirst(new Request(TIMELINE_URL)).catch(() => null);
+  }
   const manifest = await readManifest();
   if (!manifest) return broadcast({ state: "interrupted", doneBytes: 0, totalBytes: 0, doneFiles: 0, totalFiles: 0 });
   const files = manifest.packages.flatMap((pkg) => pkg.files.map((file) => ({ pkg, file })));

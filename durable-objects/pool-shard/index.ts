@@ -101,7 +101,8 @@ export class PoolShard extends DurableObject<Env> {
 
   /**
    * A candidate's claim, under overload protection: counts the call into this shard's load
-   * report and answers with it (claims.ts paces issuance and replays known request ids).
+   * report (which counts every call a viewer's request makes here: retry look-ups, opens,
+   * presented claims, wallet reads) and answers with it (claims.ts paces issuance and replays known request ids).
    */
   claimPaced(request: PacedClaimRequest): PacedClaimAnswer {
     const now = Date.now();
@@ -112,11 +113,13 @@ export class PoolShard extends DurableObject<Env> {
 
   /** The envelope an earlier request of this id won, with the viewer's sponsors held now; null when it won none here. */
   earlierWin(request: UserRequest): WonResult | null {
+    this.#calls.record(Date.now());
     return this.#claims.earlierWin(request);
   }
 
   /** The pool of one of the user's claims, or null when the user holds no such claim. */
   claimPool(userId: string, claimId: string): string | null {
+    this.#calls.record(Date.now());
     return this.#claims.poolOf(userId, claimId);
   }
 
@@ -152,6 +155,7 @@ export class PoolShard extends DurableObject<Env> {
   /** Records leased claims a client presented (or an isolate reported), each exactly once. */
   recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
     const now = Date.now();
+    this.#calls.record(now);
     return this.#transaction(() => this.#leases.record(claims, now));
   }
 
@@ -172,6 +176,7 @@ export class PoolShard extends DurableObject<Env> {
    * another opens that one. Null when this user holds no such claim here.
    */
   async openClaim(userId: string, claimId: string, now: number, presented?: LeasedClaim | "invalid"): Promise<OpenOutcome | null> {
+    this.#calls.record(Date.now());
     const outcome = this.#transaction(() => this.#open(userId, claimId, now, presented));
     if (outcome?.status === "opened" && !outcome.enqueued) await this.#outbox.armFlush(now);
     return outcome;
@@ -228,6 +233,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   userClaims(userId: string) {
+    this.#calls.record(Date.now());
     return claimState.userClaims(this.#sql, userId);
   }
 

@@ -11,12 +11,16 @@
  * - the admin log (admin-log-store.ts: `admin_log`): every operator change, append-only;
  * - running the show clock (src/show/clock-run.ts) from its alarm, one run at a time, set
  *   for the next thing due and woken by every change of the running order; in demo mode the
- *   object runs it as it starts, so the clock seeds the demo show (src/show/demo-seed.ts).
+ *   object runs it as it starts, so the clock seeds the demo show (src/show/demo-seed.ts);
+ * - publishing every version for viewer pages (src/show/publish.ts) right after its write,
+ *   one publication at a time so a newer version is never overwritten by an older one; a
+ *   failed publication is retried by the show clock's next run.
  */
 import { DurableObject } from "cloudflare:workers";
 import { demoMode } from "../../src/config";
 import { applyEdit, timelineProblem, timelineWarnings } from "../../src/domain/timeline-edit";
 import { runShowClock } from "../../src/show/clock-run";
+import { publishTimeline } from "../../src/show/publish";
 import type { ShowRegistry, TimelineWrite } from "../../src/show/registry";
 import type { AdminLogEntry, MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../../src/wire/index";
 import type { RegisteredPool } from "../../src/wire/rpc";
@@ -36,12 +40,18 @@ export type TimelineEditResult =
   | { ok: false; reason: "stale"; current: TimelineDoc | null }
   | { ok: false; reason: "invalid"; problem: string };
 
+/** How soon the show clock runs again after a failed publication. */
+const PUBLISH_RETRY_MS = 2_000;
+
 export class Timeline extends DurableObject<Env> implements ShowRegistry {
   #sql: SqlStorage;
   #registry: Registry;
   /** Timeline writes seen by this instance: a write during a tick asks for another run. */
   #changes = 0;
   #clock: Promise<unknown> = Promise.resolve();
+  /** The version viewers can read (memory only: a new instance publishes once more). */
+  #published = 0;
+  #publishing: Promise<boolean> = Promise.resolve(true);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -69,6 +79,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
     );
     this.#changes += 1;
     this.#runClockSoon();
+    void this.#publish();
     return { ok: true, timeline };
   }
 
@@ -160,14 +171,37 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
 
   async #runClock(): Promise<TickReport> {
     const changes = this.#changes;
-    const report = await runShowClock(this.env, this, Date.now());
-    const next = this.#changes !== changes ? Date.now() : report.nextAlarmAt;
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    // Publication goes alongside the run: arming the shards never waits for the bucket.
+    const [published, report] = await Promise.all([this.#publish(), runShowClock(this.env, this, Date.now())]);
+    const retry = published ? Infinity : Date.now() + PUBLISH_RETRY_MS;
+    const next = this.#changes !== changes ? Date.now() : Math.min(report.nextAlarmAt ?? Infinity, retry);
+    if (next !== Infinity) await this.ctx.storage.setAlarm(next);
     return report;
   }
 
   async alarm(): Promise<void> {
     await this.tick();
+  }
+
+  /**
+   * Publishes the current version unless viewers have it; publications run one after
+   * another, each reading the version current when it starts. False when it failed.
+   */
+  #publish(): Promise<boolean> {
+    const run = this.#publishing.then(async () => {
+      const timeline = this.read();
+      if (!timeline || timeline.version === this.#published) return true;
+      try {
+        await publishTimeline(this.env, timeline, Date.now());
+        this.#published = Math.max(this.#published, timeline.version);
+        return true;
+      } catch (err) {
+        console.warn(`timeline version ${timeline.version} not published; retrying`, String(err));
+        return false;
+      }
+    });
+    this.#publishing = run;
+    return run;
   }
 
   /** Runs the show clock as soon as possible: after a change of the running order, or as a demo show's object starts. */

@@ -46,7 +46,7 @@ export class AdminClient {
   }
 
   async call(method, path, body) {
-    const res = await callJson(this.baseUrl, method, `/api/admin${path}`, this.secret, body, 60_000);
+    const res = await callJson(this.baseUrl, method, `/api/admin${path}`, this.secret, body, 60_000, { origin: this.baseUrl });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
     return res.body;
   }

@@ -3,11 +3,14 @@
  * Worker requests come from, what moves the bill most, and the own-servers comparison.
  * Only printing lives here; the arithmetic is in cost.ts and usage.ts.
  */
-import { fixedBill, ownServers, OWN_SERVERS, sensitivity, showBill, type Bill } from "./cost.ts";
+import { billWithoutHistory, fixedBill, ownServers, OWN_SERVERS, sensitivity, showBill, type Bill } from "./cost.ts";
+import { PROMISE_MS, PUBLISH_MS, REVALIDATE_MS, type LivePlan } from "./live.ts";
 import { columns, n, pct } from "./format.ts";
 import { PLAN } from "./prices.ts";
 import type { DeploymentInputs, ShowInputs } from "./shows.ts";
 import { operations, shakesOf } from "./usage.ts";
+
+export { billReport } from "./cost.ts";
 
 const usd = (x: number) => n(x, 2);
 const signed = (x: number) => `${x >= 0 ? "+" : "-"}${usd(Math.abs(x))}`;
@@ -43,7 +46,11 @@ export function printShowCost(s: ShowInputs, d: DeploymentInputs): Bill {
   printLines(b);
   const days = d.daysBefore + d.daysAfter;
   const fixed = usd(fixedBill(s, d).totalUsd);
-  console.log(`  without an audience: ${fixed} USD (the plan and the minute cron over ${days} days around the show)`);
+  const without = billWithoutHistory(s, d).totalUsd;
+  console.log(
+    `  of which ${usd(b.totalUsd - without)} USD the audit and repairs rescanning the night's stores (every minute for ${d.daysAfter} days, and from open consoles): ${usd(without)} USD without them (issue #26)`,
+  );
+  console.log(`  without an audience: ${fixed} USD (the plan, the minute cron over ${days} days around the show, the operators' own work)`);
   console.log(`  per phone ${n(b.totalUsd / s.viewers, 5)} USD; per envelope ${n(b.totalUsd / s.envelopes, 5)} USD`);
   printRequestSources(s, d);
   return b;
@@ -71,4 +78,17 @@ export function printOwnServers(shows: readonly { show: ShowInputs; cloudflareUs
     const own = ownServers(show.peakShakesPerSecond);
     console.log(row(show.name, n(show.peakShakesPerSecond), n(own.servers), usd(own.usd), usd(cloudflareUsd)));
   }
+}
+
+export function printLive(p: LivePlan, d: DeploymentInputs, pagesOpen: number): void {
+  console.log(
+    `\nHow the timeline reaches phones (${n(pagesOpen)} pages open, the published copy read every ${n(d.livePollMs - 1_000)}-${n(d.livePollMs)} ms)`,
+  );
+  console.log(`  reads of the published copy ${n(p.readsPerSecond)}/s, all answered by Cloudflare's cache (no Worker runs)`);
+  console.log(
+    `  reads of the R2 bucket       ${n(p.bucketReadsPerSecond)}/s (one per location per ${d.liveMaxAgeS} s max-age, ${d.colos} locations)`,
+  );
+  console.log(
+    `  an edit reaches an idle page within ${n(p.propagationMs)} ms: publication ${n(PUBLISH_MS)} + max-age ${n(d.liveMaxAgeS * 1_000)} + one revalidation ${n(REVALIDATE_MS)} + one poll ${n(d.livePollMs)} (promise ${n(PROMISE_MS)} ms)`,
+  );
 }

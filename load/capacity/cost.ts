@@ -6,7 +6,7 @@
  */
 import { PLAN, PRICES, type Price, type Usage } from "./prices.ts";
 import type { DeploymentInputs, ShowInputs } from "./shows.ts";
-import { showUsage, standingUsage } from "./usage.ts";
+import { operations, showUsage, standingUsage, usageOf } from "./usage.ts";
 
 export interface BillLine {
   price: Price;
@@ -40,6 +40,19 @@ export const showBill = (s: ShowInputs, d: DeploymentInputs, prices: readonly Pr
 /** The fixed part: the plan and the minute cron over the deployment's days, whatever the audience. */
 export const fixedBill = (s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): Bill => bill(standingUsage(s, d), prices);
 
+/**
+ * The bill without the audit's and repairs' rescans of everything the night wrote: what it
+ * would be with their cost independent of history (DESIGN.md; issue #26).
+ */
+export const billWithoutHistory = (s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): Bill =>
+  bill(
+    usageOf(
+      operations(s, d).filter((op) => !op.history),
+      d,
+    ),
+    prices,
+  );
+
 /** One setting of one lever, applied over the base show and deployment. */
 export interface Variant {
   factor: string;
@@ -53,13 +66,14 @@ export const SENSITIVITY: readonly Variant[] = [
   { factor: "candidate rate", setting: "5x the planned rate", deployment: { candidateRateFactor: 5 } },
   { factor: "client shake interval", setting: "500 ms", show: { shakeIntervalMs: 500 } },
   { factor: "client shake interval", setting: "2,000 ms", show: { shakeIntervalMs: 2_000 } },
-  { factor: "settlement batching", setting: "10 claims per message", deployment: { claimsPerMessage: 10 } },
-  { factor: "settlement batching", setting: "100 claims per message", deployment: { claimsPerMessage: 100 } },
+  { factor: "settlement batching", setting: "one claim per message", deployment: { settlementFlushMs: 1 } },
   { factor: "edge leases", setting: "10 envelopes per shard call", deployment: { candidatesPerShardCall: 10 } },
   { factor: "edge leases", setting: "100 envelopes per shard call", deployment: { candidatesPerShardCall: 100 } },
-  { factor: "timeline poll", setting: "every 30 s instead of 5 s", deployment: { timelinePollSeconds: 30 } },
+  { factor: "published timeline", setting: "read through the Worker", deployment: { liveReads: "worker" } },
+  { factor: "published timeline", setting: "read every 2 s instead of 5 s", deployment: { livePollMs: 2_000 } },
   { factor: "page open per phone", setting: "15 minutes instead of 60", show: { pageOpenMinutes: 15 } },
-  { factor: "Workers Logs sampling", setting: "every invocation (rate 1)", deployment: { logSampleRate: 1 } },
+  { factor: "Workers Logs", setting: "invocation logs on", deployment: { invocationLogs: true } },
+  { factor: "operator consoles", setting: "none open during the show", show: { operatorConsoles: 0 } },
   { factor: "deployment after the show", setting: "1 day instead of 7", deployment: { daysAfter: 1 } },
 ];
 
@@ -107,4 +121,38 @@ export const OWN_SERVERS: OwnServerInputs = {
 export function ownServers(peakShakesPerSecond: number, o: OwnServerInputs = OWN_SERVERS): { servers: number; usd: number } {
   const servers = Math.ceil((o.referenceServers * peakShakesPerSecond) / o.referencePeakShakesPerSecond);
   return { servers, usd: servers * o.usdPerServerMonth * o.monthsHeld };
+}
+
+/** A show's bill as data (`npm run capacity -- --json`, the console's estimate). */
+export interface BillReport {
+  show: string;
+  totalUsd: number;
+  planUsd: number;
+  items: { item: string; meter: string; quantity: number; unit: string; usd: number; share: number }[];
+  /** What the audit and repairs cost by rescanning everything the night wrote (issue #26 removes it). */
+  historyRescansUsd: number;
+  withoutHistoryRescansUsd: number;
+  /** The plan and the minute cron around the show, whatever the audience. */
+  fixedUsd: number;
+}
+
+export function billReport(s: ShowInputs, d: DeploymentInputs, prices: readonly Price[] = PRICES): BillReport {
+  const b = showBill(s, d, prices);
+  const without = billWithoutHistory(s, d, prices).totalUsd;
+  return {
+    show: s.name,
+    totalUsd: b.totalUsd,
+    planUsd: b.planUsd,
+    items: b.lines.map((l) => ({
+      item: l.price.item,
+      meter: l.price.meter,
+      quantity: l.quantity / l.price.per,
+      unit: l.price.unit,
+      usd: l.usd,
+      share: l.share,
+    })),
+    historyRescansUsd: b.totalUsd - without,
+    withoutHistoryRescansUsd: without,
+    fixedUsd: fixedBill(s, d, prices).totalUsd,
+  };
 }

@@ -19,10 +19,15 @@ export interface Usage {
   d1RowsRead: number;
   d1RowsWritten: number;
   d1StoredGbMonths: number;
+  r2ClassA: number;
+  r2ClassB: number;
+  r2StoredGbMonths: number;
   analyticsDataPoints: number;
   logsIngestedGb: number;
   logsStoredGbMonths: number;
   staticAssetRequests: number;
+  /** Requests Cloudflare's cache answers for a public R2 bucket behind a custom domain (no Worker). */
+  cacheRequests: number;
 }
 
 export type Meter = keyof Usage;
@@ -42,6 +47,8 @@ export interface Price {
 }
 
 const READ = "2026-12-01 from stored copy";
+const READ_R2 = "2026-12-02 from stored copy";
+const R2 = "https://developers.cloudflare.com/r2/pricing/";
 const WORKERS = "https://developers.cloudflare.com/workers/platform/pricing/";
 const DURABLE_OBJECTS = "https://developers.cloudflare.com/durable-objects/platform/pricing/";
 const D1 = "https://developers.cloudflare.com/d1/platform/pricing/";
@@ -144,7 +151,7 @@ export const PRICES: readonly Price[] = [
   },
   {
     meter: "d1RowsRead",
-    item: "D1 rows read (ledger)",
+    item: "D1 rows read (group registry, names)",
     usd: 0.001,
     per: MILLION,
     unit: "million rows",
@@ -154,7 +161,7 @@ export const PRICES: readonly Price[] = [
   },
   {
     meter: "d1RowsWritten",
-    item: "D1 rows written (ledger)",
+    item: "D1 rows written (group registry, names)",
     usd: 1,
     per: MILLION,
     unit: "million rows",
@@ -165,13 +172,45 @@ export const PRICES: readonly Price[] = [
   },
   {
     meter: "d1StoredGbMonths",
-    item: "D1 storage (ledger)",
+    item: "D1 storage (group registry, names)",
     usd: 0.75,
     per: 1,
     unit: "GB-month",
     includedPerMonth: 5,
     source: D1,
     read: READ,
+  },
+  {
+    meter: "r2ClassA",
+    item: "R2 Class A operations (timeline published)",
+    usd: 4.5,
+    per: MILLION,
+    unit: "million operations",
+    includedPerMonth: MILLION,
+    source: R2,
+    read: READ_R2,
+    note: "PutObject and other writes, Standard storage",
+  },
+  {
+    meter: "r2ClassB",
+    item: "R2 Class B operations (cache misses)",
+    usd: 0.36,
+    per: MILLION,
+    unit: "million operations",
+    includedPerMonth: 10 * MILLION,
+    source: R2,
+    read: READ_R2,
+    note: "GetObject: only requests Cloudflare's cache does not answer reach the bucket",
+  },
+  {
+    meter: "r2StoredGbMonths",
+    item: "R2 storage",
+    usd: 0.015,
+    per: 1,
+    unit: "GB-month",
+    includedPerMonth: 10,
+    source: R2,
+    read: READ_R2,
   },
   {
     meter: "analyticsDataPoints",
@@ -216,5 +255,16 @@ export const PRICES: readonly Price[] = [
     source: "https://developers.cloudflare.com/workers/static-assets/billing-and-limitations/",
     read: READ,
     note: "free and unlimited",
+  },
+  {
+    meter: "cacheRequests",
+    item: "Cache requests (published timeline)",
+    usd: 0,
+    per: MILLION,
+    unit: "million requests",
+    includedPerMonth: 0,
+    source: "https://developers.cloudflare.com/cache/interaction-cloudflare-products/r2/",
+    read: READ_R2,
+    note: "a public bucket's custom domain served by Cloudflare's cache: no Worker runs, egress is free",
   },
 ];

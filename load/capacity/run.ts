@@ -1,24 +1,36 @@
 /**
  * `npm run capacity`: the gala-scale simulation (no network). Prints the capacity plan for
  * the reference gala (14 million shakes/s, 50,000 envelopes/s), the project's production
- * shard count against it, what edge leases do to the shard count, a second-by-second regional spike with graded throttling, and the
- * bill of the reference gala and of a small show. Change the inputs in model.ts
- * (REFERENCE_GALA, REGION_SPIKE), usage.ts (the shows) or prices.ts to plan another show.
+ * shard count against it, what edge leases do to the shard count, a second-by-second regional spike with graded throttling,
+ * how the timeline reaches phones, and the bill of the reference gala and of a small show.
+ * `npm run capacity -- --json` prints the bills (and the plans they rest on) as JSON instead,
+ * for checks to read (`bill.referenceGala.totalUsd`). Change the inputs in model.ts
+ * (REFERENCE_GALA, REGION_SPIKE), shows.ts (the shows) or prices.ts to plan another show.
  */
 import { readFileSync } from "node:fs";
-import { printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
+import { billReport, printLive, printOwnServers, printSensitivity, printShowCost } from "./cost-report.ts";
+import { deploymentOf } from "./deployment.ts";
+import { planLive } from "./live.ts";
 import { n, pct } from "./format.ts";
 import { printLeases } from "./lease-report.ts";
 import { REFERENCE_LEASES } from "./leases.ts";
 import { planLedger, REFERENCE_LEDGER } from "./ledger.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
-import { PRODUCTION_DEPLOYMENT, REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
+import { REFERENCE_SHOW, SMALL_SHOW } from "./shows.ts";
 
-/** A number under `[env.production.vars]` in wrangler.toml, so the plan follows the deployed settings. */
+/** The numeric `[env.production.vars]` of wrangler.toml, so the plan follows the deployed settings. */
+const PRODUCTION_VARS: Record<string, string> = Object.fromEntries(
+  [
+    ...(
+      readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")
+        .split("[env.production.vars]")[1]
+        ?.split(/^\[/m)[0] ?? ""
+    ).matchAll(/^(\w+)\s*=\s*"(\d+)"/gm),
+  ].map(([, name, value]) => [name, value]),
+);
+
 function productionVar(name: string): number {
-  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
-  const vars = toml.split("[env.production.vars]")[1]?.split(/^\[/m)[0] ?? "";
-  const value = Number(vars.match(new RegExp(`^${name}\\s*=\\s*"(\\d+)"`, "m"))?.[1]);
+  const value = Number(PRODUCTION_VARS[name]);
   if (!Number.isFinite(value)) throw new Error(`wrangler.toml has no ${name} under [env.production.vars]`);
   return value;
 }
@@ -51,68 +63,84 @@ function printPlan(title: string, p: CapacityPlan): void {
   );
 }
 
-printPlan("Reference gala, shard count from the model", plan(GALA));
-printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
+const DEPLOYMENT = deploymentOf(PRODUCTION_VARS);
+/** Pages open at the peak: every phone shaking at once has its page open. */
+const PEAK_PAGES = REFERENCE_SHOW.viewers;
 
-printLeases(
-  GALA,
-  {
-    ...REFERENCE_LEASES,
-    blockSize: productionVar("LEASE_BLOCK"),
-    leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000,
-    reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05,
-  },
-  plan(GALA),
-);
+function printCapacity(): void {
+  printPlan("Reference gala, shard count from the model", plan(GALA));
+  printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
 
-const shards = plan(GALA).shardCount;
-const s = REGION_SPIKE;
-console.log(
-  `\nRegional spike: ${pct(s.regionShare, 0)} of viewers shake ${s.spikeFactor}x from t=${s.spikeStartS}s to t=${s.spikeEndS}s, ${shards} shards, hints obeyed after ${s.hintDelayS}s`,
-);
-console.log("    t  offered shakes/s  level  interval  candidate scale  per-shard req/s  load");
-for (const step of simulateSpike(GALA, s, shards)) {
-  if (step.t % 5 !== 0 && ![s.spikeStartS + 1, s.spikeStartS + 2, s.spikeEndS + 1].includes(step.t)) continue;
-  console.log(
-    [
-      String(step.t).padStart(5),
-      n(step.offeredShakesPerSecond).padStart(17),
-      String(step.regionLevel).padStart(6),
-      `${n(THROTTLE_LEVELS[step.regionLevel])} ms`.padStart(9),
-      n(step.rateScale, 2).padStart(16),
-      n(step.perShardRequestsPerSecond).padStart(16),
-      pct(step.perShardLoad).padStart(6),
-    ].join(""),
+  printLeases(
+    GALA,
+    {
+      ...REFERENCE_LEASES,
+      blockSize: productionVar("LEASE_BLOCK"),
+      leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000,
+      reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05,
+    },
+    plan(GALA),
   );
+
+  const shards = plan(GALA).shardCount;
+  const s = REGION_SPIKE;
+  console.log(
+    `\nRegional spike: ${pct(s.regionShare, 0)} of viewers shake ${s.spikeFactor}x from t=${s.spikeStartS}s to t=${s.spikeEndS}s, ${shards} shards, hints obeyed after ${s.hintDelayS}s`,
+  );
+  console.log("    t  offered shakes/s  level  interval  candidate scale  per-shard req/s  load");
+  for (const step of simulateSpike(GALA, s, shards)) {
+    if (step.t % 5 !== 0 && ![s.spikeStartS + 1, s.spikeStartS + 2, s.spikeEndS + 1].includes(step.t)) continue;
+    console.log(
+      [
+        String(step.t).padStart(5),
+        n(step.offeredShakesPerSecond).padStart(17),
+        String(step.regionLevel).padStart(6),
+        `${n(THROTTLE_LEVELS[step.regionLevel])} ms`.padStart(9),
+        n(step.rateScale, 2).padStart(16),
+        n(step.perShardRequestsPerSecond).padStart(16),
+        pct(step.perShardLoad).padStart(6),
+      ].join(""),
+    );
+  }
+
+  console.log(
+    `\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`,
+  );
+  console.log(
+    `  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`,
+  );
+  console.log(
+    `  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`,
+  );
+  console.log(
+    `  settlement messages        ${n(ledger.claimsPerMessage, 1)} claims each (${LEDGER.shards} shards flushing every ${n(LEDGER.shardFlushMs)} ms) -> ${n(ledger.messagesPerSecond)} messages/s, ${ledger.queuesNeeded} queue(s) at ${pct(ledger.perQueueShare)} of ${n(LEDGER.perQueueMessagesPerSecond)}/s`,
+  );
+  console.log(
+    `  partition writes           ${n(ledger.creditsPerPartitionWrite, 1)} credits per write (a consumer batch of ${LEDGER.consumerBatchMessages} messages grouped by partition)`,
+  );
+  console.log(`  open to wallet at the peak ${n(ledger.openToWalletSeconds, 2)} s at most (flush + batch wait + write)`);
 }
 
-console.log(
-  `\nLedger and settlement at the reference peak (${n(LEDGER.creditsPerSecond)} credits/s, ${n(LEDGER.creditsPerNight)} in the night)`,
-);
-console.log(
-  `  partitions                 ${ledger.partitions} (at least ${ledger.partitionsForRate} for the rate at ${n(LEDGER.partitionCreditsPerSecond)} credits/s each, ${ledger.partitionsForSize} for the size at ${n(LEDGER.bytesPerCredit)} B each)`,
-);
-console.log(
-  `  per partition              ${n(ledger.perPartitionCreditsPerSecond)} credits/s = ${pct(ledger.perPartitionRateShare)} of its rate; ${n(ledger.perPartitionBytes / 1024 ** 3, 2)} GB after the night = ${pct(ledger.perPartitionSizeShare)} of ${n(LEDGER.partitionSizeLimitBytes / 1024 ** 3)} GB`,
-);
-console.log(
-  `  settlement messages        ${n(ledger.claimsPerMessage, 1)} claims each (${LEDGER.shards} shards flushing every ${n(LEDGER.shardFlushMs)} ms) -> ${n(ledger.messagesPerSecond)} messages/s, ${ledger.queuesNeeded} queue(s) at ${pct(ledger.perQueueShare)} of ${n(LEDGER.perQueueMessagesPerSecond)}/s`,
-);
-console.log(
-  `  partition writes           ${n(ledger.creditsPerPartitionWrite, 1)} credits per write (a consumer batch of ${LEDGER.consumerBatchMessages} messages grouped by partition)`,
-);
-console.log(`  open to wallet at the peak ${n(ledger.openToWalletSeconds, 2)} s at most (flush + batch wait + write)`);
+function printText(): void {
+  printCapacity();
+  printLive(planLive(DEPLOYMENT, PEAK_PAGES), DEPLOYMENT, PEAK_PAGES);
+  const reference = printShowCost(REFERENCE_SHOW, DEPLOYMENT);
+  printSensitivity(REFERENCE_SHOW, DEPLOYMENT);
+  const small = printShowCost(SMALL_SHOW, DEPLOYMENT);
+  printOwnServers([
+    { show: REFERENCE_SHOW, cloudflareUsd: reference.totalUsd },
+    { show: SMALL_SHOW, cloudflareUsd: small.totalUsd },
+  ]);
+}
 
-const DEPLOYMENT = {
-  ...PRODUCTION_DEPLOYMENT,
-  shards: PRODUCTION_SHARDS,
-  timelineTtlMs: GALA.timelineTtlMs,
-  statsFlushMs: productionVar("STATS_FLUSH_MS"),
-};
-const reference = printShowCost(REFERENCE_SHOW, DEPLOYMENT);
-printSensitivity(REFERENCE_SHOW, DEPLOYMENT);
-const small = printShowCost(SMALL_SHOW, DEPLOYMENT);
-printOwnServers([
-  { show: REFERENCE_SHOW, cloudflareUsd: reference.totalUsd },
-  { show: SMALL_SHOW, cloudflareUsd: small.totalUsd },
-]);
+if (process.argv.includes("--json")) {
+  const report = {
+    bill: { referenceGala: billReport(REFERENCE_SHOW, DEPLOYMENT), smallShow: billReport(SMALL_SHOW, DEPLOYMENT) },
+    live: planLive(DEPLOYMENT, PEAK_PAGES),
+    plan: plan(GALA, PRODUCTION_SHARDS),
+    ledger,
+  };
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  printText();
+}

@@ -77,17 +77,17 @@ async function start(scriptPath) {
   return { mf, pid };
 }
 
-async function call(method, path, body, token) {
+async function call(method, path, body, token, headers = {}) {
   const res = await fetch(`${BASE}${path}`, {
     method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-const adminCall = (method, path, body) => call(method, `/api/admin${path}`, body, ADMIN);
+const adminCall = (method, path, body) => call(method, `/api/admin${path}`, body, ADMIN, { Origin: BASE });
 
 async function setUp() {
   const now = Date.now();

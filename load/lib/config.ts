@@ -4,7 +4,8 @@
  *   ADMIN_SECRET  bearer secret for /api/admin/* (default: .dev.vars.example's value)
  *   PROFILE       smoke | average | peak | spike | soak (default smoke)
  *   PEAK_RATE     shakes per second at the profile's peak (default per profile)
- *   USERS         sessions created in setup() (default 200)
+ *   USERS         viewer sessions created in setup() (default twice PEAK_RATE, at least 200:
+ *                 a viewer shakes at most about once a second, as its throttle hint allows)
  */
 import { PROFILES, type ProfileName } from "./profiles.ts";
 
@@ -19,4 +20,4 @@ function profileName(): ProfileName {
 
 export const PROFILE = PROFILES[profileName()];
 export const PEAK_RATE = Number(__ENV.PEAK_RATE ?? PROFILE.peakRate);
-export const USERS = Number(__ENV.USERS ?? 200);
+export const USERS = Number(__ENV.USERS ?? Math.max(200, 2 * PEAK_RATE));

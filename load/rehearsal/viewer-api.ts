@@ -25,9 +25,9 @@ export async function serverTime(http: JsonClient): Promise<number> {
   return reply.body.serverTime;
 }
 
-/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body; a retry is marked as the PWA marks it. */
-export function shakeCall(http: JsonClient, token: string, requestId: string, retry: boolean): Promise<Reply<ShakeResponse>> {
-  const headers: Record<string, string> = retry ? { [RETRY_HEADER]: "1" } : {};
+/** A shake on the lean wire: `POST /api/shake/<requestId>`, no body; a retry is marked as the PWA marks it (with the phase it was first sent in). */
+export function shakeCall(http: JsonClient, token: string, requestId: string, retryMark: string | null): Promise<Reply<ShakeResponse>> {
+  const headers: Record<string, string> = retryMark === null ? {} : { [RETRY_HEADER]: retryMark };
   return http.call<ShakeResponse>("POST", `/api/shake/${requestId}`, token, undefined, undefined, headers);
 }
 

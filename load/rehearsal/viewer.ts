@@ -2,12 +2,14 @@
  * One synthetic viewer that behaves like the PWA: it makes a session, syncs its clock with
  * the server's (the PWA's own clock code), shakes no sooner than the throttle hint allows
  * (the PWA's own Pacer, jitter and back-off included), keeps a failed shake's request id for
- * the retry, sleeps through rest until the next phase by the server's clock, opens what it
+ * the retry (marked with the phase its last answer named, where the PWA names the phase its
+ * timeline shows live), sleeps through rest until the next phase by the server's clock, opens what it
  * wins and watches its wallet until the money lands. A winner of a pool with a split budget
  * may share it as a group envelope, and some of the other viewers grab it.
  */
-import { measureOffsetMs } from "../../static-assets/js/clock.js";
+import { fromServerTime, ServerClock } from "../../static-assets/js/clock.js";
 import { Pacer } from "../../static-assets/js/pacing.js";
+import { NO_PHASE_MARK } from "../../static-assets/js/shaker.js";
 import type { WonEnvelope } from "../../src/wire/index.ts";
 import type { JsonClient } from "./http.ts";
 import { bump, type FleetSecond } from "./tally.ts";
@@ -44,6 +46,9 @@ export class Viewer {
   #offsetMs = 0;
   #shakes = 0;
   #pendingRequestId: string | null = null;
+  /** The phase the last answer named (null after rest), and the mark of the pending shake's retries. */
+  #phaseId: string | null = null;
+  #pendingMark = NO_PHASE_MARK;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
@@ -63,8 +68,16 @@ export class Viewer {
       if (reply.body && reply.status === 201) this.#token = reply.body.token;
       else await sleep(Math.max(reply.retryAfterMs, 500 * 2 ** Math.min(attempt, 4)));
     }
-    const { offsetMs } = await measureOffsetMs(() => (this.#count("time"), serverTime(this.#world.http)), Date.now, 3);
-    this.#offsetMs = offsetMs;
+    // Three samples of the server's time through the PWA's clock (the page itself takes its
+    // samples from the answers it gets; a synthetic viewer asks GET /api/time).
+    const clock = new ServerClock();
+    for (let i = 0; i < 3; i++) {
+      this.#count("time");
+      const sentAt = Date.now();
+      const at = await serverTime(this.#world.http).catch(() => null);
+      if (at !== null) clock.add(fromServerTime(sentAt, Date.now(), at));
+    }
+    this.#offsetMs = clock.offsetMs();
     this.#schedule(0);
   }
 
@@ -86,10 +99,11 @@ export class Viewer {
     const token = this.#token;
     if (!token || this.#stopped) return;
     const retry = this.#pendingRequestId !== null;
+    if (!retry) this.#pendingMark = this.#phaseId ?? NO_PHASE_MARK;
     this.#pendingRequestId ??= `${this.#deviceId}-${this.#shakes++}`;
     const sentAt = Date.now();
     this.#count("shake");
-    const reply = await shakeCall(this.#world.http, token, this.#pendingRequestId, retry);
+    const reply = await shakeCall(this.#world.http, token, this.#pendingRequestId, retry ? this.#pendingMark : null);
     const now = Date.now();
     const tally = this.#world.tally();
     tally.shakeMs.push(now - sentAt);
@@ -101,6 +115,8 @@ export class Viewer {
       return this.#schedule(this.#pacer.waitMs(now));
     }
     if (answer.kind !== "busy") this.#pendingRequestId = null;
+    if (answer.kind !== "busy")
+      this.#phaseId = answer.kind === "greeting" ? answer.phaseId : answer.kind === "envelope" ? answer.envelope.phaseId : null;
     bump(tally.kinds, answer.kind);
     tally.levels[answer.throttle.level] = (tally.levels[answer.throttle.level] ?? 0) + 1;
     this.#pacer.answered(now, answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);

@@ -7,16 +7,20 @@
  * checks before any request is served) and refused for a while after
  * FAILED_SECRET_LIMIT wrong attempts from one address (per isolate; not across addresses,
  * so no one can lock the operators out; a 32-character random secret is not guessable).
- * A browser request from another site is refused whatever it carries (the Access cookie
- * would otherwise ride along on a cross-site form post). The operator's name goes on the
- * context for the admin log.
+ * A change (any method but GET, HEAD or OPTIONS) is accepted only as `application/json`
+ * from the console's own origin (`Origin`, or `Sec-Fetch-Site: same-origin` from a browser
+ * that sends no Origin): the Access cookie rides along on any request a browser makes, so a
+ * form post (text/plain, no preflight) from another site, or a sibling subdomain, would
+ * otherwise act as the operator. The operator's name goes on the context for the admin log.
  */
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { WindowCounter } from "../domain/window-counter";
 import { ApiError } from "../errors";
 import { ACCESS_COOKIE, ACCESS_HEADER, operatorIssuer } from "./issuers";
 import { verifyJwt } from "./jwt-verify";
+import type { OperatorInfo } from "../wire/index";
 
 export const FAILED_SECRET_LIMIT = 10;
 const FAILED_SECRET_PERIOD_S = 15 * 60;
@@ -56,12 +60,53 @@ async function breakGlass(env: Env, presented: string, address: string): Promise
   throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
 }
 
-export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AdminVars }>(async (c, next) => {
-  if (c.req.header("Sec-Fetch-Site") === "cross-site") throw new ApiError(403, "forbidden", "admin calls must come from this site");
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * Why a request may not change anything here, or null: a change must be JSON (a browser
+ * sends no JSON across origins without a CORS preflight, which this API never grants) and
+ * come from this origin.
+ */
+function crossOriginProblem(method: string, url: string, header: (name: string) => string | undefined): ApiError | null {
+  if (header("Sec-Fetch-Site") === "cross-site") return new ApiError(403, "forbidden", "admin calls must come from this site");
+  if (READS.has(method)) return null;
+  if (!JSON_TYPE.test(header("Content-Type") ?? "")) {
+    return new ApiError(415, "unsupported_media_type", "admin changes must be sent as application/json");
+  }
+  const origin = header("Origin");
+  const sameOrigin = origin === undefined ? header("Sec-Fetch-Site") === "same-origin" : origin === new URL(url).origin;
+  return sameOrigin ? null : new ApiError(403, "forbidden", "admin changes must come from the console's own origin (send its Origin)");
+}
+
+/** The operator a request carries; null without credentials; throws for credentials that do not check out. */
+async function operatorOf<E extends { Bindings: Env }>(c: Context<E>): Promise<string | null> {
   const access = c.req.header(ACCESS_HEADER) ?? getCookie(c, ACCESS_COOKIE);
   const presented = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (access) c.set("operator", await accessOperator(c.env, access));
-  else if (presented) c.set("operator", await breakGlass(c.env, presented, c.req.header("CF-Connecting-IP") ?? "unknown"));
-  else throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
+  if (access) return accessOperator(c.env, access);
+  if (presented) return breakGlass(c.env, presented, c.req.header("CF-Connecting-IP") ?? "unknown");
+  return null;
+}
+
+export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AdminVars }>(async (c, next) => {
+  const crossOrigin = crossOriginProblem(c.req.method, c.req.url, (name) => c.req.header(name));
+  if (crossOrigin) throw crossOrigin;
+  const operator = await operatorOf(c);
+  if (!operator) throw new ApiError(401, "unauthorized", "an operator identity (Cloudflare Access) or the admin secret is required");
+  c.set("operator", operator);
   await next();
 });
+
+/**
+ * Who the console's operator is, or null (no credentials, or ones that do not check out):
+ * always 200, so the console's signed-out screen asks without an error in the browser's
+ * console. A wrong secret still counts toward its address's lock-out (429).
+ */
+export async function whoAmI(c: Context<{ Bindings: Env }>): Promise<OperatorInfo> {
+  try {
+    return { operator: await operatorOf(c) };
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return { operator: null };
+    throw err;
+  }
+}

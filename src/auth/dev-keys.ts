@@ -33,11 +33,11 @@ export async function devJwks(): Promise<JSONWebKeySet> {
   return (await devKey()).jwks;
 }
 
-/** A token signed by the development provider, valid from now for DEV_TOKEN_TTL_S unless the payload says otherwise. */
+/** A token signed by the development provider (with a fresh `jti`), valid from now for DEV_TOKEN_TTL_S unless the payload says otherwise. */
 export async function signDevToken(payload: JWTPayload & { iss: string; aud: string; sub: string }): Promise<string> {
   const { kid, privateKey } = await devKey();
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iat: now, exp: now + DEV_TOKEN_TTL_S, ...payload })
+  return new SignJWT({ iat: now, exp: now + DEV_TOKEN_TTL_S, jti: crypto.randomUUID(), ...payload })
     .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
     .sign(privateKey);
 }

@@ -8,9 +8,11 @@ import type {
   AdminLogResponse,
   AlertsResponse,
   AuditReport,
+  CostEstimate,
   CreatePoolResponse,
   DeadLettersResponse,
   EnqueueReport,
+  OperatorInfo,
   PoolRecord,
   ShardLoad,
   StatsReport,
@@ -22,6 +24,8 @@ import type {
 } from "../wire/index";
 import { timelineBody } from "../schemas";
 import { amount, epoch, money, text } from "./viewer-answers";
+
+export const operatorAnswer = z.object({ operator: text.nullable() }).strict() satisfies z.ZodType<OperatorInfo>;
 
 export const timelineDoc = timelineBody.extend({ version: amount }).strict() satisfies z.ZodType<Timeline>;
 
@@ -315,3 +319,42 @@ export const adminLogAnswer = z
     ),
   })
   .strict() satisfies z.ZodType<AdminLogResponse>;
+
+const quantity = z.number().min(0);
+
+export const estimateAnswer = z
+  .object({
+    show: z
+      .object({
+        viewers: amount,
+        lotteryPhases: amount,
+        lotteryPhaseSeconds: quantity,
+        showHours: quantity,
+        envelopes: amount,
+        peakShakesPerSecond: quantity,
+        peakEnvelopesPerSecond: quantity,
+      })
+      .strict(),
+    plan: z
+      .object({
+        shardsNeeded: amount,
+        shardsConfigured: amount,
+        perShardRequestsPerSecond: quantity,
+        perShardLoad: quantity,
+        ledgerPartitionsNeeded: amount,
+        ledgerPartitionsConfigured: amount,
+        settlementMessagesPerSecond: quantity,
+        liveReadsPerSecond: quantity,
+        livePropagationMs: quantity,
+      })
+      .strict(),
+    bill: z
+      .object({
+        totalUsd: quantity,
+        fixedUsd: quantity,
+        historyRescansUsd: quantity,
+        items: z.array(z.object({ item: text, usd: quantity, share: quantity }).strict()),
+      })
+      .strict(),
+  })
+  .strict() satisfies z.ZodType<CostEstimate>;

@@ -19,7 +19,7 @@ import type {
   WalletResponse,
   WonEnvelope,
 } from "../wire/index";
-import { sponsorSchema } from "../schemas";
+import { phaseSchema, sponsorSchema } from "../schemas";
 
 /** Signed integer cents (wallet debits are negative). */
 export const money = z.number().int();
@@ -35,7 +35,7 @@ export const sessionAnswer = z
   .strict() satisfies z.ZodType<SessionResponse>;
 
 export const identityAnswer = z
-  .object({ signInUrl: text.nullable(), anonymousSessions: z.enum(["on", "turnstile", "off"]) })
+  .object({ signInUrl: text.nullable(), anonymousSessions: z.enum(["on", "turnstile", "off"]), turnstileSiteKey: text.nullable() })
   .strict() satisfies z.ZodType<IdentityInfo>;
 
 export const timeAnswer = z.object({ serverTime: epoch }).strict() satisfies z.ZodType<TimeResponse>;
@@ -52,6 +52,7 @@ export const publicTimelineAnswer = z
         .object({
           id: text,
           title: text,
+          titles: phaseSchema.shape.titles,
           kind: phaseKind,
           startsAt: epoch,
           endsAt: epoch,
@@ -60,6 +61,7 @@ export const publicTimelineAnswer = z
         })
         .strict(),
     ),
+    live: z.object({ url: text, pollMs: amount }).strict(),
   })
   .strict() satisfies z.ZodType<PublicTimeline>;
 

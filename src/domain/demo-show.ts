@@ -24,15 +24,16 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
     timeline: {
       galaId: edition(DEMO_GALA_ID),
       sponsors: [
-        { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
-        { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
-        { id: "lantern", name: "Lantern Bank", assetId: "sponsor-lantern" },
-        { id: "phoenix", name: "Phoenix Air", assetId: "sponsor-phoenix" },
+        { id: "aurora", name: "Aurora Phones", names: { "zh-CN": "极光手机" }, assetId: "sponsor-aurora" },
+        { id: "jade", name: "Jade Tea House", names: { "zh-CN": "翡翠茶馆" }, assetId: "sponsor-jade" },
+        { id: "lantern", name: "Lantern Bank", names: { "zh-CN": "灯笼银行" }, assetId: "sponsor-lantern" },
+        { id: "phoenix", name: "Phoenix Air", names: { "zh-CN": "凤凰航空" }, assetId: "sponsor-phoenix" },
       ],
       phases: [
         {
           id: edition("opening-lottery"),
           title: "Opening lottery",
+          titles: { "zh-CN": "开场抽奖" },
           kind: "lottery",
           startsAt: at(-1),
           endsAt: at(20),
@@ -43,6 +44,7 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
         {
           id: edition("song-and-dance"),
           title: "Song and dance",
+          titles: { "zh-CN": "歌舞表演" },
           kind: "greeting",
           startsAt: at(20),
           endsAt: at(30),
@@ -53,6 +55,7 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
         {
           id: edition("midnight-lottery"),
           title: "Midnight lottery",
+          titles: { "zh-CN": "午夜抽奖" },
           kind: "lottery",
           startsAt: at(35),
           endsAt: at(50),
@@ -64,6 +67,7 @@ export function demoShow(now: EpochMs, overVersion = 0): DemoShow {
         {
           id: edition("closing-greetings"),
           title: "Closing greetings",
+          titles: { "zh-CN": "闭幕祝福" },
           kind: "greeting",
           startsAt: at(50),
           endsAt: at(120),

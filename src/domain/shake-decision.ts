@@ -21,6 +21,15 @@ export function liveShake(timeline: Timeline, now: EpochMs): LiveShake {
 }
 
 /**
+ * The lottery phase a marked retry names (`X-Gala-Retry: <phaseId>`), when it has started:
+ * the one phase whose keyed draw can tell whether the retried request id was ever a
+ * candidate there, and so whether its shard can hold a win for it. Null for any other mark.
+ */
+export function retriedLottery(timeline: Timeline, mark: string, now: EpochMs): Phase | null {
+  return timeline.phases.find((p) => p.id === mark && p.kind === "lottery" && p.startsAt <= now) ?? null;
+}
+
+/**
  * A lottery shake's decision from its draw in [0, 1). The same draw (a retried request)
  * gives the same decision. `rateScale` in [0, 1] lets overload pacing hold back part of the
  * candidates: those are `paced` (answered busy, to retry later), never turned into a

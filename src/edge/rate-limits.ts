@@ -9,11 +9,15 @@
  *   miniflare's local stand-in is a Durable Object serving a few hundred calls a second,
  *   which must not cap the local shake rate, hence the background check.
  * A limiter that fails lets the request through: a limiter outage must not stop the show.
+ * Three budgets: shakes (per user, per device), new sessions (per device, else per
+ * address) and every other viewer call, such as open, present, wallet and groups (per user,
+ * per device, and per client address for all the sessions behind it).
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { UserVars } from "../auth/middleware";
-import { sessionLimit, shakeLimit, sharedRateLimits } from "../config";
+import { addressLimit, sessionLimit, shakeLimit, sharedRateLimits, viewerLimit } from "../config";
+import { addressKey } from "../domain/address-key";
 import { WindowCounter } from "../domain/window-counter";
 import { ApiError } from "../errors";
 import type { Background } from "./context";
@@ -21,6 +25,7 @@ import type { Background } from "./context";
 /** Must match the `period` of the bindings in wrangler.toml. */
 const SHAKE_PERIOD_S = 10;
 const SESSION_PERIOD_S = 60;
+const VIEWER_PERIOD_S = 10;
 const MAX_PENDING_CHECKS = 64;
 
 interface Layer {
@@ -91,12 +96,33 @@ export const shakeRateLimit = createMiddleware<{ Bindings: Env; Variables: UserV
 });
 
 /**
+ * Every viewer call besides the shake and the session (open, present, wallet, groups): the
+ * user's and the device's budget, as for shakes, so one session cannot keep its home shard
+ * busy for the 1/SHARD_COUNT of viewers it shares it with; and the client address's budget,
+ * so sessions minted by the hundred behind one address share one (IPv6 per /64).
+ */
+export const viewerRateLimit = createMiddleware<{ Bindings: Env; Variables: UserVars }>(async (c, next) => {
+  const background: Background = c.executionCtx;
+  const binding = shared(c.env, c.env.VIEWER_LIMITER);
+  const limit = viewerLimit(c.env);
+  const deviceId = c.get("deviceId");
+  enforce(background, binding, layer("viewer-user", limit, VIEWER_PERIOD_S), "user", c.get("userId"), "requests");
+  if (deviceId) enforce(background, binding, layer("viewer-device", limit, VIEWER_PERIOD_S), "device", deviceId, "requests");
+  const ip = c.req.header("CF-Connecting-IP");
+  if (ip) {
+    const address = layer("viewer-address", addressLimit(c.env), VIEWER_PERIOD_S);
+    enforce(background, shared(c.env, c.env.ADDRESS_LIMITER), address, "address", addressKey(ip), "requests from this address");
+  }
+  await next();
+});
+
+/**
  * New sessions per device id; a client that names no device (the PWA always does) is
- * counted per IP address instead, so one script cannot mint sessions without limit.
+ * counted per IP address (IPv6 per /64) instead, so one script cannot mint sessions without limit.
  */
 export function enforceSessionLimit(c: Context<{ Bindings: Env }>, deviceId: string | undefined): void {
   const ip = c.req.header("CF-Connecting-IP");
-  const [prefix, id] = deviceId ? ["device", deviceId] : ip ? ["ip", ip] : [null, null];
+  const [prefix, id] = deviceId ? ["device", deviceId] : ip ? ["ip", addressKey(ip)] : [null, null];
   if (!prefix || !id) return;
   enforce(
     c.executionCtx,

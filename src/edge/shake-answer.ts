@@ -4,13 +4,14 @@
  * the user's shard, and the graded throttle hint of the busier of this isolate and the
  * shard. A null outcome from the steps below is a shed shake, answered `busy`. A retried
  * shake (RetryHeader) that is no longer a candidate asks its shard for the envelope its
- * request id won, so the retry gets the same answer. Every step reads the shake's context
- * (context.ts).
+ * request id won, so the retry gets the same answer, but only when the keyed draw of the
+ * phase it names made it a candidate: a request id that could not have won costs no call.
+ * Every step reads the shake's context (context.ts).
  */
 import { configuredSecret } from "../auth/middleware";
 import { edgeRpsCeiling } from "../config";
 import { envelopeAssetId } from "../domain/envelope-asset";
-import { drawDecision, liveShake } from "../domain/shake-decision";
+import { drawDecision, liveShake, retriedLottery } from "../domain/shake-decision";
 import { throttleHint } from "../domain/throttle";
 import { edgeAdmission } from "./edge-load";
 import { keyedDraw } from "./keyed-draw";
@@ -94,18 +95,22 @@ async function claimOutcome(shake: Shake, phase: Phase, sponsorsHeld?: string[])
  * won, if any (replayed). Only marked retries pay for the look-up.
  */
 function unlessRetried(shake: Shake, now: Graded): Graded | Promise<Graded> {
-  return shake.headers.get(RETRY_HEADER) === "1" ? replayed(shake, now) : now;
+  const mark = shake.headers.get(RETRY_HEADER);
+  return mark === null ? now : replayed(shake, now, mark);
 }
 
 /**
  * The envelope a retried request id won, from this isolate's lease book or at the shard, else
- * the answer of `now`. The look-up is admitted like a candidate's call; a shard that is busy
- * or cannot say is answered `busy`, so the client retries.
+ * the answer of `now`. The shard is asked only when the request id was a candidate (paced or
+ * not) by its keyed draw in the lottery phase the retry names; the look-up is admitted like a
+ * candidate's call, and a shard that is busy or cannot say is answered `busy`, so the client retries.
  */
-async function replayed(shake: Shake, now: Graded): Promise<Graded> {
+async function replayed(shake: Shake, now: Graded, mark: string): Promise<Graded> {
   const { userId, requestId, timeline } = shake;
   const leased = leasedAnswer(userId, requestId);
   if (leased) return leasedWin(shake, leased, await signedSponsorsHeld(shake));
+  const phase = retriedLottery(timeline, mark, shake.now);
+  if (!phase || drawDecision(phase, lotteryDraw(shake, phase)).kind === "greeting") return now;
   const earlier = await earlierWinAtShard(shake.env, shake.shard, { userId, requestId, galaId: timeline.galaId });
   if (earlier.kind === "shed") return shed(earlier.level);
   if (!earlier.result) return now;

@@ -8,13 +8,17 @@
  * still queued at the shard), an error the platform marks `overloaded` is shed without a
  * retry, a `retryable` one is retried once on a fresh stub, anything else is shed. A client
  * retry is safe because the shard answers a known request id with its recorded answer.
+ * Every other call a route makes to a shard (a retry's look-up, open, present, wallet, a
+ * seed group) is admitted by the same gauge and counted in it, so no route reaches a shard
+ * that candidates are being shed from.
  */
 import { issuancePacing, shardCallTimeoutMs, shardRpsCeiling } from "../config";
+import { ApiError } from "../errors";
 import { nextCandidateScale } from "../domain/pacing";
 import { LoadGauge } from "../domain/load-gauge";
 import { admitCandidate, type ShardLimits } from "../domain/shard-admission";
 import { shardErrorAction } from "../domain/shard-errors";
-import { SHED_LEVEL } from "../domain/throttle";
+import { retryAfterSeconds, SHED_LEVEL } from "../domain/throttle";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
 import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../wire/rpc";
@@ -117,6 +121,23 @@ function admission(env: Env, g: Gauge, now: number) {
   );
 }
 
+export type ShardStub = ReturnType<typeof shardStub>;
+type Shed = { kind: "shed"; level: number };
+
+/** A call that is not a candidate's claim, admitted and counted like one: its answer, or `shed` at a level. */
+async function admittedCall<T>(env: Env, shard: number, work: (stub: ShardStub) => Promise<T>): Promise<{ kind: "done"; value: T } | Shed> {
+  const g = gauge(shard);
+  const sentAt = Date.now();
+  const verdict = admission(env, g, sentAt);
+  if (!verdict.admit) return { kind: "shed", level: verdict.level };
+  g.calls.start(sentAt);
+  try {
+    return { kind: "done", value: await work(shardStub(env, shard)) };
+  } finally {
+    g.calls.finish(sentAt, Date.now());
+  }
+}
+
 /**
  * A retried shake's look-up of the envelope its request id won, admitted and counted like a
  * candidate's call (so retries after a phase cannot pile onto a busy shard): `won` (null
@@ -126,21 +147,28 @@ export async function earlierWinAtShard(
   env: Env,
   shard: number,
   request: UserRequest,
-): Promise<{ kind: "won"; result: WonResult | null } | { kind: "shed"; level: number }> {
-  const g = gauge(shard);
-  const sentAt = Date.now();
-  const admitted = admission(env, g, sentAt);
-  if (!admitted.admit) return { kind: "shed", level: admitted.level };
-  g.calls.start(sentAt);
+): Promise<{ kind: "won"; result: WonResult | null } | Shed> {
   try {
-    return { kind: "won", result: await shardStub(env, shard).earlierWin(request) };
+    const answer = await admittedCall(env, shard, (stub) => stub.earlierWin(request));
+    return answer.kind === "shed" ? answer : { kind: "won", result: answer.value };
   } catch (err) {
     shardFaults.failed++;
     console.warn("retried shake: earlier answer unknown", shard, String(err));
     return { kind: "shed", level: SHED_LEVEL - 1 };
-  } finally {
-    g.calls.finish(sentAt, Date.now());
   }
+}
+
+/**
+ * A viewer route's call to a shard (open, present, wallet, a seed group), admitted like a
+ * candidate's: past the shard's ceiling the route answers `503 busy` with Retry-After
+ * instead of adding to it. Errors of the call itself are the caller's to map.
+ */
+export async function admittedShardCall<T>(env: Env, shard: number, work: (stub: ShardStub) => Promise<T>): Promise<T> {
+  const answer = await admittedCall(env, shard, work);
+  if (answer.kind === "done") return answer.value;
+  throw new ApiError(503, "busy", "this part of the show is busy; retry after Retry-After", {
+    "Retry-After": String(retryAfterSeconds(answer.level)),
+  });
 }
 
 /** Sends an admitted candidate to its shard, or sheds it; never throws for shard trouble. */

@@ -18,12 +18,13 @@ import { ApiError, badRequest, conflict, notFound, unavailable } from "../errors
 import { cancelGroup, markCreated, registerGroup, reviveSeedGroup } from "./group-registry";
 import { debitWallet } from "./wallet-ledger";
 import { logMoney } from "../ops/log";
-import { groupStub, shardStub, timelineStub, userShard } from "../objects";
+import { groupStub, timelineStub, userShard } from "../objects";
+import { admittedShardCall } from "../edge/shard-claim";
 import type { SeedGroupInput, WalletGroupInput } from "../schemas";
 import type { CreateGroupResponse, GrabGroupResponse, GroupStatus } from "../wire/index";
 import type { GroupCreateResult, GroupSpec } from "../wire/rpc";
 
-const GROUP_ID = /^g_[0-9a-f]{32}$/;
+export const GROUP_ID = /^g_[0-9a-f]{32}$/;
 const RATE_LIMIT_RETRY_SECONDS = 60;
 
 export const shareUrl = (groupId: string) => `/g/${groupId}`;
@@ -85,7 +86,7 @@ export function createGroup(env: Env, userId: string, request: SeedGroupInput | 
  * finds the first.
  */
 async function createSeedGroup(env: Env, userId: string, request: SeedGroupInput): Promise<CreateGroupResponse> {
-  const poolId = await shardStub(env, userShard(env, userId)).claimPool(userId, request.fromClaimId);
+  const poolId = await admittedShardCall(env, userShard(env, userId), (stub) => stub.claimPool(userId, request.fromClaimId));
   if (!poolId) throw notFound(`you hold no envelope "${request.fromClaimId}"`);
   const pool = (await timelineStub(env).pools()).find((p) => p.record.poolId === poolId);
   const split = pool?.record.split;

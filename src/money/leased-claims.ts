@@ -4,8 +4,9 @@
  * shard exactly once, whether the isolate that issued it reported it first or not.
  */
 import { openSignedClaim } from "../edge/claim-signing";
-import { unavailable } from "../errors";
-import { shardStub, userShard } from "../objects";
+import { ApiError, unavailable } from "../errors";
+import { admittedShardCall } from "../edge/shard-claim";
+import { userShard } from "../objects";
 import type { PresentResponse } from "../wire/index";
 import type { LeasedClaim } from "../wire/rpc";
 
@@ -16,12 +17,11 @@ export async function presentClaims(env: Env, userId: string, texts: readonly st
   const opened = await Promise.all(texts.map((text) => openSignedClaim(env, text)));
   const valid = opened.filter((c): c is LeasedClaim => c !== null && c.userId === userId && c.shard === shard);
   const recorded = valid.length
-    ? await shardStub(env, shard)
-        .recordLeasedClaims(valid)
-        .catch((err) => {
-          console.warn("shard could not record presented claims", shard, String(err));
-          throw unavailable("the claims cannot be recorded right now; keep them and retry shortly", 2);
-        })
+    ? await admittedShardCall(env, shard, (stub) => stub.recordLeasedClaims(valid)).catch((err) => {
+        if (err instanceof ApiError) throw err;
+        console.warn("shard could not record presented claims", shard, String(err));
+        throw unavailable("the claims cannot be recorded right now; keep them and retry shortly", 2);
+      })
     : [];
   const outcomes = new Map(recorded.map((r) => [r.claimId, r]));
   return opened.map((claim, i): Result => {

@@ -9,13 +9,14 @@
  */
 import { openSignedClaim } from "../edge/claim-signing";
 import type { Background } from "../edge/context";
+import { admittedShardCall } from "../edge/shard-claim";
 import { currentTimeline } from "../edge/timeline-cache";
 import { envelopeAssetId } from "../domain/envelope-asset";
 import { ApiError, badRequest, notFound, unavailable } from "../errors";
-import { shardStub, userShard } from "../objects";
+import { userShard } from "../objects";
 import { logMoney } from "../ops/log";
 import type { OpenResponse } from "../wire/index";
-import type { LeasedClaim, VoidReason } from "../wire/rpc";
+import type { LeasedClaim, OpenOutcome, VoidReason } from "../wire/rpc";
 
 const VOIDED: Record<VoidReason, string> = {
   limit: "this win went past the per-person limit of envelopes and was voided",
@@ -41,12 +42,14 @@ export async function openEnvelope(
 ): Promise<OpenResponse> {
   const shard = userShard(env, userId);
   const claim = signedClaim === undefined ? undefined : await presented(env, userId, claimId, signedClaim);
-  const outcome = await shardStub(env, shard)
-    .openClaim(userId, claimId, Date.now(), claim)
-    .catch((err) => {
-      console.warn("shard open failed", String(err));
-      throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
-    });
+  // Admitted like a candidate's call: a failing or busy shard is a 503, never a 500.
+  const outcome = await admittedShardCall(env, shard, async (stub): Promise<OpenOutcome | null> =>
+    stub.openClaim(userId, claimId, Date.now(), claim),
+  ).catch((err) => {
+    if (err instanceof ApiError) throw err;
+    console.warn("shard open failed", String(err));
+    throw unavailable("the envelope cannot be opened right now; retry shortly", 2);
+  });
   if (outcome?.status === "invalid") throw badRequest("signedClaim: is not the claim of this envelope", "invalid_claim");
   if (outcome?.status === "voided") throw new ApiError(409, "claim_voided", VOIDED[outcome.reason]);
   if (!outcome) throw notFound("you hold no envelope with this claim id");

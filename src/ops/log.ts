@@ -9,7 +9,7 @@ export type MoneyEvent = "claim" | "open" | "settlement" | "dead_letter" | "repa
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
-export type LogType = "money" | "admin" | "alert";
+export type LogType = "money" | "admin" | "alert" | "auth";
 
 export function logLine(type: LogType, event: string, fields: LogFields): void {
   const line = JSON.stringify({ type, event, at: Date.now(), ...fields });

@@ -9,7 +9,7 @@ import { currentAlerts } from "../show/alerting";
 
 export const openApiRoutes = new Hono<{ Bindings: Env }>().get("/openapi.json", (c) => {
   c.header("Cache-Control", "public, max-age=300");
-  return c.json(openApiDocument());
+  return c.json(openApiDocument(new URL(c.req.url).origin));
 });
 
 export const alertRoutes = new Hono<{ Bindings: Env }>().use(requireAdmin).get("/alerts", async (c) => {

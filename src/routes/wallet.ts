@@ -1,17 +1,22 @@
-/** `GET /api/wallet`: the session user's settled balance, with settled and pending entries. */
+/**
+ * `GET /api/wallet`: the session user's settled balance, with settled and pending entries.
+ * Rate-limited like every viewer call; the read of the user's shard is admitted like a candidate's.
+ */
 import { Hono } from "hono";
 import type { UserVars } from "../auth/middleware";
 import { requireUser } from "../auth/middleware";
 import { walletView } from "../domain/settlement";
-import { unavailable } from "../errors";
+import { ApiError, unavailable } from "../errors";
+import { viewerRateLimit } from "../edge/rate-limits";
+import { admittedShardCall } from "../edge/shard-claim";
 import { walletRows } from "../money/wallet-ledger";
-import { shardStub, userShard } from "../objects";
+import { userShard } from "../objects";
 
-export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, async (c) => {
+export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, viewerRateLimit, async (c) => {
   const userId = c.get("userId");
   // The claims first, then the ledger asked about exactly those: a claim settling in between is settled in the view.
   const { ledger, claims } = await (async () => {
-    const claims = await shardStub(c.env, userShard(c.env, userId)).userClaims(userId);
+    const claims = await admittedShardCall(c.env, userShard(c.env, userId), (stub) => stub.userClaims(userId));
     const ledger = await walletRows(
       c.env,
       userId,
@@ -19,6 +24,7 @@ export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().g
     );
     return { ledger, claims };
   })().catch((err) => {
+    if (err instanceof ApiError) throw err;
     console.warn("wallet read failed", String(err));
     throw unavailable("the wallet is unavailable right now; retry shortly", 2);
   });

@@ -241,6 +241,11 @@ export interface AdminLogResponse {
   entries: AdminLogEntry[];
 }
 
+/** `GET /api/operator`: who the console's operator is, asked before any admin call; null when not signed in. */
+export interface OperatorInfo {
+  operator: string | null;
+}
+
 /**
  * `/rehearsal/latest.json`: the summary `npm run rehearsal` writes beside its report's copy in
  * static-assets/rehearsal/ (git-ignored), which the operator console links to.
@@ -251,4 +256,44 @@ export interface LatestRehearsal {
   findings: number;
   /** Path of the report's copy: `/rehearsal/latest.html`. */
   report: string;
+}
+
+/**
+ * `GET /api/admin/estimate?viewers=`: the capacity plan and the night's estimated bill for
+ * the stored show, from its timeline and pools and the audience the operator expects
+ * (load/capacity, the model `npm run capacity` prints; docs/capacity.md).
+ */
+export interface CostEstimate {
+  /** What the estimate took from the timeline, its pools and the audience. */
+  show: {
+    viewers: number;
+    lotteryPhases: number;
+    lotteryPhaseSeconds: number;
+    showHours: number;
+    envelopes: number;
+    peakShakesPerSecond: number;
+    peakEnvelopesPerSecond: number;
+  };
+  plan: {
+    shardsNeeded: number;
+    shardsConfigured: number;
+    perShardRequestsPerSecond: number;
+    /** Share of the per-object limit each configured shard uses at the peak. */
+    perShardLoad: number;
+    ledgerPartitionsNeeded: number;
+    ledgerPartitionsConfigured: number;
+    settlementMessagesPerSecond: number;
+    /** Reads of the published timeline per second at the peak, all answered by Cloudflare's cache. */
+    liveReadsPerSecond: number;
+    /** The longest an edit takes to reach an idle page (promise: 10 s). */
+    livePropagationMs: number;
+  };
+  bill: {
+    totalUsd: number;
+    /** The plan, the minute cron and the operators' own work, whatever the audience. */
+    fixedUsd: number;
+    /** What the audit and repairs cost by rescanning everything the night wrote. */
+    historyRescansUsd: number;
+    items: { item: string; usd: number; share: number }[];
+  };
 }

@@ -17,19 +17,41 @@ export interface ApiErrorBody {
 export interface SessionRequest {
   /** Optional stable device identifier the client keeps in local storage. */
   deviceId?: string;
-  /** An OpenID Connect ID token from the configured provider: signs the viewer in as themselves. */
+  /** An OpenID Connect ID token from the configured provider (implicit flow: the `id_token` the sign-in sent back): signs the viewer in as themselves. */
   idToken?: string;
+  /** Code flow with PKCE, instead of `idToken`: the `code` the sign-in sent back; the worker exchanges it at the provider. */
+  code?: string;
+  /** With `code`: the PKCE verifier whose SHA-256 (base64url) was the sign-in's `code_challenge`. */
+  codeVerifier?: string;
+  /** With `code`: the `redirect_uri` of the sign-in. */
+  redirectUri?: string;
+  /** With `code`: the `iss` the sign-in sent back (RFC 9207), if any; it must be the configured provider. */
+  issuer?: string;
+  /** With `idToken` or `code`: the secret whose SHA-256 (base64url) was the sign-in's `nonce`; the ID token must carry that nonce. */
+  nonce?: string;
   /** Without an ID token, where anonymous sessions need a bot challenge: the Turnstile token. */
   turnstileToken?: string;
 }
 
 /** `GET /api/identity`: how a viewer signs in here. */
 export interface IdentityInfo {
-  /** The sign-in page, which comes back to `/#id_token=<ID token>`; null when none is configured. */
+  /**
+   * The sign-in page (the provider's authorization endpoint, or the host app's page): the PWA
+   * adds `state`, `nonce`, a PKCE `code_challenge` and a `redirect_uri`, and the page comes back
+   * with `#id_token=…&state=…` or `?code=…&state=…`; null when none is configured.
+   */
   signInUrl: string | null;
   /** Whether a session without an ID token is possible: "on", "turnstile" (with a challenge) or "off". */
   anonymousSessions: "on" | "turnstile" | "off";
+  /** The Turnstile site key the PWA renders its widget with, in "turnstile" mode (null otherwise). */
+  turnstileSiteKey: string | null;
 }
+
+/** The languages the viewer speaks: Simplified Chinese and English. */
+export type ViewerLanguage = "zh-CN" | "en";
+
+/** A name or title in the viewer's languages; the plain one is shown where a language has none. */
+export type LocalizedText = Partial<Record<ViewerLanguage, string>>;
 
 export interface SessionResponse {
   token: string;
@@ -53,6 +75,8 @@ export type Issuance = "shard" | "edge-leases";
 export interface Sponsor {
   id: string;
   name: string;
+  /** The display name per viewer language, where it differs from `name`. */
+  names?: LocalizedText;
   /** Id of the sponsor's branding in the pre-downloaded resource package. */
   assetId: string;
 }
@@ -60,6 +84,8 @@ export interface Sponsor {
 export interface Phase {
   id: string;
   title: string;
+  /** The title per viewer language, where it differs from `title`. */
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -80,10 +106,11 @@ export interface Timeline {
   phases: Phase[];
 }
 
-/** `GET /api/timeline`: what a viewer needs to count down and render phases. */
+/** A phase as viewers see it. */
 export interface PublicPhase {
   id: string;
   title: string;
+  titles?: LocalizedText;
   kind: PhaseKind;
   startsAt: EpochMs;
   endsAt: EpochMs;
@@ -91,12 +118,34 @@ export interface PublicPhase {
   greetingAssetId: string;
 }
 
+/**
+ * Where the page finds newer versions of the timeline without a Worker request: the show
+ * clock publishes each version at `url`, served by Cloudflare's cache (docs/capacity.md,
+ * "How the timeline reaches phones"); the page reads it every `pollMs` or so.
+ */
+export interface LiveTimelineSource {
+  url: string;
+  pollMs: number;
+}
+
+/**
+ * `GET /api/timeline`, and the copy the show clock publishes on every version: what a
+ * viewer needs to count down and render phases. `serverTime` is when this copy was made: the
+ * Worker's answer makes it as it answers, a published copy when it was published.
+ */
 export interface PublicTimeline {
   galaId: string;
   version: number;
   serverTime: EpochMs;
   phases: PublicPhase[];
+  live: LiveTimelineSource;
 }
+
+/**
+ * Response header (value `1`) the service worker adds to a copy of `GET /api/timeline` it
+ * answers from its cache while offline: that copy's `serverTime` is old, not a clock reading.
+ */
+export type CachedCopyHeader = "X-Gala-Cached-Copy";
 
 export interface TimeResponse {
   serverTime: EpochMs;
@@ -136,10 +185,13 @@ export interface WonEnvelope {
 export type HoldingsHeader = "X-Gala-Holdings";
 
 /**
- * Request header (value `1`) of a shake sent again with the request id of one whose answer
- * the client never got. When that shake is no longer an envelope candidate (its phase ended
- * or changed), the edge asks the viewer's shard for the envelope it won, so a retry gets the
- * same answer; shakes without it are answered from the timeline alone.
+ * Request header of a shake sent again with the request id of one whose answer the client
+ * never got; its value is the id of the lottery phase the client saw live when it first sent
+ * that shake (`1` when it saw none). When the retry is no longer an envelope candidate (its
+ * phase ended or changed), the edge recomputes the keyed draw of the request id in the phase
+ * it names: only if that made it a candidate does the edge ask the viewer's shard for the
+ * envelope it won, so a retry gets the same answer and a request id that was never a
+ * candidate costs no call; shakes without the header are answered from the timeline alone.
  */
 export type RetryHeader = "X-Gala-Retry";
 
@@ -219,6 +271,8 @@ export interface WalletResponse {
 /** One pre-downloaded file; `bytes` is its exact size, for the progress bar. */
 export interface ResourceFile {
   assetId: string;
+  /** The viewer language this file is for (a greeting's words); without it, the file is for every language. */
+  lang?: ViewerLanguage;
   /** Versioned URL: a new version of a file gets a new URL. */
   url: string;
   bytes: number;

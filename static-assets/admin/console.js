@@ -1,15 +1,18 @@
 /**
  * Operator console: signed in through Cloudflare Access (its cookie comes with every call)
  * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit and log.
+ * It asks who the operator is (`GET /api/operator`, always 200) before it calls any admin
+ * route, so the signed-out screen makes no refused call.
  */
-import { ApiFailure } from "../js/api.js";
-import { syncServerClock } from "../js/clock.js";
+import { ApiFailure, apiJson } from "../js/api.js";
+import { fromServerTime, ServerClock } from "../js/clock.js";
 import { byId } from "../js/dom.js";
 import { adminSecret } from "./admin-api.js";
 import { showAdminLog } from "./admin-log-view.js";
 import { startAlerts } from "./alerts-panel.js";
 import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
+import { EstimateView } from "./estimate-view.js";
 import { showLatestRehearsal } from "./rehearsal-link.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
@@ -18,10 +21,27 @@ const signIn = byId("sign-in", HTMLFormElement);
 const signInError = byId("sign-in-error", HTMLElement);
 const consoleEl = byId("console", HTMLElement);
 
-let offsetMs = 0;
-const serverNow = () => Date.now() + offsetMs;
+/** The console's clock reads `GET /api/time` (a few operators, unlike millions of phones). */
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
 
-const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => fillPhases());
+async function syncClock() {
+  for (let i = 0; i < 3; i++) {
+    const sentAt = Date.now();
+    try {
+      const { serverTime } = await apiJson("/api/time");
+      clock.add(fromServerTime(sentAt, Date.now(), serverTime));
+    } catch {
+      // A lost sample only lowers precision.
+    }
+  }
+}
+
+const estimate = new EstimateView(byId("estimate-form", HTMLFormElement), byId("estimate", HTMLElement));
+const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => {
+  fillPhases();
+  void estimate.refresh();
+});
 const dashboard = new Dashboard({
   shakes: byId("chart-shakes", SVGSVGElement),
   issued: byId("chart-issued", SVGSVGElement),
@@ -35,21 +55,35 @@ const dashboard = new Dashboard({
 });
 const fillPhases = wirePoolForm(byId("pool-form", HTMLFormElement), byId("pool-result", HTMLElement), () => editor.timeline);
 
+/** @typedef {import("../../src/wire/index").OperatorInfo} OperatorInfo */
+
+/** Shows the sign-in screen with a message. @param {string} message */
+function signedOut(message) {
+  adminSecret.clear();
+  signIn.hidden = false;
+  consoleEl.hidden = true;
+  signInError.textContent = message;
+}
+
 async function open() {
+  const tried = adminSecret.get() !== null;
+  try {
+    /** @type {OperatorInfo} */
+    const { operator } = await apiJson("/api/operator", { token: adminSecret.get() ?? undefined });
+    if (!operator) return signedOut(tried ? "That secret was not accepted." : "");
+  } catch (err) {
+    return signedOut(`Could not reach the server: ${String(err)}`);
+  }
   try {
     await editor.load();
   } catch (err) {
-    const tried = adminSecret.get() !== null;
-    adminSecret.clear();
-    signIn.hidden = false;
-    consoleEl.hidden = true;
     const refused = err instanceof ApiFailure && (err.status === 401 || err.status === 403);
-    signInError.textContent = refused ? (tried ? "That secret was not accepted." : "") : `Could not reach the server: ${String(err)}`;
-    return;
+    return signedOut(refused ? (tried ? "That secret was not accepted." : "") : `Could not reach the server: ${String(err)}`);
   }
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  void estimate.refresh();
   void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   startAlerts(byId("alerts", HTMLElement));
   await dashboard.start();
@@ -71,6 +105,6 @@ byId("reload-timeline", HTMLButtonElement).addEventListener("click", () => edito
 byId("run-audit", HTMLButtonElement).addEventListener("click", () => runAudit(byId("audit-result", HTMLElement)));
 byId("show-admin-log", HTMLButtonElement).addEventListener("click", () => showAdminLog(byId("admin-log", HTMLElement)));
 
-syncServerClock((measured) => (offsetMs = measured));
-// A Cloudflare Access session (its cookie) needs no secret: try at once.
+void syncClock();
+// A Cloudflare Access session (its cookie) needs no secret: ask who the operator is at once.
 open();

@@ -1,11 +1,16 @@
 /**
  * HTTP client for the viewer: JSON in and out, a timeout on every call, failures as
  * `ApiFailure` carrying the status and any retry hint, and the session kept in local
- * storage (renewed once when the server rejects it). A sign-in returns to the page with
- * `#id_token=…`: that token is exchanged for a session of the signed-in person.
+ * storage (renewed once when the server rejects it). A sign-in comes back to the page with
+ * the provider's answer (sign-in.js): its ID token, or its code, is exchanged for a session
+ * of the signed-in person, with the secret of the sign-in's nonce.
+ * Where anonymous sessions need a bot challenge, each new one carries a fresh Turnstile token.
  */
+import { s } from "./i18n.js";
 import { retryAfterHeaderMs } from "./pacing.js";
+import { readSignInAnswer, signInLink } from "./sign-in.js";
 
+/** @typedef {import("../../src/wire/index").SessionRequest} SessionRequest */
 /** @typedef {import("../../src/wire/index").SessionResponse} SessionResponse */
 
 export const TIMEOUT_MS = 8_000;
@@ -76,35 +81,57 @@ function storedSession() {
   }
 }
 
-/** The ID token a sign-in put in the URL's fragment, taken out of the URL (and history). */
-function takeIdToken() {
-  const match = /^#id_token=([A-Za-z0-9_.-]+)$/.exec(location.hash);
-  if (!match) return null;
-  history.replaceState(null, "", location.pathname + location.search);
-  return match[1];
+/**
+ * The sign-in page's address for the deployment's SIGN_IN_URL, with this tab's new sign-in.
+ * @param {string} signInUrl
+ */
+export const signInHref = (signInUrl) => signInLink(signInUrl, location.origin, sessionStorage);
+
+/** The answer of a sign-in that came back, taken out of the URL (and its history entry) whatever it holds. */
+function takeSignIn() {
+  const { signIn, cleanHref } = readSignInAnswer(location.href, sessionStorage);
+  if (cleanHref) history.replaceState(history.state, "", cleanHref);
+  return signIn;
 }
 
-/** The sign-in's ID token still to exchange; undefined until the URL was read (on first use). */
-/** @type {string | null | undefined} */
-let pendingIdToken;
-const idTokenToExchange = () => (pendingIdToken === undefined ? (pendingIdToken = takeIdToken()) : pendingIdToken);
+/** The sign-in still to exchange; undefined until the URL was read (on first use). */
+/** @type {ReturnType<typeof takeSignIn> | undefined} */
+let pendingSignIn;
+const signInToExchange = () => (pendingSignIn === undefined ? (pendingSignIn = takeSignIn()) : pendingSignIn);
+
+/**
+ * Where anonymous sessions need a bot challenge: a fresh Turnstile token per new session
+ * (settled once the page knows the deployment's identity settings; null: no challenge).
+ * @type {Promise<(() => Promise<string>) | null>}
+ */
+let challenge = Promise.resolve(null);
+
+/** @param {Promise<(() => Promise<string>) | null>} provider */
+export function useSessionChallenge(provider) {
+  challenge = provider;
+}
 
 /** The session request in flight: concurrent callers share it (and the ID token). */
 /** @type {Promise<SessionResponse> | null} */
 let minting = null;
 
 async function mintSession() {
-  const idToken = idTokenToExchange();
-  pendingIdToken = null;
+  const signIn = signInToExchange();
+  pendingSignIn = null;
+  const turnstile = signIn ? null : await challenge;
+  /** @type {SessionRequest} */
+  const body = { deviceId: deviceId(), ...signIn, ...(turnstile ? { turnstileToken: await turnstile() } : {}) };
   /** @type {SessionResponse} */
-  const session = await apiJson("/api/session", { method: "POST", body: { deviceId: deviceId(), ...(idToken ? { idToken } : {}) } });
+  const session = await apiJson("/api/session", { method: "POST", body });
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }
 
 /** @returns {Promise<SessionResponse>} */
 export async function ensureSession() {
-  const existing = idTokenToExchange() ? null : storedSession();
+  // A session being made (perhaps for a sign-in's answer) wins over the stored one.
+  if (minting) return minting;
+  const existing = signInToExchange() ? null : storedSession();
   if (existing) return existing;
   minting ??= mintSession().finally(() => (minting = null));
   return minting;
@@ -127,7 +154,16 @@ export async function userCall(path, options = {}) {
 }
 
 /**
- * What to tell the viewer about a failed call: the server's message, or the network's state.
+ * What to tell the viewer about a failed call, in the viewer's language: the network's state,
+ * a busy server, or the code of what the server refused.
  * @param {unknown} err
  */
-export const failureReason = (err) => (err instanceof ApiFailure ? err.message : "the network is struggling, try again");
+export function failureReason(err) {
+  if (!(err instanceof ApiFailure) || err.code === "network") return s().reasonNetwork;
+  if (err.code === "timeout") return s().reasonTimeout;
+  if (err.status === 429 || err.status >= 500) return s().reasonBusy;
+  return s().reasonRefused(err.code);
+}
+
+// A sign-in's answer leaves the address bar (and the history entry) as soon as the page runs.
+if (typeof location !== "undefined" && typeof history !== "undefined") signInToExchange();

@@ -1,30 +1,40 @@
 /**
- * Viewer app: wires the pre-download, the offline notice, the server clock, the live phase
- * and countdown, shake input (motion and button) through the paced shaker, the result views,
- * and the signed claims of edge-lease wins kept until the server has them.
+ * Viewer app: wires the language, the pre-download, the offline notice, the running order
+ * and the server's clock (read from the published timeline and the answers the page gets,
+ * live-timeline.js), the live phase and a countdown redrawn on the server's second, the bot
+ * challenge where sessions need one, shake input (motion and button) through the paced
+ * shaker, the win and the other results, and the signed claims of edge-lease wins kept until
+ * the server has them.
  */
-import { apiJson } from "./api.js";
+import { apiJson, ensureSession, useSessionChallenge } from "./api.js";
 import { ClaimPresenter } from "./claim-presenter.js";
-import { syncServerClock } from "./clock.js";
-import { currentPhases, formatCountdown } from "./countdown.js";
+import { fromServerTime, ServerClock } from "./clock.js";
+import { currentPhases, formatCountdown, msUntilChange } from "./countdown.js";
 import { byId, formatBytes } from "./dom.js";
 import { HeldClaims } from "./held-claims.js";
+import { initLanguage, language, localized, onLanguageChange, otherLanguage, s, setLanguage } from "./i18n.js";
+import { LiveTimeline } from "./live-timeline.js";
 import { showNetworkStatus } from "./network-status.js";
 import { loadAssetUrls, startPreDownload } from "./resources.js";
 import { listenForShakes, motionNeedsPermission, requestMotionPermission } from "./shake-detect.js";
 import { Shaker } from "./shaker.js";
+import { TurnstileGate } from "./turnstile.js";
 import { showAccount } from "./views/account-view.js";
 import { sharedGroupId, showGroup } from "./views/group-view.js";
-import { renderAnswer, showVoided } from "./views/result-view.js";
+import { renderAnswer, renderFailure } from "./views/result-view.js";
 import { WalletView } from "./views/wallet-view.js";
+import { WinView } from "./views/win-view.js";
 
 /** @typedef {import("../../src/wire/index").PublicTimeline} PublicTimeline */
 /** @typedef {import("../../src/wire/index").ResourceProgress} ResourceProgress */
+/** @typedef {import("../../src/wire/index").IdentityInfo} IdentityInfo */
+/** @typedef {import("../../src/wire/index").ShakeResponse} ShakeResponse */
 /** @typedef {import("./shaker.js").ShakeEvent} ShakeEvent */
 
-const TIMELINE_POLL_MS = 5_000;
-const CLOCK_RESYNC_MS = 60_000;
+/** The longest the page goes without redrawing (the shake hint counts tenths of seconds). */
 const TICK_MS = 250;
+
+initLanguage();
 
 const ui = {
   phase: byId("phase", HTMLElement),
@@ -37,92 +47,111 @@ const ui = {
   result: byId("result", HTMLElement),
   network: byId("network-status", HTMLElement),
   group: byId("group", HTMLElement),
+  language: byId("language", HTMLButtonElement),
+  challenge: byId("challenge", HTMLElement),
 };
 
 const state = {
-  offsetMs: 0,
-  /** @type {PublicTimeline | null} */
-  timeline: null,
   /** @type {Map<string, string>} */
   assetUrls: new Map(),
+  /** @type {ResourceProgress | null} */
+  progress: null,
+  /** The answer the result line shows (not a win), to write again in another language. */
+  /** @type {Exclude<ShakeResponse, { kind: "envelope" }> | null} */
+  shown: null,
 };
 
-const serverNow = () => Date.now() + state.offsetMs;
+const clock = new ServerClock();
+const serverNow = () => clock.serverNow();
+const assetUrl = (/** @type {string} */ id) => state.assetUrls.get(id);
 
 /** @param {ResourceProgress} p */
 function showProgress(p) {
+  state.progress = p;
   const percent = p.totalBytes === 0 ? 0 : Math.round((100 * p.doneBytes) / p.totalBytes);
   ui.progress.value = percent;
   ui.progress.setAttribute("aria-valuetext", `${percent}%`);
-  const size = `${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`;
+  const size = s().sizeOf(formatBytes(p.doneBytes), formatBytes(p.totalBytes));
   ui.progressText.textContent =
     p.state === "complete"
-      ? `Show resources ready offline (${formatBytes(p.totalBytes)}, ${p.totalFiles} files) · 100%`
+      ? s().resourcesReady(formatBytes(p.totalBytes), p.totalFiles)
       : p.state === "interrupted"
-        ? `Download paused at ${size} (${percent}%); it resumes when the network is back`
-        : `Downloading show resources: ${size} (${percent}%)`;
-  if (p.state === "complete") loadAssetUrls().then((urls) => (state.assetUrls = urls));
+        ? s().resourcesPaused(size, percent)
+        : s().resourcesDownloading(size, percent);
+  if (p.state === "complete") refreshAssetUrls();
 }
 
-const syncClock = () => syncServerClock((offsetMs) => (state.offsetMs = offsetMs));
+const refreshAssetUrls = () => loadAssetUrls(language()).then((urls) => (state.assetUrls = urls));
 
-async function refreshTimeline() {
-  try {
-    state.timeline = await apiJson("/api/timeline");
-  } catch {
-    // Keep the last timeline: the countdown still runs on it.
-  }
-}
+const show = new LiveTimeline({ clock, onChange: () => tick() });
 
 /** @param {string} id */
 function sponsorName(id) {
-  for (const phase of state.timeline?.phases ?? []) {
-    const sponsor = phase.sponsors.find((s) => s.id === id);
-    if (sponsor) return sponsor.name;
+  for (const phase of show.timeline?.phases ?? []) {
+    const sponsor = phase.sponsors.find((sp) => sp.id === id);
+    if (sponsor) return localized(sponsor.name, sponsor.names);
   }
   return id;
 }
 
+/** Redraws the page; returns how long until a countdown on it shows another second. */
 function tick() {
   const now = serverNow();
-  const { live, next } = currentPhases(state.timeline?.phases ?? [], now);
+  const { live, next } = currentPhases(show.timeline?.phases ?? [], now);
+  /** @type {number[]} */
+  const remaining = [];
   if (live) {
-    ui.phase.textContent = `Live now: ${live.title}`;
-    ui.countdown.textContent = `ends in ${formatCountdown(live.endsAt - now)}`;
+    ui.phase.textContent = s().liveNow(localized(live.title, live.titles));
+    ui.countdown.textContent = s().endsIn(formatCountdown(live.endsAt - now));
+    remaining.push(live.endsAt - now);
   } else if (next) {
-    ui.phase.textContent = `Next: ${next.title}`;
-    ui.countdown.textContent = `starts in ${formatCountdown(next.startsAt - now)}`;
+    ui.phase.textContent = s().next(localized(next.title, next.titles));
+    ui.countdown.textContent = s().startsIn(formatCountdown(next.startsAt - now));
+    remaining.push(next.startsAt - now);
   } else {
-    ui.phase.textContent = state.timeline ? "The show is over" : "Loading the show…";
+    ui.phase.textContent = show.timeline ? s().showOver : s().loadingShow;
     ui.countdown.textContent = "";
   }
   for (const el of document.querySelectorAll("[data-countdown-to]")) {
-    el.textContent = formatCountdown(Number(el.getAttribute("data-countdown-to")) - now);
+    const ms = Number(el.getAttribute("data-countdown-to")) - now;
+    el.textContent = formatCountdown(ms);
+    remaining.push(ms);
   }
   const waitMs = shaker.waitMs();
   ui.shake.disabled = waitMs > 0;
-  ui.shakeHint.textContent = !state.timeline
-    ? "Loading the show…"
+  ui.shakeHint.textContent = !show.timeline
+    ? s().loadingShow
     : waitMs === Infinity
-      ? "Shaking…"
+      ? s().shaking
       : waitMs > 0
-        ? `Next shake in ${(waitMs / 1000).toFixed(1)} s`
-        : "Shake your phone or press the button";
+        ? s().nextShakeIn((waitMs / 1000).toFixed(1))
+        : s().shakeHint;
+  return Math.min(...remaining.map(msUntilChange));
+}
+
+/** Redraws at least every TICK_MS and exactly when a countdown's second turns on the server's clock. */
+function redrawLoop() {
+  setTimeout(redrawLoop, Math.min(TICK_MS, tick()));
 }
 
 /** @param {ShakeEvent} event */
 function onShakeEvent(event) {
   if (event.kind === "answer") {
-    renderAnswer(ui.result, event.answer, { assetUrls: state.assetUrls, sponsorName, showWallet: () => wallet.show(), claims });
-    if (event.answer.kind === "envelope") wallet.refresh();
-    if (event.answer.kind === "envelope" && event.answer.envelope.signedClaim) presenter.soon();
-    navigator.vibrate?.(event.answer.kind === "envelope" ? [80, 40, 80] : 30);
+    const { answer } = event;
+    clock.add(fromServerTime(event.sentAt, event.receivedAt, answer.serverTime));
+    if (answer.kind === "envelope") {
+      state.shown = null;
+      win.show(answer.envelope);
+      wallet.refresh();
+      if (answer.envelope.signedClaim) presenter.soon();
+    } else {
+      state.shown = answer;
+      renderAnswer(ui.result, answer, assetUrl);
+    }
+    navigator.vibrate?.(answer.kind === "envelope" ? [80, 40, 80] : 30);
   } else if (event.kind === "failed") {
-    ui.result.className = "result result-failed";
-    ui.result.textContent =
-      event.failure.status === 429
-        ? "Easy! You are shaking faster than the show allows."
-        : "The network is struggling; your phone will retry more slowly.";
+    state.shown = null;
+    renderFailure(ui.result, event.failure);
   } else if (event.kind === "sending") {
     ui.shake.classList.remove("wobble");
     void ui.shake.offsetWidth;
@@ -132,9 +161,23 @@ function onShakeEvent(event) {
 }
 
 const claims = new HeldClaims(localStorage);
-const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => showVoided(ui.result, claimId) });
-const shaker = new Shaker(onShakeEvent, claims, () => state.timeline?.galaId ?? null);
 const wallet = new WalletView(sponsorName);
+const win = new WinView(byId("win", HTMLDialogElement), ui.result, {
+  assetUrl,
+  sponsorName,
+  showWallet: () => wallet.show(),
+  claims,
+  shakeButton: ui.shake,
+});
+const presenter = new ClaimPresenter(claims, { onVoided: (claimId) => win.voided(claimId) });
+/** The lottery phase live now on the server's clock: a retried shake names it (shaker.js). */
+const liveLotteryId = () => {
+  const { live } = currentPhases(show.timeline?.phases ?? [], serverNow());
+  return live?.kind === "lottery" ? live.id : null;
+};
+const shaker = new Shaker(onShakeEvent, claims, () => show.timeline?.galaId ?? null, liveLotteryId);
+/** A shake from the phone's motion, unless the win covers the screen. */
+const motionShake = () => void (win.isOpen || shaker.shake());
 
 function wireShakeInput() {
   ui.shake.addEventListener("click", () => shaker.shake());
@@ -144,32 +187,60 @@ function wireShakeInput() {
     ui.motion.addEventListener("click", async () => {
       if (await requestMotionPermission()) {
         ui.motion.hidden = true;
-        listenForShakes(() => shaker.shake());
+        listenForShakes(motionShake);
       }
     });
   } else {
-    listenForShakes(() => shaker.shake());
+    listenForShakes(motionShake);
   }
 }
 
+function wireLanguage() {
+  const label = () => ui.language.setAttribute("lang", otherLanguage());
+  ui.language.addEventListener("click", () => setLanguage(otherLanguage()));
+  onLanguageChange(async () => {
+    label();
+    tick();
+    win.relabel();
+    if (state.progress) showProgress(state.progress);
+    await refreshAssetUrls();
+    if (state.shown) renderAnswer(ui.result, state.shown, assetUrl);
+  });
+  label();
+}
+
+/** @returns {Promise<IdentityInfo>} */
+const loadIdentity = () => apiJson("/api/identity").catch(() => ({ signInUrl: null, anonymousSessions: "on", turnstileSiteKey: null }));
+
 async function main() {
+  wireLanguage();
   showNetworkStatus(ui.network);
+  ui.progressText.textContent = s().resourcesPreparing;
+  const identity = loadIdentity();
+  // Where anonymous sessions need a bot challenge, the widget is in the page before the first session.
+  useSessionChallenge(
+    identity.then((info) => {
+      if (info.anonymousSessions !== "turnstile" || !info.turnstileSiteKey) return null;
+      const gate = new TurnstileGate(info.turnstileSiteKey, ui.challenge);
+      return () => gate.token();
+    }),
+  );
+  // The session (a sign-in's ID token exchanged) is asked for at once; the header joins it.
+  ensureSession().catch(() => undefined);
   const groupId = sharedGroupId();
   if (groupId) {
     ui.group.hidden = false;
     showGroup(ui.group, groupId);
   }
   wireShakeInput();
-  setInterval(tick, TICK_MS);
-  startPreDownload(showProgress).catch(() => (ui.progressText.textContent = "Offline resources are not available in this browser"));
-  state.assetUrls = await loadAssetUrls();
-  await Promise.all([syncClock(), refreshTimeline()]);
+  redrawLoop();
+  identity.then((info) => showAccount(byId("account", HTMLElement), info));
+  await Promise.all([refreshAssetUrls(), show.start()]);
   tick();
-  showAccount(byId("account", HTMLElement));
+  // The countdown first; the service worker's install and the pre-download then take the network.
+  startPreDownload(showProgress).catch(() => (ui.progressText.textContent = s().resourcesUnavailable));
   presenter.presentNow();
   window.addEventListener("online", () => presenter.presentNow());
-  setInterval(refreshTimeline, TIMELINE_POLL_MS);
-  setInterval(syncClock, CLOCK_RESYNC_MS);
 }
 
 main();

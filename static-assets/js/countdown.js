@@ -26,3 +26,10 @@ export function formatCountdown(ms) {
   const ss = String(s).padStart(2, "0");
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
+
+/**
+ * Milliseconds until `formatCountdown(ms)` shows another second (Infinity once it reached
+ * 0:00): the page redraws then, so the countdown turns on the server's second.
+ * @param {number} ms
+ */
+export const msUntilChange = (ms) => (ms > 0 ? ((Math.ceil(ms) - 1) % 1_000) + 1 : Infinity);

@@ -2,7 +2,7 @@
  * What a group envelope's grab page says, as pure functions of the server's answers: the
  * state a viewer finds it in (grab, already, empty, expired) and the text for each.
  */
-import { formatCents } from "./money.js";
+import { s, yuan } from "./i18n.js";
 
 /** @typedef {import("../../src/wire/index").GroupView} GroupView */
 /** @typedef {import("../../src/wire/index").GrabOutcome} GrabOutcome */
@@ -24,13 +24,13 @@ export function viewerState(group) {
 export function outcomeText(outcome) {
   switch (outcome.status) {
     case "grabbed":
-      return `You grabbed ${formatCents(outcome.amountCents)}! It is on its way to your wallet.`;
+      return s().grabbed(yuan(outcome.amountCents));
     case "already":
-      return `You already grabbed ${formatCents(outcome.amountCents)} from this envelope.`;
+      return s().alreadyGrabbed(yuan(outcome.amountCents));
     case "empty":
-      return "Every share has been grabbed.";
+      return s().groupEmpty;
     case "expired":
-      return "This envelope has expired; what was left went back to the sender.";
+      return s().groupExpired;
   }
 }
 
@@ -39,16 +39,25 @@ export function outcomeText(outcome) {
  * @param {GroupView} group
  */
 export function summaryText(group) {
-  return `${formatCents(group.amountCents)} in ${group.count} shares · ${group.remainingCount} left`;
+  return s().groupSummary(yuan(group.amountCents), group.count, group.remainingCount);
 }
 
 /**
+ * The server's label in the viewer's language: its "Friend N" for an anonymous grabber, or a display name as it is.
+ * @param {string} label
+ */
+const labelText = (label) => {
+  const friend = /^Friend (\d+)$/.exec(label);
+  return friend ? s().friend(friend[1]) : label;
+};
+
+/**
  * Who grabbed what, for the list: the viewer is "You", the sender "The sender", everyone
- * else the server's label (their display name, or "Friend N"; never an id).
+ * else the server's label (their display name, or "Friend N"; never an id), in the viewer's language.
  * @param {GroupView} group
  */
 export function grabLines(group) {
   return [...group.grabs]
     .sort((a, b) => a.grabbedAt - b.grabbedAt)
-    .map((g) => ({ who: g.you ? "You" : g.sender ? "The sender" : g.label, amount: formatCents(g.amountCents), mine: g.you }));
+    .map((g) => ({ who: g.you ? s().you : g.sender ? s().theSender : labelText(g.label), amount: yuan(g.amountCents), mine: g.you }));
 }

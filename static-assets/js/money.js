@@ -1,10 +1,25 @@
 /** Integer cents to and from what people read and type; never floating-point arithmetic. */
 
-/** @param {number} cents */
-export function formatCents(cents) {
-  const sign = cents < 0 ? "-" : "";
+/** @type {Map<string, Intl.NumberFormat>} */
+const formats = new Map();
+
+/**
+ * Yuan with Intl.NumberFormat ("¥1,234.56"), from the exact decimal text of the cents (no
+ * division, so no floating-point rounding).
+ * @param {number} cents
+ * @param {string} [locale]
+ */
+export function formatCents(cents, locale = "en") {
+  let format = formats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol" });
+    formats.set(locale, format);
+  }
   const abs = Math.abs(cents);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+  const decimal = /** @type {Intl.StringNumericLiteral} */ (
+    `${cents < 0 ? "-" : ""}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`
+  );
+  return format.format(decimal);
 }
 
 /**

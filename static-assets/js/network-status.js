@@ -4,13 +4,13 @@
  * The notice is a status region that stays in the page and only gets or loses its text, so
  * screen readers announce it when it appears.
  */
-
-const OFFLINE_TEXT = "You are offline. The countdown keeps running; shaking needs the network.";
+import { onLanguageChange, s } from "./i18n.js";
 
 /** @param {HTMLElement} notice */
 export function showNetworkStatus(notice) {
-  const update = () => (notice.textContent = navigator.onLine ? "" : OFFLINE_TEXT);
+  const update = () => (notice.textContent = navigator.onLine ? "" : s().offline);
   window.addEventListener("online", update);
   window.addEventListener("offline", update);
+  onLanguageChange(update);
   update();
 }

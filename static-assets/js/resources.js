@@ -1,7 +1,8 @@
 /**
  * Page side of the resource packages: registers the service worker, asks it to (re)sync the
- * packages, reports its progress, and maps asset ids to their versioned URLs (served from
- * Cache Storage by the service worker).
+ * packages, reports its progress, and maps asset ids to their versioned URLs in the viewer's
+ * language (served from Cache Storage by the service worker; every language is downloaded,
+ * so the language switch works offline).
  */
 
 /** @typedef {import("../../src/wire/index").ResourceManifest} ResourceManifest */
@@ -31,15 +32,21 @@ export async function startPreDownload(onProgress) {
   await requestSync();
 }
 
-/** Asset id → URL, from the manifest (the service worker answers it from cache when offline). */
-export async function loadAssetUrls() {
+/**
+ * Asset id → URL for the viewer's language, from the manifest (the service worker answers it
+ * from cache when offline): a file for that language wins over a file for every language.
+ * @param {string} lang
+ */
+export async function loadAssetUrls(lang) {
   /** @type {Map<string, string>} */
   const urls = new Map();
   try {
     const response = await fetch("/resources/manifest.json");
     /** @type {ResourceManifest} */
     const manifest = await response.json();
-    for (const pkg of manifest.packages) for (const file of pkg.files) urls.set(file.assetId, file.url);
+    const files = manifest.packages.flatMap((pkg) => pkg.files);
+    for (const file of files) if (file.lang === undefined) urls.set(file.assetId, file.url);
+    for (const file of files) if (file.lang === lang) urls.set(file.assetId, file.url);
   } catch {
     // Without the manifest the views fall back to text only.
   }

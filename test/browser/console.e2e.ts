@@ -1,14 +1,15 @@
 /**
  * The operator console in a real browser: sign in with the admin secret, edit a phase and
  * watch a viewer page follow, switch a phase to edge leases, see the alerts panel, see a
- * version conflict clearly, start a phase now, create a pool and run the audit.
+ * version conflict clearly, start a phase now, create a pool, see the night's estimated bill
+ * beside the capacity plan for an audience, and run the audit.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { expectAccessible } from "./support/axe";
-import { apiViewer, audit, createPool, getTimeline, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
+import { admin, apiViewer, audit, createPool, getTimeline, lotteryPhase, openBrowser, putShow, type Browser } from "./support/browser";
 import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
 import type { Locator, Page } from "playwright-core";
-import type { AuditReport, ShakeResponse, ShardPhaseStats, StatsReport } from "../../src/wire/index";
+import type { AuditReport, CostEstimate, ShakeResponse, ShardPhaseStats, StatsReport } from "../../src/wire/index";
 
 let browser: Browser | null = null;
 afterEach(async () => {
@@ -103,13 +104,27 @@ function misplacedLabels(chart: Locator): Promise<string[]> {
 }
 
 describe("operator console", () => {
-  it("signs an operator in through the Access stand-in and shows the admin log", async () => {
+  it("asks who the operator is before any admin call, signs an operator in through the Access stand-in and shows the admin log", async () => {
     const now = Date.now();
     await putShow([lotteryPhase("logged", now + 60_000, now + 120_000)]);
     browser = await openBrowser({ serviceWorkers: "block" });
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
+    // Signed out, the console asks who the operator is and calls no admin route: nothing in the browser's console.
+    const errors: string[] = [];
+    const adminCalls: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/admin/")) adminCalls.push(request.url());
+    });
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/operator");
     await page.goto("/admin");
+    expect((await asked).status()).toBe(200);
+    await expect.poll(() => page.getByLabel("Admin secret").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator("#sign-in-error").textContent()).toBe("");
+    expect({ errors, adminCalls }).toEqual({ errors: [], adminCalls: [] });
     await page.getByRole("link", { name: "the development sign-in" }).click();
     await page.getByRole("button", { name: "Sign in to the console as ada@ops.example" }).click();
     await page.waitForURL(/\/admin$/);
@@ -189,6 +204,21 @@ describe("operator console", () => {
     expect(await showRow.locator("td").nth(4).textContent()).toMatch(/^2 \(¥\d+\.\d\d\)$/);
     await expect.poll(() => console.locator("#chart-shards rect").count()).toBe(4);
     expect(await console.locator("#chart-shakes polyline").count()).toBe(1);
+    // The night's estimated bill beside the capacity plan, for the saved show and the audience entered.
+    const estimateTitle = console.locator("#estimate .estimate-bill h3");
+    await expect.poll(() => estimateTitle.textContent()).toMatch(/^Estimated bill: [\d,]+\.\d\d USD$/);
+    const small = await estimateTitle.textContent();
+    await console.getByLabel("Audience (phones)").fill("200000000");
+    await console.getByRole("button", { name: "Estimate" }).click();
+    await expect.poll(() => estimateTitle.textContent()).not.toBe(small);
+    const expected = (await (await admin("GET", "/estimate?viewers=200000000")).json()) as CostEstimate;
+    const usd = expected.bill.totalUsd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(await estimateTitle.textContent()).toBe(`Estimated bill: ${usd} USD`);
+    expect(expected.bill.totalUsd).toBeGreaterThan(Number(small!.replace(/[^\d.]/g, "")));
+    const shards = console.locator("#estimate tr", { hasText: "Pool shards" }).locator("td");
+    // Thirty envelopes over the night need one shard, whatever the audience: the 4 configured are plenty.
+    expect([await shards.nth(1).textContent(), await shards.nth(2).textContent()]).toEqual(["1", "4"]);
+    expect(await console.locator("#estimate .alert").count()).toBe(0);
     await console.getByRole("button", { name: "Run the audit" }).click();
     await expect.poll(() => console.locator("#audit-result .badge").textContent()).toBe("PASS");
     expect(await console.locator("#audit-result .reconcile").textContent()).toMatch(/: PASS · \d+ moves, 0 failing/);

@@ -60,6 +60,9 @@ export default async function setup(project: TestProject) {
       "SHARD_COUNT:4",
       "--var",
       "TIMELINE_TTL_MS:1000",
+      // Pages read the published timeline every 1-2 s, so the clock test converges quickly.
+      "--var",
+      "LIVE_POLL_MS:2000",
       // Issuance pacing would hold back the small pools these tests drain in seconds; its
       // own tests are in test/overload.
       "--var",

@@ -3,7 +3,8 @@
  * package to 100%, serves the shell and the assets from Cache Storage with the network cut,
  * resumes an interrupted download, and replaces a package when its version changes.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceManifest } from "../../src/wire/index";
@@ -13,6 +14,15 @@ import { ARTIFACTS } from "./support/paths";
 const manifest = JSON.parse(readFileSync("static-assets/resources/manifest.json", "utf8")) as ResourceManifest;
 const files = manifest.packages.flatMap((p) => p.files);
 const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+
+/** The budgets of docs/pwa.md ("Size of the shell"): what a phone downloads before the show. */
+const SHELL_BUDGET = { bytes: 128 * 1024, gzipped: 40 * 1024 };
+const PACKAGES_BUDGET = 16 * 1024;
+
+/** The shell the service worker caches at install (its SHELL_FILES), icons aside. */
+const shellFiles = [
+  ...(/const SHELL_FILES = \[([\s\S]*?)\]/.exec(readFileSync("static-assets/sw.js", "utf8"))?.[1] ?? "").matchAll(/"([^"]+)"/g),
+].map(([, url]) => url);
 
 let browser: Browser | null = null;
 afterEach(async () => {
@@ -34,6 +44,19 @@ const cacheNames = (page: Page) => page.evaluate(() => caches.keys());
 describe("resource pre-download", () => {
   it("lists every file with its exact size", () => {
     for (const file of files) expect(statSync(`static-assets${file.url}`).size, file.url).toBe(file.bytes);
+  });
+
+  it("caches every viewer module and stays within the budgets of the shell and the packages", () => {
+    const modules = readdirSync("static-assets/js", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
+    expect(modules.map((f) => `/js/${f}`).filter((url) => !shellFiles.includes(url))).toEqual([]);
+    const shell = Buffer.concat(
+      [...shellFiles.filter((url) => !url.startsWith("/icons/")), "/sw.js"].map((url) =>
+        readFileSync(`static-assets${url === "/" ? "/index.html" : url}`),
+      ),
+    );
+    expect(shell.length).toBeLessThanOrEqual(SHELL_BUDGET.bytes);
+    expect(gzipSync(shell, { level: 9 }).length).toBeLessThanOrEqual(SHELL_BUDGET.gzipped);
+    expect(totalBytes).toBeLessThanOrEqual(PACKAGES_BUDGET);
   });
 
   it("reaches 100% and then serves shell and assets from cache with the network cut", async () => {

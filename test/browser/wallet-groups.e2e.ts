@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateGroupResponse, GroupView, ShakeResponse } from "../../src/wire/index";
 import { expectAccessible } from "./support/axe";
-import { apiViewer, baseUrl, createPool, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
+import { apiViewer, baseUrl, createPool, dismissWin, lotteryPhase, openBrowser, putShow, yuan, type Browser } from "./support/browser";
 import { ARTIFACTS } from "./support/paths";
 
 const browsers: Browser[] = [];
@@ -23,7 +23,7 @@ async function newViewer(options: { serviceWorkers?: "allow" | "block" } = {}) {
   return browser;
 }
 
-/** Shakes with the button until the page shows an envelope; returns the shake answer. */
+/** Shakes with the button: the page shows the envelope over the screen; returns the shake answer. */
 async function winEnvelope(page: Page, phaseTitle: string) {
   await page.goto("/");
   await expect.poll(() => page.locator("#phase").textContent()).toBe(`Live now: ${phaseTitle}`);
@@ -31,7 +31,7 @@ async function winEnvelope(page: Page, phaseTitle: string) {
   await page.getByRole("button", { name: "Shake!" }).click();
   const shake = (await (await answer).json()) as ShakeResponse;
   if (shake.kind !== "envelope") throw new Error(`expected an envelope, got ${shake.kind}`);
-  await expect.poll(() => page.getByRole("button", { name: "Open the envelope" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole("alertdialog").getByRole("button", { name: "Open the envelope" }).isVisible()).toBe(true);
   return shake.envelope;
 }
 
@@ -45,6 +45,8 @@ describe("wallet", () => {
     const envelope = await winEnvelope(page, "Lottery wallet");
     const amount = yuan(envelope.amountCents);
 
+    // Opened later: the line under the shake button keeps it.
+    await dismissWin(page);
     await page.getByRole("button", { name: "My wallet" }).click();
     const entry = page.locator(`#wallet-entries li[data-entry-id="claim:${envelope.claimId}"]`);
     await expect.poll(() => entry.getAttribute("data-status")).toBe("pending");
@@ -52,8 +54,9 @@ describe("wallet", () => {
     expect(await page.locator("#wallet-balance").textContent()).toBe("¥0.00");
     expect(await page.locator("#wallet-pending").textContent()).toBe(`${amount} on its way to your wallet`);
 
-    await page.getByRole("button", { name: "Open the envelope" }).click();
-    await expect.poll(() => page.locator("#result .amount").textContent()).toBe(amount);
+    await page.locator("#result").getByRole("button", { name: "Open the envelope" }).click();
+    await expect.poll(() => page.locator("#win .amount").textContent()).toBe(amount);
+    await page.getByRole("button", { name: "See it in my wallet" }).click();
     // The wallet re-reads itself while money is pending: the queue consumer settles the claim.
     await expect.poll(() => entry.getAttribute("data-status"), { timeout: 20_000, interval: 500 }).toBe("settled");
     expect(await page.locator("#wallet-balance").textContent()).toBe(amount);
@@ -100,15 +103,15 @@ describe("group envelopes", () => {
     await page.getByRole("button", { name: "Share with friends" }).click();
     const group = (await (await created).json()) as CreateGroupResponse;
     expect(group).toMatchObject({ funding: "seed", amountCents: 888, count: 2, shareUrl: `/g/${group.id}` });
-    const link = page.locator("#result .share-link");
+    const link = page.locator("#win .share-link");
     const shareUrl = `${baseUrl()}/g/${group.id}`;
     await expect.poll(() => link.getAttribute("href")).toBe(shareUrl);
     expect(await link.textContent()).toBe(shareUrl);
     await page.getByRole("button", { name: "Share…" }).click();
     expect(await page.evaluate(() => (window as unknown as { shared: ShareData }).shared.url)).toBe(shareUrl);
     await page.getByRole("button", { name: "Copy link" }).click();
-    await expect.poll(() => page.locator("#result .share .hint").textContent()).toMatch(/Link copied|Copy the selected link/);
-    if ((await page.locator("#result .share .hint").textContent())?.startsWith("Link copied")) {
+    await expect.poll(() => page.locator("#win .share .hint").textContent()).toMatch(/Link copied|Copy the selected link/);
+    if ((await page.locator("#win .share .hint").textContent())?.startsWith("Link copied")) {
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
     }
 

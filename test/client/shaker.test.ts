@@ -1,7 +1,8 @@
 /**
  * The PWA's shaker: a shake whose answer never came, or came as `busy`, is sent again with
- * the same request id and marked as a retry (`X-Gala-Retry: 1`), so the server finds the
- * envelope it may have won even after the phase has ended; a shake that got its answer is
+ * the same request id and marked as a retry (`X-Gala-Retry:` the lottery phase it was first
+ * sent in, `1` outside one), so the server finds the envelope it may have won even after the
+ * phase has ended; a shake that got its answer is
  * never sent again. The
  * browser's fetch and localStorage do not exist here: stand-ins record what goes out.
  */
@@ -32,7 +33,8 @@ describe("shaker", () => {
     const storage = new MemoryStorage();
     storage.setItem("gs.session", JSON.stringify({ token: "t", userId: "u_1", expiresAt: 9e15 }));
     vi.stubGlobal("localStorage", storage);
-    vi.stubGlobal("location", { hash: "", pathname: "/", search: "" });
+    vi.stubGlobal("location", { href: "https://gala.test/", origin: "https://gala.test", hash: "", pathname: "/", search: "" });
+    vi.stubGlobal("sessionStorage", new MemoryStorage());
     vi.stubGlobal("fetch", async (path: string, init: RequestInit) => {
       sent.push({ path, headers: init.headers as Record<string, string> });
       const next = script.shift();
@@ -67,6 +69,30 @@ describe("shaker", () => {
     expect(sent.map((s) => s.headers[RETRY_HEADER])).toEqual([undefined, "1", "1", undefined]);
     expect(new Set(sent.slice(0, 3).map((s) => s.path)).size).toBe(1);
     expect(sent[3].path).not.toBe(sent[2].path);
+  });
+
+  it("marks a retry with the lottery phase live when the shake was first sent, even after the phase changed", async () => {
+    script = ["fail", "busy"];
+    let live: string | null = "lottery-a";
+    const shaker = new Shaker(
+      () => undefined,
+      new HeldClaims(new MemoryStorage()),
+      () => "gala-1",
+      () => live,
+    );
+    await shaker.shake();
+    live = "lottery-b";
+    for (let i = 0; i < 3; i++) {
+      vi.advanceTimersByTime(120_000);
+      await shaker.shake();
+    }
+    live = null;
+    vi.advanceTimersByTime(120_000);
+    script = ["fail"];
+    await shaker.shake();
+    vi.advanceTimersByTime(120_000);
+    await shaker.shake();
+    expect(sent.map((s) => s.headers[RETRY_HEADER])).toEqual([undefined, "lottery-a", "lottery-a", undefined, undefined, "1"]);
   });
 
   it("never sends an answered shake again", async () => {

@@ -1,9 +1,12 @@
 /**
- * Fuzz: 3,600 generated malformed or hostile requests (300 of each of twelve kinds) across every route (wrong types,
- * huge bodies, bad JSON, forged tokens and admin secrets, path traversal in asset URLs,
- * unknown routes and methods), fired in parallel batches while legitimate shakes claim
- * envelopes. Every hostile request gets a 4xx JSON error (assets: a 4xx or a harmless
- * page), never a 5xx or a leak; the audit balances afterwards.
+ * Fuzz: 4,800 generated malformed or hostile requests (300 of each of sixteen kinds) across
+ * every route: wrong types, huge bodies, bad JSON, forms and malformed multipart, forged tokens
+ * and admin secrets, path traversal in asset URLs, unknown routes and methods, and (four kinds
+ * of sixteen) probes spread over every route the router has, the development identity
+ * provider's included (route-probes.ts), fired in parallel batches while legitimate shakes
+ * claim envelopes. No request gets a 5xx or a leak; the targeted hostile ones get a 4xx JSON
+ * error (assets: a 4xx or a harmless page), a route probe may also succeed; every route is
+ * probed; the audit balances afterwards.
  */
 import { env } from "cloudflare:workers";
 import { expectBalanced } from "../support/repair";
@@ -15,9 +18,10 @@ import { admin, ADMIN_SECRET, call, createPool, session } from "../support/api";
 import { inBatches, shakeInit } from "../support/deployed";
 import { SPONSORS } from "../support/phases";
 import { liveLotteryShow } from "../support/show";
+import { ROUTES, routeKey, routeProbe, type RouteTemplate } from "./route-probes";
 
-/** Every kind of probe (probe()) is sent TOTAL / 12 times, with values drawn from a seeded generator. */
-const TOTAL = 3_600;
+/** Every kind of probe (probe()) is sent TOTAL / 16 times, with values drawn from a seeded generator. */
+const TOTAL = 4_800;
 const BATCH = 200;
 const random = seededRandomInt("fuzz-7");
 const pick = <T>(xs: readonly T[]): T => xs[random(0, xs.length - 1)];
@@ -62,6 +66,8 @@ interface Probe {
   path: string;
   init: RequestInit;
   assets?: boolean;
+  /** A probe of one route of the router: it may succeed, but never with a 5xx. */
+  route?: RouteTemplate;
 }
 
 /** Hostile probes come from their own address: its failed admin secrets lock out only itself. */
@@ -124,7 +130,8 @@ const assetPaths = [
 function probe(users: SessionResponse[], kind: number): Probe {
   const user = pick(users);
   const bearer = `Bearer ${user.token}`;
-  switch (kind % 12) {
+  if (kind % 16 >= 12) return routeProbe(pick(ROUTES), user.token, random);
+  switch (kind % 16) {
     case 10:
       return {
         path: `/api/envelopes/${pick(["%2e%2e", "x".repeat(200), crypto.randomUUID(), "'or'1'='1", "%00", "😀", "-1"])}/open`,
@@ -260,7 +267,7 @@ function send(p: Probe): Promise<Response> {
 }
 
 describe("fuzz", () => {
-  it(`answers ${TOTAL} hostile requests with 4xx only, and the audit still balances`, async () => {
+  it(`answers ${TOTAL} hostile requests across every route without a 5xx, and the audit still balances`, async () => {
     forgetTimeline();
     const sponsorIds = SPONSORS.slice(0, 3).map((s) => s.id);
     const { lotteryId } = await liveLotteryShow("fuzz", { sponsorIds });
@@ -268,6 +275,7 @@ describe("fuzz", () => {
     const users = await inBatches(20, 20, () => session());
     const statuses = new Map<number, number>();
     const failures: string[] = [];
+    const probedRoutes = new Set<string>();
     let legit = 0;
     let envelopes = 0;
     const started = Date.now();
@@ -279,13 +287,17 @@ describe("fuzz", () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const text = await res.text();
         const p = probes[i];
+        if (p.route && p.init.method === p.route.method) probedRoutes.add(routeKey(p.route));
         const ok = p.assets
           ? res.status < 500 && (res.status >= 400 || !/SESSION_SECRET|compatibility_date|\[vars\]/.test(text))
-          : res.status >= 400 && res.status < 500;
+          : res.status < 500 && (p.route !== undefined || res.status >= 400);
         const jsonError =
           p.assets ||
+          (p.route !== undefined && res.status < 400) ||
           (res.headers.get("Content-Type")?.includes("application/json") && /^\{"error":\{"code":"[a-z_]+","message":/.test(text));
         const leak = /at .+\.(ts|js):\d+|node_modules|SqlStorage|SQLITE/i.test(text);
+        // A route probe with a viewer's own session may win an envelope like a legitimate shake.
+        if (p.route && res.status === 200 && p.path.startsWith("/api/shake") && text.includes('"kind":"envelope"')) envelopes++;
         if (!ok || !jsonError || leak) failures.push(`${p.init.method} ${p.path.slice(0, 80)} -> ${res.status} ${text.slice(0, 120)}`);
       }
       for (const res of legitAnswers) {
@@ -297,13 +309,14 @@ describe("fuzz", () => {
     }
     const elapsed = (Date.now() - started) / 1000;
     expect(failures.slice(0, 20)).toEqual([]);
+    expect(ROUTES.map(routeKey).filter((key) => !probedRoutes.has(key))).toEqual([]);
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
     const report: AuditReport = await (await admin("GET", "/audit")).json();
     expectBalanced(report);
     const claimed = report.pools.filter((p) => p.phaseId === lotteryId).reduce((n, p) => n + p.claimedCount, 0);
     expect(claimed).toBe(envelopes);
     console.log(
-      `fuzz: ${TOTAL} hostile requests + ${legit} legitimate shakes in ${elapsed.toFixed(1)} s; statuses ` +
+      `fuzz: ${TOTAL} hostile requests (${ROUTES.length} routes probed) + ${legit} legitimate shakes in ${elapsed.toFixed(1)} s; statuses ` +
         `${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${envelopes} envelopes; audit balanced`,
     );
   });

@@ -1,7 +1,8 @@
 /**
  * Operators: /api/admin/* takes a Cloudflare Access JWT (header or cookie; the development
  * provider stands in for Access) or the break-glass admin secret, refused after repeated
- * failures from one address; every change lands in the append-only admin log.
+ * failures from one address; a change is accepted only as JSON from the console's own
+ * origin; every change lands in the append-only admin log.
  */
 import { env } from "cloudflare:workers";
 import { generateKeyPair, SignJWT } from "jose";
@@ -13,11 +14,14 @@ import { ADMIN_SECRET, call, session } from "../support/api";
 import { nowS, operatorToken, viewerToken } from "../support/identity";
 import { phase, SPONSORS } from "../support/phases";
 
+/** The console's own origin: the tests call the worker at http://gala.test. */
+const ORIGIN = "http://gala.test";
+
 function asOperator(method: string, path: string, token: string, body?: unknown, via: "header" | "cookie" = "header"): Promise<Response> {
   const auth: Record<string, string> = via === "header" ? { "Cf-Access-Jwt-Assertion": token } : { Cookie: `CF_Authorization=${token}` };
   return call(`/api/admin${path}`, {
     method,
-    headers: { "Content-Type": "application/json", ...auth },
+    headers: { "Content-Type": "application/json", Origin: ORIGIN, ...auth },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -39,6 +43,64 @@ describe("operator sign-in", () => {
       headers: { Cookie: `CF_Authorization=${await operatorToken("ada")}`, "Sec-Fetch-Site": "cross-site" },
     });
     expect(res.status).toBe(403);
+  });
+
+  describe("a change rides no ambient credential", () => {
+    const tick = async (headers: Record<string, string>, body: string | undefined = "{}") =>
+      call("/api/admin/show-clock/tick", {
+        method: "POST",
+        headers: { Cookie: `CF_Authorization=${await operatorToken("ada")}`, ...headers },
+        body,
+      });
+    const refused = async (res: Response, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as ApiErrorBody).error.code).toBe(code);
+    };
+
+    it("refuses a form post (text/plain, urlencoded, multipart, or no type at all) with the Access cookie", async () => {
+      for (const type of [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain; a=application/json",
+      ]) {
+        await refused(await tick({ "Content-Type": type, Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" }), 415, "unsupported_media_type");
+      }
+      await refused(await tick({ Origin: ORIGIN }, undefined), 415, "unsupported_media_type");
+    });
+
+    it("refuses a JSON change without Origin and Sec-Fetch-Site (an older browser), or marked same-site", async () => {
+      await refused(await tick({ "Content-Type": "application/json" }), 403, "forbidden");
+      await refused(await tick({ "Content-Type": "application/json", "Sec-Fetch-Site": "same-site" }), 403, "forbidden");
+      await refused(await tick({ "Content-Type": "application/json", "Sec-Fetch-Site": "none" }), 403, "forbidden");
+    });
+
+    it("refuses a JSON change from a foreign origin, a sibling subdomain or a null origin", async () => {
+      for (const origin of ["https://evil.example", "http://shop.gala.test", "http://gala.test:8080", "https://gala.test", "null"]) {
+        await refused(
+          await tick({ "Content-Type": "application/json", Origin: origin, "Sec-Fetch-Site": "same-origin" }),
+          403,
+          "forbidden",
+        );
+      }
+    });
+
+    it("accepts JSON from the console's own origin, or marked same-origin by a browser that sends no Origin; reads need neither", async () => {
+      expect((await tick({ "Content-Type": "application/json", Origin: ORIGIN })).status).toBe(200);
+      expect((await tick({ "Content-Type": "application/json; charset=utf-8", "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+      const read = await call("/api/admin/timeline", { headers: { Cookie: `CF_Authorization=${await operatorToken("ada")}` } });
+      expect(read.status).toBe(200);
+      // The break-glass secret follows the same rule (the runbook's commands send both headers).
+      const breakGlass = (headers: Record<string, string>) =>
+        call("/api/admin/show-clock/tick", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${ADMIN_SECRET}`, ...headers },
+          body: "{}",
+        });
+      await refused(await breakGlass({ "Content-Type": "text/plain", Origin: ORIGIN }), 415, "unsupported_media_type");
+      await refused(await breakGlass({ "Content-Type": "application/json" }), 403, "forbidden");
+      expect((await breakGlass({ "Content-Type": "application/json", Origin: ORIGIN })).status).toBe(200);
+    });
   });
 
   it("answers 401 without credentials and 403 for an Access JWT that does not check out", async () => {
@@ -64,6 +126,19 @@ describe("operator sign-in", () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as ApiErrorBody).error.code).toBe("forbidden");
     }
+  });
+
+  it("tells the console who its operator is without a refusal: Access, break-glass, or null", async () => {
+    const whoAmI = async (headers: Record<string, string>) => {
+      const res = await call("/api/operator", { headers: { "CF-Connecting-IP": "192.0.2.44", ...headers } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { operator: string | null }).operator;
+    };
+    expect(await whoAmI({})).toBeNull();
+    expect(await whoAmI({ Cookie: `CF_Authorization=${await operatorToken("ada")}` })).toBe("access:ada@ops.example");
+    expect(await whoAmI({ "Cf-Access-Jwt-Assertion": await operatorToken("ada", { exp: nowS() - 300 }) })).toBeNull();
+    expect(await whoAmI({ Authorization: `Bearer ${ADMIN_SECRET}` })).toBe("break-glass:admin-secret");
+    expect(await whoAmI({ Authorization: "Bearer not-the-secret" })).toBeNull();
   });
 
   it("refuses the break-glass secret from an address after repeated failures, not from others", async () => {
@@ -96,14 +171,15 @@ describe("admin log", () => {
     expect((await asOperator("POST", "/timeline/phases/log-lottery/start", ada, {})).status).toBe(200);
     const stop = await call("/api/admin/timeline/phases/log-lottery/stop", {
       method: "POST",
-      headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json" },
+      headers: { Authorization: `Bearer ${ADMIN_SECRET}`, "Content-Type": "application/json", Origin: ORIGIN },
       body: "{}",
     });
     expect(stop.status).toBe(200);
     expect((await asOperator("POST", "/settlements/requeue", ada)).status).toBe(200);
 
     const log = (await (await asOperator("GET", "/log?limit=10", ada)).json()) as AdminLogResponse;
-    const entries = [...log.entries].reverse();
+    // Only this test's changes (the tests above made some of their own).
+    const entries = log.entries.filter((e) => e.at >= now).reverse();
     expect(entries.map((e) => [e.who, e.action])).toEqual([
       ["access:ada@ops.example", "PUT /api/admin/timeline"],
       ["access:ada@ops.example", "POST /api/admin/pools"],

@@ -11,7 +11,7 @@ import { DEV_TURNSTILE_PASS } from "../../src/routes/dev-idp";
 import type { ApiErrorBody, ShakeResponse } from "../../src/wire/index";
 import { call, createPool, json, wallet } from "../support/api";
 import { callWith } from "../support/deployed";
-import { signIn, viewerToken } from "../support/identity";
+import { NONCE_SECRET, signIn, viewerToken } from "../support/identity";
 import { open } from "../support/lottery";
 import { liveLottery, liveLotteryShow } from "../support/show";
 import { eventually } from "../support/wait";
@@ -68,11 +68,14 @@ describe("anonymous sessions", () => {
     const res = await post(off, { deviceId: "d-off" });
     expect(res.status).toBe(401);
     expect(await code(res)).toBe("sign_in_required");
-    expect((await post(off, { idToken: await viewerToken("frank") })).status).toBe(201);
+    expect((await post(off, { idToken: await viewerToken("frank"), nonce: NONCE_SECRET })).status).toBe(201);
   });
 
   it("need a Turnstile token the verify endpoint accepts where a challenge is configured", async () => {
-    const challenged = { ...env, ANONYMOUS_SESSIONS: "turnstile" };
+    const challenged = { ...env, ANONYMOUS_SESSIONS: "turnstile", TURNSTILE_SITE_KEY: "site-key-1" };
+    const identity = async (target: Env) => (await callWith(target, "/api/identity", {})).json();
+    expect(await identity(challenged)).toMatchObject({ anonymousSessions: "turnstile", turnstileSiteKey: "site-key-1" });
+    expect(await identity(env)).toMatchObject({ anonymousSessions: "on", turnstileSiteKey: null });
     const missing = await post(challenged, { deviceId: "d-t1" });
     expect([missing.status, await code(missing)]).toEqual([403, "challenge_required"]);
     const wrong = await post(challenged, { deviceId: "d-t2", turnstileToken: "forged" });

@@ -1,7 +1,7 @@
 import { expectBalanced } from "../support/repair";
 import { describe, expect, it } from "vitest";
 import type { PoolRecord } from "../../src/wire/index";
-import { admin, call, createPool, session, audit } from "../support/api";
+import { admin, call, createPool, json, session, audit } from "../support/api";
 import { liveLotteryShow } from "../support/show";
 
 async function poolCount(): Promise<number> {
@@ -84,7 +84,7 @@ describe("sponsor pools", () => {
       expect(res.status, body).toBe(400);
     }
     expect((await call("/api/nope")).status).toBe(404);
-    expect((await call("/api/admin/pools", { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await json("POST", "/api/admin/pools", {})).status).toBe(401);
     expectBalanced(await audit());
   });
 });

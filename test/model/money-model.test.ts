@@ -102,16 +102,17 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
   switch (cmd.t) {
     case "shake":
     case "reset": {
-      // A request id sent before is a retry, marked as the PWA marks it: it gets the same
-      // answer, also after the phase has ended.
+      // A request id sent before is a retry, marked as the PWA marks it (with the lottery
+      // phase it was first sent in, the gala's only one): it gets the same answer, also after
+      // the phase has ended.
       const requestId = `r${cmd.r}e${m.epoch}`;
       const key = `${cmd.u}|${requestId}`;
-      const retry = m.sent.has(key);
+      const retryOf = m.sent.has(key) ? gala.phaseId : undefined;
       m.sent.add(key);
       const answer =
         cmd.t === "shake"
-          ? await shake(v.token, requestId, { holdings: m.holdings[cmd.u], retry })
-          : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retry);
+          ? await shake(v.token, requestId, { holdings: m.holdings[cmd.u], retry: retryOf })
+          : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retryOf);
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;
       const claimId = answer.kind === "envelope" ? answer.envelope.claimId : null;

@@ -108,9 +108,9 @@ export async function failingD1Batch(v: Viewer, claimId: string): Promise<boolea
 }
 
 /** Every object is reset while a shake is in flight. */
-export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retry = false): Promise<ShakeResponse | null> {
+export async function resetMidCall(v: Viewer, requestId: string, holdings?: string, retryOf?: string): Promise<ShakeResponse | null> {
   const [answer] = await Promise.all([
-    shake(v.token, requestId, { holdings, retry }).catch(() => null),
+    shake(v.token, requestId, { holdings, retry: retryOf }).catch(() => null),
     abortAllDurableObjects().catch(() => undefined),
   ]);
   return answer;

@@ -11,14 +11,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { operations } from "../../src/contract/openapi";
 import { DEV_IDP_PATH } from "../../src/routes/dev-idp";
+import { DEV_LIVE_PATH } from "../../src/routes/dev-live";
 import { SHAKE_WIRE_PREFIX } from "../../src/edge/shake-wire";
-import type { CreateGroupResponse, PoolRecord, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
-import { admin, call, json, session } from "../support/api";
+import type { CreateGroupResponse, PoolRecord, PublicTimeline, SessionResponse, ShakeResponse, Timeline } from "../../src/wire/index";
+import { ADMIN_SECRET, admin, call, json, session } from "../support/api";
 
 type Schema = Record<string, unknown>;
+interface Described {
+  headers?: Record<string, { required?: boolean; schema: { type: string; const?: string; pattern?: string } }>;
+  content: { "application/json": { schema: { $ref: string }; examples?: Record<string, { value: unknown }> } };
+}
+interface Operation {
+  parameters?: { name: string; in: string; schema: Schema }[];
+  responses: Record<string, Described>;
+}
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, { content: { "application/json": { schema: { $ref: string } } } }> }>>;
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -33,6 +43,14 @@ async function checked<T>(res: Response, method: string, template: string, statu
   expect(responses, `${method} ${template} is not in the document`).toBeDefined();
   const described = responses[String(status)] ?? responses[`${String(status)[0]}XX`];
   expect(described, `${method} ${template} ${status} is not described`).toBeDefined();
+  for (const [header, { required, schema }] of Object.entries(described.headers ?? {})) {
+    const value = res.headers.get(header);
+    if (required) expect(value, `${method} ${template} ${status} lacks ${header}`).not.toBeNull();
+    if (value === null) continue;
+    if (schema.const !== undefined) expect(value, `${method} ${template} ${header}`).toBe(schema.const);
+    if (schema.type === "integer") expect(value, `${method} ${template} ${header}`).toMatch(/^\d+$/);
+    if (schema.pattern !== undefined) expect(value, `${method} ${template} ${header}`).toMatch(new RegExp(schema.pattern));
+  }
   const name = described.content["application/json"].schema.$ref.replace("#/components/schemas/", "");
   const body: unknown = JSON.parse(text);
   const result = new Validator(doc.components.schemas[name], "2020-12", false).validate(body);
@@ -57,14 +75,42 @@ describe("OpenAPI document", () => {
     expect(valid.errors.map((e) => `${e.instanceLocation}: ${e.error}`)).toEqual([]);
     const routes = new Set(
       app.routes
-        // The development identity provider is not part of the deployed API (docs/identity.md).
-        .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH))
+        // The development identity provider and the stand-in for the published timeline's
+        // bucket are not part of the deployed API (docs/identity.md, docs/capacity.md).
+        .filter((r) => r.method !== "ALL" && !r.path.startsWith(DEV_IDP_PATH) && !r.path.startsWith(DEV_LIVE_PATH))
         .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/\/$/, "").replace(/:(\w+)/g, "{$1}")}`),
     );
     // The lean shake wire is served ahead of the router (src/index.ts, src/edge/shake-wire.ts).
     routes.add(`post ${SHAKE_WIRE_PREFIX}{requestId}`);
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)));
     expect([...documented].sort()).toEqual([...routes].sort());
+    expect(doc.servers).toEqual([expect.objectContaining({ url: "http://gala.test" })]);
+  });
+
+  it("gives examples of every kind of shake answer, each valid against the answer's schema", () => {
+    const examples = doc.paths["/api/shake/{requestId}"].post.responses["200"].content["application/json"].examples ?? {};
+    const kinds = Object.values(examples).map((e) => (e.value as { kind: string }).kind);
+    expect(new Set(kinds)).toEqual(new Set(["rest", "greeting", "envelope", "busy"]));
+    for (const [name, example] of Object.entries(examples)) {
+      const result = new Validator(doc.components.schemas.Shake, "2020-12", false).validate(example.value);
+      expect(result.errors, name).toEqual([]);
+    }
+  });
+
+  it("states the request id's pattern and length as the server enforces them", async () => {
+    const param = doc.paths["/api/shake/{requestId}"].post.parameters?.find((p) => p.name === "requestId");
+    const accepts = (id: string) => new Validator(param?.schema ?? {}, "2020-12", false).validate(id).valid;
+    const viewer = await session();
+    const shakeWith = (id: string) => call(`/api/shake/${id}`, { method: "POST", headers: { Authorization: `Bearer ${viewer.token}` } });
+    for (const [id, ok] of [
+      ["a".repeat(64), true],
+      ["a".repeat(65), false],
+      ["ok_.:-9", true],
+      ["no%20space", false],
+    ] as const) {
+      expect(accepts(decodeURIComponent(id)), id).toBe(ok);
+      expect((await shakeWith(id)).status, id).toBe(ok ? 200 : 400);
+    }
   });
 
   it("describes every real answer of a whole show", async () => {
@@ -73,10 +119,14 @@ describe("OpenAPI document", () => {
     const [lottery, later, spare] = [`oa-lottery-${tag}`, `oa-later-${tag}`, `oa-spare-${tag}`];
     await checked(await call("/api/time"), "GET", "/api/time", 200);
     await checked(await call("/api/identity"), "GET", "/api/identity", 200);
+    const asOperator = await call("/api/operator", { headers: { Authorization: `Bearer ${ADMIN_SECRET}` } });
+    expect(await checked(asOperator, "GET", "/api/operator", 200)).toEqual({ operator: "break-glass:admin-secret" });
+    expect(await checked(await call("/api/operator"), "GET", "/api/operator", 200)).toEqual({ operator: null });
     const stored = await checked<{ timeline: Timeline | null }>(await admin("GET", "/timeline"), "GET", "/api/admin/timeline", 200);
     const phase = (id: string, kind: "lottery" | "greeting", startsAt: number, endsAt: number) => ({
       id,
       title: id,
+      ...(kind === "lottery" ? { titles: { "zh-CN": "抽奖" } } : {}),
       kind,
       startsAt,
       endsAt,
@@ -89,7 +139,7 @@ describe("OpenAPI document", () => {
         expectedVersion: stored.timeline?.version ?? 0,
         timeline: {
           galaId: `oa-${tag}`,
-          sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", assetId: "sponsor-oa" }],
+          sponsors: [{ id: "oa-sponsor", name: "OpenAPI & Co", names: { "zh-CN": "开放接口公司" }, assetId: "sponsor-oa" }],
           phases: [
             phase(lottery, "lottery", now - 1000, now + 3_600_000),
             phase(later, "greeting", now + 7_200_000, now + 7_300_000),
@@ -102,7 +152,12 @@ describe("OpenAPI document", () => {
       200,
     );
     await checked(await admin("PUT", "/timeline", { expectedVersion: 0, timeline: put.timeline }), "PUT", "/api/admin/timeline", 400);
-    await checked(await call("/api/timeline"), "GET", "/api/timeline", 200);
+    const shown = await checked<PublicTimeline>(await call("/api/timeline"), "GET", "/api/timeline", 200);
+    // Localized names and titles reach the viewers as the operator wrote them.
+    expect(shown.phases.find((p) => p.id === lottery)).toMatchObject({
+      titles: { "zh-CN": "抽奖" },
+      sponsors: [{ id: "oa-sponsor", names: { "zh-CN": "开放接口公司" } }],
+    });
 
     const pool = await checked<{ pool: PoolRecord }>(
       await admin("POST", "/pools", {
@@ -122,6 +177,14 @@ describe("OpenAPI document", () => {
 
     const viewer = await checked<SessionResponse>(await json("POST", "/api/session", {}), "POST", "/api/session", 201);
     await checked(await json("POST", "/api/session", { deviceId: "no spaces allowed" }), "POST", "/api/session", 400);
+    // Past 30 new sessions a minute from one device: 429 with Retry-After.
+    let limited: Response | null = null;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await json("POST", "/api/session", { deviceId: `oa-burst-${tag}` });
+      if (res.status === 429) limited = res;
+    }
+    if (!limited) throw new Error("no 429 after 40 sessions from one device");
+    await checked(limited, "POST", "/api/session", 429);
     const shaken = await checked<ShakeResponse>(
       await json("POST", "/api/shake", { requestId: "oa-1" }, viewer.token),
       "POST",
@@ -211,6 +274,8 @@ describe("OpenAPI document", () => {
     await checked(await call("/api/admin/stats"), "GET", "/api/admin/stats", 401);
     await checked(await admin("GET", "/log?limit=5"), "GET", "/api/admin/log", 200);
     await checked(await admin("GET", "/log?limit=0"), "GET", "/api/admin/log", 400);
+    await checked(await admin("GET", "/estimate?viewers=2000000"), "GET", "/api/admin/estimate", 200);
+    await checked(await admin("GET", "/estimate?viewers=lots"), "GET", "/api/admin/estimate", 400);
 
     const untested = operations.map((o) => `${o.method} ${o.path}`).filter((key) => !exercised.has(key));
     expect(untested).toEqual([]);

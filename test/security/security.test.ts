@@ -6,10 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSession } from "../../src/auth/session-token";
-import { WindowCounter } from "../../src/domain/window-counter";
 import type { ApiErrorBody, SessionResponse } from "../../src/wire/index";
-import { admin, ADMIN_SECRET, call, json, session } from "../support/api";
-import { callWith, inBatches, shakeInit } from "../support/deployed";
+import { admin, ADMIN_SECRET, call, json, ORIGIN, session } from "../support/api";
+import { callWith, freshWindow, inBatches, shakeInit } from "../support/deployed";
 
 const SECRET = "test-only-session-secret";
 
@@ -20,12 +19,6 @@ async function expectError(res: Response, status: number, code?: string): Promis
   if (code) expect(body.error.code).toBe(code);
   expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
   return body;
-}
-
-/** Waits, if needed, so a burst starts with at least `seconds` left in the limiter's window. */
-async function freshWindow(period: number, seconds: number): Promise<void> {
-  const left = new WindowCounter(1, period).retryAfterSeconds(Date.now());
-  if (left < seconds) await new Promise((r) => setTimeout(r, left * 1000 + 50));
 }
 
 describe("security headers and CORS", () => {
@@ -40,7 +33,7 @@ describe("security headers and CORS", () => {
   });
 
   it("serves the PWA's assets with a CSP that allows no inline script and no framing", async () => {
-    for (const path of ["/", "/app.js"]) {
+    for (const path of ["/", "/js/app.js"]) {
       const res = await env.ASSETS.fetch(`http://gala.test${path}`);
       expect(res.status).toBe(200);
       const csp = res.headers.get("Content-Security-Policy") ?? "";
@@ -143,7 +136,11 @@ describe("admin secret", () => {
       `Bearer ${user.token}`,
       ADMIN_SECRET,
     ]) {
-      const headers: Record<string, string> = auth === undefined ? {} : { Authorization: auth };
+      const headers: Record<string, string> = {
+        "Content-Type": "application/json",
+        Origin: ORIGIN,
+        ...(auth === undefined ? {} : { Authorization: auth }),
+      };
       for (const [method, path] of [
         ["GET", "/api/admin/audit"],
         ["GET", "/api/admin/timeline"],

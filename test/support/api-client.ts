@@ -24,9 +24,10 @@ export async function readJson<T>(res: Response, status = 200): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export function apiClient(call: Transport, adminSecret: string) {
+/** `origin` is the Origin a browser on the console's page sends (admin changes are refused without it). */
+export function apiClient(call: Transport, adminSecret: string, origin: () => string) {
   function json(method: string, path: string, body: unknown, token?: string): Promise<Response> {
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    const headers: Record<string, string> = { "Content-Type": "application/json", Origin: origin() };
     if (token) headers.Authorization = `Bearer ${token}`;
     return call(path, { method, headers, body: body === undefined || typeof body === "string" ? body : JSON.stringify(body) });
   }

@@ -4,7 +4,11 @@ import { apiClient } from "./api-client";
 
 export const ADMIN_SECRET = "test-only-admin-secret-at-least-32-chars";
 
+/** The origin the tests call the worker at: a browser sends it with every change (admin changes need it). */
+export const ORIGIN = "http://gala.test";
+
 export const { call, json, admin, getTimeline, putTimeline, putShow, createPool, session, wallet, audit, verify } = apiClient(
-  (path, init) => exports.default.fetch(new Request(`http://gala.test${path}`, init)),
+  (path, init) => exports.default.fetch(new Request(`${ORIGIN}${path}`, init)),
   ADMIN_SECRET,
+  () => ORIGIN,
 );

@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
+import { WindowCounter } from "../../src/domain/window-counter";
 
 /** The deployed protection settings (wrangler.toml), optionally tightened. */
 export function deployedEnv(overrides: Partial<Env> = {}): Env {
@@ -32,6 +33,12 @@ export function shakeInit(token: string, requestId: string): RequestInit {
 /** A shake on the lean wire: `POST /api/shake/<requestId>`, no body. */
 export function shakeWire(target: Env, token: string, requestId: string): Promise<Response> {
   return callWith(target, `/api/shake/${requestId}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** Waits, if needed, so a burst starts with at least `seconds` left in the rate limiters' window of `period` seconds. */
+export async function freshWindow(period: number, seconds: number): Promise<void> {
+  const left = new WindowCounter(1, period).retryAfterSeconds(Date.now());
+  if (left < seconds) await new Promise((r) => setTimeout(r, left * 1000 + 50));
 }
 
 /** Runs `tasks` with at most `width` in flight, in order. */

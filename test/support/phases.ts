@@ -6,8 +6,8 @@
 import type { Phase, Sponsor } from "../../src/wire/index";
 
 export const SPONSORS: Sponsor[] = [
-  { id: "aurora", name: "Aurora Phones", assetId: "sponsor-aurora" },
-  { id: "jade", name: "Jade Tea House", assetId: "sponsor-jade" },
+  { id: "aurora", name: "Aurora Phones", names: { "zh-CN": "极光手机" }, assetId: "sponsor-aurora" },
+  { id: "jade", name: "Jade Tea House", names: { "zh-CN": "翡翠茶馆" }, assetId: "sponsor-jade" },
   { id: "lantern", name: "Lantern Bank", assetId: "sponsor-lantern" },
   { id: "phoenix", name: "Phoenix Air", assetId: "sponsor-phoenix" },
 ];

@@ -32,16 +32,17 @@ let shakeSeq = 0;
 /**
  * A shake as a client sends it, answered 200: on the JSON-body route (`POST /api/shake`) or
  * the lean wire (`POST /api/shake/<requestId>`), with the holdings header and the retry mark
- * the PWA sends; a new request id unless one is given.
+ * the PWA sends (`retry`: the lottery phase the request id was first sent in); a new request
+ * id unless one is given.
  */
 export async function shake(
   token: string,
   requestId = `r${++shakeSeq}`,
-  options: { wire?: "json" | "lean"; holdings?: string; retry?: boolean } = {},
+  options: { wire?: "json" | "lean"; holdings?: string; retry?: string } = {},
 ): Promise<ShakeResponse> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (options.holdings) headers["X-Gala-Holdings"] = options.holdings;
-  if (options.retry) headers["X-Gala-Retry"] = "1";
+  if (options.retry) headers["X-Gala-Retry"] = options.retry;
   const res =
     options.wire === "lean"
       ? await call(`/api/shake/${requestId}`, { method: "POST", headers })

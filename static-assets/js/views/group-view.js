@@ -4,6 +4,7 @@
  */
 import { ApiFailure, failureReason as reason, userCall } from "../api.js";
 import { h } from "../dom.js";
+import { onLanguageChange, s } from "../i18n.js";
 import { grabLines, outcomeText, summaryText, viewerState } from "../group-state.js";
 import { sharePanel } from "./share-panel.js";
 
@@ -27,15 +28,19 @@ export function sharedGroupId() {
  */
 export async function showGroup(container, groupId) {
   const path = `/api/groups/${encodeURIComponent(groupId)}`;
-  const heading = h("h2", { text: "A red envelope for friends" });
+  const heading = h("h2", { text: s().groupHeading });
   const summary = h("p", { class: "group-summary" });
   const outcome = h("p", { class: "grab-outcome", role: "status" });
-  const grab = h("button", { type: "button", class: "open-button", text: "Grab a share" });
-  const grabs = h("ol", { class: "grabs", "aria-label": "Who grabbed what" });
+  const grab = h("button", { type: "button", class: "open-button", text: s().grabShare });
+  const grabs = h("ol", { class: "grabs", "aria-label": s().whoGrabbed });
+  const grabsTitle = h("h3", { text: s().whoGrabbed });
   const requestId = crypto.randomUUID();
   /** This viewer's own grab answer; it stays on the page over later refreshes. */
   /** @type {GrabOutcome | null} */
   let grabbed = null;
+  /** The latest answer, to write again in another language. */
+  /** @type {GroupView | null} */
+  let latest = null;
 
   /** @param {GrabOutcome | { status: "open" }} state */
   const showState = (state) => {
@@ -45,7 +50,8 @@ export async function showGroup(container, groupId) {
   };
   /** @param {GroupView} group */
   const render = (group) => {
-    heading.textContent = group.greeting || "A red envelope for friends";
+    latest = group;
+    heading.textContent = group.greeting || s().groupHeading;
     summary.textContent = summaryText(group);
     showState(grabbed ?? viewerState(group));
     grabs.replaceChildren(
@@ -68,7 +74,7 @@ export async function showGroup(container, groupId) {
       showState(answer);
       await refresh().catch(() => undefined);
     } catch (err) {
-      outcome.textContent = `Could not grab: ${reason(err)}`;
+      outcome.textContent = s().couldNotGrab(reason(err));
     } finally {
       grab.disabled = false;
     }
@@ -76,15 +82,21 @@ export async function showGroup(container, groupId) {
 
   try {
     const group = await userCall(path);
-    container.replaceChildren(heading, summary, grab, outcome, h("h3", { text: "Who grabbed what" }), grabs);
+    container.replaceChildren(heading, summary, grab, outcome, grabsTitle, grabs);
     render(group);
+    onLanguageChange(() => {
+      grab.textContent = s().grabShare;
+      grabs.setAttribute("aria-label", s().whoGrabbed);
+      grabsTitle.textContent = s().whoGrabbed;
+      if (latest) render(latest);
+    });
     if (group.state === "open") setTimeout(keepFresh, REFRESH_MS);
   } catch (err) {
     const missing = err instanceof ApiFailure && err.status === 404;
     container.setAttribute("data-state", missing ? "missing" : "error");
     container.replaceChildren(
       h("p", {
-        text: missing ? "There is no such envelope: check the link you were sent." : `This envelope cannot be shown: ${reason(err)}`,
+        text: missing ? s().noSuchGroup : s().groupUnavailable(reason(err)),
       }),
     );
   }
@@ -96,7 +108,7 @@ export async function showGroup(container, groupId) {
  */
 export function shareButton(claimId) {
   const out = h("div", { "aria-live": "polite" });
-  const button = h("button", { type: "button", class: "secondary", text: "Share with friends" });
+  const button = h("button", { type: "button", class: "secondary", text: s().shareWithFriends });
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
@@ -108,9 +120,7 @@ export function shareButton(claimId) {
       const noBudget = err instanceof ApiFailure && err.status === 409;
       out.replaceChildren(
         h("p", {
-          text: noBudget
-            ? "This envelope has no share budget. You can send a group envelope from your wallet."
-            : `Cannot share it now: ${reason(err)}`,
+          text: noBudget ? s().noShareBudget : s().cannotShare(reason(err)),
         }),
       );
       button.disabled = noBudget;

@@ -4,38 +4,36 @@
  * text is selected for a manual copy where that is refused).
  */
 import { h } from "../dom.js";
-import { formatCents } from "../money.js";
+import { dateTime, s, yuan } from "../i18n.js";
 
 /** @typedef {import("../../../src/wire/index").CreateGroupResponse} CreateGroupResponse */
 
 /** @param {CreateGroupResponse} created */
 export function sharePanel(created) {
   const url = new URL(created.shareUrl, location.origin).href;
-  const until = new Date(created.expiresAt).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+  const until = dateTime(created.expiresAt);
   const status = h("p", { class: "hint", role: "status" });
   const link = h("a", { href: url, class: "share-link", text: url });
-  const copy = h("button", { type: "button", class: "secondary", text: "Copy link" });
+  const copy = h("button", { type: "button", class: "secondary", text: s().copyLink });
   copy.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(url);
-      status.textContent = "Link copied: paste it to your friends.";
+      status.textContent = s().linkCopied;
     } catch {
       getSelection()?.selectAllChildren(link);
-      status.textContent = "Copy the selected link to your friends.";
+      status.textContent = s().copySelected;
     }
   });
   const actions = h("p", { class: "share-actions" }, copy);
   if (typeof navigator.share === "function") {
-    const share = h("button", { type: "button", class: "secondary", text: "Share…" });
-    share.addEventListener("click", () =>
-      navigator.share({ title: "A red envelope for you", text: "Grab a share of my red envelope!", url }).catch(() => undefined),
-    );
+    const share = h("button", { type: "button", class: "secondary", text: s().shareDots });
+    share.addEventListener("click", () => navigator.share({ title: s().shareTitle, text: s().shareText, url }).catch(() => undefined));
     actions.prepend(share);
   }
   return h(
     "div",
     { class: "share", "data-group-id": created.id },
-    h("p", { text: `${formatCents(created.amountCents)} in ${created.count} shares for your friends, open until ${until}:` }),
+    h("p", { text: s().shareIntro(yuan(created.amountCents), created.count, until) }),
     link,
     actions,
     status,

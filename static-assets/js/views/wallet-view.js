@@ -7,7 +7,8 @@
  */
 import { ApiFailure, failureReason as reason, userCall } from "../api.js";
 import { byId, h } from "../dom.js";
-import { formatCents, parseCents } from "../money.js";
+import { onLanguageChange, s, yuan } from "../i18n.js";
+import { parseCents } from "../money.js";
 import { sharePanel } from "./share-panel.js";
 
 /** @typedef {import("../../../src/wire/index").WalletResponse} WalletResponse */
@@ -25,15 +26,15 @@ const RETRY_MS = 5_000;
 function entryLabel(entry, sponsorName) {
   switch (entry.kind) {
     case "envelope":
-      return `Envelope from ${entry.sponsorId ? sponsorName(entry.sponsorId) : "a sponsor"}`;
+      return s().entryEnvelope(entry.sponsorId ? sponsorName(entry.sponsorId) : s().aSponsor);
     case "group-send":
-      return "Group envelope you sent";
+      return s().entryGroupSend;
     case "group-grab":
-      return "Share of a friend's group envelope";
+      return s().entryGroupGrab;
     case "group-refund":
-      return "Unclaimed shares returned";
+      return s().entryGroupRefund;
     case "group-cancel":
-      return "Group envelope cancelled, refunded";
+      return s().entryGroupCancel;
     default:
       return entry.kind;
   }
@@ -46,6 +47,8 @@ export class WalletView {
   #timer;
   /** Kept across retries of one creation, so a lost answer never debits twice. */
   #requestId = crypto.randomUUID();
+  /** @type {WalletResponse | null} */
+  #latest = null;
 
   /** @param {(id: string) => string} sponsorName */
   constructor(sponsorName) {
@@ -65,6 +68,7 @@ export class WalletView {
       event.preventDefault();
       this.#sendGroup();
     });
+    onLanguageChange(() => this.#latest && this.#render(this.#latest));
   }
 
   show() {
@@ -89,7 +93,7 @@ export class WalletView {
     try {
       wallet = await userCall("/api/wallet");
     } catch (err) {
-      this.#ui.pending.textContent = `The wallet cannot be read right now (${reason(err)}); retrying.`;
+      this.#ui.pending.textContent = s().walletUnreadable(reason(err));
       this.#timer = setTimeout(() => this.refresh(), RETRY_MS);
       return;
     }
@@ -99,21 +103,21 @@ export class WalletView {
 
   /** @param {WalletResponse} wallet */
   #render(wallet) {
-    this.#ui.balance.textContent = formatCents(wallet.balanceCents);
-    this.#ui.pending.textContent =
-      wallet.pendingCents > 0 ? `${formatCents(wallet.pendingCents)} on its way to your wallet` : "Everything you won is in your wallet.";
+    this.#latest = wallet;
+    this.#ui.balance.textContent = yuan(wallet.balanceCents);
+    this.#ui.pending.textContent = wallet.pendingCents > 0 ? s().walletPending(yuan(wallet.pendingCents)) : s().walletAllIn;
     this.#ui.entries.replaceChildren(
       ...wallet.entries.map((entry) =>
         h(
           "li",
           { "data-entry-id": entry.entryId, "data-status": entry.status, class: `entry entry-${entry.status}` },
           h("span", { text: entryLabel(entry, this.#sponsorName) }),
-          h("strong", { text: formatCents(entry.amountCents) }),
-          h("span", { class: "entry-status", text: entry.status === "settled" ? "in your wallet" : "on its way" }),
+          h("strong", { text: yuan(entry.amountCents) }),
+          h("span", { class: "entry-status", text: entry.status === "settled" ? s().entrySettled : s().entryPending }),
         ),
       ),
     );
-    if (wallet.entries.length === 0) this.#ui.entries.replaceChildren(h("li", { text: "Nothing yet: shake during a lottery phase!" }));
+    if (wallet.entries.length === 0) this.#ui.entries.replaceChildren(h("li", { text: s().walletEmpty }));
   }
 
   async #sendGroup() {
@@ -122,7 +126,7 @@ export class WalletView {
     const count = Number(data.get("count"));
     const greeting = String(data.get("greeting") ?? "").trim();
     if (amountCents === null) {
-      this.#ui.sent.textContent = "Type the total like 8.88";
+      this.#ui.sent.textContent = s().typeTotal;
       return;
     }
     /** @type {CreateWalletGroupRequest} */
@@ -137,9 +141,7 @@ export class WalletView {
       this.#ui.sent.replaceChildren(sharePanel(created));
     } catch (err) {
       this.#ui.sent.textContent =
-        err instanceof ApiFailure && err.code === "insufficient_funds"
-          ? "Your settled balance is not enough for that: money on its way cannot be sent yet."
-          : `Not sent: ${reason(err)}`;
+        err instanceof ApiFailure && err.code === "insufficient_funds" ? s().insufficientFunds : s().notSent(reason(err));
       if (err instanceof ApiFailure && err.status >= 400 && err.status < 500) this.#requestId = crypto.randomUUID();
     } finally {
       submit?.removeAttribute("disabled");

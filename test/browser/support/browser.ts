@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { inject } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
 import type { Phase } from "../../../src/wire/index";
 import { apiClient } from "../../support/api-client";
 import { phase, SPONSORS } from "../../support/phases";
@@ -29,15 +29,28 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A fresh browser profile; `serviceWorkers: "block"` for tests that intercept API calls. */
-export async function openBrowser(options: { serviceWorkers?: "allow" | "block" } = {}): Promise<Browser> {
+export interface BrowserOptions {
+  /** "block" for tests that intercept API calls. */
+  serviceWorkers?: "allow" | "block";
+  /** The phone's screen (420×860 unless said). */
+  viewport?: { width: number; height: number };
+  /** The phone's language (`navigator.languages`): English unless said. */
+  locale?: string;
+  /** A touch screen, for taps. */
+  hasTouch?: boolean;
+}
+
+/** A fresh browser profile. */
+export async function openBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "gala-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     baseURL: baseUrl(),
-    viewport: { width: 420, height: 860 },
+    viewport: options.viewport ?? { width: 420, height: 860 },
+    locale: options.locale ?? "en-US",
+    hasTouch: options.hasTouch ?? false,
     serviceWorkers: options.serviceWorkers ?? "allow",
   });
   return {
@@ -53,11 +66,17 @@ export async function openBrowser(options: { serviceWorkers?: "allow" | "block" 
 export const { admin, audit, createPool, getTimeline, json, putShow, session } = apiClient(
   (path, init) => fetch(`${baseUrl()}${path}`, init),
   ADMIN_SECRET,
+  baseUrl,
 );
 
 /** A lottery phase of the first sponsor whose greeting is one the resource packages hold. */
 export function lotteryPhase(id: string, startsAt: number, endsAt: number, candidateRate = 1): Phase {
-  return phase(id, "lottery", startsAt, endsAt, { sponsorIds: [SPONSORS[0].id], greetingAssetId: "greeting-opening", candidateRate });
+  return phase(id, "lottery", startsAt, endsAt, {
+    titles: { "zh-CN": `抽奖 ${id}` },
+    sponsorIds: [SPONSORS[0].id],
+    greetingAssetId: "greeting-opening",
+    candidateRate,
+  });
 }
 
 /** A viewer outside the browser: a fresh anonymous session, and calls made with it (any 2xx answer, parsed). */
@@ -71,6 +90,12 @@ export async function apiViewer() {
       return (await res.json()) as T;
     },
   };
+}
+
+/** Closes the full-screen win when it is open (as a viewer who opens it later), so the page behind takes clicks again. */
+export async function dismissWin(page: Page): Promise<void> {
+  if (await page.locator("#win").evaluate((d: HTMLDialogElement) => d.open)) await page.keyboard.press("Escape");
+  await expect.poll(() => page.locator("#win").evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
 }
 
 /** "¥12.34" for integer cents, as the pages print it. */
