@@ -54,6 +54,7 @@ const SHELL_FILES = [
   "/js/resources.js",
   "/js/shake-detect.js",
   "/js/shaker.js",
+  "/js/sign-in.js",
   "/js/strings/en.js",
   "/js/strings/zh-cn.js",
   "/js/turnstile.js",

@@ -277,7 +277,8 @@ describe("fuzz", () => {
     const failures: string[] = [];
     const probedRoutes = new Set<string>();
     let legit = 0;
-    let envelopes = 0;
+    // Claim ids won (a route probe may replay an earlier request id: its answer is the same win).
+    const won = new Set<string>();
     const started = Date.now();
     for (let sent = 0; sent < TOTAL; sent += BATCH) {
       const probes = Array.from({ length: BATCH }, (_, i) => probe(users, sent + i));
@@ -297,14 +298,15 @@ describe("fuzz", () => {
           (res.headers.get("Content-Type")?.includes("application/json") && /^\{"error":\{"code":"[a-z_]+","message":/.test(text));
         const leak = /at .+\.(ts|js):\d+|node_modules|SqlStorage|SQLITE/i.test(text);
         // A route probe with a viewer's own session may win an envelope like a legitimate shake.
-        if (p.route && res.status === 200 && p.path.startsWith("/api/shake") && text.includes('"kind":"envelope"')) envelopes++;
+        if (p.route && res.status === 200 && p.path.startsWith("/api/shake") && text.includes('"kind":"envelope"'))
+          won.add((JSON.parse(text) as { envelope: { claimId: string } }).envelope.claimId);
         if (!ok || !jsonError || leak) failures.push(`${p.init.method} ${p.path.slice(0, 80)} -> ${res.status} ${text.slice(0, 120)}`);
       }
       for (const res of legitAnswers) {
         legit++;
-        const answer = (await res.json()) as { kind: string };
+        const answer = (await res.json()) as { kind: string; envelope?: { claimId: string } };
         if (res.status !== 200) failures.push(`legit shake -> ${res.status}`);
-        if (answer.kind === "envelope") envelopes++;
+        if (answer.envelope) won.add(answer.envelope.claimId);
       }
     }
     const elapsed = (Date.now() - started) / 1000;
@@ -314,10 +316,10 @@ describe("fuzz", () => {
     const report: AuditReport = await (await admin("GET", "/audit")).json();
     expectBalanced(report);
     const claimed = report.pools.filter((p) => p.phaseId === lotteryId).reduce((n, p) => n + p.claimedCount, 0);
-    expect(claimed).toBe(envelopes);
+    expect(claimed).toBe(won.size);
     console.log(
       `fuzz: ${TOTAL} hostile requests (${ROUTES.length} routes probed) + ${legit} legitimate shakes in ${elapsed.toFixed(1)} s; statuses ` +
-        `${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${envelopes} envelopes; audit balanced`,
+        `${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${won.size} envelopes; audit balanced`,
     );
   });
 });

@@ -51,7 +51,7 @@ describe("the published timeline", () => {
     expect(first.view).toMatchObject({
       galaId: "live-publish",
       version: written.version,
-      phases: [{ id: "lp-a", title: "lp-a", kind: "greeting", startsAt: now + MIN, endsAt: now + 2 * MIN }],
+      phases: [{ id: "lp-a", title: "Greeting lp-a", kind: "greeting", startsAt: now + MIN, endsAt: now + 2 * MIN }],
       live: { url: env.LIVE_TIMELINE_URL, pollMs: Number(env.LIVE_POLL_MS) },
     });
 

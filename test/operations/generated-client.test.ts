@@ -9,13 +9,14 @@ import { exports } from "cloudflare:workers";
 import createClient from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import type { paths } from "../contract/gala-api";
-import { ADMIN_SECRET } from "../support/api";
+import { ADMIN_SECRET, ORIGIN } from "../support/api";
 
 const client = (token?: string) =>
   createClient<paths>({
-    baseUrl: "http://gala.test",
+    baseUrl: ORIGIN,
     fetch: (request) => exports.default.fetch(request),
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    // A browser on the console's page sends its origin with every change (admin changes need it).
+    headers: { Origin: ORIGIN, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
   });
 
 async function viewer(deviceId: string) {

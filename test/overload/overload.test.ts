@@ -93,8 +93,10 @@ describe("issuance pacing", () => {
     forgetTimeline();
     const shards = Number(env.SHARD_COUNT);
     const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * shards), 1).then((s) => s[0]));
-    // The phase starts once the users exist, so session setup does not eat into it.
-    const phaseMs = 60_000;
+    // The phase starts once the users exist, so session setup does not eat into it. Three
+    // minutes long, so a slow machine's first wave still ends before the allowance reaches
+    // what the users could take (12 s into a one-minute phase would already be 300).
+    const phaseMs = 180_000;
     const now = Date.now();
     const { timeline, lotteryId } = await liveLotteryShow("paced", {
       startsAt: now - 1000,

@@ -2,7 +2,7 @@
  * What one occurrence of an operation uses, and the measured and estimated constants the
  * footprints share. An operation names the worker entry points it prices (`serves`): the
  * API routes as the OpenAPI document writes them (`post /api/shake/{requestId}`), `queue`
- * for a consumer, `cron`, `alarm <Class>`; test/unit/cost-operations.test.ts fails when an
+ * for a consumer, `cron`, `alarm <Class>`; test/operations/cost-operations.test.ts fails when an
  * entry point the worker serves has no line.
  */
 import type { Usage } from "../prices.ts";

@@ -19,6 +19,14 @@ export function operatorOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFi
       per: { ...worker, doRequests: 3 + d.shards, doRowsRead: d.shards * s.lotteryPhases * 3 },
       serves: ["get /api/admin/stats"],
     },
+    // src/auth/admin-identity.ts: the console asks who its operator is as it opens (no object, no store).
+    {
+      name: "console opened: who the operator is",
+      standing: true,
+      count: s.operatorConsoles,
+      per: worker,
+      serves: ["get /api/operator"],
+    },
     // The edit in the timeline object and its admin log line (an `admin_change` line).
     {
       name: "timeline edit",

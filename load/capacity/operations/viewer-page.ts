@@ -25,6 +25,10 @@ export function viewerPageOperations(s: ShowInputs, d: DeploymentInputs, f: Show
       per: { ...worker, d1RowsRead: 1, d1RowsWritten: 2 },
       serves: ["post /api/session"],
     },
+    // src/auth/id-token-replay.ts: a sign-in's ID token is remembered in a UsedIdTokens object
+    // until it expires, and that object's alarm forgets it; priced as if every phone signed in.
+    { name: "ID token remembered (UsedIdTokens)", count: s.viewers, per: { doRequests: 1, doRowsWritten: 1 } },
+    { name: "ID token forgotten at expiry", count: s.viewers, per: { doRequests: 1, doRowsWritten: 1 }, serves: ["alarm UsedIdTokens"] },
     { name: "static asset", count: s.viewers * s.assetRequestsPerViewer, per: { staticAssetRequests: 1 } },
     d.liveReads === "cache"
       ? { name: "published timeline read (Cloudflare's cache)", count: liveReads, per: { cacheRequests: 1 } }
