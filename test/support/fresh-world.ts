@@ -4,8 +4,8 @@
  * world, as it would in a workerd of its own: the worker's modules evaluated afresh (the
  * isolate's timeline copy, edge leases, shake statistics and rate windows start empty), the
  * location's timeline copy dropped, every Durable Object's storage deleted (its instances
- * aborted before and after), D1's tables dropped and migrated again. Messages still on the local queue (it
- * outlives all that) are delivered into the world that sent them first.
+ * aborted before and after), D1's tables dropped and migrated again. Messages still on the
+ * local queue (it outlives all that) are delivered into the world that sent them first.
  */
 import { abortAllDurableObjects, applyD1Migrations, listDurableObjectIds, runInDurableObject, type D1Migration } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -25,14 +25,17 @@ await abortAllDurableObjects();
 vi.resetModules();
 const { forgetColoCopy } = await import("../../src/edge/colo-cache");
 await forgetColoCopy();
-for (const namespace of namespaces) {
-  for (const id of await listDurableObjectIds(namespace)) {
-    await runInDurableObject(namespace.get(id), async (_, state) => {
-      await state.storage.deleteAlarm();
-      await state.storage.deleteAll();
-    });
+/** Runs `work` in every Durable Object of the worker. */
+async function everyObject(work: (state: DurableObjectState) => Promise<void>): Promise<void> {
+  for (const namespace of namespaces) {
+    for (const id of await listDurableObjectIds(namespace)) await runInDurableObject(namespace.get(id), (_, state) => work(state));
   }
 }
+
+await everyObject(async (state) => {
+  await state.storage.deleteAlarm();
+  await state.storage.deleteAll();
+});
 await abortAllDurableObjects();
 const tables = await env.DB.prepare(
   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
@@ -43,12 +46,14 @@ for (const { name } of tables.results) await env.DB.prepare(`DROP TABLE "${name}
 await applyD1Migrations(env.DB, TEST_MIGRATIONS);
 
 /**
- * After the file: sends a marker (the consumer drops it as malformed) and waits until the
- * batch that carries it has been handled, so every message sent before it has been
- * delivered (those a failed batch put back with a delay excepted: tests that fail batches
- * wait for their retries).
+ * After the file: no object's alarm sends anything more (an outbox flushing late would
+ * settle this file's claims into the next file's world); then a marker (the consumer drops
+ * it as malformed) goes on the queue, and the file ends once the batch that carries it has
+ * been handled, so every message sent before it has been delivered (those a failed batch put
+ * back with a delay excepted: tests that fail batches wait for their retries).
  */
 afterAll(async () => {
+  await everyObject((state) => state.storage.deleteAlarm());
   const { default: worker } = await import("../../src/index");
   const handled = vi.spyOn(worker, "queue");
   const marker = `end-of-file-${crypto.randomUUID()}`;
