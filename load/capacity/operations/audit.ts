@@ -113,6 +113,21 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       count: (consoleMinutes * CONSOLE_AUDITS_PER_MINUTE) / 2,
       per: auditReads(f.stored),
     },
+    // src/money/sponsor-statement.ts: after the show, each sponsor's statement read (JSON, then its CSV):
+    // every shard's books, every partition's pool sums, the timeline's pools and moves.
+    {
+      name: "sponsor statement read (after the show)",
+      standing: true,
+      count: 2 * s.lotteryPhases * s.poolsPerPhase,
+      per: { workerRequests: 1, workerCpuMs: BENCH_CPU_MS.grab, doRequests: d.shards + d.ledgerPartitions + 3 },
+      serves: ["get /api/admin/sponsors/{sponsorId}/statement"],
+    },
+    {
+      name: "night's stores read by sponsor statements",
+      history: true,
+      count: 2 * s.lotteryPhases * s.poolsPerPhase,
+      per: { doRowsRead: 3 * f.stored.claims + f.stored.envelopesLeft + f.stored.ledgerRows },
+    },
     // durable-objects/timeline.ts alarm: every 5 s while a lottery phase is live (rebalancing), after every write, at each close.
     {
       name: "show clock run (timeline alarm)",
