@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS wallets (
   balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0),
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refused_debits (
+  entry_id TEXT PRIMARY KEY,
+  refused_at INTEGER NOT NULL
+);
 `;
 
 /**
@@ -104,7 +108,14 @@ export interface TracedRows {
   groupRefs: { ref: string; n: number; cents: number }[];
 }
 
-/** How many of a user's newest ledger rows the wallet shows. */
+/** What `wallet` reads: the balance, the newest rows, and which of the asked claims are settled. */
+export interface WalletRead {
+  balanceCents: number;
+  rows: LedgerEntryView[];
+  settledClaimIds: string[];
+}
+
+/** How many of a user's newest ledger rows the wallet shows (the balance and pending never depend on it). */
 const WALLET_ROWS = 200;
 
 export class LedgerPartition extends DurableObject<Env> {
@@ -165,19 +176,26 @@ export class LedgerPartition extends DurableObject<Env> {
   }
 
   /**
-   * Writes `credit` once, only if the entry `requires` is in the ledger (a compensating
-   * credit for a debit that happened); returns whether the credit is written.
+   * Cancels the debit `debitEntryId`, in one transaction: if it is in the ledger, writes the
+   * compensating `credit` once; if not, refuses that debit for good, so a request still on its
+   * way cannot take the money after its envelope was cancelled. Returns whether the credit is written.
    */
-  creditIfPresent(credit: LedgerCredit, requires: string, now: number): boolean {
+  cancelDebit(credit: LedgerCredit, debitEntryId: string, now: number): boolean {
     return this.ctx.storage.transactionSync(() => {
-      if (this.#written([requires]).length === 1) this.#write(credit, credit.amountCents, now);
+      if (this.#written([debitEntryId]).length === 1) this.#write(credit, credit.amountCents, now);
+      else this.#sql.exec("INSERT OR IGNORE INTO refused_debits (entry_id, refused_at) VALUES (?, ?)", debitEntryId, now);
       return this.#written([credit.entryId]).length === 1;
     });
   }
 
-  /** Takes `amountCents` from the user's settled balance if it is there; a replay returns the first answer. */
+  /**
+   * Takes `amountCents` from the user's settled balance if it is there; a replay returns the
+   * first answer, and a debit cancelled before it came (`cancelDebit`) is refused.
+   */
   debit(debit: WalletDebit, now: number): DebitResult {
     return this.ctx.storage.transactionSync(() => {
+      const refused = this.#sql.exec("SELECT 1 FROM refused_debits WHERE entry_id = ?", debit.entryId).toArray().length > 0;
+      if (refused) return { status: "refused", balanceCents: this.#balance(debit.userId) };
       const done = this.#written([debit.entryId]).length === 1;
       if (!done && this.#balance(debit.userId) >= debit.amountCents) {
         this.#write({ ...debit, ref: debit.ref ?? undefined }, -debit.amountCents, now);
@@ -187,8 +205,12 @@ export class LedgerPartition extends DurableObject<Env> {
     });
   }
 
-  /** A user's settled balance and newest ledger rows. */
-  wallet(userId: string): { balanceCents: number; rows: LedgerEntryView[] } {
+  /**
+   * A user's settled balance, newest ledger rows, and which of `claimIds` (the user's claims on
+   * their shard) the ledger holds: read in one go, so pending (claims without a row) can never
+   * disagree with the balance however many rows the wallet has.
+   */
+  wallet(userId: string, claimIds: string[] = []): WalletRead {
     const rows = this.#sql
       .exec<LedgerEntryView & Record<string, SqlStorageValue>>(
         `SELECT entry_id AS entryId, kind, amount_cents AS amountCents, claim_id AS claimId, sponsor_id AS sponsorId,
@@ -197,7 +219,7 @@ export class LedgerPartition extends DurableObject<Env> {
         userId,
       )
       .toArray();
-    return { balanceCents: this.#balance(userId), rows };
+    return { balanceCents: this.#balance(userId), rows, settledClaimIds: this.claimsWritten(claimIds) };
   }
 
   /** Settled envelope money per pool, for the audit (from the totals). */

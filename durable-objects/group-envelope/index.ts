@@ -188,16 +188,17 @@ export class GroupEnvelope extends DurableObject<Env> {
 
   /**
    * The repair: refunds an expired envelope whose refund never ran (a lost alarm) and sends
-   * again the credits sent at or before `before` that the ledger has not confirmed.
+   * again the credits sent at or before `before` that the ledger has not confirmed; answers
+   * with the figures after it (the worker marks a finished envelope settled from them).
    * Idempotent, like the alarm it stands in for.
    */
   async repair(before: number): Promise<GroupRepair> {
     const row = this.#row();
-    if (!row) return { refunded: false, resent: 0 };
+    if (!row) return { refunded: false, resent: 0, figures: null };
     const refunded = row.refunded === null && Date.now() >= row.expires_at;
     const resent = this.#outbox.release(before);
     await this.alarm();
-    return { refunded, resent };
+    return { refunded, resent, figures: this.figures() };
   }
 
   /** The envelope's own figures for the audit, from its rows; null when there is no such envelope. */
@@ -206,8 +207,10 @@ export class GroupEnvelope extends DurableObject<Env> {
     if (!row) return null;
     const { cents, n } = this.#grabbed();
     const owed = this.#outbox.owed();
+    const spec = this.#spec(row);
     return {
-      groupId: this.#spec(row).groupId,
+      groupId: spec.groupId,
+      funding: spec.funding,
       amountCents: row.amount,
       count: row.count,
       grabbedCents: cents,

@@ -20,14 +20,17 @@ export function auditSection(audit: AuditReport): string {
   const remaining = sum((p) => p.remainingCents);
   const placed = claimed + remaining + audit.returnedCents + audit.inTransitCents;
   const g = audit.groups.envelopes;
-  const gsum = (f: (r: (typeof g)[number]) => number) => g.reduce((n, r) => n + f(r), 0);
+  const settled = audit.groups.settled;
+  const gsum = (f: (r: (typeof g)[number] | (typeof settled)[number]) => number) =>
+    g.reduce((n, r) => n + f(r), 0) + settled.reduce((n, r) => n + f(r), 0);
+  const shared = g.length + settled.reduce((n, r) => n + r.envelopes, 0);
   return `
 <table>
   <thead><tr><th>phase</th><th>sponsor</th><th>budget ¥</th><th>moved in ¥</th><th>claimed ¥ (envelopes)</th><th>remaining ¥</th><th>moved out ¥</th><th>settled ¥</th><th>pending ¥</th><th>balanced</th></tr></thead>
   <tbody>${rows.join("")}</tbody>
 </table>
 <p class="equation ${budget === placed ? "ok" : "bad"}">Every cent placed: budgets ¥${yuan(budget)} = claimed ¥${yuan(claimed)} + still in shards ¥${yuan(remaining)} + returned to sponsors ¥${yuan(audit.returnedCents)} + in transit ¥${yuan(audit.inTransitCents)} ${budget === placed ? "✓" : `✗ (off by ¥${yuan(budget - placed)})`}</p>
-<p>Group envelopes: ${g.length} shared, ¥${yuan(gsum((r) => r.amountCents))} = grabbed ¥${yuan(gsum((r) => r.grabbedCents))} + refunded ¥${yuan(gsum((r) => r.refundedCents))} + still open ¥${yuan(gsum((r) => r.openCents))}; balanced: ${audit.groups.balanced ? "yes" : "NO"}.
+<p>Group envelopes: ${shared} shared (${g.length} in motion), funded ¥${yuan(gsum((r) => r.fundedCents))} = grabbed ¥${yuan(gsum((r) => r.grabbedCents))} + refunded ¥${yuan(gsum((r) => r.refundedCents))} + given back ¥${yuan(gsum((r) => r.cancelledCents))} + still open ¥${yuan(g.reduce((n, r) => n + r.openCents, 0))}; balanced: ${audit.groups.balanced ? "yes" : "NO"}.
 Limits: at most ${audit.maxClaimsPerUser} envelopes per user, ${audit.maxClaimsPerUserSponsor} per sponsor; ${audit.duplicateEnvelopeClaims} envelopes claimed twice.
 Settlement: ${audit.settlement.balanced ? "claimed = settled + pending in every pool" : "UNBALANCED"}, ${audit.settlement.stuck.length} stuck, ¥${yuan(audit.settlement.unknownLedgerCents)} in ledger rows naming no pool.</p>`;
 }

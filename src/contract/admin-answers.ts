@@ -243,6 +243,20 @@ const groupsAudit = z
         .strict(),
     ),
     stuckCreations: z.array(text),
+    settled: z.array(
+      z
+        .object({
+          funding: z.enum(["wallet", "seed"]),
+          envelopes: amount,
+          amountCents: amount,
+          fundedCents: amount,
+          cancelledCents: amount,
+          grabbedCents: amount,
+          refundedCents: amount,
+        })
+        .strict(),
+    ),
+    settledProblem: z.object({ problem: text, cents: amount }).strict().nullable(),
   })
   .strict();
 
@@ -270,7 +284,7 @@ export const repairAnswer = z
     at: epoch,
     olderThanMs: amount,
     settlement: z.object({ swept: amount, resent: amount }).strict(),
-    groups: z.object({ creationsSettled: amount, refunded: amount, resent: amount, unreachable: amount }).strict(),
+    groups: z.object({ creationsSettled: amount, refunded: amount, resent: amount, unreachable: amount, retired: amount }).strict(),
     wallets: amount,
     tick: tickAnswer,
   })

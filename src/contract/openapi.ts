@@ -15,10 +15,11 @@ import {
   sessionRequest,
   shakeRequest,
 } from "../schemas";
-import { stuckAfterMs, timelineWrite } from "../routes/admin";
+import { statementFormat, stuckAfterMs, timelineWrite } from "../routes/admin";
 import { overrideBody, patchBody, versionBody } from "../routes/live-show";
 import { repairRequest } from "../routes/repair";
 import * as admin from "./admin-answers";
+import { statementAnswer } from "./statement-answers";
 import {
   cacheControl,
   pathParameters,
@@ -46,6 +47,8 @@ export interface Operation {
   answer: keyof typeof answers;
   /** Headers of the success answer (Cache-Control where the route sets it, the session cookie, busy's Retry-After). */
   headers?: Record<string, HeaderObject>;
+  /** The success answer is also served as CSV (`?format=csv`), described here. */
+  csv?: string;
 }
 
 /** Every answer schema, by its component name in the document. */
@@ -79,6 +82,7 @@ export const answers = {
   AdminLog: admin.adminLogAnswer,
   Estimate: admin.estimateAnswer,
   Repair: admin.repairAnswer,
+  Statement: statementAnswer,
   OpenApi: z.object({ openapi: z.literal("3.1.0") }).loose(),
 } satisfies Record<string, z.ZodType>;
 
@@ -170,6 +174,18 @@ export const operations: Operation[] = [
   op("get", "/api/admin/pools", "admin", "Pools", "Registered pools"),
   op("post", "/api/admin/pools/{poolId}/load", "admin", "PoolLoad", "Complete an interrupted pool load (idempotent)"),
   op("get", "/api/admin/audit", "admin", "Audit", "The full money audit", { query: { stuckAfterMs } }),
+  op(
+    "get",
+    "/api/admin/sponsors/{sponsorId}/statement",
+    "admin",
+    "Statement",
+    "A sponsor's statement: per phase and pool, loaded, issued, settled into wallets, rolled over or returned and still in motion, reconciled to the cent",
+    {
+      query: { format: statementFormat },
+      headers: { "Cache-Control": cacheControl("no-store") },
+      csv: "The same statement as CSV (format=csv): one row per pool, a totals row, then every equation with its two sides",
+    },
+  ),
   op("get", "/api/admin/settlements", "admin", "DeadLetters", "Dead-lettered settlements"),
   op("post", "/api/admin/settlements/requeue", "admin", "Enqueue", "Put dead letters back on the settlement queue"),
   op("post", "/api/admin/settlements/sweep", "admin", "Enqueue", "Settle the unopened claims of ended phases now"),
@@ -198,6 +214,12 @@ const json = (schema: JsonSchema, examples?: Record<string, unknown>) => ({
 /** Public reads answered from the edge's memory are never rate limited; every other route can be. */
 const rateLimited = (o: Operation) => o.auth !== "public" || o.path === "/api/session";
 
+/** Adds the CSV form of an answer that has one. */
+function withCsv<R extends { content: Record<string, unknown> }>(o: Operation, response: R): R {
+  if (!o.csv) return response;
+  return { ...response, content: { ...response.content, "text/csv": { schema: { type: "string", description: o.csv } } } };
+}
+
 function operationObject(o: Operation) {
   const pathParams = [...o.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
     const param = pathParameters[name];
@@ -218,7 +240,7 @@ function operationObject(o: Operation) {
     ...(pathParams.length + queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(o.body ? { requestBody: { required: !o.body.safeParse({}).success, ...json(jsonSchema(o.body, "input")) } } : {}),
     responses: {
-      [o.status]: { description: "OK", ...(o.headers ? { headers: o.headers } : {}), ...json(ref(o.answer), examples) },
+      [o.status]: withCsv(o, { description: "OK", ...(o.headers ? { headers: o.headers } : {}), ...json(ref(o.answer), examples) }),
       "4XX": { description: "Bad input, missing auth, unknown id or stale version", ...json(ref("Error")) },
       ...(rateLimited(o)
         ? {

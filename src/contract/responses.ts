@@ -59,6 +59,7 @@ export const pathParameters: Record<string, { schema: z.ZodType; description: st
   id: { schema: z.string().regex(GROUP_ID), description: "The group envelope id from its share link (404 for any other)" },
   phaseId: { schema: z.string().regex(ID_PATTERN), description: "A phase id of the stored timeline" },
   poolId: { schema: internalId, description: "A pool id from GET /api/admin/pools (minted by the server)" },
+  sponsorId: { schema: z.string().regex(ID_PATTERN), description: "A sponsor id of the stored timeline's pools (404 when it has none)" },
 };
 
 const throttle = { level: 0, minIntervalMs: 1000 };

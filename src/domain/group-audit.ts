@@ -7,7 +7,7 @@
  * holds nothing open (its refund ran). A cancelled one balances when its debit was given back
  * and no object holds it; a registration without an object balances only within the bound.
  */
-import type { AuditProblem, Cents, EpochMs, GroupAuditRow, GroupFunding, GroupsAudit } from "../wire/index";
+import type { AuditProblem, Cents, EpochMs, GroupAuditRow, GroupFunding, GroupsAudit, SettledGroupTotals } from "../wire/index";
 import type { GroupFigures } from "../wire/rpc";
 import { GROUP_LEDGER } from "./group-envelope";
 
@@ -42,6 +42,8 @@ function problemOf(
     if (group.funding === "wallet" && money.fundedCents !== 0 && money.fundedCents !== group.amountCents)
       return "debit differs from its amount";
     if (group.status === "created") return "registered as created, but its object is gone";
+    // A wallet registration refused for funds (or not yet debited) holds no money; the repair cancels it.
+    if (group.funding === "wallet" && money.fundedCents === 0) return null;
     return group.createdAt < stuckBefore ? "registered (and funded) but never created, past the bound" : null;
   }
   if (own.amountCents !== group.amountCents) return "object amount differs from the registry";
@@ -61,11 +63,38 @@ function problemOf(
   return null;
 }
 
+/**
+ * Settled envelopes are never read again: their money in the ledger (each kind's group rows
+ * outside the envelopes still audited one by one) must equal their folded totals to the cent.
+ */
+export function settledProblem(
+  settled: readonly SettledGroupTotals[],
+  ledger: readonly LedgerGroupSums[],
+  unsettled: ReadonlySet<string>,
+): { problem: string; cents: Cents } | null {
+  const outside = (kind: string) => ledger.filter((r) => r.kind === kind && !unsettled.has(r.groupId)).reduce((a, r) => a + r.cents, 0);
+  const total = (pick: (t: SettledGroupTotals) => Cents, funding?: GroupFunding) =>
+    settled.filter((t) => funding === undefined || t.funding === funding).reduce((a, t) => a + pick(t), 0);
+  const checks: [string, Cents, Cents][] = [
+    ["wallet debits", -outside(GROUP_LEDGER.send.kind), total((t) => t.fundedCents, "wallet")],
+    ["debits given back", outside(GROUP_LEDGER.cancel.kind), total((t) => t.cancelledCents)],
+    ["grabs", outside(GROUP_LEDGER.grab.kind), total((t) => t.grabbedCents)],
+    ["refunds", outside(GROUP_LEDGER.refund.kind), total((t) => t.refundedCents)],
+  ];
+  const off = checks.filter(([, inLedger, folded]) => inLedger !== folded);
+  if (off.length === 0) return null;
+  return {
+    problem: `settled envelopes: the ledger differs from their totals (${off.map(([what, l, t]) => `${what}: ledger ${l}, totals ${t}`).join("; ")})`,
+    cents: off.reduce((a, [, l, t]) => a + Math.abs(l - t), 0),
+  };
+}
+
 export function auditGroups(
   registry: readonly RegisteredGroup[],
   figures: ReadonlyMap<string, GroupFigures>,
   ledger: readonly LedgerGroupSums[],
   stuckBefore: EpochMs,
+  settled: readonly SettledGroupTotals[] = [],
 ): GroupsAudit {
   const sums = new Map<string, Cents>();
   for (const row of ledger) sums.set(`${row.groupId}|${row.kind}`, (sums.get(`${row.groupId}|${row.kind}`) ?? 0) + row.cents);
@@ -101,12 +130,21 @@ export function auditGroups(
   const stuckCreations = registry
     .filter((g) => g.status === "pending" && !figures.has(g.groupId) && g.createdAt < stuckBefore)
     .map((g) => g.groupId);
-  return { balanced: envelopes.every((e) => e.balanced), envelopes, stuckCreations };
+  const retired = settledProblem(settled, ledger, new Set(registry.map((g) => g.groupId)));
+  return {
+    balanced: envelopes.every((e) => e.balanced) && retired === null,
+    envelopes,
+    stuckCreations,
+    settled: [...settled],
+    settledProblem: retired,
+  };
 }
 
-/** Each unbalanced envelope, named. */
+/** Each unbalanced envelope, named, and the settled envelopes' totals when the ledger disagrees with them. */
 export function groupProblems(audit: GroupsAudit): AuditProblem[] {
-  return audit.envelopes
+  const problems = audit.envelopes
     .filter((e) => !e.balanced)
     .map((e) => ({ place: `group:${e.groupId}`, problem: e.problem ?? "does not balance", cents: e.amountCents }));
+  if (audit.settledProblem !== null) problems.push({ place: "groups:settled", ...audit.settledProblem });
+  return problems;
 }

@@ -55,14 +55,18 @@ export interface LedgerEntryView {
   createdAt: number;
 }
 
-/** Settled rows come from the ledger; any claim of the user without a ledger row is pending. */
+/**
+ * Settled rows come from the ledger (the newest of them); a claim of the user is pending when
+ * the ledger does not hold it (`settledClaimIds`, asked of the ledger for exactly these claims,
+ * never inferred from the rows shown).
+ */
 export function walletView(
   userId: string,
-  balanceCents: number,
-  ledger: readonly LedgerEntryView[],
+  ledger: { balanceCents: number; rows: readonly LedgerEntryView[]; settledClaimIds: readonly string[] },
   claims: readonly ShardUserClaim[],
 ): WalletResponse {
-  const settledClaims = new Set(ledger.map((row) => row.claimId));
+  const { balanceCents } = ledger;
+  const settledClaims = new Set(ledger.settledClaimIds);
   const pending: WalletEntry[] = claims
     .filter((claim) => !settledClaims.has(claim.claimId))
     .map((claim) => ({
@@ -75,7 +79,7 @@ export function walletView(
       phaseId: claim.phaseId,
       at: claim.claimedAt,
     }));
-  const settled: WalletEntry[] = ledger.map(({ createdAt, ...row }) => ({ ...row, status: "settled", at: createdAt }));
+  const settled: WalletEntry[] = ledger.rows.map(({ createdAt, ...row }) => ({ ...row, status: "settled", at: createdAt }));
   return {
     userId,
     balanceCents,

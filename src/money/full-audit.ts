@@ -2,21 +2,21 @@
  * The operator's audit, read from every store's running totals and pending work: each
  * shard's totals per pool and its claims in motion (durable-objects/pool-shard/totals.ts,
  * the pending-only index of claim-state.ts), its side of every move, the pool registry and
- * closed phases, each ledger partition's totals, and the group envelopes' own figures, merged
+ * closed phases, each ledger partition's totals, and the group envelopes not settled yet with the settled ones' totals (groups-audit.ts), merged
  * by the pure audits in src/domain/. Every failed check is a named problem; `balanced` is true
  * only when there is none. Its cost grows with shards, partitions, pools and money in motion,
  * not with claims or ledger rows (group envelopes: see src/money/group-registry.ts).
  */
 import { mergeAudit } from "../domain/audit";
-import { auditGroups, groupProblems } from "../domain/group-audit";
+import { groupProblems } from "../domain/group-audit";
 import { leaseProblems } from "../domain/lease-audit";
 import { endedLotteryPhaseIds } from "../domain/settlement";
 import { mergeSettlement } from "../domain/settlement-audit";
 import { unavailable } from "../errors";
-import { allShards, groupStub, shardStub, timelineStub } from "../objects";
-import type { AuditReport, GroupsAudit, PendingClaim, Timeline } from "../wire/index";
-import type { GroupFigures, ShardBooks, ShardSettlementFigures } from "../wire/rpc";
-import { groupBooks } from "./group-registry";
+import { allShards, shardStub, timelineStub } from "../objects";
+import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
+import type { ShardBooks, ShardSettlementFigures } from "../wire/rpc";
+import { auditGroupEnvelopes } from "./groups-audit";
 import { claimsInLedger, ledgerAudit } from "./wallet-ledger";
 
 /**
@@ -46,27 +46,6 @@ async function inLedgerOf(env: Env, claims: readonly { claimId: string; userId: 
 }
 
 /**
- * The group envelopes' part: the ledger sums are read first, then the registry, then each
- * envelope's object: a credit can only reach the ledger after its grab or refund was
- * recorded, so reading the ledger first never shows more settled than recorded. A credit
- * confirmed between the reads can look lost for that instant, so an envelope that does not
- * balance is read once more before it is reported.
- */
-async function auditGroupEnvelopes(env: Env, stuckBefore: number): Promise<GroupsAudit> {
-  const readOnce = async (): Promise<GroupsAudit> => {
-    const { registry, sums } = await groupBooks(env).catch((err) => {
-      console.error("ledger unreadable for the group audit", String(err));
-      throw unavailable("the ledger is unavailable; the audit needs it");
-    });
-    const figures = await Promise.all(registry.filter((g) => g.status !== "cancelled").map((g) => groupStub(env, g.groupId).figures()));
-    const own = new Map<string, GroupFigures>();
-    for (const f of figures) if (f) own.set(f.groupId, f);
-    return auditGroups(registry, own, sums, stuckBefore);
-  };
-  const first = await readOnce();
-  return first.balanced ? first : readOnce();
-}
-
 /**
  * The operator's audit: one call per shard, one per ledger partition (plus one per partition
  * holding in-flight claims, to ask which of them it already holds), the registry and closed

@@ -7,7 +7,7 @@
  * registry row comes first (one per seed claim or sender request id), then the wallet debit
  * keyed by the envelope id (atomic against the balance), then the object. When the object
  * cannot be created, the object is told to refuse it for good and the debit is given back by
- * a compensating credit; when even that is unknown, a retry with the same request id (which
+ * a compensating credit (or, before the debit came, the debit is refused for good); when even that is unknown, a retry with the same request id (which
  * wallet-funded creation requires) completes the creation, and so does the repair
  * (`settleRegistration`) after a bound; the audit names the registration until then. A seed
  * envelope whose creation was cancelled gets a new id on retry. Any dependency failure (D1,
@@ -15,7 +15,7 @@
  */
 import { groupProblem, GROUP_LEDGER } from "../domain/group-envelope";
 import { ApiError, badRequest, conflict, notFound, unavailable } from "../errors";
-import { cancelGroup, forgetGroup, markCreated, registerGroup, reviveSeedGroup } from "./group-registry";
+import { cancelGroup, markCreated, registerGroup, reviveSeedGroup } from "./group-registry";
 import { debitWallet } from "./wallet-ledger";
 import { logMoney } from "../ops/log";
 import { groupStub, timelineStub, userShard } from "../objects";
@@ -117,7 +117,14 @@ async function seedGroupId(claimId: string, replaces: string | null): Promise<st
   return `g_${(await sha256Hex(replaces === null ? `seed:${claimId}` : `seed:${claimId}:${replaces}`)).slice(0, 32)}`;
 }
 
-/** Funded from the sender's settled balance: the debit is keyed by the envelope id. */
+const CANCELLED = "this request's group envelope was cancelled and refunded; use a new request id";
+
+/**
+ * Funded from the sender's settled balance: the debit is keyed by the envelope id. A refused
+ * debit (insufficient funds) keeps the registration, so a retry with the same request id
+ * debits the same envelope id: deleting it would let a concurrent retry that already read it
+ * fund an object with no registry row. The repair cancels a registration nobody completes.
+ */
 async function createWalletGroup(env: Env, userId: string, request: WalletGroupInput): Promise<CreateGroupResponse> {
   const now = Date.now();
   const groupId = `g_${crypto.randomUUID().replace(/-/g, "")}`;
@@ -132,7 +139,7 @@ async function createWalletGroup(env: Env, userId: string, request: WalletGroupI
     expiresAt: now + request.expiresInMs,
   };
   const { spec, status } = await registerGroup(env.DB, `wallet:${userId}:${request.requestId}`, fresh, now);
-  if (status === "cancelled") throw conflict("this request's group envelope was cancelled and refunded; use a new request id");
+  if (status === "cancelled") throw conflict(CANCELLED);
   const debit = await debitWallet(
     env,
     {
@@ -144,8 +151,8 @@ async function createWalletGroup(env: Env, userId: string, request: WalletGroupI
     },
     now,
   );
+  if (debit.status === "refused") throw conflict(CANCELLED);
   if (debit.status === "insufficient") {
-    await forgetGroup(env.DB, spec.groupId);
     throw new ApiError(409, "insufficient_funds", `your balance is ${debit.balanceCents} cents, not enough for ${spec.amountCents}`);
   }
   return created(await createObject(env, spec));

@@ -5,8 +5,9 @@
  */
 import type { LedgerGroupSums, RegisteredGroup } from "../domain/group-audit";
 import { GROUP_LEDGER } from "../domain/group-envelope";
-import { creditIfDebited, creditLedger, groupSums } from "./wallet-ledger";
-import type { GroupCredit, GroupSpec } from "../wire/rpc";
+import { cancelDebit, creditLedger, groupSums } from "./wallet-ledger";
+import type { SettledGroupTotals } from "../wire/index";
+import type { GroupCredit, GroupFigures, GroupSpec } from "../wire/rpc";
 
 export type RegistryStatus = RegisteredGroup["status"];
 
@@ -44,7 +45,7 @@ export async function reviveSeedGroup(db: D1Database, sourceRef: string, cancell
   const [, found] = await db.batch([
     db
       .prepare(
-        `UPDATE group_envelopes SET group_id = ?, spec = ?, status = 'pending', created_at = ?
+        `UPDATE group_envelopes SET group_id = ?, spec = ?, status = 'pending', created_at = ?, settled_at = NULL
          WHERE source_ref = ? AND group_id = ? AND status = 'cancelled' AND funding = 'seed'`,
       )
       .bind(spec.groupId, JSON.stringify(spec), spec.createdAt, sourceRef, cancelledId),
@@ -63,15 +64,15 @@ export async function pendingRegistrations(db: D1Database, before: number): Prom
   return results.map((r) => JSON.parse(r.spec) as GroupSpec);
 }
 
-/** Every created envelope's id (for the repair). */
-export async function createdGroupIds(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT group_id FROM group_envelopes WHERE status = 'created'").all<{ group_id: string }>();
+/** Created envelopes not settled yet, a page of `limit` after `after` in id order (for the repair). */
+export async function unsettledCreatedIds(db: D1Database, after: string, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT group_id FROM group_envelopes WHERE status = 'created' AND settled_at IS NULL AND group_id > ? ORDER BY group_id LIMIT ?",
+    )
+    .bind(after, limit)
+    .all<{ group_id: string }>();
   return results.map((r) => r.group_id);
-}
-
-/** Drops a registration whose funding was refused (nothing was debited), so the request can be retried. */
-export async function forgetGroup(db: D1Database, groupId: string): Promise<void> {
-  await db.prepare("DELETE FROM group_envelopes WHERE group_id = ? AND status = 'pending'").bind(groupId).run();
 }
 
 /** Credits group money (grabbed shares, refunds) exactly once per entry id; returns the entry ids the ledger holds. */
@@ -84,12 +85,22 @@ export function creditGroups(env: Env, credits: readonly GroupCredit[], now: num
 }
 
 /**
- * The compensating credit of a wallet-funded envelope whose object will never exist: gives
- * the debit back (once, and only if the debit was written), then marks the registration
- * cancelled. Both steps are idempotent, so a retry after a failure between them finishes.
+ * Cancels an envelope whose object will never exist: a wallet-funded one's debit is given back
+ * (once, if it was written) or refused for good (if it was not yet: a request between its
+ * registration and its debit then takes nothing), then the registration is marked cancelled.
+ * Both steps are idempotent, so a retry after a failure between them finishes.
  */
 export async function cancelGroup(env: Env, spec: GroupSpec, now: number): Promise<void> {
-  await creditIfDebited(
+  const givenBack = spec.funding === "wallet" && (await cancelDebitOf(env, spec, now)) ? spec.amountCents : 0;
+  await env.DB.batch([
+    env.DB.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId),
+    ...settleStatements(env.DB, { ...spec, fundedCents: givenBack, cancelledCents: givenBack, grabbedCents: 0, refundedCents: 0 }, now),
+  ]);
+}
+
+/** Gives the debit back or refuses it; true when the compensating credit is written. */
+function cancelDebitOf(env: Env, spec: GroupSpec, now: number): Promise<boolean> {
+  return cancelDebit(
     env,
     {
       entryId: GROUP_LEDGER.cancel.entryId(spec.groupId),
@@ -101,22 +112,71 @@ export async function cancelGroup(env: Env, spec: GroupSpec, now: number): Promi
     GROUP_LEDGER.send.entryId(spec.groupId),
     now,
   );
-  await env.DB.prepare("UPDATE group_envelopes SET status = 'cancelled' WHERE group_id = ?").bind(spec.groupId).run();
+}
+
+/** An envelope's final figures, folded into the settled totals when it is marked settled. */
+export interface FinalFigures {
+  groupId: string;
+  funding: GroupSpec["funding"];
+  amountCents: number;
+  fundedCents: number;
+  cancelledCents: number;
+  grabbedCents: number;
+  refundedCents: number;
+}
+
+/** A created envelope's final figures from its object: funded with its amount (the wallet debit or the split budget). */
+export function finalFigures(f: GroupFigures): FinalFigures {
+  const { groupId, funding, amountCents, grabbedCents, refundedCents } = f;
+  return { groupId, funding, amountCents, fundedCents: amountCents, cancelledCents: 0, grabbedCents, refundedCents };
 }
 
 /**
- * The ledger sums of group money, then every registered group envelope, for the audit. The
- * ledger is read first: an envelope is registered before its debit, so every debit read is
- * of an envelope the registry read after it knows.
+ * Folds the figures into the totals only while the envelope is not settled, then marks it
+ * settled: run in one batch (one D1 transaction), so a repeat or a concurrent repair folds
+ * nothing twice.
  */
-export async function groupBooks(env: Env): Promise<{ registry: RegisteredGroup[]; sums: LedgerGroupSums[] }> {
+function settleStatements(db: D1Database, f: FinalFigures, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE group_settled_totals SET envelopes = envelopes + 1, amount_cents = amount_cents + ?, funded_cents = funded_cents + ?,
+           cancelled_cents = cancelled_cents + ?, grabbed_cents = grabbed_cents + ?, refunded_cents = refunded_cents + ?
+         WHERE funding = ? AND EXISTS (SELECT 1 FROM group_envelopes WHERE group_id = ? AND settled_at IS NULL)`,
+      )
+      .bind(f.amountCents, f.fundedCents, f.cancelledCents, f.grabbedCents, f.refundedCents, f.funding, f.groupId),
+    db.prepare("UPDATE group_envelopes SET settled_at = ? WHERE group_id = ? AND settled_at IS NULL").bind(now, f.groupId),
+  ];
+}
+
+/** Marks created envelopes settled (refunded or emptied, nothing owed), folding their figures in. */
+export async function settleGroups(db: D1Database, finals: readonly FinalFigures[], now: number): Promise<void> {
+  if (finals.length > 0) await db.batch(finals.flatMap((f) => settleStatements(db, f, now)));
+}
+
+/** The settled envelopes' totals per funding. */
+const SETTLED_TOTALS = `SELECT funding, envelopes, amount_cents AS amountCents, funded_cents AS fundedCents, cancelled_cents AS cancelledCents,
+         grabbed_cents AS grabbedCents, refunded_cents AS refundedCents FROM group_settled_totals ORDER BY funding`;
+
+/**
+ * The ledger sums of group money, then the envelopes not settled yet and the settled totals
+ * (one D1 batch), for the audit. The ledger is read first: an envelope is registered before
+ * its debit, and settled only once the ledger holds all its money, so every debit read is of
+ * an envelope the registry read after it knows, and a settled envelope's rows are all read.
+ */
+export async function groupBooks(
+  env: Env,
+): Promise<{ registry: RegisteredGroup[]; sums: LedgerGroupSums[]; settled: SettledGroupTotals[] }> {
   const sums = await groupSums(
     env,
     Object.values(GROUP_LEDGER).map((k) => k.kind),
   );
-  const { results } = await env.DB.prepare(
-    `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
-     FROM group_envelopes ORDER BY created_at`,
-  ).all<RegisteredGroup>();
-  return { registry: results, sums };
+  const [unsettled, totals] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
+       FROM group_envelopes WHERE settled_at IS NULL ORDER BY created_at`,
+    ),
+    env.DB.prepare(SETTLED_TOTALS),
+  ]);
+  return { registry: unsettled.results as RegisteredGroup[], sums, settled: totals.results as SettledGroupTotals[] };
 }

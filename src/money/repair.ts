@@ -10,21 +10,30 @@
  *   phase-close sweep); claims sent or dead-lettered before the bound and still unsettled are
  *   sent again (lost messages, a crash mid-send, dropped dead letters).
  * - group envelopes: registrations whose object never came are completed or refunded; every
- *   created envelope refunds if it expired without its refund (a lost alarm) and sends again
- *   the credits the ledger has not confirmed within the bound.
+ *   created envelope not settled yet refunds if it expired without its refund (a lost alarm)
+ *   and sends again the credits the ledger has not confirmed within the bound; one refunded or
+ *   emptied with nothing owed is marked settled (its figures folded into the registry's totals)
+ *   and never visited again.
  * - wallets: a balance that differs from the sum of its ledger rows is recomputed from them.
  * - the show: the show clock's run (closing ended phases in time order, closing again a
  *   closed phase that holds stock, reloading pools a shard is missing, finishing moves).
  */
-import { createdGroupIds, pendingRegistrations } from "./group-registry";
+import { type FinalFigures, finalFigures, pendingRegistrations, settleGroups, unsettledCreatedIds } from "./group-registry";
 import { settleRegistration } from "./group-operations";
 import { resendStale, settleClosedPhases } from "./settlement-sweeps";
 import { recomputeWallets } from "./wallet-ledger";
 import { groupStub, timelineStub } from "../objects";
 import type { RepairReport } from "../wire/index";
+import type { GroupFigures } from "../wire/rpc";
+
+/** Created envelopes repaired per page (one D1 read, then their objects in parallel). */
+const GROUP_PAGE = 200;
+
+/** Refunded or emptied with nothing owed to the ledger: its figures are final. */
+const finished = (f: GroupFigures) => f.openCents === 0 && f.outboxCents === 0;
 
 async function repairGroups(env: Env, now: number, before: number): Promise<RepairReport["groups"]> {
-  const report = { creationsSettled: 0, refunded: 0, resent: 0, unreachable: 0 };
+  const report = { creationsSettled: 0, refunded: 0, resent: 0, unreachable: 0, retired: 0 };
   for (const spec of await pendingRegistrations(env.DB, before)) {
     try {
       await settleRegistration(env, spec, now);
@@ -34,15 +43,24 @@ async function repairGroups(env: Env, now: number, before: number): Promise<Repa
       report.unreachable += 1;
     }
   }
-  const ids = await createdGroupIds(env.DB);
-  const results = await Promise.allSettled(ids.map((id) => groupStub(env, id).repair(before)));
-  for (const result of results) {
-    if (result.status === "rejected") {
-      report.unreachable += 1;
-      continue;
+  for (let after = ""; ;) {
+    const ids = await unsettledCreatedIds(env.DB, after, GROUP_PAGE);
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1];
+    const results = await Promise.allSettled(ids.map((id) => groupStub(env, id).repair(before)));
+    const finals: FinalFigures[] = [];
+    for (const result of results) {
+      if (result.status === "rejected") {
+        report.unreachable += 1;
+        continue;
+      }
+      const { refunded, resent, figures } = result.value;
+      if (refunded) report.refunded += 1;
+      report.resent += resent;
+      if (figures && finished(figures)) finals.push(finalFigures(figures));
     }
-    if (result.value.refunded) report.refunded += 1;
-    report.resent += result.value.resent;
+    await settleGroups(env.DB, finals, now);
+    report.retired += finals.length;
   }
   return report;
 }

@@ -6,7 +6,8 @@
  * Every money movement is one row keyed by its idempotency key, so replays change nothing.
  */
 import { groupBy } from "../domain/group-by";
-import { claimEntryId, ENVELOPE_KIND, type LedgerEntryView } from "../domain/settlement";
+import { claimEntryId, ENVELOPE_KIND } from "../domain/settlement";
+import type { WalletRead } from "../../durable-objects/ledger-partition";
 import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
@@ -54,14 +55,33 @@ export function debitWallet(env: Env, debit: WalletDebit, now: number): Promise<
   return ledgerOf(env, debit.userId).debit(debit, now);
 }
 
-/** A compensating credit, written once and only if the debit it gives back was written. */
-export function creditIfDebited(env: Env, credit: LedgerCredit, debitEntryId: string, now: number): Promise<boolean> {
-  return ledgerOf(env, credit.userId).creditIfPresent(credit, debitEntryId, now);
+/**
+ * Cancels a debit in its wallet's partition, atomically against the debit itself: the
+ * compensating credit is written once if the debit was, and otherwise the debit is refused for good.
+ */
+export function cancelDebit(env: Env, credit: LedgerCredit, debitEntryId: string, now: number): Promise<boolean> {
+  return ledgerOf(env, credit.userId).cancelDebit(credit, debitEntryId, now);
 }
 
-/** A user's settled balance and newest ledger rows. */
-export function walletRows(env: Env, userId: string): Promise<{ balanceCents: number; rows: LedgerEntryView[] }> {
-  return ledgerOf(env, userId).wallet(userId);
+/** A user's settled balance, newest ledger rows, and which of `claimIds` are settled. */
+export function walletRows(env: Env, userId: string, claimIds: readonly string[]): Promise<WalletRead> {
+  return ledgerOf(env, userId).wallet(userId, [...claimIds]);
+}
+
+/** Settled envelope money per pool across every partition (each partition answers from its totals), for the sponsor statement. */
+export async function settledByPool(env: Env): Promise<LedgerPoolSums[]> {
+  const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).poolSums()));
+  return sumByPool(parts.flat());
+}
+
+/** The partitions' per-pool sums added up. */
+function sumByPool(rows: readonly LedgerPoolSums[]): LedgerPoolSums[] {
+  const sums = new Map<string, LedgerPoolSums>();
+  for (const row of rows) {
+    const sum = sums.get(row.poolId) ?? { poolId: row.poolId, count: 0, cents: 0 };
+    sums.set(row.poolId, { ...sum, count: sum.count + row.count, cents: sum.cents + row.cents });
+  }
+  return [...sums.values()];
 }
 
 /** Group money per envelope and kind across every partition, for the audit. */
@@ -87,6 +107,22 @@ export async function claimsInLedger(env: Env, claims: readonly { claimId: strin
   return new Set(written.flat());
 }
 
+/** How many ids one registry query binds (one JSON parameter), far below D1's limits. */
+const IDS_PER_QUERY = 1000;
+
+/** Which of these group ids are registered (settled or not), asked in slices of IDS_PER_QUERY. */
+async function registeredAmong(db: D1Database, groupIds: readonly string[]): Promise<Set<string>> {
+  const registered = new Set<string>();
+  for (let i = 0; i < groupIds.length; i += IDS_PER_QUERY) {
+    const { results } = await db
+      .prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(groupIds.slice(i, i + IDS_PER_QUERY)))
+      .all<{ group_id: string }>();
+    for (const r of results) registered.add(r.group_id);
+  }
+  return registered;
+}
+
 /** How many mismatched wallets one audit names at most per partition (one is enough to fail it). */
 const WALLET_PROBLEMS = 100;
 
@@ -99,11 +135,6 @@ const WALLET_PROBLEMS = 100;
 export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]; problems: AuditProblem[] }> {
   const groupKinds = Object.values(GROUP_LEDGER).map((k) => k.kind);
   const parts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).auditFigures(groupKinds, WALLET_PROBLEMS)));
-  const sums = new Map<string, LedgerPoolSums>();
-  for (const row of parts.flatMap((part) => part.pools)) {
-    const sum = sums.get(row.poolId) ?? { poolId: row.poolId, count: 0, cents: 0 };
-    sums.set(row.poolId, { ...sum, count: sum.count + row.count, cents: sum.cents + row.cents });
-  }
   const traced = parts.map((part) => part.traced);
   const problems: AuditProblem[] = traced.flatMap((part) =>
     part.mismatched.map((w) => ({
@@ -113,15 +144,12 @@ export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]
     })),
   );
   const groupRows = traced.flatMap((part) => part.groupRefs);
-  const { results } = await env.DB.prepare("SELECT group_id FROM group_envelopes WHERE group_id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify([...new Set(groupRows.map((g) => g.ref))]))
-    .all<{ group_id: string }>();
-  const registered = new Set(results.map((r) => r.group_id));
+  const registered = await registeredAmong(env.DB, [...new Set(groupRows.map((g) => g.ref))]);
   const unregistered = groupRows.filter((g) => !registered.has(g.ref));
   const n = traced.reduce((sum, part) => sum + part.stray.n, 0) + unregistered.reduce((sum, g) => sum + g.n, 0);
   const cents = traced.reduce((sum, part) => sum + part.stray.cents, 0) + unregistered.reduce((sum, g) => sum + g.cents, 0);
   if (n > 0) problems.push({ place: "ledger", problem: `${n} ledger row(s) trace to no claim and no registered group envelope`, cents });
-  return { settled: [...sums.values()], problems };
+  return { settled: sumByPool(parts.flatMap((part) => part.pools)), problems };
 }
 
 /** Recomputes the balances of wallets that differ from their ledger rows, in every partition; returns how many. */

@@ -4,6 +4,8 @@ import { requireAdmin } from "../auth/admin-identity";
 import { badRequest } from "../errors";
 import { timelineStub } from "../objects";
 import { auditAll } from "../money/full-audit";
+import { readSponsorStatement } from "../money/sponsor-statement";
+import { statementCsv } from "../domain/sponsor-statement";
 import { createPool, reloadPool } from "../show/pools";
 import { createPoolRequest, parseBody, timelineBody } from "../schemas";
 import { currentTimeline } from "../edge/timeline-cache";
@@ -19,6 +21,9 @@ export const stuckAfterMs = z.coerce
   .min(0)
   .max(7 * 86_400_000)
   .default(300_000);
+
+/** A sponsor statement's form: JSON (the default) or CSV for a spreadsheet. */
+export const statementFormat = z.enum(["json", "csv"]).default("json");
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)
@@ -40,6 +45,15 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ pools: pools.map((p) => p.record) });
   })
   .post("/pools/:poolId/load", async (c) => c.json({ shards: await reloadPool(c.env, c.req.param("poolId")) }))
+  .get("/sponsors/:sponsorId/statement", async (c) => {
+    const format = statementFormat.safeParse(c.req.query("format"));
+    if (!format.success) throw badRequest('format: "json" (the default) or "csv"');
+    const statement = await readSponsorStatement(c.env, c.req.param("sponsorId"));
+    c.header("Cache-Control", "no-store");
+    if (format.data === "json") return c.json(statement);
+    c.header("Content-Disposition", `attachment; filename="statement-${statement.sponsorId}-${statement.readAt}.csv"`);
+    return c.body(statementCsv(statement), 200, { "Content-Type": "text/csv; charset=utf-8" });
+  })
   .get("/audit", async (c) => {
     const timeline = await currentTimeline(c.env, c.executionCtx);
     const threshold = stuckAfterMs.safeParse(c.req.query("stuckAfterMs"));

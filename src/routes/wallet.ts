@@ -14,14 +14,20 @@ import { userShard } from "../objects";
 
 export const walletRoutes = new Hono<{ Bindings: Env; Variables: UserVars }>().get("/", requireUser, viewerRateLimit, async (c) => {
   const userId = c.get("userId");
-  const [ledger, claims] = await Promise.all([
-    walletRows(c.env, userId),
-    admittedShardCall(c.env, userShard(c.env, userId), (stub) => stub.userClaims(userId)),
-  ]).catch((err) => {
+  // The claims first, then the ledger asked about exactly those: a claim settling in between is settled in the view.
+  const { ledger, claims } = await (async () => {
+    const claims = await admittedShardCall(c.env, userShard(c.env, userId), (stub) => stub.userClaims(userId));
+    const ledger = await walletRows(
+      c.env,
+      userId,
+      claims.map((claim) => claim.claimId),
+    );
+    return { ledger, claims };
+  })().catch((err) => {
     if (err instanceof ApiError) throw err;
     console.warn("wallet read failed", String(err));
     throw unavailable("the wallet is unavailable right now; retry shortly", 2);
   });
   c.header("Cache-Control", "no-store");
-  return c.json(walletView(userId, ledger.balanceCents, ledger.rows, claims));
+  return c.json(walletView(userId, ledger, claims));
 });

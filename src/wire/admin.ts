@@ -149,6 +149,8 @@ export interface RepairReport {
     resent: number;
     /** Envelopes that could not be reached (tried again on the next run). */
     unreachable: number;
+    /** Envelopes refunded or emptied with nothing owed, marked settled now (never visited again). */
+    retired: number;
   };
   /** Wallets whose balance differed from their ledger rows, recomputed from them. */
   wallets: number;
@@ -194,9 +196,27 @@ export interface GroupAuditRow {
   problem: string | null;
 }
 
+/**
+ * The final figures of settled group envelopes (refunded or emptied with nothing owed, or
+ * cancelled with the debit given back or refused), folded per funding as each was settled.
+ */
+export interface SettledGroupTotals {
+  funding: GroupFunding;
+  envelopes: number;
+  amountCents: Cents;
+  fundedCents: Cents;
+  cancelledCents: Cents;
+  grabbedCents: Cents;
+  refundedCents: Cents;
+}
+
 export interface GroupsAudit {
   balanced: boolean;
+  /** The envelopes not settled yet (settled ones are checked through `settled`, never visited again). */
   envelopes: GroupAuditRow[];
+  settled: SettledGroupTotals[];
+  /** Why the ledger's money of settled envelopes differs from their totals; null when it agrees. */
+  settledProblem: { problem: string; cents: Cents } | null;
   /** Registrations still waiting for their object after the stuck threshold (retry the creation). */
   stuckCreations: string[];
 }
@@ -276,4 +296,66 @@ export interface CostEstimate {
     historyRescansUsd: number;
     items: { item: string; usd: number; share: number }[];
   };
+}
+
+/** One checked equation of a sponsor statement: `left relation right`, in cents. */
+export interface StatementEquation {
+  name: string;
+  relation: "=" | "≤";
+  left: Cents;
+  right: Cents;
+  holds: boolean;
+}
+
+/** One pool of a sponsor statement, in cents (counts are envelopes). */
+export interface StatementLine {
+  phaseId: string;
+  phaseTitle: string;
+  poolId: string;
+  /** Loaded into the shards (the pool's budget). */
+  loadedCents: Cents;
+  loadedCount: number;
+  /** Won by viewers and recorded (claims). */
+  issuedCents: Cents;
+  issuedCount: number;
+  /** In viewers' wallets (the ledger's credits of this pool's claims: opened, or swept at phase close). */
+  settledCents: Cents;
+  settledCount: number;
+  /** Issued, not in a wallet yet (on the settlement queue or waiting to be opened or swept). */
+  toWalletsCents: Cents;
+  /** Lent to edge isolates and not reported yet (voided lease claims are back in stock). */
+  lentCents: Cents;
+  /** Still in the shards' stock. */
+  inStockCents: Cents;
+  /** Leftovers rolled over from other pools, and out of this one. */
+  rolledInCents: Cents;
+  rolledOutCents: Cents;
+  /** Leftovers of this pool returned to the sponsor (no later lottery phase). */
+  returnedCents: Cents;
+  reconciled: boolean;
+  equations: StatementEquation[];
+}
+
+/** `GET /api/admin/sponsors/{sponsorId}/statement`: where a sponsor's money went, reconciled to the cent. */
+export interface SponsorStatement {
+  sponsorId: string;
+  galaId: string;
+  /** When the stores were read. */
+  readAt: EpochMs;
+  reconciled: boolean;
+  totals: {
+    loadedCents: Cents;
+    issuedCents: Cents;
+    settledCents: Cents;
+    toWalletsCents: Cents;
+    lentCents: Cents;
+    inStockCents: Cents;
+    returnedCents: Cents;
+    /** Taken from a pool by a move and not landed yet. */
+    movingCents: Cents;
+    /** toWallets + lent + moving. */
+    inMotionCents: Cents;
+  };
+  equations: StatementEquation[];
+  pools: StatementLine[];
 }

@@ -132,6 +132,8 @@ export interface InFlightPage {
 export interface GroupRepair {
   refunded: boolean;
   resent: number;
+  /** The envelope's figures after the repair; null when there is no such envelope. */
+  figures: GroupFigures | null;
 }
 
 export interface GroupSpec {
@@ -161,6 +163,7 @@ export type GroupSettlementMessage = { kind: "group"; credits: GroupCredit[] };
 /** What one group envelope object reports for the audit. */
 export interface GroupFigures {
   groupId: string;
+  funding: GroupFunding;
   amountCents: Cents;
   count: number;
   grabbedCents: Cents;
@@ -257,7 +260,8 @@ export interface WalletDebit {
   ref: string | null;
 }
 
-export type DebitResult = { status: "debited" | "insufficient"; balanceCents: Cents };
+/** `refused`: the envelope this debit funds was cancelled before the debit came (nothing is taken). */
+export type DebitResult = { status: "debited" | "insufficient" | "refused"; balanceCents: Cents };
 
 // ------------------------------------------------------------------ edge leases (docs/money-flow.md)
 

@@ -44,7 +44,7 @@ export async function runAudit(output) {
     }),
     h("p", {
       class: "audit-settlement",
-      text: `Settlement (claimed = settled + pending in every pool): ${report.settlement.balanced ? "yes" : "NO"} · ledger cents of unknown claims: ${formatCents(report.settlement.unknownLedgerCents)} · stuck claims: ${report.settlement.stuck.length} · group envelopes balanced: ${report.groups.balanced ? "yes" : "NO"} (${report.groups.envelopes.length})`,
+      text: `Settlement (claimed = settled + pending in every pool): ${report.settlement.balanced ? "yes" : "NO"} · ledger cents of unknown claims: ${formatCents(report.settlement.unknownLedgerCents)} · stuck claims: ${report.settlement.stuck.length} · group envelopes balanced: ${report.groups.balanced ? "yes" : "NO"} (${report.groups.envelopes.length} in motion, ${report.groups.settled.reduce((n, t) => n + t.envelopes, 0)} settled)`,
     }),
     h(
       "ul",

@@ -1,6 +1,7 @@
 /**
  * Operator console: signed in through Cloudflare Access (its cookie comes with every call)
- * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit and log.
+ * or, break-glass, with the admin secret; then the editor, dashboard, pools, audit, sponsor
+ * statements and log.
  * It asks who the operator is (`GET /api/operator`, always 200) before it calls any admin
  * route, so the signed-out screen makes no refused call.
  */
@@ -14,6 +15,7 @@ import { runAudit } from "./audit-view.js";
 import { Dashboard } from "./dashboard.js";
 import { EstimateView } from "./estimate-view.js";
 import { showLatestRehearsal } from "./rehearsal-link.js";
+import { StatementView } from "./statement-view.js";
 import { wirePoolForm } from "./pools-form.js";
 import { TimelineEditor } from "./timeline-editor.js";
 
@@ -38,8 +40,10 @@ async function syncClock() {
 }
 
 const estimate = new EstimateView(byId("estimate-form", HTMLFormElement), byId("estimate", HTMLElement));
+const statement = new StatementView(byId("statement-form", HTMLFormElement), byId("statement", HTMLElement));
 const editor = new TimelineEditor(byId("timeline", HTMLElement), byId("timeline-status", HTMLElement), serverNow, () => {
   fillPhases();
+  statement.fillSponsors(editor.timeline?.sponsors ?? []);
   void estimate.refresh();
 });
 const dashboard = new Dashboard({
@@ -83,6 +87,7 @@ async function open() {
   signIn.hidden = true;
   consoleEl.hidden = false;
   fillPhases();
+  statement.fillSponsors(editor.timeline?.sponsors ?? []);
   void estimate.refresh();
   void showLatestRehearsal(byId("rehearsal-link", HTMLElement));
   startAlerts(byId("alerts", HTMLElement));

@@ -222,6 +222,19 @@ describe("operator console", () => {
     await console.getByRole("button", { name: "Run the audit" }).click();
     await expect.poll(() => console.locator("#audit-result .badge").textContent()).toBe("PASS");
     expect(await console.locator("#audit-result .reconcile").textContent()).toMatch(/: PASS · \d+ moves, 0 failing/);
+    // The sponsor's statement, reconciled to the cent, prints alone.
+    await console.locator("#statement-sponsor").selectOption("aurora");
+    await console.getByRole("button", { name: "Show the statement" }).click();
+    await expect.poll(() => console.locator("#statement .badge").textContent()).toBe("RECONCILED to the cent");
+    expect(await console.locator("#statement tr", { hasText: "Lucky draw" }).count()).toBe(1);
+    await console.evaluate(() => document.body.classList.add("print-statement"));
+    await console.emulateMedia({ media: "print" });
+    expect([await console.locator("#estimate-title").isVisible(), await console.locator("#statement .badge").isVisible()]).toEqual([
+      false,
+      true,
+    ]);
+    await console.emulateMedia({ media: "screen" });
+    await console.evaluate(() => document.body.classList.remove("print-statement"));
     await expect.poll(() => console.locator("#chart-remaining rect").count()).toBeGreaterThan(0);
     await console.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
     await expectAccessible(console, "console with dashboard, pool and audit");

@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/sponsors/{sponsorId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sponsor's statement: per phase and pool, loaded, issued, settled into wallets, rolled over or returned and still in motion, reconciled to the cent */
+        get: operations["getApiAdminSponsorsSponsorIdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/settlements": {
         parameters: {
             query?: never;
@@ -1065,6 +1082,20 @@ export interface components {
                     problem: string | null;
                 }[];
                 stuckCreations: string[];
+                settled: {
+                    /** @enum {string} */
+                    funding: "wallet" | "seed";
+                    envelopes: number;
+                    amountCents: number;
+                    fundedCents: number;
+                    cancelledCents: number;
+                    grabbedCents: number;
+                    refundedCents: number;
+                }[];
+                settledProblem: {
+                    problem: string;
+                    cents: number;
+                } | null;
             };
         };
         DeadLetters: {
@@ -1153,6 +1184,7 @@ export interface components {
                 refunded: number;
                 resent: number;
                 unreachable: number;
+                retired: number;
             };
             wallets: number;
             tick: {
@@ -1166,6 +1198,57 @@ export interface components {
                 unfundedPhases: string[];
                 nextAlarmAt: number | null;
             };
+        };
+        Statement: {
+            sponsorId: string;
+            galaId: string;
+            readAt: number;
+            reconciled: boolean;
+            totals: {
+                loadedCents: number;
+                issuedCents: number;
+                settledCents: number;
+                toWalletsCents: number;
+                lentCents: number;
+                inStockCents: number;
+                returnedCents: number;
+                movingCents: number;
+                inMotionCents: number;
+            };
+            equations: {
+                name: string;
+                /** @enum {string} */
+                relation: "=" | "≤";
+                left: number;
+                right: number;
+                holds: boolean;
+            }[];
+            pools: {
+                phaseId: string;
+                phaseTitle: string;
+                poolId: string;
+                loadedCents: number;
+                loadedCount: number;
+                issuedCents: number;
+                issuedCount: number;
+                settledCents: number;
+                settledCount: number;
+                toWalletsCents: number;
+                lentCents: number;
+                inStockCents: number;
+                rolledInCents: number;
+                rolledOutCents: number;
+                returnedCents: number;
+                reconciled: boolean;
+                equations: {
+                    name: string;
+                    /** @enum {string} */
+                    relation: "=" | "≤";
+                    left: number;
+                    right: number;
+                    holds: boolean;
+                }[];
+            }[];
         };
         OpenApi: {
             /** @constant */
@@ -2713,6 +2796,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Audit"];
+                };
+            };
+            /** @description Rate limited: wait Retry-After seconds before the next call */
+            429: {
+                headers: {
+                    /** @description Whole seconds until the caller's rate limit window lets a request through again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying, when waiting helps (an unreachable dependency); a misconfigured deployment sends none */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Bad input, missing auth, unknown id or stale version */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminSponsorsSponsorIdStatement: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description A sponsor id of the stored timeline's pools (404 when it has none) */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                    "text/csv": string;
                 };
             };
             /** @description Rate limited: wait Retry-After seconds before the next call */

@@ -167,7 +167,10 @@ describe("group envelopes and wallets", () => {
     const again = await createGroup(user.token, { amountCents: 500, count: 5, requestId: "lost-1" });
     expect(again.status).toBe(409);
     expect((await wallet(user.token)).balanceCents).toBe(ENVELOPE_CENTS);
-    const row = (await audit()).groups.envelopes.find((e) => e.groupId === spec.groupId);
-    expect(row).toMatchObject({ status: "cancelled", fundedCents: 500, cancelledCents: 500, balanced: true });
+    // Cancelled with its debit given back: settled at once, its figures in the settled totals, not visited again.
+    const report = await audit();
+    expect(report.groups.envelopes.map((e) => e.groupId)).not.toContain(spec.groupId);
+    expect(report.groups.settled.find((t) => t.funding === "wallet")).toMatchObject({ fundedCents: 500, cancelledCents: 500 });
+    expectBalanced(report);
   });
 });

@@ -266,6 +266,10 @@ describe("OpenAPI document", () => {
     await checked(await admin("GET", "/alerts"), "GET", "/api/admin/alerts", 200);
     await checked(await admin("GET", "/audit?stuckAfterMs=0"), "GET", "/api/admin/audit", 200);
     await checked(await admin("GET", "/audit?stuckAfterMs=soon"), "GET", "/api/admin/audit", 400);
+    const statement = "/api/admin/sponsors/{sponsorId}/statement";
+    await checked(await admin("GET", "/sponsors/oa-sponsor/statement"), "GET", statement, 200);
+    await checked(await admin("GET", "/sponsors/oa-sponsor/statement?format=pdf"), "GET", statement, 400);
+    await checked(await admin("GET", "/sponsors/nobody/statement"), "GET", statement, 404);
     await checked(await admin("GET", "/settlements"), "GET", "/api/admin/settlements", 200);
     await checked(await admin("POST", "/settlements/requeue"), "POST", "/api/admin/settlements/requeue", 200);
     await checked(await admin("POST", "/settlements/sweep"), "POST", "/api/admin/settlements/sweep", 200);

@@ -51,7 +51,7 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
       unknownLedgerCents: 0,
       stuck: [],
     },
-    groups: { balanced: true, envelopes: [], stuckCreations: [] },
+    groups: { balanced: true, envelopes: [], stuckCreations: [], settled: [], settledProblem: null },
     leases: { calls: 0, recorded: 0, voided: 0, outstandingCount: 0, outstandingCents: 0 },
     ...over,
   };
@@ -87,6 +87,8 @@ describe("money check", () => {
       groups: {
         balanced: false,
         stuckCreations: [],
+        settled: [],
+        settledProblem: null,
         envelopes: [
           {
             groupId: "g_1",

@@ -28,13 +28,13 @@ describe("wallet debit", () => {
     }));
     const results = await Promise.all(debits.map((d) => debitWallet(env, d, Date.now())));
     expect(results.filter((r) => r.status === "debited")).toHaveLength(3);
-    const { balanceCents, rows } = await walletRows(env, USER);
+    const { balanceCents, rows } = await walletRows(env, USER, []);
     expect(balanceCents).toBe(100);
     expect(rows.reduce((sum, r) => sum + r.amountCents, 0)).toBe(100);
 
     const winner = debits[results.findIndex((r) => r.status === "debited")];
     expect(await debitWallet(env, winner, Date.now())).toEqual({ status: "debited", balanceCents: 100 });
-    expect((await walletRows(env, USER)).balanceCents).toBe(100);
+    expect((await walletRows(env, USER, [])).balanceCents).toBe(100);
     expect(await debitWallet(env, { ...winner, entryId: "group:new", amountCents: 101 }, Date.now())).toEqual({
       status: "insufficient",
       balanceCents: 100,

@@ -8,6 +8,7 @@ const BOUND = 60_000;
 const group: RegisteredGroup = { groupId: "g1", funding: "wallet", amountCents: 1000, status: "created", createdAt: NOW - 2 * BOUND };
 const own = (extra: Partial<GroupFigures> = {}): GroupFigures => ({
   groupId: "g1",
+  funding: "wallet",
   amountCents: 1000,
   count: 5,
   grabbedCents: 400,
@@ -52,5 +53,10 @@ describe("group audit", () => {
     const pending = { ...group, status: "pending" as const };
     expect(audit(null, ledger(0), pending).envelopes[0].problem).toMatch(/never created/);
     expect(audit(null, ledger(0), { ...pending, createdAt: NOW }).balanced).toBe(true);
+  });
+
+  it("passes a wallet registration that holds no money (refused for funds), even past the bound", () => {
+    const refused = { ...group, status: "pending" as const };
+    expect(audit(null, [], refused).balanced).toBe(true);
   });
 });

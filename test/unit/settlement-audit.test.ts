@@ -122,6 +122,22 @@ describe("settlement audit merge", () => {
 });
 
 describe("wallet view", () => {
+  it("pends a claim by the ledger's answer for it, not by the rows shown (a settled claim older than the rows shown)", () => {
+    const claim = {
+      claimId: "c1",
+      userId: "u",
+      poolId: "pool-1",
+      phaseId: "p1",
+      sponsorId: "s1",
+      amountCents: 30,
+      claimedAt: 5,
+      openedAt: 6,
+      settledAt: null,
+    };
+    const view = walletView("u", { balanceCents: 40, rows: [], settledClaimIds: ["c1"] }, [claim]);
+    expect(view).toMatchObject({ balanceCents: 40, pendingCents: 0, entries: [] });
+  });
+
   it("shows ledger rows as settled and claims without a ledger row as pending", () => {
     const claim = {
       claimId: "c2",
@@ -137,8 +153,11 @@ describe("wallet view", () => {
     const settledClaim = { ...claim, claimId: "c1", amountCents: 30, settledAt: 9 };
     const view = walletView(
       "u",
-      30,
-      [{ entryId: "claim:c1", kind: "envelope", amountCents: 30, claimId: "c1", sponsorId: "s1", phaseId: "p1", createdAt: 9 }],
+      {
+        balanceCents: 30,
+        rows: [{ entryId: "claim:c1", kind: "envelope", amountCents: 30, claimId: "c1", sponsorId: "s1", phaseId: "p1", createdAt: 9 }],
+        settledClaimIds: ["c1"],
+      },
       [settledClaim, claim],
     );
     expect(view).toEqual({

@@ -5,8 +5,11 @@
  * their running totals (durable-objects/pool-shard/totals.ts, the partitions' ledger_totals)
  * and the claims in motion through a pending-only index (issue #26), so it is standing: its
  * rows grow with shards, partitions and pools, not with the night. The group envelopes' part
- * still reads every group object and its registry row on every run, so it grows with the
- * groups the night created (`history`: the groups half of issue #26 retires settled ones).
+ * visits only the envelopes not settled yet (src/money/groups-audit.ts, group-registry.ts):
+ * an envelope settles once emptied or refunded at its expiry (the default 24 h), so every
+ * group is visited for at most a day after it was made; the settled ones are checked through
+ * the registry's totals and the partitions' one totals line per group, which still grows
+ * with the night (`history`).
  */
 import type { Usage } from "../prices.ts";
 import type { DeploymentInputs, ShowInputs } from "../shows.ts";
@@ -33,22 +36,28 @@ export const totalsReads = (s: ShowInputs, d: DeploymentInputs): Partial<Usage> 
   doRowsRead: d.shards * (SHARD_ROWS_PER_POOL * poolsOf(s) + SHARD_ROWS) + d.ledgerPartitions * (poolsOf(s) + 1),
 });
 
-/** One audit's reads of the group envelopes: every group object's figures, its registry row and its ledger totals line. */
-export const auditReads = (h: Stored): Partial<Usage> => ({
-  doRequests: h.groups,
-  doRowsRead: GROUP_ROWS * h.groups + 2 * h.groups,
-  d1RowsRead: 2 * h.groups,
+/** How long a group envelope stays unsettled at most: its default lifetime (src/domain/group-envelope.ts), then its refund. */
+export const GROUP_MOTION_MINUTES = 24 * 60;
+
+/** One audit's reads of `groups` unsettled group envelopes: each object's figures and its registry row. */
+export const auditReads = (groups: number): Partial<Usage> => ({
+  doRequests: groups,
+  doRowsRead: GROUP_ROWS * groups,
+  d1RowsRead: groups,
 });
 
+/** What one audit reads per group the night ever made: the partitions' totals line of each group's credits. */
+export const settledGroupReads = (h: Stored): Partial<Usage> => ({ doRowsRead: 2 * h.groups });
+
 /**
- * One run of the repairs' reads that grow with the night (runRepairs): every created group
- * envelope is repaired. The settlement sweeps and the wallets' recompute read only their
- * pending indexes and totals (in `totalsReads`' order of size, counted there).
+ * One run of the repairs' reads of `groups` unsettled group envelopes (runRepairs). The
+ * settlement sweeps and the wallets' recompute read only their pending indexes and totals
+ * (in `totalsReads`' order of size, counted there).
  */
-export const repairReads = (h: Stored): Partial<Usage> => ({
-  doRequests: h.groups,
-  doRowsRead: GROUP_ROWS * h.groups,
-  d1RowsRead: h.groups,
+export const repairReads = (groups: number): Partial<Usage> => ({
+  doRequests: groups,
+  doRowsRead: GROUP_ROWS * groups,
+  d1RowsRead: groups,
 });
 
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
@@ -74,8 +83,11 @@ const CONSOLE_AUDITS_PER_MINUTE = 4 + 10;
 
 export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigures): Operation[] {
   const { before, during, after } = f.cronMinutes;
-  // The stores fill through the show: a run during it reads half the night on average.
+  // The stores fill through the show: a run during it reads half the night on average. Every
+  // group is unsettled from its making until its expiry at most: during the show half the
+  // night's on average, after it all of them until the last expires.
   const historyMinutes = during / 2 + after;
+  const motionMinutes = during / 2 + Math.min(after, GROUP_MOTION_MINUTES);
   const consoleMinutes = s.operatorConsoles * during;
   const liveRuns = (s.lotteryPhases * s.lotteryPhaseSeconds) / 5;
   return [
@@ -93,11 +105,17 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       serves: ["cron"],
     },
     {
-      name: "group envelopes rescanned by the minute cron",
+      name: "unsettled group envelopes visited by the minute cron",
+      history: true,
+      count: motionMinutes,
+      per: sum(auditReads(f.stored.groups), repairReads(f.stored.groups)),
+      serves: ["cron"],
+    },
+    {
+      name: "settled group envelopes' totals read by the minute cron",
       history: true,
       count: historyMinutes,
-      per: sum(auditReads(f.stored), repairReads(f.stored)),
-      serves: ["cron"],
+      per: settledGroupReads(f.stored),
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
@@ -108,10 +126,25 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       serves: ["get /api/admin/alerts", "get /api/admin/audit", "get /api/admin/verify"],
     },
     {
-      name: "group envelopes rescanned by console audits",
+      name: "group envelopes read by console audits",
       history: true,
       count: (consoleMinutes * CONSOLE_AUDITS_PER_MINUTE) / 2,
-      per: auditReads(f.stored),
+      per: sum(auditReads(f.stored.groups), settledGroupReads(f.stored)),
+    },
+    // src/money/sponsor-statement.ts: after the show, each sponsor's statement read (JSON, then its CSV):
+    // every shard's books, every partition's pool sums, the timeline's pools and moves.
+    {
+      name: "sponsor statement read (after the show)",
+      standing: true,
+      count: 2 * s.lotteryPhases * s.poolsPerPhase,
+      per: { workerRequests: 1, workerCpuMs: BENCH_CPU_MS.grab, doRequests: d.shards + d.ledgerPartitions + 3 },
+      serves: ["get /api/admin/sponsors/{sponsorId}/statement"],
+    },
+    {
+      name: "night's stores read by sponsor statements",
+      history: true,
+      count: 2 * s.lotteryPhases * s.poolsPerPhase,
+      per: { doRowsRead: 3 * f.stored.claims + f.stored.envelopesLeft + f.stored.ledgerRows },
     },
     // durable-objects/timeline.ts alarm: every 5 s while a lottery phase is live (rebalancing), after every write, at each close.
     {

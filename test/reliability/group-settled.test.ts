@@ -1,0 +1,145 @@
+/**
+ * Settled group envelopes are retired (issue 26): once refunded or emptied with nothing owed,
+ * the repair marks an envelope settled in the registry and folds its figures into the settled
+ * totals; neither the audit nor the repair calls its object again, while an envelope still
+ * owing the ledger is visited as before. A settled envelope's money that leaves the ledger is
+ * still named, through the totals.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { GroupEnvelope } from "../../durable-objects/group-envelope";
+import type { CreateGroupResponse, GrabGroupResponse } from "../../src/wire/index";
+import { audit, session, wallet } from "../support/api";
+import { readJson } from "../support/api-client";
+import { createGroup, fundedUser, grab, splitLottery } from "../support/groups";
+import { inUserPartition } from "../support/ledger";
+import { dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
+import { patchObjects } from "../support/show";
+import type { Viewer } from "../support/viewers";
+import { eventually } from "../support/wait";
+
+const ENVELOPE_CENTS = 1000;
+const anyGroup = () => env.GROUP_ENVELOPE.getByName(`g_${"0".repeat(32)}`);
+
+async function settledAt(groupId: string): Promise<number | null> {
+  const row = await env.DB.prepare("SELECT settled_at FROM group_envelopes WHERE group_id = ?")
+    .bind(groupId)
+    .first<{ settled_at: number | null }>();
+  return row?.settled_at ?? null;
+}
+
+async function send(sender: Viewer, amountCents: number, count: number, requestId: string): Promise<CreateGroupResponse> {
+  return readJson<CreateGroupResponse>(await createGroup(sender.token, { amountCents, count, requestId, expiresInMs: 600_000 }), 201);
+}
+
+async function grabbed(friend: Viewer, groupId: string): Promise<number> {
+  const body = (await (await grab(friend.token, groupId, "g")).json()) as GrabGroupResponse;
+  if (body.status !== "grabbed") throw new Error(`grab: ${body.status}`);
+  return body.amountCents;
+}
+
+/** Runs `body` recording the id of every group object whose `figures` or `repair` is called. */
+async function visitedDuring(body: () => Promise<void>): Promise<string[]> {
+  const visited: string[] = [];
+  await patchObjects<GroupEnvelope, "figures">(
+    anyGroup(),
+    "figures",
+    (original) =>
+      function (this: GroupEnvelope) {
+        const figures = original.call(this);
+        if (figures) visited.push(figures.groupId);
+        return figures;
+      },
+    () =>
+      patchObjects<GroupEnvelope, "repair">(
+        anyGroup(),
+        "repair",
+        (original) =>
+          async function (this: GroupEnvelope, before: number) {
+            const result = await original.call(this, before);
+            if (result.figures) visited.push(result.figures.groupId);
+            return result;
+          },
+        body,
+      ),
+  );
+  return visited;
+}
+
+describe("settled group envelopes", () => {
+  let sender: Viewer;
+  let friend: Viewer;
+  let done: CreateGroupResponse;
+  let open: CreateGroupResponse;
+
+  beforeAll(async () => {
+    await splitLottery(undefined, 20, ENVELOPE_CENTS);
+    sender = (await fundedUser()).user;
+    friend = await session();
+    done = await send(sender, 300, 1, "done");
+    open = await send(sender, 200, 2, "open");
+    await grabbed(friend, done.id);
+    await eventually(
+      () => wallet(friend.token),
+      (w) => w.balanceCents === 300,
+    );
+  });
+
+  it("marks an emptied envelope settled once the ledger confirmed its credits, folding its figures into the totals", async () => {
+    await eventually(
+      async () => {
+        await repair(0);
+        return settledAt(done.id);
+      },
+      (at) => at !== null,
+    );
+    expect(await settledAt(open.id)).toBeNull();
+    const report = await audit(0);
+    expectBalanced(report);
+    expect(report.groups.envelopes.map((e) => e.groupId)).not.toContain(done.id);
+    expect(report.groups.envelopes.map((e) => e.groupId)).toContain(open.id);
+    expect(report.groups.settled.find((t) => t.funding === "wallet")).toMatchObject({
+      envelopes: 1,
+      amountCents: 300,
+      fundedCents: 300,
+      grabbedCents: 300,
+      refundedCents: 0,
+    });
+  });
+
+  it("never visits a settled envelope again, in the audit or the repair; an open one and one still owing the ledger are visited", async () => {
+    const restore = await dropLedgerWrites("group-grab");
+    let owing: CreateGroupResponse;
+    let visited: string[];
+    try {
+      owing = await send(sender, 100, 1, "owing");
+      await grabbed(await session(), owing.id);
+      visited = await visitedDuring(async () => {
+        await audit(0);
+        await repair(0);
+      });
+    } finally {
+      await restore();
+    }
+    expect(visited).not.toContain(done.id);
+    expect(visited.filter((id) => id === open.id)).not.toHaveLength(0);
+    expect(visited.filter((id) => id === owing!.id)).not.toHaveLength(0);
+    expect(await settledAt(owing!.id)).toBeNull();
+    await eventually(
+      async () => {
+        await repair(0);
+        return settledAt(owing!.id);
+      },
+      (at) => at !== null,
+    );
+    expectBalanced(await audit(0));
+  });
+
+  // Last: it takes a settled envelope's money out of the ledger.
+  it("names the settled totals when a settled envelope's money leaves the ledger", async () => {
+    await inUserPartition(friend.userId, "DELETE FROM ledger WHERE ref = ? AND kind = 'group-grab'", done.id);
+    const report = await audit(0);
+    expectNamed(report, "groups:settled");
+    expect(report.groups.settledProblem?.problem).toMatch(/grabs: ledger/);
+  });
+});
