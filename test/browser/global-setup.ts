@@ -67,6 +67,12 @@ export default async function setup(project: TestProject) {
       // own tests are in test/overload.
       "--var",
       "ISSUANCE_PACING:off",
+      // Leased wins become final (and settle) seconds after their issue, not half a minute:
+      // the isolate reports within 2 s, the merge horizon covers that and a flush.
+      "--var",
+      "LEASE_REPORT_MS:2000",
+      "--var",
+      "MERGE_HORIZON_MS:5000",
       "--var",
       `ADMIN_SECRET:${ADMIN_SECRET}`,
       "--var",

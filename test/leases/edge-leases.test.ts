@@ -6,8 +6,9 @@
  * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 3 s here).
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
+import { forgetTimeline } from "../../src/edge/timeline-cache";
 import { shardStub, userShard } from "../../src/objects";
 import { admin, audit, session, wallet } from "../support/api";
 import { honestShakes, inEveryShard, leaseInPlace, leaseShow, letIsolateReport, openWon, present, type Won } from "../support/leases";
@@ -41,6 +42,12 @@ async function openEveryWin(viewers: Viewer[], wins: Won[][]): Promise<void> {
 }
 
 describe("edge leases", () => {
+  // This isolate served other files before: it starts with no lease and no cached timeline.
+  beforeAll(() => {
+    dropIsolateLeases();
+    forgetTimeline();
+  });
+
   it("answers wins from the isolate's lease, records each once from its report, and opens them into wallets", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     await leaseShow(tag, 60);
