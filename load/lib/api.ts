@@ -100,16 +100,17 @@ export function requestId(prefix: string): string {
 
 /**
  * A shake on the lean wire: `POST /api/shake/<requestId>` with no body (docs/overload.md),
- * carrying the viewer's latest holdings and, on a retry of a failed or busy shake, the retry mark.
+ * carrying the viewer's latest holdings and, on a retry of a failed or busy shake, the retry
+ * mark (the lottery phase the request id was first sent in).
  */
 export function shake(
   token: string,
   id: string,
-  options: { holdings?: string | null; retry?: boolean } = {},
+  options: { holdings?: string | null; retry?: string | null } = {},
 ): { status: number; body: ShakeResponse | null; retryAfterMs: number } {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (options.holdings) headers[HOLDINGS_HEADER] = options.holdings;
-  if (options.retry) headers[RETRY_HEADER] = "1";
+  if (options.retry) headers[RETRY_HEADER] = options.retry;
   const res = http.post(`${BASE_URL}/api/shake/${id}`, null, { headers, tags: { name: "shake" }, responseType: "text" });
   return {
     status: res.status,

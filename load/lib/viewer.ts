@@ -5,7 +5,9 @@
  *   - no shake before the PWA's own Pacer allows it (throttle hints, busy's retry hint,
  *     Retry-After, jitter, exponential back-off after failures);
  *   - every shake sends the latest holdings a win handed back (`X-Gala-Holdings`);
- *   - a failed or busy shake is sent again with the same request id, marked `X-Gala-Retry: 1`;
+ *   - a failed or busy shake is sent again with the same request id, marked `X-Gala-Retry:`
+ *     with the lottery phase it was first sent in (the phase its viewer's last answer named;
+ *     `1` before any), so a retry after the phase ended still finds its win at the shard;
  *   - the signed claim of an edge-lease win is kept until the server has it: sent with the
  *     open, or presented in a batch at least 3 s after the win;
  *   - a share (OPEN_RATE) of wins is opened at once and the wallet watched (every 2 s, at
@@ -53,20 +55,26 @@ export class Viewer {
   readonly pacer = new Pacer();
   /** The latest holdings a win handed back (one gala per run). */
   holdings: string | null = null;
-  /** The request id of a shake whose answer never came, or came busy. */
+  /** The request id of a shake whose answer never came, or came busy, and the phase it was first sent in. */
   pendingRequestId: string | null = null;
+  pendingPhase: string | null = null;
+  /** The phase the viewer's last answer named (the PWA reads it off the timeline). */
+  phaseId: string | null = null;
   kept: Kept[] = [];
 
   constructor(token: string) {
     this.token = token;
   }
 
-  /** The request id to send and whether it is a retry. */
-  nextShake(): { id: string; retry: boolean } {
-    const retry = this.pendingRequestId !== null;
-    if (retry) retried.add(1);
-    this.pendingRequestId ??= requestId("shake");
-    return { id: this.pendingRequestId, retry };
+  /** The request id to send and, for a retry, its mark: the phase it was first sent in. */
+  nextShake(): { id: string; retry: string | null } {
+    if (this.pendingRequestId !== null) {
+      retried.add(1);
+      return { id: this.pendingRequestId, retry: this.pendingPhase ?? "1" };
+    }
+    this.pendingRequestId = requestId("shake");
+    this.pendingPhase = this.phaseId;
+    return { id: this.pendingRequestId, retry: null };
   }
 
   /** Feeds an answer (or its absence) to the pacer, as the PWA's shaker does. */
@@ -74,6 +82,8 @@ export class Viewer {
     const now = Date.now();
     if (status === 200 && answer) {
       if (answer.kind !== "busy") this.pendingRequestId = null;
+      if (answer.kind === "greeting") this.phaseId = answer.phaseId;
+      if (answer.kind === "envelope") this.phaseId = answer.envelope.phaseId;
       this.pacer.answered(now, answer.throttle, answer.kind === "busy" ? answer.retryAfterMs : 0);
       if (answer.kind === "envelope") this.#keep(answer);
       return;
