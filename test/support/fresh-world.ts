@@ -65,6 +65,9 @@ afterAll(async () => {
       10_000,
     );
     await handled.mock.results[i].value;
+    // Batches handled beside the marker's (the consumer runs several at once) end too, so none
+    // is still writing when the next file empties the world.
+    await Promise.allSettled(handled.mock.results.map((r) => r.value as Promise<void>));
   } finally {
     handled.mockRestore();
   }
