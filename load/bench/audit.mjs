@@ -18,8 +18,8 @@
  * --partitions N (default 4), --smoke (2,000 claims, 4 shards, 2 partitions, 2 runs:
  * checks the script, `npm test` runs it). Exit code 1 when an audit does not balance.
  */
+import { machineAtStart } from "./cpu.mjs";
 import { readdirSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
@@ -225,8 +225,7 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, 90 * 60_000);
 mkdirSync(OUT, { recursive: true });
-const loadAverageAtStart = loadavg();
-console.log(`bench:audit: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")}`);
+const machine = machineAtStart("bench:audit");
 const scriptPath = bundleWorker(join(OUT, "bundle"));
 const rows = [];
 for (const size of opts.sizes.split(",").map(Number)) {
@@ -239,7 +238,7 @@ for (const size of opts.sizes.split(",").map(Number)) {
 }
 const report = {
   startedAt: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+  machine: machine.atEnd(),
   command: `npm run bench:audit -- ${process.argv.slice(2).join(" ")}`.trim(),
   settings: { shardCount, partitions, runs, inMotion: IN_MOTION, repairAfterMs: REPAIR_AFTER_MS, smoke: opts.smoke },
   rows,

@@ -4,6 +4,7 @@
  * a request costs does not.
  */
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 
 const TICKS_PER_SECOND = 100;
 
@@ -74,4 +75,16 @@ export function childListeningOn(name, port) {
       }
     }) ?? null
   );
+}
+
+/**
+ * The machine a bench script runs on, printed as its first line (`<label>: cores x model, load
+ * average …`); `atEnd()` is the record its report keeps, with the load average then.
+ */
+export function machineAtStart(label) {
+  const cpu = cpus()[0]?.model;
+  const cores = cpus().length;
+  const loadAverageAtStart = loadavg();
+  console.log(`${label}: ${cores} x ${cpu}, load average ${loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")}`);
+  return { atEnd: () => ({ cpu, cores, loadAverageAtStart, loadAverageAtEnd: loadavg() }) };
 }

@@ -13,8 +13,8 @@
  * CPU profile of the app's isolate during each drain, per claim settled: profile.mjs). Exit code 1 when
  * the audit does not balance or a drain does not settle every claim it enqueued.
  */
+import { machineAtStart } from "./cpu.mjs";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { callJson } from "./http.mjs";
@@ -132,8 +132,7 @@ async function measure(scriptPath, partitions) {
 }
 
 mkdirSync(OUT, { recursive: true });
-const loadAverageAtStart = loadavg();
-console.log(`bench:settle: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")}`);
+const machine = machineAtStart("bench:settle");
 const scriptPath = bundleWorker(join(OUT, "bundle"));
 const rows = [];
 for (const partitions of opts.partitions.split(",").map(Number)) {
@@ -146,7 +145,7 @@ for (const partitions of opts.partitions.split(",").map(Number)) {
 }
 const report = {
   startedAt: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+  machine: machine.atEnd(),
   command: `npm run bench:settle -- ${process.argv.slice(2).join(" ")}`.trim(),
   settings: { claims, sample, shardCount, smoke: opts.smoke },
   rows,
