@@ -3,8 +3,10 @@
  * most suites wait on timers, queues and browsers), the steps of one stream one after
  * another. Each step's output is kept until the step ends and then printed whole, so steps
  * never interleave; a green step prints what it says on success (vitest: one line per
- * file), a failed one everything it wrote. Every step runs even when another failed; the
- * last lines list each step with its result and time. Exit code 1 when any step failed.
+ * file) when it ends, a failed one everything it wrote once every step has ended, so the
+ * failures are the last thing on screen (and in a CI log's tail). Every step runs even when
+ * another failed; the last lines list each step with its result and time. Exit code 1 when
+ * any step failed.
  *
  * A new step: its npm script, in the stream it belongs to (or a stream of its own when it
  * mostly waits).
@@ -41,8 +43,9 @@ function runStep(script) {
       const ok = code === 0;
       const text = Buffer.concat(output).toString().trimEnd();
       const head = `── ${script}: ${ok ? "passed" : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds(Date.now() - t0)}`;
-      process.stdout.write(`${head}\n${text ? `${text}\n` : ""}\n`);
-      results.push({ script, ok, ms: Date.now() - t0 });
+      const report = `${head}\n${text ? `${text}\n` : ""}\n`;
+      if (ok) process.stdout.write(report);
+      results.push({ script, ok, ms: Date.now() - t0, report });
       resolve();
     });
   });
@@ -61,6 +64,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 await Promise.all(STREAMS.map(runStream));
 const failed = results.filter((r) => !r.ok);
+for (const r of failed) process.stdout.write(r.report);
 console.log(
   `npm test: ${failed.length === 0 ? "passed" : `FAILED: ${failed.map((r) => r.script).join(", ")}`} in ${seconds(Date.now() - started)}`,
 );

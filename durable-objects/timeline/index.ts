@@ -61,15 +61,23 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
     if (demoMode(env)) this.#runClockSoon();
   }
 
-  /** The current timeline, or null before anything was written. */
+  /**
+   * The current timeline, or null before anything was written: the call for readers outside
+   * the object (the edge's caches, admin, alerts), each one a request the TTL bounds.
+   */
   read(): TimelineDoc | null {
+    return this.document();
+  }
+
+  /** The same, for the object's own code and the show clock it runs. */
+  document(): TimelineDoc | null {
     const row = this.#sql.exec<{ doc: string }>("SELECT doc FROM timeline").toArray()[0];
     return row ? (JSON.parse(row.doc) as TimelineDoc) : null;
   }
 
   /** Replaces the timeline if `expectedVersion` is the current one (0 when there is none). */
   write(doc: Omit<TimelineDoc, "version">, expectedVersion: number): TimelineWrite {
-    const current = this.read();
+    const current = this.document();
     if ((current?.version ?? 0) !== expectedVersion) return { ok: false, current };
     const timeline: TimelineDoc = { ...doc, version: expectedVersion + 1 };
     this.#sql.exec(
@@ -89,7 +97,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
    * start/stop, which apply to whatever version is current).
    */
   edit(edit: TimelineEdit, expectedVersion: number | null): TimelineEditResult {
-    const current = this.read();
+    const current = this.document();
     if (expectedVersion !== null && (current?.version ?? 0) !== expectedVersion) {
       return { ok: false, reason: "stale", current };
     }
@@ -114,7 +122,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
    */
   registerPool(pool: RegisteredPool): string | null {
     const { phaseId } = pool.record;
-    const phase = this.read()?.phases.find((p) => p.id === phaseId);
+    const phase = this.document()?.phases.find((p) => p.id === phaseId);
     if (!phase || phase.kind !== "lottery") return `phase "${phaseId}" is not a lottery phase of the running order`;
     if (phase.endsAt <= Date.now() || this.closedPhaseIds().includes(phaseId)) {
       return `phase "${phaseId}" has ended; add the pool to a later lottery phase`;
@@ -150,7 +158,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
   // ---------------------------------------------------------- admin log (admin-log-store.ts)
 
   logAdminChange(change: AdminChange): AdminLogEntry {
-    return appendAdminLog(this.#sql, change, this.read()?.version ?? 0);
+    return appendAdminLog(this.#sql, change, this.document()?.version ?? 0);
   }
 
   adminLog(limit: number): AdminLogEntry[] {
@@ -189,7 +197,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
    */
   #publish(): Promise<boolean> {
     const run = this.#publishing.then(async () => {
-      const timeline = this.read();
+      const timeline = this.document();
       if (!timeline || timeline.version === this.#published) return true;
       try {
         await publishTimeline(this.env, timeline, Date.now());

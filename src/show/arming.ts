@@ -19,7 +19,7 @@ export interface ArmReport {
 }
 
 export async function armShards(env: Env, registry: ShowRegistry, now: EpochMs): Promise<ArmReport> {
-  const timeline = registry.read();
+  const timeline = registry.document();
   const phases = timeline?.phases ?? [];
   const windows: PhaseWindow[] = phases
     .filter((p) => p.kind === "lottery")

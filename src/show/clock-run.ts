@@ -39,7 +39,7 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
       movesCompleted.push(move.moveId);
     }
   }
-  const phases = registry.read()?.phases ?? [];
+  const phases = registry.document()?.phases ?? [];
   const closedPhases: string[] = [];
   for (const phase of dueForClose(phases, new Set(registry.closedPhaseIds()), now)) {
     const report = await attempt(`closing ${phase.id}`, () => closePhase(env, registry, phase, now));
@@ -80,7 +80,7 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     .filter((m) => m.state === "planned")
     .map((m) => m.moveId);
   const unfinished = movesPending.length > 0 || dueForClose(phases, closed, now).length > 0 || armed.armFailures > 0;
-  const wakes = [nextWake(phases, closed, now, unfinished), demo ? demoWakeAt(registry.read(), now) : null].filter((at) => at !== null);
+  const wakes = [nextWake(phases, closed, now, unfinished), demo ? demoWakeAt(registry.document(), now) : null].filter((at) => at !== null);
   return {
     at: now,
     ...armed,

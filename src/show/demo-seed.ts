@@ -12,7 +12,7 @@ import type { EpochMs } from "../wire/index";
 
 /** Seeds the demo show when the running order is empty or a finished demo; returns the gala seeded, if any. */
 export async function seedDemo(env: Env, registry: ShowRegistry, now: EpochMs): Promise<string | null> {
-  const current = registry.read();
+  const current = registry.document();
   if (current && !isFinishedDemo(current, now)) return null;
   const show = demoShow(now, current?.version ?? 0);
   const written = registry.write(show.timeline, current?.version ?? 0);

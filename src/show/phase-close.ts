@@ -25,7 +25,7 @@ export interface PhaseCloseReport {
 }
 
 export async function closePhase(env: Env, registry: ShowRegistry, phase: Phase, now: EpochMs): Promise<PhaseCloseReport> {
-  const phases = registry.read()?.phases ?? [];
+  const phases = registry.document()?.phases ?? [];
   const closed = new Set(registry.closedPhaseIds());
   return closePools(env, registry, phase.id, (sponsorId) => nextLotteryPhase(phases, phase, sponsorId, closed), now);
 }

@@ -15,7 +15,8 @@ export interface PoolRegister {
 }
 
 export interface ShowRegistry extends PoolRegister {
-  read(): Timeline | null;
+  /** The running order, read in the object (a local SQL read, not a call). */
+  document(): Timeline | null;
   /** Replaces the running order if `expectedVersion` is the current one (0 when there is none). */
   write(doc: Omit<Timeline, "version">, expectedVersion: number): TimelineWrite;
   registerPool(pool: RegisteredPool): string | null;

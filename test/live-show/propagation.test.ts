@@ -31,6 +31,7 @@ describe("timeline propagation", () => {
     const now = Date.now();
     await putShow([phase("g", "greeting", now - MIN, now + 10 * MIN)], "propagation");
     const tokens = await viewers(20);
+    // Counts calls from outside the object (the edge's): the show clock reads its own document.
     let reads = 0;
     await patchObjects<Timeline, "read">(
       timelineStub(env),

@@ -5,7 +5,8 @@
  * isolate's timeline copy, edge leases, shake statistics and rate windows start empty), the
  * location's timeline copy dropped, every Durable Object's storage deleted (its instances
  * aborted before and after), D1's tables dropped and migrated again. Messages still on the
- * local queue (it outlives all that) are delivered into the world that sent them first.
+ * local queue (it outlives all that) are delivered into the world that sent them first, and a
+ * message a batch of an earlier world put back with a delay is dropped when it comes again.
  */
 import { abortAllDurableObjects, applyD1Migrations, listDurableObjectIds, runInDurableObject, type D1Migration } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -25,6 +26,37 @@ await abortAllDurableObjects();
 vi.resetModules();
 const { forgetColoCopy } = await import("../../src/edge/colo-cache");
 await forgetColoCopy();
+await keepQueueToThisWorld();
+
+/**
+ * The queue redelivers a message its consumer retried (with a delay) by the same id, possibly
+ * after the file that sent it has ended: the workerd's global scope, which outlives the files,
+ * remembers which file's world each delivered message was first seen in, and the consumer of
+ * this file acknowledges (drops) those of another world unhandled.
+ */
+async function keepQueueToThisWorld(): Promise<void> {
+  const world = crypto.randomUUID();
+  const scope = globalThis as typeof globalThis & { messageWorlds?: Map<string, string> };
+  const worlds = (scope.messageWorlds ??= new Map<string, string>());
+  const { default: worker } = await import("../../src/index");
+  const consume = worker.queue.bind(worker);
+  worker.queue = async (batch: MessageBatch, env: Env) => {
+    const ours = batch.messages.filter((m) => (worlds.get(m.id) ?? world) === world);
+    for (const m of batch.messages)
+      if (ours.includes(m)) worlds.set(m.id, world);
+      else m.ack();
+    if (ours.length === batch.messages.length) return consume(batch, env);
+    if (ours.length === 0) return;
+    const kept: MessageBatch = {
+      queue: batch.queue,
+      metadata: batch.metadata,
+      messages: ours,
+      ackAll: () => ours.forEach((m) => m.ack()),
+      retryAll: (options) => ours.forEach((m) => m.retry(options)),
+    };
+    return consume(kept, env);
+  };
+}
 /** Runs `work` in every Durable Object of the worker. */
 async function everyObject(work: (state: DurableObjectState) => Promise<void>): Promise<void> {
   for (const namespace of namespaces) {
