@@ -185,3 +185,13 @@ export function leasePresentMs(env: Env): number {
 export function mergeHorizonMs(env: Env): number {
   return positiveInt(env.MERGE_HORIZON_MS, 30_000);
 }
+
+/**
+ * How long a lease shard gathers reported claims before it merges them into their home
+ * shards, one call per home shard (durable-objects/pool-shard/merge-flush.ts): a quarter of
+ * MERGE_HORIZON_MS, at most 5 s, so a claim reaches its home well within the horizon (the
+ * horizon covers the report delay, this flush and a margin).
+ */
+export function mergeFlushMs(env: Env): number {
+  return Math.min(5_000, Math.floor(mergeHorizonMs(env) / 4));
+}

@@ -8,9 +8,10 @@
  */
 import type { ShardFigures } from "../../src/wire/rpc";
 import type { Leases } from "./leases";
+import type { Merges } from "./merges";
 import { poolFigures, poolTotals, shardTotals } from "./totals";
 
-export function shardFigures(sql: SqlStorage, shard: number, leases: Leases): ShardFigures {
+export function shardFigures(sql: SqlStorage, shard: number, leases: Leases, merges: Merges): ShardFigures {
   const totals = poolTotals(sql);
   const pools = sql
     .exec<{ pool_id: string; loaded_count: number; loaded_cents: number }>("SELECT pool_id, loaded_count, loaded_cents FROM pools")
@@ -25,5 +26,6 @@ export function shardFigures(sql: SqlStorage, shard: number, leases: Leases): Sh
     duplicateEnvelopeClaims: checks.duplicates,
     leases: leases.outstanding(),
     leaseCounters: { ...leases.counters(), voided: checks.voided },
+    merging: merges.waitingCount(),
   };
 }

@@ -13,6 +13,9 @@
  * - edge leases (leases.ts: `leases`, `leased_envelopes`, `voided_claims`, `lease_counters`):
  *   blocks of envelopes lent to edge isolates, the claims they issued recorded exactly once
  *   (or voided), what comes back returned to stock;
+ * - merges (merges.ts: `merge_outbox`, `merged_out`, `merge_voids`, `merged_in`; the calls in
+ *   merge-flush.ts): leased claims of this shard's loans carried to their viewers' home
+ *   shards in batches, and claims of other shards' loans recorded here as their home;
  * - settlement (claim-state.ts: `claim_state`; settlement-outbox.ts, the one producer of
  *   claim settlement messages): opening a claim, sending it to the settlement queue in
  *   batches from the alarm, the worker's sweeps (closed phases, stale and dead-lettered
@@ -31,13 +34,14 @@
  * survives.
  */
 import { DurableObject } from "cloudflare:workers";
-import { leasePresentMs, mergeHorizonMs } from "../../src/config";
+import { leasePresentMs, mergeFlushMs, mergeHorizonMs } from "../../src/config";
 import { RateWindow } from "../../src/domain/rate-window";
 import type { PhaseWindow, ShardPhaseStats } from "../../src/wire/index";
 import type {
   LeasedClaim,
   LeaseExchange,
   LeaseExchangeAnswer,
+  MergeOutcome,
   OpenedClaim,
   OpenOutcome,
   PacedClaimAnswer,
@@ -51,10 +55,13 @@ import type {
   UserRequest,
   WonResult,
 } from "../../src/wire/rpc";
+import { AlarmBy } from "./alarm-by";
 import * as claimState from "./claim-state";
 import { Claims } from "./claims";
 import { shardFigures } from "./figures";
 import { Leases, type LeasesOut } from "./leases";
+import { MergeFlush } from "./merge-flush";
+import { Merges } from "./merges";
 import { Moves } from "./moves";
 import { PhaseWindows } from "./phase-windows";
 import { PoolPacing } from "./pool-pacing";
@@ -69,6 +76,9 @@ export class PoolShard extends DurableObject<Env> {
   #windows: PhaseWindows;
   #claims: Claims;
   #leases: Leases;
+  #merges: Merges;
+  #mergeFlush: MergeFlush;
+  #alarm: AlarmBy;
   #moves: Moves;
   #shakes: ShakeCounts;
   #outbox: SettlementOutbox;
@@ -84,12 +94,21 @@ export class PoolShard extends DurableObject<Env> {
     const pacing = new PoolPacing(sql, this.#stock);
     const horizonMs = mergeHorizonMs(env);
     this.#claims = new Claims(sql, this.#stock, this.#windows, pacing, horizonMs);
-    this.#leases = new Leases(sql, this.#stock, this.#claims, this.#windows, pacing, horizonMs);
+    this.#merges = new Merges(sql);
+    const parts = { stock: this.#stock, claims: this.#claims, windows: this.#windows, pacing, merges: this.#merges };
+    this.#leases = new Leases(sql, parts, () => this.#shard(), horizonMs);
     this.#moves = new Moves(sql, this.#stock);
     this.#shakes = new ShakeCounts(sql);
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
     keepTotals(ctx.storage);
-    this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
+    this.#alarm = new AlarmBy(ctx.storage);
+    this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard(), this.#alarm);
+    this.#mergeFlush = new MergeFlush(
+      ctx.storage,
+      env,
+      { leases: this.#leases, merges: this.#merges, alarm: this.#alarm },
+      mergeFlushMs(env),
+    );
   }
 
   /** This shard's index, from its name `shard-<n>`. */
@@ -154,18 +173,38 @@ export class PoolShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ edge leases (leases.ts)
 
-  /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
-  leaseExchange(exchange: LeaseExchange): LeaseExchangeAnswer {
+  /**
+   * One call from an edge isolate: take in its claims (recorded here, or queued for their
+   * home shards' merge within the flush delay), take back what it will not issue, lend a new block.
+   */
+  async leaseExchange(exchange: LeaseExchange): Promise<LeaseExchangeAnswer> {
     const now = Date.now();
     const terms = { shard: this.#shard(), presentMs: leasePresentMs(this.env) };
-    return this.#transaction(() => this.#leases.exchange(exchange, terms, now));
+    const answer = this.#transaction(() => this.#leases.exchange(exchange, terms, now));
+    if (answer.recorded.some((r) => r.status === "merging")) await this.#mergeFlush.soon(now);
+    return answer;
   }
 
-  /** Records leased claims a client presented (or an isolate reported), each exactly once. */
-  recordLeasedClaims(claims: LeasedClaim[]): RecordOutcome[] {
+  /**
+   * Leased claims of this shard's loans a client presented, each taken in exactly once and, when
+   * another shard is their home, merged there at once: every answer is recorded or voided.
+   */
+  async recordLeasedClaims(claims: LeasedClaim[]): Promise<RecordOutcome[]> {
     const now = Date.now();
     this.#calls.record(now);
-    return this.#transaction(() => this.#leases.record(claims, now));
+    const outcomes = this.#transaction(() => this.#leases.record(claims, now));
+    const taken = new Set(outcomes.filter((o) => o.status !== "voided").map((o) => o.claimId));
+    const remote = claims.filter((c) => c.homeShard !== this.#shard() && taken.has(c.claimId));
+    if (remote.length === 0) return outcomes;
+    const merged = new Map((await this.#mergeFlush.ask(remote, now)).map(({ envelopeAtHome: _, ...o }) => [o.claimId, o]));
+    return outcomes.map((o) => merged.get(o.claimId) ?? o);
+  }
+
+  /** As the viewers' home shard: records claims of other shards' loans (or voids them), each exactly once. */
+  mergeClaims(claims: LeasedClaim[]): MergeOutcome[] {
+    const now = Date.now();
+    this.#calls.record(now);
+    return this.#transaction(() => this.#leases.mergeIn(claims, now));
   }
 
   /**
@@ -205,9 +244,11 @@ export class PoolShard extends DurableObject<Env> {
     return voided && { status: "voided", reason: voided.reason };
   }
 
-  /** Sends the opened claims' settlements in batches (settlement-outbox.ts). */
+  /** Sends the opened claims' settlements in batches (settlement-outbox.ts) and merges waiting leased claims into their homes (merge-flush.ts). */
   async alarm(): Promise<void> {
-    await this.#outbox.flush(Date.now());
+    this.#alarm.fired();
+    const now = Date.now();
+    await Promise.all([this.#outbox.flush(now), this.#mergeFlush.flush(now)]);
   }
 
   /** Sends the unsettled, never-enqueued claims of these (closed) phases; returns how many. */
@@ -262,7 +303,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   #books(): ShardBooks {
-    return { ...shardFigures(this.#sql, this.#shard(), this.#leases), moves: this.#moves.figures() };
+    return { ...shardFigures(this.#sql, this.#shard(), this.#leases, this.#merges), moves: this.#moves.figures() };
   }
 
   /**

@@ -15,6 +15,14 @@
  * and those of a lease whose claims can no longer be presented (`return_after`), go back to
  * stock too. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts):
  * lent envelopes count as issued, so a lease phase keeps each pool's plan like shard claims do.
+ *
+ * Lease shards (docs/money-flow.md, "Lease shards"): an isolate leases from a shard chosen
+ * for the isolate, not for its viewers, so a claim's lease shard (which lent its envelope)
+ * and its home shard (the viewer's, which keeps the limits) are often two shards. Then the
+ * lease shard queues the reported claim for a merge (merges.ts; its envelope stays leased
+ * until the home answers), the home records it with the same checks (`mergeIn`) or voids it,
+ * and the lease shard applies the answer (`settleMerges`): recorded, the envelope leaves its
+ * books as merged out; voided, the envelope goes back to its stock, the pool that lent it.
  */
 import { mergeByIssueOrder } from "../../src/domain/merge-order";
 import { shuffled } from "../../src/domain/random";
@@ -25,12 +33,14 @@ import type {
   LeaseExchangeAnswer,
   LeaseGrant,
   LeaseWant,
+  MergeOutcome,
   RecordOutcome,
   ShardLeaseFigures,
   VoidReason,
 } from "../../src/wire/rpc";
 import * as claimState from "./claim-state";
 import type { Claims } from "./claims";
+import type { Merges } from "./merges";
 import type { PhaseWindows } from "./phase-windows";
 import type { PoolPacing } from "./pool-pacing";
 import type { Stock, StockEnvelope } from "./stock";
@@ -92,11 +102,21 @@ export class Leases {
   #claims: Claims;
   #windows: PhaseWindows;
   #pacing: PoolPacing;
+  #merges: Merges;
+  #shard: () => number;
   /** How long after its issue a recorded claim can still be displaced by an earlier-issued one (MERGE_HORIZON_MS). */
   #horizonMs: number;
 
-  constructor(sql: SqlStorage, stock: Stock, claims: Claims, windows: PhaseWindows, pacing: PoolPacing, horizonMs: number) {
+  constructor(
+    sql: SqlStorage,
+    parts: { stock: Stock; claims: Claims; windows: PhaseWindows; pacing: PoolPacing; merges: Merges },
+    shard: () => number,
+    horizonMs: number,
+  ) {
+    const { stock, claims, windows, pacing, merges } = parts;
     this.#sql = sql;
+    this.#merges = merges;
+    this.#shard = shard;
     this.#horizonMs = horizonMs;
     this.#stock = stock;
     this.#claims = claims;
@@ -133,11 +153,51 @@ export class Leases {
     return { recorded, lease };
   }
 
-  /** Records a batch of leased claims, each exactly once (a repeat answers as the first did), in order. */
+  /**
+   * Takes in a batch of leased claims this shard lent for, each exactly once (a repeat answers
+   * as the first did), in order: recorded here when this is their home, else queued for the
+   * merge into their home (`merging`).
+   */
   record(claims: readonly LeasedClaim[], now: number): RecordOutcome[] {
     const outcomes = claims.map((claim) => this.#recordOne(claim, now));
     this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
     return outcomes;
+  }
+
+  /**
+   * As the home shard: records claims of other shards' loans, each exactly once, with the
+   * checks a claim of this shard's own loan gets (request id, limits by issue order), or voids
+   * them (their lease shard puts the envelope back in its stock).
+   */
+  mergeIn(claims: readonly LeasedClaim[], now: number): MergeOutcome[] {
+    const recorded = { claimId: "", status: "recorded", envelopeAtHome: true } as const;
+    const outcomes = claims.map((claim): MergeOutcome => {
+      const { claimId } = claim;
+      const voided = this.#voidReason(claimId);
+      const atHome = this.#merges.isMergedIn(claimId);
+      if (atHome || voided !== null) {
+        return voided === null ? { ...recorded, claimId } : { claimId, status: "voided", reason: voided, envelopeAtHome: atHome };
+      }
+      const reason = this.#admit(claim, now, () => this.#merges.mergedIn(claim, now));
+      return reason ? { ...this.#void(claim, reason, now, false), envelopeAtHome: false } : { ...recorded, claimId };
+    });
+    this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
+    return outcomes;
+  }
+
+  /** As the lease shard: applies the home's answers to claims waiting for their merge (each once; answers to claims not waiting change nothing). */
+  settleMerges(outcomes: readonly MergeOutcome[], now: number): void {
+    for (const outcome of outcomes) {
+      const claim = this.#merges.take(outcome.claimId);
+      if (!claim) continue;
+      if (outcome.envelopeAtHome) {
+        this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ? AND lease_id = ?", claim.envelopeId, claim.leaseId);
+        this.#merges.mergedOut(claim, now);
+      } else if (outcome.status === "voided") {
+        this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
+        this.#merges.voidedAtHome(claim.claimId, outcome.reason, now);
+      }
+    }
   }
 
   /**
@@ -146,8 +206,10 @@ export class Leases {
    * phase's claims not final yet count as held until they are.
    */
   returnOverdue(phaseId: string | null, now: number): LeasesOut {
+    // A reported claim waiting for its home's answer keeps its envelope leased until then.
     const returned = this.#backToStock(
-      "lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)",
+      `lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)
+         AND envelope_id NOT IN (SELECT envelope_id FROM merge_outbox)`,
       [now],
       now,
     );
@@ -185,18 +247,23 @@ export class Leases {
       .map((r) => ({ leaseId: r.lease_id, phaseId: r.phase_id, returnAfter: r.return_after, count: r.n, cents: r.cents }));
   }
 
-  /** Lease calls and recorded claims (voided claims are counted by totals.ts). */
-  counters(): { calls: number; recorded: number } {
+  /** Calls this shard made to home shards to merge claims of its loans (merge-flush.ts). */
+  mergeCalls(n: number): void {
+    this.#bump("merge_calls", n);
+  }
+
+  /** Lease calls, merge calls made and recorded claims (voided claims are counted by totals.ts). */
+  counters(): { calls: number; mergeCalls: number; recorded: number } {
     const counters = new Map(
       this.#sql
         .exec<{ name: string; n: number }>("SELECT name, n FROM lease_counters")
         .toArray()
         .map((r) => [r.name, r.n]),
     );
-    return { calls: counters.get("calls") ?? 0, recorded: counters.get("recorded") ?? 0 };
+    return { calls: counters.get("calls") ?? 0, mergeCalls: counters.get("merge_calls") ?? 0, recorded: counters.get("recorded") ?? 0 };
   }
 
-  #bump(name: "calls" | "recorded", by: number): void {
+  #bump(name: "calls" | "merge_calls" | "recorded", by: number): void {
     if (by === 0) return;
     this.#sql.exec("INSERT INTO lease_counters (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n", name, by);
   }
@@ -283,7 +350,7 @@ export class Leases {
     return rows.length;
   }
 
-  #void(claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
+  #void(claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome & { status: "voided" } {
     if (returnEnvelope) this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
     this.#sql.exec(
       `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -318,6 +385,12 @@ export class Leases {
     );
   }
 
+  #voidReason(claimId: string): VoidReason | null {
+    return (
+      this.#sql.exec<{ reason: VoidReason }>("SELECT reason FROM voided_claims WHERE claim_id = ?", claimId).toArray()[0]?.reason ?? null
+    );
+  }
+
   #recordOne(claim: LeasedClaim, now: number): RecordOutcome {
     const known = this.#sql
       .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
@@ -332,15 +405,31 @@ export class Leases {
       .one();
     if (known.known !== null) return { claimId: claim.claimId, status: "recorded" };
     if (known.voided !== null) return { claimId: claim.claimId, status: "voided", reason: known.voided };
+    const merge = this.#merges.outcome(claim.claimId);
+    if (merge) return merge;
     // The lease no longer holds the envelope: it went back to stock after the deadline.
     if (known.expires_at === null) return this.#void(claim, "late", now, false);
     if (claim.issuedAt > known.expires_at) return this.#void(claim, "expired", now, true);
+    if (claim.homeShard !== this.#shard()) {
+      this.#merges.queue(claim, now);
+      return { claimId: claim.claimId, status: "merging" };
+    }
+    const reason = this.#admit(claim, now, () => this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId));
+    return reason ? this.#void(claim, reason, now, true) : { claimId: claim.claimId, status: "recorded" };
+  }
+
+  /**
+   * The home shard's checks of a leased claim, then its record: null when recorded (the
+   * envelope first taken off its former place by `takeEnvelope`, and any later-issued claim
+   * of the person that is not final yet displaced), else why it is voided.
+   */
+  #admit(claim: LeasedClaim, now: number, takeEnvelope: () => void): VoidReason | null {
     const { answered } = this.#claims.user(claim);
-    if (answered?.status === "won") return this.#void(claim, "request", now, true);
+    if (answered?.status === "won") return "request";
     const merge = mergeByIssueOrder(this.#claims.heldInGala(claim.userId, claim.galaId), claim, now);
-    if (!merge.keep) return this.#void(claim, "limit", now, true);
+    if (!merge.keep) return "limit";
     for (const claimId of merge.displace) this.#displace(claimId, now);
-    this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
+    takeEnvelope();
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
     this.#claims.record({
       claimId,
@@ -355,6 +444,6 @@ export class Leases {
       galaId,
       finalAt: issuedAt + this.#horizonMs,
     });
-    return { claimId: claim.claimId, status: "recorded" };
+    return null;
   }
 }

@@ -2,7 +2,9 @@
  * Issuance pacing per pool on a pool shard (src/domain/pacing.ts): how many envelopes each
  * pool of a phase may still hand out now, counting both ways they leave, shard claims
  * (claims.ts) and edge leases (leases.ts), so neither can run a pool ahead of its plan.
- * Reads only: the issued and lent counts per pool are counted from the rows once a second
+ * Reads only: what left this shard's stock per pool (its own claims, not those merged in from
+ * other shards' loans; its lent envelopes; its loans recorded at other homes, merges.ts) is
+ * counted from the rows once a second
  * and followed in memory between counts (`issued` after every claim and grant); stock comes
  * from the stock directory (stock.ts). Envelopes that come back to stock are counted again at
  * the next count: until then a pool looks more issued than it is, never less.
@@ -41,9 +43,12 @@ export class PoolPacing {
     const cached = this.#issued.get(phaseId);
     if (cached && now - cached.countedAt < RECOUNT_MS) return cached.byPool;
     const rows = this.#sql.exec<{ pool_id: string; n: number }>(
-      `SELECT pool_id, COUNT(*) AS n FROM claims WHERE phase_id = ?1 GROUP BY pool_id
+      `SELECT pool_id, COUNT(*) AS n FROM claims c WHERE phase_id = ?1 AND NOT EXISTS (SELECT 1 FROM merged_in m WHERE m.claim_id = c.claim_id)
+        GROUP BY pool_id
        UNION ALL
-       SELECT e.pool_id, COUNT(*) FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id WHERE l.phase_id = ?1 GROUP BY e.pool_id`,
+       SELECT e.pool_id, COUNT(*) FROM leased_envelopes e JOIN leases l ON l.lease_id = e.lease_id WHERE l.phase_id = ?1 GROUP BY e.pool_id
+       UNION ALL
+       SELECT m.pool_id, COUNT(*) FROM merged_out m JOIN pools p ON p.pool_id = m.pool_id WHERE p.phase_id = ?1 GROUP BY m.pool_id`,
       phaseId,
     );
     const byPool = new Map<string, number>();

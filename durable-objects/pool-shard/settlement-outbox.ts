@@ -13,6 +13,7 @@
  */
 import { claimMessages, retryDelaySeconds } from "../../src/domain/settlement";
 import type { SettlementClaim } from "../../src/wire/index";
+import type { AlarmBy } from "./alarm-by";
 import * as claimState from "./claim-state";
 
 /** How long opened claims gather before one flush carries them to the queue. */
@@ -22,20 +23,20 @@ export class SettlementOutbox {
   #storage: DurableObjectStorage;
   #queue: Queue;
   #shard: () => number;
-  /** When an alarm is known to be set for a flush; memory only. */
-  #armedAt: number | null = null;
+  #alarm: AlarmBy;
   /** Consecutive failed sends, for the retry backoff (memory only). */
   #failedSends = 0;
 
-  constructor(storage: DurableObjectStorage, queue: Queue, shard: () => number) {
+  constructor(storage: DurableObjectStorage, queue: Queue, shard: () => number, alarm: AlarmBy) {
     this.#storage = storage;
+    this.#alarm = alarm;
     this.#queue = queue;
     this.#shard = shard;
   }
 
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to send newly opened claims. */
   async armFlush(now: number): Promise<void> {
-    await this.#armBy(now + FLUSH_DELAY_MS);
+    await this.#alarm.by(now + FLUSH_DELAY_MS);
   }
 
   /**
@@ -43,24 +44,15 @@ export class SettlementOutbox {
    * alarm for the next one to become final; on a failed send, retries by alarm.
    */
   async flush(now: number): Promise<void> {
-    this.#armedAt = null;
     try {
       await this.send(() => claimState.openedUnenqueued(this.#storage.sql, now), now);
       const next = claimState.nextFinalAt(this.#storage.sql, now);
-      if (next !== null) await this.#armBy(next);
+      if (next !== null) await this.#alarm.by(next);
     } catch (err) {
       this.#failedSends += 1;
       console.warn("settlement send failed; retrying by alarm", String(err));
-      await this.#armBy(now + retryDelaySeconds(this.#failedSends) * 1000);
+      await this.#alarm.by(now + retryDelaySeconds(this.#failedSends) * 1000);
     }
-  }
-
-  /** Makes sure the alarm fires by `at`. */
-  async #armBy(at: number): Promise<void> {
-    if (this.#armedAt !== null && this.#armedAt <= at) return;
-    const current = await this.#storage.getAlarm();
-    if (current === null || current > at) await this.#storage.setAlarm(at);
-    this.#armedAt = Math.min(at, current ?? at);
   }
 
   /** Sends every page `page` hands out until it hands out none (each page is marked enqueued once sent); returns how many. */

@@ -13,7 +13,9 @@
  * - lent: envelopes ever lent to an edge lease; issued: claims recorded (claims.ts);
  * - opened, sent (its settlement left the shard: enqueued, dead-lettered or settled), settled
  *   (the consumer confirmed the ledger holds it): claims by their `claim_state` (claim-state.ts);
- * - moved in / moved out: the show clock's moves (moves.ts).
+ * - moved in / moved out: the show clock's moves (moves.ts);
+ * - merged in / merged out: leased claims recorded here from another shard's loan, and claims
+ *   of this shard's loans recorded at another home shard (merges.ts).
  * What was loaded stays in the `pools` row (stock.ts), written once per pool.
  *
  * Per shard: `duplicates` (pairs of rows holding one envelope in two of stock, leases and
@@ -26,7 +28,19 @@
  */
 import type { ShardPoolFigures } from "../../src/wire/rpc";
 
-const COLUMNS = ["stock", "leased", "lent", "issued", "opened", "sent", "settled", "moved_in", "moved_out"] as const;
+const COLUMNS = [
+  "stock",
+  "leased",
+  "lent",
+  "issued",
+  "opened",
+  "sent",
+  "settled",
+  "moved_in",
+  "moved_out",
+  "merged_in",
+  "merged_out",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 /**
@@ -46,6 +60,8 @@ const COUNTED: Counted[] = [
   { column: "settled", table: "claim_state", when: "$.settled_at IS NOT NULL" },
   { column: "moved_in", table: "moves_in", movement: true, own: "cents" },
   { column: "moved_out", table: "moves_out", movement: true, own: "cents" },
+  { column: "merged_in", table: "merged_in", movement: true, own: "amount" },
+  { column: "merged_out", table: "merged_out", movement: true, own: "amount" },
 ];
 
 /** Adds the (pool_id, n, cents) rows `rows` selects to one column's count and cents. */
@@ -153,6 +169,8 @@ function backfill(sql: SqlStorage): void {
     settled: fromState("$.settled_at IS NOT NULL"),
     moved_in: moved("moves_in"),
     moved_out: moved("moves_out"),
+    merged_in: sums("merged_in"),
+    merged_out: sums("merged_out"),
   };
   for (const [column, source] of Object.entries(sources)) {
     sql.exec(
@@ -176,12 +194,28 @@ function backfill(sql: SqlStorage): void {
   );
 }
 
+/** Columns added to `pool_totals` after a shard created it (each starts at 0: nothing it counts existed before it). */
+function addMissingColumns(sql: SqlStorage): void {
+  const have = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('pool_totals')")
+      .toArray()
+      .map((r) => r.name),
+  );
+  for (const c of COLUMNS) {
+    if (have.has(`${c}_count`)) continue;
+    sql.exec(`ALTER TABLE pool_totals ADD COLUMN ${c}_count INTEGER NOT NULL DEFAULT 0`);
+    sql.exec(`ALTER TABLE pool_totals ADD COLUMN ${c}_cents INTEGER NOT NULL DEFAULT 0`);
+  }
+}
+
 /** Creates the totals and their triggers (after every counted table); counts existing rows once. */
 export function keepTotals(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const fresh = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pool_totals'").toArray().length === 0;
   storage.transactionSync(() => {
     sql.exec(SCHEMA);
+    addMissingColumns(sql);
     for (const name of SHARD_TOTALS) sql.exec("INSERT OR IGNORE INTO shard_totals (name, n) VALUES (?, 0)", name);
     for (const [key, statements] of triggerBodies()) {
       const [table, event] = key.split(" ");
@@ -246,5 +280,9 @@ export function poolFigures(poolId: string, loadedCount: number, loadedCents: nu
     leasedCents: t?.totals.leased.cents ?? 0,
     claimedCount: t?.totals.issued.count ?? 0,
     claimedCents: t?.totals.issued.cents ?? 0,
+    mergedInCount: t?.totals.merged_in.count ?? 0,
+    mergedInCents: t?.totals.merged_in.cents ?? 0,
+    mergedOutCount: t?.totals.merged_out.count ?? 0,
+    mergedOutCents: t?.totals.merged_out.cents ?? 0,
   };
 }

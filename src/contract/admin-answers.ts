@@ -105,6 +105,8 @@ export const verificationAnswer = z
                 claimedCount: amount,
                 remainingCount: amount,
                 leasedCount: amount,
+                mergedInCents: amount,
+                mergedOutCents: amount,
                 pass: z.boolean(),
               })
               .strict(),
@@ -274,7 +276,17 @@ export const auditAnswer = z
     returnedCents: amount,
     inTransitCents: amount,
     settlement: settlementAudit,
-    leases: z.object({ calls: amount, recorded: amount, voided: amount, outstandingCount: amount, outstandingCents: amount }).strict(),
+    leases: z
+      .object({
+        calls: amount,
+        mergeCalls: amount,
+        merging: amount,
+        recorded: amount,
+        voided: amount,
+        outstandingCount: amount,
+        outstandingCents: amount,
+      })
+      .strict(),
     groups: groupsAudit,
   })
   .strict() satisfies z.ZodType<AuditReport>;

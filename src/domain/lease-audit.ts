@@ -10,6 +10,8 @@ export function leasesAudit(shards: readonly ShardFigures[]): LeasesAudit {
   const outstanding = shards.flatMap((s) => s.leases);
   return {
     calls: shards.reduce((n, s) => n + s.leaseCounters.calls, 0),
+    mergeCalls: shards.reduce((n, s) => n + s.leaseCounters.mergeCalls, 0),
+    merging: shards.reduce((n, s) => n + s.merging, 0),
     recorded: shards.reduce((n, s) => n + s.leaseCounters.recorded, 0),
     voided: shards.reduce((n, s) => n + s.leaseCounters.voided, 0),
     outstandingCount: outstanding.reduce((n, l) => n + l.count, 0),

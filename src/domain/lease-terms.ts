@@ -1,8 +1,9 @@
 /**
  * Pure rules of edge leases (docs/money-flow.md): which leased envelope a viewer may take
- * under the per-person limits of their holdings, how many envelopes an isolate asks for, and
- * when it calls its shard (refill, report, hand back).
+ * under the per-person limits of their holdings, how many envelopes an isolate asks for, which
+ * lease shard it asks, and when it calls (refill, report, hand back).
  */
+import { fnv1a } from "./hash";
 import { mayTake } from "./limits";
 
 /** Index of the first envelope a viewer holding `sponsorsHeld` may take under the limits, or -1. */
@@ -64,4 +65,15 @@ export function shouldCall(s: SlotState, now: number, reportAfterMs: number): bo
   if (wantsLease(s)) return true;
   if (s.unreported >= REPORT_BATCH || (s.unreported > 0 && now - s.oldestUnreportedAt >= reportAfterMs)) return true;
   return s.unused > 0;
+}
+
+/**
+ * The lease shards an isolate asks in a phase: picked from the isolate's id, whoever its
+ * viewers are, so isolates spread over the shards and each leases from two at most, not from
+ * every viewer's home shard: its primary, and the next shard as a fallback when the primary
+ * lends less than asked.
+ */
+export function leaseShardsOf(isolateId: string, phaseId: string, shardCount: number): [primary: number, fallback: number] {
+  const primary = fnv1a(`${isolateId}|${phaseId}`) % shardCount;
+  return [primary, (primary + 1) % shardCount];
 }

@@ -24,13 +24,14 @@ export interface MergeDecision {
   displace: string[];
 }
 
-const byIssue = (a: Pick<HeldClaim, "claimId" | "issuedAt">, b: Pick<HeldClaim, "claimId" | "issuedAt">) =>
+/** Orders claims by (issue time, claim id): the order a limit keeps them in. */
+export const byIssueOrder = (a: Pick<HeldClaim, "claimId" | "issuedAt">, b: Pick<HeldClaim, "claimId" | "issuedAt">) =>
   a.issuedAt - b.issuedAt || (a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0);
 
 /** Where `arriving` goes among the person's recorded claims of the gala (`held`) at `now`. */
 export function mergeByIssueOrder(held: readonly HeldClaim[], arriving: Omit<HeldClaim, "finalAt">, now: number): MergeDecision {
   const kept = held.filter((c) => c.finalAt <= now).map((c) => c.sponsorId);
-  const open = [...held.filter((c) => c.finalAt > now), arriving].sort(byIssue);
+  const open = [...held.filter((c) => c.finalAt > now), arriving].sort(byIssueOrder);
   const dropped: string[] = [];
   for (const claim of open) {
     if (mayTake(kept, claim.sponsorId)) kept.push(claim.sponsorId);

@@ -1,8 +1,13 @@
 /**
  * Merge verification, like the seed system's per-machine envelope files merged back for
- * checking: per pool and per shard, loaded + moved in = claimed + remaining + leased + moved
- * out, and per pool the registered budget + moved in = claimed + remaining + leased + moved out. Moves
- * are checked from both ends: a done move landed exactly the cents its sources gave up.
+ * checking: per pool and per shard, loaded + moved in + merged in = claimed + remaining +
+ * leased + moved out + merged out, and per pool the registered budget + moved in = claimed +
+ * remaining + leased + moved out. Moves are checked from both ends: a done move landed
+ * exactly the cents its sources gave up. A leased claim merged from its lease shard into
+ * another home shard is "merged out" at the one and "merged in" (and claimed) at the other;
+ * between the home's record and the lease shard's receipt of the answer it is claimed at
+ * home and still leased at the lease shard, so per pool "leased" is what the lease shards
+ * hold less what their homes already recorded (merged in − merged out over the shards).
  */
 import type { MoveRecord, MoveVerification, PoolRecord, PoolVerification, ShardPoolVerification, VerificationReport } from "../wire/index";
 import type { ShardBooks } from "../wire/rpc";
@@ -22,6 +27,10 @@ function shardPool(books: ShardBooks, poolId: string): ShardPoolVerification | n
   const remainingCount = figures?.remainingCount ?? 0;
   const leasedCents = figures?.leasedCents ?? 0;
   const leasedCount = figures?.leasedCount ?? 0;
+  const mergedInCents = figures?.mergedInCents ?? 0;
+  const mergedOutCents = figures?.mergedOutCents ?? 0;
+  const mergedInCount = figures?.mergedInCount ?? 0;
+  const mergedOutCount = figures?.mergedOutCount ?? 0;
   return {
     shard: books.shard,
     loadedCents,
@@ -34,9 +43,12 @@ function shardPool(books: ShardBooks, poolId: string): ShardPoolVerification | n
     claimedCount,
     remainingCount,
     leasedCount,
+    mergedInCents,
+    mergedOutCents,
     pass:
-      loadedCents + movedInCents === claimedCents + remainingCents + leasedCents + movedOutCents &&
-      (figures?.loadedCount ?? 0) + movedInCount === claimedCount + remainingCount + leasedCount + movedOutCount,
+      loadedCents + movedInCents + mergedInCents === claimedCents + remainingCents + leasedCents + movedOutCents + mergedOutCents &&
+      (figures?.loadedCount ?? 0) + movedInCount + mergedInCount ===
+        claimedCount + remainingCount + leasedCount + movedOutCount + mergedOutCount,
   };
 }
 
@@ -49,7 +61,8 @@ export function verifyPool(pool: PoolRecord, books: readonly ShardBooks[]): Pool
     loadedCents: sum(shards, "loadedCents"),
     claimedCents: sum(shards, "claimedCents"),
     remainingCents: sum(shards, "remainingCents"),
-    leasedCents: sum(shards, "leasedCents"),
+    // Lent and not recorded at any home yet (see the comment at the top).
+    leasedCents: sum(shards, "leasedCents") - sum(shards, "mergedInCents") + sum(shards, "mergedOutCents"),
     movedInCents: sum(shards, "movedInCents"),
     movedOutCents: sum(shards, "movedOutCents"),
   };

@@ -38,7 +38,7 @@ export async function openSignedClaim(env: Env, text: string): Promise<LeasedCla
   const value = (await openValue(text, await leaseKey(env), MAX_SIGNED_CHARS)) as Record<string, unknown> | null;
   if (!value || value.t !== "claim") return null;
   if (!CLAIM_FIELDS.every((f) => typeof value[f] === "string")) return null;
-  if (![value.shard, value.amountCents, value.issuedAt].every(Number.isSafeInteger)) return null;
+  if (![value.shard, value.homeShard, value.amountCents, value.issuedAt].every(Number.isSafeInteger)) return null;
   const { t: _tag, ...claim } = value;
   return claim as unknown as LeasedClaim;
 }

@@ -3,9 +3,10 @@
  * marks the claim opened and makes sure its settlement goes out with the shard's next batch
  * (its alarm, within a fraction of a second; durable-objects/pool-shard/settlement-outbox.ts),
  * so the answer never waits for the money side. An edge-lease win the shard has not recorded
- * yet is recorded in the same call from the signed claim the client presents (checked here:
- * signed by the edge for this envelope, this viewer and their shard); a claim voided because
- * its request id had already won opens the envelope that request won.
+ * yet is recorded from the signed claim the client presents (checked here: signed by the edge
+ * for this envelope, this viewer and their home shard): in the same call when its lease shard
+ * is the home, else first through its lease shard, which merges it into the home at once; a
+ * claim voided because its request id had already won opens the envelope that request won.
  */
 import { openSignedClaim } from "../edge/claim-signing";
 import type { Background } from "../edge/context";
@@ -14,6 +15,7 @@ import { currentTimeline } from "../edge/timeline-cache";
 import { envelopeAssetId } from "../domain/envelope-asset";
 import { ApiError, badRequest, notFound, unavailable } from "../errors";
 import { userShard } from "../objects";
+import { recordAtLeaseShards } from "./leased-claims";
 import { logMoney } from "../ops/log";
 import type { OpenResponse } from "../wire/index";
 import type { LeasedClaim, OpenOutcome, VoidReason } from "../wire/rpc";
@@ -29,7 +31,19 @@ const VOIDED: Record<VoidReason, string> = {
 async function presented(env: Env, userId: string, claimId: string, signedClaim: string): Promise<LeasedClaim | "invalid" | undefined> {
   const claim = await openSignedClaim(env, signedClaim);
   if (claim?.claimId !== claimId) return "invalid";
-  return claim.userId === userId && claim.shard === userShard(env, userId) ? claim : undefined;
+  return claim.userId === userId && claim.homeShard === userShard(env, userId) ? claim : undefined;
+}
+
+/**
+ * A presented claim another shard lent for goes through that lease shard first (merged into
+ * the home at once); what the home shard then takes with the open: the claim itself when it
+ * lent it, else nothing more. A claim its lease shard voided (too late, lease expired) ends here.
+ */
+async function throughLeaseShard(env: Env, home: number, claim: LeasedClaim | "invalid" | undefined) {
+  if (claim === undefined || claim === "invalid" || claim.shard === home) return claim;
+  const [outcome] = await recordAtLeaseShards(env, [claim]);
+  if (outcome.status === "voided" && outcome.reason !== "request") throw new ApiError(409, "claim_voided", VOIDED[outcome.reason]);
+  return undefined;
 }
 
 /** Opens the viewer's envelope, the same on every call; throws the API's error when it cannot. */
@@ -41,7 +55,11 @@ export async function openEnvelope(
   signedClaim: string | undefined,
 ): Promise<OpenResponse> {
   const shard = userShard(env, userId);
-  const claim = signedClaim === undefined ? undefined : await presented(env, userId, claimId, signedClaim);
+  const claim = await throughLeaseShard(
+    env,
+    shard,
+    signedClaim === undefined ? undefined : await presented(env, userId, claimId, signedClaim),
+  );
   // Admitted like a candidate's call: a failing or busy shard is a 503, never a 500.
   const outcome = await admittedShardCall(env, shard, async (stub): Promise<OpenOutcome | null> =>
     stub.openClaim(userId, claimId, Date.now(), claim),

@@ -91,6 +91,10 @@ export interface AuditReport {
 export interface LeasesAudit {
   /** Calls from edge isolates to shards for leases (each may report, hand back and lease). */
   calls: number;
+  /** Calls from lease shards to home shards merging leased claims in batches. */
+  mergeCalls: number;
+  /** Reported claims waiting at their lease shard for their home shard's answer (their envelopes count as outstanding). */
+  merging: number;
   /** Leased claims recorded, and voided (a broken limit, a repeated request id, too late). */
   recorded: number;
   voided: number;

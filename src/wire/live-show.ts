@@ -68,7 +68,10 @@ export interface ShardPoolVerification {
   claimedCount: number;
   remainingCount: number;
   leasedCount: number;
-  /** loaded + moved in = claimed + remaining + leased + moved out on this shard. */
+  /** Leased claims recorded here from another shard's loan, and of this shard's loans recorded at another home. */
+  mergedInCents: Cents;
+  mergedOutCents: Cents;
+  /** loaded + moved in + merged in = claimed + remaining + leased + moved out + merged out on this shard. */
   pass: boolean;
 }
 

@@ -18,6 +18,11 @@ export interface ShardPoolFigures {
   leasedCents: Cents;
   claimedCount: number;
   claimedCents: Cents;
+  /** Leased claims of other shards' loans recorded here (this shard is their home), and of this shard's loans recorded at other homes. */
+  mergedInCount: number;
+  mergedInCents: Cents;
+  mergedOutCount: number;
+  mergedOutCents: Cents;
 }
 
 export interface ShardFigures {
@@ -32,7 +37,9 @@ export interface ShardFigures {
   /** Edge leases still holding envelopes. */
   leases: ShardLeaseFigures[];
   /** Lease calls received, leased claims recorded and voided, since the shard began. */
-  leaseCounters: { calls: number; recorded: number; voided: number };
+  leaseCounters: { calls: number; mergeCalls: number; recorded: number; voided: number };
+  /** Reported claims of this shard's loans waiting for their home shard's answer (merges.ts). */
+  merging: number;
 }
 
 export interface ShardPoolLoad {
@@ -283,13 +290,18 @@ export interface LeaseGrant {
 }
 
 /**
- * A claim the edge answered from a lease, as it signs it: recorded on the user's shard (the
- * lease's shard) from the isolate's report or the client's presentation, whichever first.
+ * A claim the edge answered from a lease, as it signs it: reported to its lease shard
+ * (`shard`, which lent the envelope) by the isolate's report or the client's presentation,
+ * whichever first, and recorded on the viewer's home shard (`homeShard`): at once when they are
+ * one shard, else by the lease shard's merge (docs/money-flow.md, "Lease shards").
  */
 export interface LeasedClaim {
   claimId: string;
   leaseId: string;
+  /** The lease shard: the shard that lent the envelope. */
   shard: number;
+  /** The viewer's home shard, where the claim is recorded and the limits are kept. */
+  homeShard: number;
   envelopeId: string;
   poolId: string;
   sponsorId: string;
@@ -304,7 +316,19 @@ export interface LeasedClaim {
 /** Why the shard refused to record a leased claim (its envelope went back to the pool, if it still held it). */
 export type VoidReason = "limit" | "request" | "expired" | "late";
 
-export type RecordOutcome = { claimId: string; status: "recorded" } | { claimId: string; status: "voided"; reason: VoidReason };
+/** `merging`: the lease shard took the claim in and merges it into the viewer's home shard with its next batch. */
+export type RecordOutcome =
+  | { claimId: string; status: "recorded" }
+  | { claimId: string; status: "merging" }
+  | { claimId: string; status: "voided"; reason: VoidReason };
+
+/**
+ * What a home shard answers for a claim of another shard's loan: recorded or voided as it
+ * stands now; `envelopeAtHome` when the home took the envelope into its books (it recorded
+ * the claim, even if a limit displaced it since: its envelope went back to the home's stock),
+ * else the lease shard keeps it (voided at the merge: back in the lease shard's stock).
+ */
+export type MergeOutcome = Exclude<RecordOutcome, { status: "merging" }> & { envelopeAtHome: boolean };
 
 /**
  * One call from an isolate to a shard: report the claims it issued, hand back envelopes it

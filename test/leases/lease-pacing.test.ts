@@ -25,13 +25,17 @@ import { sleep } from "../support/wait";
 const SHARD = 3;
 const SPONSOR_IDS = SPONSORS.slice(0, 2).map((s) => s.id);
 
-/** Per pool on the shard: envelopes claimed, lent to isolates and in stock, from its rows. */
+/**
+ * Per pool on the shard: envelopes of its share claimed (here, or at another home by a merge;
+ * not claims merged in from other shards' loans), lent to isolates and in stock, from its rows.
+ */
 async function poolBooks(phaseId: string): Promise<{ poolId: string; claimed: number; lent: number; stock: number }[]> {
   return runInDurableObject(shardStub(env, SHARD), (_, state) =>
     state.storage.sql
       .exec<{ pool_id: string; claimed: number; lent: number; stock: number }>(
         `SELECT p.pool_id,
-                (SELECT COUNT(*) FROM claims c WHERE c.pool_id = p.pool_id) AS claimed,
+                (SELECT COUNT(*) FROM claims c WHERE c.pool_id = p.pool_id AND c.claim_id NOT IN (SELECT claim_id FROM merged_in))
+                  + (SELECT COUNT(*) FROM merged_out m WHERE m.pool_id = p.pool_id) AS claimed,
                 (SELECT COUNT(*) FROM leased_envelopes l WHERE l.pool_id = p.pool_id) AS lent,
                 (SELECT COUNT(*) FROM envelopes e WHERE e.pool_id = p.pool_id) AS stock
            FROM pools p WHERE p.phase_id = ?`,

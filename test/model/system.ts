@@ -63,11 +63,11 @@ export async function present(v: Viewer, signedClaims: string[]): Promise<string
   return signedClaims.length === 0 ? [] : (await presentClaims(v, signedClaims)).map((r) => r.status);
 }
 
-/** An isolate's report of one claim arriving again (a duplicated report), straight to the home shard. */
+/** An isolate's report of one claim arriving again (a duplicated report), straight to its lease shard. */
 export async function duplicateReport(v: Viewer, signedClaim: string): Promise<void> {
   const claim = await openSignedClaim(env, signedClaim);
-  if (!claim) throw new Error("the model kept a signed claim the edge does not accept");
-  for (let i = 0; i < 2; i++) await shardStub(env, userShard(env, v.userId)).recordLeasedClaims([claim]);
+  if (claim?.userId !== v.userId) throw new Error("the model kept a signed claim the edge does not accept");
+  for (let i = 0; i < 2; i++) await shardStub(env, claim.shard).recordLeasedClaims([claim]);
 }
 
 /** The isolate that answered dies with its leases and unreported claims. */

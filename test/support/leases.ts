@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
 import type { PresentResponse, ShakeResponse } from "../../src/wire/index";
-import { createPool, json, session } from "./api";
+import { audit, createPool, json, session } from "./api";
 import { liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
 import { shake, type Viewer } from "./viewers";
@@ -56,11 +56,18 @@ export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): 
   return { viewer, won: won as Won };
 }
 
-/** Any shake lets its isolate send the reports that came due: one from a fresh viewer, after they are due. */
+/**
+ * Any shake lets its isolate send the reports that came due: one from a fresh viewer, after
+ * they are due; then the lease shards merge the claims into their home shards (within their flush delay).
+ */
 export async function letIsolateReport(): Promise<void> {
   await sleep(Number(env.LEASE_REPORT_MS) + 100);
   await shake((await session()).token, `report-${crypto.randomUUID()}`, { wire: "lean" });
   await sleep(200);
+  await eventually(
+    () => audit(600_000),
+    (a) => a.leases.merging === 0,
+  );
 }
 
 export async function present(v: Viewer, signedClaims: string[]): Promise<PresentResponse["results"]> {

@@ -67,7 +67,8 @@ describe("lease audit", () => {
     maxClaimsPerUserSponsor: 0,
     duplicateEnvelopeClaims: 0,
     leases: [{ leaseId: "L", phaseId: "p", returnAfter, count: 2, cents: 250 }],
-    leaseCounters: { calls: 5, recorded: 7, voided: 1 },
+    leaseCounters: { calls: 5, mergeCalls: 0, recorded: 7, voided: 1 },
+    merging: 0,
   });
 
   it("sums the leases and names one still lending past its return time plus the bound", () => {

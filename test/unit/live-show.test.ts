@@ -34,7 +34,8 @@ const ledger = (shard: number, pools: ShardBooks["pools"], moves: ShardBooks["mo
   maxClaimsPerUserSponsor: 0,
   duplicateEnvelopeClaims: 0,
   leases: [],
-  leaseCounters: { calls: 0, recorded: 0, voided: 0 },
+  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
+  merging: 0,
 });
 
 describe("rebalance plan", () => {
@@ -104,6 +105,10 @@ describe("merge verification", () => {
     remainingCount,
     remainingCents,
     leasedCount: 0,
+    mergedInCount: 0,
+    mergedInCents: 0,
+    mergedOutCount: 0,
+    mergedOutCents: 0,
     leasedCents: 0,
     claimedCount,
     claimedCents,

@@ -26,6 +26,10 @@ const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures 
       remainingCount: 10 - claimedCount,
       remainingCents: 1000 - claimedCents,
       leasedCount: 0,
+      mergedInCount: 0,
+      mergedInCents: 0,
+      mergedOutCount: 0,
+      mergedOutCents: 0,
       leasedCents: 0,
       claimedCount,
       claimedCents,
@@ -35,7 +39,8 @@ const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures 
   maxClaimsPerUserSponsor: 1,
   duplicateEnvelopeClaims: 0,
   leases: [],
-  leaseCounters: { calls: 0, recorded: 0, voided: 0 },
+  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
+  merging: 0,
 });
 
 const pending = (claimId: string, amountCents: number, extra: Partial<PendingClaim> = {}): PendingClaim => ({
