@@ -4,6 +4,7 @@
  * against the bench's one isolate. Only printing lives here; the arithmetic is in leases.ts.
  */
 import { columns, n, pct } from "./format.ts";
+import { leaseShardPlan, leaseShardsNeeded, type LeaseShardInputs } from "./lease-shards.ts";
 import { LEASE_LEVERS, leasePlan, leaseShardCount, MEASURED_SCENARIOS, type LeaseInputs } from "./leases.ts";
 import type { CapacityPlan, GalaInputs } from "./model.ts";
 
@@ -67,4 +68,39 @@ export function printLeases(g: GalaInputs, l: LeaseInputs, shardPlan: CapacityPl
       `  model vs bench             ${m.name}: ${n(m.envelopesPerSecond)} envelopes/s, one isolate, ${m.shards} shard(s): model ${n(p.envelopesPerShardCall, 1)} envelopes per shard call, measured ${n(m.envelopesPerShardCall, 1)}`,
     );
   }
+}
+
+/** Lease shards (issue 25): an isolate leases from its own shard, claims merged into home shards in batches. */
+export function printLeaseShards(g: GalaInputs, l: LeaseShardInputs, isolates: number): void {
+  console.log(
+    `\nLease shards at the reference peak (${n(g.envelopesPerSecond)} envelopes/s, ${n(isolates)} isolates each leasing from its own shard; ` +
+      `merges flushed every ${n(l.mergeFlushSeconds, 1)} s; a lottery phase of ${n(l.phaseEnvelopes)} envelopes)`,
+  );
+  const row = columns(8, 8, 11, 11, 9, 9, 12, 8, 8, 12, 10);
+  console.log(row("shards", "lease", "exchange/s", "merge/s", "claims/", "env/call", "calls/shard", "load", "records", "lent", "of phase"));
+  console.log(row("", "", "", "", "merge", "", "", "", "", "at most", ""));
+  for (const shards of SHARD_COUNTS) {
+    const p = leaseShardPlan(g, l, isolates, shards);
+    console.log(
+      row(
+        String(shards),
+        n(p.leaseSize),
+        n(p.exchangeCallsPerSecond),
+        n(p.mergeCallsPerSecond),
+        n(p.claimsPerMerge, 1),
+        n(p.envelopesPerShardCall, 1),
+        n(p.perShardCallsPerSecond),
+        pct(p.perShardCallLoad),
+        pct(p.perShardRecordLoad),
+        n(p.envelopesLent),
+        pct(p.lentShareOfPhase, 2),
+      ),
+    );
+  }
+  const best = leaseShardsNeeded(g, l, isolates);
+  console.log(
+    best
+      ? `  shards with lease shards   ${best.shards}: ${n(best.envelopesPerShardCall, 1)} envelopes per shard call, lent ${pct(best.lentShareOfPhase, 2)} of a phase, each shard ${n(best.perShardCallsPerSecond)} calls/s = ${pct(best.perShardCallLoad)} of ${n(g.perObjectLimit)} req/s, records ${pct(best.perShardRecordLoad)} of a shard's rate`
+      : "  shards with lease shards   none fits",
+  );
 }

@@ -114,7 +114,7 @@ export function leaseShardCount(g: GalaInputs, l: LeaseInputs, isolates: number,
 export const REFERENCE_LEASES: LeaseInputs = {
   blockSize: 256,
   minLease: 8,
-  horizonSeconds: 2,
+  horizonSeconds: 4.5,
   leaseSeconds: 60,
   reportBatch: 64,
   reportWaitSeconds: 20.05,

@@ -4,7 +4,8 @@
  * shard count against it, what edge leases do to the shard count, a second-by-second regional spike with graded throttling,
  * how the timeline reaches phones, and the bill of the reference gala and of a small show.
  * `npm run capacity -- --json` prints the bills (and the plans they rest on) as JSON instead,
- * for checks to read (`bill.referenceGala.totalUsd`). Change the inputs in model.ts
+ * for checks to read (`bill.referenceGala.totalUsd`, `leases.envelopesPerShardCall`,
+ * `leases.lentShareOfPhase`, `leases.shards`). Change the inputs in model.ts
  * (REFERENCE_GALA, REGION_SPIKE), shows.ts (the shows) or prices.ts to plan another show.
  */
 import { readFileSync } from "node:fs";
@@ -12,7 +13,8 @@ import { billReport, printLive, printOwnServers, printSensitivity, printShowCost
 import { deploymentOf } from "./deployment.ts";
 import { planLive } from "./live.ts";
 import { n, pct } from "./format.ts";
-import { printLeases } from "./lease-report.ts";
+import { printLeases, printLeaseShards } from "./lease-report.ts";
+import { leaseShardsNeeded, type LeaseShardInputs } from "./lease-shards.ts";
 import { REFERENCE_LEASES } from "./leases.ts";
 import { planLedger, REFERENCE_LEDGER } from "./ledger.ts";
 import { plan, REFERENCE_GALA, REGION_SPIKE, simulateSpike, THROTTLE_LEVELS, type CapacityPlan } from "./model.ts";
@@ -63,6 +65,40 @@ function printPlan(title: string, p: CapacityPlan): void {
   );
 }
 
+const LEASES = {
+  ...REFERENCE_LEASES,
+  blockSize: productionVar("LEASE_BLOCK"),
+  leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000,
+  reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05,
+};
+/** Lease shards: merges flushed every quarter of MERGE_HORIZON_MS (src/config.ts mergeFlushMs), lent stock against one lottery phase's envelopes. */
+const LEASE_SHARDS: LeaseShardInputs = {
+  ...LEASES,
+  mergeFlushSeconds: productionVar("MERGE_HORIZON_MS") / 4_000,
+  phaseEnvelopes: REFERENCE_SHOW.envelopes / REFERENCE_SHOW.lotteryPhases,
+};
+
+/** The reference gala's lease shards as JSON: envelopes per shard call, lent stock, each shard against the per-object limit. */
+function leasesReport() {
+  const p = leaseShardsNeeded(GALA, LEASE_SHARDS, plan(GALA).isolates);
+  if (!p) throw new Error("no shard count fits the reference gala's lease shards");
+  return {
+    envelopesPerShardCall: p.envelopesPerShardCall,
+    lentShareOfPhase: p.lentShareOfPhase,
+    envelopesLent: p.envelopesLent,
+    isolates: p.isolates,
+    shards: {
+      count: p.shards,
+      callsPerShardPerSecond: p.perShardCallsPerSecond,
+      exchangeCallsPerSecond: p.exchangeCallsPerSecond,
+      mergeCallsPerSecond: p.mergeCallsPerSecond,
+      perObjectLimit: GALA.perObjectLimit,
+      callLoad: p.perShardCallLoad,
+      recordLoad: p.perShardRecordLoad,
+    },
+  };
+}
+
 const DEPLOYMENT = deploymentOf(PRODUCTION_VARS);
 /** Pages open at the peak: every phone shaking at once has its page open. */
 const PEAK_PAGES = REFERENCE_SHOW.viewers;
@@ -71,16 +107,8 @@ function printCapacity(): void {
   printPlan("Reference gala, shard count from the model", plan(GALA));
   printPlan(`Reference gala on the production default (SHARD_COUNT=${PRODUCTION_SHARDS})`, plan(GALA, PRODUCTION_SHARDS));
 
-  printLeases(
-    GALA,
-    {
-      ...REFERENCE_LEASES,
-      blockSize: productionVar("LEASE_BLOCK"),
-      leaseSeconds: productionVar("LEASE_TTL_MS") / 1_000,
-      reportWaitSeconds: productionVar("LEASE_REPORT_MS") / 1_000 + 0.05,
-    },
-    plan(GALA),
-  );
+  printLeases(GALA, LEASES, plan(GALA));
+  printLeaseShards(GALA, LEASE_SHARDS, plan(GALA).isolates);
 
   const shards = plan(GALA).shardCount;
   const s = REGION_SPIKE;
@@ -139,6 +167,7 @@ if (process.argv.includes("--json")) {
     live: planLive(DEPLOYMENT, PEAK_PAGES),
     plan: plan(GALA, PRODUCTION_SHARDS),
     ledger,
+    leases: leasesReport(),
   };
   console.log(JSON.stringify(report, null, 2));
 } else {

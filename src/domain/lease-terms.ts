@@ -13,8 +13,12 @@ export function eligibleIndex(envelopes: readonly { sponsorId: string }[], spons
 
 /** Smallest lease an isolate asks for. */
 export const MIN_LEASE = 8;
-/** A lease should last about this long at the isolate's recent issue rate. */
-export const LEASE_HORIZON_MS = 2000;
+/**
+ * A lease should last about this long at the isolate's recent issue rate: long enough that a
+ * lease call carries tens of envelopes, short enough that the stock lent out stays within 2 %
+ * of a phase's envelopes at the reference gala (docs/capacity.md, "Lease shards").
+ */
+export const LEASE_HORIZON_MS = 4500;
 
 /** Envelopes to ask for: enough for LEASE_HORIZON_MS at the recent rate, within [MIN_LEASE, block]. */
 export function leaseSize(issuedPerSec: number, block: number): number {

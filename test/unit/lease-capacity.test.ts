@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { leaseShardPlan, leaseShardsNeeded } from "../../load/capacity/lease-shards";
 import { LEASE_LEVERS, leasePlan, leaseShardCount, REFERENCE_LEASES } from "../../load/capacity/leases";
 import { plan, REFERENCE_GALA } from "../../load/capacity/model";
 import { LEASE_HORIZON_MS, MIN_LEASE, REPORT_BATCH } from "../../src/domain/lease-terms";
@@ -47,5 +48,32 @@ describe("edge lease capacity model", () => {
       expect(fits(p!)).toBe(true);
       if (p!.shards > 1) expect(fits(leasePlan(REFERENCE_GALA, l, isolates, p!.shards / 2))).toBe(false);
     }
+  });
+});
+
+describe("lease shard capacity model", () => {
+  const shardInputs = { ...L, mergeFlushSeconds: 7.5, phaseEnvelopes: 12_500_000 };
+
+  it("an isolate's calls do not grow with the shards; merges grow with shards x shards, once per flush", () => {
+    const few = leaseShardPlan(REFERENCE_GALA, shardInputs, isolates, 16);
+    const many = leaseShardPlan(REFERENCE_GALA, shardInputs, isolates, 128);
+    expect(many.exchangeCallsPerSecond).toBeCloseTo(few.exchangeCallsPerSecond, 9);
+    expect(many.envelopesLent).toBe(few.envelopesLent);
+    expect(many.mergeCallsPerSecond).toBeCloseTo((128 * 127) / shardInputs.mergeFlushSeconds, 0);
+    expect(leaseShardPlan(REFERENCE_GALA, shardInputs, isolates, 1).mergeCallsPerSecond).toBe(0);
+  });
+
+  it("every call counted: envelopes per shard call x calls = envelopes", () => {
+    const p = leaseShardPlan(REFERENCE_GALA, shardInputs, isolates, 64);
+    expect(p.envelopesPerShardCall * (p.exchangeCallsPerSecond + p.mergeCallsPerSecond)).toBeCloseTo(REFERENCE_GALA.envelopesPerSecond, 6);
+    expect(p.lentShareOfPhase).toBeCloseTo((isolates * p.leaseSize) / shardInputs.phaseEnvelopes, 12);
+  });
+
+  it("picks the fewest shards that keep calls and records under the planned share", () => {
+    const p = leaseShardsNeeded(REFERENCE_GALA, shardInputs, isolates)!;
+    expect(p.perShardCallLoad).toBeLessThanOrEqual(REFERENCE_GALA.shardUtilisation);
+    expect(p.perShardRecordLoad).toBeLessThanOrEqual(REFERENCE_GALA.shardUtilisation);
+    const half = leaseShardPlan(REFERENCE_GALA, shardInputs, isolates, p.shards / 2);
+    expect(half.perShardCallLoad > REFERENCE_GALA.shardUtilisation || half.perShardRecordLoad > REFERENCE_GALA.shardUtilisation).toBe(true);
   });
 });

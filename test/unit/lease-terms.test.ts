@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import {
   eligibleIndex,
+  LEASE_HORIZON_MS,
+  leaseShardsOf,
   leaseSize,
   MIN_LEASE,
   REPORT_BATCH,
@@ -37,9 +39,9 @@ describe("lease terms", () => {
     expect(eligibleIndex([{ sponsorId: "a" }], ["a"])).toBe(-1);
   });
 
-  it("sizes a lease for two seconds of the recent rate, within its bounds", () => {
+  it("sizes a lease for LEASE_HORIZON_MS of the recent rate, within its bounds", () => {
     expect(leaseSize(0, 64)).toBe(MIN_LEASE);
-    expect(leaseSize(10, 64)).toBe(20);
+    expect(leaseSize(10, 64)).toBe((10 * LEASE_HORIZON_MS) / 1_000);
     expect(leaseSize(1_000, 64)).toBe(64);
     expect(leaseSize(1_000, 4)).toBe(4);
   });
@@ -74,6 +76,8 @@ describe("lease audit", () => {
   it("sums the leases and names one still lending past its return time plus the bound", () => {
     expect(leasesAudit([figures(0), figures(0)])).toEqual({
       calls: 10,
+      mergeCalls: 0,
+      merging: 0,
       recorded: 14,
       voided: 2,
       outstandingCount: 4,
@@ -81,5 +85,18 @@ describe("lease audit", () => {
     });
     expect(leaseProblems([figures(1_000)], 1_500, 1_000)).toEqual([]);
     expect(leaseProblems([figures(1_000)], 2_001, 1_000)).toEqual([expect.objectContaining({ place: "lease:L", cents: 250 })]);
+  });
+});
+
+describe("lease shards of an isolate", () => {
+  it("are two neighbouring shards picked from the isolate's id, spread over the shards whoever the viewers are", () => {
+    const primaries = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const [primary, fallback] = leaseShardsOf(`isolate-${i}`, "lottery", 16);
+      expect(fallback).toBe((primary + 1) % 16);
+      expect(leaseShardsOf(`isolate-${i}`, "lottery", 16)).toEqual([primary, fallback]);
+      primaries.add(primary);
+    }
+    expect(primaries.size).toBe(16);
   });
 });
