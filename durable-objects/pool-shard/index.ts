@@ -10,7 +10,7 @@
  *   their shard) and issuance pacing per pool (pool-pacing.ts, which lease grants obey too),
  *   each request id's answer kept for its retries, and the
  *   shard's load reported with every answer;
- * - edge leases (leases.ts: `leases`, `leased_envelopes`, `voided_claims`, `lease_counters`):
+ * - edge leases (leases.ts: `leases`, `leased_envelopes`, `lease_counters`; voided-claims.ts: `voided_claims`):
  *   blocks of envelopes lent to edge isolates, the claims they issued recorded exactly once
  *   (or voided), what comes back returned to stock;
  * - merges (merges.ts: `merge_outbox`, `merged_out`, `merge_voids`, `merged_in`; the calls in

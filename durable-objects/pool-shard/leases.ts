@@ -1,28 +1,18 @@
 /**
- * A pool shard's edge leases (docs/money-flow.md, "Edge leases"): blocks of a phase's
- * envelopes lent to one edge isolate, which answers wins from them with no call and reports
- * the claims afterwards. The only writer of `leases`, `leased_envelopes`, `voided_claims` and
- * `lease_counters`. Plain methods over the shard's SQLite storage, run inside its
- * transactions.
+ * A pool shard's edge leases (docs/money-flow.md, "Edge leases", "Lease shards"): blocks of a
+ * phase's envelopes lent to one edge isolate, which answers wins from them with no call and
+ * reports the claims afterwards. The only writer of `leases`, `leased_envelopes` and
+ * `lease_counters`; plain methods over the shard's SQLite storage, run inside its transactions.
  *
- * An envelope is in exactly one place: in stock (stock.ts), lent (`leased_envelopes`,
- * unreported), or claimed (claims.ts). Recording a leased claim moves its envelope from the
- * lease to the claims, exactly once per claim id, with the per-person limits checked exactly
- * against the claims recorded here; a claim that breaks one (or repeats a request id that
- * already won) is voided and its envelope goes back to stock; which of a person's claims a
- * limit keeps follows the order they were issued (src/domain/merge-order.ts): a later claim
- * recorded first but not final yet is displaced by an earlier one. Envelopes an isolate hands back,
- * and those of a lease whose claims can no longer be presented (`return_after`), go back to
- * stock too. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts):
- * lent envelopes count as issued, so a lease phase keeps each pool's plan like shard claims do.
- *
- * Lease shards (docs/money-flow.md, "Lease shards"): an isolate leases from a shard chosen
- * for the isolate, not for its viewers, so a claim's lease shard (which lent its envelope)
- * and its home shard (the viewer's, which keeps the limits) are often two shards. Then the
- * lease shard queues the reported claim for a merge (merges.ts; its envelope stays leased
- * until the home answers), the home records it with the same checks (`mergeIn`) or voids it,
- * and the lease shard applies the answer (`settleMerges`): recorded, the envelope leaves its
- * books as merged out; voided, the envelope goes back to its stock, the pool that lent it.
+ * An envelope is in one place: in stock (stock.ts), lent (`leased_envelopes`), or claimed
+ * (claims.ts). A reported claim is recorded here when this shard is the viewer's home, else
+ * queued for a merge into the home (merges.ts; its envelope stays lent until the home answers:
+ * `mergeIn` there, `settleMerges` here). The home records each claim once, the limits checked
+ * exactly against its claims by issue order (src/domain/merge-order.ts: a later claim not final
+ * yet is displaced by an earlier one), or voids it (voided-claims.ts); a voided claim's envelope
+ * goes back to the stock of the shard holding it. Envelopes handed back, and those of a lease
+ * past `return_after`, go back to stock too. Under issuance pacing a grant lends no pool past
+ * its allowance (pool-pacing.ts): lent envelopes count as issued.
  */
 import { mergeByIssueOrder } from "../../src/domain/merge-order";
 import { shuffled } from "../../src/domain/random";
@@ -44,6 +34,7 @@ import type { Merges } from "./merges";
 import type { PhaseWindows } from "./phase-windows";
 import type { PoolPacing } from "./pool-pacing";
 import type { Stock, StockEnvelope } from "./stock";
+import { VoidedClaims } from "./voided-claims";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leases (
@@ -63,15 +54,6 @@ CREATE TABLE IF NOT EXISTS leased_envelopes (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS leased_envelopes_lease ON leased_envelopes(lease_id);
 CREATE INDEX IF NOT EXISTS leases_expiry ON leases(expires_at);
-CREATE TABLE IF NOT EXISTS voided_claims (
-  claim_id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  lease_id TEXT NOT NULL,
-  envelope_id TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  voided_at INTEGER NOT NULL
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lease_counters (
   name TEXT PRIMARY KEY,
   n INTEGER NOT NULL
@@ -103,6 +85,7 @@ export class Leases {
   #windows: PhaseWindows;
   #pacing: PoolPacing;
   #merges: Merges;
+  #voids: VoidedClaims;
   #shard: () => number;
   /** How long after its issue a recorded claim can still be displaced by an earlier-issued one (MERGE_HORIZON_MS). */
   #horizonMs: number;
@@ -113,15 +96,11 @@ export class Leases {
     shard: () => number,
     horizonMs: number,
   ) {
-    const { stock, claims, windows, pacing, merges } = parts;
     this.#sql = sql;
-    this.#merges = merges;
+    ({ stock: this.#stock, claims: this.#claims, windows: this.#windows, pacing: this.#pacing, merges: this.#merges } = parts);
+    this.#voids = new VoidedClaims(sql);
     this.#shard = shard;
     this.#horizonMs = horizonMs;
-    this.#stock = stock;
-    this.#claims = claims;
-    this.#windows = windows;
-    this.#pacing = pacing;
     sql.exec(SCHEMA);
   }
 
@@ -170,16 +149,14 @@ export class Leases {
    * them (their lease shard puts the envelope back in its stock).
    */
   mergeIn(claims: readonly LeasedClaim[], now: number): MergeOutcome[] {
-    const recorded = { claimId: "", status: "recorded", envelopeAtHome: true } as const;
     const outcomes = claims.map((claim): MergeOutcome => {
+      const known = this.#voids.reasonOf(claim.claimId);
+      const atHome = this.#merges.isMergedIn(claim.claimId);
+      // A claim known here answers as before; a new one is checked, then recorded (its envelope merged in) or voided.
+      const reason = atHome || known ? known : this.#admit(claim, now, () => this.#merges.mergedIn(claim, now));
+      if (reason && !atHome && !known) this.#void(claim, reason, now, false);
       const { claimId } = claim;
-      const voided = this.#voidReason(claimId);
-      const atHome = this.#merges.isMergedIn(claimId);
-      if (atHome || voided !== null) {
-        return voided === null ? { ...recorded, claimId } : { claimId, status: "voided", reason: voided, envelopeAtHome: atHome };
-      }
-      const reason = this.#admit(claim, now, () => this.#merges.mergedIn(claim, now));
-      return reason ? { ...this.#void(claim, reason, now, false), envelopeAtHome: false } : { ...recorded, claimId };
+      return reason ? { claimId, status: "voided", reason, envelopeAtHome: atHome } : { claimId, status: "recorded", envelopeAtHome: true };
     });
     this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
     return outcomes;
@@ -226,14 +203,8 @@ export class Leases {
 
   /** Why a claim id of this user was voided, with the claim that won its request id if any; null when it was not. */
   voided(userId: string, claimId: string): { reason: VoidReason; survivor: string | null } | null {
-    const row = this.#sql
-      .exec<{ reason: VoidReason; request_id: string }>(
-        "SELECT reason, request_id FROM voided_claims WHERE claim_id = ? AND user_id = ?",
-        claimId,
-        userId,
-      )
-      .toArray()[0];
-    return row ? { reason: row.reason, survivor: this.#claims.claimOfRequest(userId, row.request_id) } : null;
+    const row = this.#voids.ofUser(userId, claimId);
+    return row && { reason: row.reason, survivor: this.#claims.claimOfRequest(userId, row.requestId) };
   }
 
   /** Leases still holding envelopes, with what they hold. */
@@ -352,16 +323,7 @@ export class Leases {
 
   #void(claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome & { status: "voided" } {
     if (returnEnvelope) this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
-    this.#sql.exec(
-      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      claim.claimId,
-      claim.userId,
-      claim.requestId,
-      claim.leaseId,
-      claim.envelopeId,
-      reason,
-      now,
-    );
+    this.#voids.add(claim, reason, now);
     return { claimId: claim.claimId, status: "voided", reason };
   }
 
@@ -375,20 +337,7 @@ export class Leases {
     claimState.forget(this.#sql, [claimId]);
     const held = this.#claims.displace(claimId, now);
     this.#stock.restock([{ envelopeId: held.envelopeId, poolId: held.poolId, amount: held.amount }]);
-    this.#sql.exec(
-      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, '', ?, 'limit', ?)`,
-      claimId,
-      held.userId,
-      held.requestId,
-      held.envelopeId,
-      now,
-    );
-  }
-
-  #voidReason(claimId: string): VoidReason | null {
-    return (
-      this.#sql.exec<{ reason: VoidReason }>("SELECT reason FROM voided_claims WHERE claim_id = ?", claimId).toArray()[0]?.reason ?? null
-    );
+    this.#voids.add({ claimId, userId: held.userId, requestId: held.requestId, leaseId: "", envelopeId: held.envelopeId }, "limit", now);
   }
 
   #recordOne(claim: LeasedClaim, now: number): RecordOutcome {

@@ -1,0 +1,67 @@
+/**
+ * Leased claims voided on this shard (`voided_claims`, its only writer), with why: a broken
+ * limit, a request id that had already won, a lease expired or returned (leases.ts), or a
+ * claim displaced by an earlier-issued one (its lease id then empty). Read by the open of a
+ * voided claim and by a repeated report or merge, which answer as the first did.
+ */
+import type { VoidReason } from "../../src/wire/rpc";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS voided_claims (
+  claim_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  lease_id TEXT NOT NULL,
+  envelope_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  voided_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+export interface VoidedClaim {
+  claimId: string;
+  userId: string;
+  requestId: string;
+  leaseId: string;
+  envelopeId: string;
+}
+
+export class VoidedClaims {
+  #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+    sql.exec(SCHEMA);
+  }
+
+  add(v: VoidedClaim, reason: VoidReason, now: number): void {
+    this.#sql.exec(
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      v.claimId,
+      v.userId,
+      v.requestId,
+      v.leaseId,
+      v.envelopeId,
+      reason,
+      now,
+    );
+  }
+
+  reasonOf(claimId: string): VoidReason | null {
+    return (
+      this.#sql.exec<{ reason: VoidReason }>("SELECT reason FROM voided_claims WHERE claim_id = ?", claimId).toArray()[0]?.reason ?? null
+    );
+  }
+
+  /** Why this user's claim was voided, and its request id; null when it was not. */
+  ofUser(userId: string, claimId: string): { reason: VoidReason; requestId: string } | null {
+    const row = this.#sql
+      .exec<{ reason: VoidReason; request_id: string }>(
+        "SELECT reason, request_id FROM voided_claims WHERE claim_id = ? AND user_id = ?",
+        claimId,
+        userId,
+      )
+      .toArray()[0];
+    return row ? { reason: row.reason, requestId: row.request_id } : null;
+  }
+}
