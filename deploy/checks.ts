@@ -279,6 +279,22 @@ function liveChecks({ config, pageCsp }: ProductionInput): Finding[] {
             `LIVE_POLL_MS and LIVE_MAX_AGE_S let an edit take ${live.propagationMs} ms to reach phones, past the ${PROMISE_MS} ms promise`,
           ),
         ]),
+    ...edgeChecks(config),
+  ];
+}
+
+/** Time left for the one timeline read that follows two TTLs at the edge (docs/live-show.md: ≤ 2 × TTL plus one read). */
+const EDGE_READ_MS = 1_000;
+
+/** The edges' half of the 10-second promise: a location copy and an isolate copy each at most one TTL old, then one read. */
+function edgeChecks(config: ProductionConfig): Finding[] {
+  const ttl = Number(config.vars.TIMELINE_TTL_MS ?? 2_000);
+  if (Number.isSafeInteger(ttl) && ttl > 0 && 2 * ttl + EDGE_READ_MS <= PROMISE_MS) return [];
+  return [
+    error(
+      "live",
+      `TIMELINE_TTL_MS "${String(config.vars.TIMELINE_TTL_MS)}" lets an edit take 2 × TTL plus a read to reach every edge, past the ${PROMISE_MS} ms promise (at most ${(PROMISE_MS - EDGE_READ_MS) / 2} ms)`,
+    ),
   ];
 }
 

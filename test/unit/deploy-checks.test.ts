@@ -123,6 +123,10 @@ describe("release checks", () => {
     expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/api/dev-live/timeline.json" } })).toEqual(["error live"]);
     expect(run({}, { pageCsp: "default-src 'self'; connect-src 'self'" })).toEqual(["error live"]);
     expect(run({ vars: { ...clean.vars, LIVE_POLL_MS: "9000" } })).toEqual(["error live"]);
+    // The edges' half: 2 × TIMELINE_TTL_MS plus one read within 10 s.
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "4000" } })).toEqual([]);
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "5000" } })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "soon" } })).toEqual(["error live"]);
     expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/live/timeline.json" } }, { pageCsp: "connect-src 'self'" })).toEqual([]);
   });
 });
