@@ -24,7 +24,7 @@ export interface ProductionConfig {
   analytics_engine_datasets: { binding: string; dataset?: string }[];
   migrations: { tag: string }[];
   d1_databases: { binding: string; database_id?: string }[];
-  queues: { producers?: { queue: string }[]; consumers?: { queue: string }[] };
+  queues: { producers?: { queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
   r2_buckets: { binding: string; bucket_name?: string }[];
 }
 
@@ -210,6 +210,24 @@ function migrationChecks({ config, recorded }: ProductionInput): Finding[] {
     : [];
 }
 
+/**
+ * No settlement message is deleted for running out of retries (docs/money-flow.md): every
+ * queue the worker consumes sends its dead letters to a queue it also consumes (the settlement
+ * queue to its dead-letter queue, and that one back to the settlement queue).
+ */
+function deadLetterChecks({ config }: ProductionInput): Finding[] {
+  const consumers = config.queues.consumers ?? [];
+  const consumed = new Set(consumers.map((c) => c.queue));
+  return consumers
+    .filter((c) => !c.dead_letter_queue || !consumed.has(c.dead_letter_queue))
+    .map((c) =>
+      error(
+        "queues",
+        `queue ${c.queue} ${c.dead_letter_queue ? `sends its dead letters to ${c.dead_letter_queue}, which no consumer of this worker reads` : "has no dead_letter_queue"}: a message out of retries would be deleted with its money`,
+      ),
+    );
+}
+
 function platformChecks({ config, workerdDate }: ProductionInput): Finding[] {
   const logs = config.observability;
   return [
@@ -312,6 +330,7 @@ export function checkRelease(input: CheckInput): Finding[] {
     ...shardChecks(withConfig),
     ...migrationChecks(withConfig),
     ...platformChecks(withConfig),
+    ...deadLetterChecks(withConfig),
     ...liveChecks(withConfig),
   ];
 }

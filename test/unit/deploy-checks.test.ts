@@ -19,7 +19,13 @@ const clean: ProductionConfig = {
   analytics_engine_datasets: [{ binding: "METRICS", dataset: "gala_shake" }],
   migrations: [{ tag: "v1" }, { tag: "v2" }],
   d1_databases: [{ binding: "DB", database_id: "6f1c2d3e-0000-4000-8000-000000000001" }],
-  queues: { producers: [{ queue: "gala-settlements" }], consumers: [{ queue: "gala-settlements" }, { queue: "gala-settlements-dlq" }] },
+  queues: {
+    producers: [{ queue: "gala-settlements" }],
+    consumers: [
+      { queue: "gala-settlements", dead_letter_queue: "gala-settlements-dlq" },
+      { queue: "gala-settlements-dlq", dead_letter_queue: "gala-settlements" },
+    ],
+  },
   r2_buckets: [{ binding: "LIVE", bucket_name: "gala-live" }],
 };
 const CSP = "default-src 'self'; connect-src 'self' https://live.example.com; object-src 'none'";
@@ -108,6 +114,12 @@ describe("release checks", () => {
     expect(run({ migrations: [{ tag: "v1" }, { tag: "v2" }, { tag: "v3" }] })).toEqual(["warning migrations"]);
     expect(run({ migrations: [{ tag: "v1" }] })).toEqual(["error migrations"]);
     expect(run({ migrations: [{ tag: "v1" }, { tag: "v2-renamed" }] })).toEqual(["error migrations"]);
+  });
+
+  it("fails when a consumed queue's dead letters would be deleted: no dead-letter queue, or one no consumer reads", () => {
+    const [settlements, dlq] = clean.queues.consumers!;
+    expect(run({ queues: { ...clean.queues, consumers: [settlements, { queue: dlq.queue }] } })).toEqual(["error queues"]);
+    expect(run({ queues: { ...clean.queues, consumers: [settlements] } })).toEqual(["error queues"]);
   });
 
   it("fails without logs, with sampled logs, without metrics, or ahead of the bundled workerd", () => {
