@@ -32,12 +32,13 @@ describe("a shard slower than the edge's call timeout", () => {
     await patchObjects<PoolShard, "claimPaced">(
       shardStub(env, 0),
       "claimPaced",
+      // The stalled method answers a promise: over RPC the edge awaits it like the plain answer.
       (original) =>
         async function (this: PoolShard, ...args: Parameters<PoolShard["claimPaced"]>) {
           calls++;
           await sleep(STALL_MS);
           return original.apply(this, args);
-        },
+        } as unknown as PoolShard["claimPaced"],
       async () => {
         const started = Date.now();
         const res = await shakeWire(target, v.token, "slow-shard-1");
