@@ -132,13 +132,15 @@ export class Leases {
     return { recorded, lease };
   }
 
-  /**
-   * Takes in a batch of leased claims this shard lent for, each exactly once (a repeat answers
-   * as the first did), in order: recorded here when this is their home, else queued for the
-   * merge into their home (`merging`).
-   */
+  /** Takes in leased claims this shard lent for, each once, in order: recorded here (their home), else queued for the merge (`merging`). */
   record(claims: readonly LeasedClaim[], now: number): RecordOutcome[] {
-    const outcomes = claims.map((claim) => this.#recordOne(claim, now));
+    const displaced = new Set<string>();
+    // Each claim is answered as it stands after the call: one that a later, earlier-issued claim of the call displaced is voided.
+    const outcomes = claims
+      .map((claim) => this.#recordOne(claim, now, displaced))
+      .map((o): RecordOutcome =>
+        o.status === "recorded" && displaced.has(o.claimId) ? { claimId: o.claimId, status: "voided", reason: "limit" } : o,
+      );
     this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
     return outcomes;
   }
@@ -218,7 +220,7 @@ export class Leases {
       .map((r) => ({ leaseId: r.lease_id, phaseId: r.phase_id, returnAfter: r.return_after, count: r.n, cents: r.cents }));
   }
 
-  /** Calls this shard made to home shards to merge claims of its loans (merge-flush.ts). */
+  /** Counts calls this shard made to home shards merging claims of its loans (merge-flush.ts). */
   mergeCalls(n: number): void {
     this.#bump("merge_calls", n);
   }
@@ -340,7 +342,7 @@ export class Leases {
     this.#voids.add({ claimId, userId: held.userId, requestId: held.requestId, leaseId: "", envelopeId: held.envelopeId }, "limit", now);
   }
 
-  #recordOne(claim: LeasedClaim, now: number): RecordOutcome {
+  #recordOne(claim: LeasedClaim, now: number, displaced: Set<string>): RecordOutcome {
     const known = this.#sql
       .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
         `SELECT (SELECT 1 FROM claims WHERE claim_id = ?1) AS known,
@@ -363,21 +365,21 @@ export class Leases {
       this.#merges.queue(claim, now);
       return { claimId: claim.claimId, status: "merging" };
     }
-    const reason = this.#admit(claim, now, () => this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId));
+    const takeEnvelope = () => this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
+    const reason = this.#admit(claim, now, takeEnvelope, displaced);
     return reason ? this.#void(claim, reason, now, true) : { claimId: claim.claimId, status: "recorded" };
   }
 
-  /**
-   * The home shard's checks of a leased claim, then its record: null when recorded (the
-   * envelope first taken off its former place by `takeEnvelope`, and any later-issued claim
-   * of the person that is not final yet displaced), else why it is voided.
-   */
-  #admit(claim: LeasedClaim, now: number, takeEnvelope: () => void): VoidReason | null {
+  /** The home's checks of a leased claim, then its record (envelope taken by `takeEnvelope`, later claims not final displaced): null, or why voided. */
+  #admit(claim: LeasedClaim, now: number, takeEnvelope: () => void, displaced?: Set<string>): VoidReason | null {
     const { answered } = this.#claims.user(claim);
     if (answered?.status === "won") return "request";
     const merge = mergeByIssueOrder(this.#claims.heldInGala(claim.userId, claim.galaId), claim, now);
     if (!merge.keep) return "limit";
-    for (const claimId of merge.displace) this.#displace(claimId, now);
+    for (const claimId of merge.displace) {
+      this.#displace(claimId, now);
+      displaced?.add(claimId);
+    }
     takeEnvelope();
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
     this.#claims.record({
