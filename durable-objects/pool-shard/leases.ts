@@ -87,8 +87,7 @@ export class Leases {
   #merges: Merges;
   #voids: VoidedClaims;
   #shard: () => number;
-  /** How long after its issue a recorded claim can still be displaced by an earlier-issued one (MERGE_HORIZON_MS). */
-  #horizonMs: number;
+  #horizonMs: number; // how long after its issue a recorded claim can still be displaced (MERGE_HORIZON_MS)
 
   constructor(
     sql: SqlStorage,
