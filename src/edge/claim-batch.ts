@@ -6,11 +6,11 @@
  * batch exactly as a lone call (`claimPaced`, each in its own transaction, in arrival order),
  * so decisions and limits do not change; what a batch saves is one object call per candidate.
  *
- * A candidate carried by another request's call learns its answer from timers of its own
- * request (after 1 ms, backing off to 8 ms): workerd cancels, as hung, a request that waits on
- * another request's I/O with nothing of its own pending, and refuses to run one request's code
- * (as a settled promise's continuation would) in another's context. The calling request hands
- * the call to its background (`waitUntil`), so it finishes for the others even if it ends. A
+ * A candidate carried by another request's call learns its answer from a timer of its own
+ * request, every POLL_MS: workerd cancels, as hung, a request that waits on another request's
+ * I/O with nothing of its own pending, and refuses to run one request's code (as a settled
+ * promise's continuation would) in another's context. The calling request hands the call to
+ * its background (`waitUntil`), so it finishes for the others even if that request ends. A
  * call that fails fails for every candidate of its batch, each of which is then retried or
  * shed as a lone call's would be; a claim the shard committed before the failure is found
  * again by its request id when the client retries.
@@ -22,14 +22,8 @@ import type { Background } from "./context";
 /** How long the first candidate of a batch waits for others bound for the same shard. */
 export const CLAIM_BATCH_MS = 1;
 
-/**
- * When a candidate carried by another request's call looks for its answer: after 1 ms, then
- * twice as long each time up to POLL_MAX_MS, so a slow call costs its waiters a few timers each,
- * not one per millisecond (in one isolate, hundreds of waiters polling every millisecond would
- * take the CPU the call itself needs).
- */
-const POLL_FIRST_MS = 1;
-const POLL_MAX_MS = 8;
+/** How often a candidate carried by another request's call looks for its answer. */
+const POLL_MS = 1;
 
 /** One candidate in a batch, and its answer once the call has it. */
 interface Slot {
@@ -79,13 +73,11 @@ const outcome = (slot: Slot, resolve: (answer: PacedClaimAnswer) => void, reject
  */
 function polled(slot: Slot, deadline: number): Promise<PacedClaimAnswer> {
   return new Promise((resolve, reject) => {
-    let wait = POLL_FIRST_MS;
     const look = () => {
-      if (slot.settled) return outcome(slot, resolve, reject);
-      wait = Math.min(2 * wait, POLL_MAX_MS);
-      if (Date.now() < deadline) setTimeout(look, wait);
+      if (slot.settled) outcome(slot, resolve, reject);
+      else if (Date.now() < deadline) setTimeout(look, POLL_MS);
     };
-    setTimeout(look, wait);
+    setTimeout(look, POLL_MS);
   });
 }
 
