@@ -120,14 +120,6 @@ export class PoolShard extends DurableObject<Env> {
     return { result: this.#transaction(() => this.#claims.claimPaced(request, now)), load };
   }
 
-  /**
-   * Candidates an edge isolate gathered for this shard (src/edge/claim-batch.ts), each decided
-   * as its own `claimPaced` call would be, in order, and answered in order.
-   */
-  claimBatch(requests: PacedClaimRequest[]): PacedClaimAnswer[] {
-    return requests.map((request) => this.claimPaced(request));
-  }
-
   /** The envelope an earlier request of this id won, with the viewer's sponsors held now; null when it won none here. */
   earlierWin(request: UserRequest): WonResult | null {
     this.#calls.record(Date.now());

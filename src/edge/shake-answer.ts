@@ -82,7 +82,7 @@ async function claimOutcome(shake: Shake, phase: Phase, sponsorsHeld?: string[])
     galaId: timeline.galaId,
     ...(sponsorsHeld ? { signedSponsorsHeld: sponsorsHeld } : {}),
   };
-  const answer = await claimAtShard(shake.env, shake.shard, request, phase, shake.background);
+  const answer = await claimAtShard(shake.env, shake.shard, request, phase);
   if (answer.kind === "shed") return shed(answer.level);
   const { result, level } = answer;
   if (result.status === "none") return { outcome: greetingOf(phase), level };

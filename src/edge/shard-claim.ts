@@ -21,8 +21,6 @@ import { shardErrorAction } from "../domain/shard-errors";
 import { retryAfterSeconds, SHED_LEVEL } from "../domain/throttle";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
-import { batchedClaim } from "./claim-batch";
-import type { Background } from "./context";
 import type { PacedClaimAnswer, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../wire/rpc";
 
 const TARGET_LATENCY_MS = 100;
@@ -78,24 +76,17 @@ export const shardFaults = { overloaded: 0, retried: 0, timedOut: 0, failed: 0 }
 class ShardTimeout extends Error {}
 
 /**
- * One candidate's call, carried to the shard with the others gathered for it (claim-batch.ts)
- * and counted on its own in the gauge. The edge stops waiting after SHARD_CALL_TIMEOUT_MS
- * (the timer also keeps this request awake while another request's call carries its
- * candidate), but the call stays counted in flight (and in the latency) until the shard
- * really answers: it is still queued there.
+ * One call. The edge stops waiting after SHARD_CALL_TIMEOUT_MS, but the call stays counted
+ * in flight (and in the latency) until the shard really answers: it is still queued there.
  */
-function callOnce(
-  env: Env,
-  shard: number,
-  g: Gauge,
-  request: ShardClaimRequest,
-  phase: Phase,
-  background: Background,
-): Promise<PacedClaimAnswer> {
+function callOnce(env: Env, shard: number, g: Gauge, request: ShardClaimRequest, phase: Phase): Promise<PacedClaimAnswer> {
   const sentAt = Date.now();
   g.calls.start(sentAt);
-  const window = issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null;
-  const call = batchedClaim(env, shard, { ...request, window, sentAt }, background, sentAt + shardCallTimeoutMs(env));
+  const call = shardStub(env, shard).claimPaced({
+    ...request,
+    window: issuancePacing(env) ? { startsAt: phase.startsAt, endsAt: phase.endsAt } : null,
+    sentAt,
+  });
   const settled = () => g.calls.finish(sentAt, Date.now());
   call.then(settled, settled);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -181,19 +172,13 @@ export async function admittedShardCall<T>(env: Env, shard: number, work: (stub:
 }
 
 /** Sends an admitted candidate to its shard, or sheds it; never throws for shard trouble. */
-export async function claimAtShard(
-  env: Env,
-  shard: number,
-  request: ShardClaimRequest,
-  phase: Phase,
-  background: Background,
-): Promise<ShardOutcome> {
+export async function claimAtShard(env: Env, shard: number, request: ShardClaimRequest, phase: Phase): Promise<ShardOutcome> {
   const g = gauge(shard);
   const admitted = admission(env, g, Date.now());
   if (!admitted.admit) return { kind: "shed", level: admitted.level, reason: "saturated" };
   for (let retriesLeft = 1; ; retriesLeft--) {
     try {
-      const answer = await callOnce(env, shard, g, request, phase, background);
+      const answer = await callOnce(env, shard, g, request, phase);
       noteReport(env, g, answer, Date.now());
       return { kind: "answered", result: answer.result, level: admitted.level };
     } catch (err) {
