@@ -18,6 +18,7 @@ import type {
   StatsReport,
   RepairReport,
   TickReport,
+  StoredTimeline,
   Timeline,
   TimelineEditResponse,
   VerificationReport,
@@ -29,10 +30,20 @@ export const operatorAnswer = z.object({ operator: text.nullable() }).strict() s
 
 export const timelineDoc = timelineBody.extend({ version: amount }).strict() satisfies z.ZodType<Timeline>;
 
-export const storedTimelineAnswer = z.object({ timeline: timelineDoc.nullable() }).strict();
+const timelineWarnings = z
+  .array(text)
+  .describe(
+    "Things the operator should know before the show: a lottery phase with no pools yet, and, when the timeline names its `audience`, " +
+      "a phase whose envelopes (of one sponsor, or in all) outnumber the expected viewers who may still take one (1 per sponsor, 3 per person per gala, " +
+      "counting the envelopes planned in earlier phases): its plan cannot hold however it is paced.",
+  );
+
+export const storedTimelineAnswer = z
+  .object({ timeline: timelineDoc.nullable(), warnings: timelineWarnings })
+  .strict() satisfies z.ZodType<StoredTimeline>;
 
 export const timelineEditAnswer = z
-  .object({ timeline: timelineDoc, warnings: z.array(text) })
+  .object({ timeline: timelineDoc, warnings: timelineWarnings })
   .strict() satisfies z.ZodType<TimelineEditResponse>;
 
 export const tickAnswer = z

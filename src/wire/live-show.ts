@@ -14,11 +14,22 @@ export type TimelineEdit =
   | { kind: "start"; phaseId: string }
   | { kind: "stop"; phaseId: string };
 
+/**
+ * Things the operator should know about a timeline: a lottery phase that has no pools yet, or
+ * a phase that plans more envelopes than its expected audience may take (src/domain/plan-check.ts).
+ */
+export type TimelineWarnings = string[];
+
 /** Answer of every successful timeline edit. */
 export interface TimelineEditResponse {
   timeline: Timeline;
-  /** Things the operator should know, e.g. a lottery phase that has no pools yet. */
-  warnings: string[];
+  warnings: TimelineWarnings;
+}
+
+/** `GET /api/admin/timeline`: the stored timeline and its warnings as they stand now (with the pools created since). */
+export interface StoredTimeline {
+  timeline: Timeline | null;
+  warnings: TimelineWarnings;
 }
 
 /** A phase's window as a shard enforces it: claims only on [startsAt, endsAt). */
