@@ -158,6 +158,7 @@ export const statsAnswer = z
     galaId: text,
     version: amount,
     serverTime: epoch,
+    issuancePacing: z.boolean(),
     phases: z.array(
       z
         .object({
@@ -170,6 +171,23 @@ export const statsAnswer = z
           unfunded: z.boolean(),
           totals: z.object(statsFigures).strict(),
           shards: z.array(z.object({ shard: amount, ...statsFigures }).strict()),
+          pools: z
+            .array(
+              z
+                .object({
+                  poolId: text,
+                  sponsorId: text,
+                  envelopes: amount,
+                  issued: amount,
+                  planned: amount,
+                  aheadOfPlan: z.number().int().describe("issued − planned: ahead of its plan when positive, behind when negative"),
+                  pacedShards: amount.describe("Shards holding the pool back now: stock left and its issuance allowance reached"),
+                })
+                .strict(),
+            )
+            .describe(
+              "Each pool of the phase against its plan: its envelopes spread evenly over the phase (issued counts claimed and lent)",
+            ),
         })
         .strict(),
     ),

@@ -124,6 +124,24 @@ export interface VerificationReport {
   inTransitCents: Cents;
 }
 
+/**
+ * One pool of a phase against its plan (src/domain/pool-pace.ts): its envelopes spread evenly
+ * over the phase, each shard holding it to its allowance (issuance pacing, docs/overload.md).
+ */
+export interface PoolPace {
+  poolId: string;
+  sponsorId: string;
+  /** Issued (claimed or lent) and in stock, on every shard. */
+  envelopes: number;
+  issued: number;
+  /** What the plan has issued by now: its envelopes times the elapsed share of the phase. */
+  planned: number;
+  /** issued − planned: ahead of its plan when positive, behind when negative. */
+  aheadOfPlan: number;
+  /** Shards holding the pool back now: stock left and its allowance reached (0 with pacing off). */
+  pacedShards: number;
+}
+
 /** `GET /api/admin/stats`: live figures for the operator console. */
 export interface ShardPhaseStats {
   shard: number;
@@ -148,12 +166,16 @@ export interface PhaseStats {
   unfunded: boolean;
   totals: Omit<ShardPhaseStats, "shard">;
   shards: ShardPhaseStats[];
+  /** Each pool against its plan (lottery phases). */
+  pools: PoolPace[];
 }
 
 export interface StatsReport {
   galaId: string;
   version: number;
   serverTime: EpochMs;
+  /** Whether shards pace issuance (`ISSUANCE_PACING`); off, no pool is ever held back. */
+  issuancePacing: boolean;
   phases: PhaseStats[];
 }
 

@@ -980,6 +980,7 @@ export interface components {
             galaId: string;
             version: number;
             serverTime: number;
+            issuancePacing: boolean;
             phases: {
                 phaseId: string;
                 title: string;
@@ -1008,6 +1009,18 @@ export interface components {
                     remainingCount: number;
                     remainingCents: number;
                     shakeRate: number;
+                }[];
+                /** @description Each pool of the phase against its plan: its envelopes spread evenly over the phase (issued counts claimed and lent) */
+                pools: {
+                    poolId: string;
+                    sponsorId: string;
+                    envelopes: number;
+                    issued: number;
+                    planned: number;
+                    /** @description issued − planned: ahead of its plan when positive, behind when negative */
+                    aheadOfPlan: number;
+                    /** @description Shards holding the pool back now: stock left and its issuance allowance reached */
+                    pacedShards: number;
                 }[];
             }[];
         };
