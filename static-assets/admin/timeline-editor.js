@@ -162,7 +162,7 @@ export class TimelineEditor {
       this.#audience = audience.value.trim() === "" || !Number.isSafeInteger(value) || value < 1 ? undefined : value;
     });
     this.#root.replaceChildren(
-      h("p", {}, h("label", { for: "timeline-audience", text: "Expected audience (phones): " }), audience),
+      h("p", {}, h("label", { for: "timeline-audience", text: "Expected viewers at the show (phones): " }), audience),
       h("div", { class: "table-wrap" }, table),
       this.#warningList(),
     );

@@ -331,9 +331,9 @@ describe("operator console", () => {
         'Warning: lottery phase "warned" plans 30 envelopes of sponsor "aurora" but only 10 of the 50 expected viewers can still take one ' +
           "(1 per sponsor per person, 40 planned earlier): at least 20 cannot be won in it",
       ]);
-    expect(await page.getByLabel("Expected audience (phones)").inputValue()).toBe("50");
-    await page.getByLabel("Expected audience (phones)").fill("70");
-    await page.getByLabel("Expected audience (phones)").press("Tab");
+    expect(await page.getByLabel("Expected viewers at the show (phones)").inputValue()).toBe("50");
+    await page.getByLabel("Expected viewers at the show (phones)").fill("70");
+    await page.getByLabel("Expected viewers at the show (phones)").press("Tab");
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/^Saved/);
     expect(await page.locator(".timeline-warnings-none").textContent()).toBe("No warnings about this timeline.");
