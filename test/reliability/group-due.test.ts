@@ -118,4 +118,24 @@ describe("group envelopes' due times", () => {
     );
     expectBalanced(await audit(0));
   });
+
+  it("answers a grab that must lower the due time 503 while D1 is down, grabbing nothing, and grabs once it is back", async () => {
+    const group = await send("d1-down");
+    const friend = await session();
+    await env.DB.exec("ALTER TABLE group_envelopes RENAME TO group_envelopes_offline");
+    let refused: Response;
+    try {
+      refused = await grab(friend.token, group.id, "g");
+    } finally {
+      await env.DB.exec("ALTER TABLE group_envelopes_offline RENAME TO group_envelopes");
+    }
+    expect(refused.status).toBe(503);
+    expect(await dueAt(group.id)).toBe(group.expiresAt);
+    const share = await grabbed(friend, group.id, "g");
+    expect(await dueAt(group.id)).toBeLessThanOrEqual(Date.now());
+    await eventually(
+      () => wallet(friend.token),
+      (w) => w.balanceCents === share,
+    );
+  });
 });
