@@ -154,6 +154,6 @@ export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]
 
 /** Recomputes the balances of wallets that differ from their ledger rows, in every partition; returns how many. */
 export async function recomputeWallets(env: Env, now: number): Promise<number> {
-  const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now)));
+  const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now, `ledger-${p}`)));
   return counts.reduce((a, b) => a + b, 0);
 }

@@ -69,6 +69,20 @@ export const dueVisit: Partial<Usage> = {
   d1RowsWritten: ROWS_WRITTEN.groupDue,
 };
 
+/**
+ * The ledger partitions' deep check (durable-objects/ledger-partition/deep-check.ts): every
+ * wallet against its rows, slices of `sliceRows` ledger rows `sliceGapMs` apart on the
+ * partition's alarm, a new run `runIntervalMs` after one finishes.
+ */
+export const DEEP_CHECK = { sliceRows: 1_000, sliceGapMs: 200, runIntervalMs: 600_000 } as const;
+
+/** Slices one partition holding `rows` ledger rows runs in `minutes`. */
+export function deepCheckSlices(rows: number, minutes: number): number {
+  const slicesPerRun = Math.max(1, rows / DEEP_CHECK.sliceRows);
+  const runMs = slicesPerRun * DEEP_CHECK.sliceGapMs + DEEP_CHECK.runIntervalMs;
+  return ((minutes * 60_000) / runMs) * slicesPerRun;
+}
+
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
 const auditFanOut = (d: DeploymentInputs) => d.shards + 2 * d.ledgerPartitions + 3;
 const statsFanOut = (d: DeploymentInputs) => d.shards + 3;
@@ -131,6 +145,18 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       history: true,
       count: historyMinutes,
       per: settledGroupReads(f.stored),
+    },
+    // durable-objects/ledger-partition/index.ts alarm: one deep check slice (each row read through ledger_user and the table,
+    // its wallet too), armed by the minute repair; the stores are empty before the show, half full during it on average.
+    {
+      name: "deep check slice (ledger partition alarm)",
+      count:
+        d.ledgerPartitions *
+        (deepCheckSlices(0, before) +
+          deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions / 2, during) +
+          deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions, after)),
+      per: { doRequests: 1, doRowsRead: 3 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
+      serves: ["alarm LedgerPartition"],
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
