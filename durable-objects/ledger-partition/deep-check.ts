@@ -9,9 +9,9 @@
  * `WALLETS_PER_QUERY` with their rows until it has read `SLICE_ROWS` ledger rows, so it holds
  * the object for a bounded time whatever the partition holds. Each wallet is checked whole inside
  * one slice's transaction, so a write landing between slices can never make a false finding.
- * A wallet that disagrees is a finding (kept in `deep_findings` until a later pass finds it
- * right again); the findings go to the show clock (the Timeline object), where the audit and
- * the alerts read them. The only writer of `deep_check` and `deep_findings`.
+ * A wallet that disagrees is a finding (kept in `deep_findings` until a later pass, or the
+ * audit's recheck of the findings, finds it right again); the findings go to the show clock
+ * (the Timeline object), where the audit and the alerts read them. The only writer of `deep_check` and `deep_findings`.
  */
 import type { AuditProblem } from "../../src/wire/index";
 import type { DeepCheckReport } from "../../src/wire/rpc";
@@ -135,6 +135,28 @@ export class WalletDeepCheck {
         cents: Math.abs(f.diff),
       }));
     return { source: state?.source ?? "", findings, lastRun: state?.last_run ? JSON.parse(state.last_run) : null, reportedAt: now };
+  }
+
+  /**
+   * Checks again, now, each wallet with a finding (call inside a storage transaction): a
+   * finding the repair or a restored row has made right since is cleared. True when that
+   * changed the findings.
+   */
+  recheck(now: number): boolean {
+    let changed = false;
+    const found = this.#sql.exec<{ user_id: string }>("SELECT user_id FROM deep_findings").toArray();
+    for (const { user_id } of found) {
+      const w = this.#sql
+        .exec<{ balance: number; sum: number }>(
+          `SELECT COALESCE((SELECT balance_cents FROM wallets WHERE user_id = ?1), 0) AS balance,
+                  COALESCE((SELECT SUM(amount_cents) FROM ledger WHERE user_id = ?1), 0) AS sum`,
+          user_id,
+        )
+        .one();
+      changed = this.#record(user_id, w.balance - w.sum, now) || changed;
+    }
+    if (changed) this.#sql.exec("UPDATE deep_check SET unreported = 1 WHERE id = 0");
+    return changed;
   }
 
   /** The show clock holds the latest report. */

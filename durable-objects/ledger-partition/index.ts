@@ -16,7 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ENVELOPE_KIND, type LedgerEntryView } from "../../src/domain/settlement";
 import type { LedgerGroupSums } from "../../src/domain/group-audit";
 import type { LedgerPoolSums } from "../../src/domain/settlement-audit";
-import type { DebitResult, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
 import { timelineStub } from "../../src/objects";
 import { type SliceResult, WalletDeepCheck } from "./deep-check";
 import { keepTotals } from "./totals";
@@ -100,16 +100,30 @@ export class LedgerPartition extends DurableObject<Env> {
   async checkSlice(): Promise<SliceResult | null> {
     const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now()));
     if (!result) return null;
-    if (result.report) {
-      try {
-        await timelineStub(this.env).reportDeepCheck(result.report);
-        this.#deepCheck.reported();
-      } catch (err) {
-        console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
-      }
-    }
+    if (result.report) await this.#report(result.report);
     await this.ctx.storage.setAlarm(Date.now() + (result.runFinished ? RUN_INTERVAL_MS : SLICE_GAP_MS));
     return result;
+  }
+
+  /**
+   * The deep check's findings checked again now (the audit asks before it names them, so a
+   * wallet the repair has made right since is not named); reported when they changed.
+   */
+  async recheckDeepCheck(): Promise<DeepCheckReport> {
+    const now = Date.now();
+    const changed = this.ctx.storage.transactionSync(() => this.#deepCheck.recheck(now));
+    const report = this.#deepCheck.report(now);
+    if (changed) await this.#report(report);
+    return report;
+  }
+
+  async #report(report: DeepCheckReport): Promise<void> {
+    try {
+      await timelineStub(this.env).reportDeepCheck(report);
+      this.#deepCheck.reported();
+    } catch (err) {
+      console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
+    }
   }
 
   /**
