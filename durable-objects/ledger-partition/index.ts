@@ -285,10 +285,11 @@ export class LedgerPartition extends DurableObject<Env> {
    * the wallets only when the totals say their balances drifted from the rows. Arms the deep
    * check under `source` the first time (the minute repair calls this on every partition).
    */
-  async recomputeWallets(now: number, source?: string): Promise<number> {
+  recomputeWallets(now: number, source?: string): number {
     if (source !== undefined && !this.#deepCheck.armed()) {
       this.#deepCheck.arm(source);
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now);
+      // The deep check is the alarm's only task, so an unarmed check has no alarm to keep.
+      void this.ctx.storage.setAlarm(now);
     }
     return this.ctx.storage.transactionSync(() => {
       if (!this.#walletsDrifted()) return 0;

@@ -165,7 +165,7 @@ export async function recomputeWallets(env: Env, now: number): Promise<number> {
  */
 export async function deepCheckFindings(env: Env, reports: readonly DeepCheckReport[]): Promise<AuditProblem[]> {
   const current = await Promise.all(
-    reports.map((r) => (r.findings.length === 0 ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck())),
+    reports.map(async (r) => (r.findings.length === 0 ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck())),
   );
   return current.flatMap((r) => r.findings);
 }
