@@ -24,7 +24,7 @@ export interface ProductionConfig {
   analytics_engine_datasets: { binding: string; dataset?: string }[];
   migrations: { tag: string }[];
   d1_databases: { binding: string; database_id?: string }[];
-  queues: { producers?: { queue: string }[]; consumers?: { queue: string }[] };
+  queues: { producers?: { queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
   r2_buckets: { binding: string; bucket_name?: string }[];
 }
 
@@ -210,6 +210,24 @@ function migrationChecks({ config, recorded }: ProductionInput): Finding[] {
     : [];
 }
 
+/**
+ * No settlement message is deleted for running out of retries (docs/money-flow.md): every
+ * queue the worker consumes sends its dead letters to a queue it also consumes (the settlement
+ * queue to its dead-letter queue, and that one back to the settlement queue).
+ */
+function deadLetterChecks({ config }: ProductionInput): Finding[] {
+  const consumers = config.queues.consumers ?? [];
+  const consumed = new Set(consumers.map((c) => c.queue));
+  return consumers
+    .filter((c) => !c.dead_letter_queue || !consumed.has(c.dead_letter_queue))
+    .map((c) =>
+      error(
+        "queues",
+        `queue ${c.queue} ${c.dead_letter_queue ? `sends its dead letters to ${c.dead_letter_queue}, which no consumer of this worker reads` : "has no dead_letter_queue"}: a message out of retries would be deleted with its money`,
+      ),
+    );
+}
+
 function platformChecks({ config, workerdDate }: ProductionInput): Finding[] {
   const logs = config.observability;
   return [
@@ -279,6 +297,22 @@ function liveChecks({ config, pageCsp }: ProductionInput): Finding[] {
             `LIVE_POLL_MS and LIVE_MAX_AGE_S let an edit take ${live.propagationMs} ms to reach phones, past the ${PROMISE_MS} ms promise`,
           ),
         ]),
+    ...edgeChecks(config),
+  ];
+}
+
+/** Time left for the one timeline read that follows two TTLs at the edge (docs/live-show.md: ≤ 2 × TTL plus one read). */
+const EDGE_READ_MS = 1_000;
+
+/** The edges' half of the 10-second promise: a location copy and an isolate copy each at most one TTL old, then one read. */
+function edgeChecks(config: ProductionConfig): Finding[] {
+  const ttl = Number(config.vars.TIMELINE_TTL_MS ?? 2_000);
+  if (Number.isSafeInteger(ttl) && ttl > 0 && 2 * ttl + EDGE_READ_MS <= PROMISE_MS) return [];
+  return [
+    error(
+      "live",
+      `TIMELINE_TTL_MS "${String(config.vars.TIMELINE_TTL_MS)}" lets an edit take 2 × TTL plus a read to reach every edge, past the ${PROMISE_MS} ms promise (at most ${(PROMISE_MS - EDGE_READ_MS) / 2} ms)`,
+    ),
   ];
 }
 
@@ -296,6 +330,7 @@ export function checkRelease(input: CheckInput): Finding[] {
     ...shardChecks(withConfig),
     ...migrationChecks(withConfig),
     ...platformChecks(withConfig),
+    ...deadLetterChecks(withConfig),
     ...liveChecks(withConfig),
   ];
 }

@@ -135,7 +135,13 @@ export class Leases {
 
   /** Records a batch of leased claims, each exactly once (a repeat answers as the first did), in order. */
   record(claims: readonly LeasedClaim[], now: number): RecordOutcome[] {
-    const outcomes = claims.map((claim) => this.#recordOne(claim, now));
+    const displaced = new Set<string>();
+    // Each claim is answered as it stands after the call: one that a later, earlier-issued claim of the call displaced is voided.
+    const outcomes = claims
+      .map((claim) => this.#recordOne(claim, now, displaced))
+      .map((o): RecordOutcome =>
+        o.status === "recorded" && displaced.has(o.claimId) ? { claimId: o.claimId, status: "voided", reason: "limit" } : o,
+      );
     this.#bump("recorded", outcomes.filter((o) => o.status === "recorded").length);
     return outcomes;
   }
@@ -318,7 +324,7 @@ export class Leases {
     );
   }
 
-  #recordOne(claim: LeasedClaim, now: number): RecordOutcome {
+  #recordOne(claim: LeasedClaim, now: number, displaced: Set<string>): RecordOutcome {
     const known = this.#sql
       .exec<{ known: number | null; voided: VoidReason | null; expires_at: number | null }>(
         `SELECT (SELECT 1 FROM claims WHERE claim_id = ?1) AS known,
@@ -339,7 +345,10 @@ export class Leases {
     if (answered?.status === "won") return this.#void(claim, "request", now, true);
     const merge = mergeByIssueOrder(this.#claims.heldInGala(claim.userId, claim.galaId), claim, now);
     if (!merge.keep) return this.#void(claim, "limit", now, true);
-    for (const claimId of merge.displace) this.#displace(claimId, now);
+    for (const claimId of merge.displace) {
+      this.#displace(claimId, now);
+      displaced.add(claimId);
+    }
     this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ?", claim.envelopeId);
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
     this.#claims.record({

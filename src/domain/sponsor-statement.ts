@@ -130,8 +130,13 @@ const CSV_COLUMNS: (keyof StatementLine)[] = [
   "reconciled",
 ];
 
+/**
+ * One CSV cell. Text a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or
+ * a carriage return: an id, a phase title, an equation's relation) gets a leading apostrophe,
+ * so sponsors opening the file see it as text (OWASP, CSV injection); numbers stay numbers.
+ */
 const csvCell = (value: unknown) => {
-  const text = String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 

@@ -5,6 +5,7 @@
 import type { Cents, EpochMs, SettlementClaim } from "./api";
 import type { PendingClaim, PoolRecord } from "./admin";
 import type { GroupFunding } from "./groups";
+import type { ShardPhaseStats } from "./live-show";
 
 /** One pool's figures as one shard sees them. */
 export interface ShardPoolFigures {
@@ -341,4 +342,19 @@ export interface ShardLeaseFigures {
   returnAfter: EpochMs;
   count: number;
   cents: Cents;
+}
+
+/** One pool of a phase on one shard, as issuance pacing counts it (src/domain/pool-pace.ts). */
+export interface ShardPoolPace {
+  poolId: string;
+  sponsorId: string;
+  /** Envelopes claimed here or lent to edge leases and not reported yet. */
+  issued: number;
+  inStock: number;
+}
+
+/** A shard's statistics of one phase (`PoolShard.phaseStats`): the console's figures and each pool's pace. */
+export interface ShardPhaseReport {
+  stats: ShardPhaseStats;
+  pools: ShardPoolPace[];
 }

@@ -6,10 +6,13 @@
  */
 import { env } from "cloudflare:workers";
 import { generateKeyPair, SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { devJwks } from "../../src/auth/dev-keys";
 import { FAILED_SECRET_LIMIT } from "../../src/auth/admin-identity";
 import type { AdminLogResponse, ApiErrorBody, Timeline } from "../../src/wire/index";
+import type { Timeline as TimelineObject } from "../../durable-objects/timeline";
+import { timelineStub } from "../../src/objects";
+import { patchObjects } from "../support/show";
 import { ADMIN_SECRET, call, session } from "../support/api";
 import { nowS, operatorToken, viewerToken } from "../support/identity";
 import { phase, SPONSORS } from "../support/phases";
@@ -195,5 +198,25 @@ describe("admin log", () => {
     expect(new Set(entries.map((e) => e.seq)).size).toBe(entries.length);
     expect((await asOperator("DELETE", "/log", ada)).status).toBe(404);
     expect((await call("/api/admin/log")).status).toBe(401);
+  });
+
+  it("keeps a change that the log cannot record, and writes its entry to the worker's log instead", async () => {
+    const ada = await operatorToken("ada");
+    const errors = vi.spyOn(console, "error");
+    try {
+      await patchObjects<TimelineObject, "logAdminChange">(
+        timelineStub(env),
+        "logAdminChange",
+        () => () => {
+          throw new Error("log store unreachable");
+        },
+        async () => expect((await asOperator("POST", "/settlements/requeue", ada)).status).toBe(200),
+      );
+      const line = errors.mock.calls.find(([text]) => text === "admin log write failed");
+      expect(line?.[1]).toContain('"action":"POST /api/admin/settlements/requeue"');
+      expect(line?.[1]).toContain('"who":"access:ada@ops.example"');
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

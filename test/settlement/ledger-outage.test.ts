@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { expectBalanced } from "../support/repair";
 import { describe, expect, it, vi } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
-import { admin, audit, wallet } from "../support/api";
+import { admin, audit, json, wallet } from "../support/api";
 import { ledgerDown, ledgerQuery, ledgerUp } from "../support/ledger";
 import { openOk, winner, type Winner } from "../support/lottery";
 import { liveLottery } from "../support/show";
@@ -52,6 +52,10 @@ describe("ledger outage", () => {
       const down = await admin("GET", "/audit");
       expect(down.status).toBe(503);
       expect(((await down.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+      // The wallet cannot say what is settled: 503, never a balance read without the ledger.
+      const walletDown = await json("GET", "/api/wallet", undefined, winners[0].token);
+      expect(walletDown.status).toBe(503);
+      expect(((await walletDown.json()) as { error: { code: string } }).error.code).toBe("unavailable");
     } finally {
       await ledgerUp("ledger");
       warnings.mockRestore();

@@ -19,7 +19,13 @@ const clean: ProductionConfig = {
   analytics_engine_datasets: [{ binding: "METRICS", dataset: "gala_shake" }],
   migrations: [{ tag: "v1" }, { tag: "v2" }],
   d1_databases: [{ binding: "DB", database_id: "6f1c2d3e-0000-4000-8000-000000000001" }],
-  queues: { producers: [{ queue: "gala-settlements" }], consumers: [{ queue: "gala-settlements" }, { queue: "gala-settlements-dlq" }] },
+  queues: {
+    producers: [{ queue: "gala-settlements" }],
+    consumers: [
+      { queue: "gala-settlements", dead_letter_queue: "gala-settlements-dlq" },
+      { queue: "gala-settlements-dlq", dead_letter_queue: "gala-settlements" },
+    ],
+  },
   r2_buckets: [{ binding: "LIVE", bucket_name: "gala-live" }],
 };
 const CSP = "default-src 'self'; connect-src 'self' https://live.example.com; object-src 'none'";
@@ -110,6 +116,12 @@ describe("release checks", () => {
     expect(run({ migrations: [{ tag: "v1" }, { tag: "v2-renamed" }] })).toEqual(["error migrations"]);
   });
 
+  it("fails when a consumed queue's dead letters would be deleted: no dead-letter queue, or one no consumer reads", () => {
+    const [settlements, dlq] = clean.queues.consumers!;
+    expect(run({ queues: { ...clean.queues, consumers: [settlements, { queue: dlq.queue }] } })).toEqual(["error queues"]);
+    expect(run({ queues: { ...clean.queues, consumers: [settlements] } })).toEqual(["error queues"]);
+  });
+
   it("fails without logs, with sampled logs, without metrics, or ahead of the bundled workerd", () => {
     expect(run({ observability: { enabled: false } })).toEqual(["error observability"]);
     expect(run({ observability: { enabled: true, head_sampling_rate: 0.1 } })).toEqual(["error observability"]);
@@ -123,6 +135,10 @@ describe("release checks", () => {
     expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/api/dev-live/timeline.json" } })).toEqual(["error live"]);
     expect(run({}, { pageCsp: "default-src 'self'; connect-src 'self'" })).toEqual(["error live"]);
     expect(run({ vars: { ...clean.vars, LIVE_POLL_MS: "9000" } })).toEqual(["error live"]);
+    // The edges' half: 2 × TIMELINE_TTL_MS plus one read within 10 s.
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "4000" } })).toEqual([]);
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "5000" } })).toEqual(["error live"]);
+    expect(run({ vars: { ...clean.vars, TIMELINE_TTL_MS: "soon" } })).toEqual(["error live"]);
     expect(run({ vars: { ...clean.vars, LIVE_TIMELINE_URL: "/live/timeline.json" } }, { pageCsp: "connect-src 'self'" })).toEqual([]);
   });
 });
