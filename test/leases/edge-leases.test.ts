@@ -3,7 +3,7 @@
  * recorded exactly once on the winner's home shard from the isolate's report or the client's
  * presentation; limits enforced exactly at the record (an honest client is never voided);
  * nothing lost when the isolate vanishes; leased envelopes in the audit. Against the real
- * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 3 s here).
+ * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 6 s here).
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,9 @@ import { expectBalanced, repair } from "../support/repair";
 import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 import { eventually, sleep } from "../support/wait";
 import type { StatsReport, TickReport } from "../../src/wire/index";
+
+/** Past a lease's return time (LEASE_TTL_MS + LEASE_PRESENT_MS after its grant), with room for a flush. */
+const PAST_RETURN_MS = Number(env.LEASE_TTL_MS) + Number(env.LEASE_PRESENT_MS) + 500;
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
@@ -98,7 +101,7 @@ describe("edge leases", () => {
         );
     }
     // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
-    await sleep(5_500);
+    await sleep(PAST_RETURN_MS);
     await repair(0);
     const back = await audit(600_000);
     expectBalanced(back);
@@ -120,7 +123,7 @@ describe("edge leases", () => {
     expect(stop.tick.closedPhases).not.toContain(lotteryId);
     expect(await stateOf()).toBe("ended");
 
-    await sleep(5_500); // LEASE_TTL_MS + LEASE_PRESENT_MS here
+    await sleep(PAST_RETURN_MS);
     for (let attempt = 0; (await stateOf()) !== "closed"; attempt++) {
       if (attempt > 20) throw new Error(`${lotteryId} never closed: ${await stateOf()}`);
       expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
@@ -142,7 +145,7 @@ describe("edge leases", () => {
     expect(won).not.toBeNull();
     const { v, win } = won!;
     dropIsolateLeases();
-    await sleep(5_500);
+    await sleep(PAST_RETURN_MS);
     await repair(0);
     expect(await present(v, [win.envelope.signedClaim!])).toEqual([{ claimId: win.envelope.claimId, status: "voided", reason: "late" }]);
     const refused = await openWon(v, win);
@@ -164,7 +167,7 @@ describe("edge leases", () => {
     dropIsolateLeases();
     await inEveryShard("CREATE TRIGGER keep_leased BEFORE DELETE ON leased_envelopes BEGIN SELECT RAISE(IGNORE); END");
     try {
-      await sleep(5_500);
+      await sleep(PAST_RETURN_MS);
       await repair(0);
       const stuck = await audit(0);
       expect(stuck.balanced).toBe(false);

@@ -4,7 +4,7 @@
  * and presents the later win first; the earlier one is what it keeps, the later one is
  * displaced (voided `limit`, its envelope back in stock) while it is not final yet, and a
  * claim never settles before it is final. Once final, a claim is never displaced: a claim
- * issued earlier but arriving after that is voided instead. MERGE_HORIZON_MS is 3 s here.
+ * issued earlier but arriving after that is voided instead. MERGE_HORIZON_MS is 4 s here, and a lease returns 8 s after its grant (vitest.config.ts).
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
