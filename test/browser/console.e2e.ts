@@ -310,15 +310,15 @@ describe("operator console", () => {
   it("shows the live pools against their plan and which are paced, and warns where the audience cannot take a phase's plan", async () => {
     const now = Date.now();
     const shown = await putShow([
-      lotteryPhase("paced", now - 60_000, now + 10 * 60_000),
+      lotteryPhase("pool-pace", now - 60_000, now + 10 * 60_000),
       lotteryPhase("warned", now + 20 * 60_000, now + 30 * 60_000),
     ]);
-    await createPool({ phaseId: "paced", sponsorId: "aurora", budgetCents: 4_000, count: 40 });
+    await createPool({ phaseId: "pool-pace", sponsorId: "aurora", budgetCents: 4_000, count: 40 });
     await createPool({ phaseId: "warned", sponsorId: "aurora", budgetCents: 3_000, count: 30 });
     const { version, ...doc } = shown;
     await admin("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, audience: 50 } });
     const winner = await apiViewer();
-    expect((await winner.call<ShakeResponse>("POST", `/api/shake/paced-${winner.userId}`)).kind).toBe("envelope");
+    expect((await winner.call<ShakeResponse>("POST", `/api/shake/pool-pace-${winner.userId}`)).kind).toBe("envelope");
 
     browser = await openBrowser({ serviceWorkers: "block" });
     const page = await browser.context.newPage();
@@ -343,7 +343,7 @@ describe("operator console", () => {
     const row = page.locator("#dashboard-phases .pool-paces tbody tr");
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
     const cells = await row.locator("td").allTextContents();
-    expect(cells.slice(0, 3)).toEqual(["Lottery paced", "aurora", "1 of 40"]);
+    expect(cells.slice(0, 3)).toEqual(["Lottery pool-pace", "aurora", "1 of 40"]);
     expect(cells[4]).toMatch(/^(\d+ (ahead|behind)|on plan)$/);
     expect(cells[5]).toBe("pacing off");
     // With pacing on, shards at the pool's allowance show as holding it back.

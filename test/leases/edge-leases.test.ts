@@ -58,7 +58,8 @@ describe("edge leases", () => {
     const viewers = await Promise.all(Array.from({ length: 24 }, () => session()));
     const wins = (await Promise.all(viewers.map((v) => honestShakes(v, 5, tag)))).map((w) => w);
     const leased = wins.flatMap(signed);
-    expect(leased.length).toBeGreaterThan(20);
+    // Seen failing now and then in full runs with 0 leased wins (every win a shard claim): the message says what the isolate did.
+    expect(leased.length, JSON.stringify({ wins: wins.flat().length, leaseCalls: { ...leaseCalls }, callsBefore })).toBeGreaterThan(20);
     // Fewer lease calls than leased wins: a lease lends many envelopes per call (the isolate
     // also reports every LEASE_REPORT_MS, so a slow machine makes a few more calls).
     expect(leaseCalls.made - callsBefore).toBeLessThan(leased.length);
