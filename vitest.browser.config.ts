@@ -10,6 +10,9 @@ export default defineConfig({
     globalSetup: ["test/browser/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 60_000,
+    // A poll waits for a page to load and ask the server (at 1 s, vitest's default, a page
+    // load on a busy machine failed wallet-groups); a poll for something prompt says its bound.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
   },
 });

@@ -12,6 +12,8 @@
  * mostly waits).
  */
 import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { prepareBuild } from "../load/bench/build.mjs";
 
 const STREAMS = [
   // Static checks (CPU-bound, so one at a time).
@@ -21,19 +23,23 @@ const STREAMS = [
   // Headless Chromium against `wrangler dev`.
   ["test:browser"],
   // Runs against the deploy bundle on workerd from Node: the short dress rehearsal, the crash test, the bench smoke runs.
+  // They share one build of the worker (BUILD_STREAM).
   ["test:node", "test:crash", "test:bench"],
 ];
+/** The stream whose steps read the worker's bundle, options and migrations from one build (load/bench/build.mjs). */
+const BUILD_STREAM = 3;
+const ROOT = resolve(import.meta.dirname, "..");
 
 const children = new Set();
 const results = [];
 const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-function runStep(script) {
+function runStep(script, env = process.env) {
   const t0 = Date.now();
   return new Promise((resolve) => {
     // Its own process group, so an interrupted run stops the whole step.
-    const child = spawn("npm", ["run", "--silent", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("npm", ["run", "--silent", script], { stdio: ["ignore", "pipe", "pipe"], detached: true, env });
     children.add(child);
     const output = [];
     child.stdout.on("data", (chunk) => output.push(chunk));
@@ -51,8 +57,20 @@ function runStep(script) {
   });
 }
 
-async function runStream(steps) {
-  for (const step of steps) await runStep(step);
+async function runStream(steps, index) {
+  let env = process.env;
+  if (index === BUILD_STREAM) {
+    const t0 = Date.now();
+    try {
+      // wrangler bundles the worker once for the stream instead of once per step (a few CPU seconds each).
+      env = { ...process.env, BENCH_BUILD: await prepareBuild(ROOT, join(ROOT, "bench-results", "test-build")) };
+    } catch (err) {
+      const report = `── build for ${steps.join(", ")}: FAILED in ${seconds(Date.now() - t0)}\n${err.stack ?? err}\n\n`;
+      results.push({ script: "build", ok: false, ms: Date.now() - t0, report });
+      return;
+    }
+  }
+  for (const step of steps) await runStep(step, env);
 }
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -62,7 +80,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-await Promise.all(STREAMS.map(runStream));
+await Promise.all(STREAMS.map((steps, index) => runStream(steps, index)));
 const failed = results.filter((r) => !r.ok);
 for (const r of failed) process.stdout.write(r.report);
 console.log(

@@ -131,9 +131,17 @@ export const phaseSchema = z
   })
   .strict() satisfies z.ZodType<Phase>;
 
+/** An audience in phones: a whole number from 1 to 10 billion (the timeline's `audience`, the estimate's `viewers`). */
+export const audienceCount = z.number().int().min(1).max(10_000_000_000);
+
 export const timelineBody = z
   .object({
     galaId: id,
+    audience: audienceCount
+      .optional()
+      .describe(
+        "Phones the operator expects at the show: the timeline's warnings check each phase's plan against it; the estimate's default audience",
+      ),
     sponsors: z.array(sponsorSchema).max(200),
     phases: z.array(phaseSchema).max(500),
   })

@@ -11,13 +11,19 @@
  * confirms the ledger holds it. The single alarm also fires at expiry, where the refund is
  * recorded once: a retried alarm finds it recorded, and the ledger's idempotency key catches
  * any repeated delivery. Should the alarm be lost, the repair (`repair`) does the same work.
+ *
+ * The repair visits only envelopes that are due (registry-due.ts): before a grab owes a credit
+ * the object makes sure the registry knows it may need the repair from then on, and after each
+ * repair visit it sets the registry's due time to its next one (its expiry, or its oldest
+ * credit owed).
  */
 import { DurableObject } from "cloudflare:workers";
-import { decideGrab, GROUP_LEDGER } from "../../src/domain/group-envelope";
+import { decideGrab, GROUP_LEDGER, groupDueAt } from "../../src/domain/group-envelope";
 import { mathRandomInt } from "../../src/domain/split";
 import type { GrabOutcome, GroupState, GroupStatus } from "../../src/wire/index";
 import type { GroupCreateResult, GroupCredit, GroupFigures, GroupRepair, GroupSpec } from "../../src/wire/rpc";
 import { GroupOutbox, migrateOutbox, OUTBOX_SCHEMA } from "./outbox";
+import { REGISTRY_DUE_SCHEMA, RegistryDue } from "./registry-due";
 import { logMoney } from "../../src/ops/log";
 
 /** How long dead-lettered credits rest before they are sent again. */
@@ -56,13 +62,15 @@ type EnvelopeRow = {
 export class GroupEnvelope extends DurableObject<Env> {
   #sql: SqlStorage;
   #outbox: GroupOutbox;
+  #due: RegistryDue;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(SCHEMA + OUTBOX_SCHEMA);
+    this.#sql.exec(SCHEMA + OUTBOX_SCHEMA + REGISTRY_DUE_SCHEMA);
     migrateOutbox(this.#sql);
     this.#outbox = new GroupOutbox(ctx.storage, (message) => env.SETTLEMENTS.send(message));
+    this.#due = new RegistryDue(ctx, env.DB);
   }
 
   /** Creates the envelope once and arms its expiry alarm; a repeat returns the first terms. */
@@ -78,6 +86,7 @@ export class GroupEnvelope extends DurableObject<Env> {
         spec.count,
         spec.expiresAt,
       );
+      this.#due.record(spec.expiresAt);
       return { status: "created", spec };
     });
     if (result.status === "created") await this.ctx.storage.setAlarm(spec.expiresAt);
@@ -98,7 +107,13 @@ export class GroupEnvelope extends DurableObject<Env> {
 
   /** One user's grab; null when there is no such envelope. A new share's credit goes to the outbox. */
   async grab(userId: string, requestId: string): Promise<GrabOutcome | null> {
-    const outcome = this.ctx.storage.transactionSync(() => {
+    const outcome = await this.#owingAt(Date.now(), () => this.#grab(userId, requestId));
+    if (outcome?.status === "grabbed") await this.#outbox.armFlush();
+    return outcome;
+  }
+
+  #grab(userId: string, requestId: string): GrabOutcome | null {
+    return this.ctx.storage.transactionSync(() => {
       const row = this.#row();
       if (!row) return null;
       const previous = this.#sql
@@ -133,8 +148,16 @@ export class GroupEnvelope extends DurableObject<Env> {
       }
       return outcome;
     });
-    if (outcome?.status === "grabbed") await this.#outbox.armFlush();
-    return outcome;
+  }
+
+  /**
+   * Runs `work`, which may owe a credit at `at`, once the registry knows the envelope may be
+   * due from then on; an envelope that cannot owe anything more (none, refunded) needs no note.
+   */
+  #owingAt<T>(at: number, work: () => T): Promise<T> | T {
+    const row = this.#row();
+    if (!row || row.refunded !== null) return work();
+    return this.#due.noteThen(this.#spec(row).groupId, at, work);
   }
 
   /** The envelope as `GET /api/groups/:id` shows it; null when there is no such envelope. */
@@ -175,9 +198,13 @@ export class GroupEnvelope extends DurableObject<Env> {
    * ignores any that did arrive), so no share or refund is ever dropped.
    */
   async redeliver(credits: GroupCredit[]): Promise<void> {
-    this.ctx.storage.transactionSync(() => {
-      for (const credit of credits) this.#outbox.owe(credit);
-    });
+    const row = this.#row();
+    const owe = () =>
+      this.ctx.storage.transactionSync(() => {
+        for (const credit of credits) this.#outbox.owe(credit);
+      });
+    if (row) await this.#due.noteThen(this.#spec(row).groupId, Date.now(), owe);
+    else owe();
     await this.#outbox.alarmBy(Date.now() + REDELIVER_DELAY_MS);
   }
 
@@ -188,16 +215,21 @@ export class GroupEnvelope extends DurableObject<Env> {
 
   /**
    * The repair: refunds an expired envelope whose refund never ran (a lost alarm) and sends
-   * again the credits sent at or before `before` that the ledger has not confirmed; answers
-   * with the figures after it (the worker marks a finished envelope settled from them).
+   * again the credits sent at or before `before` that the ledger has not confirmed, then sets
+   * the registry's due time to the next one (`registeredDue`: what the repair read there);
+   * answers with the figures after it (the worker marks a finished envelope settled from them).
    * Idempotent, like the alarm it stands in for.
    */
-  async repair(before: number): Promise<GroupRepair> {
+  async repair(before: number, registeredDue: number | null = null): Promise<GroupRepair> {
     const row = this.#row();
     if (!row) return { refunded: false, resent: 0, figures: null };
     const refunded = row.refunded === null && Date.now() >= row.expires_at;
     const resent = this.#outbox.release(before);
     await this.alarm();
+    await this.#due.setThen(this.#spec(row).groupId, registeredDue, () => {
+      const figures = this.figures();
+      return figures && groupDueAt(figures);
+    });
     return { refunded, resent, figures: this.figures() };
   }
 

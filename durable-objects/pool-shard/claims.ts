@@ -6,12 +6,14 @@
  * Every claim of a person lives on their shard, so the per-person limits
  * (src/domain/limits.ts) hold exactly here, and a request id's answer is found again for its
  * retries. Issuance pacing is per pool (pool-pacing.ts): a candidate is offered only pools
- * that have not issued their allowance yet. Plain methods over the shard's SQLite storage,
- * run inside its transactions.
+ * that have not issued their allowance yet, each weighed by its remaining plan over the share
+ * of the phase's candidates eligible for its sponsor (src/domain/pool-choice.ts), so a pool
+ * whose sponsor many viewers already hold keeps its plan. Plain methods over the shard's
+ * SQLite storage, run inside its transactions.
  */
 import { mayTake, mergeSponsorsHeld } from "../../src/domain/limits";
 import type { HeldClaim } from "../../src/domain/merge-order";
-import { weightedIndex } from "../../src/domain/pool-choice";
+import { EligibilityTally, planWeights, weightedIndex } from "../../src/domain/pool-choice";
 import type { PacedClaimRequest, ShardClaimRequest, ShardClaimResult, UserRequest, WonResult } from "../../src/wire/rpc";
 import type { PhaseWindows } from "./phase-windows";
 import type { PoolPacing } from "./pool-pacing";
@@ -87,6 +89,8 @@ export class Claims {
   #windows: PhaseWindows;
   #pacing: PoolPacing;
   #horizonMs: number;
+  /** Per phase, who of its recent candidates may take each sponsor (memory only: an estimate that starts again after eviction). */
+  #eligibility = new Map<string, EligibilityTally>();
 
   constructor(sql: SqlStorage, stock: Stock, windows: PhaseWindows, pacing: PoolPacing, horizonMs: number) {
     this.#sql = sql;
@@ -236,16 +240,18 @@ export class Claims {
     const stocked = this.#stock.stocked(request.phaseId);
     if (stocked.length === 0) return { status: "none", reason: "empty" };
     const allowed = stocked.filter((pool) => mayTake(sponsorsHeld, pool.sponsorId));
+    const tally = this.#tally(request.phaseId);
+    tally.record(sponsorsHeld);
     const eligible = headroom ? allowed.filter((pool) => (headroom.get(pool.poolId) ?? 0) > 0) : allowed;
     if (allowed.length > 0 && eligible.length === 0) return { status: "none", reason: "paced" };
+    const weights = planWeights(
+      eligible.map((pool) => ({ ...pool, headroom: headroom?.get(pool.poolId) ?? null })),
+      (sponsorId) => tally.share(sponsorId),
+    );
     while (eligible.length > 0) {
-      const [pool] = eligible.splice(
-        weightedIndex(
-          eligible.map((p) => p.remaining),
-          Math.random(),
-        ),
-        1,
-      );
+      const i = weightedIndex(weights, Math.random());
+      const [pool] = eligible.splice(i, 1);
+      weights.splice(i, 1);
       const envelope = this.#stock.take(request.phaseId, pool.poolId);
       if (!envelope) continue;
       this.#pacing.issued(request.phaseId, pool.poolId, 1);
@@ -269,6 +275,12 @@ export class Claims {
     }
     const limited = this.#stock.stocked(request.phaseId).length > 0;
     return { status: "none", reason: limited ? "limit" : "empty" };
+  }
+
+  #tally(phaseId: string): EligibilityTally {
+    let tally = this.#eligibility.get(phaseId);
+    if (!tally) this.#eligibility.set(phaseId, (tally = new EligibilityTally()));
+    return tally;
   }
 
   /** Keeps an answer that won nothing, for retries of its request id (a won claim is its own record). */

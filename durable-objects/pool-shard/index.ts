@@ -36,7 +36,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { leasePresentMs, mergeFlushMs, mergeHorizonMs } from "../../src/config";
 import { RateWindow } from "../../src/domain/rate-window";
-import type { PhaseWindow, ShardPhaseStats } from "../../src/wire/index";
+import type { PhaseWindow } from "../../src/wire/index";
 import type {
   LeasedClaim,
   LeaseExchange,
@@ -50,6 +50,7 @@ import type {
   ShakeCount,
   ShardAuditFigures,
   ShardBooks,
+  ShardPhaseReport,
   ShardPoolLoad,
   ShardReceive,
   UserRequest,
@@ -68,7 +69,7 @@ import { PoolPacing } from "./pool-pacing";
 import { SettlementOutbox } from "./settlement-outbox";
 import { ShakeCounts } from "./shake-counts";
 import { Stock } from "./stock";
-import { keepTotals } from "./totals";
+import { keepTotals, poolTotals } from "./totals";
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
@@ -327,8 +328,16 @@ export class PoolShard extends DurableObject<Env> {
     this.#transaction(() => this.#shakes.record(counts));
   }
 
-  phaseStats(phaseIds: string[]): ShardPhaseStats[] {
+  /** Per phase: shakes, candidates, issued and remaining, and each pool's issued (claimed or lent) and stock from the running totals. */
+  phaseStats(phaseIds: string[]): ShardPhaseReport[] {
     const now = Date.now();
-    return phaseIds.map((phaseId) => this.#shakes.phaseStats(this.#shard(), phaseId, now));
+    const totals = poolTotals(this.#sql);
+    return phaseIds.map((phaseId) => ({
+      stats: this.#shakes.phaseStats(this.#shard(), phaseId, now),
+      pools: this.#stock.all(phaseId).map(({ poolId, sponsorId, remaining }) => {
+        const t = totals.get(poolId)?.totals;
+        return { poolId, sponsorId, issued: (t?.issued.count ?? 0) + (t?.leased.count ?? 0), inStock: remaining };
+      }),
+    }));
   }
 }

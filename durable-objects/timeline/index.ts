@@ -9,6 +9,8 @@
  *   with their split seeds, the moves the show clock planned and finished, the lottery
  *   phases it closed;
  * - the admin log (admin-log-store.ts: `admin_log`): every operator change, append-only;
+ * - the deep checks' reports (deep-check-store.ts: `deep_check_reports`): each object's latest
+ *   findings of rows that disagree with its totals, for the audit and the alerts;
  * - running the show clock (src/show/clock-run.ts) from its alarm, one run at a time, set
  *   for the next thing due and woken by every change of the running order; in demo mode the
  *   object runs it as it starts, so the clock seeds the demo show (src/show/demo-seed.ts);
@@ -23,8 +25,9 @@ import { runShowClock } from "../../src/show/clock-run";
 import { publishTimeline } from "../../src/show/publish";
 import type { ShowRegistry, TimelineWrite } from "../../src/show/registry";
 import type { AdminLogEntry, MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../../src/wire/index";
-import type { RegisteredPool } from "../../src/wire/rpc";
+import type { DeepCheckReport, RegisteredPool } from "../../src/wire/rpc";
 import { ADMIN_LOG_SCHEMA, appendAdminLog, readAdminLog, type AdminChange } from "./admin-log-store";
+import { DEEP_CHECK_SCHEMA, readDeepChecks, storeDeepCheck } from "./deep-check-store";
 import { Registry } from "./registry";
 
 const SCHEMA = `
@@ -56,7 +59,7 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(SCHEMA + ADMIN_LOG_SCHEMA);
+    this.#sql.exec(SCHEMA + ADMIN_LOG_SCHEMA + DEEP_CHECK_SCHEMA);
     this.#registry = new Registry(this.#sql);
     if (demoMode(env)) this.#runClockSoon();
   }
@@ -153,6 +156,16 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
 
   finishMove(moveId: string, landedCents: number): void {
     this.#registry.finishMove(moveId, landedCents);
+  }
+
+  // ---------------------------------------------------------- deep checks (deep-check-store.ts)
+
+  reportDeepCheck(report: DeepCheckReport): void {
+    storeDeepCheck(this.#sql, report);
+  }
+
+  deepChecks(): DeepCheckReport[] {
+    return readDeepChecks(this.#sql);
   }
 
   // ---------------------------------------------------------- admin log (admin-log-store.ts)

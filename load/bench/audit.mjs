@@ -10,8 +10,11 @@
  * 3. the app starts again on those files; after one warm-up audit, `GET /api/admin/audit` is
  *    timed `--runs` times (the median is reported) and `POST /api/admin/repair` once (the
  *    cron's bound, 2 minutes: the claims in motion are younger, so it finds nothing to resend).
- * The audit must balance with the claims in motion pending. `statementMs` is null: the
- * sponsor statement is not on this branch.
+ *    The first sponsor's statement (`GET /api/admin/sponsors/{id}/statement`) is timed the same
+ *    way (`statementMs`, the median) and must reconcile.
+ * 4. before the restart, one full run of the ledger partitions' deep check over their files
+ *    with Node's SQLite (deep-check-timing.mjs): rows per second and the longest slice.
+ * The audit must balance with the claims in motion pending.
  *
  * Writes bench-results/audit-<time>.json and audit-latest.json (`rows: [{ claims, auditMs,
  * repairMs, statementMs }]`). Options: --sizes, --runs N (default 5), --shards N (default 16),
@@ -27,6 +30,7 @@ import { shardOf } from "../../src/domain/hash.ts";
 import { ADMIN_SECRET, bundleWorker, startServers } from "./servers.mjs";
 import { callJson } from "./http.mjs";
 import { AdminClient, SPONSORS } from "./show.mjs";
+import { timeDeepChecks } from "./deep-check-timing.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
@@ -191,6 +195,7 @@ async function measure(scriptPath, claims) {
     await servers.dispose();
   }
   const seeding = await timed(() => seed(claims, files.shards, files.partitions, Date.now()));
+  const deepCheck = timeDeepChecks([...files.partitions.values()]);
   servers = await start(true);
   try {
     const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
@@ -198,6 +203,8 @@ async function measure(scriptPath, claims) {
     const audits = [];
     for (let i = 0; i < runs; i++) audits.push(await timed(() => admin.audit()));
     const repair = await timed(() => admin.call("POST", "/repair", { olderThanMs: REPAIR_AFTER_MS }));
+    const statements = [];
+    for (let i = 0; i < runs; i++) statements.push(await timed(() => admin.call("GET", `/sponsors/${SPONSORS[0]}/statement`)));
     const last = audits.at(-1).result;
     const claimed = last.pools.reduce((n, p) => n + p.claimedCount, 0);
     const pending = last.settlement.pools.reduce((n, p) => n + p.pendingCount, 0);
@@ -205,13 +212,15 @@ async function measure(scriptPath, claims) {
       claims: seeding.result,
       auditMs: median(audits.map((a) => a.ms)),
       repairMs: repair.ms,
-      statementMs: null,
+      statementMs: median(statements.map((s) => s.ms)),
+      deepCheck,
       firstAuditMs: warm.ms,
       auditRunsMs: audits.map((a) => a.ms),
       seedMs: seeding.ms,
       claimedCount: claimed,
       pendingCount: pending,
-      balanced: last.balanced && claimed === seeding.result && pending === IN_MOTION,
+      balanced:
+        last.balanced && claimed === seeding.result && pending === IN_MOTION && statements.every((s) => s.result.reconciled === true),
       problems: last.problems.slice(0, 5),
     };
   } finally {
@@ -233,7 +242,9 @@ for (const size of opts.sizes.split(",").map(Number)) {
   rows.push(r);
   console.log(
     `  ${r.claims.toLocaleString("en-US")} claims (${r.pendingCount} in motion): audit ${r.auditMs} ms (median of ${runs}; first ${r.firstAuditMs} ms), ` +
-      `repair ${r.repairMs} ms; seeded in ${(r.seedMs / 1000).toFixed(1)} s; ${r.balanced ? "balanced" : `UNBALANCED ${JSON.stringify(r.problems)}`}`,
+      `repair ${r.repairMs} ms; statement ${r.statementMs} ms; deep check ${r.deepCheck.rowsPerSecond.toLocaleString("en-US")} rows/s ` +
+      `(${r.deepCheck.slices} slices, longest ${r.deepCheck.maxSliceMs} ms, Node's SQLite); seeded in ${(r.seedMs / 1000).toFixed(1)} s; ` +
+      `${r.balanced ? "balanced" : `UNBALANCED ${JSON.stringify(r.problems)}`}`,
   );
 }
 const report = {

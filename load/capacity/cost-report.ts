@@ -48,7 +48,7 @@ export function printShowCost(s: ShowInputs, d: DeploymentInputs): Bill {
   const fixed = usd(fixedBill(s, d).totalUsd);
   const without = billWithoutHistory(s, d).totalUsd;
   console.log(
-    `  of which ${usd(b.totalUsd - without)} USD the audit and repairs reading the night's group envelopes (each unsettled one every minute until it settles, and from open consoles): ${usd(without)} USD without them (issue #26)`,
+    `  of which ${usd(b.totalUsd - without)} USD the audits reading the night's group envelopes (each unsettled one's registry row and every group's ledger totals line, every minute and from open consoles; objects only when due): ${usd(without)} USD without them (issue #26)`,
   );
   console.log(`  without an audience: ${fixed} USD (the plan, the minute cron over ${days} days around the show, the operators' own work)`);
   console.log(`  per phone ${n(b.totalUsd / s.viewers, 5)} USD; per envelope ${n(b.totalUsd / s.envelopes, 5)} USD`);

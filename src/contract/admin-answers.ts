@@ -18,6 +18,7 @@ import type {
   StatsReport,
   RepairReport,
   TickReport,
+  StoredTimeline,
   Timeline,
   TimelineEditResponse,
   VerificationReport,
@@ -29,10 +30,20 @@ export const operatorAnswer = z.object({ operator: text.nullable() }).strict() s
 
 export const timelineDoc = timelineBody.extend({ version: amount }).strict() satisfies z.ZodType<Timeline>;
 
-export const storedTimelineAnswer = z.object({ timeline: timelineDoc.nullable() }).strict();
+const timelineWarnings = z
+  .array(text)
+  .describe(
+    "Things the operator should know before the show: a lottery phase with no pools yet, and, when the timeline names its `audience`, " +
+      "a phase whose envelopes (of one sponsor, or in all) outnumber the expected viewers who may still take one (1 per sponsor, 3 per person per gala, " +
+      "counting the envelopes planned in earlier phases): its plan cannot hold however it is paced.",
+  );
+
+export const storedTimelineAnswer = z
+  .object({ timeline: timelineDoc.nullable(), warnings: timelineWarnings })
+  .strict() satisfies z.ZodType<StoredTimeline>;
 
 export const timelineEditAnswer = z
-  .object({ timeline: timelineDoc, warnings: z.array(text) })
+  .object({ timeline: timelineDoc, warnings: timelineWarnings })
   .strict() satisfies z.ZodType<TimelineEditResponse>;
 
 export const tickAnswer = z
@@ -149,6 +160,7 @@ export const statsAnswer = z
     galaId: text,
     version: amount,
     serverTime: epoch,
+    issuancePacing: z.boolean(),
     phases: z.array(
       z
         .object({
@@ -161,6 +173,23 @@ export const statsAnswer = z
           unfunded: z.boolean(),
           totals: z.object(statsFigures).strict(),
           shards: z.array(z.object({ shard: amount, ...statsFigures }).strict()),
+          pools: z
+            .array(
+              z
+                .object({
+                  poolId: text,
+                  sponsorId: text,
+                  envelopes: amount,
+                  issued: amount,
+                  planned: amount,
+                  aheadOfPlan: z.number().int().describe("issued − planned: ahead of its plan when positive, behind when negative"),
+                  pacedShards: amount.describe("Shards holding the pool back now: stock left and its issuance allowance reached"),
+                })
+                .strict(),
+            )
+            .describe(
+              "Each pool of the phase against its plan: its envelopes spread evenly over the phase (issued counts claimed and lent)",
+            ),
         })
         .strict(),
     ),

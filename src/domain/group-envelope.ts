@@ -64,3 +64,22 @@ export const GROUP_LEDGER = {
   grab: { kind: "group-grab", entryId: (groupId: string, userId: string) => `group-grab:${groupId}:${userId}` },
   refund: { kind: "group-refund", entryId: (groupId: string) => `group-refund:${groupId}` },
 } as const;
+
+/** What decides when an envelope next needs the repair. */
+export interface DueState {
+  openCents: Cents;
+  expiresAt: EpochMs;
+  oldestOwedAt: EpochMs | null;
+}
+
+/**
+ * The earliest moment an envelope may need the repair: its expiry while anything is open (the
+ * refund), and the oldest credit it owes the ledger (a send or a confirmation lost); null when
+ * neither (refunded or emptied with nothing owed: its figures are final).
+ */
+export function groupDueAt(state: DueState): EpochMs | null {
+  const open = state.openCents > 0 ? state.expiresAt : Infinity;
+  const owed = state.oldestOwedAt ?? Infinity;
+  const at = Math.min(open, owed);
+  return at === Infinity ? null : at;
+}

@@ -1,6 +1,8 @@
 /** The operator console's live figures: per phase, per shard and totals. */
 import type { EpochMs, Phase, PhaseStats, PoolRecord, ShardPhaseStats, StatsReport, Timeline } from "../wire/index";
 import { isLive } from "./phase";
+import { poolPaces } from "./pool-pace";
+import type { ShardPhaseReport } from "../wire/rpc";
 
 function phaseState(phase: Phase, closed: ReadonlySet<string>, now: EpochMs): PhaseStats["state"] {
   if (closed.has(phase.id)) return "closed";
@@ -21,16 +23,18 @@ function totals(shards: readonly ShardPhaseStats[]): PhaseStats["totals"] {
   };
 }
 
-/** `perShard[i][j]`: shard i's figures for the j-th phase of the timeline. */
+/** `perShard[i][j]`: shard i's figures for the j-th phase of the timeline; `issuancePacing`: whether shards pace issuance. */
 export function statsReport(
   timeline: Timeline,
   closed: ReadonlySet<string>,
   pools: readonly PoolRecord[],
-  perShard: readonly (readonly ShardPhaseStats[])[],
+  perShard: readonly (readonly ShardPhaseReport[])[],
+  issuancePacing: boolean,
   now: EpochMs,
 ): StatsReport {
   const phases = timeline.phases.map((phase, j): PhaseStats => {
-    const shards = perShard.map((rows) => rows[j]);
+    const reports = perShard.map((rows) => rows[j]);
+    const shards = reports.map((r) => r.stats);
     return {
       phaseId: phase.id,
       title: phase.title,
@@ -41,7 +45,13 @@ export function statsReport(
       unfunded: phase.kind === "lottery" && !pools.some((p) => p.phaseId === phase.id),
       totals: totals(shards),
       shards,
+      pools: poolPaces(
+        phase,
+        reports.map((r) => r.pools),
+        issuancePacing,
+        now,
+      ),
     };
   });
-  return { galaId: timeline.galaId, version: timeline.version, serverTime: now, phases };
+  return { galaId: timeline.galaId, version: timeline.version, serverTime: now, issuancePacing, phases };
 }

@@ -10,6 +10,7 @@
  */
 import type { EpochMs, Phase, PoolRecord, Timeline, TimelineEdit } from "../wire/index";
 import { isLive, phasesProblem } from "./phase";
+import { planShortfalls, shortfallText } from "./plan-check";
 
 export type TimelineDoc = Omit<Timeline, "version">;
 
@@ -74,9 +75,12 @@ export function unfundedPhases(doc: TimelineDoc, pools: readonly PoolRecord[], n
   return doc.phases.filter((p) => p.kind === "lottery" && p.endsAt > now && !pools.some((pool) => pool.phaseId === p.id));
 }
 
-/** Operator warnings for a valid timeline. */
+/** Operator warnings for a valid timeline: lottery phases without pools, and plans its expected audience cannot take (plan-check.ts). */
 export function timelineWarnings(doc: TimelineDoc, pools: readonly PoolRecord[], now: EpochMs): string[] {
-  return unfundedPhases(doc, pools, now).map((p) => `lottery phase "${p.id}" has no pools yet: nobody can win an envelope in it`);
+  const unfunded = unfundedPhases(doc, pools, now).map((p) => `lottery phase "${p.id}" has no pools yet: nobody can win an envelope in it`);
+  const audience = doc.audience;
+  const shortfalls = audience === undefined ? [] : planShortfalls(doc.phases, pools, audience, now).map((s) => shortfallText(s, audience));
+  return [...unfunded, ...shortfalls];
 }
 
 /** Applies one edit to the current document; validation of the result is `timelineProblem`. */

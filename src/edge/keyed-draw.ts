@@ -6,17 +6,21 @@
  *
  * Computed synchronously with @noble/hashes (audited, no dependencies): Web Crypto's HMAC is a
  * promise per shake, and the await in the shake's path cost more than the hash itself. The
- * HMAC's keyed state of each gala is kept per isolate, so a shake hashes its message only; the
- * output is the same HMAC Web Crypto computes (test/security/keyed-draw.test.ts).
+ * HMAC's keyed state of each gala is kept per isolate, so a shake hashes its message only, and
+ * nothing is allocated per draw: the keyed state is copied into one working HMAC
+ * (`_cloneInto`, what noble's own `clone()` does into a fresh object), the message is encoded
+ * into a reused buffer and the MAC digested into a reused one (the draw is synchronous, so no
+ * two draws share them at once). The output is the same HMAC Web Crypto computes
+ * (test/security/keyed-draw.test.ts).
  */
-import { hmac } from "@noble/hashes/hmac.js";
+import { hmac, type _HMAC } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 const encoder = new TextEncoder();
 /** Galas whose keys an isolate keeps; a show has one, the bound only guards against churn. */
 const MAX_GALA_KEYS = 16;
 
-type KeyedHmac = ReturnType<typeof hmac.create>;
+type KeyedHmac = _HMAC<any>;
 
 let memo = { secret: "", keys: new Map<string, KeyedHmac>() };
 
@@ -33,11 +37,21 @@ function galaKey(secret: string, galaId: string): KeyedHmac {
   return key;
 }
 
+/** The working HMAC each draw starts from its gala's keyed state, and the draw's buffers. */
+let work: KeyedHmac | null = null;
+const mac = new Uint8Array(32);
+let message = new Uint8Array(256);
+
+/** The UTF-8 bytes of `text` in the reused message buffer (grown when a message is longer). */
+function encoded(text: string): Uint8Array {
+  if (text.length * 3 > message.length) message = new Uint8Array(text.length * 3);
+  return message.subarray(0, encoder.encodeInto(text, message).written);
+}
+
 /** A number in [0, 1) fixed by (gala, user, request, phase) and unpredictable without the secret. */
 export function keyedDraw(secret: string, galaId: string, userId: string, requestId: string, phaseId: string): number {
-  const mac = galaKey(secret, galaId)
-    .clone()
-    .update(encoder.encode(JSON.stringify([userId, requestId, phaseId])))
-    .digest();
+  const keyed: KeyedHmac = galaKey(secret, galaId)._cloneInto(work ?? undefined);
+  work = keyed;
+  keyed.update(encoded(JSON.stringify([userId, requestId, phaseId]))).digestInto(mac);
   return (((mac[0] << 24) | (mac[1] << 16) | (mac[2] << 8) | mac[3]) >>> 0) / 0x1_0000_0000;
 }

@@ -3,7 +3,8 @@
  * shard's totals per pool and its claims in motion (durable-objects/pool-shard/totals.ts,
  * the pending-only index of claim-state.ts), its side of every move, the pool registry and
  * closed phases, each ledger partition's totals, and the group envelopes not settled yet with the settled ones' totals (groups-audit.ts), merged
- * by the pure audits in src/domain/. Every failed check is a named problem; `balanced` is true
+ * by the pure audits in src/domain/, and the findings the objects' deep checks reported to the
+ * show clock (rows that disagree with their totals). Every failed check is a named problem; `balanced` is true
  * only when there is none. Its cost grows with shards, partitions, pools and money in motion,
  * not with claims or ledger rows (group envelopes: see src/money/group-registry.ts).
  */
@@ -17,7 +18,7 @@ import { allShards, shardStub, timelineStub } from "../objects";
 import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
 import type { ShardBooks, ShardSettlementFigures } from "../wire/rpc";
 import { auditGroupEnvelopes } from "./groups-audit";
-import { claimsInLedger, ledgerAudit } from "./wallet-ledger";
+import { claimsInLedger, deepCheckFindings, ledgerAudit } from "./wallet-ledger";
 
 /**
  * One shard's part of the audit: one call answers its books and its money in motion from its
@@ -57,11 +58,12 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   const now = Date.now();
   const ended = endedLotteryPhaseIds(timeline, now - stuckAfterMs);
   const registry = timelineStub(env);
-  const [shards, records, moves, closed] = await Promise.all([
+  const [shards, records, moves, closed, deepChecks] = await Promise.all([
     Promise.all(allShards(env).map((shard) => shardAudit(env, shard, ended))),
     registry.pools(),
     registry.moves(),
     registry.closedPhaseIds(),
+    registry.deepChecks(),
   ]);
   const books = shards.map((s) => s.books);
   const motion = shards.map((s) => s.motion);
@@ -79,6 +81,7 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   const settlement = mergeSettlement({ pools, claims: books, motion, ledger: ledger.settled, inLedger, now, stuckAfterMs });
   const report = mergeAudit(timeline.galaId, pools, books, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...ledger.problems];
+  const deep = await deepCheckFindings(env, deepChecks);
+  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...ledger.problems, ...deep];
   return { ...report, balanced: problems.length === 0, problems, groups };
 }

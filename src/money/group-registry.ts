@@ -21,10 +21,10 @@ export async function registerGroup(db: D1Database, sourceRef: string, spec: Gro
   const [, found] = await db.batch([
     db
       .prepare(
-        `INSERT INTO group_envelopes (group_id, source_ref, sender_id, funding, amount_cents, spec, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (source_ref) DO NOTHING`,
+        `INSERT INTO group_envelopes (group_id, source_ref, sender_id, funding, amount_cents, spec, status, created_at, due_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (source_ref) DO NOTHING`,
       )
-      .bind(spec.groupId, sourceRef, spec.senderId, spec.funding, spec.amountCents, JSON.stringify(spec), now),
+      .bind(spec.groupId, sourceRef, spec.senderId, spec.funding, spec.amountCents, JSON.stringify(spec), now, spec.expiresAt),
     db.prepare("SELECT spec, status FROM group_envelopes WHERE source_ref = ?").bind(sourceRef),
   ]);
   const row = (found.results as { spec: string; status: RegistryStatus }[])[0];
@@ -45,10 +45,10 @@ export async function reviveSeedGroup(db: D1Database, sourceRef: string, cancell
   const [, found] = await db.batch([
     db
       .prepare(
-        `UPDATE group_envelopes SET group_id = ?, spec = ?, status = 'pending', created_at = ?, settled_at = NULL
+        `UPDATE group_envelopes SET group_id = ?, spec = ?, status = 'pending', created_at = ?, settled_at = NULL, due_at = ?
          WHERE source_ref = ? AND group_id = ? AND status = 'cancelled' AND funding = 'seed'`,
       )
-      .bind(spec.groupId, JSON.stringify(spec), spec.createdAt, sourceRef, cancelledId),
+      .bind(spec.groupId, JSON.stringify(spec), spec.createdAt, spec.expiresAt, sourceRef, cancelledId),
     db.prepare("SELECT spec, status FROM group_envelopes WHERE source_ref = ?").bind(sourceRef),
   ]);
   const row = (found.results as { spec: string; status: RegistryStatus }[])[0];
@@ -64,15 +64,40 @@ export async function pendingRegistrations(db: D1Database, before: number): Prom
   return results.map((r) => JSON.parse(r.spec) as GroupSpec);
 }
 
-/** Created envelopes not settled yet, a page of `limit` after `after` in id order (for the repair). */
-export async function unsettledCreatedIds(db: D1Database, after: string, limit: number): Promise<string[]> {
+/** A created envelope due for the repair, with the due time the registry holds. */
+export interface DueGroup {
+  groupId: string;
+  dueAt: number;
+}
+
+/**
+ * Created envelopes not settled yet and due at or before `before`, a page of `limit` after the
+ * cursor in (due time, id) order (for the repair): read through the due-time index, so the
+ * rows read grow with the envelopes due, not with those in motion.
+ */
+export async function dueCreatedGroups(db: D1Database, before: number, after: DueGroup, limit: number): Promise<DueGroup[]> {
   const { results } = await db
     .prepare(
-      "SELECT group_id FROM group_envelopes WHERE status = 'created' AND settled_at IS NULL AND group_id > ? ORDER BY group_id LIMIT ?",
+      `SELECT group_id AS groupId, due_at AS dueAt FROM group_envelopes
+        WHERE settled_at IS NULL AND due_at <= ?1 AND (due_at > ?2 OR (due_at = ?2 AND group_id > ?3)) AND status = 'created'
+        ORDER BY due_at, group_id LIMIT ?4`,
     )
-    .bind(after, limit)
-    .all<{ group_id: string }>();
-  return results.map((r) => r.group_id);
+    .bind(before, after.dueAt, after.groupId, limit)
+    .all<DueGroup>();
+  return results;
+}
+
+/**
+ * The envelope may need the repair from `at` on: its due time is lowered to `at` unless it is
+ * already sooner. Its object calls this before a write that owes the ledger a credit.
+ */
+export async function noteGroupDue(db: D1Database, groupId: string, at: number): Promise<void> {
+  await db.prepare("UPDATE group_envelopes SET due_at = MIN(due_at, ?) WHERE group_id = ? AND settled_at IS NULL").bind(at, groupId).run();
+}
+
+/** The envelope's next due time, as its object computed it after a repair visit. */
+export async function setGroupDue(db: D1Database, groupId: string, at: number): Promise<void> {
+  await db.prepare("UPDATE group_envelopes SET due_at = ? WHERE group_id = ? AND settled_at IS NULL").bind(at, groupId).run();
 }
 
 /** Credits group money (grabbed shares, refunds) exactly once per entry id; returns the entry ids the ledger holds. */
@@ -173,7 +198,7 @@ export async function groupBooks(
   );
   const [unsettled, totals] = await env.DB.batch([
     env.DB.prepare(
-      `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt
+      `SELECT group_id AS groupId, funding, amount_cents AS amountCents, status, created_at AS createdAt, due_at AS dueAt
        FROM group_envelopes WHERE settled_at IS NULL ORDER BY created_at`,
     ),
     env.DB.prepare(SETTLED_TOTALS),

@@ -10,15 +10,17 @@
  *   phase-close sweep); claims sent or dead-lettered before the bound and still unsettled are
  *   sent again (lost messages, a crash mid-send, dropped dead letters).
  * - group envelopes: registrations whose object never came are completed or refunded; every
- *   created envelope not settled yet refunds if it expired without its refund (a lost alarm)
- *   and sends again the credits the ledger has not confirmed within the bound; one refunded or
- *   emptied with nothing owed is marked settled (its figures folded into the registry's totals)
- *   and never visited again.
+ *   created envelope due within the bound (the registry's due-time index: its expiry passed,
+ *   or a credit owed since) refunds if it expired without its refund (a lost alarm), sends
+ *   again the credits the ledger has not confirmed within the bound and moves its due time to
+ *   the next one; an envelope with nothing due is not visited. One refunded or emptied with
+ *   nothing owed is marked settled (its figures folded into the registry's totals) and never
+ *   visited again.
  * - wallets: a balance that differs from the sum of its ledger rows is recomputed from them.
  * - the show: the show clock's run (closing ended phases in time order, closing again a
  *   closed phase that holds stock, reloading pools a shard is missing, finishing moves).
  */
-import { type FinalFigures, finalFigures, pendingRegistrations, settleGroups, unsettledCreatedIds } from "./group-registry";
+import { dueCreatedGroups, type DueGroup, type FinalFigures, finalFigures, pendingRegistrations, settleGroups } from "./group-registry";
 import { settleRegistration } from "./group-operations";
 import { resendStale, settleClosedPhases } from "./settlement-sweeps";
 import { recomputeWallets } from "./wallet-ledger";
@@ -26,7 +28,7 @@ import { groupStub, timelineStub } from "../objects";
 import type { RepairReport } from "../wire/index";
 import type { GroupFigures } from "../wire/rpc";
 
-/** Created envelopes repaired per page (one D1 read, then their objects in parallel). */
+/** Due envelopes repaired per page (one D1 read, then their objects in parallel). */
 const GROUP_PAGE = 200;
 
 /** Refunded or emptied with nothing owed to the ledger: its figures are final. */
@@ -43,11 +45,11 @@ async function repairGroups(env: Env, now: number, before: number): Promise<Repa
       report.unreachable += 1;
     }
   }
-  for (let after = ""; ;) {
-    const ids = await unsettledCreatedIds(env.DB, after, GROUP_PAGE);
-    if (ids.length === 0) break;
-    after = ids[ids.length - 1];
-    const results = await Promise.allSettled(ids.map((id) => groupStub(env, id).repair(before)));
+  for (let after: DueGroup = { dueAt: Number.MIN_SAFE_INTEGER, groupId: "" }; ;) {
+    const due = await dueCreatedGroups(env.DB, before, after, GROUP_PAGE);
+    if (due.length === 0) break;
+    after = due[due.length - 1];
+    const results = await Promise.allSettled(due.map((g) => groupStub(env, g.groupId).repair(before, g.dueAt)));
     const finals: FinalFigures[] = [];
     for (const result of results) {
       if (result.status === "rejected") {

@@ -13,7 +13,7 @@ import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
 import { GROUP_LEDGER } from "../domain/group-envelope";
 import type { AuditProblem, SettlementClaim } from "../wire/index";
-import type { DebitResult, LedgerCredit, WalletDebit } from "../wire/rpc";
+import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../wire/rpc";
 
 /** Writes each credit exactly once, in its user's partition; returns the entry ids the ledger holds. */
 export async function creditLedger(env: Env, credits: readonly LedgerCredit[], now: number): Promise<Set<string>> {
@@ -154,6 +154,18 @@ export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]
 
 /** Recomputes the balances of wallets that differ from their ledger rows, in every partition; returns how many. */
 export async function recomputeWallets(env: Env, now: number): Promise<number> {
-  const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now)));
+  const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now, `ledger-${p}`)));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The deep checks' findings as the audit names them: each partition that reported any checks
+ * them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made right since
+ * its slice is not named; partitions with none are not called.
+ */
+export async function deepCheckFindings(env: Env, reports: readonly DeepCheckReport[]): Promise<AuditProblem[]> {
+  const current = await Promise.all(
+    reports.map(async (r) => (r.findings.length === 0 ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck())),
+  );
+  return current.flatMap((r) => r.findings);
 }

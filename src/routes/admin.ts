@@ -9,6 +9,8 @@ import { statementCsv } from "../domain/sponsor-statement";
 import { createPool, reloadPool } from "../show/pools";
 import { createPoolRequest, parseBody, timelineBody } from "../schemas";
 import { currentTimeline } from "../edge/timeline-cache";
+import { timelineWarnings } from "../domain/timeline-edit";
+import type { StoredTimeline } from "../wire/index";
 import { z } from "zod";
 import { applyTimelineEdit } from "./live-show";
 
@@ -28,8 +30,16 @@ export const statementFormat = z.enum(["json", "csv"]).default("json");
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(requireAdmin)
   .get("/timeline", async (c) => {
-    const timeline = await timelineStub(c.env).read();
-    return c.json({ timeline });
+    const stub = timelineStub(c.env);
+    const [timeline, pools] = await Promise.all([stub.read(), stub.pools()]);
+    const warnings = timeline
+      ? timelineWarnings(
+          timeline,
+          pools.map((p) => p.record),
+          Date.now(),
+        )
+      : [];
+    return c.json({ timeline, warnings } satisfies StoredTimeline);
   })
   .put("/timeline", async (c) => {
     const { expectedVersion, timeline } = await parseBody(c, timelineWrite);

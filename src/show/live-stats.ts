@@ -1,4 +1,5 @@
 /** The console's live statistics, read from the timeline object and every shard. */
+import { issuancePacing } from "../config";
 import { statsReport } from "../domain/stats";
 import { notFound } from "../errors";
 import { allShards, shardStub, timelineStub } from "../objects";
@@ -20,6 +21,7 @@ export async function readStats(env: Env, now: number): Promise<StatsReport> {
     new Set(closed),
     pools.map((p) => p.record),
     perShard,
+    issuancePacing(env),
     now,
   );
 }

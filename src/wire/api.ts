@@ -102,6 +102,12 @@ export interface Phase {
 export interface Timeline {
   galaId: string;
   version: number;
+  /**
+   * Phones the operator expects at the show: the timeline's warnings say where a phase plans
+   * more envelopes than that audience may take (1 per sponsor, 3 per person per gala), and the
+   * console's estimate starts from it. Absent: no such check.
+   */
+  audience?: number;
   sponsors: Sponsor[];
   phases: Phase[];
 }

@@ -14,11 +14,22 @@ export type TimelineEdit =
   | { kind: "start"; phaseId: string }
   | { kind: "stop"; phaseId: string };
 
+/**
+ * Things the operator should know about a timeline: a lottery phase that has no pools yet, or
+ * a phase that plans more envelopes than its expected audience may take (src/domain/plan-check.ts).
+ */
+export type TimelineWarnings = string[];
+
 /** Answer of every successful timeline edit. */
 export interface TimelineEditResponse {
   timeline: Timeline;
-  /** Things the operator should know, e.g. a lottery phase that has no pools yet. */
-  warnings: string[];
+  warnings: TimelineWarnings;
+}
+
+/** `GET /api/admin/timeline`: the stored timeline and its warnings as they stand now (with the pools created since). */
+export interface StoredTimeline {
+  timeline: Timeline | null;
+  warnings: TimelineWarnings;
 }
 
 /** A phase's window as a shard enforces it: claims only on [startsAt, endsAt). */
@@ -116,6 +127,24 @@ export interface VerificationReport {
   inTransitCents: Cents;
 }
 
+/**
+ * One pool of a phase against its plan (src/domain/pool-pace.ts): its envelopes spread evenly
+ * over the phase, each shard holding it to its allowance (issuance pacing, docs/overload.md).
+ */
+export interface PoolPace {
+  poolId: string;
+  sponsorId: string;
+  /** Issued (claimed or lent) and in stock, on every shard. */
+  envelopes: number;
+  issued: number;
+  /** What the plan has issued by now: its envelopes times the elapsed share of the phase. */
+  planned: number;
+  /** issued − planned: ahead of its plan when positive, behind when negative. */
+  aheadOfPlan: number;
+  /** Shards holding the pool back now: stock left and its allowance reached (0 with pacing off). */
+  pacedShards: number;
+}
+
 /** `GET /api/admin/stats`: live figures for the operator console. */
 export interface ShardPhaseStats {
   shard: number;
@@ -140,12 +169,16 @@ export interface PhaseStats {
   unfunded: boolean;
   totals: Omit<ShardPhaseStats, "shard">;
   shards: ShardPhaseStats[];
+  /** Each pool against its plan (lottery phases). */
+  pools: PoolPace[];
 }
 
 export interface StatsReport {
   galaId: string;
   version: number;
   serverTime: EpochMs;
+  /** Whether shards pace issuance (`ISSUANCE_PACING`); off, no pool is ever held back. */
+  issuancePacing: boolean;
   phases: PhaseStats[];
 }
 

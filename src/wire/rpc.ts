@@ -3,8 +3,9 @@
  * Never imported by the PWA or the load scripts (they see only `./index`).
  */
 import type { Cents, EpochMs, SettlementClaim } from "./api";
-import type { PendingClaim, PoolRecord } from "./admin";
+import type { AuditProblem, PendingClaim, PoolRecord } from "./admin";
 import type { GroupFunding } from "./groups";
+import type { ShardPhaseStats } from "./live-show";
 
 /** One pool's figures as one shard sees them. */
 export interface ShardPoolFigures {
@@ -365,4 +366,33 @@ export interface ShardLeaseFigures {
   returnAfter: EpochMs;
   count: number;
   cents: Cents;
+}
+
+/** One pool of a phase on one shard, as issuance pacing counts it (src/domain/pool-pace.ts). */
+export interface ShardPoolPace {
+  poolId: string;
+  sponsorId: string;
+  /** Envelopes claimed here or lent to edge leases and not reported yet. */
+  issued: number;
+  inStock: number;
+}
+
+/** A shard's statistics of one phase (`PoolShard.phaseStats`): the console's figures and each pool's pace. */
+export interface ShardPhaseReport {
+  stats: ShardPhaseStats;
+  pools: ShardPoolPace[];
+}
+
+/**
+ * What one object's deep check (rows verified against the totals in bounded slices) reports to
+ * the show clock, where the audit and the alerts read it: the findings of its last finished run
+ * and of the run under way, each naming its place.
+ */
+export interface DeepCheckReport {
+  /** The object checked, e.g. `ledger-3`. */
+  source: string;
+  findings: AuditProblem[];
+  /** The last finished run: rows and entities checked, slices, and when it ran; null before the first. */
+  lastRun: { rows: number; entities: number; slices: number; startedAt: EpochMs; finishedAt: EpochMs } | null;
+  reportedAt: EpochMs;
 }

@@ -1,7 +1,8 @@
 /**
  * Live dashboard. Every 2 s it reads the live statistics (`GET /api/admin/stats`) and charts
  * shakes per second, envelopes issued per second (from the change in issued counts) and what
- * remains per shard, with a per-phase table; every 6 s it reads the audit and charts what
+ * remains per shard, with a per-phase table and the live pools against their plan (which are
+ * paced, how far ahead or behind); every 6 s it reads the audit and charts what
  * remains per sponsor and the settlement backlog (envelopes not yet in wallets) with the
  * claims stuck on the way.
  */
@@ -10,7 +11,7 @@ import { formatCents } from "../js/money.js";
 import { adminCall } from "./admin-api.js";
 import { backlogFigures, stuckReason } from "./backlog.js";
 import { drawBars, drawColumns, drawLine } from "./chart.js";
-import { remainingPerShard, showTotals } from "./live-stats.js";
+import { poolPaceRows, remainingPerShard, showTotals } from "./live-stats.js";
 
 /** @typedef {import("../../src/wire/index").AuditReport} AuditReport */
 /** @typedef {import("../../src/wire/index").StatsReport} StatsReport */
@@ -111,7 +112,25 @@ export class Dashboard {
         ]),
         "Per phase (shake counts trail by up to one edge flush, about 5 s)",
       ),
+      ...this.#poolPaces(report),
     );
+  }
+
+  /**
+   * The live pools against their plan, or nothing between phases.
+   * @param {StatsReport} report
+   */
+  #poolPaces(report) {
+    const rows = poolPaceRows(report);
+    if (rows.length === 0) return [];
+    const paced = rows.filter((r) => r.paced).length;
+    const pools = table(
+      ["Phase", "Sponsor", "Issued", "Plan now", "Against plan", "Pacing"],
+      rows.map((r) => [r.phase, r.sponsor, r.issued, r.planned, r.versusPlan, r.pacing]),
+      `Pools against their plan: ${paced} of ${rows.length} paced now (issued counts envelopes claimed and lent to edge leases)`,
+    );
+    pools.classList.add("pool-paces");
+    return [pools];
   }
 
   async #refreshAudit() {

@@ -1,6 +1,8 @@
 /**
- * Timeline editor: edit phase fields, reorder, save with the version it was loaded at, and
- * start or stop a phase now through the live-show endpoints (the server's clock decides). A stale version (409) is shown as a conflict with the server's current version,
+ * Timeline editor: edit phase fields and the expected audience, reorder, save with the version it was loaded at, and
+ * start or stop a phase now through the live-show endpoints (the server's clock decides). The
+ * server's warnings (phases without pools, plans the expected audience cannot take) are listed
+ * under the table after every load and save. A stale version (409) is shown as a conflict with the server's current version,
  * and nothing is overwritten until the operator reloads.
  */
 import { ApiFailure } from "../js/api.js";
@@ -11,6 +13,7 @@ import { byStart, swapWithNext } from "./timeline-ops.js";
 /** @typedef {import("../../src/wire/index").Phase} Phase */
 /** @typedef {import("../../src/wire/index").Timeline} Timeline */
 /** @typedef {import("../../src/wire/index").TimelineEditResponse} TimelineEditResponse */
+/** @typedef {import("../../src/wire/index").StoredTimeline} StoredTimeline */
 /** @typedef {import("../../src/wire/index").TickReport} TickReport */
 
 /** @param {number} ms */
@@ -23,6 +26,10 @@ export class TimelineEditor {
   #timeline = null;
   /** @type {Phase[]} */
   #draft = [];
+  /** @type {number | undefined} */
+  #audience;
+  /** @type {string[]} */
+  #warnings = [];
   #root;
   #status;
   #serverNow;
@@ -47,9 +54,12 @@ export class TimelineEditor {
   }
 
   async load() {
-    const { timeline } = await adminCall("GET", "/timeline");
+    /** @type {StoredTimeline} */
+    const { timeline, warnings } = await adminCall("GET", "/timeline");
     this.#timeline = timeline;
     this.#draft = byStart(timeline?.phases ?? []);
+    this.#audience = timeline?.audience;
+    this.#warnings = warnings;
     this.#say("info", timeline ? `Editing version ${timeline.version}` : "No timeline yet");
     this.render();
   }
@@ -58,8 +68,12 @@ export class TimelineEditor {
     if (!this.#timeline) return;
     const { version, ...doc } = this.#timeline;
     try {
+      // An audience left empty is undefined, which JSON leaves out: the timeline then has none.
       /** @type {TimelineEditResponse} */
-      const edited = await adminCall("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, phases: this.#draft } });
+      const edited = await adminCall("PUT", "/timeline", {
+        expectedVersion: version,
+        timeline: { ...doc, audience: this.#audience, phases: this.#draft },
+      });
       this.#adopt(edited, "Saved");
     } catch (err) {
       this.#refused(err);
@@ -92,10 +106,12 @@ export class TimelineEditor {
    * @param {string} what
    * @param {string[]} [details]
    */
-  #adopt({ timeline, warnings = [] }, what, details = []) {
+  #adopt({ timeline, warnings }, what, details = []) {
     this.#timeline = timeline;
     this.#draft = byStart(timeline.phases);
-    this.#say("ok", [`${what}: now version ${timeline.version}`, ...details, ...warnings.map((w) => `Warning: ${w}`)].join(" · "));
+    this.#audience = timeline.audience;
+    this.#warnings = warnings;
+    this.#say("ok", [`${what}: now version ${timeline.version}`, ...details].join(" · "));
     this.render();
     this.#onSaved(timeline);
   }
@@ -133,7 +149,33 @@ export class TimelineEditor {
       h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, ...rows),
     );
-    this.#root.replaceChildren(h("div", { class: "table-wrap" }, table));
+    const audience = h("input", {
+      id: "timeline-audience",
+      type: "number",
+      min: "1",
+      step: "1",
+      placeholder: "not set",
+      value: this.#audience === undefined ? "" : String(this.#audience),
+    });
+    audience.addEventListener("change", () => {
+      const value = Number(audience.value);
+      this.#audience = audience.value.trim() === "" || !Number.isSafeInteger(value) || value < 1 ? undefined : value;
+    });
+    this.#root.replaceChildren(
+      h("p", {}, h("label", { for: "timeline-audience", text: "Expected viewers at the show (phones): " }), audience),
+      h("div", { class: "table-wrap" }, table),
+      this.#warningList(),
+    );
+  }
+
+  /** The server's warnings about the saved timeline, or nothing when it has none. */
+  #warningList() {
+    if (this.#warnings.length === 0) return h("p", { class: "timeline-warnings-none", text: "No warnings about this timeline." });
+    return h(
+      "ul",
+      { class: "alerts timeline-warnings", "aria-label": "Timeline warnings" },
+      ...this.#warnings.map((w) => h("li", { class: "alert warning", text: `Warning: ${w}` })),
+    );
   }
 
   /**

@@ -2,7 +2,8 @@
  * The operator console in a real browser: sign in with the admin secret, edit a phase and
  * watch a viewer page follow, switch a phase to edge leases, see the alerts panel, see a
  * version conflict clearly, start a phase now, create a pool, see the night's estimated bill
- * beside the capacity plan for an audience, and run the audit.
+ * beside the capacity plan for an audience, and run the audit; see which live pools are paced
+ * and how far from their plan, and the timeline's warnings for its expected audience.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { expectAccessible } from "./support/axe";
@@ -68,6 +69,7 @@ function statsOverShards(count: number): StatsReport {
     galaId: "chart-gala",
     version: 1,
     serverTime: now,
+    issuancePacing: true,
     phases: [
       {
         phaseId: "wide",
@@ -79,6 +81,7 @@ function statsOverShards(count: number): StatsReport {
         unfunded: false,
         totals,
         shards,
+        pools: [],
       },
     ],
   };
@@ -302,5 +305,59 @@ describe("operator console", () => {
     expect(timeline.phases[0].title).toBe("Changed elsewhere");
     await page.getByRole("button", { name: "Reload from server" }).click();
     await expect.poll(() => page.getByLabel("Title of Changed elsewhere").inputValue()).toBe("Changed elsewhere");
+  });
+
+  it("shows the live pools against their plan and which are paced, and warns where the audience cannot take a phase's plan", async () => {
+    const now = Date.now();
+    const shown = await putShow([
+      lotteryPhase("pool-pace", now - 60_000, now + 10 * 60_000),
+      lotteryPhase("warned", now + 20 * 60_000, now + 30 * 60_000),
+    ]);
+    await createPool({ phaseId: "pool-pace", sponsorId: "aurora", budgetCents: 4_000, count: 40 });
+    await createPool({ phaseId: "warned", sponsorId: "aurora", budgetCents: 3_000, count: 30 });
+    const { version, ...doc } = shown;
+    await admin("PUT", "/timeline", { expectedVersion: version, timeline: { ...doc, audience: 50 } });
+    const winner = await apiViewer();
+    expect((await winner.call<ShakeResponse>("POST", `/api/shake/pool-pace-${winner.userId}`)).kind).toBe("envelope");
+
+    browser = await openBrowser({ serviceWorkers: "block" });
+    const page = await browser.context.newPage();
+    await signIn(page);
+    // 40 aurora envelopes in the live phase leave 10 of the 50 phones for the later phase's 30.
+    const warnings = page.getByRole("list", { name: "Timeline warnings" }).locator("li");
+    await expect
+      .poll(() => warnings.allTextContents())
+      .toEqual([
+        'Warning: lottery phase "warned" plans 30 envelopes of sponsor "aurora" but only 10 of the 50 expected viewers can still take one ' +
+          "(1 per sponsor per person, 40 planned earlier): at least 20 cannot be won in it",
+      ]);
+    expect(await page.getByLabel("Expected viewers at the show (phones)").inputValue()).toBe("50");
+    await page.getByLabel("Expected viewers at the show (phones)").fill("70");
+    await page.getByLabel("Expected viewers at the show (phones)").press("Tab");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => page.locator("#timeline-status").textContent()).toMatch(/^Saved/);
+    expect(await page.locator(".timeline-warnings-none").textContent()).toBe("No warnings about this timeline.");
+    expect((await getTimeline()).audience).toBe(70);
+
+    // The live pool against its plan, from the shards (this suite runs with pacing off).
+    const row = page.locator("#dashboard-phases .pool-paces tbody tr");
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    const cells = await row.locator("td").allTextContents();
+    expect(cells.slice(0, 3)).toEqual(["Lottery pool-pace", "aurora", "1 of 40"]);
+    expect(cells[4]).toMatch(/^(\d+ (ahead|behind)|on plan)$/);
+    expect(cells[5]).toBe("pacing off");
+    // With pacing on, shards at the pool's allowance show as holding it back.
+    const real = (await (await admin("GET", "/stats")).json()) as StatsReport;
+    const pacedStats: StatsReport = {
+      ...real,
+      issuancePacing: true,
+      phases: real.phases.map((p) => ({ ...p, pools: p.pools.map((pool) => ({ ...pool, pacedShards: 2 })) })),
+    };
+    await page.route("**/api/admin/stats", (route) => route.fulfill({ json: pacedStats }));
+    await expect.poll(() => row.locator("td").nth(5).textContent(), { timeout: 10_000 }).toBe("paced: held back on 2 shards");
+    expect(await page.locator("#dashboard-phases .pool-paces caption").textContent()).toMatch(
+      /^Pools against their plan: 1 of 1 paced now/,
+    );
+    await expectAccessible(page, "console with paced pools and timeline warnings");
   });
 });

@@ -756,6 +756,8 @@ export interface components {
         StoredTimeline: {
             timeline: {
                 galaId: string;
+                /** @description Phones the operator expects at the show: the timeline's warnings check each phase's plan against it; the estimate's default audience */
+                audience?: number;
                 sponsors: {
                     id: string;
                     name: string;
@@ -784,10 +786,14 @@ export interface components {
                 }[];
                 version: number;
             } | null;
+            /** @description Things the operator should know before the show: a lottery phase with no pools yet, and, when the timeline names its `audience`, a phase whose envelopes (of one sponsor, or in all) outnumber the expected viewers who may still take one (1 per sponsor, 3 per person per gala, counting the envelopes planned in earlier phases): its plan cannot hold however it is paced. */
+            warnings: string[];
         };
         TimelineEdit: {
             timeline: {
                 galaId: string;
+                /** @description Phones the operator expects at the show: the timeline's warnings check each phase's plan against it; the estimate's default audience */
+                audience?: number;
                 sponsors: {
                     id: string;
                     name: string;
@@ -816,11 +822,14 @@ export interface components {
                 }[];
                 version: number;
             };
+            /** @description Things the operator should know before the show: a lottery phase with no pools yet, and, when the timeline names its `audience`, a phase whose envelopes (of one sponsor, or in all) outnumber the expected viewers who may still take one (1 per sponsor, 3 per person per gala, counting the envelopes planned in earlier phases): its plan cannot hold however it is paced. */
             warnings: string[];
         };
         StopPhase: {
             timeline: {
                 galaId: string;
+                /** @description Phones the operator expects at the show: the timeline's warnings check each phase's plan against it; the estimate's default audience */
+                audience?: number;
                 sponsors: {
                     id: string;
                     name: string;
@@ -849,6 +858,7 @@ export interface components {
                 }[];
                 version: number;
             };
+            /** @description Things the operator should know before the show: a lottery phase with no pools yet, and, when the timeline names its `audience`, a phase whose envelopes (of one sponsor, or in all) outnumber the expected viewers who may still take one (1 per sponsor, 3 per person per gala, counting the envelopes planned in earlier phases): its plan cannot hold however it is paced. */
             warnings: string[];
             tick: {
                 at: number;
@@ -970,6 +980,7 @@ export interface components {
             galaId: string;
             version: number;
             serverTime: number;
+            issuancePacing: boolean;
             phases: {
                 phaseId: string;
                 title: string;
@@ -998,6 +1009,18 @@ export interface components {
                     remainingCount: number;
                     remainingCents: number;
                     shakeRate: number;
+                }[];
+                /** @description Each pool of the phase against its plan: its envelopes spread evenly over the phase (issued counts claimed and lent) */
+                pools: {
+                    poolId: string;
+                    sponsorId: string;
+                    envelopes: number;
+                    issued: number;
+                    planned: number;
+                    /** @description issued − planned: ahead of its plan when positive, behind when negative */
+                    aheadOfPlan: number;
+                    /** @description Shards holding the pool back now: stock left and its issuance allowance reached */
+                    pacedShards: number;
                 }[];
             }[];
         };
@@ -2072,6 +2095,8 @@ export interface operations {
                     expectedVersion: number;
                     timeline: {
                         galaId: string;
+                        /** @description Phones the operator expects at the show: the timeline's warnings check each phase's plan against it; the estimate's default audience */
+                        audience?: number;
                         sponsors: {
                             id: string;
                             name: string;

@@ -20,19 +20,19 @@ describe("limits and conservation under real concurrency", () => {
     expect(report).toMatchObject({ balanced: true, maxClaimsPerUser: 3, maxClaimsPerUserSponsor: 1, duplicateEnvelopeClaims: 0 });
   });
 
-  it("2,000 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
+  it("1,000 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
     const { lotteryId } = await liveLotteryShow("many-users");
     const alpha = await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 177_777, count: 1_200 });
     const beta = await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 155_555, count: 1_000 });
-    const users = await Promise.all(Array.from({ length: 400 }, () => session()));
+    const users = await Promise.all(Array.from({ length: 200 }, () => session()));
     const answers: ShakeResponse[] = [];
     for (let wave = 0; wave < 5; wave++) {
       answers.push(...(await Promise.all(users.map((u) => shake(u.token, `wave-${wave}`)))));
     }
-    expect(answers).toHaveLength(2_000);
+    expect(answers).toHaveLength(1_000);
     const won = answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
-    // Every shard holds about 125+ envelopes per sponsor for about 50 users: each user wins both.
-    expect(won.length).toBe(800);
+    // Every shard holds about 125+ envelopes per sponsor for about 25 users: each user wins both.
+    expect(won.length).toBe(400);
     expect(new Set(won.map((e) => e.claimId)).size).toBe(won.length);
     const report = await audit();
     expectBalanced(report);

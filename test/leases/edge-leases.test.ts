@@ -3,7 +3,7 @@
  * recorded exactly once on the winner's home shard from the isolate's report or the client's
  * presentation; limits enforced exactly at the record (an honest client is never voided);
  * nothing lost when the isolate vanishes; leased envelopes in the audit. Against the real
- * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 3 s here).
+ * worker, shards, queue and ledger (LEASE_TTL_MS 2 s and LEASE_PRESENT_MS 6 s here).
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,9 @@ import { expectBalanced, repair } from "../support/repair";
 import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
 import { eventually, sleep } from "../support/wait";
 import type { StatsReport, TickReport } from "../../src/wire/index";
+
+/** Past a lease's return time (LEASE_TTL_MS + LEASE_PRESENT_MS after its grant), with room for a flush. */
+const PAST_RETURN_MS = Number(env.LEASE_TTL_MS) + Number(env.LEASE_PRESENT_MS) + 500;
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
@@ -55,7 +58,8 @@ describe("edge leases", () => {
     const viewers = await Promise.all(Array.from({ length: 24 }, () => session()));
     const wins = (await Promise.all(viewers.map((v) => honestShakes(v, 5, tag)))).map((w) => w);
     const leased = wins.flatMap(signed);
-    expect(leased.length).toBeGreaterThan(20);
+    // Seen failing now and then in full runs with 0 leased wins (every win a shard claim): the message says what the isolate did.
+    expect(leased.length, JSON.stringify({ wins: wins.flat().length, leaseCalls: { ...leaseCalls }, callsBefore })).toBeGreaterThan(20);
     // Fewer lease calls than leased wins: a lease lends many envelopes per call (the isolate
     // also reports every LEASE_REPORT_MS, so a slow machine makes a few more calls).
     expect(leaseCalls.made - callsBefore).toBeLessThan(leased.length);
@@ -98,7 +102,7 @@ describe("edge leases", () => {
         );
     }
     // Past the lease's deadline the show clock puts the dead isolate's unissued envelopes back in stock.
-    await sleep(5_500);
+    await sleep(PAST_RETURN_MS);
     await repair(0);
     const back = await audit(600_000);
     expectBalanced(back);
@@ -120,7 +124,7 @@ describe("edge leases", () => {
     expect(stop.tick.closedPhases).not.toContain(lotteryId);
     expect(await stateOf()).toBe("ended");
 
-    await sleep(5_500); // LEASE_TTL_MS + LEASE_PRESENT_MS here
+    await sleep(PAST_RETURN_MS);
     for (let attempt = 0; (await stateOf()) !== "closed"; attempt++) {
       if (attempt > 20) throw new Error(`${lotteryId} never closed: ${await stateOf()}`);
       expect((await admin("POST", "/show-clock/tick")).status).toBe(200);
@@ -142,7 +146,7 @@ describe("edge leases", () => {
     expect(won).not.toBeNull();
     const { v, win } = won!;
     dropIsolateLeases();
-    await sleep(5_500);
+    await sleep(PAST_RETURN_MS);
     await repair(0);
     expect(await present(v, [win.envelope.signedClaim!])).toEqual([{ claimId: win.envelope.claimId, status: "voided", reason: "late" }]);
     const refused = await openWon(v, win);
@@ -165,7 +169,7 @@ describe("edge leases", () => {
     dropIsolateLeases();
     await inEveryShard("CREATE TRIGGER keep_leased BEFORE DELETE ON leased_envelopes BEGIN SELECT RAISE(IGNORE); END");
     try {
-      await sleep(5_500);
+      await sleep(PAST_RETURN_MS);
       await repair(0);
       const stuck = await audit(0);
       expect(stuck.balanced).toBe(false);

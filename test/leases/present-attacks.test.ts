@@ -7,33 +7,9 @@
  * so neither claim is final yet.
  */
 import { describe, expect, it } from "vitest";
-import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import { audit } from "../support/api";
-import { leaseInPlace, leaseShow, openWon, present, type Won } from "../support/leases";
+import { leaseShow, openWon, present, twoLeasedWins, type Won } from "../support/leases";
 import { expectBalanced } from "../support/repair";
-import { sessionsOnShard, shake, type Viewer } from "../support/viewers";
-import { eventually } from "../support/wait";
-
-/** A leased win of `v` with no holdings sent, from a lease this isolate holds on v's shard. */
-async function leasedWin(v: Viewer, neighbours: Viewer[], tag: string): Promise<Won> {
-  await leaseInPlace(neighbours, `${tag}-n`);
-  const won = await eventually(
-    () => shake(v.token, `${tag}-${crypto.randomUUID().slice(0, 6)}`, { wire: "lean" }),
-    (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
-  );
-  return won as Won;
-}
-
-/** Two leased wins of one viewer from the one sponsor, each on an isolate that died with it unreported. */
-async function twoWins(tag: string, shard: number): Promise<{ v: Viewer; first: Won; second: Won }> {
-  const [v, ...neighbours] = await sessionsOnShard(shard, 6);
-  const first = await leasedWin(v, neighbours, `${tag}-a`);
-  dropIsolateLeases();
-  const second = await leasedWin(v, neighbours, `${tag}-b`);
-  dropIsolateLeases();
-  expect(second.envelope.claimId).not.toBe(first.envelope.claimId);
-  return { v, first, second };
-}
 
 describe("presenting leased wins, as a cheater would", () => {
   it("keeps the earlier win whatever the order inside one presentation, answers each claim as it stands, and replays the same", async () => {
@@ -42,7 +18,7 @@ describe("presenting leased wins, as a cheater would", () => {
       [1, "later first"],
       [2, "earlier first"],
     ] as const) {
-      const { v, first, second } = await twoWins(`${order.replace(" ", "-")}-${shard}`, shard);
+      const { v, first, second } = await twoLeasedWins(`${order.replace(" ", "-")}-${shard}`, shard);
       const [a, b] = order === "later first" ? [second, first] : [first, second];
       const kept = { claimId: first.envelope.claimId, status: "recorded" };
       const voided = { claimId: second.envelope.claimId, status: "voided", reason: "limit" };

@@ -42,6 +42,23 @@ describe("operator console figures", () => {
     expect(live.shards.reduce((n, s) => n + s.shakesSeen, 0)).toBe(61);
     expect(later).toMatchObject({ state: "upcoming", unfunded: false, totals: { shakesSeen: 0 } });
     expect(unfunded).toMatchObject({ state: "upcoming", unfunded: true });
+    // The pool against its plan: 30 envelopes over 11 minutes, one of them gone; pacing is off in this suite.
+    const [pool] = report.pools;
+    expect(stats.issuancePacing).toBe(false);
+    expect(live.pools).toEqual([
+      {
+        poolId: pool.poolId,
+        sponsorId: "aurora",
+        envelopes: 30,
+        issued: claimed,
+        planned: expect.any(Number),
+        aheadOfPlan: claimed - live.pools[0].planned,
+        pacedShards: 0,
+      },
+    ]);
+    expect(live.pools[0].planned).toBeGreaterThanOrEqual(Math.floor(30 / 11));
+    expect(live.pools[0].planned).toBeLessThanOrEqual(Math.ceil((30 * (Date.now() - (now - MIN))) / (11 * MIN)));
+    expect(later.pools).toEqual([]);
   });
 
   it("verifies every pool per shard, and names an unknown phase", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ApiErrorBody, TickReport, TimelineEditResponse } from "../../src/wire/index";
+import type { ApiErrorBody, CostEstimate, StoredTimeline, TickReport, TimelineEditResponse } from "../../src/wire/index";
 import { admin, audit, createPool, getTimeline, putShow } from "../support/api";
 import { readJson } from "../support/api-client";
 import { phase, SPONSORS } from "../support/phases";
@@ -137,5 +137,55 @@ describe("live timeline edits", () => {
       await refused(res, 400, new RegExp(`phase id "${reused}" belongs to an earlier gala`));
     }
     expect((await getTimeline()).version).toBe(next.timeline.version);
+  });
+
+  it("says before the show where a plan cannot hold for the expected audience, on every edit and on reading the timeline", async () => {
+    const now = Date.now();
+    const [aurora, jade] = SPONSORS.map((s) => s.id);
+    const phases = [
+      phase("plan-early", "lottery", now + 10 * MIN, now + 20 * MIN, { sponsorIds: [aurora] }),
+      phase("plan-late", "lottery", now + 30 * MIN, now + 40 * MIN, { sponsorIds: [aurora, jade] }),
+    ];
+    const t = await putShow(phases, `plans-${crypto.randomUUID().slice(0, 6)}`);
+    await createPool({ phaseId: "plan-early", sponsorId: aurora, budgetCents: 6_000, count: 60 });
+    await createPool({ phaseId: "plan-late", sponsorId: aurora, budgetCents: 5_000, count: 50 });
+    await createPool({ phaseId: "plan-late", sponsorId: jade, budgetCents: 1_000, count: 10 });
+    // Without an audience nothing is checked; with 100 phones, 60 took aurora in the early phase: 40 may take one of its 50 late envelopes.
+    expect((await readJson<StoredTimeline>(await admin("GET", "/timeline"))).warnings).toEqual([]);
+    await refused(await admin("GET", "/estimate"), 400, /audience/);
+    const shortfall =
+      'lottery phase "plan-late" plans 50 envelopes of sponsor "aurora" but only 40 of the 100 expected viewers can still take one ' +
+      "(1 per sponsor per person, 60 planned earlier): at least 10 cannot be won in it";
+    const put = await readJson<TimelineEditResponse>(
+      await admin("PUT", "/timeline", {
+        expectedVersion: t.version,
+        timeline: { galaId: t.galaId, audience: 100, sponsors: SPONSORS, phases },
+      }),
+    );
+    expect(put.timeline.audience).toBe(100);
+    expect(put.warnings).toEqual([shortfall]);
+    expect(await readJson<StoredTimeline>(await admin("GET", "/timeline"))).toEqual({ timeline: put.timeline, warnings: [shortfall] });
+    const patched = await readJson<TimelineEditResponse>(
+      await admin("PATCH", "/timeline/phases/plan-late", { expectedVersion: put.timeline.version, phase: { title: "Later" } }),
+    );
+    expect(patched.warnings).toEqual([shortfall]);
+    // Enough phones: no warning.
+    const wide = await readJson<TimelineEditResponse>(
+      await admin("PUT", "/timeline", {
+        expectedVersion: patched.timeline.version,
+        timeline: { ...patched.timeline, version: undefined, audience: 110 },
+      }),
+    );
+    expect(wide.warnings).toEqual([]);
+    // The console's estimate takes the same audience when it names none.
+    expect((await readJson<CostEstimate>(await admin("GET", "/estimate"))).show.viewers).toBe(110);
+    await refused(
+      await admin("PUT", "/timeline", {
+        expectedVersion: wide.timeline.version,
+        timeline: { galaId: t.galaId, audience: 0, sponsors: SPONSORS, phases },
+      }),
+      400,
+      /audience/,
+    );
   });
 });

@@ -6,6 +6,12 @@
  * claims, a duplicated lease report), run against the real worker, objects, queue and D1 of
  * a fresh gala whose lottery phase hands out envelopes through its shards or from edge leases.
  *
+ * One viewer is dishonest (test/model/dishonest.ts): it sends no holdings, never opens, and
+ * presents its leased wins in an order of its choosing (latest first, largest first,
+ * shuffled), leaving some out, also when its isolate is lost; what it keeps must be what issue
+ * order keeps: no win of it is voided for a later one (unless it withheld that win past its
+ * isolate's loss), and when it withheld nothing it keeps exactly what an honest viewer would.
+ *
  * After every sequence: the audit, read from the raw stores, balances with pending money
  * inside its bound; no request id got two answers and no envelope went out twice; no viewer
  * holds more than the limits. Then the phase ends and the repairs run (no test hand-delivers
@@ -22,10 +28,13 @@ import { expectBalanced, repair } from "../support/repair";
 import { tick } from "../support/show";
 import { shake } from "../support/viewers";
 import { sleep } from "../support/wait";
+import { keptByMerge, presentation, type Order, type Win } from "./dishonest";
 import * as sys from "./system";
 import type { Issuance } from "../../src/wire/index";
 
 const VIEWERS = 4;
+/** The dishonest viewer. */
+const D = VIEWERS - 1;
 const { MODEL_RUNS, MODEL_SEED, MODEL_PATH } = env as typeof env & { MODEL_RUNS?: string; MODEL_SEED?: string; MODEL_PATH?: string };
 const runs = Number(MODEL_RUNS ?? "6");
 
@@ -36,13 +45,16 @@ type Command =
   | { t: "reset"; u: number; r: number }
   | { t: "stop" }
   | { t: "tick" }
-  | { t: "isolate" }
+  | { t: "isolate"; omit: number; seed: number }
+  | { t: "cherry"; order: Order; omit: number; seed: number }
   | { t: "present" | "dupreport"; u: number; k: number };
 
 const u = fc.nat({ max: VIEWERS - 1 });
 const k = fc.nat({ max: 2 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant("shake" as const), u, r: fc.nat({ max: 4 }) }) },
+  // The dishonest viewer shakes more, so it often wins a sponsor again on the isolate after a loss.
+  { weight: 4, arbitrary: fc.record({ t: fc.constant("shake" as const), u: fc.constant(D), r: fc.nat({ max: 4 }) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("open" as const), u, k }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("lose" as const), u, k }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("duplicate" as const), u, k }) },
@@ -52,7 +64,16 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("reset" as const), u, r: fc.nat({ max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("stop" as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("tick" as const) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("isolate" as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("isolate" as const), omit: fc.nat({ max: 7 }), seed: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("cherry" as const),
+      order: fc.constantFrom<Order>("latest", "largest", "shuffled"),
+      omit: fc.nat({ max: 7 }),
+      seed: fc.nat(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("present" as const), u, k }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("dupreport" as const), u, k }) },
 );
@@ -79,6 +100,9 @@ interface Model {
   signed: Map<string, string>;
   /** Isolates lost so far: a request id is not replayed across a loss (a retry there may win twice; test/leases covers it). */
   epoch: number;
+  /** The dishonest viewer's wins (kept out of `claims`), and those it has presented. */
+  wins: Win[];
+  presented: Set<string>;
 }
 
 const totals = {
@@ -88,10 +112,25 @@ const totals = {
   claims: 0,
   leasedClaims: 0,
   retriesAfterStop: 0,
+  dishonestWins: 0,
+  dishonestVoided: 0,
   faults: { lost: 0, duplicated: 0, d1: 0, resets: 0, isolates: 0, dupReports: 0 },
 };
 
 const claimsOf = (m: Model, viewer: number) => [...m.claims].filter(([, c]) => c.u === viewer).map(([id]) => id);
+
+/** The dishonest viewer presents some of its leased wins in its chosen order; what it left out when its isolate was lost stays unknown until it presents it. */
+async function presentDishonest(gala: sys.Gala, m: Model, order: Order, omit: number, seed: number, isolateLost = false): Promise<void> {
+  const chosen = presentation(m.wins, order, omit, seed);
+  const ids = new Set(chosen.map((w) => w.claimId));
+  if (isolateLost) for (const w of m.wins) if (w.leased && !ids.has(w.claimId) && !m.presented.has(w.claimId)) w.withheld = true;
+  const statuses = await sys.present(
+    gala.viewers[D],
+    chosen.map((w) => m.signed.get(w.claimId)!),
+  );
+  for (const status of statuses) expect(["recorded", "voided"]).toContain(status);
+  for (const id of ids) m.presented.add(id);
+}
 
 async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
   const v = "u" in cmd ? gala.viewers[cmd.u] : gala.viewers[0];
@@ -109,10 +148,12 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       const key = `${cmd.u}|${requestId}`;
       const retryOf = m.sent.has(key) ? gala.phaseId : undefined;
       m.sent.add(key);
+      const sentAt = Date.now();
       const answer =
         cmd.t === "shake"
           ? await shake(v.token, requestId, { holdings: m.holdings[cmd.u], retry: retryOf })
           : await sys.resetMidCall(v, requestId, m.holdings[cmd.u], retryOf);
+      const answeredAt = Date.now();
       if (cmd.t === "reset") m.faults.resets++;
       if (!answer || answer.kind === "busy") return;
       const claimId = answer.kind === "envelope" ? answer.envelope.claimId : null;
@@ -120,6 +161,23 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       if (first && m.stopped) totals.retriesAfterStop++;
       if (first) expect(claimId).toBe(first);
       else if (first === undefined || claimId !== null) m.answers.set(key, claimId);
+      if (answer.kind === "envelope" && cmd.u === D) {
+        const { claimId, sponsorId, amountCents, signedClaim } = answer.envelope;
+        if (signedClaim) m.signed.set(claimId, signedClaim);
+        if (m.wins.some((w) => w.claimId === claimId)) return;
+        const at = signedClaim ? await sys.issuedAt(signedClaim) : null;
+        const leased = signedClaim !== undefined;
+        m.wins.push({
+          claimId,
+          sponsorId,
+          cents: amountCents,
+          issuedFrom: at ?? sentAt,
+          issuedTo: at ?? answeredAt,
+          leased,
+          withheld: false,
+        });
+        return;
+      }
       if (answer.kind === "envelope") {
         if (answer.holdings) m.holdings[cmd.u] = answer.holdings;
         if (answer.envelope.signedClaim) m.signed.set(answer.envelope.claimId, answer.envelope.signedClaim);
@@ -157,14 +215,21 @@ async function apply(gala: sys.Gala, m: Model, cmd: Command): Promise<void> {
       sys.loseIsolate();
       m.faults.isolates++;
       m.epoch++;
-      // Every winner's PWA presents what it keeps (on start, and a few seconds after each win).
-      for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
+      // Every winner's PWA presents what it keeps (on start, and a few seconds after each win); the dishonest one some of it.
+      for (let i = 0; i < D; i++) await presentHeld(m, gala, i);
+      await presentDishonest(gala, m, "shuffled", cmd.omit, cmd.seed, true);
       return;
     case "present":
-      await presentHeld(m, gala, cmd.u);
+      if (cmd.u === D) await presentDishonest(gala, m, "latest", 0, 0);
+      else await presentHeld(m, gala, cmd.u);
+      return;
+    case "cherry":
+      await presentDishonest(gala, m, cmd.order, cmd.omit, cmd.seed);
       return;
     case "dupreport": {
-      const claimId = claimsOf(m, cmd.u).filter((id) => m.signed.has(id))[cmd.k];
+      // A report comes from a live isolate: not of a win whose isolate was lost unreported.
+      const mine = cmd.u === D ? m.wins.filter((w) => w.leased && !w.withheld).map((w) => w.claimId) : claimsOf(m, cmd.u);
+      const claimId = mine.filter((id) => m.signed.has(id))[cmd.k];
       if (!claimId) return;
       await sys.duplicateReport(v, m.signed.get(claimId)!);
       m.faults.dupReports++;
@@ -254,6 +319,8 @@ describe("money model", () => {
         holdings: Array(VIEWERS).fill(undefined),
         signed: new Map(),
         epoch: 0,
+        wins: [],
+        presented: new Set(),
       };
       const voidedBefore = (await audit(600_000)).leases.voided;
       for (const cmd of commands) await apply(gala, m, cmd);
@@ -265,20 +332,29 @@ describe("money model", () => {
       for (const key of Object.keys(m.faults) as (keyof Model["faults"])[]) totals.faults[key] += m.faults[key];
 
       // After the sequence: balanced with pending money inside its bound (leased envelopes
-      // included), nothing twice, limits kept, no honest claim voided.
+      // included), nothing twice, limits kept (honest viewers' presentations are never voided).
       const during = await audit(600_000);
       expectBalanced(during);
-      expect(during.leases.voided).toBe(voidedBefore);
       expect(during.duplicateEnvelopeClaims).toBe(0);
       expect(during.maxClaimsPerUser).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
-      for (let i = 0; i < VIEWERS; i++) {
+      for (let i = 0; i < D; i++) {
         const sponsors = claimsOf(m, i).map((id) => m.claims.get(id)!.sponsorId);
         expect(new Set(sponsors).size).toBe(sponsors.length);
         expect(sponsors.length).toBeLessThanOrEqual(MAX_ENVELOPES_PER_USER);
       }
 
-      // Then the PWAs present what they keep, the phase ends, and only the repairs run until every cent is home.
-      for (let i = 0; i < VIEWERS; i++) await presentHeld(m, gala, i);
+      // Then the PWAs present what they keep (the dishonest one everything, latest first), the phase ends, and only the repairs run until every cent is home.
+      for (let i = 0; i < D; i++) await presentHeld(m, gala, i);
+      const kept = await keptByMerge(gala.viewers[D], m.wins, m.signed);
+      const voidedNow = (await audit(600_000)).leases.voided;
+      // Every voided claim is the dishonest viewer's: all its wins the merge did not keep.
+      expect(voidedNow - voidedBefore).toBe(m.wins.length - kept.size);
+      totals.dishonestWins += m.wins.length;
+      totals.dishonestVoided += m.wins.length - kept.size;
+      for (const id of kept) {
+        const w = m.wins.find((x) => x.claimId === id)!;
+        m.claims.set(id, { u: D, cents: w.cents, sponsorId: w.sponsorId });
+      }
       await sys.stopPhase(gala.phaseId);
       // Edge leases come back by their return time (LEASE_TTL_MS + LEASE_PRESENT_MS here): until
       // then a lease phase stays unclosed and the audit with a bound of zero names them.
@@ -297,7 +373,7 @@ describe("money model", () => {
 
   afterAll(() => {
     console.log(
-      `model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.retriesAfterStop} won request ids retried after the stop (each answered with its envelope), faults hit ${JSON.stringify(totals.faults)}`,
+      `model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.retriesAfterStop} won request ids retried after the stop (each answered with its envelope), the dishonest viewer won ${totals.dishonestWins} and kept all but ${totals.dishonestVoided}, faults hit ${JSON.stringify(totals.faults)}`,
     );
     // The faults must have been injected for real, not only generated.
     if (totals.sequences >= 6) expect(Object.values(totals.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);

@@ -70,6 +70,13 @@ export async function duplicateReport(v: Viewer, signedClaim: string): Promise<v
   for (let i = 0; i < 2; i++) await shardStub(env, claim.shard).recordLeasedClaims([claim]);
 }
 
+/** When the edge issued a leased win, from its signed claim. */
+export async function issuedAt(signedClaim: string): Promise<number> {
+  const claim = await openSignedClaim(env, signedClaim);
+  if (!claim) throw new Error("the model kept a signed claim the edge does not accept");
+  return claim.issuedAt;
+}
+
 /** The isolate that answered dies with its leases and unreported claims. */
 export function loseIsolate(): void {
   dropIsolateLeases();

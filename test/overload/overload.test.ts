@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { issuanceAllowance } from "../../src/domain/pacing";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
 import type { ShakeResponse } from "../../src/wire/index";
-import { createPool, audit } from "../support/api";
+import { createPool, audit, session } from "../support/api";
 import { callWith, deployedEnv, inBatches, percentile, shakeInit } from "../support/deployed";
 import { SPONSORS } from "../support/phases";
 import { liveLotteryShow } from "../support/show";
@@ -92,7 +92,7 @@ describe("issuance pacing", () => {
   it("spreads a pool over its phase and lets more out as the phase goes on", async () => {
     forgetTimeline();
     const shards = Number(env.SHARD_COUNT);
-    const users = await inBatches(100, 50, () => sessionsOnShard(Math.floor(Math.random() * shards), 1).then((s) => s[0]));
+    const users = await inBatches(100, 50, () => session());
     // The phase starts once the users exist, so session setup does not eat into it. Three
     // minutes long, so a slow machine's first wave still ends before the allowance reaches
     // what the users could take (12 s into a one-minute phase would already be 300).

@@ -7,7 +7,8 @@ import type { PresentResponse, ShakeResponse } from "../../src/wire/index";
 import { audit, createPool, json, session } from "./api";
 import { liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
-import { shake, type Viewer } from "./viewers";
+import { dropIsolateLeases } from "../../src/edge/edge-leases";
+import { sessionsOnShard, shake, type Viewer } from "./viewers";
 import { eventually, sleep } from "./wait";
 
 export type Won = Extract<ShakeResponse, { kind: "envelope" }>;
@@ -84,4 +85,26 @@ export function openWon(v: Viewer, won: Won, withClaim = true): Promise<Response
 /** Runs `sql` in every pool shard (a fault injector: e.g. a trigger that keeps leased envelopes from leaving). */
 export async function inEveryShard(sql: string): Promise<void> {
   await Promise.all(allShards(env).map((s) => runInDurableObject(shardStub(env, s), (_, state) => void state.storage.sql.exec(sql))));
+}
+
+/** A leased win of `v` with no holdings sent, from a lease this isolate holds on v's shard. */
+export async function leasedWin(v: Viewer, neighbours: Viewer[], tag: string): Promise<Won> {
+  await leaseInPlace(neighbours, `${tag}-n`);
+  const won = await eventually(
+    () => shake(v.token, `${tag}-${crypto.randomUUID().slice(0, 6)}`, { wire: "lean" }),
+    (answer) => answer.kind === "envelope",
+  );
+  if (won.kind !== "envelope" || !won.envelope.signedClaim) throw new Error(`expected a leased win: ${JSON.stringify(won)}`);
+  return won;
+}
+
+/** Two leased wins of one viewer on `shard` from the one sponsor, each on an isolate that died with it unreported. */
+export async function twoLeasedWins(tag: string, shard: number): Promise<{ v: Viewer; first: Won; second: Won }> {
+  const [v, ...neighbours] = await sessionsOnShard(shard, 6);
+  const first = await leasedWin(v, neighbours, `${tag}-a`);
+  dropIsolateLeases();
+  const second = await leasedWin(v, neighbours, `${tag}-b`);
+  dropIsolateLeases();
+  expect(second.envelope.claimId).not.toBe(first.envelope.claimId);
+  return { v, first, second };
 }

@@ -61,6 +61,7 @@ function stats(extra: Partial<PhaseStats> = {}): AlertInputs["stats"] {
     galaId: "g",
     version: 1,
     serverTime: NOW,
+    issuancePacing: true,
     phases: [
       {
         phaseId: "p1",
@@ -72,6 +73,7 @@ function stats(extra: Partial<PhaseStats> = {}): AlertInputs["stats"] {
         unfunded: false,
         totals: { ...shardStats(0, 0), remainingCount: 0 },
         shards,
+        pools: [],
         ...extra,
       },
     ],

@@ -5,7 +5,14 @@ import type { GroupFigures } from "../../src/wire/rpc";
 
 const NOW = 1_000_000;
 const BOUND = 60_000;
-const group: RegisteredGroup = { groupId: "g1", funding: "wallet", amountCents: 1000, status: "created", createdAt: NOW - 2 * BOUND };
+const group: RegisteredGroup = {
+  groupId: "g1",
+  funding: "wallet",
+  amountCents: 1000,
+  status: "created",
+  createdAt: NOW - 2 * BOUND,
+  dueAt: NOW - 2 * BOUND,
+};
 const own = (extra: Partial<GroupFigures> = {}): GroupFigures => ({
   groupId: "g1",
   funding: "wallet",
@@ -58,5 +65,17 @@ describe("group audit", () => {
   it("passes a wallet registration that holds no money (refused for funds), even past the bound", () => {
     const refused = { ...group, status: "pending" as const };
     expect(audit(null, [], refused).balanced).toBe(true);
+  });
+
+  it("checks an envelope not due from the registry and the ledger alone, its figures as the ledger holds them", () => {
+    const notDue = { ...group, dueAt: NOW };
+    const report = audit(null, ledger(400), notDue);
+    expect(report.balanced).toBe(true);
+    expect(report.envelopes[0]).toMatchObject({ grabbedCents: 400, openCents: 600, pendingCents: 0, fundedCents: 1000 });
+    expect(audit(null, ledger(1200), notDue).envelopes[0].problem).toMatch(/credited more than its amount/);
+    expect(audit(null, ledger(400).slice(1), notDue).envelopes[0].problem).toMatch(/funding differs/);
+    expect(audit(null, [...ledger(0), { groupId: "g1", kind: "group-cancel", cents: 1000 }], notDue).envelopes[0].problem).toMatch(
+      /given back/,
+    );
   });
 });

@@ -5,10 +5,12 @@
  * their running totals (durable-objects/pool-shard/totals.ts, the partitions' ledger_totals)
  * and the claims in motion through a pending-only index (issue #26), so it is standing: its
  * rows grow with shards, partitions and pools, not with the night. The group envelopes' part
- * visits only the envelopes not settled yet (src/money/groups-audit.ts, group-registry.ts):
- * an envelope settles once emptied or refunded at its expiry (the default 24 h), so every
- * group is visited for at most a day after it was made; the settled ones are checked through
- * the registry's totals and the partitions' one totals line per group, which still grows
+ * calls only the objects of envelopes that are due (the registry's due-time index,
+ * src/money/group-registry.ts, durable-objects/group-envelope/registry-due.ts): a grab lowers
+ * its envelope's due time, the repair visits it once past the bound and moves it on to its
+ * expiry, so an envelope is visited about once per grab and once at its expiry, not every
+ * minute of its life. The audit still reads every unsettled envelope's registry row (D1 rows,
+ * for at most its 24 h lifetime) and the partitions' one totals line per group, which grows
  * with the night (`history`).
  */
 import type { Usage } from "../prices.ts";
@@ -39,26 +41,47 @@ export const totalsReads = (s: ShowInputs, d: DeploymentInputs): Partial<Usage> 
 /** How long a group envelope stays unsettled at most: its default lifetime (src/domain/group-envelope.ts), then its refund. */
 export const GROUP_MOTION_MINUTES = 24 * 60;
 
-/** One audit's reads of `groups` unsettled group envelopes: each object's figures and its registry row. */
-export const auditReads = (groups: number): Partial<Usage> => ({
-  doRequests: groups,
-  doRowsRead: GROUP_ROWS * groups,
-  d1RowsRead: groups,
-});
+/** One audit's reads of `groups` unsettled group envelopes: each one's registry row (src/money/groups-audit.ts; objects only when due). */
+export const registryReads = (groups: number): Partial<Usage> => ({ d1RowsRead: groups });
 
 /** What one audit reads per group the night ever made: the partitions' totals line of each group's credits. */
 export const settledGroupReads = (h: Stored): Partial<Usage> => ({ doRowsRead: 2 * h.groups });
 
 /**
- * One run of the repairs' reads of `groups` unsettled group envelopes (runRepairs). The
- * settlement sweeps and the wallets' recompute read only their pending indexes and totals
- * (in `totalsReads`' order of size, counted there).
+ * Repair visits per group envelope, at most: one per grab (a grab lowers its due time; the
+ * repair visits it once past the bound, when the credit is normally confirmed, and moves it to
+ * the expiry) and one at its expiry (the refund confirmed, it is retired). Grabs close together
+ * share a visit, so this is an upper bound.
  */
-export const repairReads = (groups: number): Partial<Usage> => ({
-  doRequests: groups,
-  doRowsRead: GROUP_ROWS * groups,
-  d1RowsRead: groups,
-});
+export const visitsPerGroup = (s: ShowInputs) => s.grabsPerGroup + 1;
+
+/**
+ * One repair visit of a due envelope (runRepairs): its row through the due-time index, the
+ * object's repair (refund, resend, its figures), the due time set anew in the registry and
+ * recorded in the object. The settlement sweeps and the wallets' recompute read only their
+ * pending indexes and totals (in `totalsReads`' order of size, counted there).
+ */
+export const dueVisit: Partial<Usage> = {
+  doRequests: 1,
+  doRowsRead: GROUP_ROWS,
+  doRowsWritten: 1,
+  d1RowsRead: 1,
+  d1RowsWritten: ROWS_WRITTEN.groupDue,
+};
+
+/**
+ * The ledger partitions' deep check (durable-objects/ledger-partition/deep-check.ts): every
+ * wallet against its rows, slices of `sliceRows` ledger rows `sliceGapMs` apart on the
+ * partition's alarm, a new run `runIntervalMs` after one finishes.
+ */
+export const DEEP_CHECK = { sliceRows: 1_000, sliceGapMs: 200, runIntervalMs: 600_000 } as const;
+
+/** Slices one partition holding `rows` ledger rows runs in `minutes`. */
+export function deepCheckSlices(rows: number, minutes: number): number {
+  const slicesPerRun = Math.max(1, rows / DEEP_CHECK.sliceRows);
+  const runMs = slicesPerRun * DEEP_CHECK.sliceGapMs + DEEP_CHECK.runIntervalMs;
+  return ((minutes * 60_000) / runMs) * slicesPerRun;
+}
 
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
 const auditFanOut = (d: DeploymentInputs) => d.shards + 2 * d.ledgerPartitions + 3;
@@ -85,7 +108,9 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
   const { before, during, after } = f.cronMinutes;
   // The stores fill through the show: a run during it reads half the night on average. Every
   // group is unsettled from its making until its expiry at most: during the show half the
-  // night's on average, after it all of them until the last expires.
+  // night's on average, after it all of them until the last expires. The due envelopes' visits
+  // are counted per envelope, whenever they fall (a due envelope is visited by the audit only
+  // when the repair could not move it on: stuck money, left out).
   const historyMinutes = during / 2 + after;
   const motionMinutes = during / 2 + Math.min(after, GROUP_MOTION_MINUTES);
   const consoleMinutes = s.operatorConsoles * during;
@@ -105,17 +130,41 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       serves: ["cron"],
     },
     {
-      name: "unsettled group envelopes visited by the minute cron",
+      name: "unsettled group envelopes' registry rows read by the minute audit",
       history: true,
       count: motionMinutes,
-      per: sum(auditReads(f.stored.groups), repairReads(f.stored.groups)),
-      serves: ["cron"],
+      per: registryReads(f.stored.groups),
+    },
+    {
+      name: "due group envelopes visited by the minute repair",
+      count: f.groups * visitsPerGroup(s),
+      per: dueVisit,
     },
     {
       name: "settled group envelopes' totals read by the minute cron",
       history: true,
       count: historyMinutes,
       per: settledGroupReads(f.stored),
+    },
+    // durable-objects/ledger-partition/index.ts alarm: one deep check slice (each row read through ledger_user and the table,
+    // its wallet too), armed by the minute repair: a run of one slice every 10 minutes whatever the night wrote, and the
+    // slices the night's rows add (the stores are half full during the show on average).
+    {
+      name: "deep check run (ledger partition alarm)",
+      standing: true,
+      count: d.ledgerPartitions * deepCheckSlices(0, before + during + after),
+      per: { doRequests: 1, doRowsRead: 2, doRowsWritten: 1 },
+      serves: ["alarm LedgerPartition"],
+    },
+    {
+      name: "deep check slices over the night's ledger rows",
+      count:
+        d.ledgerPartitions *
+        (deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions / 2, during) -
+          deepCheckSlices(0, during) +
+          deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions, after) -
+          deepCheckSlices(0, after)),
+      per: { doRequests: 1, doRowsRead: 3 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
@@ -129,7 +178,7 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       name: "group envelopes read by console audits",
       history: true,
       count: (consoleMinutes * CONSOLE_AUDITS_PER_MINUTE) / 2,
-      per: sum(auditReads(f.stored.groups), settledGroupReads(f.stored)),
+      per: sum(registryReads(f.stored.groups), settledGroupReads(f.stored)),
     },
     // src/money/sponsor-statement.ts: after the show, each sponsor's statement read (JSON, then its CSV):
     // every shard's books, every partition's pool sums, the timeline's pools and moves.

@@ -7,12 +7,23 @@
  * writes runs synchronously in one storage transaction: a row and its balance change land
  * together or not at all. Every money movement is one row whose primary key is its
  * idempotency key, so a replayed settlement changes nothing.
+ *
+ * Its alarm runs the deep check (deep-check.ts): every wallet against its rows, in bounded
+ * slices, findings reported to the show clock. The repair arms it (`recomputeWallets`); the
+ * alarm has no other task.
  */
 import { DurableObject } from "cloudflare:workers";
-import { ENVELOPE_KIND, type LedgerEntryView } from "../src/domain/settlement";
-import type { LedgerGroupSums } from "../src/domain/group-audit";
-import type { LedgerPoolSums } from "../src/domain/settlement-audit";
-import type { DebitResult, LedgerCredit, WalletDebit } from "../src/wire/rpc";
+import { ENVELOPE_KIND, type LedgerEntryView } from "../../src/domain/settlement";
+import type { LedgerGroupSums } from "../../src/domain/group-audit";
+import type { LedgerPoolSums } from "../../src/domain/settlement-audit";
+import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import { timelineStub } from "../../src/objects";
+import { type SliceResult, WalletDeepCheck } from "./deep-check";
+import { keepTotals } from "./totals";
+
+/** Pause between two slices of a deep check run, and between two runs. */
+const SLICE_GAP_MS = 200;
+const RUN_INTERVAL_MS = 10 * 60_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger (
@@ -41,59 +52,6 @@ CREATE TABLE IF NOT EXISTS refused_debits (
 );
 `;
 
-/**
- * The partition's running totals, kept by triggers in the same statement as every write to
- * `ledger` and `wallets` (whatever wrote it): the ledger's rows by kind, pool, group (ref) and
- * whether they carry a claim id, and the sum of the wallets' balances, which must equal the sum
- * of the rows. The audit reads these, not the rows.
- */
-const TOTALS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS ledger_totals (
-  kind TEXT NOT NULL,
-  pool_id TEXT NOT NULL,
-  ref TEXT NOT NULL,
-  with_claim INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  cents INTEGER NOT NULL,
-  PRIMARY KEY (kind, pool_id, ref, with_claim)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS wallet_totals (
-  id INTEGER PRIMARY KEY CHECK (id = 0),
-  balance_cents INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO wallet_totals (id, balance_cents) VALUES (0, 0);
-${(["NEW", "OLD"] as const)
-  .map(
-    (
-      row,
-    ) => `CREATE TRIGGER IF NOT EXISTS ledger_totals_${row === "NEW" ? "insert" : "delete"} AFTER ${row === "NEW" ? "INSERT" : "DELETE"} ON ledger BEGIN
-  ${ledgerTotalsAdd(row)}
-END;`,
-  )
-  .join("\n")}
-CREATE TRIGGER IF NOT EXISTS ledger_totals_update AFTER UPDATE ON ledger BEGIN
-  ${ledgerTotalsAdd("OLD")}
-  ${ledgerTotalsAdd("NEW")}
-END;
-CREATE TRIGGER IF NOT EXISTS wallet_totals_insert AFTER INSERT ON wallets BEGIN
-  UPDATE wallet_totals SET balance_cents = balance_cents + NEW.balance_cents;
-END;
-CREATE TRIGGER IF NOT EXISTS wallet_totals_update AFTER UPDATE OF balance_cents ON wallets BEGIN
-  UPDATE wallet_totals SET balance_cents = balance_cents + NEW.balance_cents - OLD.balance_cents;
-END;
-CREATE TRIGGER IF NOT EXISTS wallet_totals_delete AFTER DELETE ON wallets BEGIN
-  UPDATE wallet_totals SET balance_cents = balance_cents - OLD.balance_cents;
-END;
-`;
-
-/** Adds a ledger row (NEW) to, or takes it (OLD) from, its line of the totals. */
-function ledgerTotalsAdd(row: "NEW" | "OLD"): string {
-  const sign = row === "NEW" ? 1 : -1;
-  return `INSERT INTO ledger_totals (kind, pool_id, ref, with_claim, count, cents)
-    VALUES (${row}.kind, COALESCE(${row}.pool_id, ''), COALESCE(${row}.ref, ''), ${row}.claim_id IS NOT NULL, ${sign}, ${sign} * ${row}.amount_cents)
-    ON CONFLICT DO UPDATE SET count = count + excluded.count, cents = cents + excluded.cents;`;
-}
-
 /** What the operator's audit reads from one partition, in one call. */
 export interface PartitionAudit {
   /** Settled envelope money per pool. */
@@ -120,26 +78,52 @@ const WALLET_ROWS = 200;
 
 export class LedgerPartition extends DurableObject<Env> {
   #sql: SqlStorage;
+  #deepCheck: WalletDeepCheck;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
-    const fresh = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_totals'").toArray().length === 0;
-    ctx.storage.transactionSync(() => {
-      this.#sql.exec(TOTALS_SCHEMA);
-      if (fresh) this.#countTotals();
-    });
+    keepTotals(ctx.storage);
+    this.#deepCheck = new WalletDeepCheck(this.#sql);
   }
 
-  /** Totals of a partition that held rows before they were kept: counted once from the rows. */
-  #countTotals(): void {
-    this.#sql.exec(
-      `INSERT INTO ledger_totals (kind, pool_id, ref, with_claim, count, cents)
-       SELECT kind, COALESCE(pool_id, ''), COALESCE(ref, ''), claim_id IS NOT NULL, COUNT(*), SUM(amount_cents) FROM ledger
-        GROUP BY 1, 2, 3, 4`,
-    );
-    this.#sql.exec("UPDATE wallet_totals SET balance_cents = (SELECT COALESCE(SUM(balance_cents), 0) FROM wallets)");
+  async alarm(): Promise<void> {
+    await this.checkSlice();
+  }
+
+  /**
+   * One slice of the deep check, its report to the show clock when its findings changed or a
+   * run finished, then the next slice (or the next run) on the alarm. A report that fails is
+   * sent again with the next slice. Null when the check is not armed.
+   */
+  async checkSlice(): Promise<SliceResult | null> {
+    const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now()));
+    if (!result) return null;
+    if (result.report) await this.#report(result.report);
+    await this.ctx.storage.setAlarm(Date.now() + (result.runFinished ? RUN_INTERVAL_MS : SLICE_GAP_MS));
+    return result;
+  }
+
+  /**
+   * The deep check's findings checked again now (the audit asks before it names them, so a
+   * wallet the repair has made right since is not named); reported when they changed.
+   */
+  async recheckDeepCheck(): Promise<DeepCheckReport> {
+    const now = Date.now();
+    const changed = this.ctx.storage.transactionSync(() => this.#deepCheck.recheck(now));
+    const report = this.#deepCheck.report(now);
+    if (changed) await this.#report(report);
+    return report;
+  }
+
+  async #report(report: DeepCheckReport): Promise<void> {
+    try {
+      await timelineStub(this.env).reportDeepCheck(report);
+      this.#deepCheck.reported();
+    } catch (err) {
+      console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
+    }
   }
 
   /**
@@ -298,9 +282,15 @@ export class LedgerPartition extends DurableObject<Env> {
 
   /**
    * Sets every wallet whose balance differs from its rows to their sum; returns how many. Reads
-   * the wallets only when the totals say their balances drifted from the rows.
+   * the wallets only when the totals say their balances drifted from the rows. Arms the deep
+   * check under `source` the first time (the minute repair calls this on every partition).
    */
-  recomputeWallets(now: number): number {
+  recomputeWallets(now: number, source?: string): number {
+    if (source !== undefined && !this.#deepCheck.armed()) {
+      this.#deepCheck.arm(source);
+      // The deep check is the alarm's only task, so an unarmed check has no alarm to keep.
+      void this.ctx.storage.setAlarm(now);
+    }
     return this.ctx.storage.transactionSync(() => {
       if (!this.#walletsDrifted()) return 0;
       const users = this.#sql
