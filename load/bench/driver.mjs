@@ -3,8 +3,11 @@
  * load generator never shares an event loop with the servers or the bench. Each message is one
  * run spec; it drives it with autocannon and answers with the figures.
  *
- * Spec: { url, method, path, connections, durationSec | amount, overallRate?, tokens?, paths?,
- *         requestIdPrefix?, idInPath?, body? }. With tokens, every request carries the next session
+ * Spec: { url | urls, method, path, connections, durationSec | amount, overallRate?, tokens?, paths?,
+ *         requestIdPrefix?, idInPath?, body? }. With `urls` (several edge isolates), the
+ *         connections, the amount and the rate are shared out among them, one autocannon
+ *         instance each, all taking the next token and request id from one sequence; the
+ *         latency answered is the requests-weighted mean of their p50s and the largest p99. With tokens, every request carries the next session
  *         token (round robin) and a fresh request id, as a shaking phone would: as the
  *         last path segment with idInPath (the lean shake wire, no body), else as a
  *         `{ requestId }` JSON body, or `body` (JSON text) as it is where a route takes no
@@ -64,25 +67,33 @@ async function drive(spec) {
     }
   }
 
-  const result = await autocannon({
-    url: spec.url,
-    connections: spec.connections,
-    // autocannon ends a run on its next sample tick: every 100 ms for a count of requests
-    // (priming, smoke runs) instead of every second.
-    ...(spec.amount ? { amount: spec.amount, sampleInt: 100 } : { duration: spec.durationSec }),
-    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
-    requests: [{ method: spec.method, path: spec.path, headers: baseHeaders, setupRequest, onResponse }],
-  });
+  const urls = spec.urls ?? [spec.url];
+  const share = (n) => Math.max(1, Math.ceil(n / urls.length));
+  const results = await Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        connections: share(spec.connections),
+        // autocannon ends a run on its next sample tick: every 100 ms for a count of requests
+        // (priming, smoke runs) instead of every second.
+        ...(spec.amount ? { amount: share(spec.amount), sampleInt: 100 } : { duration: spec.durationSec }),
+        ...(spec.overallRate ? { overallRate: share(spec.overallRate) } : {}),
+        requests: [{ method: spec.method, path: spec.path, headers: baseHeaders, setupRequest, onResponse }],
+      }),
+    ),
+  );
+  const requests = results.reduce((n, r) => n + r.requests.total, 0);
+  const durationSec = Math.max(...results.map((r) => r.duration));
 
   if (spec.holdingsFile) writeFileSync(spec.holdingsFile, JSON.stringify({ holdings, lost: [...lost, ...inFlight], claimsOfLost }));
   return {
-    requests: result.requests.total,
-    durationSec: result.duration,
-    rps: result.requests.total / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    requests,
+    durationSec,
+    rps: requests / durationSec,
+    p50Ms: results.reduce((n, r) => n + r.latency.p50 * r.requests.total, 0) / Math.max(1, requests),
+    p99Ms: Math.max(...results.map((r) => r.latency.p99)),
     kinds,
-    noAnswer: result.errors,
+    noAnswer: results.reduce((n, r) => n + r.errors, 0),
     unanswered: tokens.length === 0 ? 0 : next - Object.values(kinds).reduce((n, k) => n + k, 0),
   };
 }

@@ -1,15 +1,19 @@
 /**
  * What the edge-lease scenarios need beyond a shake scenario (issue 16, docs/performance.md).
  *
- * In an `edge-leases` phase an isolate leases a block of envelopes from the viewer's home
- * shard with one `leaseExchange` call (the same call reports the claims issued from its
- * previous lease and hands back envelopes it will not issue) and answers candidates from the
- * lease with no call; a candidate that finds its lease empty falls back to a shard claim. So
- * a shard call is a lease exchange or a fallback claim, and over the measured seconds, from
- * the audit alone:
+ * In an `edge-leases` phase an isolate leases a block of envelopes from its lease shard
+ * (picked for the isolate, docs/money-flow.md "Lease shards") with one `leaseExchange` call
+ * (the same call reports the claims issued from its previous lease and hands back envelopes it
+ * will not issue) and answers candidates from the lease with no call; a candidate that finds
+ * its lease empty falls back to a shard claim. The lease shard merges the reported claims of
+ * other homes into them in batches (one `mergeClaims` call per home per flush). So a shard
+ * call is a lease exchange, a merge call or a fallback claim, and over the measured seconds,
+ * from the audit alone:
  *
  *   fallback claims         = envelopes claimed - leased claims recorded
- *   envelopes per shard call = envelopes claimed / (lease calls + fallback claims)
+ *   envelopes per shard call = envelopes claimed / (lease calls + merge calls + fallback claims)
+ *
+ * (Presentations are shard calls too; the bench makes them only after the load, below.)
  *
  * Leased claims are recorded when an isolate reports them: 64 at once, or LEASE_REPORT_MS
  * after the oldest, from the next shake the isolate answers (src/domain/lease-terms.ts). So
@@ -68,10 +72,42 @@ export function shardCallFigures(money) {
   const leases = money.leasesDuringRun;
   if (!leases) return { envelopesPerShardCall: null, note: "the audit counts no lease calls" };
   const fallbackClaims = money.claimedDuringRun - leases.recorded;
-  const shardCalls = leases.calls + fallbackClaims;
+  const shardCalls = leases.calls + leases.mergeCalls + fallbackClaims;
   return {
     envelopesPerShardCall: shardCalls > 0 ? money.claimedDuringRun / shardCalls : null,
-    shardCalls: { leaseExchanges: leases.calls, fallbackClaims, leasedClaimsRecorded: leases.recorded, voided: leases.voided },
+    shardCalls: {
+      leaseExchanges: leases.calls,
+      mergeCalls: leases.mergeCalls,
+      fallbackClaims,
+      leasedClaimsRecorded: leases.recorded,
+      voided: leases.voided,
+    },
+  };
+}
+
+/**
+ * The `watch` of a lease scenario: reads the audit every `ctx.pollMs` from the scenario's
+ * first shake to the end of its measured pass; `stop()` answers the largest number of
+ * envelopes out on lease at once (lent and not yet recorded at a home: unissued, issued and
+ * unreported, or waiting for a merge) among the samples.
+ */
+export function watchLent(ctx) {
+  let largest = 0;
+  let samples = 0;
+  let stopped = false;
+  const sampling = (async () => {
+    while (!stopped) {
+      largest = Math.max(largest, (await ctx.admin.audit()).leases?.outstandingCount ?? 0);
+      samples++;
+      await new Promise((r) => setTimeout(r, ctx.pollMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await sampling;
+      return { largestLent: { envelopes: largest, samples, everyMs: ctx.pollMs } };
+    },
   };
 }
 
@@ -79,7 +115,7 @@ export function shardCallFigures(money) {
  * The `after` step of a lease scenario: its envelopes per shard call, then the wait for the
  * reports, and the money judged once every answered envelope is recorded (or the wait ended).
  */
-export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lostAnswers }) {
+export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lostAnswers, urls }) {
   const figures = shardCallFigures(row.money);
   const started = Date.now();
   const [nudger] = await ctx.users({ count: 1 });
@@ -87,18 +123,21 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lo
   let answered = envelopesAnswered;
   let audit = await ctx.admin.audit();
   for (let i = 0; claimedCount(audit) - ctx.leaseClaimedBefore < answered && Date.now() - started < REPORT_WAIT_MS; i++) {
-    const { body } = await callJson(
-      ctx.appUrl,
-      "POST",
-      `/api/shake/lease-nudge-${started}-${i}`,
-      nudger,
-      undefined,
-      30_000,
-      holdings ? { "x-gala-holdings": holdings } : {},
-    );
-    if (body?.kind === "envelope") {
-      answered += 1;
-      holdings = body.holdings ?? holdings;
+    // Every isolate sends its reports from a shake it answers.
+    for (const [k, url] of urls.entries()) {
+      const { body } = await callJson(
+        url,
+        "POST",
+        `/api/shake/lease-nudge-${started}-${i}-${k}`,
+        nudger,
+        undefined,
+        30_000,
+        holdings ? { "x-gala-holdings": holdings } : {},
+      );
+      if (body?.kind === "envelope") {
+        answered += 1;
+        holdings = body.holdings ?? holdings;
+      }
     }
     await new Promise((r) => setTimeout(r, ctx.pollMs));
     audit = await ctx.admin.audit();

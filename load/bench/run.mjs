@@ -11,6 +11,7 @@
  * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state),
  * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
  * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire),
+ * --isolates N (edge isolates of the scenarios that target "edges", default 16, 4 in a smoke run),
  * --smoke (every scenario for 200 requests on 4 shards with a twentieth of the viewers and envelopes:
  * checks the harness, not the machine; `npm test` runs it, smoke.mjs). Servers listen on free ports.
  * Exit code 1 when money does not balance after a scenario, a scenario gets more than 0.5 % answers
@@ -43,6 +44,7 @@ const { values: opts } = parseArgs({
     storage: { type: "string", default: "memory" },
     profile: { type: "string" },
     wire: { type: "string", default: "lean" },
+    isolates: { type: "string" },
     smoke: { type: "boolean", default: false },
   },
 });
@@ -58,6 +60,7 @@ const smoke = opts.smoke;
 opts.duration ??= smoke ? "0.5" : "8";
 opts.warmup ??= smoke ? "0" : "2";
 opts.shards ??= smoke ? "4" : "16";
+opts.isolates ??= smoke ? "4" : "16";
 const durationSec = Number(opts.duration);
 const warmupSec = Number(opts.warmup);
 const connections = Number(opts.connections);
@@ -68,6 +71,8 @@ for (const scenario of only ? SCENARIOS : []) {
   for (const other of [scenario.wire, scenario.pacedAgainst, scenario.needs]) if (other) only.add(other);
 }
 const profiled = new Set(opts.profile ? opts.profile.split(",") : []);
+/** Edge isolates on the app's objects: started only when a scenario of this run targets them. */
+const edgeIsolates = SCENARIOS.some((s) => s.target === "edges" && (!only || only.has(s.name))) ? Number(opts.isolates) : 0;
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -108,7 +113,7 @@ async function main() {
   };
   console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
   console.log(
-    `bench: ${smoke ? `smoke run, ${SMOKE_REQUESTS} requests` : `${durationSec}s`} measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, storage ${opts.storage}`,
+    `bench: ${smoke ? `smoke run, ${SMOKE_REQUESTS} requests` : `${durationSec}s`} measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, ${edgeIsolates > 0 ? `${edgeIsolates} edge isolates, ` : ""}storage ${opts.storage}`,
   );
 
   const scriptPath = bundleWorker(join(OUT, "bundle"));
@@ -120,6 +125,7 @@ async function main() {
     helloPort: 0,
     sheddingPort: 0,
     calibrationPort: 0,
+    edgeIsolates,
     inspect: profiled.size > 0,
     shardCount,
     storage: opts.storage,
@@ -199,7 +205,7 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     runtime: `workerd via Miniflare direct sockets (no dev proxy, no entry worker), SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
     machine,
-    settings: { durationSec, warmupSec, connections, shardCount, smoke },
+    settings: { durationSec, warmupSec, connections, shardCount, edgeIsolates, smoke },
     passed: !failed,
     unexpected,
     scenarios: rows,
@@ -220,9 +226,13 @@ async function main() {
     if (row.shardCalls) {
       const c = row.shardCalls;
       console.log(
-        `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
+        `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.mergeCalls)} merge calls + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
           `${fmt(row.reports.envelopesAnswered)} envelopes answered in all passes (${fmt(row.reports.unanswered)} requests unanswered when a pass stopped), ${fmt(row.reports.recorded)} claims recorded ${fmt(row.reports.waitedMs / 1_000, 1)} s after the load`,
       );
+      if (row.largestLent)
+        console.log(
+          `${row.name}: at most ${fmt(row.largestLent.envelopes)} envelopes out on lease at once (${row.largestLent.samples} audits, one every ${row.largestLent.everyMs} ms)`,
+        );
       const v = row.voids;
       console.log(
         `${row.name}: ${fmt(v.total)} leased claims voided in all passes; ${fmt(v.afterLostAnswers.presented)} later claims of the ${fmt(v.afterLostAnswers.viewers)} viewers whose answer was lost presented: voided ${JSON.stringify(v.afterLostAnswers.voided)}; ` +

@@ -70,6 +70,7 @@ function moneyDelta(before, after) {
   if (before.leases && after.leases) {
     delta.leasesDuringRun = {
       calls: after.leases.calls - before.leases.calls,
+      mergeCalls: (after.leases.mergeCalls ?? 0) - (before.leases.mergeCalls ?? 0),
       recorded: after.leases.recorded - before.leases.recorded,
       voided: after.leases.voided - before.leases.voided,
     };
@@ -122,8 +123,10 @@ export async function runScenario(
   const { holdings, ...plan } = await scenario.prepare(ctx);
   const holdingsFile = holdings ? join(outDir, `holdings-${process.pid}.json`) : null;
   if (holdingsFile) rmSync(holdingsFile, { force: true });
+  const server = servers[scenario.target];
+  const onAppObjects = scenario.target === "app" || scenario.target === "edges";
   const base = {
-    url: servers[scenario.target].url,
+    ...(server.urls ? { urls: server.urls } : { url: server.url }),
     connections,
     requestIdPrefix: `${scenario.name}-${Date.now()}`,
     ...plan,
@@ -145,11 +148,11 @@ export async function runScenario(
   // Each viewer's first shake in an isolate verifies its session token's signature; a
   // phone then shakes with the same token for the whole show. One request per token
   // before the warm-up puts every viewer past that first shake, as at a gala minutes in.
+  const watching = scenario.watch?.(ctx) ?? null;
   if (plan.tokens?.length > 1 && !plan.paths)
     await run({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60);
   if (warmupSec > 0) await run({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
-  const before = scenario.target === "app" ? moneySummary(await ctx.admin.audit()) : null;
-  const server = servers[scenario.target];
+  const before = onAppObjects ? moneySummary(await ctx.admin.audit()) : null;
   const cpuBefore = cpuSeconds(server.pid);
   const measuredFrom = Date.now();
   const profiler = profile ? await startProfile() : null;
@@ -182,13 +185,14 @@ export async function runScenario(
   row.wireCpuRatio = wire && measured.serverCpuUsPerReq ? wire / measured.serverCpuUsPerReq : null;
   const paced = scenario.pacedAgainst ? results[scenario.pacedAgainst]?.p99Ms : null;
   row.p99VsHello = paced ? measured.p99Ms / paced : null;
-  if (scenario.target === "app") row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
+  if (onAppObjects) row.money = moneyDelta(before, moneySummary(await ctx.admin.audit()));
+  if (watching) Object.assign(row, await watching.stop());
   if (holdingsFile) {
     const { lost, claimsOfLost } = JSON.parse(readFileSync(holdingsFile, "utf8"));
     passes.lostAnswers = { tokens: lost.map((i) => plan.tokens[i]), claims: lost.map((i) => claimsOfLost[i] ?? []) };
     rmSync(holdingsFile, { force: true });
   }
-  if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, ...passes }));
+  if (scenario.after) Object.assign(row, await scenario.after(ctx, { measuredFrom, row, urls: base.urls ?? [base.url], ...passes }));
   row.verdicts = verdicts(scenario, row, ceiling, results);
   return row;
 }

@@ -1,7 +1,8 @@
 /**
  * The bench's scenarios, run in this order. Each entry is all a scenario needs:
  * - `target`: "hello" (the ceiling), "app", "shedding" (an edge on the app's objects whose
- *   own shedding ceiling is not lifted: servers.mjs) or a calibration worker;
+ *   own shedding ceiling is not lifted: servers.mjs), "edges" (many edge isolates on the
+ *   app's objects, `--isolates` of them, the load shared out among them) or a calibration worker;
  * - `prepare(ctx)`: puts the show in the right state and returns the run's
  *   `{ method, path, tokens }` (tokens: session tokens used round robin, each request
  *   with a fresh `{ requestId }` body);
@@ -10,7 +11,9 @@
  *   request count; any other kind above 0.5 % of its answers fails the run (answers.mjs);
  * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
  *   holdings as an honest client does (edge-lease phases check limits against them);
- * - `after(ctx, { measuredFrom, row, envelopesAnswered, unanswered, mostRequests })`: optional extra
+ * - `watch(ctx)`: optional, started before the scenario's first request; its `stop()`, after
+ *   the measured pass, answers figures merged into the row (leases.mjs `watchLent`);
+ * - `after(ctx, { measuredFrom, row, urls, envelopesAnswered, unanswered, mostRequests })`: optional extra
  *   figures once the load has stopped (`row`: the measured row with its money; envelope
  *   answers in all of the scenario's passes, requests whose answer was never read
  *   because a timed pass ended with them in flight, and the requests of the scenario's
@@ -28,7 +31,7 @@
  * tokens: fewer in a smoke run). Adding a scenario (open+settle, grab) is adding one entry.
  */
 import { CALIBRATION_SCENARIOS } from "./calibration.mjs";
-import { leaseFigures, leaseWinsPerShard, stockLeases } from "./leases.mjs";
+import { leaseFigures, leaseWinsPerShard, stockLeases, watchLent } from "./leases.mjs";
 import { seedGroups, winClaims } from "./prepare.mjs";
 import { PHASES, SPONSORS } from "./show.mjs";
 
@@ -209,6 +212,14 @@ export const SCENARIOS = [
     about: "edge-leases phase, every shake is a candidate; users spread over all shards",
     users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
     targetCpuRatio: 0.6,
+  }),
+  leaseScenario({
+    name: "leases-many-isolates",
+    about:
+      "edge-leases phase on many edge isolates (16; 4 in a smoke run) against the same objects, every shake a candidate; users spread over all shards",
+    target: "edges",
+    users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
+    watch: watchLent,
   }),
   leaseScenario({
     name: "leases-one-shard",

@@ -12,6 +12,10 @@
  *   ceiling (EDGE_RPS_CEILING) is one shake per second: every shake it gets is refused with
  *   `busy`, so a scenario measures what shedding costs while the app's capacity scenarios
  *   run with the edge's and the shard's shedding ceilings lifted.
+ * - edges: `edgeIsolates` more edge workers in the app's process built from the same bundle,
+ *   each its own isolate with its own module state (its own edge leases), all on the app's
+ *   objects (Durable Object bindings with `scriptName`): many edge isolates against the same
+ *   shards, as at a gala (DESIGN.md's toolchain facts).
  * - hello: a one-line worker on the same runtime and socket kind: the ceiling every figure
  *   is divided by; in a second workerd process with
  * - calibration: minimal workers with the shake's wire shapes (calibration.mjs). Only one of
@@ -49,6 +53,7 @@ export const SESSION_SECRET = "bench-session-secret";
 const APP_WORKER = "gala-shake";
 const HELLO_WORLD = `export default { fetch() { return new Response("hello world"); } };`;
 const SHEDDING_WORKER = "gala-shake-shedding";
+const EDGE_WORKER = "gala-shake-edge";
 
 const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare/package.json"));
 
@@ -84,7 +89,8 @@ export async function applyMigrations(mf, root) {
  * `vars` override the bench's bindings (the rehearsal runs with the deployed ceilings and
  * pacing). Ports: 0 takes any free port; without `helloPort` no hello-world worker is started,
  * without `sheddingPort` no shedding edge, without `calibrationPort` no calibration workers
- * (one process, ports from calibrationPort on); `onWorkerLog`
+ * (one process, ports from calibrationPort on), `edgeIsolates` edges on the app's objects
+ * (`edges.urls`, free ports); `onWorkerLog`
  * receives the app's log lines (`{ timestamp, level, message }`) instead of this process's
  * console. With `inspect`, the app's worker is reachable by the inspector on
  * INSPECTOR_PORT (profile.mjs). With `reuseState` the storage (D1 migrated) a previous start
@@ -99,6 +105,7 @@ export async function startServers({
   helloPort = null,
   sheddingPort = null,
   calibrationPort = null,
+  edgeIsolates = 0,
   shardCount,
   storage,
   vars = {},
@@ -130,18 +137,20 @@ export async function startServers({
     ...vars,
   };
   const edge = { ...workerOptions, modules: true, scriptPath, serviceBindings: { ...workerOptions.serviceBindings, ...limiters } };
-  // The shedding edge binds the app's object classes (one set of objects) and consumes nothing.
-  const sheddingEdge = {
+  // Another edge on the app's objects: it binds the app's object classes (one set of objects) and consumes nothing.
+  const edgeOnAppObjects = (name, edgeBindings, port) => ({
     ...edge,
-    name: SHEDDING_WORKER,
-    bindings: { ...bindings, EDGE_RPS_CEILING: "1" },
+    name,
+    bindings: edgeBindings,
     durableObjects: Object.fromEntries(
-      Object.entries(workerOptions.durableObjects).map(([name, binding]) => [name, { ...binding, scriptName: APP_WORKER }]),
+      Object.entries(workerOptions.durableObjects).map(([binding, object]) => [binding, { ...object, scriptName: APP_WORKER }]),
     ),
     queueConsumers: {},
     cronTriggers: [],
-    unsafeDirectSockets: directSocket(sheddingPort),
-  };
+    unsafeDirectSockets: directSocket(port),
+  });
+  const sheddingEdge = edgeOnAppObjects(SHEDDING_WORKER, { ...bindings, EDGE_RPS_CEILING: "1" }, sheddingPort);
+  const edges = Array.from({ length: edgeIsolates }, (_, i) => edgeOnAppObjects(`${EDGE_WORKER}-${i + 1}`, bindings, 0));
   const reference = [
     ...(helloPort === null ? [] : [{ name: "hello", modules: true, script: HELLO_WORLD, unsafeDirectSockets: directSocket(helloPort) }]),
     ...(calibrationPort === null ? [] : calibrationWorkers(calibrationPort)),
@@ -158,6 +167,7 @@ export async function startServers({
         },
         { name: LIMITER_WORKER, modules: true, script: ALWAYS_ALLOW, compatibilityDate: workerOptions.compatibilityDate },
         ...(sheddingPort === null ? [] : [sheddingEdge]),
+        ...edges,
       ],
       {
         resourcePersistencePath: stateDir,
@@ -175,6 +185,7 @@ export async function startServers({
     app: { mf: app.mf, url: app.urls[APP_WORKER], pid: app.pid },
     stateDir,
     ...(sheddingPort === null ? {} : { shedding: { url: app.urls[SHEDDING_WORKER], pid: app.pid } }),
+    ...(edgeIsolates === 0 ? {} : { edges: { urls: edges.map((e) => app.urls[e.name]), pid: app.pid } }),
     hello: named.hello ?? null,
     ...named,
     dispose: async () => {
