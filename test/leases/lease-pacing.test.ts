@@ -1,6 +1,7 @@
 /**
  * Pacing in an edge-lease phase (docs/overload.md, docs/money-flow.md): a lease grant never
- * takes a pool past its issuance allowance on a shard (issued + lent ≤ allowance per pool), and
+ * takes a pool past its issuance allowance on any shard (issued + lent ≤ allowance per pool, read on
+ * every shard: the isolate leases from its own lease shards, whoever its viewers are), and
  * a candidate the isolate cannot answer from its lease is paced at the shard the same way, so
  * a pool cannot be emptied in the phase's first seconds. Through the worker's real entry with
  * the deployed pacing setting (the suite-wide config switches pacing off).
@@ -11,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { issuanceAllowance } from "../../src/domain/pacing";
 import { dropIsolateLeases } from "../../src/edge/edge-leases";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
-import { shardStub } from "../../src/objects";
+import { allShards, shardStub } from "../../src/objects";
 import type { ShakeResponse } from "../../src/wire/index";
 import type { PoolShard } from "../../durable-objects/pool-shard";
 import { audit, createPool } from "../support/api";
@@ -26,11 +27,11 @@ const SHARD = 3;
 const SPONSOR_IDS = SPONSORS.slice(0, 2).map((s) => s.id);
 
 /**
- * Per pool on the shard: envelopes of its share claimed (here, or at another home by a merge;
+ * Per pool on a shard: envelopes of its share claimed (here, or at another home by a merge;
  * not claims merged in from other shards' loans), lent to isolates and in stock, from its rows.
  */
-async function poolBooks(phaseId: string): Promise<{ poolId: string; claimed: number; lent: number; stock: number }[]> {
-  return runInDurableObject(shardStub(env, SHARD), (_, state) =>
+async function poolBooks(shard: number, phaseId: string): Promise<{ poolId: string; claimed: number; lent: number; stock: number }[]> {
+  return runInDurableObject(shardStub(env, shard), (_, state) =>
     state.storage.sql
       .exec<{ pool_id: string; claimed: number; lent: number; stock: number }>(
         `SELECT p.pool_id,
@@ -83,6 +84,7 @@ describe("pacing in an edge-lease phase", () => {
     // Shard claims made while the rounds run: a candidate the isolate cannot answer while its
     // shard lends nothing (the pools are at their allowance) gets the greeting with no call.
     let claimCalls = 0;
+    let lentAtOnce = 0;
     await patchObjects<PoolShard, "claimPaced">(
       shardStub(env, SHARD),
       "claimPaced",
@@ -98,13 +100,17 @@ describe("pacing in an edge-lease phase", () => {
           await wave(`w${round}`);
           await sleep(150);
           const at = Date.now();
-          for (const pool of await poolBooks(lotteryId)) {
-            const total = pool.claimed + pool.lent + pool.stock;
-            // issued + lent within the allowance of this moment (the allowance only grows with time).
-            expect(pool.claimed + pool.lent, `round ${round}, pool ${pool.poolId}`).toBeLessThanOrEqual(
-              issuanceAllowance(total, phase, at),
-            );
-            expect(pool.stock).toBeGreaterThan(total / 2);
+          // Every shard: the isolate's lease shards (picked from its id) lend, the viewers' home shard answers fallback claims.
+          for (const shard of allShards(env)) {
+            for (const pool of await poolBooks(shard, lotteryId)) {
+              const total = pool.claimed + pool.lent + pool.stock;
+              lentAtOnce = Math.max(lentAtOnce, pool.lent);
+              // issued + lent within the allowance of this moment (the allowance only grows with time).
+              expect(pool.claimed + pool.lent, `round ${round}, shard ${shard}, pool ${pool.poolId}`).toBeLessThanOrEqual(
+                issuanceAllowance(total, phase, at),
+              );
+              expect(pool.stock).toBeGreaterThan(total / 2);
+            }
           }
         }
       },
@@ -112,6 +118,8 @@ describe("pacing in an edge-lease phase", () => {
     expect(claimCalls).toBeLessThan(users.length);
     expect(wins).toBeGreaterThan(0);
     expect(leased).toBeGreaterThan(0);
+    // The books were read while leases held envelopes: the grants' bound was checked, not only the claims'.
+    expect(lentAtOnce).toBeGreaterThan(0);
     expectBalanced(await audit(600_000));
   });
 });
