@@ -34,12 +34,24 @@ import { callJson } from "./http.mjs";
 
 /** Envelopes a lease scenario may take per second from one shard (all users may live on one). */
 const LEASE_WINS_PER_SECOND_BUDGET = 6_000;
-/** How long the bench waits for the isolate's reports after the load. */
-const REPORT_WAIT_MS = 30_000;
+/** How long the bench waits for the isolates' reports after the load: LEASE_REPORT_MS (20 s) and a merge flush (7.5 s at the deployed horizon) with room. */
+const REPORT_WAIT_MS = 45_000;
 
 export const leaseWinsPerShard = (ctx) => LEASE_WINS_PER_SECOND_BUDGET * ctx.secondsPerRun;
 
 const claimedCount = (audit) => audit.pools.reduce((n, p) => n + p.claimedCount, 0);
+/** Lease exchanges and merge calls so far, and leased claims recorded (claims beyond them were fallback shard claims). */
+const shardCallsOf = (audit) => ({
+  exchanges: audit.leases?.calls ?? 0,
+  merges: audit.leases?.mergeCalls ?? 0,
+  recorded: audit.leases?.recorded ?? 0,
+});
+/**
+ * Fallback shard claims among `claimed` envelopes: those not recorded as leased claims. A leased
+ * claim recorded and then displaced (a viewer whose answer was lost) counts among the recorded
+ * but not the claimed, so the difference is floored at 0.
+ */
+const fallbacks = (claimed, leasedRecorded) => Math.max(0, claimed - leasedRecorded);
 
 /**
  * Puts the edge-lease phase live with enough envelopes on every shard (loaded once), and
@@ -52,6 +64,7 @@ export async function stockLeases(ctx, sponsors) {
   const audit = await ctx.admin.audit();
   ctx.leaseClaimedBefore = claimedCount(audit);
   ctx.leaseVoidedBefore = audit.leases?.voided ?? 0;
+  ctx.leaseCallsBefore = shardCallsOf(audit);
 }
 
 /** Presents the later claims of viewers whose answer was lost: how many came back voided, by reason. */
@@ -71,7 +84,7 @@ async function voidsAfterLostAnswers(ctx, { tokens, claims }) {
 export function shardCallFigures(money) {
   const leases = money.leasesDuringRun;
   if (!leases) return { envelopesPerShardCall: null, note: "the audit counts no lease calls" };
-  const fallbackClaims = money.claimedDuringRun - leases.recorded;
+  const fallbackClaims = fallbacks(money.claimedDuringRun, leases.recorded);
   const shardCalls = leases.calls + leases.mergeCalls + fallbackClaims;
   return {
     envelopesPerShardCall: shardCalls > 0 ? money.claimedDuringRun / shardCalls : null,
@@ -143,6 +156,19 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lo
     audit = await ctx.admin.audit();
   }
   const recorded = claimedCount(audit) - ctx.leaseClaimedBefore;
+  // The whole scenario, from its first shake until its envelopes are recorded: no flush or report falls outside it.
+  const [now, then] = [shardCallsOf(audit), ctx.leaseCallsBefore];
+  const wholeCalls = {
+    leaseExchanges: now.exchanges - then.exchanges,
+    mergeCalls: now.merges - then.merges,
+    fallbackClaims: fallbacks(recorded, now.recorded - then.recorded),
+  };
+  const shardCalls = wholeCalls.leaseExchanges + wholeCalls.mergeCalls + wholeCalls.fallbackClaims;
+  const wholeScenario = {
+    envelopesRecorded: recorded,
+    shardCalls: wholeCalls,
+    envelopesPerShardCall: shardCalls > 0 ? recorded / shardCalls : null,
+  };
   // Wins of an earlier lease scenario's unread answers may be reported during this one.
   const carried = ctx.leaseUnreadWins ?? 0;
   const allRecorded = recorded >= answered && recorded <= answered + unanswered + carried;
@@ -152,6 +178,7 @@ export async function leaseFigures(ctx, { row, envelopesAnswered, unanswered, lo
   const explained = Object.values(afterLost.voided).reduce((n, k) => n + k, 0);
   return {
     ...figures,
+    wholeScenario,
     reports: { envelopesAnswered: answered, unanswered, recorded, waitedMs: Date.now() - started, leases: audit.leases ?? null },
     voids: { total: voided, afterLostAnswers: afterLost, unexplained: voided - explained },
     money: { ...row.money, balanced: audit.balanced && allRecorded, auditBalancedAfterReports: audit.balanced, allRecorded },

@@ -12,6 +12,8 @@
  * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
  * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire),
  * --isolates N (edge isolates of the scenarios that target "edges", default 16, 4 in a smoke run),
+ * --merge-horizon MS (MERGE_HORIZON_MS; by default the one the chosen scenarios declare, `mergeHorizonMs`, when
+ * they agree, else 2000: lease shards flush merges every quarter of it, and claims settle once final after it),
  * --smoke (every scenario for 200 requests on 4 shards with a twentieth of the viewers and envelopes:
  * checks the harness, not the machine; `npm test` runs it, smoke.mjs). Servers listen on free ports.
  * Exit code 1 when money does not balance after a scenario, a scenario gets more than 0.5 % answers
@@ -45,6 +47,7 @@ const { values: opts } = parseArgs({
     profile: { type: "string" },
     wire: { type: "string", default: "lean" },
     isolates: { type: "string" },
+    "merge-horizon": { type: "string" },
     smoke: { type: "boolean", default: false },
   },
 });
@@ -71,8 +74,11 @@ for (const scenario of only ? SCENARIOS : []) {
   for (const other of [scenario.wire, scenario.pacedAgainst, scenario.needs]) if (other) only.add(other);
 }
 const profiled = new Set(opts.profile ? opts.profile.split(",") : []);
+const chosen = SCENARIOS.filter((s) => !only || only.has(s.name));
+const declared = new Set(chosen.map((s) => s.mergeHorizonMs).filter(Boolean));
+const mergeHorizonMs = Number(opts["merge-horizon"] ?? (declared.size === 1 ? [...declared][0] : 2000));
 /** Edge isolates on the app's objects: started only when a scenario of this run targets them. */
-const edgeIsolates = SCENARIOS.some((s) => s.target === "edges" && (!only || only.has(s.name))) ? Number(opts.isolates) : 0;
+const edgeIsolates = chosen.some((s) => s.target === "edges") ? Number(opts.isolates) : 0;
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -113,7 +119,7 @@ async function main() {
   };
   console.log(`bench: ${machine.cores} x ${machine.cpu}, load average ${machine.loadAverageAtStart.join(" ")}`);
   console.log(
-    `bench: ${smoke ? `smoke run, ${SMOKE_REQUESTS} requests` : `${durationSec}s`} measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, ${edgeIsolates > 0 ? `${edgeIsolates} edge isolates, ` : ""}storage ${opts.storage}`,
+    `bench: ${smoke ? `smoke run, ${SMOKE_REQUESTS} requests` : `${durationSec}s`} measured + ${warmupSec}s warm-up per scenario, ${connections} connections, ${shardCount} shards, ${edgeIsolates > 0 ? `${edgeIsolates} edge isolates, ` : ""}merge horizon ${mergeHorizonMs} ms, storage ${opts.storage}`,
   );
 
   const scriptPath = bundleWorker(join(OUT, "bundle"));
@@ -130,7 +136,7 @@ async function main() {
     shardCount,
     storage: opts.storage,
     // A smoke run's isolate reports its leased claims within half a second: its wait for them stays short.
-    vars: smoke ? { LEASE_REPORT_MS: "500" } : {},
+    vars: { MERGE_HORIZON_MS: String(mergeHorizonMs), ...(smoke ? { LEASE_REPORT_MS: "500" } : {}) },
     // One JSON line per money event would flood the terminal; BENCH_LOGS=1 shows them.
     ...(process.env.BENCH_LOGS === "1" ? {} : { onWorkerLog: () => {} }),
   });
@@ -205,7 +211,7 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     runtime: `workerd via Miniflare direct sockets (no dev proxy, no entry worker), SQLite ${opts.storage === "memory" ? "on tmpfs" : "on local disk"}`,
     machine,
-    settings: { durationSec, warmupSec, connections, shardCount, edgeIsolates, smoke },
+    settings: { durationSec, warmupSec, connections, shardCount, edgeIsolates, mergeHorizonMs, smoke },
     passed: !failed,
     unexpected,
     scenarios: rows,
@@ -229,6 +235,11 @@ async function main() {
         `${row.name}: ${fmt(row.envelopesPerShardCall ?? 0, 1)} envelopes per shard call (${fmt(row.money.claimedDuringRun)} claimed / (${fmt(c.leaseExchanges)} lease exchanges + ${fmt(c.mergeCalls)} merge calls + ${fmt(c.fallbackClaims)} fallback claims)), ${fmt(c.voided)} voided; ` +
           `${fmt(row.reports.envelopesAnswered)} envelopes answered in all passes (${fmt(row.reports.unanswered)} requests unanswered when a pass stopped), ${fmt(row.reports.recorded)} claims recorded ${fmt(row.reports.waitedMs / 1_000, 1)} s after the load`,
       );
+      const whole = row.wholeScenario;
+      if (whole)
+        console.log(
+          `${row.name}: ${fmt(whole.envelopesPerShardCall ?? 0, 1)} envelopes per shard call over the whole scenario, from its first shake until every envelope was recorded (${fmt(whole.envelopesRecorded)} recorded / (${fmt(whole.shardCalls.leaseExchanges)} lease exchanges + ${fmt(whole.shardCalls.mergeCalls)} merge calls + ${fmt(whole.shardCalls.fallbackClaims)} fallback claims))`,
+        );
       if (row.largestLent)
         console.log(
           `${row.name}: at most ${fmt(row.largestLent.envelopes)} envelopes out on lease at once (${row.largestLent.samples} audits, one every ${row.largestLent.everyMs} ms)`,

@@ -11,6 +11,8 @@
  *   request count; any other kind above 0.5 % of its answers fails the run (answers.mjs);
  * - `holdings` (in what `prepare` returns): shakes carry each viewer's latest signed
  *   holdings as an honest client does (edge-lease phases check limits against them);
+ * - `mergeHorizonMs`: optional, the MERGE_HORIZON_MS the scenario is measured with; a run
+ *   uses it when its chosen scenarios agree (run.mjs `--merge-horizon`);
  * - `watch(ctx)`: optional, started before the scenario's first request; its `stop()`, after
  *   the measured pass, answers figures merged into the row (leases.mjs `watchLent`);
  * - `after(ctx, { measuredFrom, row, urls, envelopesAnswered, unanswered, mostRequests })`: optional extra
@@ -220,6 +222,8 @@ export const SCENARIOS = [
     target: "edges",
     users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
     watch: watchLent,
+    // The deployed horizon: lease shards flush their merges every 7.5 s, as the capacity model counts them.
+    mergeHorizonMs: 30_000,
   }),
   leaseScenario({
     name: "leases-one-shard",
@@ -247,6 +251,8 @@ export const SCENARIOS = [
     },
     expect: ["other"],
     after: settlementFigures,
+    // Claims settle once final: a short horizon, so it measures settlement, not the wait (no bench client holds a claim to displace).
+    mergeHorizonMs: 2_000,
   },
   {
     name: "grab",

@@ -128,7 +128,7 @@ export async function startServers({
     EDGE_RPS_CEILING: "1000000",
     SHARD_RPS_CEILING: "1000000",
     ISSUANCE_PACING: "off",
-    // Claims settle once final: a short horizon, so open-settle after the lease scenarios measures settlement, not the wait (no bench client holds a claim to displace).
+    // Claims settle once final: a short horizon, so open-settle after the lease scenarios measures settlement, not the wait (no bench client holds a claim to displace); the bench's --merge-horizon sets it.
     MERGE_HORIZON_MS: "2000",
     SHARED_RATE_LIMITS: "off",
     SESSION_SECRET,
