@@ -8,9 +8,12 @@
  * edge-lease phase takes an envelope here with no call to any object; the isolate calls its
  * lease shards (one `leaseExchange` each: report, hand back, lease anew) in the background of
  * the request that finds a call due, never making a request wait for another's call. Under issuance pacing the shard lends no pool
- * past its allowance, so a lease may hold less than asked. A candidate that finds no envelope
- * here falls back to the shard claim (shake-answer.ts), paced by the same per-pool allowance,
- * which counts what is out on lease.
+ * past its allowance, so a lease may hold less than asked. A candidate falls back to the shard
+ * claim (shake-answer.ts, paced by the same per-pool allowance, which counts what is out on
+ * lease) only while the isolate has had no lease answer in the phase yet, or when the envelopes
+ * it holds are all of sponsors the viewer holds; once it has had an answer, a candidate that
+ * finds its lease empty gets the greeting with no call (the refill is on its way, or the
+ * shards lent all they may now), and counts as demand for the next lease's size.
  */
 import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
 import {
@@ -55,6 +58,8 @@ interface Slot {
   issuedSinceAsk: number;
   /** A candidate found nothing here since the last lease was asked for. */
   missed: boolean;
+  /** A lease shard answered an ask of this slot (its first candidates, before any answer, fall back to the shard claim). */
+  answered: boolean;
   /** The shard lent less than asked at the last ask: not asked again before this time. */
   dryUntil: number;
   /** The shard's last lease was shorter than asked (all it may lend now): candidates this isolate cannot answer get the greeting, not a shard claim. */
@@ -109,6 +114,7 @@ function slotOf(env: Env, phase: Phase, now: number): Slot {
       calling: false,
       issuedSinceAsk: 0,
       missed: false,
+      answered: false,
       dryUntil: 0,
       short: false,
       askedAt: now,
@@ -160,6 +166,7 @@ async function call(env: Env, slot: Slot, shard: number, want: LeaseWant | null,
 
 async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   slot.calling = true;
+  // Candidates since the last ask (issued, or met an empty lease): the next lease is sized for all of them.
   const rate = (slot.issuedSinceAsk * 1000) / Math.max(1, now - slot.askedAt);
   const count = leaseSize(rate, leaseBlock(env));
   const ask = wantsLease(stateOf(slot, now));
@@ -192,6 +199,7 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
     slot.askedAt = now;
     slot.issuedSinceAsk = 0;
     slot.missed = false;
+    slot.answered = true;
     if (lease) {
       slot.envelopes.push(
         ...lease.envelopes.map((e) => ({ ...e, leaseId: lease.leaseId, shard: lease.shard, expiresAt: lease.expiresAt })),
@@ -282,10 +290,13 @@ export function takeLeased(shake: Shake, phase: Phase, sponsorsHeld: readonly st
     book.issuedTo.set(viewer, [...(book.issuedTo.get(viewer) ?? []), e.sponsorId]);
   } else {
     slot.missed = true;
+    if (slot.envelopes.length === 0) slot.issuedSinceAsk++;
   }
   callIfDue(shake.env, shake.background, slot, now);
   if (claim) return { kind: "won", claim };
-  return slot.short ? { kind: "dry" } : { kind: "none", sponsorsHeld: held };
+  // The shard claim offers other sponsors, or answers before the isolate's first lease arrives; an empty lease after that answers the greeting.
+  const fallBack = !slot.short && (slot.envelopes.length > 0 || !slot.answered);
+  return fallBack ? { kind: "none", sponsorsHeld: held } : { kind: "dry" };
 }
 
 /**

@@ -79,16 +79,17 @@ describe("a retried shake after its phase ended", () => {
 
   it("gets a leased win from this isolate's book, and from the shard once the claim is recorded", async () => {
     const { lotteryId } = await leaseShow("retry-lease", 100, 1);
-    // A viewer's first shake on a shard without a lease there is claimed at the shard and
-    // makes the isolate lease; a later viewer of that shard wins from the lease.
+    // The isolate's first candidates of the phase are claimed at the shard and make it lease
+    // from its lease shard; a later viewer wins from the lease (one may get the greeting while
+    // the isolate's lease is empty or short).
     let v: Viewer | undefined;
     let won: Won | undefined;
-    for (let i = 0; i < 60 && !won?.envelope.signedClaim; i++) {
+    for (let i = 0; i < 60 && !won?.envelope?.signedClaim; i++) {
       v = await session();
       won = (await shake(v.token, "leased-1", { wire: "lean" })) as Won;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    if (!v || !won?.envelope.signedClaim) throw new Error("no win from an edge lease");
+    if (!v || !won?.envelope?.signedClaim) throw new Error("no win from an edge lease");
     await stop(lotteryId);
 
     // The book answers whatever the mark (an older client's `1` too): it costs no call.
@@ -186,6 +187,9 @@ describe("a retried shake after its phase ended", () => {
       window: null,
       sentAt: Date.now(),
     });
-    expect(load.ratePerSec).toBeGreaterThanOrEqual(31);
+    // The rate is a sliding estimate over two one-second buckets: calls that straddle a bucket's
+    // start count at less than one each (30.93 seen on a busy machine), so half of them bounds it;
+    // look-ups left uncounted would report about 1.
+    expect(load.ratePerSec).toBeGreaterThan(15);
   });
 });
