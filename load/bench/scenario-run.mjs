@@ -150,7 +150,10 @@ export async function runScenario(
   // before the warm-up puts every viewer past that first shake, as at a gala minutes in.
   const watching = scenario.watch?.(ctx) ?? null;
   if (plan.tokens?.length > 1 && !plan.paths)
-    await run({ ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` }, 60);
+    await run(
+      { ...base, amount: plan.tokens.length, requestIdPrefix: `${base.requestIdPrefix}-p` },
+      Math.max(60, plan.tokens.length / 100),
+    );
   if (warmupSec > 0) await run({ ...base, durationSec: warmupSec, requestIdPrefix: `${base.requestIdPrefix}-w` }, warmupSec);
   const before = onAppObjects ? moneySummary(await ctx.admin.audit()) : null;
   const cpuBefore = cpuSeconds(server.pid);
