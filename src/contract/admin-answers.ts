@@ -292,6 +292,9 @@ const groupsAudit = z
   .strict();
 
 const auditProblem = z.object({ place: text, problem: text, cents: money }).strict();
+/** An object of counts (non-negative integers) and nothing else. */
+const counts = <K extends string>(...keys: K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, amount])) as Record<K, typeof amount>).strict();
 
 export const auditAnswer = z
   .object({
@@ -305,17 +308,7 @@ export const auditAnswer = z
     returnedCents: amount,
     inTransitCents: amount,
     settlement: settlementAudit,
-    leases: z
-      .object({
-        calls: amount,
-        mergeCalls: amount,
-        merging: amount,
-        recorded: amount,
-        voided: amount,
-        outstandingCount: amount,
-        outstandingCents: amount,
-      })
-      .strict(),
+    leases: counts("calls", "mergeCalls", "merging", "recorded", "voided", "outstandingCount", "outstandingCents"),
     groups: groupsAudit,
   })
   .strict() satisfies z.ZodType<AuditReport>;
