@@ -955,6 +955,8 @@ export interface components {
                     claimedCount: number;
                     remainingCount: number;
                     leasedCount: number;
+                    mergedInCents: number;
+                    mergedOutCents: number;
                     pass: boolean;
                 }[];
             }[];
@@ -1080,6 +1082,8 @@ export interface components {
             };
             leases: {
                 calls: number;
+                mergeCalls: number;
+                merging: number;
                 recorded: number;
                 voided: number;
                 outstandingCount: number;
