@@ -11,7 +11,7 @@
  * --storage memory|disk (where the objects' SQLite lives: tmpfs, the default, or bench-results/state),
  * --profile name,name (a V8 CPU profile of the app during those scenarios, profile.mjs),
  * --wire lean|json (how the shake scenarios send shakes; json for a checkout without the lean wire),
- * --isolates N (edge isolates of the scenarios that target "edges", default 16, 4 in a smoke run),
+ * --isolates N (edge isolates of the scenarios that target "edges", default 16, 2 in a smoke run),
  * --merge-horizon MS (MERGE_HORIZON_MS; by default the one the chosen scenarios declare, `mergeHorizonMs`, when
  * they agree, else 2000: lease shards flush merges every quarter of it, and claims settle once final after it),
  * --smoke (every scenario for 200 requests on 4 shards with a twentieth of the viewers and envelopes:
@@ -63,7 +63,7 @@ const smoke = opts.smoke;
 opts.duration ??= smoke ? "0.5" : "8";
 opts.warmup ??= smoke ? "0" : "2";
 opts.shards ??= smoke ? "4" : "16";
-opts.isolates ??= smoke ? "4" : "16";
+opts.isolates ??= smoke ? "2" : "16";
 const durationSec = Number(opts.duration);
 const warmupSec = Number(opts.warmup);
 const connections = Number(opts.connections);

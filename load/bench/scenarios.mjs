@@ -218,7 +218,7 @@ export const SCENARIOS = [
   leaseScenario({
     name: "leases-many-isolates",
     about:
-      "edge-leases phase on many edge isolates (16; 4 in a smoke run) against the same objects, every shake a candidate; users spread over all shards",
+      "edge-leases phase on many edge isolates (16; 2 in a smoke run) against the same objects, every shake a candidate; users spread over all shards",
     target: "edges",
     users: (ctx) => ({ count: Math.ceil((2 * leaseWinsPerShard(ctx)) / ENVELOPES_PER_USER) }),
     watch: watchLent,
