@@ -178,7 +178,10 @@ describe("a retried shake after its phase ended", () => {
 
   it("counts retry look-ups in the shard's load report", async () => {
     const shard = shardStub(env, 4);
-    for (let i = 0; i < 30; i++) expect(await shard.earlierWin({ userId: `u-look-${i}`, requestId: "r", galaId: "gala-look" })).toBeNull();
+    const lookUps = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => shard.earlierWin({ userId: `u-look-${i}`, requestId: "r", galaId: "gala-look" })),
+    );
+    expect(lookUps.every((win) => win === null)).toBe(true);
     const { load } = await shard.claimPaced({
       userId: "u-look",
       requestId: "r",
@@ -187,9 +190,8 @@ describe("a retried shake after its phase ended", () => {
       window: null,
       sentAt: Date.now(),
     });
-    // The rate is a sliding estimate over two one-second buckets: calls that straddle a bucket's
-    // start count at less than one each (30.93 seen on a busy machine), so half of them bounds it;
-    // look-ups left uncounted would report about 1.
-    expect(load.ratePerSec).toBeGreaterThan(15);
+    // Uncounted, the rate would be this one call; counted, most of the 30 look-ups sent at once
+    // (a slow machine may spread them over a bucket boundary of the sliding window).
+    expect(load.ratePerSec).toBeGreaterThan(10);
   });
 });
