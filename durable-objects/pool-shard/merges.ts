@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS merge_outbox (
   queued_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS merge_outbox_queued ON merge_outbox(queued_at);
+CREATE INDEX IF NOT EXISTS merge_outbox_envelope ON merge_outbox(envelope_id);
 CREATE TABLE IF NOT EXISTS merged_out (
   claim_id TEXT PRIMARY KEY,
   envelope_id TEXT NOT NULL,
@@ -115,6 +116,14 @@ export class Merges {
   /** Takes a waiting claim out of the outbox; null when it is not there (its answer was applied already). */
   take(claimId: string): LeasedClaim | null {
     const row = this.#sql.exec<{ claim: string }>("DELETE FROM merge_outbox WHERE claim_id = ? RETURNING claim", claimId).toArray()[0];
+    return row ? (JSON.parse(row.claim) as LeasedClaim) : null;
+  }
+
+  /** Takes the claim waiting with this envelope out of the outbox; null when none waits with it. */
+  takeByEnvelope(envelopeId: string): LeasedClaim | null {
+    const row = this.#sql
+      .exec<{ claim: string }>("DELETE FROM merge_outbox WHERE envelope_id = ? RETURNING claim", envelopeId)
+      .toArray()[0];
     return row ? (JSON.parse(row.claim) as LeasedClaim) : null;
   }
 
