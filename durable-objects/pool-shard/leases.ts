@@ -145,15 +145,14 @@ export class Leases {
   }
 
   /**
-   * As the home shard: records claims of other shards' loans, each exactly once, with the
-   * checks a claim of this shard's own loan gets (request id, limits by issue order), or voids
-   * them (their lease shard puts the envelope back in its stock).
+   * As the home shard: records other loans' claims once each, checked as its own (request id, limits by issue order), or voids them;
+   * one bringing an envelope leased here for a claim waiting to merge is that claim's lost answer, applied first (money-flow.md).
    */
   mergeIn(claims: readonly LeasedClaim[], now: number): MergeOutcome[] {
     const outcomes = claims.map((claim): MergeOutcome => {
-      const known = this.#voids.reasonOf(claim.claimId);
-      const atHome = this.#merges.isMergedIn(claim.claimId);
-      if (!atHome && !known && claim.shard !== this.#shard()) this.#cameBack(claim.envelopeId, now);
+      const [known, atHome] = [this.#voids.reasonOf(claim.claimId), this.#merges.isMergedIn(claim.claimId)];
+      const lost = !atHome && !known && claim.shard !== this.#shard() && this.#merges.waitingWith(claim.envelopeId);
+      if (lost) this.settleMerges([{ claimId: lost, status: "recorded", envelopeAtHome: true }], now);
       // A claim known here answers as before; a new one is checked, then recorded (its envelope merged in) or voided.
       const reason = atHome || known ? known : this.#admit(claim, now, () => this.#merges.mergedIn(claim, now));
       if (reason && !atHome && !known) this.#void(claim, reason, now, false);
@@ -170,31 +169,13 @@ export class Leases {
       const claim = this.#merges.take(outcome.claimId);
       if (!claim) continue;
       if (outcome.envelopeAtHome) {
-        this.#leftForHome(claim, now);
+        this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ? AND lease_id = ?", claim.envelopeId, claim.leaseId);
+        this.#merges.mergedOut(claim, now);
       } else if (outcome.status === "voided") {
         this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
         this.#merges.voidedAtHome(claim.claimId, outcome.reason, now);
       }
     }
-  }
-
-  /** A waiting claim's envelope is in its home's books: it leaves this shard's (merged out). */
-  #leftForHome(claim: LeasedClaim, now: number): void {
-    this.#sql.exec("DELETE FROM leased_envelopes WHERE envelope_id = ? AND lease_id = ?", claim.envelopeId, claim.leaseId);
-    this.#merges.mergedOut(claim, now);
-  }
-
-  /**
-   * Another shard's loan brings in an envelope this shard still holds leased for a claim waiting
-   * for its home: the home's answer to that claim was lost (a call that timed out after the home
-   * committed), and the home recorded it, displaced it and restocked the envelope there, which
-   * then lent it again. That answer ("envelope at home") is applied now, before the envelope
-   * enters this shard's books again, so the envelope is never in two places here; the retried
-   * merge's answer then finds the claim no longer waiting and changes nothing.
-   */
-  #cameBack(envelopeId: string, now: number): void {
-    const waiting = this.#merges.takeByEnvelope(envelopeId);
-    if (waiting) this.#leftForHome(waiting, now);
   }
 
   /**

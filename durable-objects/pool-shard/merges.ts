@@ -119,12 +119,12 @@ export class Merges {
     return row ? (JSON.parse(row.claim) as LeasedClaim) : null;
   }
 
-  /** Takes the claim waiting with this envelope out of the outbox; null when none waits with it. */
-  takeByEnvelope(envelopeId: string): LeasedClaim | null {
-    const row = this.#sql
-      .exec<{ claim: string }>("DELETE FROM merge_outbox WHERE envelope_id = ? RETURNING claim", envelopeId)
-      .toArray()[0];
-    return row ? (JSON.parse(row.claim) as LeasedClaim) : null;
+  /** The claim waiting with this envelope, if any. */
+  waitingWith(envelopeId: string): string | null {
+    return (
+      this.#sql.exec<{ claim_id: string }>("SELECT claim_id FROM merge_outbox WHERE envelope_id = ?", envelopeId).toArray()[0]?.claim_id ??
+      null
+    );
   }
 
   /** The home recorded the claim: its envelope left this shard's books. */
