@@ -16,9 +16,10 @@ import { DurableObject } from "cloudflare:workers";
 import { ENVELOPE_KIND, type LedgerEntryView } from "../../src/domain/settlement";
 import type { LedgerGroupSums } from "../../src/domain/group-audit";
 import type { LedgerPoolSums } from "../../src/domain/settlement-audit";
-import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import type { DebitResult, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import type { DeepCheckReport } from "../../src/wire/index";
 import { timelineStub } from "../../src/objects";
-import { type SliceResult, WalletDeepCheck } from "./deep-check";
+import { DEFAULT_BOUNDS, type SliceResult, WalletDeepCheck } from "./deep-check";
 import { keepTotals } from "./totals";
 
 /** Pause between two slices of a deep check run, and between two runs. */
@@ -93,12 +94,13 @@ export class LedgerPartition extends DurableObject<Env> {
   }
 
   /**
-   * One slice of the deep check, its report to the show clock when its findings changed or a
-   * run finished, then the next slice (or the next run) on the alarm. A report that fails is
-   * sent again with the next slice. Null when the check is not armed.
+   * One slice of the deep check (its work stops after `budgetMs`, the alarm's default
+   * SLICE_BUDGET_MS), its report to the show clock when its findings changed or a run finished,
+   * then the next slice (or the next run) on the alarm. A report that fails is sent again with
+   * the next slice. Null when the check is not armed.
    */
-  async checkSlice(): Promise<SliceResult | null> {
-    const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now()));
+  async checkSlice(budgetMs = DEFAULT_BOUNDS.budgetMs): Promise<SliceResult | null> {
+    const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now(), { ...DEFAULT_BOUNDS, budgetMs }));
     if (!result) return null;
     if (result.report) await this.#report(result.report);
     await this.ctx.storage.setAlarm(Date.now() + (result.runFinished ? RUN_INTERVAL_MS : SLICE_GAP_MS));

@@ -305,6 +305,27 @@ export const auditAnswer = z
     settlement: settlementAudit,
     leases: z.object({ calls: amount, recorded: amount, voided: amount, outstandingCount: amount, outstandingCents: amount }).strict(),
     groups: groupsAudit,
+    deepChecks: z.array(
+      z
+        .object({
+          source: text,
+          findings: z.array(auditProblem),
+          lastRun: z
+            .object({
+              rows: amount,
+              entities: amount,
+              slices: amount,
+              sliceMs: z.number().nonnegative(),
+              maxSliceMs: z.number().nonnegative(),
+              startedAt: epoch,
+              finishedAt: epoch,
+            })
+            .strict()
+            .nullable(),
+          reportedAt: epoch,
+        })
+        .strict(),
+    ),
   })
   .strict() satisfies z.ZodType<AuditReport>;
 
