@@ -35,7 +35,7 @@ export class SettlementOutbox {
 
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to send newly opened claims. */
   async armFlush(now: number): Promise<void> {
-    await this.#armBy(now + FLUSH_DELAY_MS);
+    await this.armBy(now + FLUSH_DELAY_MS);
   }
 
   /**
@@ -47,16 +47,16 @@ export class SettlementOutbox {
     try {
       await this.send(() => claimState.openedUnenqueued(this.#storage.sql, now), now);
       const next = claimState.nextFinalAt(this.#storage.sql, now);
-      if (next !== null) await this.#armBy(next);
+      if (next !== null) await this.armBy(next);
     } catch (err) {
       this.#failedSends += 1;
       console.warn("settlement send failed; retrying by alarm", String(err));
-      await this.#armBy(now + retryDelaySeconds(this.#failedSends) * 1000);
+      await this.armBy(now + retryDelaySeconds(this.#failedSends) * 1000);
     }
   }
 
-  /** Makes sure the alarm fires by `at`. */
-  async #armBy(at: number): Promise<void> {
+  /** Makes sure the alarm fires by `at` (the shard's deep check shares it: each task is safe to run early). */
+  async armBy(at: number): Promise<void> {
     if (this.#armedAt !== null && this.#armedAt <= at) return;
     const current = await this.#storage.getAlarm();
     if (current === null || current > at) await this.#storage.setAlarm(at);

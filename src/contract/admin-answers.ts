@@ -291,6 +291,12 @@ const groupsAudit = z
 
 const auditProblem = z.object({ place: text, problem: text, cents: money }).strict();
 
+const deepCheckTimes = { sliceMs: z.number().nonnegative(), maxSliceMs: z.number().nonnegative(), startedAt: epoch, finishedAt: epoch };
+const deepCheckRun = z.object({ rows: amount, entities: amount, slices: amount, ...deepCheckTimes }).strict();
+const deepCheckReport = z
+  .object({ source: text, findings: z.array(auditProblem), lastRun: deepCheckRun.nullable(), reportedAt: epoch })
+  .strict();
+
 export const auditAnswer = z
   .object({
     galaId: text,
@@ -305,27 +311,7 @@ export const auditAnswer = z
     settlement: settlementAudit,
     leases: z.object({ calls: amount, recorded: amount, voided: amount, outstandingCount: amount, outstandingCents: amount }).strict(),
     groups: groupsAudit,
-    deepChecks: z.array(
-      z
-        .object({
-          source: text,
-          findings: z.array(auditProblem),
-          lastRun: z
-            .object({
-              rows: amount,
-              entities: amount,
-              slices: amount,
-              sliceMs: z.number().nonnegative(),
-              maxSliceMs: z.number().nonnegative(),
-              startedAt: epoch,
-              finishedAt: epoch,
-            })
-            .strict()
-            .nullable(),
-          reportedAt: epoch,
-        })
-        .strict(),
-    ),
+    deepChecks: z.array(deepCheckReport),
   })
   .strict() satisfies z.ZodType<AuditReport>;
 

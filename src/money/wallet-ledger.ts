@@ -159,10 +159,15 @@ export async function recomputeWallets(env: Env, now: number): Promise<number> {
 }
 
 /**
- * The deep checks' reports as the audit shows them: each partition that reported findings checks
- * them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made right since
- * its slice is not named; partitions with none are not called.
+ * The deep checks' reports as the audit shows them: each ledger partition that reported findings
+ * checks them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made
+ * right since its slice is not named; partitions with none are not called. A shard's findings
+ * (sums over a whole run, durable-objects/pool-shard/claims-check.ts) stand until its next run.
  */
 export async function deepCheckReports(env: Env, reports: readonly DeepCheckReport[]): Promise<DeepCheckReport[]> {
-  return Promise.all(reports.map(async (r) => (r.findings.length === 0 ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck())));
+  return Promise.all(
+    reports.map(async (r) =>
+      r.findings.length === 0 || !r.source.startsWith("ledger-") ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck(),
+    ),
+  );
 }

@@ -9,7 +9,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SLICE_BUDGET_MS, SLICE_MAX_ROWS, WALLETS_PER_QUERY } from "../../durable-objects/ledger-partition/deep-check";
+import { WALLETS_PER_QUERY } from "../../durable-objects/ledger-partition/deep-check";
+import { SLICE_BUDGET_MS, SLICE_MAX_ROWS } from "../../durable-objects/sliced-check";
 import { ledgerOf, ledgerPartitionOf, ledgerStub } from "../../src/objects";
 import type { DeepCheckReport } from "../../src/wire/index";
 import { audit } from "../support/api";
