@@ -12,10 +12,13 @@
  *    (`GET /api/admin/sponsors/{id}/statement`) the same way (`statementMs`, the median; it must
  *    reconcile), then `POST /api/admin/repair` once (the cron's bound, 2 minutes: the claims in
  *    motion are younger, so it finds nothing to resend).
- * 4. that repair arms the ledger partitions' deep checks (the seeding disarmed them), which run
- *    from each partition's alarm in slices, as in production; the bench waits for every
- *    partition's run to finish and reports, from the runs the audit shows (`deepChecks`), rows
- *    per second of slice time and the longest slice, each slice timed on its object's clock.
+ * 4. the deep checks, disarmed by the seeding, are armed again: the shards' (claims and their
+ *    settlement states against the totals) by the show clock's first tick after the start, so
+ *    they run while the audits above are timed, as they would in production; the ledger
+ *    partitions' (wallets against their rows) by that repair. They run from each object's alarm
+ *    in slices; the bench waits for every object's run to finish and reports, from the
+ *    runs the audit shows (`deepChecks`), rows per second of slice time and the longest slice,
+ *    each slice timed on its object's clock (`deepCheck`: wallets, `claimsCheck`: claims).
  * The audit must balance with the claims in motion pending.
  *
  * Writes bench-results/audit-<time>.json and audit-latest.json (`rows: [{ claims, auditMs,
@@ -130,6 +133,7 @@ function seed(claims, shardFiles, partitionFiles, now) {
       seeded++;
     });
     db.exec("COMMIT");
+    db.exec("DELETE FROM deep_check; DELETE FROM deep_findings");
     db.close();
   }
   credits.forEach((rows, partition) => {
@@ -145,7 +149,7 @@ function seed(claims, shardFiles, partitionFiles, now) {
       wallet.run(c.userId, c.amount, now);
     }
     db.exec("COMMIT");
-    // The repair of step 3 arms the deep check again, and its first run reads the seeded rows.
+    // Disarmed: the repair of step 3 arms the deep checks again, and their first runs read the seeded rows.
     db.exec("DELETE FROM deep_check; DELETE FROM deep_findings");
     db.close();
   });
@@ -161,24 +165,29 @@ function seed(claims, shardFiles, partitionFiles, now) {
 /** How long the bench waits for the partitions' deep check runs (at a million claims each partition checks 250,000 wallets). */
 const DEEP_CHECK_WAIT_MS = 15 * 60_000;
 
-/** Waits until every ledger partition's deep check has finished a run begun after `since`; returns those runs. */
+/** Waits until every ledger partition's and shard's deep check has finished a run begun after `since`; returns those runs by kind. */
 async function deepCheckRuns(admin, since) {
   const deadline = Date.now() + DEEP_CHECK_WAIT_MS;
   for (;;) {
-    const reports = (await admin.audit()).deepChecks.filter((r) => r.source.startsWith("ledger-"));
-    const runs = reports.map((r) => r.lastRun).filter((run) => run !== null && run.startedAt >= since);
-    if (reports.length === partitions && runs.length === partitions) return runs;
-    if (Date.now() > deadline) throw new Error(`deep checks: ${runs.length} of ${partitions} partitions finished a run in time`);
+    const runs = (await admin.audit()).deepChecks.filter((r) => r.lastRun !== null && r.lastRun.startedAt >= since);
+    const ledger = runs.filter((r) => r.source.startsWith("ledger-")).map((r) => r.lastRun);
+    const shards = runs.filter((r) => r.source.startsWith("shard-")).map((r) => r.lastRun);
+    if (ledger.length === partitions && shards.length === shardCount) return { ledger, shards };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `deep checks: ${ledger.length} of ${partitions} partitions, ${shards.length} of ${shardCount} shards finished a run in time`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }
 
-/** Rows, wallets and slices of the partitions' runs, rows per second of slice time, and the longest slice (ms on the object's clock). */
+/** Rows, entities (wallets, claims) and slices of the objects' runs, rows per second of slice time, and the longest slice (ms on the object's clock). */
 function deepCheckFigures(runs) {
   const sum = (pick) => runs.reduce((a, run) => a + pick(run), 0);
   return {
     rows: sum((r) => r.rows),
-    wallets: sum((r) => r.entities),
+    entities: sum((r) => r.entities),
     slices: sum((r) => r.slices),
     rowsPerSecond: Math.round(sum((r) => r.rows) / (sum((r) => r.sliceMs) / 1000)),
     meanSliceMs: Number((sum((r) => r.sliceMs) / sum((r) => r.slices)).toFixed(2)),
@@ -227,6 +236,7 @@ async function measure(scriptPath, claims) {
     await servers.dispose();
   }
   const seeding = await timed(() => seed(claims, files.shards, files.partitions, Date.now()));
+  const restartedAt = Date.now();
   servers = await start(true);
   try {
     const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
@@ -235,9 +245,8 @@ async function measure(scriptPath, claims) {
     for (let i = 0; i < runs; i++) audits.push(await timed(() => admin.audit()));
     const statements = [];
     for (let i = 0; i < runs; i++) statements.push(await timed(() => admin.call("GET", `/sponsors/${SPONSORS[0]}/statement`)));
-    const repairAt = Date.now();
     const repair = await timed(() => admin.call("POST", "/repair", { olderThanMs: REPAIR_AFTER_MS }));
-    const deepCheck = deepCheckFigures(await deepCheckRuns(admin, repairAt));
+    const checks = await deepCheckRuns(admin, restartedAt);
     const last = audits.at(-1).result;
     const claimed = last.pools.reduce((n, p) => n + p.claimedCount, 0);
     const pending = last.settlement.pools.reduce((n, p) => n + p.pendingCount, 0);
@@ -246,7 +255,8 @@ async function measure(scriptPath, claims) {
       auditMs: median(audits.map((a) => a.ms)),
       repairMs: repair.ms,
       statementMs: median(statements.map((s) => s.ms)),
-      deepCheck,
+      deepCheck: deepCheckFigures(checks.ledger),
+      claimsCheck: deepCheckFigures(checks.shards),
       firstAuditMs: warm.ms,
       auditRunsMs: audits.map((a) => a.ms),
       seedMs: seeding.ms,
@@ -262,6 +272,10 @@ async function measure(scriptPath, claims) {
   }
 }
 
+/** One deep check's figures as the bench prints them. */
+const checkLine = (name, c) =>
+  `${name} ${c.rowsPerSecond.toLocaleString("en-US")} rows/s (${c.slices} slices, mean ${c.meanSliceMs} ms, longest ${c.maxSliceMs} ms, run ${c.runSeconds} s)`;
+
 const watchdog = setTimeout(() => {
   console.error("bench:audit: still running after 90 minutes; stopping");
   process.exit(1);
@@ -275,8 +289,8 @@ for (const size of opts.sizes.split(",").map(Number)) {
   rows.push(r);
   console.log(
     `  ${r.claims.toLocaleString("en-US")} claims (${r.pendingCount} in motion): audit ${r.auditMs} ms (median of ${runs}; first ${r.firstAuditMs} ms), ` +
-      `repair ${r.repairMs} ms; statement ${r.statementMs} ms; deep check ${r.deepCheck.rowsPerSecond.toLocaleString("en-US")} rows/s ` +
-      `(${r.deepCheck.slices} slices, mean ${r.deepCheck.meanSliceMs} ms, longest ${r.deepCheck.maxSliceMs} ms, run ${r.deepCheck.runSeconds} s); seeded in ${(r.seedMs / 1000).toFixed(1)} s; ` +
+      `repair ${r.repairMs} ms; statement ${r.statementMs} ms; ${checkLine("wallets' deep check", r.deepCheck)}; ` +
+      `${checkLine("claims' deep check", r.claimsCheck)}; seeded in ${(r.seedMs / 1000).toFixed(1)} s; ` +
       `${r.balanced ? "balanced" : `UNBALANCED ${JSON.stringify(r.problems)}`}`,
   );
 }
