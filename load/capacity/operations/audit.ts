@@ -70,9 +70,11 @@ export const dueVisit: Partial<Usage> = {
 };
 
 /**
- * The ledger partitions' deep check (durable-objects/ledger-partition/deep-check.ts): every
- * wallet against its rows, slices of `sliceRows` ledger rows `sliceGapMs` apart on the
- * partition's alarm, a new run `runIntervalMs` after one finishes.
+ * The deep checks (durable-objects/sliced-check.ts): the ledger partitions' (every wallet
+ * against its rows) and the pool shards' (every claim and its settlement state against the
+ * totals), slices `sliceGapMs` apart on each object's alarm, a new run `runIntervalMs` after
+ * one finishes. A slice stops after 25 ms of work (or 2,000 rows): `sliceRows` is what 25 ms
+ * read at the ~40,000 rows/s `npm run bench:audit` measured in workerd on a loaded machine.
  */
 export const DEEP_CHECK = { sliceRows: 1_000, sliceGapMs: 200, runIntervalMs: 600_000 } as const;
 
@@ -165,6 +167,24 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
           deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions, after) -
           deepCheckSlices(0, after)),
       per: { doRequests: 1, doRowsRead: 3 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
+    },
+    // durable-objects/pool-shard/index.ts alarm (shared with the settlement outbox): the shards' deep check, armed by the
+    // show clock, each claim read with its settlement state (two rows).
+    {
+      name: "deep check run (pool shard alarm)",
+      standing: true,
+      count: d.shards * deepCheckSlices(0, before + during + after),
+      per: { doRequests: 1, doRowsRead: 2, doRowsWritten: 1 },
+    },
+    {
+      name: "deep check slices over the night's claims",
+      count:
+        d.shards *
+        (deepCheckSlices(f.stored.claims / d.shards / 2, during) -
+          deepCheckSlices(0, during) +
+          deepCheckSlices(f.stored.claims / d.shards, after) -
+          deepCheckSlices(0, after)),
+      per: { doRequests: 1, doRowsRead: 2 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
