@@ -68,12 +68,12 @@ END;
 
 export class ClaimRows implements CheckSubject {
   #sql: SqlStorage;
-  #shard: () => number;
+  #name: () => string;
 
   /** Creates the sums and their triggers: after the counted tables and the check's own (`deep_check`). */
-  constructor(sql: SqlStorage, shard: () => number) {
+  constructor(sql: SqlStorage, name: () => string) {
     this.#sql = sql;
-    this.#shard = shard;
+    this.#name = name;
     sql.exec(SCHEMA);
   }
 
@@ -148,7 +148,7 @@ export class ClaimRows implements CheckSubject {
     const [what, unit] = key.split("|").slice(-2);
     const poolId = key.slice(0, key.length - what.length - unit.length - 2);
     return {
-      place: `shard-${this.#shard()}/pool:${poolId}`,
+      place: `${this.#name()}/pool:${poolId}`,
       problem: `${what} ${unit} of the claims' rows differ from the running totals by ${diff} (deep check)`,
       cents: unit === "cents" ? Math.abs(diff) : 0,
     };

@@ -99,7 +99,7 @@ export class PoolShard extends DurableObject<Env> {
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
     keepTotals(ctx.storage);
     this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
-    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.#shard()));
+    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.ctx.id.name ?? "shard"));
   }
 
   /** This shard's index, from its name `shard-<n>`. */
@@ -285,7 +285,9 @@ export class PoolShard extends DurableObject<Env> {
   async armPhases(windows: PhaseWindow[]): Promise<string[]> {
     const { pools, checkArmed } = this.#transaction(() => {
       this.#windows.arm(windows);
-      return { pools: this.#stock.loadedPoolIds(), checkArmed: this.#deepCheck.arm(`shard-${this.#shard()}`) };
+      // Reported under the object's name (`shard-<n>`); a shard reached without a name is never armed.
+      const name = this.ctx.id.name;
+      return { pools: this.#stock.loadedPoolIds(), checkArmed: name !== undefined && this.#deepCheck.arm(name) };
     });
     if (checkArmed) await this.#outbox.armBy(Date.now());
     return pools;
