@@ -107,10 +107,11 @@ describe("issuance pacing", () => {
     const perPool = 400;
     for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 200_000, count: perPool });
     const target = deployedEnv();
+    // Three shakes per user, each a candidate: unpaced, a wave could take all 300 the limits allow.
     const wave = async (tag: string) =>
       (
         await inBatches(
-          500,
+          300,
           100,
           async (i) =>
             (
