@@ -3,7 +3,7 @@
  * recorded exactly once on the winner's home shard from the isolate's report or the client's
  * presentation; limits enforced exactly at the record (an honest client is never voided);
  * nothing lost when the isolate vanishes; leased envelopes in the audit. Against the real
- * worker, shards, queue and ledger (LEASE_TTL_MS 5 s and LEASE_PRESENT_MS 3 s here).
+ * worker, shards, queue and ledger (LEASE_TTL_MS 4 s and LEASE_PRESENT_MS 6 s here).
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
