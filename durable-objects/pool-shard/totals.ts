@@ -20,9 +20,16 @@
  * claims: raised on every insert and lowered on every delete, so it is exact whatever the
  * order of the two writes of a move between them) and `voided` (leased claims voided at the
  * record); `holdings`: the claims each person holds in a gala, in all and per sponsor (`*` for
- * all), raised and lowered with each claim row, whose largest the audit reads through an
- * index (so a claim displaced in the transaction that records another never counts twice).
- * The triggers need the counted tables to exist: the shard creates this module last.
+ * all), raised and lowered with each claim row, and `holding_counts`: how many holdings rows
+ * stand at each count, in all and per sponsor, kept by triggers on `holdings`, whose largest
+ * non-empty count the audit reads (so a claim displaced in the transaction that records
+ * another never counts twice). A histogram of a few rows instead of an index over every
+ * person's holdings: a claim then writes one small page, not two index entries per holding
+ * (about 70 µs of a claim's CPU, docs/performance.md). The duplicates counter is written
+ * only when a pair is found, so a claim does not write `shard_totals` at all.
+ * The triggers need the counted tables to exist: the shard creates this module last, and
+ * recreates every trigger each time it starts, so a shard created by an older version
+ * counts with the current bodies.
  */
 import type { ShardPoolFigures } from "../../src/wire/rpc";
 
@@ -91,6 +98,14 @@ const hold = (row: "NEW" | "OLD", sign: 1 | -1) =>
     )
     .join("\n");
 
+/** The histogram scope of a holdings row: `*` (all of a person's claims in a gala) or `sponsor`. */
+const scope = (row: "NEW" | "OLD") => `CASE WHEN ${row}.sponsor_id = '*' THEN '*' ELSE 'sponsor' END`;
+
+/** Moves the number of holdings rows standing at a row's count by `sign`. */
+const countHolding = (row: "NEW" | "OLD", sign: 1 | -1) =>
+  `INSERT INTO holding_counts (scope, n, holders) VALUES (${scope(row)}, ${row}.n, ${sign})
+   ON CONFLICT (scope, n) DO UPDATE SET holders = holders + excluded.holders;`;
+
 /** The statements each trigger runs, by table and event. */
 function triggerBodies(): Map<string, string[]> {
   const bodies = new Map<string, string[]>();
@@ -100,11 +115,23 @@ function triggerBodies(): Map<string, string[]> {
     for (const event of ["INSERT", "DELETE", "UPDATE"] as const) for (const statement of change(c, event)) push(c.table, event, statement);
   }
   for (const table of Object.keys(OTHER_PLACES)) {
-    push(table, "INSERT", `UPDATE shard_totals SET n = n + ${pairs(table, "NEW")} WHERE name = 'duplicates';`);
-    push(table, "DELETE", `UPDATE shard_totals SET n = n - (${pairs(table, "OLD")}) WHERE name = 'duplicates';`);
+    push(
+      table,
+      "INSERT",
+      `UPDATE shard_totals SET n = n + ${pairs(table, "NEW")} WHERE name = 'duplicates' AND ${pairs(table, "NEW")} <> 0;`,
+    );
+    push(
+      table,
+      "DELETE",
+      `UPDATE shard_totals SET n = n - (${pairs(table, "OLD")}) WHERE name = 'duplicates' AND ${pairs(table, "OLD")} <> 0;`,
+    );
   }
   push("claims", "INSERT", hold("NEW", 1));
   push("claims", "DELETE", hold("OLD", -1));
+  push("holdings", "INSERT", countHolding("NEW", 1));
+  push("holdings", "DELETE", countHolding("OLD", -1));
+  push("holdings", "UPDATE", countHolding("OLD", -1));
+  push("holdings", "UPDATE", countHolding("NEW", 1));
   push("voided_claims", "INSERT", "UPDATE shard_totals SET n = n + 1 WHERE name = 'voided';");
   return bodies;
 }
@@ -128,9 +155,20 @@ CREATE TABLE IF NOT EXISTS holdings (
   n INTEGER NOT NULL,
   PRIMARY KEY (user_id, gala_id, sponsor_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS holdings_all ON holdings(n) WHERE sponsor_id = '*';
-CREATE INDEX IF NOT EXISTS holdings_sponsor ON holdings(n) WHERE sponsor_id <> '*';
+-- Before holding_counts, the audit read the largest holdings through these two indexes.
+DROP INDEX IF EXISTS holdings_all;
+DROP INDEX IF EXISTS holdings_sponsor;
+CREATE TABLE IF NOT EXISTS holding_counts (
+  scope TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  holders INTEGER NOT NULL,
+  PRIMARY KEY (scope, n)
+) WITHOUT ROWID;
 `;
+
+/** Fills `holding_counts` from `holdings` (a shard whose holdings were kept before the histogram). */
+const COUNT_HOLDINGS = `INSERT INTO holding_counts (scope, n, holders)
+  SELECT CASE WHEN sponsor_id = '*' THEN '*' ELSE 'sponsor' END, n, COUNT(*) FROM holdings GROUP BY 1, 2`;
 
 /**
  * Totals for a shard that held rows before they were kept: counted once from the rows (the
@@ -179,17 +217,20 @@ function backfill(sql: SqlStorage): void {
 /** Creates the totals and their triggers (after every counted table); counts existing rows once. */
 export function keepTotals(storage: DurableObjectStorage): void {
   const sql = storage.sql;
-  const fresh = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pool_totals'").toArray().length === 0;
+  const exists = (table: string) => sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
+  const fresh = !exists("pool_totals");
+  const uncounted = !fresh && !exists("holding_counts");
   storage.transactionSync(() => {
     sql.exec(SCHEMA);
     for (const name of SHARD_TOTALS) sql.exec("INSERT OR IGNORE INTO shard_totals (name, n) VALUES (?, 0)", name);
     for (const [key, statements] of triggerBodies()) {
       const [table, event] = key.split(" ");
-      sql.exec(
-        `CREATE TRIGGER IF NOT EXISTS totals_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN ${statements.join("\n")} END`,
-      );
+      const name = `totals_${table}_${event.toLowerCase()}`;
+      sql.exec(`DROP TRIGGER IF EXISTS ${name}`);
+      sql.exec(`CREATE TRIGGER ${name} AFTER ${event} ON ${table} BEGIN ${statements.join("\n")} END`);
     }
     if (fresh) backfill(sql);
+    if (uncounted) sql.exec(COUNT_HOLDINGS);
   });
 }
 
@@ -215,11 +256,12 @@ export function poolTotals(sql: SqlStorage): Map<string, PoolTotals> {
 /** The shard-wide totals: envelopes in two places, voided leased claims, and the most claims one person holds (in all, from one sponsor). */
 export function shardTotals(sql: SqlStorage): Record<ShardTotal | "maxPerUser" | "maxPerUserSponsor", number> {
   const rows = sql.exec<{ name: ShardTotal; n: number }>("SELECT name, n FROM shard_totals").toArray();
-  const most = (where: string) => sql.exec<{ v: number | null }>(`SELECT MAX(n) AS v FROM holdings WHERE ${where}`).one().v ?? 0;
+  const most = (scope: string) =>
+    sql.exec<{ v: number | null }>("SELECT MAX(n) AS v FROM holding_counts WHERE scope = ? AND holders > 0", scope).one().v ?? 0;
   return {
     ...(Object.fromEntries(SHARD_TOTALS.map((name) => [name, rows.find((r) => r.name === name)?.n ?? 0])) as Record<ShardTotal, number>),
-    maxPerUser: most("sponsor_id = '*'"),
-    maxPerUserSponsor: most("sponsor_id <> '*'"),
+    maxPerUser: most("*"),
+    maxPerUserSponsor: most("sponsor"),
   };
 }
 

@@ -177,7 +177,10 @@ describe("a retried shake after its phase ended", () => {
 
   it("counts retry look-ups in the shard's load report", async () => {
     const shard = shardStub(env, 4);
-    for (let i = 0; i < 30; i++) expect(await shard.earlierWin({ userId: `u-look-${i}`, requestId: "r", galaId: "gala-look" })).toBeNull();
+    const lookUps = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => shard.earlierWin({ userId: `u-look-${i}`, requestId: "r", galaId: "gala-look" })),
+    );
+    expect(lookUps.every((win) => win === null)).toBe(true);
     const { load } = await shard.claimPaced({
       userId: "u-look",
       requestId: "r",
@@ -186,6 +189,8 @@ describe("a retried shake after its phase ended", () => {
       window: null,
       sentAt: Date.now(),
     });
-    expect(load.ratePerSec).toBeGreaterThanOrEqual(31);
+    // Uncounted, the rate would be this one call; counted, most of the 30 look-ups sent at once
+    // (a slow machine may spread them over a bucket boundary of the sliding window).
+    expect(load.ratePerSec).toBeGreaterThan(10);
   });
 });

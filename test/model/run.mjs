@@ -23,7 +23,7 @@ const base = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FET
 /** One vitest process; resolves with its exit code and output. */
 function vitest(env, inherit) {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["vitest", "run", "test/model"], {
+    const child = spawn("npx", ["vitest", "run", "test/model", "--silent=false"], {
       env: { ...base, ...env },
       stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"],
     });
@@ -57,12 +57,12 @@ async function worker() {
     const at = Date.now();
     const { code, output } = await vitest({ MODEL_RUNS: String(chunk.runs), MODEL_SEED: String(chunk.seed) }, false);
     const text = plain(output);
-    const figures = text.match(/model: .*/)?.[0] ?? "(no figure line)";
+    const figures = text.match(/model: .*/)?.[0];
     const seconds = Math.round((Date.now() - at) / 1000);
     console.log(
-      `chunk ${chunk.i + 1}/${chunks.length} (${chunk.runs} sequences, seed ${chunk.seed}, ${seconds} s): ${code === 0 ? "passed" : "FAILED"} ${figures}`,
+      `chunk ${chunk.i + 1}/${chunks.length} (${chunk.runs} sequences, seed ${chunk.seed}, ${seconds} s): ${code === 0 && figures ? "passed" : "FAILED"} ${figures ?? "(no figure line)"}`,
     );
-    if (code !== 0) {
+    if (code !== 0 || !figures) {
       failed++;
       const lines = text.split("\n");
       const verdict = lines.findIndex((l) => /Property failed/.test(l));

@@ -9,6 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GROUP_LEDGER } from "../../src/domain/group-envelope";
 import { ENVELOPE_KIND } from "../../src/domain/settlement";
+import { keepTotals } from "../../durable-objects/pool-shard/totals";
 import { allLedgerPartitions, allShards, ledgerStub, shardStub } from "../../src/objects";
 import { audit, wallet } from "../support/api";
 import { open, winner, type Winner } from "../support/lottery";
@@ -183,6 +184,33 @@ describe("running totals", () => {
     });
     expect({ perUser: books.maxClaimsPerUser, perSponsor: books.maxClaimsPerUserSponsor }).toEqual({ perUser: 1, perSponsor: 1 });
     expect(books.pools.find((p) => p.poolId === "p")?.claimedCount).toBe(3);
+  });
+
+  it("counts the holdings rows standing at each count as the rows stand, also on a shard that kept holdings before the count", async () => {
+    const stub = await seedShard("shard-8998", 4);
+    const books = await runInDurableObject(stub, (shard, state) => {
+      const sql = state.storage.sql;
+      const counted = () => sql.exec("SELECT scope, n, holders FROM holding_counts WHERE holders <> 0 ORDER BY scope, n").toArray();
+      const fromHoldings = () =>
+        sql
+          .exec(
+            "SELECT CASE WHEN sponsor_id = '*' THEN '*' ELSE 'sponsor' END AS scope, n, COUNT(*) AS holders FROM holdings GROUP BY 1, 2 ORDER BY 1, 2",
+          )
+          .toArray();
+      // u0 takes two more envelopes, the second from a sponsor it holds (a breach the audit must see); u1's claim is displaced.
+      sql.exec(
+        `INSERT INTO claims (claim_id, envelope_id, user_id, request_id, pool_id, phase_id, sponsor_id, amount, claimed_at, gala_id)
+         VALUES ('x1', 'ex1', 'u0', 'rx1', 'p', 'ph', 't', 100, 1, 'g'), ('x2', 'ex2', 'u0', 'rx2', 'p', 'ph', 's', 100, 2, 'g')`,
+      );
+      sql.exec("DELETE FROM claims WHERE claim_id = 'c1'");
+      expect(counted()).toEqual(fromHoldings());
+      // A shard whose holdings were kept before the count gets it from its holdings when it starts.
+      sql.exec("DROP TABLE holding_counts");
+      keepTotals(state.storage);
+      expect(counted()).toEqual(fromHoldings());
+      return shard.books();
+    });
+    expect({ perUser: books.maxClaimsPerUser, perSponsor: books.maxClaimsPerUserSponsor }).toEqual({ perUser: 3, perSponsor: 2 });
   });
 
   it("the operator's audit makes one call per shard and one per ledger partition", async () => {
