@@ -85,6 +85,14 @@ export function deepCheckSlices(rows: number, minutes: number): number {
   return ((minutes * 60_000) / runMs) * slicesPerRun;
 }
 
+/**
+ * Slices beyond the standing runs' over the night, for one object whose rows grow to `rows`:
+ * on average half of them during the show, all of them after it.
+ */
+function rowSlices(rows: number, during: number, after: number): number {
+  return deepCheckSlices(rows / 2, during) - deepCheckSlices(0, during) + deepCheckSlices(rows, after) - deepCheckSlices(0, after);
+}
+
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
 const auditFanOut = (d: DeploymentInputs) => d.shards + 2 * d.ledgerPartitions + 3;
 const statsFanOut = (d: DeploymentInputs) => d.shards + 3;
@@ -160,12 +168,7 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
     },
     {
       name: "deep check slices over the night's ledger rows",
-      count:
-        d.ledgerPartitions *
-        (deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions / 2, during) -
-          deepCheckSlices(0, during) +
-          deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions, after) -
-          deepCheckSlices(0, after)),
+      count: d.ledgerPartitions * rowSlices(f.stored.ledgerRows / d.ledgerPartitions, during, after),
       per: { doRequests: 1, doRowsRead: 3 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
     // durable-objects/pool-shard/index.ts alarm (shared with the settlement outbox): the shards' deep check, armed by the
@@ -178,12 +181,7 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
     },
     {
       name: "deep check slices over the night's claims",
-      count:
-        d.shards *
-        (deepCheckSlices(f.stored.claims / d.shards / 2, during) -
-          deepCheckSlices(0, during) +
-          deepCheckSlices(f.stored.claims / d.shards, after) -
-          deepCheckSlices(0, after)),
+      count: d.shards * rowSlices(f.stored.claims / d.shards, during, after),
       per: { doRequests: 1, doRowsRead: 2 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
