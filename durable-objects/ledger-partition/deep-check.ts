@@ -1,184 +1,61 @@
 /**
- * WalletDeepCheck: the ledger partition's deep check, each wallet's balance against the sum of
- * its ledger rows, run in bounded slices from the partition's alarm (issue 26).
- *
- * The audit reads the partition's running totals: a wallet whose balance moved behind the
- * code's back, or a ledger row changed without its totals, cancels out of those sums or never
- * reaches them. This check reads the rows themselves, a slice at a time: a cursor (the last
- * wallet checked) walks the wallets in id order; a slice reads wallets in queries of
- * `WALLETS_PER_QUERY` with their rows until it has read `SLICE_ROWS` ledger rows, so it holds
- * the object for a bounded time whatever the partition holds. Each wallet is checked whole inside
- * one slice's transaction, so a write landing between slices can never make a false finding.
- * A wallet that disagrees is a finding (kept in `deep_findings` until a later pass, or the
- * audit's recheck of the findings, finds it right again); the findings go to the show clock
- * (the Timeline object), where the audit and the alerts read them. The only writer of `deep_check` and `deep_findings`.
+ * The ledger partition's deep check (issue 26): each wallet's balance against the sum of its
+ * ledger rows, run in slices bounded by time from the partition's alarm (../sliced-check.ts).
+ * A query reads `WALLETS_PER_QUERY` wallets after the cursor (the last wallet checked) with their
+ * rows; a wallet that disagrees is a finding, named `wallet:<user>`, that the audit checks again
+ * before naming it (`recheck`), so a wallet the repair has made right since is not named.
  */
 import type { AuditProblem } from "../../src/wire/index";
-import type { DeepCheckReport } from "../../src/wire/rpc";
+import type { CheckSubject, Found } from "../sliced-check";
 
-/** Ledger rows a slice reads before it stops (a slice runs well under 50 ms: docs/reliability.md, "Deep checks"). */
-export const SLICE_ROWS = 1_000;
-/** Wallets read per query (with their rows); a slice may overshoot `SLICE_ROWS` by one query's rows. */
+/** Wallets read per query (with their rows); a slice may overshoot its budget by one query. */
 export const WALLETS_PER_QUERY = 20;
 
-export const DEEP_CHECK_SCHEMA = `
-CREATE TABLE IF NOT EXISTS deep_check (
-  id INTEGER PRIMARY KEY CHECK (id = 0),
-  source TEXT NOT NULL,
-  cursor TEXT,
-  run_started_at INTEGER,
-  rows INTEGER NOT NULL DEFAULT 0,
-  entities INTEGER NOT NULL DEFAULT 0,
-  slices INTEGER NOT NULL DEFAULT 0,
-  last_run TEXT,
-  unreported INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS deep_findings (
-  user_id TEXT PRIMARY KEY,
-  diff INTEGER NOT NULL,
-  found_at INTEGER NOT NULL
-);
-`;
-
-interface State {
-  source: string;
-  cursor: string | null;
-  run_started_at: number | null;
-  rows: number;
-  entities: number;
-  slices: number;
-  last_run: string | null;
-  unreported: number;
-}
-
-/** What one slice did: the rows and wallets it read, whether it finished the run, and the report to send (null when nothing changed). */
-export interface SliceResult {
-  rows: number;
-  entities: number;
-  runFinished: boolean;
-  report: DeepCheckReport | null;
-}
-
-export class WalletDeepCheck {
+export class WalletRows implements CheckSubject {
   #sql: SqlStorage;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec(DEEP_CHECK_SCHEMA);
   }
 
-  /** Whether the check has been armed (it knows the name it reports under). */
-  armed(): boolean {
-    return this.#state() !== undefined;
-  }
+  begin(): void {}
 
-  /** Arms the check under `source` (idempotent). */
-  arm(source: string): void {
-    this.#sql.exec("INSERT INTO deep_check (id, source) VALUES (0, ?) ON CONFLICT DO NOTHING", source);
-  }
-
-  /** One slice, at `now`: call inside a storage transaction. Null when the check is not armed. */
-  slice(now: number): SliceResult | null {
-    const state = this.#state();
-    if (!state) return null;
-    const startedAt = state.run_started_at ?? now;
-    let cursor = state.cursor ?? "";
+  next(cursor: string, found: Found): { rows: number; entities: number; cursor: string | null } {
+    const wallets = this.#sql
+      .exec<{ user_id: string; balance: number; n: number; sum: number }>(
+        `WITH w AS (SELECT user_id, balance_cents FROM wallets WHERE user_id > ? ORDER BY user_id LIMIT ${WALLETS_PER_QUERY})
+         SELECT w.user_id, w.balance_cents AS balance, COUNT(l.entry_id) AS n, COALESCE(SUM(l.amount_cents), 0) AS sum
+           FROM w LEFT JOIN ledger l ON l.user_id = w.user_id GROUP BY w.user_id ORDER BY w.user_id`,
+        cursor,
+      )
+      .toArray();
     let rows = 0;
-    let entities = 0;
-    let changed = false;
-    let runFinished = false;
-    while (rows < SLICE_ROWS) {
-      const wallets = this.#sql
-        .exec<{ user_id: string; balance: number; n: number; sum: number }>(
-          `WITH w AS (SELECT user_id, balance_cents FROM wallets WHERE user_id > ? ORDER BY user_id LIMIT ${WALLETS_PER_QUERY})
-           SELECT w.user_id, w.balance_cents AS balance, COUNT(l.entry_id) AS n, COALESCE(SUM(l.amount_cents), 0) AS sum
-             FROM w LEFT JOIN ledger l ON l.user_id = w.user_id GROUP BY w.user_id ORDER BY w.user_id`,
-          cursor,
-        )
-        .toArray();
-      for (const w of wallets) {
-        rows += w.n;
-        entities += 1;
-        changed = this.#record(w.user_id, w.balance - w.sum, now) || changed;
-      }
-      if (wallets.length < WALLETS_PER_QUERY) {
-        runFinished = true;
-        break;
-      }
-      cursor = wallets[wallets.length - 1].user_id;
+    for (const w of wallets) {
+      rows += w.n;
+      found(w.user_id, w.balance - w.sum);
     }
-    const total = { rows: state.rows + rows, entities: state.entities + entities, slices: state.slices + 1 };
-    const lastRun = runFinished ? { ...total, startedAt, finishedAt: now } : state.last_run && JSON.parse(state.last_run);
-    const unreported = state.unreported === 1 || changed || runFinished;
-    this.#sql.exec(
-      `UPDATE deep_check SET cursor = ?, run_started_at = ?, rows = ?, entities = ?, slices = ?, last_run = ?, unreported = ? WHERE id = 0`,
-      runFinished ? null : cursor,
-      runFinished ? null : startedAt,
-      runFinished ? 0 : total.rows,
-      runFinished ? 0 : total.entities,
-      runFinished ? 0 : total.slices,
-      lastRun ? JSON.stringify(lastRun) : null,
-      unreported ? 1 : 0,
-    );
-    return { rows, entities, runFinished, report: unreported ? this.report(now) : null };
+    const last = wallets.length < WALLETS_PER_QUERY ? null : wallets[wallets.length - 1].user_id;
+    return { rows, entities: wallets.length, cursor: last };
   }
 
-  /** The check's report now: its findings and its last finished run. */
-  report(now: number): DeepCheckReport {
-    const state = this.#state();
-    const findings = this.#sql
-      .exec<{ user_id: string; diff: number }>("SELECT user_id, diff FROM deep_findings ORDER BY user_id")
-      .toArray()
-      .map((f): AuditProblem => ({
-        place: `wallet:${f.user_id}`,
-        problem: `balance differs from the sum of the user's ledger rows by ${f.diff} cents (deep check)`,
-        cents: Math.abs(f.diff),
-      }));
-    return { source: state?.source ?? "", findings, lastRun: state?.last_run ? JSON.parse(state.last_run) : null, reportedAt: now };
-  }
+  end(): void {}
 
-  /**
-   * Checks again, now, each wallet with a finding (call inside a storage transaction): a
-   * finding the repair or a restored row has made right since is cleared. True when that
-   * changed the findings.
-   */
-  recheck(now: number): boolean {
-    let changed = false;
-    const found = this.#sql.exec<{ user_id: string }>("SELECT user_id FROM deep_findings").toArray();
-    for (const { user_id } of found) {
-      const w = this.#sql
-        .exec<{ balance: number; sum: number }>(
-          `SELECT COALESCE((SELECT balance_cents FROM wallets WHERE user_id = ?1), 0) AS balance,
-                  COALESCE((SELECT SUM(amount_cents) FROM ledger WHERE user_id = ?1), 0) AS sum`,
-          user_id,
-        )
-        .one();
-      changed = this.#record(user_id, w.balance - w.sum, now) || changed;
-    }
-    if (changed) this.#sql.exec("UPDATE deep_check SET unreported = 1 WHERE id = 0");
-    return changed;
-  }
-
-  /** The show clock holds the latest report. */
-  reported(): void {
-    this.#sql.exec("UPDATE deep_check SET unreported = 0 WHERE id = 0");
-  }
-
-  /** Keeps or clears the wallet's finding; true when that changed the findings. */
-  #record(userId: string, diff: number, now: number): boolean {
-    if (diff === 0) return this.#sql.exec("DELETE FROM deep_findings WHERE user_id = ?", userId).rowsWritten > 0;
-    return (
-      this.#sql.exec(
-        `INSERT INTO deep_findings (user_id, diff, found_at) VALUES (?, ?, ?)
-         ON CONFLICT DO UPDATE SET diff = excluded.diff WHERE diff <> excluded.diff`,
+  recheck(userId: string): number {
+    const w = this.#sql
+      .exec<{ balance: number; sum: number }>(
+        `SELECT COALESCE((SELECT balance_cents FROM wallets WHERE user_id = ?1), 0) AS balance,
+                COALESCE((SELECT SUM(amount_cents) FROM ledger WHERE user_id = ?1), 0) AS sum`,
         userId,
-        diff,
-        now,
-      ).rowsWritten > 0
-    );
+      )
+      .one();
+    return w.balance - w.sum;
   }
 
-  #state(): State | undefined {
-    return this.#sql.exec<State & Record<string, SqlStorageValue>>("SELECT * FROM deep_check WHERE id = 0").toArray()[0];
+  problem(userId: string, diff: number): AuditProblem {
+    return {
+      place: `wallet:${userId}`,
+      problem: `balance differs from the sum of the user's ledger rows by ${diff} cents (deep check)`,
+      cents: Math.abs(diff),
+    };
   }
 }

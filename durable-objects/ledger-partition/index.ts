@@ -16,14 +16,12 @@ import { DurableObject } from "cloudflare:workers";
 import { ENVELOPE_KIND, type LedgerEntryView } from "../../src/domain/settlement";
 import type { LedgerGroupSums } from "../../src/domain/group-audit";
 import type { LedgerPoolSums } from "../../src/domain/settlement-audit";
-import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import type { DebitResult, LedgerCredit, WalletDebit } from "../../src/wire/rpc";
+import type { DeepCheckReport } from "../../src/wire/index";
 import { timelineStub } from "../../src/objects";
-import { type SliceResult, WalletDeepCheck } from "./deep-check";
+import { DEFAULT_BOUNDS, type SliceResult, SlicedCheck } from "../sliced-check";
+import { WalletRows } from "./deep-check";
 import { keepTotals } from "./totals";
-
-/** Pause between two slices of a deep check run, and between two runs. */
-const SLICE_GAP_MS = 200;
-const RUN_INTERVAL_MS = 10 * 60_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger (
@@ -78,14 +76,14 @@ const WALLET_ROWS = 200;
 
 export class LedgerPartition extends DurableObject<Env> {
   #sql: SqlStorage;
-  #deepCheck: WalletDeepCheck;
+  #deepCheck: SlicedCheck;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA);
     keepTotals(ctx.storage);
-    this.#deepCheck = new WalletDeepCheck(this.#sql);
+    this.#deepCheck = new SlicedCheck(this.#sql, new WalletRows(this.#sql));
   }
 
   async alarm(): Promise<void> {
@@ -93,15 +91,16 @@ export class LedgerPartition extends DurableObject<Env> {
   }
 
   /**
-   * One slice of the deep check, its report to the show clock when its findings changed or a
-   * run finished, then the next slice (or the next run) on the alarm. A report that fails is
-   * sent again with the next slice. Null when the check is not armed.
+   * One slice of the deep check (its work stops after `budgetMs`, the alarm's default
+   * SLICE_BUDGET_MS), its report to the show clock when its findings changed or a run finished,
+   * then the next slice (or the next run) on the alarm. A report that fails is sent again with
+   * the next slice. Null when the check is not armed.
    */
-  async checkSlice(): Promise<SliceResult | null> {
-    const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now()));
+  async checkSlice(budgetMs = DEFAULT_BOUNDS.budgetMs): Promise<SliceResult | null> {
+    const result = this.ctx.storage.transactionSync(() => this.#deepCheck.slice(Date.now(), { ...DEFAULT_BOUNDS, budgetMs }));
     if (!result) return null;
     if (result.report) await this.#report(result.report);
-    await this.ctx.storage.setAlarm(Date.now() + (result.runFinished ? RUN_INTERVAL_MS : SLICE_GAP_MS));
+    await this.ctx.storage.setAlarm(result.nextAt);
     return result;
   }
 

@@ -1,6 +1,6 @@
 /**
  * The shard's one alarm, shared by the tasks that need a timer (the settlement outbox, the
- * merge of leased claims into their home shards): each asks for it to fire by some time, and
+ * merge of leased claims into their home shards, the deep check's slices): each asks for it to fire by some time, and
  * `alarm()` runs every task, each of which asks again for what it still has to do. Asking
  * early is harmless: every task is safe to run before it is due.
  */

@@ -27,7 +27,11 @@
  * - statistics (shake-counts.ts: `shake_counts`): shakes counted by the edges, per phase;
  * - running totals (totals.ts: `pool_totals`, `shard_totals`): per pool and per shard, kept
  *   by triggers on the tables they count, in the same transaction as each write;
- * - the audit's figures (figures.ts, read only): the shard's books from its totals.
+ * - the audit's figures (figures.ts, read only): the shard's books from its totals;
+ * - the deep check (claims-check.ts: `claims_check_sums`, with ../sliced-check.ts): its claims
+ *   and their settlement states against the running totals, in slices bounded by time from the
+ *   alarm it shares with the settlement outbox, armed with the shard's first phase windows,
+ *   findings reported to the show clock.
  *
  * Every public method that writes runs synchronously inside one storage transaction (the
  * sends to the settlement queue excepted), so no two claims interleave and no partial write
@@ -70,6 +74,9 @@ import { SettlementOutbox } from "./settlement-outbox";
 import { ShakeCounts } from "./shake-counts";
 import { Stock } from "./stock";
 import { keepTotals, poolTotals } from "./totals";
+import { ClaimRows } from "./claims-check";
+import { DEFAULT_BOUNDS, SlicedCheck } from "../sliced-check";
+import { timelineStub } from "../../src/objects";
 
 export class PoolShard extends DurableObject<Env> {
   #sql: SqlStorage;
@@ -83,6 +90,7 @@ export class PoolShard extends DurableObject<Env> {
   #moves: Moves;
   #shakes: ShakeCounts;
   #outbox: SettlementOutbox;
+  #deepCheck: SlicedCheck;
   #calls = new RateWindow();
   #index: number | null = null;
 
@@ -110,6 +118,7 @@ export class PoolShard extends DurableObject<Env> {
       { leases: this.#leases, merges: this.#merges, alarm: this.#alarm },
       mergeFlushMs(env),
     );
+    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.ctx.id.name ?? "shard"));
   }
 
   /** This shard's index, from its name `shard-<n>`. */
@@ -245,11 +254,38 @@ export class PoolShard extends DurableObject<Env> {
     return voided && { status: "voided", reason: voided.reason };
   }
 
-  /** Sends the opened claims' settlements in batches (settlement-outbox.ts) and merges waiting leased claims into their homes (merge-flush.ts). */
+  /**
+   * The alarm's tasks, each safe to run early: the opened claims' settlements in batches
+   * (settlement-outbox.ts) beside the waiting leased claims' merges into their homes
+   * (merge-flush.ts), then the deep check's slice when due.
+   */
   async alarm(): Promise<void> {
     this.#alarm.fired();
     const now = Date.now();
     await Promise.all([this.#outbox.flush(now), this.#mergeFlush.flush(now)]);
+    if ((this.#deepCheck.dueAt() ?? Infinity) <= Date.now()) await this.checkSlice();
+    const due = this.#deepCheck.dueAt();
+    if (due !== null) await this.#alarm.by(due);
+  }
+
+  /**
+   * One slice of the deep check (its work stops after `budgetMs`), its report to the show clock
+   * when its findings changed or a run finished; the next slice is due on the alarm. A report
+   * that fails is sent again with the next slice. Null when the check is not armed.
+   */
+  async checkSlice(budgetMs = DEFAULT_BOUNDS.budgetMs) {
+    const result = this.#transaction(() => this.#deepCheck.slice(Date.now(), { ...DEFAULT_BOUNDS, budgetMs }));
+    if (!result) return null;
+    if (result.report) {
+      try {
+        await timelineStub(this.env).reportDeepCheck(result.report);
+        this.#deepCheck.reported();
+      } catch (err) {
+        console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
+      }
+    }
+    await this.#alarm.by(result.nextAt);
+    return result;
   }
 
   /** Sends the unsettled, never-enqueued claims of these (closed) phases; returns how many. */
@@ -290,12 +326,16 @@ export class PoolShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)
 
-  /** Arms the phase windows this shard enforces; returns the pools whose share it holds. */
-  armPhases(windows: PhaseWindow[]): string[] {
-    return this.#transaction(() => {
+  /** Arms the phase windows this shard enforces (and, the first time, its deep check); returns the pools whose share it holds. */
+  async armPhases(windows: PhaseWindow[]): Promise<string[]> {
+    const { pools, checkArmed } = this.#transaction(() => {
       this.#windows.arm(windows);
-      return this.#stock.loadedPoolIds();
+      // Reported under the object's name (`shard-<n>`); a shard reached without a name is never armed.
+      const name = this.ctx.id.name;
+      return { pools: this.#stock.loadedPoolIds(), checkArmed: name !== undefined && this.#deepCheck.arm(name) };
     });
+    if (checkArmed) await this.#alarm.by(Date.now());
+    return pools;
   }
 
   /** The audit figures and this shard's side of the moves, read in one transaction. */

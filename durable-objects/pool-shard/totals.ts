@@ -57,14 +57,19 @@ type Column = (typeof COLUMNS)[number];
  */
 type Counted = { column: Column; table: string; movement?: boolean } & ({ own: string } | { when: string });
 
+/** The settlement states counted per claim, each while its condition on the claim's `claim_state` row (`$`) holds. */
+export const CLAIM_STATES = {
+  opened: "$.opened_at IS NOT NULL",
+  sent: "($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)",
+  settled: "$.settled_at IS NOT NULL",
+} as const;
+
 const COUNTED: Counted[] = [
   { column: "stock", table: "envelopes", own: "amount" },
   { column: "leased", table: "leased_envelopes", own: "amount" },
   { column: "lent", table: "leased_envelopes", movement: true, own: "amount" },
   { column: "issued", table: "claims", own: "amount" },
-  { column: "opened", table: "claim_state", when: "$.opened_at IS NOT NULL" },
-  { column: "sent", table: "claim_state", when: "($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)" },
-  { column: "settled", table: "claim_state", when: "$.settled_at IS NOT NULL" },
+  ...Object.entries(CLAIM_STATES).map(([column, when]) => ({ column: column as Column, table: "claim_state", when })),
   { column: "moved_in", table: "moves_in", movement: true, own: "cents" },
   { column: "moved_out", table: "moves_out", movement: true, own: "cents" },
   { column: "merged_in", table: "merged_in", movement: true, own: "amount" },
@@ -202,9 +207,9 @@ function backfill(sql: SqlStorage): void {
     leased: sums("leased_envelopes"),
     lent: sums("leased_envelopes"),
     issued: sums("claims"),
-    opened: fromState("$.opened_at IS NOT NULL"),
-    sent: fromState("($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)"),
-    settled: fromState("$.settled_at IS NOT NULL"),
+    opened: fromState(CLAIM_STATES.opened),
+    sent: fromState(CLAIM_STATES.sent),
+    settled: fromState(CLAIM_STATES.settled),
     moved_in: moved("moves_in"),
     moved_out: moved("moves_out"),
     merged_in: sums("merged_in"),

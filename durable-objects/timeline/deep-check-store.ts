@@ -4,7 +4,7 @@
  * wallets, durable-objects/ledger-partition/deep-check.ts). The only writer of the table; the
  * audit and the alerts read the findings from here.
  */
-import type { DeepCheckReport } from "../../src/wire/rpc";
+import type { DeepCheckReport } from "../../src/wire/index";
 
 export const DEEP_CHECK_SCHEMA = `
 CREATE TABLE IF NOT EXISTS deep_check_reports (

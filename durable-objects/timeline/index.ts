@@ -24,8 +24,16 @@ import { applyEdit, timelineProblem, timelineWarnings } from "../../src/domain/t
 import { runShowClock } from "../../src/show/clock-run";
 import { publishTimeline } from "../../src/show/publish";
 import type { ShowRegistry, TimelineWrite } from "../../src/show/registry";
-import type { AdminLogEntry, MoveRecord, PoolRecord, TickReport, TimelineEdit, Timeline as TimelineDoc } from "../../src/wire/index";
-import type { DeepCheckReport, RegisteredPool } from "../../src/wire/rpc";
+import type {
+  AdminLogEntry,
+  DeepCheckReport,
+  MoveRecord,
+  PoolRecord,
+  TickReport,
+  Timeline as TimelineDoc,
+  TimelineEdit,
+} from "../../src/wire/index";
+import type { RegisteredPool } from "../../src/wire/rpc";
 import { ADMIN_LOG_SCHEMA, appendAdminLog, readAdminLog, type AdminChange } from "./admin-log-store";
 import { DEEP_CHECK_SCHEMA, readDeepChecks, storeDeepCheck } from "./deep-check-store";
 import { Registry } from "./registry";

@@ -24,7 +24,7 @@ import type {
   VerificationReport,
 } from "../wire/index";
 import { timelineBody } from "../schemas";
-import { amount, epoch, money, text } from "./viewer-answers";
+import { amount, counts, epoch, money, text } from "./viewer-answers";
 
 export const operatorAnswer = z.object({ operator: text.nullable() }).strict() satisfies z.ZodType<OperatorInfo>;
 
@@ -292,9 +292,12 @@ const groupsAudit = z
   .strict();
 
 const auditProblem = z.object({ place: text, problem: text, cents: money }).strict();
-/** An object of counts (non-negative integers) and nothing else. */
-const counts = <K extends string>(...keys: K[]) =>
-  z.object(Object.fromEntries(keys.map((k) => [k, amount])) as Record<K, typeof amount>).strict();
+
+const deepCheckTimes = { sliceMs: z.number().nonnegative(), maxSliceMs: z.number().nonnegative(), startedAt: epoch, finishedAt: epoch };
+const deepCheckRun = z.object({ rows: amount, entities: amount, slices: amount, ...deepCheckTimes }).strict();
+const deepCheckReport = z
+  .object({ source: text, findings: z.array(auditProblem), lastRun: deepCheckRun.nullable(), reportedAt: epoch })
+  .strict();
 
 export const auditAnswer = z
   .object({
@@ -310,6 +313,7 @@ export const auditAnswer = z
     settlement: settlementAudit,
     leases: counts("calls", "mergeCalls", "merging", "recorded", "voided", "outstandingCount", "outstandingCents"),
     groups: groupsAudit,
+    deepChecks: z.array(deepCheckReport),
   })
   .strict() satisfies z.ZodType<AuditReport>;
 

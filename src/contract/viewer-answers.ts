@@ -27,6 +27,9 @@ export const money = z.number().int();
 export const amount = z.number().int().min(0);
 export const epoch = z.number().int().min(0);
 export const text = z.string();
+/** An object of counts (non-negative integers) and nothing else. */
+export const counts = <K extends string>(...keys: K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, amount])) as Record<K, typeof amount>).strict();
 
 export const errorAnswer = z.object({ error: z.object({ code: text, message: text }).strict() }).strict() satisfies z.ZodType<ApiErrorBody>;
 

@@ -19,7 +19,7 @@ export function mergeAudit(
   moves: readonly MoveRecord[],
   settlement: SettlementAudit,
   closedPhaseIds: ReadonlySet<string>,
-): Omit<AuditReport, "groups"> {
+): Omit<AuditReport, "groups" | "deepChecks"> {
   const poolAudits: PoolAudit[] = pools.map((pool) => {
     const v = verifyPool(pool, shards);
     return {

@@ -18,7 +18,7 @@ import { allShards, shardStub, timelineStub } from "../objects";
 import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
 import type { ShardBooks, ShardSettlementFigures } from "../wire/rpc";
 import { auditGroupEnvelopes } from "./groups-audit";
-import { claimsInLedger, deepCheckFindings, ledgerAudit } from "./wallet-ledger";
+import { claimsInLedger, deepCheckReports, ledgerAudit } from "./wallet-ledger";
 
 /**
  * One shard's part of the audit: one call answers its books and its money in motion from its
@@ -81,7 +81,13 @@ export async function auditAll(env: Env, timeline: Timeline, stuckAfterMs: numbe
   const settlement = mergeSettlement({ pools, claims: books, motion, ledger: ledger.settled, inLedger, now, stuckAfterMs });
   const report = mergeAudit(timeline.galaId, pools, books, moves, settlement, new Set(closed));
   const groups = await auditGroupEnvelopes(env, now - stuckAfterMs);
-  const deep = await deepCheckFindings(env, deepChecks);
-  const problems = [...report.problems, ...leaseProblems(books, now, stuckAfterMs), ...groupProblems(groups), ...ledger.problems, ...deep];
-  return { ...report, balanced: problems.length === 0, problems, groups };
+  const deep = await deepCheckReports(env, deepChecks);
+  const problems = [
+    ...report.problems,
+    ...leaseProblems(books, now, stuckAfterMs),
+    ...groupProblems(groups),
+    ...ledger.problems,
+    ...deep.flatMap((r) => r.findings),
+  ];
+  return { ...report, balanced: problems.length === 0, problems, groups, deepChecks: deep };
 }

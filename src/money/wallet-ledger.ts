@@ -12,8 +12,8 @@ import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
 import { GROUP_LEDGER } from "../domain/group-envelope";
-import type { AuditProblem, SettlementClaim } from "../wire/index";
-import type { DebitResult, DeepCheckReport, LedgerCredit, WalletDebit } from "../wire/rpc";
+import type { AuditProblem, DeepCheckReport, SettlementClaim } from "../wire/index";
+import type { DebitResult, LedgerCredit, WalletDebit } from "../wire/rpc";
 
 /** Writes each credit exactly once, in its user's partition; returns the entry ids the ledger holds. */
 export async function creditLedger(env: Env, credits: readonly LedgerCredit[], now: number): Promise<Set<string>> {
@@ -159,13 +159,15 @@ export async function recomputeWallets(env: Env, now: number): Promise<number> {
 }
 
 /**
- * The deep checks' findings as the audit names them: each partition that reported any checks
- * them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made right since
- * its slice is not named; partitions with none are not called.
+ * The deep checks' reports as the audit shows them: each ledger partition that reported findings
+ * checks them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made
+ * right since its slice is not named; partitions with none are not called. A shard's findings
+ * (sums over a whole run, durable-objects/pool-shard/claims-check.ts) stand until its next run.
  */
-export async function deepCheckFindings(env: Env, reports: readonly DeepCheckReport[]): Promise<AuditProblem[]> {
-  const current = await Promise.all(
-    reports.map(async (r) => (r.findings.length === 0 ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck())),
+export async function deepCheckReports(env: Env, reports: readonly DeepCheckReport[]): Promise<DeepCheckReport[]> {
+  return Promise.all(
+    reports.map(async (r) =>
+      r.findings.length === 0 || !r.source.startsWith("ledger-") ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck(),
+    ),
   );
-  return current.flatMap((r) => r.findings);
 }

@@ -86,6 +86,33 @@ export interface AuditReport {
   leases: LeasesAudit;
   /** Group envelopes: amount = grabbed + refunded + still open, and the ledger agrees. */
   groups: GroupsAudit;
+  /** The deep checks' latest report per object (their findings are among `problems`): how recently each one's rows were all read. */
+  deepChecks: DeepCheckReport[];
+}
+
+/**
+ * What one object's deep check (rows verified against the totals in bounded slices) reports to
+ * the show clock, where the audit and the alerts read it: the findings of its last finished run
+ * and of the run under way, each naming its place.
+ */
+export interface DeepCheckReport {
+  /** The object checked, e.g. `ledger-3`. */
+  source: string;
+  findings: AuditProblem[];
+  /**
+   * The last finished run: rows and entities checked, slices, their summed and longest time on
+   * the object's clock (ms), and when it ran; null before the first.
+   */
+  lastRun: {
+    rows: number;
+    entities: number;
+    slices: number;
+    sliceMs: number;
+    maxSliceMs: number;
+    startedAt: EpochMs;
+    finishedAt: EpochMs;
+  } | null;
+  reportedAt: EpochMs;
 }
 
 export interface LeasesAudit {

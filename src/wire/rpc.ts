@@ -3,7 +3,7 @@
  * Never imported by the PWA or the load scripts (they see only `./index`).
  */
 import type { Cents, EpochMs, SettlementClaim } from "./api";
-import type { AuditProblem, PendingClaim, PoolRecord } from "./admin";
+import type { PendingClaim, PoolRecord } from "./admin";
 import type { GroupFunding } from "./groups";
 import type { ShardPhaseStats } from "./live-show";
 
@@ -381,18 +381,4 @@ export interface ShardPoolPace {
 export interface ShardPhaseReport {
   stats: ShardPhaseStats;
   pools: ShardPoolPace[];
-}
-
-/**
- * What one object's deep check (rows verified against the totals in bounded slices) reports to
- * the show clock, where the audit and the alerts read it: the findings of its last finished run
- * and of the run under way, each naming its place.
- */
-export interface DeepCheckReport {
-  /** The object checked, e.g. `ledger-3`. */
-  source: string;
-  findings: AuditProblem[];
-  /** The last finished run: rows and entities checked, slices, and when it ran; null before the first. */
-  lastRun: { rows: number; entities: number; slices: number; startedAt: EpochMs; finishedAt: EpochMs } | null;
-  reportedAt: EpochMs;
 }

@@ -1,18 +1,21 @@
 /**
  * Starts `wrangler dev` for the browser tests on a free port with a fresh persistence
- * directory and test-only secrets, waits until it answers, and stops it afterwards.
+ * directory and test-only secrets, waits until it answers, and the one headless Chromium the
+ * tests open their browser contexts in (support/browser.ts); stops both afterwards.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { ADMIN_SECRET, ARTIFACTS } from "./support/paths";
+import { chromium } from "playwright-core";
+import { ADMIN_SECRET, ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS } from "./support/paths";
 import { freePort } from "./support/free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    chromiumEndpoint: string;
   }
 }
 
@@ -60,9 +63,9 @@ export default async function setup(project: TestProject) {
       "SHARD_COUNT:4",
       "--var",
       "TIMELINE_TTL_MS:1000",
-      // Pages read the published timeline every 1-2 s, so the clock test converges quickly.
+      // Pages read the published timeline every 0-1 s, so the clock test has its six polls in seconds.
       "--var",
-      "LIVE_POLL_MS:2000",
+      "LIVE_POLL_MS:1000",
       // Issuance pacing would hold back the small pools these tests drain in seconds; its
       // own tests are in test/overload.
       "--var",
@@ -100,12 +103,18 @@ export default async function setup(project: TestProject) {
     rmSync(persist, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Chromium starts while wrangler does.
+  const browser = chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const stopBoth = async () => {
+    await Promise.allSettled([stop(), browser.then((b) => b.close())]);
+  };
   try {
-    await waitUntilUp(baseUrl, () => exited);
+    const [server] = await Promise.all([browser, waitUntilUp(baseUrl, () => exited)]);
+    project.provide("chromiumEndpoint", server.wsEndpoint());
   } catch (err) {
-    await stop();
+    await stopBoth();
     throw err;
   }
   project.provide("baseUrl", baseUrl);
-  return stop;
+  return stopBoth;
 }

@@ -39,7 +39,7 @@ function pngSize(bytes: Uint8Array): string {
 
 describe("installable PWA", () => {
   it("has a complete manifest, real icons with a maskable one, start_url in scope and a controlling service worker", async () => {
-    browser = await openBrowser();
+    browser = await openBrowser({ profile: true });
     const page = await browser.context.newPage();
     await page.goto("/");
     const cdp = await browser.context.newCDPSession(page);

@@ -1124,6 +1124,24 @@ export interface components {
                     cents: number;
                 } | null;
             };
+            deepChecks: {
+                source: string;
+                findings: {
+                    place: string;
+                    problem: string;
+                    cents: number;
+                }[];
+                lastRun: {
+                    rows: number;
+                    entities: number;
+                    slices: number;
+                    sliceMs: number;
+                    maxSliceMs: number;
+                    startedAt: number;
+                    finishedAt: number;
+                } | null;
+                reportedAt: number;
+            }[];
         };
         DeadLetters: {
             deadLetters: {

@@ -49,7 +49,7 @@ describe("shard faults during claim bursts", () => {
     forgetTimeline();
     const sponsorIds = SPONSORS.slice(0, 3).map((s) => s.id);
     const { lotteryId } = await liveLotteryShow("faults", { sponsorIds });
-    for (const sponsorId of sponsorIds) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 3_000_000, count: 24_000 });
+    for (const sponsorId of sponsorIds) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 75_000, count: 600 });
     const target = deployedEnv({ ISSUANCE_PACING: "off" });
     const users = await inBatches(120, 40, () => session());
     const shake = async (i: number): Promise<{ status: number; body: ShakeResponse }> => {

@@ -87,9 +87,11 @@ describe("ID tokens", () => {
     const before = jwksFetches.count;
     await refused(await unknown());
     expect(jwksFetches.count).toBe(before + 1);
+    const burstAt = Date.now();
     const burst = await Promise.all(Array.from({ length: 20 }, async () => (await sessionFor(await unknown())).status));
     expect(burst.every((s) => s === 401)).toBe(true);
-    expect(jwksFetches.count).toBe(before + 1);
+    // Once per cooldown: a burst that outlasts one (a loaded machine) may refetch once per cooldown it spans.
+    expect(jwksFetches.count - before).toBeLessThanOrEqual(1 + Math.floor((Date.now() - burstAt) / Number(env.JWKS_COOLDOWN_MS)));
   });
 
   describe("refusals", () => {

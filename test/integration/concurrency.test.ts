@@ -20,16 +20,17 @@ describe("limits and conservation under real concurrency", () => {
     expect(report).toMatchObject({ balanced: true, maxClaimsPerUser: 3, maxClaimsPerUserSponsor: 1, duplicateEnvelopeClaims: 0 });
   });
 
-  it("1,000 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
+  it("600 shakes from many users across shards balance to the cent with no envelope issued twice", async () => {
     const { lotteryId } = await liveLotteryShow("many-users");
     const alpha = await createPool({ phaseId: lotteryId, sponsorId: "aurora", budgetCents: 177_777, count: 1_200 });
     const beta = await createPool({ phaseId: lotteryId, sponsorId: "jade", budgetCents: 155_555, count: 1_000 });
     const users = await Promise.all(Array.from({ length: 200 }, () => session()));
     const answers: ShakeResponse[] = [];
-    for (let wave = 0; wave < 5; wave++) {
+    // Two waves win each user both sponsors' envelopes; the third finds every user at the limits.
+    for (let wave = 0; wave < 3; wave++) {
       answers.push(...(await Promise.all(users.map((u) => shake(u.token, `wave-${wave}`)))));
     }
-    expect(answers).toHaveLength(1_000);
+    expect(answers).toHaveLength(600);
     const won = answers.flatMap((a) => (a.kind === "envelope" ? [a.envelope] : []));
     // Every shard holds about 125+ envelopes per sponsor for about 25 users: each user wins both.
     expect(won.length).toBe(400);

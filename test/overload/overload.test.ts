@@ -29,7 +29,8 @@ describe("overload of one shard", () => {
   it("sheds past the ceiling with busy + Retry-After, keeps p99 bounded and loses nothing", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("overload", { sponsorIds: SPONSOR_IDS });
-    for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 2_000_000, count: 16_000 });
+    // 100 envelopes per sponsor on the users' shard: more than its 40 users may win (1 per sponsor each).
+    for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 100_000, count: 800 });
     const ceiling = 200;
     const target = deployedEnv({ SHARD_RPS_CEILING: String(ceiling), ISSUANCE_PACING: "off" });
     const users = await sessionsOnShard(3, 40);
@@ -107,10 +108,11 @@ describe("issuance pacing", () => {
     const perPool = 400;
     for (const sponsorId of SPONSOR_IDS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 200_000, count: perPool });
     const target = deployedEnv();
+    // Three shakes per user, each a candidate: unpaced, a wave could take all 300 the limits allow.
     const wave = async (tag: string) =>
       (
         await inBatches(
-          500,
+          300,
           100,
           async (i) =>
             (

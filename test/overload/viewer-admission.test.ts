@@ -47,7 +47,8 @@ describe("viewer route admission", () => {
   it("one session hammering open, present, wallet and grab gets 429 past its budget, and the others on its shard still win", async () => {
     forgetTimeline();
     const { lotteryId } = await liveLotteryShow("admission");
-    for (const { id: sponsorId } of SPONSORS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 600_000, count: 6_000 });
+    // 50 envelopes per sponsor on shard 6: more than its 20 honest viewers win (1 shake each).
+    for (const { id: sponsorId } of SPONSORS) await createPool({ phaseId: lotteryId, sponsorId, budgetCents: 40_000, count: 400 });
     const [attacker, ...honest] = await sessionsOnShard(6, 21);
     const target = deployedEnv({ VIEWER_LIMIT: "30" });
     await freshWindow(10, 6);

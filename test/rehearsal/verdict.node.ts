@@ -53,6 +53,7 @@ function audit(over: Partial<AuditReport> = {}): AuditReport {
     },
     groups: { balanced: true, envelopes: [], stuckCreations: [], settled: [], settledProblem: null },
     leases: { calls: 0, mergeCalls: 0, merging: 0, recorded: 0, voided: 0, outstandingCount: 0, outstandingCents: 0 },
+    deepChecks: [],
     ...over,
   };
 }

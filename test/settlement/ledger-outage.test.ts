@@ -12,6 +12,7 @@ import { admin, audit, json, wallet } from "../support/api";
 import { ledgerDown, ledgerQuery, ledgerUp } from "../support/ledger";
 import { openOk, winner, type Winner } from "../support/lottery";
 import { liveLottery } from "../support/show";
+import { percentile } from "../support/deployed";
 import { eventually } from "../support/wait";
 
 const WINNERS = 16;
@@ -38,13 +39,16 @@ describe("ledger outage", () => {
     const { poolId } = await liveLottery("outage", WINNERS * 8);
     const winners = await Promise.all(Array.from({ length: WINNERS }, () => winner()));
 
-    let slowestDown = Number.POSITIVE_INFINITY;
+    let typicalDown = Number.POSITIVE_INFINITY;
     const warnings = vi.spyOn(console, "warn");
     await ledgerDown("ledger");
     try {
       const timed = await timedOpens(winners);
       for (const [i, { opened }] of timed.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
-      slowestDown = Math.max(...timed.map((t) => t.ms));
+      typicalDown = percentile(
+        timed.map((t) => t.ms),
+        50,
+      );
 
       // The queue delivers (batch timeout 1 s), the consumer fails and asks for a retry.
       await eventually(async () => warnings.mock.calls.some(([text]) => String(text).startsWith("settlement batch failed")));
@@ -68,11 +72,15 @@ describe("ledger outage", () => {
     );
 
     // The same opens with the ledger up are the baseline on this machine: the outage did not
-    // make them wait (as it would if an open waited for the ledger or the queue's retries).
+    // make them wait (as it would if an open waited for the ledger or the queue's retries, which
+    // take seconds). Medians: the slowest of a burst on a loaded machine says more about the load.
     const baseline = await timedOpens(winners);
     for (const [i, { opened }] of baseline.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
-    const slowestUp = Math.max(...baseline.map((t) => t.ms));
-    expect(slowestDown).toBeLessThan(3 * slowestUp + 250);
+    const typicalUp = percentile(
+      baseline.map((t) => t.ms),
+      50,
+    );
+    expect(typicalDown).toBeLessThan(3 * typicalUp + 250);
 
     const rows = await ledgerQuery("SELECT entry_id FROM ledger WHERE pool_id = ?", poolId);
     expect(rows).toHaveLength(WINNERS);

@@ -47,6 +47,7 @@ function audit(extra: Partial<AuditReport> = {}, stuck: PendingClaim[] = []): Au
     settlement: { balanced: true, stuckAfterMs: 300_000, pools: [], unknownLedgerCents: 0, stuck },
     groups: { balanced: true, envelopes: [], stuckCreations: [], settled: [], settledProblem: null },
     leases: { calls: 0, mergeCalls: 0, merging: 0, recorded: 0, voided: 0, outstandingCount: 0, outstandingCents: 0 },
+    deepChecks: [],
     ...extra,
   };
 }

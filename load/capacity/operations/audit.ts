@@ -70,9 +70,11 @@ export const dueVisit: Partial<Usage> = {
 };
 
 /**
- * The ledger partitions' deep check (durable-objects/ledger-partition/deep-check.ts): every
- * wallet against its rows, slices of `sliceRows` ledger rows `sliceGapMs` apart on the
- * partition's alarm, a new run `runIntervalMs` after one finishes.
+ * The deep checks (durable-objects/sliced-check.ts): the ledger partitions' (every wallet
+ * against its rows) and the pool shards' (every claim and its settlement state against the
+ * totals), slices `sliceGapMs` apart on each object's alarm, a new run `runIntervalMs` after
+ * one finishes. A slice stops after 25 ms of work (or 2,000 rows): `sliceRows` is what 25 ms
+ * read at the ~40,000 rows/s `npm run bench:audit` measured in workerd on a loaded machine.
  */
 export const DEEP_CHECK = { sliceRows: 1_000, sliceGapMs: 200, runIntervalMs: 600_000 } as const;
 
@@ -81,6 +83,14 @@ export function deepCheckSlices(rows: number, minutes: number): number {
   const slicesPerRun = Math.max(1, rows / DEEP_CHECK.sliceRows);
   const runMs = slicesPerRun * DEEP_CHECK.sliceGapMs + DEEP_CHECK.runIntervalMs;
   return ((minutes * 60_000) / runMs) * slicesPerRun;
+}
+
+/**
+ * Slices beyond the standing runs' over the night, for one object whose rows grow to `rows`:
+ * on average half of them during the show, all of them after it.
+ */
+function rowSlices(rows: number, during: number, after: number): number {
+  return deepCheckSlices(rows / 2, during) - deepCheckSlices(0, during) + deepCheckSlices(rows, after) - deepCheckSlices(0, after);
 }
 
 /** The calls a run makes whatever the night wrote: the audit's and the statistics' fan-out. */
@@ -158,13 +168,21 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
     },
     {
       name: "deep check slices over the night's ledger rows",
-      count:
-        d.ledgerPartitions *
-        (deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions / 2, during) -
-          deepCheckSlices(0, during) +
-          deepCheckSlices(f.stored.ledgerRows / d.ledgerPartitions, after) -
-          deepCheckSlices(0, after)),
+      count: d.ledgerPartitions * rowSlices(f.stored.ledgerRows / d.ledgerPartitions, during, after),
       per: { doRequests: 1, doRowsRead: 3 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
+    },
+    // durable-objects/pool-shard/index.ts alarm (shared with the settlement outbox): the shards' deep check, armed by the
+    // show clock, each claim read with its settlement state (two rows).
+    {
+      name: "deep check run (pool shard alarm)",
+      standing: true,
+      count: d.shards * deepCheckSlices(0, before + during + after),
+      per: { doRequests: 1, doRowsRead: 2, doRowsWritten: 1 },
+    },
+    {
+      name: "deep check slices over the night's claims",
+      count: d.shards * rowSlices(f.stored.claims / d.shards, during, after),
+      per: { doRequests: 1, doRowsRead: 2 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
