@@ -55,11 +55,11 @@ describe("lease shards with several isolates", () => {
       const isolate = `${tag}-isolate-${k}`;
       actAsIsolate(isolate);
       const viewers = await Promise.all(Array.from({ length: VIEWERS_PER_ISOLATE + 2 }, () => session()));
-      // Its lease in place first (a win from it, seen by a warm-up viewer), then the crowd shakes.
+      // Its lease in place first (a win from it, seen by a warm-up viewer, with any shard claim it won before), then the crowd shakes.
       const warm = await leaseInPlace(viewers.slice(VIEWERS_PER_ISOLATE), `${tag}-${k}-warm`);
       const crowd = viewers.slice(0, VIEWERS_PER_ISOLATE);
       const wins = await Promise.all(crowd.map((v) => honestShakes(v, 4, `${tag}-${k}`)));
-      crowds.push({ isolate, viewers: [...crowd, warm.viewer], wins: [...wins, [warm.won]] });
+      crowds.push({ isolate, viewers: [...crowd, warm.viewer], wins: [...wins, warm.wins] });
       // Its traffic goes on a moment (every isolate but the last, which is about to vanish): it
       // reports, and its lease shards merge the claims into the viewers' home shards.
       if (k < ISOLATES - 1) await letIsolateReport();

@@ -41,20 +41,29 @@ export async function honestShakes(v: Viewer, count: number, tag: string): Promi
 
 /**
  * Returns once this isolate holds a lease on the shard of `neighbours` (viewers sharing one
- * home shard): they shake in turn until one wins from it, and that win (with its viewer). The
- * first candidates find no lease and start the call for one (they win from the shard meanwhile).
+ * home shard): they shake in turn, each sending the latest holdings it got as the PWA does,
+ * until one wins from the lease; that win, its viewer, and every win that viewer had on the
+ * way. The first candidates find no lease and start the call for one (they win from the
+ * shard meanwhile, so the viewer may hold a shard claim besides the leased win).
  */
-export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<{ viewer: Viewer; won: Won }> {
+export async function leaseInPlace(neighbours: readonly Viewer[], tag: string): Promise<{ viewer: Viewer; won: Won; wins: Won[] }> {
   let turn = 0;
   let viewer = neighbours[0];
+  const wins = new Map<string, Won[]>();
+  const holdings = new Map<string, string>();
   const won = await eventually(
-    () => {
+    async () => {
       viewer = neighbours[turn % neighbours.length];
-      return shake(viewer.token, `${tag}-${turn++}`, { wire: "lean" });
+      const answer = await shake(viewer.token, `${tag}-${turn++}`, { wire: "lean", holdings: holdings.get(viewer.userId) });
+      if (answer.kind === "envelope") {
+        wins.set(viewer.userId, [...(wins.get(viewer.userId) ?? []), answer]);
+        if (answer.holdings) holdings.set(viewer.userId, answer.holdings);
+      }
+      return answer;
     },
     (answer) => answer.kind === "envelope" && answer.envelope.signedClaim !== undefined,
   );
-  return { viewer, won: won as Won };
+  return { viewer, won: won as Won, wins: wins.get(viewer.userId) ?? [] };
 }
 
 /**
