@@ -10,8 +10,10 @@
  * it, `merged_out` keeps it (the envelope left this shard's books for the home's); once the
  * home voided it, `merge_voids` keeps why (its envelope went back to this shard's stock).
  * As a home shard: `merged_in` keeps every claim recorded from another shard's loan, exactly
- * once per claim id (a repeated merge answers "recorded", even after the claim was displaced
- * and its envelope restocked here).
+ * once per claim id. A repeated merge answers from what became of the claim: "recorded", or,
+ * once an earlier-issued claim displaced it, "voided" (`limit`) with its envelope at home: the
+ * home took the envelope into its books with the first merge and restocked it there, so the
+ * lease shard takes it off its books as merged out and never restocks it itself.
  */
 import type { LeasedClaim, RecordOutcome, VoidReason } from "../../src/wire/rpc";
 
