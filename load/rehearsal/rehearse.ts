@@ -75,14 +75,19 @@ function startFleet(spec: FleetSpec, seconds: FleetSecond[]): { child: ChildProc
   return { child, done };
 }
 
-async function waitForSettlement(admin: AdminClient, boundMs: number): Promise<void> {
+/** Reads the audit every 250 ms until `done` holds or the bound passes. */
+async function auditUntil(admin: AdminClient, boundMs: number, done: (audit: AuditReport) => boolean): Promise<void> {
   const deadline = Date.now() + boundMs;
   while (Date.now() < deadline) {
-    const audit = (await admin.audit()) as AuditReport;
-    if (audit.settlement.pools.every((p) => p.pendingCount === 0)) return;
+    if (done((await admin.audit()) as AuditReport)) return;
     await sleep(250);
   }
 }
+
+/** No leased claim still merging into its home shard (its claim is not at home yet: not claimed, not settled). */
+const merged = (audit: AuditReport) => audit.leases.merging === 0;
+/** Merged, and no claim pending settlement: the final audit reads the show's end, not money in motion. */
+const settled = (audit: AuditReport) => merged(audit) && audit.settlement.pools.every((p) => p.pendingCount === 0);
 
 export async function rehearse(o: RehearsalOptions, abandon: Abandon = { requested: false, stop: null }): Promise<RehearsalRecord> {
   const startedAt = new Date();
@@ -174,9 +179,11 @@ export async function rehearse(o: RehearsalOptions, abandon: Abandon = { request
     fleet.child.send({ kind: "stop" });
     await fleet.done;
     sampler.stop();
+    // The last leased claims reach their homes first, so the sweep of the closed phases sends them too.
+    await auditUntil(admin, o.settleBoundMs, merged);
     await admin.call("POST", "/show-clock/tick");
     await admin.call("POST", "/settlements/sweep");
-    await waitForSettlement(admin, o.settleBoundMs);
+    await auditUntil(admin, o.settleBoundMs, settled);
     await sampler.sample();
     if (o.beforeAudit) await o.beforeAudit(servers.app.mf);
     const auditFrom = Date.now();

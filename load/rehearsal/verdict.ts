@@ -28,15 +28,25 @@ export interface Verdict {
 
 const cents = (n: number) => `${(n / 100).toFixed(2)}`;
 
-/** Money: the final audit balances everywhere, nothing issued twice, limits held. */
+/**
+ * Money: the final audit balances everywhere, nothing issued twice, limits held; then every
+ * other place the audit names (stock left in a closed phase, a lease past its return time, a
+ * stuck claim, a wallet…) with its problem, each place once, so a failed audit always names where.
+ */
 export function moneyFindings(audit: AuditReport): Finding[] {
   const out: Finding[] = [];
-  const add = (where: string, message: string) => out.push({ check: "money", where, message, at: null });
+  /** The audit's places (its problems' `place`) the checks below named. */
+  const named = new Set<string>();
+  const add = (where: string, message: string, place = where) => {
+    out.push({ check: "money", where, message, at: null });
+    named.add(place);
+  };
   for (const p of audit.pools) {
     if (!p.balanced) {
       add(
         `pool ${p.poolId} (${p.phaseId}/${p.sponsorId})`,
         `budget ${cents(p.budgetCents)} + moved in ${cents(p.movedInCents)} ≠ claimed ${cents(p.claimedCents)} + remaining ${cents(p.remainingCents)} + moved out ${cents(p.movedOutCents)}`,
+        `pool:${p.poolId}`,
       );
     }
   }
@@ -45,6 +55,7 @@ export function moneyFindings(audit: AuditReport): Finding[] {
       add(
         `settlement of pool ${s.poolId}`,
         `claimed ${cents(s.claimedCents)} ≠ settled ${cents(s.settledCents)} + pending ${cents(s.pendingCents)}`,
+        `settlement:${s.poolId}`,
       );
   }
   if (audit.settlement.unknownLedgerCents !== 0)
@@ -54,12 +65,14 @@ export function moneyFindings(audit: AuditReport): Finding[] {
       add(
         `group ${g.groupId}`,
         `amount ${cents(g.amountCents)} ≠ grabbed ${cents(g.grabbedCents)} + refunded ${cents(g.refundedCents)} + open ${cents(g.openCents)}`,
+        `group:${g.groupId}`,
       );
   }
-  if (audit.duplicateEnvelopeClaims > 0) add("shards", `${audit.duplicateEnvelopeClaims} envelopes claimed twice`);
+  if (audit.duplicateEnvelopeClaims > 0) add("shards", `${audit.duplicateEnvelopeClaims} envelopes claimed twice`, "envelopes");
   if (audit.maxClaimsPerUser > 3) add("limits", `a user holds ${audit.maxClaimsPerUser} envelopes (limit 3)`);
   if (audit.inTransitCents !== 0) add("moves", `${cents(audit.inTransitCents)} taken by a move and not landed`);
-  if (!audit.balanced && out.length === 0) add("audit", "the audit says balanced: false");
+  for (const p of audit.problems) if (!named.has(p.place)) add(p.place, `${p.problem} (${cents(p.cents)})`);
+  if (!audit.balanced && out.length === 0) add("audit", "the audit says balanced: false and names no place");
   return out;
 }
 

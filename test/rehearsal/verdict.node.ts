@@ -112,6 +112,25 @@ describe("money check", () => {
     });
     expect(moneyFindings(broken).map((f) => f.where)).toEqual(["pool pool-1 (p1/s)", "ledger", "group g_1", "shards"]);
   });
+
+  it("names every place the audit names that its own checks do not (stock in a closed phase, a lease past its return time), once", () => {
+    const problems = [
+      { place: "pool:pool-1", problem: "stock left in closed phase p1 (in stock or leased): never claimable and not returned", cents: 300 },
+      { place: "lease:L1", problem: "shard 2 still lends 3 envelope(s) of phase p1 past their return time", cents: 300 },
+    ];
+    const findings = moneyFindings(audit({ balanced: false, problems }));
+    expect(findings.map((f) => [f.where, f.message])).toEqual([
+      ["pool:pool-1", "stock left in closed phase p1 (in stock or leased): never claimable and not returned (3.00)"],
+      ["lease:L1", "shard 2 still lends 3 envelope(s) of phase p1 past their return time (3.00)"],
+    ]);
+    // A place the verdict's own checks named already is not named twice.
+    const unbalanced = audit({
+      balanced: false,
+      pools: [{ ...audit().pools[0]!, remainingCents: 5, balanced: false }],
+      problems: [{ place: "pool:pool-1", problem: "budget + moved in ≠ claimed + remaining + leased + moved out", cents: -5 }],
+    });
+    expect(moneyFindings(unbalanced).map((f) => f.where)).toEqual(["pool pool-1 (p1/s)"]);
+  });
 });
 
 describe("pool plan check", () => {
