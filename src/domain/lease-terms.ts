@@ -73,11 +73,39 @@ export function shouldCall(s: SlotState, now: number, reportAfterMs: number): bo
 
 /**
  * The lease shards an isolate asks in a phase: picked from the isolate's id, whoever its
- * viewers are, so isolates spread over the shards and each leases from two at most, not from
- * every viewer's home shard: its primary, and the next shard as a fallback when the primary
- * lends less than asked.
+ * viewers are, so isolates spread over the shards and each leases from two at a time, not from
+ * every viewer's home shard: its primary, and a fallback (first the next shard) when the
+ * primary lends less than asked.
  */
 export function leaseShardsOf(isolateId: string, phaseId: string, shardCount: number): [primary: number, fallback: number] {
   const primary = fnv1a(`${isolateId}|${phaseId}`) % shardCount;
   return [primary, (primary + 1) % shardCount];
+}
+
+/** Where an isolate asks for its next lease: its lease shards, which of them (0 the primary, 1 the fallback), and not before when. */
+export interface NextAsk {
+  leaseShards: [primary: number, fallback: number];
+  asking: 0 | 1;
+  dryUntil: number;
+}
+
+/**
+ * After a lease answer that lent `lent` of the `asked` envelopes: a full answer sends the next
+ * ask to the primary. A short one (the shard lent all it may now: its pools at their allowance,
+ * or empty) from the primary sends it to the fallback at once. A short fallback moves the
+ * fallback on to the next shard (never the primary): at once while the shards lend something,
+ * so an isolate that has the demand walks on over shards whose allowance nobody else takes (with
+ * fewer isolates than shards, the shares of shards no isolate has as its primary are lent along
+ * their allowance too); after one that lent nothing, back to the primary after DRY_RETRY_MS. Where
+ * every shard's allowance is taken (many isolates, paced pools) an isolate asks two shards a round.
+ */
+export function nextAsk(at: Omit<NextAsk, "dryUntil">, lent: number, asked: number, shardCount: number, now: number): NextAsk {
+  const [primary, fallback] = at.leaseShards;
+  if (lent >= asked) return { leaseShards: at.leaseShards, asking: 0, dryUntil: 0 };
+  if (at.asking === 0) return { leaseShards: at.leaseShards, asking: 1, dryUntil: 0 };
+  let next = (fallback + 1) % shardCount;
+  if (next === primary && shardCount > 1) next = (next + 1) % shardCount;
+  return lent > 0
+    ? { leaseShards: [primary, next], asking: 1, dryUntil: 0 }
+    : { leaseShards: [primary, next], asking: 0, dryUntil: now + DRY_RETRY_MS };
 }

@@ -3,10 +3,11 @@
  * phase, the envelopes it leased, the claims it issued from them and has not reported, and
  * the envelopes it will hand back. It leases from one lease shard picked for the isolate
  * (src/domain/lease-terms.ts `leaseShardsOf`), whoever its viewers are, and from a fallback
- * shard when that one lends less than asked; a claim names its lease shard and the viewer's home
- * shard, and is reported to the lease shard, which merges it into the home. A candidate of an
- * edge-lease phase takes an envelope here with no call to any object; the isolate calls its
- * lease shards (one `leaseExchange` each: report, hand back, lease anew) in the background of
+ * shard when that one lends less than asked (walking on to the next shards while they lend
+ * something: `nextAsk`); a claim names its lease shard and the viewer's home shard, and is
+ * reported to the lease shard, which merges it into the home. A candidate of an edge-lease
+ * phase takes an envelope here with no call to any object; the isolate calls its lease shards
+ * (one `leaseExchange` each: report, hand back, lease anew) in the background of
  * the request that finds a call due, never making a request wait for another's call. Under issuance pacing the shard lends no pool
  * past its allowance, so a lease may hold less than asked. A candidate falls back to the shard
  * claim (shake-answer.ts, paced by the same per-pool allowance, which counts what is out on
@@ -16,16 +17,7 @@
  * shards lent all they may now), and counts as demand for the next lease's size.
  */
 import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
-import {
-  DRY_RETRY_MS,
-  eligibleIndex,
-  leaseShardsOf,
-  leaseSize,
-  MIN_LEASE,
-  shouldCall,
-  wantsLease,
-  type SlotState,
-} from "../domain/lease-terms";
+import { eligibleIndex, leaseShardsOf, leaseSize, MIN_LEASE, nextAsk, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { mayTake, mergeSponsorsHeld } from "../domain/limits";
 import { isLive } from "../domain/phase";
 import { shardCount } from "../config";
@@ -43,7 +35,7 @@ interface LentEnvelope extends LeasedEnvelope {
 
 interface Slot {
   phaseId: string;
-  /** This isolate's lease shards in the phase: its primary and its fallback. */
+  /** This isolate's lease shards in the phase: its primary and its fallback (which moves on after its short answers). */
   leaseShards: [number, number];
   /** Where the next lease is asked for: 0 the primary, 1 the fallback. */
   asking: 0 | 1;
@@ -191,11 +183,10 @@ async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
     const lease = answer.lease;
     slot.want = lease ? Math.min(count, Math.max(MIN_LEASE, lease.envelopes.length)) : count;
     // A lease shorter than asked: the shard lent all it may now (its pools at their allowance, or
-    // empty). The primary's shortfall is asked of the fallback at once; after the fallback's, the
-    // isolate waits DRY_RETRY_MS before it asks its primary again.
-    slot.short = !lease || lease.envelopes.length < count;
-    slot.dryUntil = slot.short && slot.asking === 1 ? now + DRY_RETRY_MS : 0;
-    slot.asking = slot.short && slot.asking === 0 ? 1 : 0;
+    // empty); where the next ask goes, and when: lease-terms.ts `nextAsk`.
+    const lent = lease?.envelopes.length ?? 0;
+    slot.short = lent < count;
+    Object.assign(slot, nextAsk(slot, lent, count, shardCount(env), now));
     slot.askedAt = now;
     slot.issuedSinceAsk = 0;
     slot.missed = false;

@@ -4,7 +4,9 @@ import {
   eligibleIndex,
   LEASE_HORIZON_MS,
   leaseShardsOf,
+  nextAsk,
   leaseSize,
+  DRY_RETRY_MS,
   MIN_LEASE,
   REPORT_BATCH,
   shouldCall as shouldCallAfter,
@@ -98,5 +100,29 @@ describe("lease shards of an isolate", () => {
       primaries.add(primary);
     }
     expect(primaries.size).toBe(16);
+  });
+
+  it("walk on from a short fallback while the shards lend something, so one isolate reaches every shard; wait after one that lends nothing", () => {
+    const start = { leaseShards: leaseShardsOf("isolate-0", "lottery", 16), asking: 0 as 0 | 1 };
+    const [primary] = start.leaseShards;
+    // Every answer short but lending some (the shards lent what their allowance lets them): primary, then fallback after fallback.
+    let at = nextAsk(start, 1, 8, 16, 1_000);
+    expect(at).toEqual({ leaseShards: start.leaseShards, asking: 1, dryUntil: 0 });
+    const asked = new Set([primary]);
+    for (let i = 0; i < 15; i++) {
+      asked.add(at.leaseShards[at.asking]);
+      at = nextAsk(at, 1, 8, 16, 1_000);
+      expect(at).toMatchObject({ asking: 1, dryUntil: 0 });
+      expect(at.leaseShards[0]).toBe(primary);
+      expect(at.leaseShards[1]).not.toBe(primary);
+    }
+    expect(asked.size).toBe(16);
+    // A fallback that lent nothing: the isolate waits, then asks its primary; the fallback moved on.
+    const dry = nextAsk({ leaseShards: [3, 9], asking: 1 }, 0, 8, 16, 1_000);
+    expect(dry).toEqual({ leaseShards: [3, 10], asking: 0, dryUntil: 1_000 + DRY_RETRY_MS });
+    expect(nextAsk({ leaseShards: [3, 15], asking: 1 }, 0, 8, 16, 0).leaseShards).toEqual([3, 0]);
+    expect(nextAsk({ leaseShards: [3, 2], asking: 1 }, 0, 8, 16, 0).leaseShards).toEqual([3, 4]);
+    // A full answer sends the next ask to the primary, the fallback kept.
+    expect(nextAsk({ leaseShards: [3, 9], asking: 1 }, 8, 8, 16, 0)).toEqual({ leaseShards: [3, 9], asking: 0, dryUntil: 0 });
   });
 });
