@@ -82,6 +82,10 @@ describe("a merge answer lost to the lease shard", () => {
     });
     // The calls reached H: the later claim recorded there first.
     expect(await shardStub(env, H).mergeClaims([later])).toEqual([{ claimId: later.claimId, status: "recorded", envelopeAtHome: true }]);
+    // Read mid-merge (claimed at H, still leased and waiting at L): in motion, counted once, not a loss.
+    const midMerge = await audit(600_000);
+    expect(midMerge.leases.merging).toBe(2);
+    expectBalanced(midMerge);
     // Then the earlier one: the later one is displaced, e1 restocked at H.
     expect((await shardStub(env, H).mergeClaims([earlier]))[0].status).toBe("recorded");
 
@@ -93,7 +97,9 @@ describe("a merge answer lost to the lease shard", () => {
 
     // e1 is claimed once (by the other viewer): the lease L still holds for the waiting claim is not a second claim.
     expect(await duplicates(L)).toBe(0);
-    expectBalanced(await audit(600_000));
+    const stillMerging = await audit(600_000);
+    expect(stillMerging.leases.merging).toBeGreaterThan(0);
+    expectBalanced(stillMerging);
 
     // L's retried merge: the earlier claim settles (recorded at H); the later one settled when e1 came back, its answer changes nothing.
     await runInDurableObject(shardStub(env, L), (shard) => shard.alarm());
