@@ -103,7 +103,7 @@ export class PoolShard extends DurableObject<Env> {
     const pacing = new PoolPacing(sql, this.#stock);
     const horizonMs = mergeHorizonMs(env);
     this.#claims = new Claims(sql, this.#stock, this.#windows, pacing, horizonMs);
-    this.#merges = new Merges(sql);
+    this.#merges = new Merges(sql, horizonMs);
     const parts = { stock: this.#stock, claims: this.#claims, windows: this.#windows, pacing, merges: this.#merges };
     this.#leases = new Leases(sql, parts, () => this.#shard(), horizonMs);
     this.#moves = new Moves(sql, this.#stock);

@@ -192,8 +192,8 @@ export class Leases {
       now,
     );
     const out = this.outstanding().filter((l) => phaseId === null || l.phaseId === phaseId);
-    // A claim not final yet may still be displaced, and its envelope come back to the phase's stock.
-    const open = phaseId === null ? [] : this.#claims.notFinal(phaseId, now);
+    // A claim not final yet (here, or at the home it was merged out to) may still be displaced, its envelope back in the phase's stock.
+    const open = phaseId === null ? [] : [...this.#claims.notFinal(phaseId, now), ...this.#merges.notFinalOut(phaseId, now)];
     const due = [...out.map((l) => l.returnAfter), ...open];
     return {
       returned,

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS merged_out (
   merged_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS merged_out_pool ON merged_out(pool_id);
+CREATE INDEX IF NOT EXISTS merged_out_at ON merged_out(merged_at);
 CREATE TABLE IF NOT EXISTS merge_voids (
   claim_id TEXT PRIMARY KEY,
   reason TEXT NOT NULL,
@@ -62,9 +63,12 @@ export interface MergeBatch {
 
 export class Merges {
   #sql: SqlStorage;
+  /** How long after its issue a claim can still be displaced at its home (MERGE_HORIZON_MS). */
+  #horizonMs: number;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: SqlStorage, horizonMs: number) {
     this.#sql = sql;
+    this.#horizonMs = horizonMs;
     sql.exec(SCHEMA);
   }
 
@@ -140,6 +144,23 @@ export class Merges {
       claim.homeShard,
       now,
     );
+  }
+
+  /**
+   * When the claims of `phaseId` this shard merged out are final at their homes, for those that
+   * may not be yet (merged less than the horizon ago: a claim is final the horizon after its
+   * issue, which was before its merge). Until then their homes may displace them and restock
+   * the envelopes in the phase, so a phase's close counts them whichever shard it reads first.
+   */
+  notFinalOut(phaseId: string, now: number): number[] {
+    return this.#sql
+      .exec<{ merged_at: number }>(
+        "SELECT m.merged_at FROM merged_out m JOIN pools p ON p.pool_id = m.pool_id WHERE m.merged_at > ? AND p.phase_id = ?",
+        now - this.#horizonMs,
+        phaseId,
+      )
+      .toArray()
+      .map((r) => r.merged_at + this.#horizonMs);
   }
 
   /** The home voided the claim (its envelope is back in this shard's stock). */

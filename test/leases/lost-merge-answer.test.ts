@@ -6,7 +6,9 @@
  * home is the first lease shard merges back into that shard. The envelope was issued once
  * (the displaced claim is void): the lease shard takes its arrival as the lost answer (the
  * envelope left it for its home), so no envelope counts as claimed twice and the books balance
- * at every step; the retried merge then settles what still waits.
+ * at every step; the retried merge then settles what still waits. And a claim merged out is
+ * counted by its lease shard until it is final at its home, so a phase's close, which reads the
+ * shards one by one, never misses it between them.
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
@@ -109,5 +111,27 @@ describe("a merge answer lost to the lease shard", () => {
     );
     expect(await duplicates(L)).toBe(0);
     expectBalanced(await audit(600_000));
+  });
+
+  it("a claim merged out keeps its phase open at its lease shard until it is final at its home, whichever shard the close reads first", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const { lotteryId } = await leaseShow(tag, 400, 1);
+    const loan = await lend(L, lotteryId, 1);
+    const claim = claimOf(loan, loan.envelopes[0].envelopeId, { userId: `u-${tag}`, homeShard: H, galaId: `gala-${tag}` }, Date.now());
+    await runInDurableObject(shardStub(env, L), async (shard) => {
+      const answer = await shard.leaseExchange({ isolateId: `iso-${tag}`, claims: [claim], unused: [], want: null, now: Date.now() });
+      expect(answer.recorded.map((r) => r.status)).toEqual(["merging"]);
+      // The flush: H records the claim (not final for MERGE_HORIZON_MS, so H may still displace it) and L applies the answer.
+      await shard.alarm();
+    });
+    expect((await audit(600_000)).leases.merging).toBe(0);
+    // A close that read H before the merge saw nothing there; L, read after, still counts the claim until it is final.
+    const out = await shardStub(env, L).returnLeases(lotteryId, Date.now());
+    expect(out.holding).toBe(1);
+    expect(out.dueAt).toBeGreaterThanOrEqual(claim.issuedAt + Number(env.MERGE_HORIZON_MS));
+    await eventually(
+      () => shardStub(env, L).returnLeases(lotteryId, Date.now()),
+      (o) => o.holding === 0,
+    );
   });
 });
