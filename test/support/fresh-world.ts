@@ -23,32 +23,10 @@ const namespaces = Object.values(env).filter(
 );
 
 await abortAllDurableObjects();
-resetProjectModules();
+vi.resetModules();
 const { forgetColoCopy } = await import("../../src/edge/colo-cache");
 await forgetColoCopy();
 await keepQueueToThisWorld();
-
-/**
- * Makes this project's modules (src, durable-objects, test/support: all that keeps isolate
- * state) evaluate afresh when next imported, as vi.resetModules() does, but keeps the
- * evaluated dependencies (hono, zod, jose, the vitest plugin's helpers: about half the
- * modules), which hold no state of the worker's; re-evaluating them cost most of a file's
- * module setup. Falls back to vi.resetModules() if vitest's module registry is not where
- * vitest 5 keeps it.
- */
-function resetProjectModules(): void {
-  type Node = { promise?: unknown; exports?: unknown; evaluated: boolean; importers: Set<string> };
-  const worker = (globalThis as { __vitest_worker__?: { evaluatedModules?: { idToModuleMap?: Map<string, Node> } } }).__vitest_worker__;
-  const modules = worker?.evaluatedModules?.idToModuleMap;
-  if (!(modules instanceof Map)) return void vi.resetModules();
-  for (const [path, node] of modules) {
-    if (path.includes("/node_modules/") || path.startsWith("mock:")) continue;
-    node.promise = undefined;
-    node.exports = undefined;
-    node.evaluated = false;
-    node.importers.clear();
-  }
-}
 
 /**
  * The queue redelivers a message its consumer retried (with a delay) by the same id, possibly
