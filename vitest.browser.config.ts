@@ -9,6 +9,9 @@ export default defineConfig({
     include: ["test/browser/**/*.e2e.ts"],
     globalSetup: ["test/browser/global-setup.ts"],
     fileParallelism: false,
+    // One worker for every file, its modules (playwright-core, the support modules and their
+    // connection to the run's Chromium) loaded once: a fresh one per file took 2-8 s between files.
+    isolate: false,
     testTimeout: 60_000,
     // A poll waits for a page to load and ask the server (at 1 s, vitest's default, a page
     // load on a busy machine failed wallet-groups); a poll for something prompt says its bound.

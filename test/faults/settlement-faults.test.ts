@@ -34,7 +34,7 @@ describe("settlement faults", () => {
     const warn = vi.spyOn(console, "warn");
 
     // Half open during a ledger outage: the answers still come at once. The ledger stays down
-    // until the queue (batch timeout 1 s) has delivered to the consumer and the batch failed.
+    // until the queue (batch timeout 0.1 s in the workers suite) has delivered to the consumer and the batch failed.
     await ledgerDown("wallets");
     outages++;
     const firstHalf = winners.slice(0, 20);

@@ -67,7 +67,7 @@ describe("settlement loss modes", () => {
     const w = await winner();
     try {
       expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
-      // The consumer runs (batch timeout 1 s) and writes nothing; the claim must not read as settled.
+      // The consumer runs (its batch goes out 0.1 s after the message) and writes nothing; the claim must not read as settled.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       expect((await wallet(w.token)).balanceCents).toBe(0);
       expectNamed(await audit(0), `claim:${w.envelope.claimId}`);

@@ -50,7 +50,7 @@ describe("ledger outage", () => {
         50,
       );
 
-      // The queue delivers (batch timeout 1 s), the consumer fails and asks for a retry.
+      // The queue delivers (batch timeout 0.1 s in the workers suite), the consumer fails and asks for a retry.
       await eventually(async () => warnings.mock.calls.some(([text]) => String(text).startsWith("settlement batch failed")));
       for (const w of winners) expect((await settledAt(w.userId, w.envelope.claimId)).settled_at).toBeNull();
       const down = await admin("GET", "/audit");
