@@ -345,9 +345,25 @@ export interface StatementLine {
   /** Won by viewers and recorded (claims). */
   issuedCents: Cents;
   issuedCount: number;
+  /** Opened by their winners (of the issued). */
+  openedCents: Cents;
+  openedCount: number;
   /** In viewers' wallets (the ledger's credits of this pool's claims: opened, or swept at phase close). */
   settledCents: Cents;
   settledCount: number;
+  /**
+   * The settled split as the shards confirmed it: opened by their winners, and swept (settled
+   * without being opened: the phase-close sweep sent them; one opened later counts as opened).
+   */
+  settledOpenedCents: Cents;
+  settledOpenedCount: number;
+  settledSweptCents: Cents;
+  settledSweptCount: number;
+  /** In wallets, their confirmation not back at the shard yet: settled − settledOpened − settledSwept (0 once settlement is done). */
+  confirmingCents: Cents;
+  /** Edge-lease wins voided at their record (a limit, a late or repeated claim): never issued, their envelopes back in stock. */
+  voidedCents: Cents;
+  voidedCount: number;
   /** Issued, not in a wallet yet (on the settlement queue or waiting to be opened or swept). */
   toWalletsCents: Cents;
   /** Lent to edge isolates and not reported yet (voided lease claims are back in stock). */
@@ -373,7 +389,12 @@ export interface SponsorStatement {
   totals: {
     loadedCents: Cents;
     issuedCents: Cents;
+    openedCents: Cents;
     settledCents: Cents;
+    settledOpenedCents: Cents;
+    settledSweptCents: Cents;
+    confirmingCents: Cents;
+    voidedCents: Cents;
     toWalletsCents: Cents;
     lentCents: Cents;
     inStockCents: Cents;
