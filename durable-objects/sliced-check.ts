@@ -156,6 +156,13 @@ export class SlicedCheck {
     return this.#sql.exec("INSERT INTO deep_check (id, source) VALUES (0, ?) ON CONFLICT DO NOTHING", source).rowsWritten > 0;
   }
 
+  /** The run under way (if any) starts again from the first entity with its next slice. */
+  restartRun(): void {
+    this.#sql.exec(
+      "UPDATE deep_check SET cursor = NULL, run_started_at = NULL, rows = 0, entities = 0, slices = 0, slice_ms = 0, max_slice_ms = 0 WHERE id = 0",
+    );
+  }
+
   /** One slice, at `now`, within `bounds`: call inside a storage transaction. Null when the check is not armed. */
   slice(now: number, bounds: SliceBounds = DEFAULT_BOUNDS): SliceResult | null {
     const began = bounds.clock();

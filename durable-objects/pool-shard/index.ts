@@ -99,7 +99,9 @@ export class PoolShard extends DurableObject<Env> {
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
     keepTotals(ctx.storage);
     this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
-    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.ctx.id.name ?? "shard"));
+    const claimRows = new ClaimRows(sql, () => this.ctx.id.name ?? "shard");
+    this.#deepCheck = new SlicedCheck(sql, claimRows);
+    if (claimRows.triggersChanged) this.#deepCheck.restartRun();
   }
 
   /** This shard's index, from its name `shard-<n>`. */
