@@ -116,13 +116,8 @@ export class LedgerPartition extends DurableObject<Env> {
     return report;
   }
 
-  async #report(report: DeepCheckReport): Promise<void> {
-    try {
-      await timelineStub(this.env).reportDeepCheck(report);
-      this.#deepCheck.reported();
-    } catch (err) {
-      console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
-    }
+  #report(report: DeepCheckReport): Promise<void> {
+    return this.#deepCheck.send(report, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
   /**

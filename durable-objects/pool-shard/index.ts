@@ -99,7 +99,9 @@ export class PoolShard extends DurableObject<Env> {
     sql.exec(claimState.CLAIM_STATE_SCHEMA);
     keepTotals(ctx.storage);
     this.#outbox = new SettlementOutbox(ctx.storage, env.SETTLEMENTS, () => this.#shard());
-    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.ctx.id.name ?? "shard"));
+    const claimRows = new ClaimRows(sql, () => this.ctx.id.name ?? "shard");
+    this.#deepCheck = new SlicedCheck(sql, claimRows);
+    if (claimRows.triggersChanged) this.#deepCheck.restartRun();
   }
 
   /** This shard's index, from its name `shard-<n>`. */
@@ -231,14 +233,7 @@ export class PoolShard extends DurableObject<Env> {
   async checkSlice(budgetMs = DEFAULT_BOUNDS.budgetMs) {
     const result = this.#transaction(() => this.#deepCheck.slice(Date.now(), { ...DEFAULT_BOUNDS, budgetMs }));
     if (!result) return null;
-    if (result.report) {
-      try {
-        await timelineStub(this.env).reportDeepCheck(result.report);
-        this.#deepCheck.reported();
-      } catch (err) {
-        console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
-      }
-    }
+    if (result.report) await this.#deepCheck.send(result.report, (r) => timelineStub(this.env).reportDeepCheck(r));
     await this.#outbox.armBy(result.nextAt);
     return result;
   }

@@ -35,6 +35,9 @@ import type { PhaseWindows } from "./phase-windows";
 import type { PoolPacing } from "./pool-pacing";
 import type { Stock, StockEnvelope } from "./stock";
 
+/** The pool and cents of a voided claim (the statement's voided per pool, totals.ts); a void recorded before they were kept has none. */
+const VOIDED_POOL = "pool_id TEXT NOT NULL DEFAULT '', amount INTEGER NOT NULL DEFAULT 0";
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leases (
   lease_id TEXT PRIMARY KEY,
@@ -60,7 +63,8 @@ CREATE TABLE IF NOT EXISTS voided_claims (
   lease_id TEXT NOT NULL,
   envelope_id TEXT NOT NULL,
   reason TEXT NOT NULL,
-  voided_at INTEGER NOT NULL
+  voided_at INTEGER NOT NULL,
+  ${VOIDED_POOL}
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lease_counters (
   name TEXT PRIMARY KEY,
@@ -103,6 +107,9 @@ export class Leases {
     this.#windows = windows;
     this.#pacing = pacing;
     sql.exec(SCHEMA);
+    if (!sql.exec("SELECT 1 FROM pragma_table_info('voided_claims') WHERE name = 'pool_id'").toArray().length) {
+      for (const column of VOIDED_POOL.split(", ")) sql.exec(`ALTER TABLE voided_claims ADD COLUMN ${column}`);
+    }
   }
 
   /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
@@ -292,7 +299,8 @@ export class Leases {
   #void(claim: LeasedClaim, reason: VoidReason, now: number, returnEnvelope: boolean): RecordOutcome {
     if (returnEnvelope) this.#backToStock("envelope_id = ? AND lease_id = ?", [claim.envelopeId, claim.leaseId], now);
     this.#sql.exec(
-      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at, pool_id, amount)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       claim.claimId,
       claim.userId,
       claim.requestId,
@@ -300,6 +308,8 @@ export class Leases {
       claim.envelopeId,
       reason,
       now,
+      claim.poolId,
+      claim.amountCents,
     );
     return { claimId: claim.claimId, status: "voided", reason };
   }
@@ -315,12 +325,15 @@ export class Leases {
     const held = this.#claims.displace(claimId, now);
     this.#stock.restock([{ envelopeId: held.envelopeId, poolId: held.poolId, amount: held.amount }]);
     this.#sql.exec(
-      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, '', ?, 'limit', ?)`,
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at, pool_id, amount)
+       VALUES (?, ?, ?, '', ?, 'limit', ?, ?, ?)`,
       claimId,
       held.userId,
       held.requestId,
       held.envelopeId,
       now,
+      held.poolId,
+      held.amount,
     );
   }
 
