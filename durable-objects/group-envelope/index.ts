@@ -300,16 +300,9 @@ export class GroupEnvelope extends DurableObject<Env> {
     if (result?.report) await this.#report(result.report);
   }
 
-  /**
-   * The deep check's findings checked again now (the audit asks before it names them, so rows
-   * made right since are not named); reported when they changed.
-   */
-  async recheckDeepCheck(): Promise<DeepCheckReport> {
-    const now = Date.now();
-    const changed = this.ctx.storage.transactionSync(() => this.#deepCheck.recheck(now));
-    const report = this.#deepCheck.report(now);
-    if (changed) await this.#report(report);
-    return report;
+  /** The deep check's findings checked again now (`SlicedCheck.recheckNow`). */
+  recheckDeepCheck(): Promise<DeepCheckReport> {
+    return this.#deepCheck.recheckNow(this.ctx.storage, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
   #report(report: DeepCheckReport): Promise<void> {

@@ -104,16 +104,9 @@ export class LedgerPartition extends DurableObject<Env> {
     return result;
   }
 
-  /**
-   * The deep check's findings checked again now (the audit asks before it names them, so a
-   * wallet the repair has made right since is not named); reported when they changed.
-   */
-  async recheckDeepCheck(): Promise<DeepCheckReport> {
-    const now = Date.now();
-    const changed = this.ctx.storage.transactionSync(() => this.#deepCheck.recheck(now));
-    const report = this.#deepCheck.report(now);
-    if (changed) await this.#report(report);
-    return report;
+  /** The deep check's findings checked again now (`SlicedCheck.recheckNow`). */
+  recheckDeepCheck(): Promise<DeepCheckReport> {
+    return this.#deepCheck.recheckNow(this.ctx.storage, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
   #report(report: DeepCheckReport): Promise<void> {
