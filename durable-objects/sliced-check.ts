@@ -18,7 +18,9 @@
  *
  * A finding is kept in `deep_findings` until a later pass (or the audit's recheck of an entity)
  * finds it right again; the findings go to the show clock (the Timeline object), where the
- * audit and the alerts read them.
+ * audit and the alerts read them: with every finished run (its figures shown by the audit), or,
+ * for objects as many as the night's group envelopes (`reportRuns: false`), only when the
+ * findings changed, so the show clock hears from the few that disagree, not from every run.
  */
 import type { AuditProblem, DeepCheckReport } from "../src/wire/index";
 
@@ -118,11 +120,16 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export class SlicedCheck {
   #sql: SqlStorage;
   #subject: CheckSubject;
+  #reportRuns: boolean;
 
-  /** Creates the tables; call before the subject creates triggers that read `deep_check`. */
-  constructor(sql: SqlStorage, subject: CheckSubject) {
+  /**
+   * Creates the tables; call before the subject creates triggers that read `deep_check`.
+   * `reportRuns`: a finished run is reported even when its findings did not change.
+   */
+  constructor(sql: SqlStorage, subject: CheckSubject, { reportRuns = true }: { reportRuns?: boolean } = {}) {
     this.#sql = sql;
     this.#subject = subject;
+    this.#reportRuns = reportRuns;
     sql.exec(SCHEMA);
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(deep_check)").toArray();
     for (const [column, type] of [
@@ -147,6 +154,13 @@ export class SlicedCheck {
   /** Arms the check under `source`; true when it was not armed before. */
   arm(source: string): boolean {
     return this.#sql.exec("INSERT INTO deep_check (id, source) VALUES (0, ?) ON CONFLICT DO NOTHING", source).rowsWritten > 0;
+  }
+
+  /** The run under way (if any) starts again from the first entity with its next slice. */
+  restartRun(): void {
+    this.#sql.exec(
+      "UPDATE deep_check SET cursor = NULL, run_started_at = NULL, rows = 0, entities = 0, slices = 0, slice_ms = 0, max_slice_ms = 0 WHERE id = 0",
+    );
   }
 
   /** One slice, at `now`, within `bounds`: call inside a storage transaction. Null when the check is not armed. */
@@ -180,7 +194,7 @@ export class SlicedCheck {
       maxSliceMs: round(Math.max(state.max_slice_ms, ms)),
     };
     const lastRun = runFinished ? { ...total, startedAt, finishedAt: now } : state.last_run && JSON.parse(state.last_run);
-    const unreported = state.unreported === 1 || changed || runFinished;
+    const unreported = state.unreported === 1 || changed || (runFinished && this.#reportRuns);
     const nextAt = now + (runFinished ? RUN_INTERVAL_MS : SLICE_GAP_MS);
     this.#sql.exec(
       `UPDATE deep_check SET cursor = ?, run_started_at = ?, rows = ?, entities = ?, slices = ?, slice_ms = ?, max_slice_ms = ?, last_run = ?,
@@ -225,9 +239,29 @@ export class SlicedCheck {
     return changed;
   }
 
-  /** The show clock holds the latest report. */
-  reported(): void {
-    this.#sql.exec("UPDATE deep_check SET unreported = 0 WHERE id = 0");
+  /**
+   * The findings checked again now, in one transaction of `storage` (the audit asks before it
+   * names them, so rows made right since are not named); sent with `send` when they changed.
+   */
+  async recheckNow(storage: DurableObjectStorage, send: (report: DeepCheckReport) => Promise<unknown>): Promise<DeepCheckReport> {
+    const now = Date.now();
+    const changed = storage.transactionSync(() => this.recheck(now));
+    const report = this.report(now);
+    if (changed) await this.send(report, send);
+    return report;
+  }
+
+  /**
+   * Sends `report` to the show clock (`send`) and notes that it holds it; a report that fails
+   * stays unreported and goes again with the next slice.
+   */
+  async send(report: DeepCheckReport, send: (report: DeepCheckReport) => Promise<unknown>): Promise<void> {
+    try {
+      await send(report);
+      this.#sql.exec("UPDATE deep_check SET unreported = 0 WHERE id = 0");
+    } catch (err) {
+      console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
+    }
   }
 
   /** Keeps or clears the finding of `key` (the column is named for the wallets, the first subject); true when that changed the findings. */

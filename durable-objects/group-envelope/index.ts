@@ -16,15 +16,25 @@
  * the object makes sure the registry knows it may need the repair from then on, and after each
  * repair visit it sets the registry's due time to its next one (its expiry, or its oldest
  * credit owed).
+ *
+ * The grabs' running totals (grab-totals.ts) are what the grab decision, the refund and the
+ * audit's figures read; the deep check (grabs-check.ts, ../sliced-check.ts) reads the grab rows
+ * against them once on each alarm (after grabs are handed to the queue, at each resend, at
+ * expiry, at each repair visit), so a grab row changed behind the totals is found before the
+ * envelope settles, and reports to the show clock only when its findings change.
  */
 import { DurableObject } from "cloudflare:workers";
 import { decideGrab, GROUP_LEDGER, groupDueAt } from "../../src/domain/group-envelope";
 import { mathRandomInt } from "../../src/domain/split";
-import type { GrabOutcome, GroupState, GroupStatus } from "../../src/wire/index";
+import type { DeepCheckReport, GrabOutcome, GroupState, GroupStatus } from "../../src/wire/index";
 import type { GroupCreateResult, GroupCredit, GroupFigures, GroupRepair, GroupSpec } from "../../src/wire/rpc";
 import { GroupOutbox, migrateOutbox, OUTBOX_SCHEMA } from "./outbox";
 import { REGISTRY_DUE_SCHEMA, RegistryDue } from "./registry-due";
 import { logMoney } from "../../src/ops/log";
+import { timelineStub } from "../../src/objects";
+import { SlicedCheck } from "../sliced-check";
+import { grabTotals, keepGrabTotals } from "./grab-totals";
+import { GrabRows } from "./grabs-check";
 
 /** How long dead-lettered credits rest before they are sent again. */
 const REDELIVER_DELAY_MS = 60_000;
@@ -63,14 +73,21 @@ export class GroupEnvelope extends DurableObject<Env> {
   #sql: SqlStorage;
   #outbox: GroupOutbox;
   #due: RegistryDue;
+  #deepCheck: SlicedCheck;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SCHEMA + OUTBOX_SCHEMA + REGISTRY_DUE_SCHEMA);
     migrateOutbox(this.#sql);
+    keepGrabTotals(this.#sql);
     this.#outbox = new GroupOutbox(ctx.storage, (message) => env.SETTLEMENTS.send(message));
     this.#due = new RegistryDue(ctx, env.DB);
+    const groupId = () => {
+      const row = this.#row();
+      return row ? this.#spec(row).groupId : "";
+    };
+    this.#deepCheck = new SlicedCheck(this.#sql, new GrabRows(this.#sql, groupId), { reportRuns: false });
   }
 
   /** Creates the envelope once and arms its expiry alarm; a repeat returns the first terms. */
@@ -160,7 +177,7 @@ export class GroupEnvelope extends DurableObject<Env> {
     return this.#due.noteThen(this.#spec(row).groupId, at, work);
   }
 
-  /** The envelope as `GET /api/groups/:id` shows it; null when there is no such envelope. */
+  /** The envelope as `GET /api/groups/:id` shows it (its figures from the totals); null when there is no such envelope. */
   status(): GroupStatus | null {
     const row = this.#row();
     if (!row) return null;
@@ -171,7 +188,7 @@ export class GroupEnvelope extends DurableObject<Env> {
       )
       .toArray()
       .map((g) => ({ userId: g.user_id, amountCents: g.amount, grabbedAt: g.grabbed_at }));
-    const grabbedCents = grabs.reduce((sum, g) => sum + g.amountCents, 0);
+    const { cents: grabbedCents, n: grabbedCount } = this.#grabbed();
     const refundedCents = row.refunded ?? 0;
     const open = row.refunded === null;
     return {
@@ -182,11 +199,11 @@ export class GroupEnvelope extends DurableObject<Env> {
       amountCents: spec.amountCents,
       count: spec.count,
       grabbedCents,
-      grabbedCount: grabs.length,
+      grabbedCount,
       remainingCents: open ? spec.amountCents - grabbedCents : 0,
-      remainingCount: open ? spec.count - grabs.length : 0,
+      remainingCount: open ? spec.count - grabbedCount : 0,
       refundedCents,
-      state: this.#state(row, grabs.length, Date.now()),
+      state: this.#state(row, grabbedCount, Date.now()),
       createdAt: spec.createdAt,
       expiresAt: spec.expiresAt,
       grabs,
@@ -233,7 +250,7 @@ export class GroupEnvelope extends DurableObject<Env> {
     return { refunded, resent, figures: this.figures() };
   }
 
-  /** The envelope's own figures for the audit, from its rows; null when there is no such envelope. */
+  /** The envelope's own figures for the audit, from its totals; null when there is no such envelope. */
   figures(): GroupFigures | null {
     const row = this.#row();
     if (!row) return null;
@@ -256,17 +273,40 @@ export class GroupEnvelope extends DurableObject<Env> {
   }
 
   /**
-   * Hands the outbox to the settlement queue, refunds at expiry, and sets the next alarm.
-   * Safe to run any number of times: the refund is recorded only while none is.
+   * Hands the outbox to the settlement queue, refunds at expiry, runs the deep check, and sets
+   * the next alarm. Safe to run any number of times: the refund is recorded only while none is.
    */
   async alarm(): Promise<void> {
     const row = this.#row();
     if (!row) return;
     if (row.refunded === null && Date.now() >= row.expires_at) this.#refund(row);
     const next = await this.#outbox.flush(Date.now());
+    await this.#checkGrabs(this.#spec(row).groupId);
     const expiry = this.#row()?.refunded === null ? row.expires_at : null;
     const at = Math.min(next ?? Infinity, expiry ?? Infinity);
     if (at !== Infinity) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * One run of the deep check (one slice: grabs-check.ts), armed under `group-<id>` the first
+   * time; its report goes to the show clock only when the findings changed. Runs ride on the
+   * envelope's alarms, so the check's own schedule (`nextAt`) is not kept.
+   */
+  async #checkGrabs(groupId: string): Promise<void> {
+    const result = this.ctx.storage.transactionSync(() => {
+      if (!this.#deepCheck.armed()) this.#deepCheck.arm(`group-${groupId}`);
+      return this.#deepCheck.slice(Date.now());
+    });
+    if (result?.report) await this.#report(result.report);
+  }
+
+  /** The deep check's findings checked again now (`SlicedCheck.recheckNow`). */
+  recheckDeepCheck(): Promise<DeepCheckReport> {
+    return this.#deepCheck.recheckNow(this.ctx.storage, (r) => timelineStub(this.env).reportDeepCheck(r));
+  }
+
+  #report(report: DeepCheckReport): Promise<void> {
+    return this.#deepCheck.send(report, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
   /** Records the refund of what nobody grabbed and owes it to the sender, if not yet recorded. */
@@ -308,6 +348,6 @@ export class GroupEnvelope extends DurableObject<Env> {
   }
 
   #grabbed(): { cents: number; n: number } {
-    return this.#sql.exec<{ cents: number; n: number }>("SELECT COALESCE(SUM(amount), 0) AS cents, COUNT(*) AS n FROM grabs").one();
+    return grabTotals(this.#sql);
   }
 }

@@ -104,25 +104,13 @@ export class LedgerPartition extends DurableObject<Env> {
     return result;
   }
 
-  /**
-   * The deep check's findings checked again now (the audit asks before it names them, so a
-   * wallet the repair has made right since is not named); reported when they changed.
-   */
-  async recheckDeepCheck(): Promise<DeepCheckReport> {
-    const now = Date.now();
-    const changed = this.ctx.storage.transactionSync(() => this.#deepCheck.recheck(now));
-    const report = this.#deepCheck.report(now);
-    if (changed) await this.#report(report);
-    return report;
+  /** The deep check's findings checked again now (`SlicedCheck.recheckNow`). */
+  recheckDeepCheck(): Promise<DeepCheckReport> {
+    return this.#deepCheck.recheckNow(this.ctx.storage, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
-  async #report(report: DeepCheckReport): Promise<void> {
-    try {
-      await timelineStub(this.env).reportDeepCheck(report);
-      this.#deepCheck.reported();
-    } catch (err) {
-      console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
-    }
+  #report(report: DeepCheckReport): Promise<void> {
+    return this.#deepCheck.send(report, (r) => timelineStub(this.env).reportDeepCheck(r));
   }
 
   /**

@@ -59,22 +59,43 @@ CREATE TRIGGER IF NOT EXISTS claims_check_update AFTER UPDATE ON claims WHEN OLD
   ${claimRow("OLD", -1)}
   ${claimRow("NEW", 1)}
 END;
-CREATE TRIGGER IF NOT EXISTS claims_check_state_insert AFTER INSERT ON claim_state BEGIN ${stateRow((w) => holds(w, "NEW"), "NEW")} END;
-CREATE TRIGGER IF NOT EXISTS claims_check_state_delete AFTER DELETE ON claim_state BEGIN ${stateRow((w) => `-${holds(w, "OLD")}`, "OLD")} END;
-CREATE TRIGGER IF NOT EXISTS claims_check_state_update AFTER UPDATE ON claim_state BEGIN
-  ${stateRow((w) => `${holds(w, "NEW")} - ${holds(w, "OLD")}`, "NEW")}
-END;
 `;
+
+/**
+ * The state rows' triggers, whose bodies follow CLAIM_STATES: created anew when a shard kept
+ * older bodies (a state added since, such as `swept`), which also restarts a run under way.
+ */
+const STATE_TRIGGERS: Record<string, string> = {
+  claims_check_state_insert: `AFTER INSERT ON claim_state BEGIN ${stateRow((w) => holds(w, "NEW"), "NEW")} END`,
+  claims_check_state_delete: `AFTER DELETE ON claim_state BEGIN ${stateRow((w) => `-${holds(w, "OLD")}`, "OLD")} END`,
+  claims_check_state_update: `AFTER UPDATE ON claim_state BEGIN ${stateRow((w) => `${holds(w, "NEW")} - ${holds(w, "OLD")}`, "NEW")} END`,
+};
 
 export class ClaimRows implements CheckSubject {
   #sql: SqlStorage;
   #name: () => string;
+
+  /**
+   * True when the state rows' triggers were kept with older bodies and are now current: a run
+   * under way summed some writes without them, so it must start again.
+   */
+  readonly triggersChanged: boolean;
 
   /** Creates the sums and their triggers: after the counted tables and the check's own (`deep_check`). */
   constructor(sql: SqlStorage, name: () => string) {
     this.#sql = sql;
     this.#name = name;
     sql.exec(SCHEMA);
+    let changed = false;
+    for (const [trigger, body] of Object.entries(STATE_TRIGGERS)) {
+      const create = `CREATE TRIGGER ${trigger} ${body}`;
+      const kept = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", trigger).toArray()[0];
+      if (kept?.sql === create) continue;
+      changed ||= kept !== undefined;
+      sql.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
+      sql.exec(create);
+    }
+    this.triggersChanged = changed;
   }
 
   begin(): void {

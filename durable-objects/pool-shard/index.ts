@@ -118,7 +118,9 @@ export class PoolShard extends DurableObject<Env> {
       { leases: this.#leases, merges: this.#merges, alarm: this.#alarm },
       mergeFlushMs(env),
     );
-    this.#deepCheck = new SlicedCheck(sql, new ClaimRows(sql, () => this.ctx.id.name ?? "shard"));
+    const claimRows = new ClaimRows(sql, () => this.ctx.id.name ?? "shard");
+    this.#deepCheck = new SlicedCheck(sql, claimRows);
+    if (claimRows.triggersChanged) this.#deepCheck.restartRun();
   }
 
   /** This shard's index, from its name `shard-<n>`. */
@@ -276,14 +278,7 @@ export class PoolShard extends DurableObject<Env> {
   async checkSlice(budgetMs = DEFAULT_BOUNDS.budgetMs) {
     const result = this.#transaction(() => this.#deepCheck.slice(Date.now(), { ...DEFAULT_BOUNDS, budgetMs }));
     if (!result) return null;
-    if (result.report) {
-      try {
-        await timelineStub(this.env).reportDeepCheck(result.report);
-        this.#deepCheck.reported();
-      } catch (err) {
-        console.warn("deep check: report to the show clock failed; sent again with the next slice", String(err));
-      }
-    }
+    if (result.report) await this.#deepCheck.send(result.report, (r) => timelineStub(this.env).reportDeepCheck(r));
     await this.#alarm.by(result.nextAt);
     return result;
   }

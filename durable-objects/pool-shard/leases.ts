@@ -10,9 +10,8 @@
  * `mergeIn` there, `settleMerges` here). The home records each claim once, the limits checked
  * exactly against its claims by issue order (src/domain/merge-order.ts: a later claim not final
  * yet is displaced by an earlier one), or voids it (voided-claims.ts); a voided claim's envelope
- * goes back to the stock of the shard holding it. Envelopes handed back, and those of a lease
- * past `return_after`, go back to stock too. Under issuance pacing a grant lends no pool past
- * its allowance (pool-pacing.ts): lent envelopes count as issued.
+ * goes back to the stock of the shard holding it, as do envelopes handed back and those of a lease past
+ * `return_after`. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts): lent envelopes count as issued.
  */
 import { mergeByIssueOrder } from "../../src/domain/merge-order";
 import { shuffled } from "../../src/domain/random";
@@ -338,7 +337,8 @@ export class Leases {
     claimState.forget(this.#sql, [claimId]);
     const held = this.#claims.displace(claimId, now);
     this.#stock.restock([{ envelopeId: held.envelopeId, poolId: held.poolId, amount: held.amount }]);
-    this.#voids.add({ claimId, userId: held.userId, requestId: held.requestId, leaseId: "", envelopeId: held.envelopeId }, "limit", now);
+    const { userId, requestId, envelopeId, poolId, amount } = held;
+    this.#voids.add({ claimId, userId, requestId, leaseId: "", envelopeId, poolId, amountCents: amount }, "limit", now);
   }
 
   #recordOne(claim: LeasedClaim, now: number, displaced: Set<string>): RecordOutcome {

@@ -12,7 +12,10 @@
  *   (leases.ts), lent and not reported yet;
  * - lent: envelopes ever lent to an edge lease; issued: claims recorded (claims.ts);
  * - opened, sent (its settlement left the shard: enqueued, dead-lettered or settled), settled
- *   (the consumer confirmed the ledger holds it): claims by their `claim_state` (claim-state.ts);
+ *   (the consumer confirmed the ledger holds it), swept (settled without its winner having
+ *   opened it: the phase-close sweep sent it; one opened after its sweep counts as opened from
+ *   then on): claims by their `claim_state` (claim-state.ts);
+ * - voided: leased claims voided at their record (`voided_claims`, voided-claims.ts), with their cents;
  * - moved in / moved out: the show clock's moves (moves.ts);
  * - merged in / merged out: leased claims recorded here from another shard's loan, and claims
  *   of this shard's loans recorded at another home shard (merges.ts).
@@ -43,6 +46,8 @@ const COLUMNS = [
   "opened",
   "sent",
   "settled",
+  "swept",
+  "voided",
   "moved_in",
   "moved_out",
   "merged_in",
@@ -62,6 +67,7 @@ export const CLAIM_STATES = {
   opened: "$.opened_at IS NOT NULL",
   sent: "($.enqueued_at IS NOT NULL OR $.dead_at IS NOT NULL OR $.settled_at IS NOT NULL)",
   settled: "$.settled_at IS NOT NULL",
+  swept: "($.settled_at IS NOT NULL AND $.opened_at IS NULL)",
 } as const;
 
 const COUNTED: Counted[] = [
@@ -70,6 +76,7 @@ const COUNTED: Counted[] = [
   { column: "lent", table: "leased_envelopes", movement: true, own: "amount" },
   { column: "issued", table: "claims", own: "amount" },
   ...Object.entries(CLAIM_STATES).map(([column, when]) => ({ column: column as Column, table: "claim_state", when })),
+  { column: "voided", table: "voided_claims", movement: true, own: "amount" },
   { column: "moved_in", table: "moves_in", movement: true, own: "cents" },
   { column: "moved_out", table: "moves_out", movement: true, own: "cents" },
   { column: "merged_in", table: "merged_in", movement: true, own: "amount" },
@@ -192,17 +199,18 @@ const COUNT_HOLDINGS = `INSERT INTO holding_counts (scope, n, holders)
   SELECT CASE WHEN sponsor_id = '*' THEN '*' ELSE 'sponsor' END, n, COUNT(*) FROM holdings GROUP BY 1, 2`;
 
 /**
- * Totals for a shard that held rows before they were kept: counted once from the rows (the
- * only time they are), in the transaction that creates the triggers.
+ * Columns of the pool totals counted from the rows (`columns`: all of them for a shard that
+ * held rows before the totals were kept, the new ones for a shard kept before them): the only
+ * time they are, in the transaction that creates the triggers.
  */
-function backfill(sql: SqlStorage): void {
+function countColumns(sql: SqlStorage, columns: readonly Column[]): void {
   const sums = (table: string, where = "true") =>
     `SELECT pool_id, COUNT(*) AS n, SUM(amount) AS cents FROM ${table} WHERE ${where} GROUP BY pool_id`;
   const fromState = (condition: string) =>
     `SELECT c.pool_id, COUNT(*) AS n, SUM(c.amount) AS cents FROM claim_state s JOIN claims c ON c.claim_id = s.claim_id
       WHERE ${condition.replaceAll("$", "s")} GROUP BY c.pool_id`;
   const moved = (table: string) => `SELECT pool_id, SUM(count) AS n, SUM(cents) AS cents FROM ${table} GROUP BY pool_id`;
-  const sources: Record<string, string> = {
+  const sources: Record<Column, string> = {
     stock: sums("envelopes"),
     leased: sums("leased_envelopes"),
     lent: sums("leased_envelopes"),
@@ -210,17 +218,25 @@ function backfill(sql: SqlStorage): void {
     opened: fromState(CLAIM_STATES.opened),
     sent: fromState(CLAIM_STATES.sent),
     settled: fromState(CLAIM_STATES.settled),
+    swept: fromState(CLAIM_STATES.swept),
+    voided: sums("voided_claims"),
     moved_in: moved("moves_in"),
     moved_out: moved("moves_out"),
     merged_in: sums("merged_in"),
     merged_out: sums("merged_out"),
   };
-  for (const [column, source] of Object.entries(sources)) {
+  for (const column of columns) {
+    const source = sources[column];
     sql.exec(
       `INSERT INTO pool_totals (pool_id, ${column}_count, ${column}_cents) SELECT pool_id, n, cents FROM (${source}) WHERE true
        ON CONFLICT (pool_id) DO UPDATE SET ${column}_count = excluded.${column}_count, ${column}_cents = excluded.${column}_cents`,
     );
   }
+}
+
+/** The shard totals and holdings of a shard that held rows before they were kept, counted once from the rows. */
+function backfill(sql: SqlStorage): void {
+  countColumns(sql, COLUMNS);
   const scalar = (query: string) => sql.exec<{ v: number | null }>(query).one().v ?? 0;
   const values: Record<ShardTotal, number> = {
     duplicates:
@@ -237,30 +253,24 @@ function backfill(sql: SqlStorage): void {
   );
 }
 
-/** Columns added to `pool_totals` after a shard created it (each starts at 0: nothing it counts existed before it). */
-function addMissingColumns(sql: SqlStorage): void {
-  const have = new Set(
-    sql
-      .exec<{ name: string }>("SELECT name FROM pragma_table_info('pool_totals')")
-      .toArray()
-      .map((r) => r.name),
-  );
-  for (const c of COLUMNS) {
-    if (have.has(`${c}_count`)) continue;
-    sql.exec(`ALTER TABLE pool_totals ADD COLUMN ${c}_count INTEGER NOT NULL DEFAULT 0`);
-    sql.exec(`ALTER TABLE pool_totals ADD COLUMN ${c}_cents INTEGER NOT NULL DEFAULT 0`);
-  }
-}
-
 /** Creates the totals and their triggers (after every counted table); counts existing rows once. */
 export function keepTotals(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const exists = (table: string) => sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
   const fresh = !exists("pool_totals");
   const uncounted = !fresh && !exists("holding_counts");
+  const kept = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('pool_totals')")
+      .toArray()
+      .map((c) => c.name),
+  );
+  const added = fresh ? [] : COLUMNS.filter((c) => !kept.has(`${c}_count`));
   storage.transactionSync(() => {
     sql.exec(SCHEMA);
-    addMissingColumns(sql);
+    for (const c of added) {
+      for (const unit of ["count", "cents"]) sql.exec(`ALTER TABLE pool_totals ADD COLUMN ${c}_${unit} INTEGER NOT NULL DEFAULT 0`);
+    }
     for (const name of SHARD_TOTALS) sql.exec("INSERT OR IGNORE INTO shard_totals (name, n) VALUES (?, 0)", name);
     for (const [key, statements] of triggerBodies()) {
       const [table, event] = key.split(" ");
@@ -269,6 +279,7 @@ export function keepTotals(storage: DurableObjectStorage): void {
       sql.exec(`CREATE TRIGGER ${name} AFTER ${event} ON ${table} BEGIN ${statements.join("\n")} END`);
     }
     if (fresh) backfill(sql);
+    if (added.length > 0) countColumns(sql, added);
     if (uncounted) sql.exec(COUNT_HOLDINGS);
   });
 }
@@ -331,5 +342,9 @@ export function poolFigures(poolId: string, loadedCount: number, loadedCents: nu
     mergedInCents: t?.totals.merged_in.cents ?? 0,
     mergedOutCount: t?.totals.merged_out.count ?? 0,
     mergedOutCents: t?.totals.merged_out.cents ?? 0,
+    opened: t?.totals.opened ?? { count: 0, cents: 0 },
+    settled: t?.totals.settled ?? { count: 0, cents: 0 },
+    swept: t?.totals.swept ?? { count: 0, cents: 0 },
+    voided: t?.totals.voided ?? { count: 0, cents: 0 },
   };
 }

@@ -6,6 +6,9 @@
  */
 import type { VoidReason } from "../../src/wire/rpc";
 
+/** The pool and cents of a voided claim (the statement's voided per pool, totals.ts); a void recorded before they were kept has none. */
+const VOIDED_POOL = "pool_id TEXT NOT NULL DEFAULT '', amount INTEGER NOT NULL DEFAULT 0";
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS voided_claims (
   claim_id TEXT PRIMARY KEY,
@@ -14,7 +17,8 @@ CREATE TABLE IF NOT EXISTS voided_claims (
   lease_id TEXT NOT NULL,
   envelope_id TEXT NOT NULL,
   reason TEXT NOT NULL,
-  voided_at INTEGER NOT NULL
+  voided_at INTEGER NOT NULL,
+  ${VOIDED_POOL}
 ) WITHOUT ROWID;
 `;
 
@@ -24,6 +28,8 @@ export interface VoidedClaim {
   requestId: string;
   leaseId: string;
   envelopeId: string;
+  poolId: string;
+  amountCents: number;
 }
 
 export class VoidedClaims {
@@ -32,11 +38,15 @@ export class VoidedClaims {
   constructor(sql: SqlStorage) {
     this.#sql = sql;
     sql.exec(SCHEMA);
+    if (!sql.exec("SELECT 1 FROM pragma_table_info('voided_claims') WHERE name = 'pool_id'").toArray().length) {
+      for (const column of VOIDED_POOL.split(", ")) sql.exec(`ALTER TABLE voided_claims ADD COLUMN ${column}`);
+    }
   }
 
   add(v: VoidedClaim, reason: VoidReason, now: number): void {
     this.#sql.exec(
-      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at, pool_id, amount)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       v.claimId,
       v.userId,
       v.requestId,
@@ -44,6 +54,8 @@ export class VoidedClaims {
       v.envelopeId,
       reason,
       now,
+      v.poolId,
+      v.amountCents,
     );
   }
 

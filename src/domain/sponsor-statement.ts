@@ -1,11 +1,12 @@
 /**
- * A sponsor's statement (pure): per phase and pool, what was loaded, issued, settled into
- * wallets, rolled over or returned, and what is still in motion, in cents, reconciled to the
- * cent by named equations (each with its two sides), from the shards' books, the moves and
- * the ledger's settled sums. `reconciled` is true only when every equation holds.
+ * A sponsor's statement (pure): per phase and pool, what was loaded, issued, opened, settled into
+ * wallets (split as the shards confirmed it: opened, or swept unopened at phase close), voided,
+ * rolled over or returned, and what is still in motion, in cents, reconciled to the cent by
+ * named equations (each with its two sides), from the shards' running totals, the moves and the
+ * ledger's settled sums. `reconciled` is true only when every equation holds.
  */
 import type { MoveRecord, PoolRecord, SponsorStatement, StatementEquation, StatementLine, Timeline } from "../wire/index";
-import type { ShardBooks } from "../wire/rpc";
+import type { CountCents, ShardBooks, ShardPoolFigures } from "../wire/rpc";
 import type { LedgerPoolSums } from "./settlement-audit";
 import { verifyMove, verifyPool } from "./verify";
 
@@ -28,8 +29,17 @@ const equation = (name: string, left: number, right: number, relation: Statement
   holds: relation === "=" ? left === right : left <= right,
 });
 
+/** One of a pool's claim totals (opened, settled, swept, voided) summed over the shards. */
+function shardSum(books: readonly ShardBooks[], poolId: string, pick: (f: ShardPoolFigures) => CountCents): CountCents {
+  const figures = books.flatMap((b) => b.pools.filter((p) => p.poolId === poolId).map(pick));
+  return { count: figures.reduce((n, f) => n + f.count, 0), cents: figures.reduce((n, f) => n + f.cents, 0) };
+}
+
 function line(input: StatementInput, pool: PoolRecord, phaseOrder: Map<string, { index: number; title: string }>): StatementLine {
   const v = verifyPool(pool, input.books);
+  const [opened, confirmed, swept, voided] = (["opened", "settled", "swept", "voided"] as const).map((k) =>
+    shardSum(input.books, pool.poolId, (f) => f[k]),
+  );
   const settled = input.ledger.find((l) => l.poolId === pool.poolId);
   const returnedCents = input.moves
     .filter((m) => m.fromPoolId === pool.poolId && m.toPoolId === null && m.state === "done")
@@ -43,6 +53,13 @@ function line(input: StatementInput, pool: PoolRecord, phaseOrder: Map<string, {
       v.claimedCents + v.remainingCents + v.leasedCents + v.movedOutCents,
     ),
     equation("settled into wallets ≤ issued (the rest is on its way to wallets)", settledCents, v.claimedCents, "≤"),
+    equation(
+      "settled opened + settled swept (confirmed at the shards) ≤ settled into wallets (the rest is confirming)",
+      confirmed.cents,
+      settledCents,
+      "≤",
+    ),
+    equation("opened + settled swept ≤ issued (a swept envelope was never opened)", opened.cents + swept.cents, v.claimedCents, "≤"),
   ];
   return {
     phaseId: pool.phaseId,
@@ -52,8 +69,17 @@ function line(input: StatementInput, pool: PoolRecord, phaseOrder: Map<string, {
     loadedCount: v.shards.reduce((n, s) => n + s.loadedCount, 0),
     issuedCents: v.claimedCents,
     issuedCount: v.shards.reduce((n, s) => n + s.claimedCount, 0),
+    openedCents: opened.cents,
+    openedCount: opened.count,
     settledCents,
     settledCount: settled?.count ?? 0,
+    settledOpenedCents: confirmed.cents - swept.cents,
+    settledOpenedCount: confirmed.count - swept.count,
+    settledSweptCents: swept.cents,
+    settledSweptCount: swept.count,
+    confirmingCents: settledCents - confirmed.cents,
+    voidedCents: voided.cents,
+    voidedCount: voided.count,
     toWalletsCents: inWalletMotionCents,
     lentCents: v.leasedCents,
     inStockCents: v.remainingCents,
@@ -80,7 +106,12 @@ export function sponsorStatement(input: StatementInput): SponsorStatement {
   const totals = {
     loadedCents: total((l) => l.loadedCents),
     issuedCents: total((l) => l.issuedCents),
+    openedCents: total((l) => l.openedCents),
     settledCents: total((l) => l.settledCents),
+    settledOpenedCents: total((l) => l.settledOpenedCents),
+    settledSweptCents: total((l) => l.settledSweptCents),
+    confirmingCents: total((l) => l.confirmingCents),
+    voidedCents: total((l) => l.voidedCents),
     toWalletsCents: total((l) => l.toWalletsCents),
     lentCents: total((l) => l.lentCents),
     inStockCents: total((l) => l.inStockCents),
@@ -119,8 +150,17 @@ const CSV_COLUMNS: (keyof StatementLine)[] = [
   "loadedCount",
   "issuedCents",
   "issuedCount",
+  "openedCents",
+  "openedCount",
   "settledCents",
   "settledCount",
+  "settledOpenedCents",
+  "settledOpenedCount",
+  "settledSweptCents",
+  "settledSweptCount",
+  "confirmingCents",
+  "voidedCents",
+  "voidedCount",
   "toWalletsCents",
   "lentCents",
   "inStockCents",
@@ -140,30 +180,15 @@ const csvCell = (value: unknown) => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** The statement as CSV: one row per pool, then a totals row and one row per equation, with the time it was read. */
+/** The statement as CSV: one row per pool, then a totals row (the columns the totals sum) and one row per equation, with the time it was read. */
 export function statementCsv(s: SponsorStatement): string {
   const rows = [
     ["sponsorId", s.sponsorId, "galaId", s.galaId, "readAt", new Date(s.readAt).toISOString(), "reconciled", s.reconciled],
     CSV_COLUMNS,
     ...s.pools.map((l) => CSV_COLUMNS.map((c) => (c === "reconciled" ? l.reconciled : l[c]))),
-    [
-      "total",
-      "",
-      "",
-      s.totals.loadedCents,
-      "",
-      s.totals.issuedCents,
-      "",
-      s.totals.settledCents,
-      "",
-      s.totals.toWalletsCents,
-      s.totals.lentCents,
-      s.totals.inStockCents,
-      "",
-      "",
-      s.totals.returnedCents,
-      s.reconciled,
-    ],
+    CSV_COLUMNS.map((c) =>
+      c === "phaseId" ? "total" : c === "reconciled" ? s.reconciled : ((s.totals as Record<string, number>)[c] ?? ""),
+    ),
     ["equation", "relation", "left", "right", "holds"],
     ...[...s.equations, ...s.pools.flatMap((l) => l.equations.map((e) => ({ ...e, name: `${l.poolId}: ${e.name}` })))].map((e) => [
       e.name,

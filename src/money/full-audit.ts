@@ -18,7 +18,8 @@ import { allShards, shardStub, timelineStub } from "../objects";
 import type { AuditReport, PendingClaim, Timeline } from "../wire/index";
 import type { ShardBooks, ShardSettlementFigures } from "../wire/rpc";
 import { auditGroupEnvelopes } from "./groups-audit";
-import { claimsInLedger, deepCheckReports, ledgerAudit } from "./wallet-ledger";
+import { deepCheckReports } from "./deep-checks";
+import { claimsInLedger, ledgerAudit } from "./wallet-ledger";
 
 /**
  * One shard's part of the audit: one call answers its books and its money in motion from its

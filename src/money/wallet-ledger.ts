@@ -12,7 +12,7 @@ import type { LedgerGroupSums } from "../domain/group-audit";
 import type { LedgerPoolSums } from "../domain/settlement-audit";
 import { allLedgerPartitions, ledgerOf, ledgerPartitionOf, ledgerStub } from "../objects";
 import { GROUP_LEDGER } from "../domain/group-envelope";
-import type { AuditProblem, DeepCheckReport, SettlementClaim } from "../wire/index";
+import type { AuditProblem, SettlementClaim } from "../wire/index";
 import type { DebitResult, LedgerCredit, WalletDebit } from "../wire/rpc";
 
 /** Writes each credit exactly once, in its user's partition; returns the entry ids the ledger holds. */
@@ -156,18 +156,4 @@ export async function ledgerAudit(env: Env): Promise<{ settled: LedgerPoolSums[]
 export async function recomputeWallets(env: Env, now: number): Promise<number> {
   const counts = await Promise.all(allLedgerPartitions(env).map((p) => ledgerStub(env, p).recomputeWallets(now, `ledger-${p}`)));
   return counts.reduce((a, b) => a + b, 0);
-}
-
-/**
- * The deep checks' reports as the audit shows them: each ledger partition that reported findings
- * checks them again first (durable-objects/ledger-partition/deep-check.ts), so a wallet made
- * right since its slice is not named; partitions with none are not called. A shard's findings
- * (sums over a whole run, durable-objects/pool-shard/claims-check.ts) stand until its next run.
- */
-export async function deepCheckReports(env: Env, reports: readonly DeepCheckReport[]): Promise<DeepCheckReport[]> {
-  return Promise.all(
-    reports.map(async (r) =>
-      r.findings.length === 0 || !r.source.startsWith("ledger-") ? r : env.LEDGER_PARTITION.getByName(r.source).recheckDeepCheck(),
-    ),
-  );
 }

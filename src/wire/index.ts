@@ -8,4 +8,6 @@ export type * from "./groups";
 
 export type * from "./admin";
 
+export type * from "./statement";
+
 export type * from "./live-show";

@@ -24,6 +24,19 @@ export interface ShardPoolFigures {
   mergedInCents: Cents;
   mergedOutCount: number;
   mergedOutCents: Cents;
+  /** Claims opened by their winners (durable-objects/pool-shard/totals.ts). */
+  opened: CountCents;
+  /** Claims whose settlement the consumer confirmed (the ledger holds them). */
+  settled: CountCents;
+  /** Of those, settled without being opened (the phase-close sweep sent them). */
+  swept: CountCents;
+  /** Leased claims voided at their record (their envelopes back in stock, or already there). */
+  voided: CountCents;
+}
+
+export interface CountCents {
+  count: number;
+  cents: Cents;
 }
 
 export interface ShardFigures {

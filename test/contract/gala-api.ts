@@ -1252,7 +1252,12 @@ export interface components {
             totals: {
                 loadedCents: number;
                 issuedCents: number;
+                openedCents: number;
                 settledCents: number;
+                settledOpenedCents: number;
+                settledSweptCents: number;
+                confirmingCents: number;
+                voidedCents: number;
                 toWalletsCents: number;
                 lentCents: number;
                 inStockCents: number;
@@ -1276,8 +1281,17 @@ export interface components {
                 loadedCount: number;
                 issuedCents: number;
                 issuedCount: number;
+                openedCents: number;
+                openedCount: number;
                 settledCents: number;
                 settledCount: number;
+                settledOpenedCents: number;
+                settledOpenedCount: number;
+                settledSweptCents: number;
+                settledSweptCount: number;
+                confirmingCents: number;
+                voidedCents: number;
+                voidedCount: number;
                 toWalletsCents: number;
                 lentCents: number;
                 inStockCents: number;

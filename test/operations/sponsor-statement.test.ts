@@ -1,15 +1,16 @@
 /**
  * The sponsor statement (`GET /api/admin/sponsors/{sponsorId}/statement`, JSON and CSV): per
- * pool what was loaded, issued, settled into wallets and is still in motion, reconciled to the
- * cent; leftovers returned to the sponsor when the phase stops; an envelope missing from a
- * shard's stock makes it say `reconciled: false`, naming the equation.
+ * pool what was loaded, issued, opened, settled into wallets (opened, or swept unopened at phase
+ * close), voided and is still in motion, reconciled to the cent; leftovers returned to the
+ * sponsor when the phase stops; an envelope missing from a shard's stock makes it say
+ * `reconciled: false`, naming the equation.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardStub } from "../../src/objects";
 import type { SponsorStatement } from "../../src/wire/index";
-import { admin, wallet } from "../support/api";
+import { admin, session, wallet } from "../support/api";
 import { readJson } from "../support/api-client";
 import { openOk, winner, type Winner } from "../support/lottery";
 import { SPONSORS } from "../support/phases";
@@ -82,6 +83,51 @@ describe("sponsor statement", () => {
     const issued = s.pools[0].issuedCents;
     expect(s.pools[0]).toMatchObject({ returnedCents: 4000 - issued, rolledOutCents: 4000 - issued, reconciled: true });
     expect(s.reconciled).toBe(true);
+  });
+
+  it("splits the settled money into opened and swept after the sweep, and shows a voided win with its cents, to the cent", async () => {
+    // A leased win presented after its lease let its envelope go (a late claim): voided at its record, never issued.
+    const late = await session();
+    const [voided] = await shardStub(env, 0).recordLeasedClaims([
+      {
+        claimId: `late-${crypto.randomUUID()}`,
+        leaseId: "gone",
+        shard: 0,
+        homeShard: 0,
+        envelopeId: "gone-envelope",
+        poolId,
+        sponsorId: SPONSOR,
+        amountCents: 77,
+        userId: late.userId,
+        requestId: "late-1",
+        phaseId: lotteryId,
+        galaId: "gala",
+        issuedAt: Date.now(),
+      },
+    ]);
+    expect(voided.status).toBe("voided");
+    expect((await admin("POST", "/settlements/sweep", {})).status).toBe(200);
+    const [opened, swept] = won.map((w) => w.envelope.amountCents);
+    const s = await eventually(statement, (r) => r.pools[0].settledSweptCents > 0 && r.pools[0].confirmingCents === 0);
+    expect(s.pools[0]).toMatchObject({
+      openedCents: opened,
+      openedCount: 1,
+      settledCents: opened + swept,
+      settledCount: 2,
+      settledOpenedCents: opened,
+      settledOpenedCount: 1,
+      settledSweptCents: swept,
+      settledSweptCount: 1,
+      confirmingCents: 0,
+      toWalletsCents: 0,
+      voidedCents: 77,
+      voidedCount: 1,
+      reconciled: true,
+    });
+    expect(s.totals).toMatchObject({ settledOpenedCents: opened, settledSweptCents: swept, voidedCents: 77, inMotionCents: 0 });
+    expect(s.reconciled).toBe(true);
+    const csv = await (await admin("GET", `/sponsors/${SPONSOR}/statement?format=csv`)).text();
+    expect(csv).toContain(`,${opened},1,${swept},1,0,77,1,0,`);
   });
 
   // Last: it takes an envelope out of a shard's stock behind the books' back.

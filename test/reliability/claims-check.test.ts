@@ -9,7 +9,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CLAIMS_PER_QUERY } from "../../durable-objects/pool-shard/claims-check";
+import { CLAIMS_PER_QUERY, ClaimRows } from "../../durable-objects/pool-shard/claims-check";
 import { shardOf } from "../../src/domain/hash";
 import { shardStub } from "../../src/objects";
 import type { DeepCheckReport } from "../../src/wire/index";
@@ -61,6 +61,26 @@ describe("claims deep check", () => {
     await fullRun(shard);
     expect((await audit()).problems.map((p) => p.place)).not.toContain(place);
     expect((await reportOf(`shard-${n}`))?.findings).toEqual([]);
+  });
+
+  it("keeps its state triggers as they are on each start, and makes older bodies current (restarting a run under way)", async () => {
+    const shard = shardStub(env, 1);
+    const [again, older, current] = await runInDurableObject(shard, (_, state) => {
+      const sql = state.storage.sql;
+      const rows = () => new ClaimRows(sql, () => "shard-1");
+      const kept = rows().triggersChanged;
+      // A shard started by a release whose claim states had no `swept`.
+      const body = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'claims_check_state_update'").one().sql;
+      sql.exec("DROP TRIGGER claims_check_state_update");
+      sql.exec(body.replace(/INSERT INTO claims_check_sums[^;]*'swept'[^;]*;/, ""));
+      const changed = rows().triggersChanged;
+      return [
+        kept,
+        changed,
+        sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'claims_check_state_update'").one().sql === body,
+      ];
+    });
+    expect({ again, older, current }).toEqual({ again: false, older: true, current: true });
   });
 
   // Last: it fills a shard with claims of a pool the registry does not know, which the audit would rightly name.

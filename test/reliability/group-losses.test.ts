@@ -3,11 +3,12 @@
  * objects, queue and D1: the audit must say `balanced: false` naming the envelope, the repair
  * must put every cent where it belongs, and a dependency outage must answer 503, never 500.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GroupEnvelope } from "../../durable-objects/group-envelope";
 import type { CreateGroupResponse, GrabGroupResponse } from "../../src/wire/index";
+import type { SettlementMessage } from "../../src/wire/rpc";
 import { audit, json, session, wallet } from "../support/api";
 import { createGroup, fundedUser, grab, seedGroup, splitLottery } from "../support/groups";
 import { ledgerQuery } from "../support/ledger";
@@ -47,6 +48,46 @@ describe("group envelope loss modes", () => {
       (w) => w.balanceCents === share,
     );
     expectBalanced(await audit(0));
+  });
+
+  it("mode 2: a grab credit whose message was lost is sent again by the envelope's own alarm a minute later, once (no repair)", async () => {
+    const { group } = await seedGroup();
+    const stub = env.GROUP_ENVELOPE.getByName(group.id);
+    const friend = await session();
+    // The envelope's settlement messages are counted; the first one is lost on its way (never reaches the queue, so no queue retry).
+    const sent: SettlementMessage[] = [];
+    await runInDurableObject(stub, (instance) => {
+      const queue = (instance as unknown as { env: Env }).env.SETTLEMENTS;
+      const send = queue.send.bind(queue);
+      queue.send = (async (message: SettlementMessage) => {
+        sent.push(message);
+        if (sent.length > 1) await send(message);
+      }) as unknown as typeof queue.send;
+    });
+    const outbox = () =>
+      runInDurableObject(stub, (_, state) =>
+        state.storage.sql.exec<{ entry_id: string; sent_at: number | null }>("SELECT entry_id, sent_at FROM outbox").toArray(),
+      );
+    const body = (await (await grab(friend.token, group.id, "lost-message")).json()) as GrabGroupResponse;
+    if (body.status !== "grabbed") throw new Error(`grab: ${body.status}`);
+    await eventually(outbox, (rows) => rows.length === 1 && rows[0].sent_at !== null);
+    expect(sent).toHaveLength(1);
+    // Sent less than a minute ago: the alarm does not send it again.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(sent).toHaveLength(1);
+    await runInDurableObject(stub, (_, state) => {
+      state.storage.sql.exec("UPDATE outbox SET sent_at = sent_at - 61000");
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    await eventually(
+      () => wallet(friend.token),
+      (w) => w.balanceCents === body.amountCents,
+    );
+    await eventually(outbox, (rows) => rows.length === 0);
+    expect(await ledgerQuery("SELECT entry_id FROM ledger WHERE ref = ? AND kind = 'group-grab'", group.id)).toHaveLength(1);
+    expect(sent).toHaveLength(2);
   });
 
   it("mode 2: an expired envelope whose refund never ran unbalances the audit; the repair refunds it once", async () => {

@@ -36,6 +36,8 @@ function fromRows(sql: SqlStorage): Record<string, Sums> {
   put("opened", state("s.opened_at IS NOT NULL"));
   put("sent", state("s.enqueued_at IS NOT NULL OR s.dead_at IS NOT NULL OR s.settled_at IS NOT NULL"));
   put("settled", state("s.settled_at IS NOT NULL"));
+  put("swept", state("s.settled_at IS NOT NULL AND s.opened_at IS NULL"));
+  put("voided", sums("voided_claims"));
   return out;
 }
 
@@ -43,7 +45,7 @@ function fromTotals(sql: SqlStorage): Record<string, Sums> {
   const out: Record<string, Sums> = {};
   for (const row of sql.exec<Record<string, SqlStorageValue>>("SELECT * FROM pool_totals")) {
     const pool: Sums = {};
-    for (const column of ["stock", "leased", "issued", "opened", "sent", "settled"]) {
+    for (const column of ["stock", "leased", "issued", "opened", "sent", "settled", "swept", "voided"]) {
       const count = Number(row[`${column}_count`]);
       if (count !== 0) pool[column] = { count, cents: Number(row[`${column}_cents`]) };
     }
@@ -211,6 +213,31 @@ describe("running totals", () => {
       return shard.books();
     });
     expect({ perUser: books.maxClaimsPerUser, perSponsor: books.maxClaimsPerUserSponsor }).toEqual({ perUser: 3, perSponsor: 2 });
+  });
+
+  it("counts swept and voided claims per pool as the rows stand, also on a shard kept before they were counted", async () => {
+    const stub = await seedShard("shard-8997", 4);
+    await runInDurableObject(stub, (_, state) => {
+      const sql = state.storage.sql;
+      // Two settled claims were never opened (swept); one leased win of 55 cents was voided at its record.
+      sql.exec("UPDATE claim_state SET opened_at = NULL WHERE claim_id IN ('c0', 'c1')");
+      sql.exec(
+        `INSERT INTO voided_claims (claim_id, user_id, request_id, lease_id, envelope_id, reason, voided_at, pool_id, amount)
+         VALUES ('v0', 'u9', 'r9', 'l', 'ev0', 'late', 1, 'p', 55)`,
+      );
+      expect(fromTotals(sql).p).toMatchObject({ swept: { count: 2, cents: 200 }, voided: { count: 1, cents: 55 } });
+      expect(fromTotals(sql)).toEqual(fromRows(sql));
+      // A shard whose totals were kept before swept and voided were counts them from its rows when it starts.
+      for (const { name } of sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'totals_%'")
+        .toArray()) {
+        sql.exec(`DROP TRIGGER ${name}`);
+      }
+      for (const column of ["swept_count", "swept_cents", "voided_count", "voided_cents"])
+        sql.exec(`ALTER TABLE pool_totals DROP COLUMN ${column}`);
+      keepTotals(state.storage);
+      expect(fromTotals(sql)).toEqual(fromRows(sql));
+    });
   });
 
   it("the operator's audit makes one call per shard and one per ledger partition", async () => {

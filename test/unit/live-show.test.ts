@@ -5,6 +5,7 @@ import { applyEdit, timelineProblem } from "../../src/domain/timeline-edit";
 import { verifyMove, verifyPool } from "../../src/domain/verify";
 import type { MoveRecord, Phase, PoolRecord } from "../../src/wire/index";
 import type { ShardBooks } from "../../src/wire/rpc";
+import { NO_CLAIM_STATES } from "../support/claim-states";
 
 const phase = (id: string, startsAt: number, endsAt: number, kind: Phase["kind"] = "lottery", sponsorIds = ["s"]): Phase => ({
   id,
@@ -112,6 +113,7 @@ describe("merge verification", () => {
     leasedCents: 0,
     claimedCount,
     claimedCents,
+    ...NO_CLAIM_STATES,
   });
 
   it("balances loads, claims and moves per shard and per pool", () => {

@@ -4,6 +4,7 @@ import { retryDelaySeconds, walletView } from "../../src/domain/settlement";
 import { mergeSettlement, type SettlementAuditInput } from "../../src/domain/settlement-audit";
 import type { PendingClaim, PoolRecord } from "../../src/wire/index";
 import type { ShardFigures } from "../../src/wire/rpc";
+import { NO_CLAIM_STATES } from "../support/claim-states";
 
 const pool: PoolRecord = {
   poolId: "pool-1",
@@ -33,6 +34,7 @@ const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures 
       leasedCents: 0,
       claimedCount,
       claimedCents,
+      ...NO_CLAIM_STATES,
     },
   ],
   maxClaimsPerUser: 1,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sponsorStatement, statementCsv, type StatementInput } from "../../src/domain/sponsor-statement";
 import type { MoveRecord, PoolRecord } from "../../src/wire/index";
 import type { ShardBooks } from "../../src/wire/rpc";
+import { NO_CLAIM_STATES } from "../support/claim-states";
 
 const pool = (poolId: string, phaseId: string, budgetCents: number): PoolRecord => ({
   poolId,
@@ -28,6 +29,7 @@ const figures = (poolId: string, loadedCents: number, claimedCents: number, rema
   leasedCents: 0,
   claimedCount: 0,
   claimedCents,
+  ...NO_CLAIM_STATES,
 });
 const move = (moveId: string, toPoolId: string | null, state: MoveRecord["state"], landedCents: number | null): MoveRecord => ({
   moveId,
@@ -43,11 +45,23 @@ const move = (moveId: string, toPoolId: string | null, state: MoveRecord["state"
   createdAt: 0,
 });
 
-/** p1 (1000) issued 600, its 400 left: 300 on their way to p2 (taken, not landed) and 100 returned to the sponsor. */
+/**
+ * p1 (1000) issued 600, its 400 left: 300 on their way to p2 (taken, not landed) and 100 returned to the sponsor.
+ * Of the 600: 450 opened (4), 500 settled as the shard confirmed it (5), 150 of that swept unopened (2); one win of 80 voided.
+ */
 function input(settledP1 = 500): StatementInput {
   const books: ShardBooks = {
     shard: 0,
-    pools: [figures("p1", 1000, 600, 0), figures("p2", 2000, 0, 2000)],
+    pools: [
+      {
+        ...figures("p1", 1000, 600, 0),
+        opened: { count: 4, cents: 450 },
+        settled: { count: 5, cents: 500 },
+        swept: { count: 2, cents: 150 },
+        voided: { count: 1, cents: 80 },
+      },
+      figures("p2", 2000, 0, 2000),
+    ],
     maxClaimsPerUser: 0,
     maxClaimsPerUserSponsor: 0,
     duplicateEnvelopeClaims: 0,
@@ -84,6 +98,34 @@ describe("sponsor statement", () => {
     expect(s.reconciled).toBe(true);
   });
 
+  it("splits what was settled into opened and swept as the shards confirmed it, and shows the voided wins", () => {
+    const s = sponsorStatement(input());
+    expect(s.pools[0]).toMatchObject({
+      openedCents: 450,
+      openedCount: 4,
+      settledCents: 500,
+      settledOpenedCents: 350,
+      settledOpenedCount: 3,
+      settledSweptCents: 150,
+      settledSweptCount: 2,
+      confirmingCents: 0,
+      voidedCents: 80,
+      voidedCount: 1,
+      reconciled: true,
+    });
+    expect(s.pools[0].settledOpenedCents + s.pools[0].settledSweptCents + s.pools[0].confirmingCents).toBe(s.pools[0].settledCents);
+    expect(s.totals).toMatchObject({ openedCents: 450, settledOpenedCents: 350, settledSweptCents: 150, voidedCents: 80 });
+  });
+
+  it("counts a ledger not yet holding what a shard confirmed as unreconciled, naming the split's equation", () => {
+    const s = sponsorStatement(input(400));
+    expect(s.pools[0].confirmingCents).toBe(-100);
+    expect(s.reconciled).toBe(false);
+    expect(s.pools[0].equations.filter((e) => !e.holds)).toEqual([
+      expect.objectContaining({ name: expect.stringMatching(/^settled opened \+ settled swept/), left: 500, right: 400 }),
+    ]);
+  });
+
   it("is not reconciled when the ledger holds more of a pool than was issued", () => {
     const s = sponsorStatement(input(700));
     expect(s.reconciled).toBe(false);
@@ -95,7 +137,20 @@ describe("sponsor statement", () => {
     const rows = csv.trimEnd().split("\r\n");
     expect(rows[0]).toBe("sponsorId,s,galaId,g,readAt,2026-02-02T02:40:00.000Z,reconciled,true");
     expect(rows.filter((r) => r.startsWith("a,") || r.startsWith("b,"))).toHaveLength(2);
-    expect(rows).toContain("total,,,3000,,600,,500,,100,0,2000,,,100,true");
+    expect(rows[1].split(",").slice(7, 18)).toEqual([
+      "openedCents",
+      "openedCount",
+      "settledCents",
+      "settledCount",
+      "settledOpenedCents",
+      "settledOpenedCount",
+      "settledSweptCents",
+      "settledSweptCount",
+      "confirmingCents",
+      "voidedCents",
+      "voidedCount",
+    ]);
+    expect(rows).toContain("total,,,3000,,600,,450,,500,,350,,150,,0,80,,100,0,2000,,,100,true");
     expect(rows.some((r) => r.startsWith('"loaded = settled into wallets + in motion (to wallets, lent, moving between pools)'))).toBe(
       true,
     );

@@ -184,6 +184,14 @@ export function auditOperations(s: ShowInputs, d: DeploymentInputs, f: ShowFigur
       count: d.shards * rowSlices(f.stored.claims / d.shards, during, after),
       per: { doRequests: 1, doRowsRead: 2 * DEEP_CHECK.sliceRows, doRowsWritten: 1 },
     },
+    // durable-objects/group-envelope/index.ts alarm: the envelope's deep check (grabs-check.ts), one slice on each of its alarms
+    // (a flush per grab, its expiry) and repair visits, which call the alarm: no request of its own. It reads the grab rows,
+    // the totals and its run's row, and writes that row; it reports to the show clock only when its findings change.
+    {
+      name: "group envelope deep check (on its alarms and repair visits)",
+      count: f.groups * 2 * visitsPerGroup(s),
+      per: { doRowsRead: s.grabsPerGroup + 3, doRowsWritten: 1 },
+    },
     // static-assets/admin/alerts-panel.js, dashboard.js: each read runs the full audit.
     {
       name: "audit read by an operator console",

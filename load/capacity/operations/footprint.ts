@@ -56,10 +56,10 @@ export const ROWS_WRITTEN = {
   armedWindow: 4,
   /** LedgerPartition per credit: the ledger row with entry_id, claim_id, ledger_user, ledger_pool, the wallet upsert (row, key), ledger_totals and wallet_totals. */
   ledgerCredit: 9,
-  /** GroupEnvelope per grab: grabs and outbox rows with their keys, the outbox delete, the alarm, the registry due time it noted. */
-  grab: 8,
-  /** Per group envelope made: its envelope row, its alarm, the seed claim's mark on the shard. */
-  groupObject: 3,
+  /** GroupEnvelope per grab: grabs and outbox rows with their keys, the grabs' totals (grab-totals.ts), the outbox delete, the alarm, the registry due time it noted. */
+  grab: 9,
+  /** Per group envelope made: its envelope row, its grabs' totals row, its alarm, the seed claim's mark on the shard. */
+  groupObject: 4,
   /** D1 per group envelope: group_envelopes row, group_id, source_ref (UNIQUE), the status, unsettled and due-time indexes. */
   groupRegistry: 6,
   /** D1 per due time moved (a grab's note, a repair visit's next due time): the row and its due-time index entry, out and in. */
