@@ -7,20 +7,20 @@
  * something: `nextAsk`); a claim names its lease shard and the viewer's home shard, and is
  * reported to the lease shard, which merges it into the home. A candidate of an edge-lease
  * phase takes an envelope here with no call to any object; the isolate calls its lease shards
- * (one `leaseExchange` each: report, hand back, lease anew) in the background of
- * the request that finds a call due, never making a request wait for another's call. Under issuance pacing the shard lends no pool
- * past its allowance, so a lease may hold less than asked. A candidate falls back to the shard
- * claim (shake-answer.ts, paced by the same per-pool allowance, which counts what is out on
- * lease) only while the isolate has had no lease answer in the phase yet, or when the envelopes
- * it holds are all of sponsors the viewer holds; once it has had an answer, a candidate that
- * finds its lease empty gets the greeting with no call (the refill is on its way, or the
- * shards lent all they may now), and counts as demand for the next lease's size.
+ * (one `leaseExchange` each: report, hand back, lease anew) in the background of the request
+ * that finds a call due, never making a request wait for another's call. Under issuance
+ * pacing the shard lends no pool past its allowance, so a lease may hold less than asked. A
+ * candidate falls back to the shard claim (shake-answer.ts, paced by the same per-pool
+ * allowance, which counts what is out on lease) only while the isolate has had no lease answer
+ * in the phase yet, or when the envelopes it holds are all of sponsors the viewer holds; once
+ * it has had an answer, a candidate that finds its lease empty gets the greeting with no call
+ * (the refill is on its way, or the shards lent all they may now), and counts as demand for
+ * the next lease's size.
  */
-import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs } from "../config";
+import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs, shardCount } from "../config";
 import { eligibleIndex, leaseShardsOf, leaseSize, MIN_LEASE, nextAsk, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
 import { mayTake, mergeSponsorsHeld } from "../domain/limits";
 import { isLive } from "../domain/phase";
-import { shardCount } from "../config";
 import { shardStub } from "../objects";
 import type { Phase } from "../wire/index";
 import type { LeasedClaim, LeasedEnvelope, LeaseExchangeAnswer, LeaseWant } from "../wire/rpc";
