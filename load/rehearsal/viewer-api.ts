@@ -31,8 +31,9 @@ export function shakeCall(http: JsonClient, token: string, requestId: string, re
   return http.call<ShakeResponse>("POST", `/api/shake/${requestId}`, token, undefined, undefined, headers);
 }
 
-export function openCall(http: JsonClient, token: string, claimId: string): Promise<Reply<OpenResponse>> {
-  return http.call<OpenResponse>("POST", `/api/envelopes/${claimId}/open`, token, {});
+/** Opens a win, presenting its signed claim when it came from an edge lease (as the PWA does: docs/pwa.md). */
+export function openCall(http: JsonClient, token: string, claimId: string, signedClaim?: string): Promise<Reply<OpenResponse>> {
+  return http.call<OpenResponse>("POST", `/api/envelopes/${claimId}/open`, token, signedClaim ? { signedClaim } : {});
 }
 
 export function walletCall(http: JsonClient, token: string): Promise<Reply<WalletResponse>> {

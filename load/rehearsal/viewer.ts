@@ -133,7 +133,7 @@ export class Viewer {
   async #won(token: string, envelope: WonEnvelope): Promise<void> {
     await sleep(200 + Math.random() * 800);
     this.#count("open");
-    const opened = await openCall(this.#world.http, token, envelope.claimId);
+    const opened = await openCall(this.#world.http, token, envelope.claimId, envelope.signedClaim);
     if (opened.status !== 200 || !opened.body) return bump(this.#world.tally().kinds, `open-http-${opened.status}`);
     this.#world.tally().opens += 1;
     const openedAt = { viewer: Date.now(), server: opened.body.openedAt };
