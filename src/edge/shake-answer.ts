@@ -122,9 +122,17 @@ async function replayed(shake: Shake, now: Graded, mark: string): Promise<Graded
  * signed claim and the new holdings go back to the client. While the shard lends nothing
  * (its pools at their allowance) the candidate gets the greeting with no call; when the
  * isolate holds no envelope the viewer may take, the shard is asked instead, with the
- * viewer's holdings, and paces that claim by the same per-pool allowance.
+ * viewer's holdings, and paces that claim by the same per-pool allowance. A marked retry
+ * this isolate's book does not know asks the shard first for what its request id won (a
+ * shard claim made before the isolate's first lease), so it never gets a second envelope.
  */
 async function leasedOutcome(shake: Shake, phase: Phase): Promise<Graded> {
+  const { userId, requestId } = shake;
+  if (shake.headers.get(RETRY_HEADER) !== null && !leasedAnswer(userId, requestId)) {
+    const earlier = await earlierWinAtShard(shake.env, shake.shard, { userId, requestId, galaId: shake.timeline.galaId });
+    if (earlier.kind === "shed") return shed(earlier.level);
+    if (earlier.result) return { outcome: await wonOutcome(shake, earlier.result), level: 0 };
+  }
   const sponsorsHeld = await signedSponsorsHeld(shake);
   const take = takeLeased(shake, phase, sponsorsHeld);
   if (take.kind === "limit" || take.kind === "dry") return { outcome: greetingOf(phase), level: 0 };

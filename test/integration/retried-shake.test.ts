@@ -111,6 +111,25 @@ describe("a retried shake after its phase ended", () => {
     });
   });
 
+  it("in a live edge-lease phase gets the shard claim its request id won, not a new leased envelope", async () => {
+    const { lotteryId } = await leaseShow("retry-live", 100, 1);
+    dropIsolateLeases();
+    // The isolate's first candidate of the phase, before any lease answer, is claimed at the shard.
+    const v = await session();
+    const first = (await shake(v.token, "live-1", { wire: "lean" })) as Won;
+    expect(first.envelope?.signedClaim).toBeUndefined();
+    let leased: Won | undefined;
+    for (let i = 0; i < 60 && !leased?.envelope?.signedClaim; i++) {
+      leased = (await shake((await session()).token, `probe-${i}`, { wire: "lean" })) as Won;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(leased?.envelope?.signedClaim).toEqual(expect.any(String));
+
+    // The isolate now holds a lease; the retry (its answer lost, no holdings sent) still gets its first envelope.
+    const retried = await shake(v.token, "live-1", { wire: "lean", retry: lotteryId });
+    expect(envelopeOf(retried)).toMatchObject({ claimId: first.envelope!.claimId, amountCents: first.envelope!.amountCents });
+  });
+
   it("looks up earlier wins only for marked retries that could have won, and sheds the look-ups a busy shard cannot take", async () => {
     const now = Date.now();
     const lotteryId = "ended-retry-burst";
