@@ -2,7 +2,7 @@
  * The settlement consumer, driven with hand-made batches: a message delivered twice, a
  * consumer that fails on the first try, retry backoff, and dead letters recorded for the admin.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { retryDelaySeconds } from "../../src/domain/settlement";
@@ -61,6 +61,25 @@ describe("settlement consumer", () => {
     expect(retried.explicitAcks).toHaveLength(1);
     expect(await ledgerRows(w.envelope.claimId)).toBe(1);
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
+  });
+
+  it("keeps the ledger down through a partition's restart, and credits once when it is back", async () => {
+    const w = await winner();
+    const message = await claimMessage(w.userId);
+    await ledgerDown("wallets");
+    let failed;
+    try {
+      // A partition that restarts during an outage runs its constructor (which creates missing tables) again.
+      await abortAllDurableObjects();
+      failed = await deliver(SETTLEMENT_QUEUE, [message], 1);
+    } finally {
+      await ledgerUp("wallets");
+    }
+    expect(failed.retryMessages).toHaveLength(1);
+    expect(await ledgerRows(w.envelope.claimId)).toBe(0);
+    expect((await deliver(SETTLEMENT_QUEUE, [message], 2)).explicitAcks).toHaveLength(1);
+    expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
+    expectBalanced(await audit());
   });
 
   it("records dead letters on the claim's shard for the admin, and a requeue settles them", async () => {

@@ -1,6 +1,6 @@
 /**
  * Test access to the partitioned ledger: read rows from every LedgerPartition object, and
- * take the ledger down and up again (every partition's table renamed away and back), the way
+ * take the ledger down and up again (every partition's table out of reach and back), the way
  * an outage of the store looks to the settlement consumer.
  */
 import { env } from "cloudflare:workers";
@@ -17,19 +17,30 @@ export async function ledgerQuery<T extends Record<string, SqlStorageValue>>(sql
   return parts.flat();
 }
 
-/** Renames `table` to `<table>_offline` in every partition, or back; every write to it then fails. */
-async function renameEverywhere(from: string, to: string): Promise<void> {
+/**
+ * Takes `table` down in every partition: it is renamed to `<table>_offline` and a view of its
+ * name that reads a table that does not exist stands in its place, so every read and write of
+ * it fails ("no such table"). The view survives a partition's restart: its constructor's
+ * `CREATE TABLE IF NOT EXISTS` finds the name taken and creates nothing (with a rename alone, a
+ * partition that restarted during the outage made an empty table, and the way back failed).
+ */
+export const ledgerDown = (table: LedgerTable) =>
+  inEveryPartition(`ALTER TABLE ${table} RENAME TO ${table}_offline; CREATE VIEW ${table} AS SELECT * FROM ${table}_outage`);
+
+/** Brings `table` back in every partition, as it was before `ledgerDown`. */
+export const ledgerUp = (table: LedgerTable) => inEveryPartition(`DROP VIEW ${table}; ALTER TABLE ${table}_offline RENAME TO ${table}`);
+
+type LedgerTable = "ledger" | "wallets";
+
+async function inEveryPartition(sql: string): Promise<void> {
   await Promise.all(
     allLedgerPartitions(env).map((p) =>
       runInDurableObject(ledgerStub(env, p), (_, state) => {
-        state.storage.sql.exec(`ALTER TABLE ${from} RENAME TO ${to}`);
+        state.storage.transactionSync(() => state.storage.sql.exec(sql));
       }),
     ),
   );
 }
-
-export const ledgerDown = (table: "ledger" | "wallets") => renameEverywhere(table, `${table}_offline`);
-export const ledgerUp = (table: "ledger" | "wallets") => renameEverywhere(`${table}_offline`, table);
 
 /** Runs `sql` in the partition that holds `userId`'s wallet only. */
 export async function inUserPartition(userId: string, sql: string, ...params: SqlStorageValue[]): Promise<void> {
