@@ -20,6 +20,17 @@ export const MIN_LEASE = 8;
  */
 export const LEASE_HORIZON_MS = 4500;
 
+/**
+ * Candidates per second over the `sinceAskMs` since a slot's last ask. None when no time has
+ * passed: a slot's first ask goes out with the shake that opened it, and one candidate over
+ * zero milliseconds is no rate (read as 1,000 a second, it asked for the whole block and
+ * emptied the viewer's own shard when that was the lease shard, so the shard claim of that
+ * same first shake found no stock).
+ */
+export function issueRate(candidates: number, sinceAskMs: number): number {
+  return sinceAskMs > 0 ? (candidates * 1000) / sinceAskMs : 0;
+}
+
 /** Envelopes to ask for: enough for LEASE_HORIZON_MS at the recent rate, within [MIN_LEASE, block]. */
 export function leaseSize(issuedPerSec: number, block: number): number {
   return Math.max(Math.min(MIN_LEASE, block), Math.min(block, Math.ceil((issuedPerSec * LEASE_HORIZON_MS) / 1000)));

@@ -18,7 +18,17 @@
  * the next lease's size.
  */
 import { issuancePacing, leaseBlock, leaseReportMs, leaseTtlMs, shardCount } from "../config";
-import { eligibleIndex, leaseShardsOf, leaseSize, MIN_LEASE, nextAsk, shouldCall, wantsLease, type SlotState } from "../domain/lease-terms";
+import {
+  eligibleIndex,
+  issueRate,
+  leaseShardsOf,
+  leaseSize,
+  MIN_LEASE,
+  nextAsk,
+  shouldCall,
+  wantsLease,
+  type SlotState,
+} from "../domain/lease-terms";
 import { mayTake, mergeSponsorsHeld } from "../domain/limits";
 import { isLive } from "../domain/phase";
 import { shardStub } from "../objects";
@@ -159,8 +169,7 @@ async function call(env: Env, slot: Slot, shard: number, want: LeaseWant | null,
 async function exchange(env: Env, slot: Slot, now: number): Promise<void> {
   slot.calling = true;
   // Candidates since the last ask (issued, or met an empty lease): the next lease is sized for all of them.
-  const rate = (slot.issuedSinceAsk * 1000) / Math.max(1, now - slot.askedAt);
-  const count = leaseSize(rate, leaseBlock(env));
+  const count = leaseSize(issueRate(slot.issuedSinceAsk, now - slot.askedAt), leaseBlock(env));
   const ask = wantsLease(stateOf(slot, now));
   const want: LeaseWant | null = ask
     ? {

@@ -5,11 +5,13 @@
  * nothing lost when the isolate vanishes; leased envelopes in the audit. Against the real
  * worker, shards, queue and ledger (LEASE_TTL_MS 4 s and LEASE_PRESENT_MS 6 s here).
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dropIsolateLeases, leaseCalls } from "../../src/edge/edge-leases";
 import { forgetTimeline } from "../../src/edge/timeline-cache";
-import { shardStub, userShard } from "../../src/objects";
+import { MIN_LEASE } from "../../src/domain/lease-terms";
+import { allShards, shardStub, userShard } from "../../src/objects";
 import { admin, audit, session, wallet } from "../support/api";
 import { honestShakes, inEveryShard, leaseInPlace, leaseShow, letIsolateReport, openWon, present, type Won } from "../support/leases";
 import { SPONSORS } from "../support/phases";
@@ -262,6 +264,34 @@ describe("edge leases", () => {
     const report = await audit(600_000);
     expectBalanced(report);
     expect(report.maxClaimsPerUserSponsor).toBe(1);
+  });
+
+  it("answers a fresh isolate's first shakes with envelopes, its lease shard's viewers too", async () => {
+    // A fresh isolate's first candidates fall back to their shards' claims while its first
+    // lease is asked for (from the shake that opened the phase's slot, so that shard hears the
+    // lease first). That lease is the smallest: it leaves stock for the claims of the lease
+    // shard's own viewers (asked for the whole block, it took all of that shard's stock).
+    const tag = crypto.randomUUID().slice(0, 8);
+    const { lotteryId } = await leaseShow(tag, 20 * Number(env.SHARD_COUNT), 1);
+    const viewers = await Promise.all(allShards(env).map(async (s) => (await sessionsOnShard(s, 1))[0]));
+    dropIsolateLeases();
+    const first = await Promise.all(viewers.map((v) => shake(v.token, `${tag}-${v.userId}`, { wire: "lean" })));
+    expect(first.map((a) => a.kind)).toEqual(viewers.map(() => "envelope"));
+    const lent = await Promise.all(
+      allShards(env).map((s) =>
+        runInDurableObject(
+          shardStub(env, s),
+          (_, state) =>
+            state.storage.sql
+              .exec<{ n: number }>(
+                "SELECT COUNT(*) AS n FROM leases l JOIN leased_envelopes e USING (lease_id) WHERE l.phase_id = ?",
+                lotteryId,
+              )
+              .one().n,
+        ),
+      ),
+    );
+    expect(lent.reduce((a, b) => a + b, 0)).toBe(MIN_LEASE);
   });
 
   it("a retried request that won on two isolates opens the envelope its first record kept", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   eligibleIndex,
   LEASE_HORIZON_MS,
+  issueRate,
   leaseShardsOf,
   nextAsk,
   leaseSize,
@@ -46,6 +47,12 @@ describe("lease terms", () => {
     expect(leaseSize(10, 64)).toBe((10 * LEASE_HORIZON_MS) / 1_000);
     expect(leaseSize(1_000, 64)).toBe(64);
     expect(leaseSize(1_000, 4)).toBe(4);
+  });
+
+  it("measures no rate over no time: a slot's first ask is the smallest lease", () => {
+    expect(leaseSize(issueRate(1, 0), 256)).toBe(MIN_LEASE);
+    expect(issueRate(8, 400)).toBe(20);
+    expect(leaseSize(issueRate(8, 400), 256)).toBe((20 * LEASE_HORIZON_MS) / 1_000);
   });
 
   it("calls the shard when the lease runs low with candidates coming, a report is due, or envelopes go back", () => {
