@@ -1,6 +1,6 @@
 /**
- * The ledger goes down (its table vanishes, so every consumer batch fails): opens still answer
- * at once; nothing is credited while it is down; after it comes back the queue's retries settle
+ * The ledger goes down (its table out of reach, so every consumer batch fails): opens still answer,
+ * without touching it; nothing is credited while it is down; after it comes back the queue's retries settle
  * everything, exactly once, and the audit balances with nothing pending.
  */
 import { runInDurableObject } from "cloudflare:test";
@@ -10,9 +10,8 @@ import { describe, expect, it, vi } from "vitest";
 import { shardStub, userShard } from "../../src/objects";
 import { admin, audit, json, wallet } from "../support/api";
 import { ledgerDown, ledgerQuery, ledgerUp } from "../support/ledger";
-import { openOk, winner, type Winner } from "../support/lottery";
+import { openOk, winner } from "../support/lottery";
 import { liveLottery } from "../support/show";
-import { percentile } from "../support/deployed";
 import { eventually } from "../support/wait";
 
 const WINNERS = 16;
@@ -23,32 +22,21 @@ async function settledAt(userId: string, claimId: string) {
   );
 }
 
-/** Opens every winner's envelope at once; each answer with how long it took. */
-function timedOpens(winners: Winner[]) {
-  return Promise.all(
-    winners.map(async (w) => {
-      const started = performance.now();
-      const opened = await openOk(w);
-      return { opened, ms: performance.now() - started };
-    }),
-  );
-}
-
 describe("ledger outage", () => {
-  it("keeps opens instant, then settles everything once the ledger is back", async () => {
+  it("answers opens without the ledger, then settles everything once the ledger is back", async () => {
     const { poolId } = await liveLottery("outage", WINNERS * 8);
     const winners = await Promise.all(Array.from({ length: WINNERS }, () => winner()));
 
-    let typicalDown = Number.POSITIVE_INFINITY;
     const warnings = vi.spyOn(console, "warn");
     await ledgerDown("ledger");
     try {
-      const timed = await timedOpens(winners);
-      for (const [i, { opened }] of timed.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
-      typicalDown = percentile(
-        timed.map((t) => t.ms),
-        50,
-      );
+      // Every open answers while the ledger is down (it stays down until they all have): an open
+      // that waited for the ledger, or for the queue to settle, would never answer. And none
+      // touched it: every read or write of the ledger fails now, and the only failures logged
+      // are the consumer's.
+      const opened = await Promise.all(winners.map((w) => openOk(w)));
+      for (const [i, o] of opened.entries()) expect(o.envelope).toEqual(winners[i].envelope);
+      expect(warnings.mock.calls.map(([text]) => String(text)).filter((t) => !t.startsWith("settlement batch failed"))).toEqual([]);
 
       // The queue delivers (batch timeout 0.1 s in the workers suite), the consumer fails and asks for a retry.
       await eventually(async () => warnings.mock.calls.some(([text]) => String(text).startsWith("settlement batch failed")));
@@ -71,16 +59,7 @@ describe("ledger outage", () => {
       30_000,
     );
 
-    // The same opens with the ledger up are the baseline on this machine: the outage did not
-    // make them wait (as it would if an open waited for the ledger or the queue's retries, which
-    // take seconds). Medians: the slowest of a burst on a loaded machine says more about the load.
-    const baseline = await timedOpens(winners);
-    for (const [i, { opened }] of baseline.entries()) expect(opened.envelope).toEqual(winners[i].envelope);
-    const typicalUp = percentile(
-      baseline.map((t) => t.ms),
-      50,
-    );
-    expect(typicalDown).toBeLessThan(3 * typicalUp + 250);
+    for (const w of winners) expect((await openOk(w)).envelope).toEqual(w.envelope);
 
     const rows = await ledgerQuery("SELECT entry_id FROM ledger WHERE pool_id = ?", poolId);
     expect(rows).toHaveLength(WINNERS);
