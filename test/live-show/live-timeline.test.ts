@@ -82,30 +82,45 @@ describe("the published timeline", () => {
 
   it("is served locally like the CDN serves it: a copy kept for its max-age, dated when answered", async () => {
     const now = Date.now();
-    const first = await putShow([phase("ld-a", "greeting", now + MIN, now + 2 * MIN)], "live-dev");
-    await publishedWithin(first.version, 2_000);
-    // Start on a fresh cache entry: the route may hold an earlier test's copy for max-age.
-    await sleep(liveMaxAgeS(env) * 1_000 + 100);
+    let current = (await putShow([phase("ld-a", "greeting", now + MIN, now + 2 * MIN)], "live-dev")).version;
+    await publishedWithin(current, 2_000);
+    const maxAgeMs = liveMaxAgeS(env) * 1_000;
     const read = async () => {
       const res = await call("/api/dev-live/timeline.json");
       expect(res.status).toBe(200);
       return { date: Date.parse(res.headers.get("Date") ?? ""), view: (await res.json()) as PublicTimeline };
     };
-    expect((await read()).view.version).toBe(first.version);
-    const edit = await timelineStub(env).edit({ kind: "patch", phaseId: "ld-a", patch: { title: "renamed" } }, null);
-    if (!edit.ok) throw new Error("edit refused");
-    await publishedWithin(edit.timeline.version, 2_000);
-    const t0 = Date.now();
-    const cached = await read();
-    expect(cached.view.version).toBe(first.version);
-    expect(Math.abs(cached.date - Date.now())).toBeLessThan(1_500);
-    let latest = cached;
-    while (latest.view.version !== edit.timeline.version && Date.now() - t0 < 5_000) {
-      await sleep(100);
-      latest = await read();
+    // A copy is kept for max-age from the read that stored it, so the read that must still get it
+    // has to start within max-age of that read, after an edit and its publication: on a machine
+    // too busy for all that in 2 s, the round is made again (a late read rightly gets the new version).
+    let kept: { expiresBy: number; version: number } | null = null;
+    for (let round = 0; round < 3 && !kept; round++) {
+      // Start on a fresh cache entry: the route may hold an earlier copy for max-age.
+      await sleep(maxAgeMs + 100);
+      const storedAt = Date.now();
+      expect((await read()).view.version).toBe(current);
+      const storedBy = Date.now();
+      const edit = await timelineStub(env).edit({ kind: "patch", phaseId: "ld-a", patch: { title: `renamed ${round}` } }, null);
+      if (!edit.ok) throw new Error("edit refused");
+      await publishedWithin(edit.timeline.version, 2_000);
+      const readAt = Date.now();
+      const cached = await read();
+      if (readAt - storedAt < maxAgeMs) {
+        expect(cached.view.version).toBe(current);
+        expect(Math.abs(cached.date - Date.now())).toBeLessThan(1_500);
+        kept = { expiresBy: storedBy + maxAgeMs, version: edit.timeline.version };
+      }
+      current = edit.timeline.version;
     }
-    expect(latest.view.phases[0].title).toBe("renamed");
-    expect(Date.now() - t0).toBeLessThanOrEqual(liveMaxAgeS(env) * 1_000 + 500);
+    if (!kept) throw new Error("no round read the kept copy within max-age");
+    // Every read that starts once the copy's max-age is over gets the new version.
+    for (;;) {
+      const readAt = Date.now();
+      const latest = await read();
+      if (readAt > kept.expiresBy + 50) expect(latest.view.version).toBe(kept.version);
+      if (latest.view.version === kept.version) break;
+      await sleep(100);
+    }
   });
 
   it("has no development route in production", async () => {
