@@ -21,15 +21,14 @@ const HOLDINGS = "x-gala-holdings";
 
 /**
  * A show whose live lottery phase is handed out from edge leases, every shake a candidate,
- * with a pool per sponsor (20 envelopes on each of the 4 shards). The phase is 30 of its 35
- * minutes in, so issuance pacing allows about 17 per shard and pool: the isolate's first lease
- * takes 8 in full and the shard claim a fresh isolate falls back to still finds one (a minute
- * in, the allowance was 1 or 2, and one fresh-clone run's first shake answered the greeting,
- * likely a lease that took the allowance leaving that claim paced); returns its gala id.
+ * with a pool per sponsor (20 envelopes on each of the 4 shards; issuance pacing is off in the
+ * browser suite). A fresh isolate's first shake falls back to the viewer's shard claim while
+ * its first lease (the smallest, 8) is asked for, so a shard that lent it still has stock for
+ * that claim; returns its gala id.
  */
 async function leaseShow(phaseId: string, sponsorIds: string[]): Promise<string> {
   const now = Date.now();
-  const phase: Phase = { ...lotteryPhase(phaseId, now - 30 * 60_000, now + 5 * 60_000, 1), sponsorIds, issuance: "edge-leases" };
+  const phase: Phase = { ...lotteryPhase(phaseId, now - 60_000, now + 10 * 60_000, 1), sponsorIds, issuance: "edge-leases" };
   const { galaId } = await putShow([phase]);
   for (const sponsorId of sponsorIds) await createPool({ phaseId, sponsorId, budgetCents: 16_000, count: 80 });
   return galaId;
