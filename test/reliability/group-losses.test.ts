@@ -14,6 +14,7 @@ import { createGroup, fundedUser, grab, seedGroup, splitLottery } from "../suppo
 import { ledgerQuery } from "../support/ledger";
 import { winner } from "../support/lottery";
 import { dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
+import { consumedAfter } from "../support/settlement";
 import { patchObjects } from "../support/show";
 import { eventually, sleep } from "../support/wait";
 
@@ -33,10 +34,12 @@ describe("group envelope loss modes", () => {
     const restore = await dropLedgerWrites("group-grab");
     let share = 0;
     try {
-      const body = (await (await grab(friend.token, group.id, "g1")).json()) as GrabGroupResponse;
+      // The consumer handles the grab's credit and writes nothing.
+      const carriesGrab = (m: SettlementMessage) => m.kind === "group" && m.credits.some((c) => c.userId === friend.userId);
+      const grabbed = await consumedAfter(carriesGrab, () => grab(friend.token, group.id, "g1"));
+      const body = (await grabbed.json()) as GrabGroupResponse;
       if (body.status !== "grabbed") throw new Error(`grab: ${body.status}`);
       share = body.amountCents;
-      await sleep(2500);
       expect((await wallet(friend.token)).balanceCents).toBe(0);
       expectNamed(await audit(0), `group:${group.id}`);
     } finally {

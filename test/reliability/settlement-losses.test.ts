@@ -7,11 +7,12 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { creditClaims } from "../../src/money/wallet-ledger";
 import { shardStub, userShard } from "../../src/objects";
+import type { SettlementMessage } from "../../src/wire/rpc";
 import { admin, audit, wallet } from "../support/api";
 import { inUserPartition, ledgerQuery } from "../support/ledger";
 import { open, winner, type Winner } from "../support/lottery";
 import { dropLedgerWrites, expectBalanced, expectNamed, repair } from "../support/repair";
-import { claimMessage, deadLetter, markSent } from "../support/settlement";
+import { claimMessage, consumedAfter, deadLetter, markSent } from "../support/settlement";
 import { claimOnShard, liveLottery } from "../support/show";
 import { eventually } from "../support/wait";
 
@@ -66,9 +67,9 @@ describe("settlement loss modes", () => {
     const restore = await dropLedgerWrites("envelope");
     const w = await winner();
     try {
-      expect((await open(w.token, w.envelope.claimId)).status).toBe(200);
-      // The consumer runs (its batch goes out 0.1 s after the message) and writes nothing; the claim must not read as settled.
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // The consumer handles the claim's message and writes nothing; the claim must not read as settled.
+      const carriesClaim = (m: SettlementMessage) => m.kind === "claims" && m.claims.some((c) => c.claimId === w.envelope.claimId);
+      expect((await consumedAfter(carriesClaim, () => open(w.token, w.envelope.claimId))).status).toBe(200);
       expect((await wallet(w.token)).balanceCents).toBe(0);
       expectNamed(await audit(0), `claim:${w.envelope.claimId}`);
     } finally {

@@ -10,6 +10,7 @@ import { markEnqueued } from "../../durable-objects/pool-shard/claim-state";
 import worker from "../../src/index";
 import { shardStub, userShard } from "../../src/objects";
 import type { ClaimSettlementMessage, SettlementMessage } from "../../src/wire/rpc";
+import { eventually } from "./wait";
 
 export const SETTLEMENT_QUEUE = "gala-settlements";
 
@@ -42,3 +43,24 @@ export async function deliver(queue: string, bodies: SettlementMessage[], attemp
 
 /** The message as the dead-letter queue hands it to the worker after the last retry. */
 export const deadLetter = (message: SettlementMessage) => deliver(env.SETTLEMENT_DLQ, [message], 11);
+
+/**
+ * Runs `act`, then waits until the real queue's consumer has handled a batch carrying a message
+ * that `carries` picks (a batch goes out 0.1 s after its first message in the workers suite):
+ * what a test waits for before it says what the consumer did, or did not, write.
+ */
+export async function consumedAfter<T>(carries: (body: SettlementMessage) => boolean, act: () => Promise<T>): Promise<T> {
+  const handled = vi.spyOn(worker, "queue");
+  try {
+    const result = await act();
+    const i = await eventually(
+      async () => handled.mock.calls.findIndex(([batch]) => batch.messages.some((m) => carries(m.body as SettlementMessage))),
+      (index) => index >= 0,
+      10_000,
+    );
+    await handled.mock.results[i].value;
+    return result;
+  } finally {
+    handled.mockRestore();
+  }
+}
