@@ -5,7 +5,7 @@ import { applyEdit, timelineProblem } from "../../src/domain/timeline-edit";
 import { verifyMove, verifyPool } from "../../src/domain/verify";
 import type { MoveRecord, Phase, PoolRecord } from "../../src/wire/index";
 import type { ShardBooks } from "../../src/wire/rpc";
-import { NO_CLAIM_STATES } from "../support/claim-states";
+import { poolFigures } from "../support/pool-figures";
 
 const phase = (id: string, startsAt: number, endsAt: number, kind: Phase["kind"] = "lottery", sponsorIds = ["s"]): Phase => ({
   id,
@@ -99,22 +99,8 @@ describe("timeline edits", () => {
 
 describe("merge verification", () => {
   const pool = poolRecord("p", "a", 1000, 4);
-  const figures = (remainingCents: number, remainingCount: number, claimedCents: number, claimedCount: number) => ({
-    poolId: "p",
-    loadedCount: 2,
-    loadedCents: 500,
-    remainingCount,
-    remainingCents,
-    leasedCount: 0,
-    mergedInCount: 0,
-    mergedInCents: 0,
-    mergedOutCount: 0,
-    mergedOutCents: 0,
-    leasedCents: 0,
-    claimedCount,
-    claimedCents,
-    ...NO_CLAIM_STATES,
-  });
+  const figures = (remainingCents: number, remainingCount: number, claimedCents: number, claimedCount: number) =>
+    poolFigures({ poolId: "p", loadedCount: 2, loadedCents: 500, remainingCount, remainingCents, claimedCount, claimedCents });
 
   it("balances loads, claims and moves per shard and per pool", () => {
     const shards = [

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sponsorStatement, statementCsv, type StatementInput } from "../../src/domain/sponsor-statement";
 import type { MoveRecord, PoolRecord } from "../../src/wire/index";
 import type { ShardBooks } from "../../src/wire/rpc";
-import { NO_CLAIM_STATES } from "../support/claim-states";
+import { poolFigures } from "../support/pool-figures";
 
 const pool = (poolId: string, phaseId: string, budgetCents: number): PoolRecord => ({
   poolId,
@@ -15,22 +15,8 @@ const pool = (poolId: string, phaseId: string, budgetCents: number): PoolRecord 
   maxCents: null,
   createdAt: 0,
 });
-const figures = (poolId: string, loadedCents: number, claimedCents: number, remainingCents: number) => ({
-  poolId,
-  loadedCount: 10,
-  loadedCents,
-  remainingCount: 0,
-  remainingCents,
-  leasedCount: 0,
-  mergedInCount: 0,
-  mergedInCents: 0,
-  mergedOutCount: 0,
-  mergedOutCents: 0,
-  leasedCents: 0,
-  claimedCount: 0,
-  claimedCents,
-  ...NO_CLAIM_STATES,
-});
+const figures = (poolId: string, loadedCents: number, claimedCents: number, remainingCents: number) =>
+  poolFigures({ poolId, loadedCount: 10, loadedCents, remainingCents, claimedCents });
 const move = (moveId: string, toPoolId: string | null, state: MoveRecord["state"], landedCents: number | null): MoveRecord => ({
   moveId,
   kind: "leftover",
