@@ -1,5 +1,5 @@
-/** Fixtures of pure suites: a shard pool's figures, zero but for the fields given. */
-import type { ShardPoolFigures } from "../../src/wire/rpc";
+/** Fixtures of pure suites: a shard pool's figures, zero but for the fields given, and a shard's books. */
+import type { ShardBooks, ShardPoolFigures } from "../../src/wire/rpc";
 
 const none = { count: 0, cents: 0 };
 
@@ -21,4 +21,17 @@ export const poolFigures = (fields: Pick<ShardPoolFigures, "poolId"> & Partial<S
   swept: none,
   voided: none,
   ...fields,
+});
+
+/** A shard's books: its pools and moves, nothing leased, merging or over a limit. */
+export const shardBooks = (shard: number, pools: ShardPoolFigures[], moves: ShardBooks["moves"] = []): ShardBooks => ({
+  shard,
+  pools,
+  moves,
+  maxClaimsPerUser: 0,
+  maxClaimsPerUserSponsor: 0,
+  duplicateEnvelopeClaims: 0,
+  leases: [],
+  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
+  merging: 0,
 });

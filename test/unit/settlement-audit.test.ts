@@ -4,7 +4,7 @@ import { retryDelaySeconds, walletView } from "../../src/domain/settlement";
 import { mergeSettlement, type SettlementAuditInput } from "../../src/domain/settlement-audit";
 import type { PendingClaim, PoolRecord } from "../../src/wire/index";
 import type { ShardFigures } from "../../src/wire/rpc";
-import { poolFigures } from "../support/pool-figures";
+import { poolFigures, shardBooks } from "../support/pool-figures";
 
 const pool: PoolRecord = {
   poolId: "pool-1",
@@ -18,8 +18,7 @@ const pool: PoolRecord = {
 };
 
 const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures => ({
-  shard: 0,
-  pools: [
+  ...shardBooks(0, [
     poolFigures({
       poolId: "pool-1",
       loadedCount: 10,
@@ -29,13 +28,9 @@ const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures 
       claimedCount,
       claimedCents,
     }),
-  ],
+  ]),
   maxClaimsPerUser: 1,
   maxClaimsPerUserSponsor: 1,
-  duplicateEnvelopeClaims: 0,
-  leases: [],
-  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
-  merging: 0,
 });
 
 const pending = (claimId: string, amountCents: number, extra: Partial<PendingClaim> = {}): PendingClaim => ({
