@@ -63,24 +63,26 @@ describe("settlement consumer", () => {
     expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
   });
 
-  it("keeps the ledger down through a partition's restart, and credits once when it is back", async () => {
-    const w = await winner();
-    const message = await claimMessage(w.userId);
-    await ledgerDown("wallets");
-    let failed;
-    try {
-      // A partition that restarts during an outage runs its constructor (which creates missing tables) again.
-      await abortAllDurableObjects();
-      failed = await deliver(SETTLEMENT_QUEUE, [message], 1);
-    } finally {
-      await ledgerUp("wallets");
-    }
-    expect(failed.retryMessages).toHaveLength(1);
-    expect(await ledgerRows(w.envelope.claimId)).toBe(0);
-    expect((await deliver(SETTLEMENT_QUEUE, [message], 2)).explicitAcks).toHaveLength(1);
-    expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
-    expectBalanced(await audit());
-  });
+  for (const table of ["wallets", "ledger"] as const) {
+    it(`keeps the ledger down through a partition's restart (${table} out of reach), and credits once when it is back`, async () => {
+      const w = await winner();
+      const message = await claimMessage(w.userId);
+      await ledgerDown(table);
+      let failed;
+      try {
+        // A partition that restarts during an outage runs its constructor (which creates missing tables and indexes) again.
+        await abortAllDurableObjects();
+        failed = await deliver(SETTLEMENT_QUEUE, [message], 1);
+      } finally {
+        await ledgerUp(table);
+      }
+      expect(failed.retryMessages).toHaveLength(1);
+      expect(await ledgerRows(w.envelope.claimId)).toBe(0);
+      expect((await deliver(SETTLEMENT_QUEUE, [message], 2)).explicitAcks).toHaveLength(1);
+      expect((await wallet(w.token)).balanceCents).toBe(w.envelope.amountCents);
+      expectBalanced(await audit());
+    });
+  }
 
   it("records dead letters on the claim's shard for the admin, and a requeue settles them", async () => {
     const w = await winner();

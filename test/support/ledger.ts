@@ -18,17 +18,19 @@ export async function ledgerQuery<T extends Record<string, SqlStorageValue>>(sql
 }
 
 /**
- * Takes `table` down in every partition: it is renamed to `<table>_offline` and a view of its
- * name that reads a table that does not exist stands in its place, so every read and write of
- * it fails ("no such table"). The view survives a partition's restart: its constructor's
- * `CREATE TABLE IF NOT EXISTS` finds the name taken and creates nothing (with a rename alone, a
- * partition that restarted during the outage made an empty table, and the way back failed).
+ * Takes `table` down in every partition: it is renamed to `<table>_offline` and a table of its
+ * name with none of its columns stands in, so every read and write of it fails ("no such
+ * column"). The stand-in survives a partition's restart: its constructor's `CREATE TABLE`,
+ * `CREATE INDEX` and `CREATE TRIGGER ... IF NOT EXISTS` find the names taken and create nothing.
+ * (With a rename alone, a partition that restarted during the outage made an empty table and
+ * the way back failed; with a view standing in, its `CREATE INDEX` on the view threw and the
+ * partition could not start again.)
  */
 export const ledgerDown = (table: LedgerTable) =>
-  inEveryPartition(`ALTER TABLE ${table} RENAME TO ${table}_offline; CREATE VIEW ${table} AS SELECT * FROM ${table}_outage`);
+  inEveryPartition(`ALTER TABLE ${table} RENAME TO ${table}_offline; CREATE TABLE ${table} (outage INTEGER)`);
 
 /** Brings `table` back in every partition, as it was before `ledgerDown`. */
-export const ledgerUp = (table: LedgerTable) => inEveryPartition(`DROP VIEW ${table}; ALTER TABLE ${table}_offline RENAME TO ${table}`);
+export const ledgerUp = (table: LedgerTable) => inEveryPartition(`DROP TABLE ${table}; ALTER TABLE ${table}_offline RENAME TO ${table}`);
 
 type LedgerTable = "ledger" | "wallets";
 
