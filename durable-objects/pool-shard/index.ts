@@ -180,7 +180,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   receiveEnvelopes(receive: ShardReceive): void {
-    this.#transaction(() => this.#moves.receive(receive));
+    this.#transaction(() => this.#moves.receive(receive, this.#shard()));
   }
 
   // ------------------------------------------------------------ edge leases (leases.ts)

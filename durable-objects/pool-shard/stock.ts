@@ -159,8 +159,12 @@ export class Stock {
     return rows.map((row) => row.amount);
   }
 
-  /** A move's envelopes arrive in a pool (whose row is created here if this shard has none yet). */
-  receive(receive: ShardReceive): void {
+  /**
+   * A move's envelopes arrive in a pool (whose row is created here if this shard has none yet),
+   * named for the move and this shard (`shard`) like a load's: a move deals to every shard, and
+   * lease shards' envelopes meet at their viewers' homes, where an id must name one envelope.
+   */
+  receive(receive: ShardReceive, shard: number): void {
     this.#byPhase.clear();
     this.#sql.exec(
       `INSERT OR IGNORE INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, 0, 0)`,
@@ -171,7 +175,7 @@ export class Stock {
     receive.amounts.forEach((amount, k) => {
       this.#sql.exec(
         "INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)",
-        `${receive.moveId}:${k}`,
+        `${receive.moveId}:${shard}:${k}`,
         receive.poolId,
         amount,
       );
