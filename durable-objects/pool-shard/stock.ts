@@ -190,6 +190,24 @@ export class Stock {
   }
 
   /**
+   * Pools of these (closed) phases that hold envelopes in stock here, with how many: none,
+   * unless envelopes came back after the phase's leftover move took its stock (the show clock
+   * moves them on: src/show/stranded-stock.ts). Reads the closed phases' pools and only the
+   * envelopes still in them.
+   */
+  strandedIn(phaseIds: readonly string[]): { poolId: string; count: number }[] {
+    if (phaseIds.length === 0) return [];
+    return this.#sql
+      .exec<{ pool_id: string; n: number }>(
+        `SELECT p.pool_id, COUNT(*) AS n FROM pools p JOIN envelopes e ON e.pool_id = p.pool_id
+          WHERE p.phase_id IN (SELECT value FROM json_each(?)) GROUP BY p.pool_id`,
+        JSON.stringify(phaseIds),
+      )
+      .toArray()
+      .map((row) => ({ poolId: row.pool_id, count: row.n }));
+  }
+
+  /**
    * The pools whose share this shard holds, for the show clock's readiness check. A pool row
    * that only a move created (nothing loaded) does not count: its share is still to load.
    */
