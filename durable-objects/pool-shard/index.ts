@@ -330,7 +330,7 @@ export class PoolShard extends DurableObject<Env> {
     closedPhaseIds: string[] = [],
   ): Promise<{ pools: string[]; stranded: { poolId: string; count: number }[] }> {
     const { pools, stranded, checkArmed } = this.#transaction(() => {
-      this.#windows.arm(windows);
+      this.#windows.arm(windows, Date.now());
       // Reported under the object's name (`shard-<n>`); a shard reached without a name is never armed.
       const name = this.ctx.id.name;
       return {

@@ -81,6 +81,40 @@ const strandedCents = (report: AuditReport, poolIds: string[]) =>
 const statement = async (sponsorId: string) => readJson<SponsorStatement>(await admin("GET", `/sponsors/${sponsorId}/statement`));
 
 describe("loss mode 4: stock back in a pool after its leftover move landed", () => {
+  it("lends nothing of a phase once its close has read the shard, whatever the armed window still says", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const now = Date.now();
+    const lottery = phase(`race-${tag}`, "lottery", now - SEC, now + 300 * SEC, { sponsorIds: [AURORA], issuance: "edge-leases" });
+    await putShow([lottery], `gala-${tag}`);
+    const { pool } = await createPool({ phaseId: lottery.id, sponsorId: AURORA, budgetCents: SHARDS * 200, count: SHARDS * 2 });
+    await tick();
+    let granted: LeaseGrant | null = null;
+    await patchObjects<PoolShard, "takeEnvelopes">(
+      env.POOL_SHARD.getByName("shard-0"),
+      "takeEnvelopes",
+      (original) =>
+        async function (this: PoolShard, ...args: Parameters<PoolShard["takeEnvelopes"]>) {
+          // An isolate's lease call lands between the close's read of this shard and its take-out,
+          // before the show clock re-arms the shards with the phase's new end.
+          if (this.ctx.id.name === "shard-0" && args[1] === pool.poolId) {
+            const at = Date.now();
+            const want = { phaseId: lottery.id, count: 2, expiresAt: at + 60 * SEC, window: null };
+            granted = (await this.leaseExchange({ isolateId: `iso-${tag}`, claims: [], unused: [], want, now: at })).lease;
+          }
+          return original.apply(this, args);
+        } as unknown as PoolShard["takeEnvelopes"],
+      async () => {
+        // The operator stops the phase now; the show clock closes it.
+        const stopped = await admin("POST", `/timeline/phases/${lottery.id}/stop`, {});
+        expect(stopped.status).toBe(200);
+        await tick();
+        expect((await verify()).moves.some((m) => m.fromPoolId === pool.poolId && m.state === "done")).toBe(true);
+      },
+    );
+    expect(granted).toBeNull();
+    expectBalanced(await audit(300_000));
+  });
+
   it("is named by the audit and moved by the show clock into the rollover pool the first leftover move chose", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const { lottery, next, pools, lentCents } = await strandLeasedStock(tag, [AURORA], true);
