@@ -13,25 +13,19 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { timelineStub, shardStub } from "../../src/objects";
+import { shardStub } from "../../src/objects";
 import type { Phase } from "../../src/wire/index";
 import type { LeasedClaim, LeaseGrant } from "../../src/wire/rpc";
-import { audit, createPool, getTimeline, putShow } from "../support/api";
+import { audit, createPool, putShow } from "../support/api";
+import { leasedClaim, lendFrom } from "../support/leases";
 import { phase, SPONSORS } from "../support/phases";
 import { expectBalanced } from "../support/repair";
-import { tick } from "../support/show";
+import { jump, tick } from "../support/show";
 import { eventually } from "../support/wait";
 
 const SEC = 1000;
 const SHARDS = Number(env.SHARD_COUNT);
 const sponsorIds = [SPONSORS[0].id];
-
-/** Writes the running order as stored, past the edit checks (a clock jump). */
-async function jump(phases: Phase[]): Promise<void> {
-  const current = await getTimeline();
-  const written = await timelineStub(env).write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
-  expect(written.ok).toBe(true);
-}
 
 /**
  * A shard-claim lottery that ended with one envelope per shard left, closed by the show clock:
@@ -51,38 +45,6 @@ async function rolloverIntoLeasePhase(tag: string): Promise<{ leasePhase: Phase;
   return { leasePhase: live, galaId };
 }
 
-async function lend(shard: number, phaseId: string): Promise<LeaseGrant> {
-  const now = Date.now();
-  const answer = await shardStub(env, shard).leaseExchange({
-    isolateId: `isolate-${shard}-${crypto.randomUUID()}`,
-    claims: [],
-    unused: [],
-    want: { phaseId, count: 1, expiresAt: now + 60 * SEC, window: null },
-    now,
-  });
-  if (!answer.lease) throw new Error(`shard ${shard} lent nothing`);
-  return answer.lease;
-}
-
-function claimOf(lease: LeaseGrant, who: { userId: string; homeShard: number; galaId: string }): LeasedClaim {
-  const e = lease.envelopes[0];
-  return {
-    claimId: crypto.randomUUID(),
-    leaseId: lease.leaseId,
-    shard: lease.shard,
-    homeShard: who.homeShard,
-    envelopeId: e.envelopeId,
-    poolId: e.poolId,
-    sponsorId: e.sponsorId,
-    amountCents: e.amountCents,
-    userId: who.userId,
-    requestId: crypto.randomUUID(),
-    phaseId: lease.phaseId,
-    galaId: who.galaId,
-    issuedAt: Date.now(),
-  };
-}
-
 /** The lease shard takes the claim in (queued for its home) and its flush merges it there now. */
 async function reportAndMerge(shard: number, claim: LeasedClaim): Promise<void> {
   await runInDurableObject(shardStub(env, shard), async (s) => {
@@ -92,6 +54,9 @@ async function reportAndMerge(shard: number, claim: LeasedClaim): Promise<void> 
   });
 }
 
+/** The claim an isolate issues `who` on the one envelope of a lease. */
+const only = (lease: LeaseGrant, who: { userId: string; homeShard: number; galaId: string }) =>
+  leasedClaim(lease, lease.envelopes[0].envelopeId, who);
 const holds = async (shard: number, claim: LeasedClaim) => (await shardStub(env, shard).claimPool(claim.userId, claim.claimId)) !== null;
 
 describe("rollover envelopes lent by several lease shards", () => {
@@ -100,7 +65,7 @@ describe("rollover envelopes lent by several lease shards", () => {
     const { leasePhase, galaId } = await rolloverIntoLeasePhase(tag);
     const [L, H] = [0, 1];
     // H lends its rollover envelope and records its own viewer's claim at once (H is that viewer's home).
-    const atHome = claimOf(await lend(H, leasePhase.id), { userId: `u-${tag}`, homeShard: H, galaId });
+    const atHome = only(await lendFrom(H, leasePhase.id, 1), { userId: `u-${tag}`, homeShard: H, galaId });
     const own = await shardStub(env, H).leaseExchange({
       isolateId: `iso-h-${tag}`,
       claims: [atHome],
@@ -110,7 +75,7 @@ describe("rollover envelopes lent by several lease shards", () => {
     });
     expect(own.recorded.map((r) => r.status)).toEqual(["recorded"]);
     // L lends its rollover envelope to a viewer of the same home; the merge records it there too.
-    const merged = claimOf(await lend(L, leasePhase.id), { userId: `v-${tag}`, homeShard: H, galaId });
+    const merged = only(await lendFrom(L, leasePhase.id, 1), { userId: `v-${tag}`, homeShard: H, galaId });
     await reportAndMerge(L, merged);
     expect((await audit(600_000)).leases.merging).toBe(0);
     expect(await holds(H, atHome)).toBe(true);
@@ -123,14 +88,14 @@ describe("rollover envelopes lent by several lease shards", () => {
     const { leasePhase, galaId } = await rolloverIntoLeasePhase(tag);
     const [L, H, M] = [0, 1, 2];
     // H lends its rollover envelope to a viewer whose home is M; the claim waits in H's outbox (its flush not run yet).
-    const waiting = claimOf(await lend(H, leasePhase.id), { userId: `u-${tag}`, homeShard: M, galaId });
+    const waiting = only(await lendFrom(H, leasePhase.id, 1), { userId: `u-${tag}`, homeShard: M, galaId });
     await runInDurableObject(shardStub(env, H), async (s, state) => {
       const answer = await s.leaseExchange({ isolateId: `iso-h-${tag}`, claims: [waiting], unused: [], want: null, now: Date.now() });
       expect(answer.recorded.map((r) => r.status)).toEqual(["merging"]);
       await state.storage.deleteAlarm();
     });
     // L's rollover envelope, won by a viewer whose home is H, merges into H.
-    const arriving = claimOf(await lend(L, leasePhase.id), { userId: `v-${tag}`, homeShard: H, galaId });
+    const arriving = only(await lendFrom(L, leasePhase.id, 1), { userId: `v-${tag}`, homeShard: H, galaId });
     await reportAndMerge(L, arriving);
     // H's flush merges its waiting claim into M.
     await runInDurableObject(shardStub(env, H), (s) => s.alarm());

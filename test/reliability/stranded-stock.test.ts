@@ -9,37 +9,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
-import { shardStub, timelineStub } from "../../src/objects";
-import type { AuditReport, Phase, SponsorStatement } from "../../src/wire/index";
+import { shardStub } from "../../src/objects";
+import type { AuditReport, SponsorStatement } from "../../src/wire/index";
 import type { LeaseGrant } from "../../src/wire/rpc";
-import { admin, audit, createPool, getTimeline, putShow, verify } from "../support/api";
+import { admin, audit, createPool, putShow, verify } from "../support/api";
+import { lendFrom } from "../support/leases";
 import { readJson } from "../support/api-client";
 import { phase, SPONSORS } from "../support/phases";
 import { expectBalanced, expectNamed, repair } from "../support/repair";
-import { patchObjects, tick } from "../support/show";
+import { jump, patchObjects, tick } from "../support/show";
 
 const SEC = 1000;
 const SHARDS = Number(env.SHARD_COUNT);
 const [AURORA, JADE] = [SPONSORS[0].id, SPONSORS[1].id];
-
-async function jump(phases: Phase[]): Promise<void> {
-  const current = await getTimeline();
-  const written = await timelineStub(env).write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
-  expect(written.ok).toBe(true);
-}
-
-async function lend(shard: number, phaseId: string, count: number): Promise<LeaseGrant> {
-  const now = Date.now();
-  const answer = await shardStub(env, shard).leaseExchange({
-    isolateId: `isolate-${crypto.randomUUID()}`,
-    claims: [],
-    unused: [],
-    want: { phaseId, count, expiresAt: now + 60 * SEC, window: null },
-    now,
-  });
-  if (!answer.lease) throw new Error(`shard ${shard} lent nothing`);
-  return answer.lease;
-}
 
 /**
  * A live edge-lease lottery with a pool per sponsor (2 envelopes per shard), an isolate holding
@@ -55,7 +37,7 @@ async function strandLeasedStock(tag: string, sponsorIds: string[], later: boole
   for (const sponsorId of sponsorIds) {
     pools.push((await createPool({ phaseId: lottery.id, sponsorId, budgetCents: SHARDS * 200, count: SHARDS * 2 })).pool);
   }
-  const lease = await lend(0, lottery.id, 2 * sponsorIds.length);
+  const lease = await lendFrom(0, lottery.id, 2 * sponsorIds.length);
   const lentCents = lease.envelopes.reduce((n, e) => n + e.amountCents, 0);
   await jump(later ? [{ ...lottery, endsAt: Date.now() - SEC }, next] : [{ ...lottery, endsAt: Date.now() - SEC }]);
   await patchObjects<PoolShard, "returnLeases">(
