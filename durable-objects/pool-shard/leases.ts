@@ -96,11 +96,10 @@ export class Leases {
   ) {
     this.#sql = sql;
     ({ stock: this.#stock, claims: this.#claims, windows: this.#windows, pacing: this.#pacing, merges: this.#merges } = parts);
+    this.#voids = new VoidedClaims(sql);
     this.#shard = shard;
     this.#horizonMs = horizonMs;
     sql.exec(SCHEMA);
-    // After `leased_envelopes`: an older shard's voids get their envelopes' pool and cents from it too.
-    this.#voids = new VoidedClaims(sql);
   }
 
   /** One call from an edge isolate: record its claims, take back what it will not issue, lend a new block. */
