@@ -74,9 +74,14 @@ export class Timeline extends DurableObject<Env> implements ShowRegistry {
 
   /**
    * The current timeline, or null before anything was written: the call for readers outside
-   * the object (the edge's caches, admin, alerts), each one a request the TTL bounds.
+   * the object (the edge's caches, admin, alerts), each one a request the TTL bounds. In demo
+   * mode an empty timeline waits for a run of the show clock, which seeds the demo show, so
+   * the first viewer of `npm start` never caches an empty show.
    */
-  read(): TimelineDoc | null {
+  async read(): Promise<TimelineDoc | null> {
+    const doc = this.document();
+    if (doc || !demoMode(this.env)) return doc;
+    await this.tick();
     return this.document();
   }
 

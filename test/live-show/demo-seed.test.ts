@@ -1,8 +1,8 @@
 /**
  * The demo show of `npm start` is seeded by the show clock, never by a read: an empty
  * timeline gets the demo with its pools loaded on every shard, a second run seeds nothing
- * more, a finished demo is replaced by a new edition, and a demo-mode timeline object runs
- * the clock as it starts.
+ * more, a finished demo is replaced by a new edition, a demo-mode timeline object runs the
+ * clock as it starts, and its first read waits for the seed.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -64,5 +64,15 @@ describe("demo show", () => {
       });
     expect(await alarmAfterStart("demo-start", demoEnv)).toBeLessThanOrEqual(Date.now());
     expect(await alarmAfterStart("show-start", env)).toBeNull();
+  });
+
+  it("answers the first read of an empty demo-mode timeline with the seeded demo, never an empty show", async () => {
+    const firstRead = (name: string, objectEnv: Env) =>
+      runInDurableObject(env.TIMELINE.getByName(name), async (_, state) => {
+        await state.storage.deleteAlarm();
+        return new Timeline(state, objectEnv).read();
+      });
+    expect((await firstRead("demo-read", demoEnv))?.galaId).toBe(DEMO_GALA_ID);
+    expect(await firstRead("show-read", env)).toBeNull();
   });
 });

@@ -4,8 +4,7 @@ import { ARM_LEAD_MS, REBALANCE_INTERVAL_MS, nextWake, retiredPhaseIds } from ".
 import { applyEdit, timelineProblem } from "../../src/domain/timeline-edit";
 import { verifyMove, verifyPool } from "../../src/domain/verify";
 import type { MoveRecord, Phase, PoolRecord } from "../../src/wire/index";
-import type { ShardBooks } from "../../src/wire/rpc";
-import { NO_CLAIM_STATES } from "../support/claim-states";
+import { poolFigures, shardBooks } from "../support/pool-figures";
 
 const phase = (id: string, startsAt: number, endsAt: number, kind: Phase["kind"] = "lottery", sponsorIds = ["s"]): Phase => ({
   id,
@@ -27,17 +26,7 @@ const poolRecord = (poolId: string, phaseId: string, budgetCents: number, count:
   maxCents: null,
   createdAt: 0,
 });
-const ledger = (shard: number, pools: ShardBooks["pools"], moves: ShardBooks["moves"] = []): ShardBooks => ({
-  shard,
-  pools,
-  moves,
-  maxClaimsPerUser: 0,
-  maxClaimsPerUserSponsor: 0,
-  duplicateEnvelopeClaims: 0,
-  leases: [],
-  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
-  merging: 0,
-});
+const ledger = shardBooks;
 
 describe("rebalance plan", () => {
   it("refills dry shards with half of the fullest shard", () => {
@@ -99,22 +88,8 @@ describe("timeline edits", () => {
 
 describe("merge verification", () => {
   const pool = poolRecord("p", "a", 1000, 4);
-  const figures = (remainingCents: number, remainingCount: number, claimedCents: number, claimedCount: number) => ({
-    poolId: "p",
-    loadedCount: 2,
-    loadedCents: 500,
-    remainingCount,
-    remainingCents,
-    leasedCount: 0,
-    mergedInCount: 0,
-    mergedInCents: 0,
-    mergedOutCount: 0,
-    mergedOutCents: 0,
-    leasedCents: 0,
-    claimedCount,
-    claimedCents,
-    ...NO_CLAIM_STATES,
-  });
+  const figures = (remainingCents: number, remainingCount: number, claimedCents: number, claimedCount: number) =>
+    poolFigures({ poolId: "p", loadedCount: 2, loadedCents: 500, remainingCount, remainingCents, claimedCount, claimedCents });
 
   it("balances loads, claims and moves per shard and per pool", () => {
     const shards = [

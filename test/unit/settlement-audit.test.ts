@@ -4,7 +4,7 @@ import { retryDelaySeconds, walletView } from "../../src/domain/settlement";
 import { mergeSettlement, type SettlementAuditInput } from "../../src/domain/settlement-audit";
 import type { PendingClaim, PoolRecord } from "../../src/wire/index";
 import type { ShardFigures } from "../../src/wire/rpc";
-import { NO_CLAIM_STATES } from "../support/claim-states";
+import { poolFigures, shardBooks } from "../support/pool-figures";
 
 const pool: PoolRecord = {
   poolId: "pool-1",
@@ -18,31 +18,19 @@ const pool: PoolRecord = {
 };
 
 const claimFigures = (claimedCount: number, claimedCents: number): ShardFigures => ({
-  shard: 0,
-  pools: [
-    {
+  ...shardBooks(0, [
+    poolFigures({
       poolId: "pool-1",
       loadedCount: 10,
       loadedCents: 1000,
       remainingCount: 10 - claimedCount,
       remainingCents: 1000 - claimedCents,
-      leasedCount: 0,
-      mergedInCount: 0,
-      mergedInCents: 0,
-      mergedOutCount: 0,
-      mergedOutCents: 0,
-      leasedCents: 0,
       claimedCount,
       claimedCents,
-      ...NO_CLAIM_STATES,
-    },
-  ],
+    }),
+  ]),
   maxClaimsPerUser: 1,
   maxClaimsPerUserSponsor: 1,
-  duplicateEnvelopeClaims: 0,
-  leases: [],
-  leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
-  merging: 0,
 });
 
 const pending = (claimId: string, amountCents: number, extra: Partial<PendingClaim> = {}): PendingClaim => ({

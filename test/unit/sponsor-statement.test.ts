@@ -2,8 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { sponsorStatement, statementCsv, type StatementInput } from "../../src/domain/sponsor-statement";
 import type { MoveRecord, PoolRecord } from "../../src/wire/index";
-import type { ShardBooks } from "../../src/wire/rpc";
-import { NO_CLAIM_STATES } from "../support/claim-states";
+import { poolFigures, shardBooks } from "../support/pool-figures";
 
 const pool = (poolId: string, phaseId: string, budgetCents: number): PoolRecord => ({
   poolId,
@@ -15,22 +14,8 @@ const pool = (poolId: string, phaseId: string, budgetCents: number): PoolRecord 
   maxCents: null,
   createdAt: 0,
 });
-const figures = (poolId: string, loadedCents: number, claimedCents: number, remainingCents: number) => ({
-  poolId,
-  loadedCount: 10,
-  loadedCents,
-  remainingCount: 0,
-  remainingCents,
-  leasedCount: 0,
-  mergedInCount: 0,
-  mergedInCents: 0,
-  mergedOutCount: 0,
-  mergedOutCents: 0,
-  leasedCents: 0,
-  claimedCount: 0,
-  claimedCents,
-  ...NO_CLAIM_STATES,
-});
+const figures = (poolId: string, loadedCents: number, claimedCents: number, remainingCents: number) =>
+  poolFigures({ poolId, loadedCount: 10, loadedCents, remainingCents, claimedCents });
 const move = (moveId: string, toPoolId: string | null, state: MoveRecord["state"], landedCents: number | null): MoveRecord => ({
   moveId,
   kind: "leftover",
@@ -50,9 +35,9 @@ const move = (moveId: string, toPoolId: string | null, state: MoveRecord["state"
  * Of the 600: 450 opened (4), 500 settled as the shard confirmed it (5), 150 of that swept unopened (2); one win of 80 voided.
  */
 function input(settledP1 = 500): StatementInput {
-  const books: ShardBooks = {
-    shard: 0,
-    pools: [
+  const books = shardBooks(
+    0,
+    [
       {
         ...figures("p1", 1000, 600, 0),
         opened: { count: 4, cents: 450 },
@@ -62,17 +47,11 @@ function input(settledP1 = 500): StatementInput {
       },
       figures("p2", 2000, 0, 2000),
     ],
-    maxClaimsPerUser: 0,
-    maxClaimsPerUserSponsor: 0,
-    duplicateEnvelopeClaims: 0,
-    leases: [],
-    leaseCounters: { calls: 0, mergeCalls: 0, recorded: 0, voided: 0 },
-    merging: 0,
-    moves: [
+    [
       { moveId: "m1", poolId: "p1", outCount: 3, outCents: 300, inCount: 0, inCents: 0 },
       { moveId: "m2", poolId: "p1", outCount: 1, outCents: 100, inCount: 0, inCents: 0 },
     ],
-  };
+  );
   return {
     sponsorId: "s",
     galaId: "g",
