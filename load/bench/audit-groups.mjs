@@ -18,8 +18,6 @@ import { mintUsers, tokenOf } from "./users.mjs";
 
 /** Grabs in flight at once. */
 const GRAB_CONCURRENCY = 20;
-/** How long the ledger may take to hold every grab's credit. */
-const SETTLE_WAIT_MS = 5 * 60_000;
 /** Times each envelope's check query is run for its timing. */
 const QUERY_REPEATS = 20;
 
@@ -48,26 +46,14 @@ export async function fillGroups(url, senders, shares, { secret, shardCount }) {
   return ids;
 }
 
-/** Waits until the ledger holds every grab of the envelopes `ids` (each `cents` in all), as the audit shows them. */
-export async function groupsSettled(admin, ids, cents) {
-  const deadline = Date.now() + SETTLE_WAIT_MS;
-  for (;;) {
-    const rows = (await admin.audit()).groups.envelopes.filter((e) => ids.includes(e.groupId));
-    if (rows.length === ids.length && rows.every((e) => e.settledCents === cents)) return;
-    if (Date.now() > deadline)
-      throw new Error(`group envelopes: the ledger holds ${JSON.stringify(rows.map((e) => e.settledCents))} of ${cents} cents each`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 /** The object's `sql.exec(...).one()`, which is all `GrabRows` asks of its storage, on Node's SQLite. */
 const sqlOf = (db) => ({ exec: (query, ...bindings) => ({ one: () => db.prepare(query).get(...bindings) }) });
 
 /**
  * Each envelope's last deep check run, read from its SQLite file (`files`: group id → path) once
  * the app has stopped, with its check query timed (`queryMs`: each of `QUERY_REPEATS` runs);
- * throws when a run did not read all `shares` grab rows (its last alarm came before the last
- * grab) or a run or the query found a difference.
+ * throws when a run did not read all `shares` grab rows (no visit or alarm after the last grab)
+ * or a run or the query found a difference.
  */
 export function groupCheckRuns(files, shares) {
   return [...files].map(([groupId, file]) => {

@@ -20,9 +20,10 @@
  *    each slice timed on its object's clock (`deepCheck`: wallets, `claimsCheck`: claims).
  * 5. before the timed calls, `--groups` seeded viewers each send a wallet-funded group envelope
  *    of `--shares` shares (200, the most an envelope holds) and as many viewers grab every share
- *    (audit-groups.mjs); once the ledger holds every grab, each envelope's deep check has run on
- *    the alarm that sent its last grabs, one slice over all its grab rows. Their last runs are
- *    read from the envelopes' storage after the app stops (`groupCheck`, the same figures).
+ *    (audit-groups.mjs); after everything else, a repair of all that is due now visits each
+ *    envelope, whose visit runs its alarm and so its deep check, one slice over all its grab
+ *    rows. Their last runs are read from the envelopes' storage after the app stops
+ *    (`groupCheck`, the same figures, and the check's query timed on the files).
  * The audit must balance with the claims in motion pending.
  *
  * Writes bench-results/audit-<time>.json and audit-latest.json (`rows: [{ claims, auditMs,
@@ -41,7 +42,7 @@ import { shardOf } from "../../src/domain/hash.ts";
 import { ADMIN_SECRET, SESSION_SECRET, bundleWorker, startServers } from "./servers.mjs";
 import { callJson } from "./http.mjs";
 import { AdminClient, SPONSORS } from "./show.mjs";
-import { fillGroups, groupCheckRuns, groupsSettled, queryFigures } from "./audit-groups.mjs";
+import { fillGroups, groupCheckRuns, queryFigures } from "./audit-groups.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench-results");
@@ -259,11 +260,7 @@ async function measure(scriptPath, claims) {
     const admin = new AdminClient(servers.app.url, ADMIN_SECRET);
     // The shards' checks run first, so they never share the machine with the timed calls below.
     const claimsCheck = deepCheckFigures(await deepCheckRuns(admin, restartedAt, "shard-", shardCount));
-    const groups = await timed(async () => {
-      const ids = await fillGroups(servers.app.url, seeding.result.senders, shares, { secret: SESSION_SECRET, shardCount });
-      await groupsSettled(admin, ids, shares);
-      return ids;
-    });
+    const groups = await timed(() => fillGroups(servers.app.url, seeding.result.senders, shares, { secret: SESSION_SECRET, shardCount }));
     const groupIds = groups.result;
     const warm = await timed(() => admin.audit());
     const audits = [];
@@ -272,6 +269,9 @@ async function measure(scriptPath, claims) {
     for (let i = 0; i < runs; i++) statements.push(await timed(() => admin.call("GET", `/sponsors/${SPONSORS[0]}/statement`)));
     const repair = await timed(() => admin.call("POST", "/repair", { olderThanMs: REPAIR_AFTER_MS }));
     const deepCheck = deepCheckFigures(await deepCheckRuns(admin, restartedAt, "ledger-", partitions));
+    // Last, a repair of everything due now: it visits each envelope (its grabs lowered its due time), whose visit runs its
+    // alarm, so each envelope's check runs once more over all its grabs, whenever its own alarms ran.
+    await admin.call("POST", "/repair", { olderThanMs: 0 });
     groupFiles = await objectFiles(servers.app.mf, servers.stateDir, "GROUP_ENVELOPE", groupIds);
     const last = audits.at(-1).result;
     const claimed = last.pools.reduce((n, p) => n + p.claimedCount, 0);
