@@ -4,7 +4,9 @@
  * the phase's envelopes) takes the pool's stock, then the isolate hands its envelopes back
  * into the closed pool. The audit names it; the show clock moves it on in a new round of the
  * pool's leftover move, to where the first round sent it, exactly once under concurrent clock
- * runs and repairs and when a round fails half way; the sponsor statement reconciles.
+ * runs and repairs and when a round fails half way; the sponsor statement reconciles. And the
+ * two paths the close closes: a lease asked between its read of a shard and its take-out, and
+ * an earlier phase's leftover move into its pools still in flight.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -94,6 +96,37 @@ describe("loss mode 4: stock back in a pool after its leftover move landed", () 
       },
     );
     expect(granted).toBeNull();
+    expectBalanced(await audit(300_000));
+  });
+
+  it("closes a phase only once an earlier phase's leftover move into its pools has landed", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const now = Date.now();
+    const first = phase(`a-${tag}`, "lottery", now - SEC, now + 60 * SEC, { sponsorIds: [AURORA] });
+    const second = phase(`b-${tag}`, "lottery", now + 60 * SEC, now + 120 * SEC, { sponsorIds: [AURORA] });
+    await putShow([first, second], `gala-${tag}`);
+    await createPool({ phaseId: first.id, sponsorId: AURORA, budgetCents: SHARDS * 200, count: SHARDS * 2 });
+    // Both end at once; the first one's leftovers roll into the second, but shard 3 cannot receive them yet.
+    await jump([
+      { ...first, startsAt: now - 30 * SEC, endsAt: now - 20 * SEC },
+      { ...second, startsAt: now - 20 * SEC, endsAt: now - 10 * SEC },
+    ]);
+    await patchObjects<PoolShard, "receiveEnvelopes">(
+      env.POOL_SHARD.getByName("shard-0"),
+      "receiveEnvelopes",
+      (original) =>
+        function (this: PoolShard, ...args: Parameters<PoolShard["receiveEnvelopes"]>) {
+          if (this.ctx.id.name === "shard-3") throw new Error("injected: shard 3 unreachable");
+          return original.apply(this, args);
+        },
+      async () => {
+        const report = await tick();
+        expect(report.movesPending.length).toBeGreaterThan(0);
+        expect(report.closedPhases).not.toContain(second.id);
+      },
+    );
+    const report = await tick();
+    expect(report.closedPhases).toContain(second.id);
     expectBalanced(await audit(300_000));
   });
 
