@@ -99,9 +99,16 @@ export class GroupOutbox {
       )
       .one();
     if (oldestSent.unsent === 0 && oldestSent.oldest === null) return null;
-    this.#flushArmed = true;
-    if (!delivered) return now + retryDelaySeconds(this.#failedSends) * 1000;
-    return oldestSent.unsent > 0 ? now + FLUSH_DELAY_MS : (oldestSent.oldest ?? now) + RESEND_AFTER_MS;
+    if (!delivered) {
+      this.#flushArmed = true;
+      return now + retryDelaySeconds(this.#failedSends) * 1000;
+    }
+    if (oldestSent.unsent > 0) {
+      this.#flushArmed = true;
+      return now + FLUSH_DELAY_MS;
+    }
+    // Only the resend is left, a minute away: the next credit owed still lowers the alarm (armFlush).
+    return (oldestSent.oldest ?? now) + RESEND_AFTER_MS;
   }
 
   /** Makes sure an alarm fires within FLUSH_DELAY_MS to carry new credits to the queue. */

@@ -180,7 +180,7 @@ export class PoolShard extends DurableObject<Env> {
   }
 
   receiveEnvelopes(receive: ShardReceive): void {
-    this.#transaction(() => this.#moves.receive(receive));
+    this.#transaction(() => this.#moves.receive(receive, this.#shard()));
   }
 
   // ------------------------------------------------------------ edge leases (leases.ts)
@@ -321,16 +321,26 @@ export class PoolShard extends DurableObject<Env> {
 
   // ------------------------------------------------------------ live show control (phase-windows.ts, shake-counts.ts, figures.ts)
 
-  /** Arms the phase windows this shard enforces (and, the first time, its deep check); returns the pools whose share it holds. */
-  async armPhases(windows: PhaseWindow[]): Promise<string[]> {
-    const { pools, checkArmed } = this.#transaction(() => {
-      this.#windows.arm(windows);
+  /**
+   * Arms the phase windows this shard enforces (and, the first time, its deep check); returns the
+   * pools whose share it holds, and the pools of `closedPhaseIds` still holding stock here.
+   */
+  async armPhases(
+    windows: PhaseWindow[],
+    closedPhaseIds: string[] = [],
+  ): Promise<{ pools: string[]; stranded: { poolId: string; count: number }[] }> {
+    const { pools, stranded, checkArmed } = this.#transaction(() => {
+      this.#windows.arm(windows, Date.now());
       // Reported under the object's name (`shard-<n>`); a shard reached without a name is never armed.
       const name = this.ctx.id.name;
-      return { pools: this.#stock.loadedPoolIds(), checkArmed: name !== undefined && this.#deepCheck.arm(name) };
+      return {
+        pools: this.#stock.loadedPoolIds(),
+        stranded: this.#stock.strandedIn(closedPhaseIds),
+        checkArmed: name !== undefined && this.#deepCheck.arm(name),
+      };
     });
     if (checkArmed) await this.#alarm.by(Date.now());
-    return pools;
+    return { pools, stranded };
   }
 
   /** The audit figures and this shard's side of the moves, read in one transaction. */

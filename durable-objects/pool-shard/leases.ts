@@ -178,11 +178,11 @@ export class Leases {
   }
 
   /**
-   * Returns the envelopes of leases past their deadline to stock, then tells what leases of
-   * `phaseId` (all phases with null) still hold and when the last of them is due back; the
-   * phase's claims not final yet count as held until they are.
+   * Returns leases past their deadline to stock, then tells what leases of `phaseId` (all with null) still hold and when
+   * the last is due back, its claims not final yet counted as held; its close asks, so `phaseId` is shut here from now on.
    */
   returnOverdue(phaseId: string | null, now: number): LeasesOut {
+    if (phaseId !== null) this.#windows.shut(phaseId, now);
     // A reported claim waiting for its home's answer keeps its envelope leased until then.
     const returned = this.#backToStock(
       `lease_id IN (SELECT lease_id FROM leases WHERE return_after <= ? AND returned_at IS NULL)

@@ -52,10 +52,10 @@ export class Moves {
     return amounts;
   }
 
-  /** Receives a move's envelopes into a pool, once. */
-  receive(receive: ShardReceive): void {
+  /** Receives a move's envelopes into a pool on this shard (`shard`), once. */
+  receive(receive: ShardReceive, shard: number): void {
     if (this.#sql.exec("SELECT 1 FROM moves_in WHERE move_id = ?", receive.moveId).toArray().length > 0) return;
-    this.#stock.receive(receive);
+    this.#stock.receive(receive, shard);
     this.#sql.exec(
       "INSERT INTO moves_in (move_id, pool_id, count, cents) VALUES (?, ?, ?, ?)",
       receive.moveId,

@@ -159,8 +159,12 @@ export class Stock {
     return rows.map((row) => row.amount);
   }
 
-  /** A move's envelopes arrive in a pool (whose row is created here if this shard has none yet). */
-  receive(receive: ShardReceive): void {
+  /**
+   * A move's envelopes arrive in a pool (whose row is created here if this shard has none yet),
+   * named for the move and this shard (`shard`) like a load's: a move deals to every shard, and
+   * lease shards' envelopes meet at their viewers' homes, where an id must name one envelope.
+   */
+  receive(receive: ShardReceive, shard: number): void {
     this.#byPhase.clear();
     this.#sql.exec(
       `INSERT OR IGNORE INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, 0, 0)`,
@@ -171,7 +175,7 @@ export class Stock {
     receive.amounts.forEach((amount, k) => {
       this.#sql.exec(
         "INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)",
-        `${receive.moveId}:${k}`,
+        `${receive.moveId}:${shard}:${k}`,
         receive.poolId,
         amount,
       );
@@ -183,6 +187,24 @@ export class Stock {
     return this.#sql
       .exec<{ n: number }>("SELECT COUNT(*) AS n FROM envelopes e JOIN pools p ON p.pool_id = e.pool_id WHERE p.phase_id = ?", phaseId)
       .one().n;
+  }
+
+  /**
+   * Pools of these (closed) phases that hold envelopes in stock here, with how many: none,
+   * unless envelopes came back after the phase's leftover move took its stock (the show clock
+   * moves them on: src/show/stranded-stock.ts). Reads the closed phases' pools and only the
+   * envelopes still in them.
+   */
+  strandedIn(phaseIds: readonly string[]): { poolId: string; count: number }[] {
+    if (phaseIds.length === 0) return [];
+    return this.#sql
+      .exec<{ pool_id: string; n: number }>(
+        `SELECT p.pool_id, COUNT(*) AS n FROM pools p JOIN envelopes e ON e.pool_id = p.pool_id
+          WHERE p.phase_id IN (SELECT value FROM json_each(?)) GROUP BY p.pool_id`,
+        JSON.stringify(phaseIds),
+      )
+      .toArray()
+      .map((row) => ({ poolId: row.pool_id, count: row.n }));
   }
 
   /**

@@ -6,8 +6,21 @@
  */
 import type { VoidReason } from "../../src/wire/rpc";
 
-/** The pool and cents of a voided claim (the statement's voided per pool, totals.ts); a void recorded before they were kept has none. */
+/** The pool and cents of a voided claim (the statement's voided per pool, totals.ts). */
 const VOIDED_POOL = "pool_id TEXT NOT NULL DEFAULT '', amount INTEGER NOT NULL DEFAULT 0";
+
+/**
+ * A void recorded before the pool and cents were kept gets those of its envelope, which an
+ * envelope keeps for life: the void left it in this shard's stock (it returned the envelope, or
+ * the lease had), where it may since have been lent again or claimed. One whose envelope left
+ * the shard since (a leftover move takes envelopes out by pool, not by id) keeps pool '' and 0,
+ * counted under pool '' (test/settlement/voided-migration.test.ts).
+ */
+const envelopeOf = (column: string) =>
+  ["envelopes", "leased_envelopes", "claims"]
+    .map((table) => `(SELECT ${column} FROM ${table} WHERE envelope_id = voided_claims.envelope_id)`)
+    .join(", ");
+const FILL_VOIDED_POOL = `UPDATE voided_claims SET pool_id = COALESCE(${envelopeOf("pool_id")}, ''), amount = COALESCE(${envelopeOf("amount")}, 0)`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS voided_claims (
@@ -40,6 +53,7 @@ export class VoidedClaims {
     sql.exec(SCHEMA);
     if (!sql.exec("SELECT 1 FROM pragma_table_info('voided_claims') WHERE name = 'pool_id'").toArray().length) {
       for (const column of VOIDED_POOL.split(", ")) sql.exec(`ALTER TABLE voided_claims ADD COLUMN ${column}`);
+      sql.exec(FILL_VOIDED_POOL);
     }
   }
 

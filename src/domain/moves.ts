@@ -25,9 +25,12 @@ export function nextLotteryPhase(
   );
 }
 
-/** A pool's leftovers move once: the id is the pool's. */
-export function leftoverMoveId(poolId: string): string {
-  return `left:${poolId}`;
+/**
+ * A pool's leftovers move once per round: the first round (the phase's close) under the pool's
+ * id, each later one (stock that came back after the last round landed) under its number.
+ */
+export function leftoverMoveId(poolId: string, round = 0): string {
+  return round === 0 ? `left:${poolId}` : `left:${poolId}#${round}`;
 }
 
 /**

@@ -19,9 +19,9 @@
  * - wallets: a balance that differs from the sum of its ledger rows is recomputed from them.
  * - the show: the show clock's run (closing ended phases in time order, closing again a
  *   closed phase that holds a pool without a leftover move — a rollover pool made after its
- *   close —, reloading pools a shard is missing, finishing moves). Stock that comes back into
- *   a pool whose leftover move has already landed (a claim displaced or voided after the
- *   close) is named by the audit but not moved by any repair yet (docs/reliability.md).
+ *   close —, moving stock that came back into a closed pool after its leftover move landed
+ *   on in a new round of that move (src/show/stranded-stock.ts), reloading pools a shard is
+ *   missing, finishing moves).
  */
 import { dueCreatedGroups, type DueGroup, type FinalFigures, finalFigures, pendingRegistrations, settleGroups } from "./group-registry";
 import { settleRegistration } from "./group-operations";

@@ -3,7 +3,8 @@
  * interrupted moves, closes lottery phases that ended (and retires a previous gala's phases
  * that still hold stock), takes back the envelopes of edge leases past their presentation
  * deadline, arms every shard with the phase windows (and reloads pools a shard is missing),
- * and rebalances stock in live lottery phases. The timeline object runs it from its alarm
+ * moves on stock the shards report back in closed pools after their leftover move landed
+ * (stranded-stock.ts), and rebalances stock in live lottery phases. The timeline object runs it from its alarm
  * (set for the next phase end, so closes happen on time, not on the minute) and the worker's
  * minute cron pokes it as a backstop. The object queues runs one at a time; every step is
  * idempotent, so a run interrupted midway is finished by the next; a step that fails is
@@ -18,6 +19,7 @@ import { isLive } from "../domain/phase";
 import { executeMove } from "./move-runner";
 import { closePhase, retirePhase, returnOverdueLeases } from "./phase-close";
 import { rebalancePhase } from "./rebalance";
+import { moveStrandedStock } from "./stranded-stock";
 import type { ShowRegistry } from "./registry";
 import type { EpochMs, TickReport } from "../wire/index";
 
@@ -70,7 +72,10 @@ export async function runShowClock(env: Env, registry: ShowRegistry, now: EpochM
     if (report) movesCompleted.push(...report.moves.map((m) => m.moveId));
   }
   await attempt("returning overdue edge leases", () => returnOverdueLeases(env, now));
-  const armed = await armShards(env, registry, now);
+  const { stranded, ...armed } = await armShards(env, registry, now);
+  movesCompleted.push(
+    ...((await attempt("moving stock back in closed pools", () => moveStrandedStock(env, registry, stranded, now))) ?? []),
+  );
   for (const phase of phases.filter((p) => p.kind === "lottery" && isLive(p, now))) {
     movesCompleted.push(...((await attempt(`rebalancing ${phase.id}`, () => rebalancePhase(env, registry, phase, now))) ?? []));
   }

@@ -8,8 +8,8 @@
  * are idempotent, so closing again (after an interruption) finishes the job and moves
  * nothing twice. Only when every move is done is the phase marked closed.
  *
- * A phase closes only once no rebalance move of its pools is still in flight and no edge
- * lease still lends its envelopes (they come back when reported, handed back, or past their
+ * A phase closes only once no move into its pools (a rebalance, or an earlier phase's
+ * leftovers) nor a rebalance out of them is still in flight, and no edge lease still lends its envelopes (they come back when reported, handed back, or past their
  * presentation deadline: docs/money-flow.md); the cron's
  * settlement sweep then settles the claims of closed phases that were never opened.
  */
@@ -17,7 +17,7 @@ import { leftoverMoveId, nextLotteryPhase, rolloverPoolId } from "../domain/move
 import { executeMove } from "./move-runner";
 import { allShards, shardStub } from "../objects";
 import type { ShowRegistry } from "./registry";
-import type { EpochMs, MoveRecord, Phase } from "../wire/index";
+import type { EpochMs, MoveRecord, Phase, PoolRecord } from "../wire/index";
 
 export interface PhaseCloseReport {
   phaseId: string;
@@ -50,9 +50,9 @@ async function closePools(
   const poolIds = new Set(pools.map((p) => p.record.poolId));
   const inFlight = registry
     .moves()
-    .filter((m) => m.state === "planned" && m.kind !== "leftover" && (poolIds.has(m.fromPoolId) || poolIds.has(m.toPoolId ?? "")));
+    .filter((m) => m.state === "planned" && (poolIds.has(m.toPoolId ?? "") || (m.kind !== "leftover" && poolIds.has(m.fromPoolId))));
   if (inFlight.length > 0) {
-    // Envelopes taken by a rebalance that has not landed would arrive in a closed pool.
+    // Envelopes taken by a move that has not landed would arrive in a closed pool.
     throw new Error(`phase ${phaseId} closes once moves ${inFlight.map((m) => m.moveId).join(", ")} have landed`);
   }
   // Envelopes still lent to edge leases may yet be claimed, or come back after the close; so may those of claims not final yet.
@@ -68,34 +68,54 @@ async function closePools(
     pools.map(async ({ record }) => {
       const target = targetOf(record.sponsorId);
       const moveId = leftoverMoveId(record.poolId);
-      const planned: MoveRecord = {
+      const move = planLeftover(
+        registry,
+        record,
         moveId,
-        kind: "leftover",
-        fromPoolId: record.poolId,
-        toPoolId: target ? rolloverPoolId(moveId) : null,
-        sponsorId: record.sponsorId,
-        fromShards: shards,
-        toShards: target ? shards : [],
-        limit: null,
-        state: "planned",
-        landedCents: null,
-        createdAt: now,
-      };
-      const rollover = target && {
-        ...record,
-        poolId: rolloverPoolId(moveId),
-        phaseId: target.id,
-        budgetCents: 0,
-        count: 0,
-        createdAt: now,
-      };
-      const move = registry.planMove(planned, rollover);
+        target && rolloverInto(record, moveId, target, now),
+        { from: shards, to: shards },
+        now,
+      );
       const cents = await executeMove(env, registry, move);
       return { moveId, toPoolId: move.toPoolId, cents };
     }),
   );
   registry.markClosed(phaseId, now);
   return { phaseId, moves };
+}
+
+/** Where a leftover move lands: a pool of a later phase (a new rollover pool with it), or null for the sponsor's unallocated budget. */
+export type LeftoverDestination = { toPoolId: string; rollover: PoolRecord | null } | null;
+
+/** A new rollover pool in `target` for the leftover move `moveId` of `record`'s stock. */
+export function rolloverInto(record: PoolRecord, moveId: string, target: Phase, now: EpochMs): LeftoverDestination {
+  const poolId = rolloverPoolId(moveId);
+  return { toPoolId: poolId, rollover: { ...record, poolId, phaseId: target.id, budgetCents: 0, count: 0, createdAt: now } };
+}
+
+/** Records a leftover move of the pool's stock on `shards.from` (idempotent by move id: a retry gets the stored record). */
+export function planLeftover(
+  registry: ShowRegistry,
+  record: PoolRecord,
+  moveId: string,
+  to: LeftoverDestination,
+  shards: { from: number[]; to: number[] },
+  now: EpochMs,
+): MoveRecord {
+  const planned: MoveRecord = {
+    moveId,
+    kind: "leftover",
+    fromPoolId: record.poolId,
+    toPoolId: to?.toPoolId ?? null,
+    sponsorId: record.sponsorId,
+    fromShards: shards.from,
+    toShards: to ? shards.to : [],
+    limit: null,
+    state: "planned",
+    landedCents: null,
+    createdAt: now,
+  };
+  return registry.planMove(planned, to?.rollover ?? null);
 }
 
 /** Every shard takes back the envelopes of edge leases past their presentation deadline. */

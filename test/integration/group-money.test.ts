@@ -10,6 +10,7 @@ import type { GroupSpec } from "../../src/wire/rpc";
 import { session, wallet, audit } from "../support/api";
 import { createGroup, fundedUser, grab, groupStatus, splitLottery } from "../support/groups";
 import { ledgerQuery } from "../support/ledger";
+import { readJson } from "../support/api-client";
 import { eventually } from "../support/wait";
 import { expectBalanced } from "../support/repair";
 
@@ -118,6 +119,30 @@ describe("group envelopes and wallets", () => {
     expect(balance.balanceCents).toBe(100);
     expect(await ledgerQuery("SELECT balance_cents FROM wallets WHERE balance_cents < 0")).toEqual([]);
     expect((await audit()).groups.balanced).toBe(true);
+  });
+
+  it("carries a grab to the grabber's wallet within seconds also after an earlier grab's credit was sent, not at the minute's resend", async () => {
+    const { user: sender } = await fundedUser();
+    const friends = await Promise.all([session(), session()]);
+    const res = await createGroup(sender.token, { amountCents: 300, count: 3, requestId: "later-grab" });
+    const group = await readJson<CreateGroupResponse>(res, 201);
+    const grabbedBy = async (token: string) => {
+      const body = await readJson<GrabGroupResponse>(await grab(token, group.id, "grab"));
+      if (body.status !== "grabbed") throw new Error(`grab: ${body.status}`);
+      return body.amountCents;
+    };
+    // The first grab's credit leaves by the flush alarm and settles; the object now waits for nothing but the resend.
+    const first = await grabbedBy(friends[0].token);
+    await eventually(
+      () => wallet(friends[0].token),
+      (w) => w.balanceCents === first,
+    );
+    const second = await grabbedBy(friends[1].token);
+    await eventually(
+      () => wallet(friends[1].token),
+      (w) => w.balanceCents === second,
+      10_000,
+    );
   });
 
   it("debits once for a retried creation with the same request id", async () => {

@@ -14,51 +14,13 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardStub } from "../../src/objects";
-import type { LeasedClaim, LeaseGrant } from "../../src/wire/rpc";
 import { audit } from "../support/api";
-import { leaseShow } from "../support/leases";
+import { leasedClaim, leaseShow, lendFrom } from "../support/leases";
 import { expectBalanced } from "../support/repair";
 import { eventually } from "../support/wait";
 
 const L = 0; // the lease shard of the first loan
 const H = 1; // the first viewer's home, which lends the displaced envelope again
-
-async function lend(shard: number, phaseId: string, count: number): Promise<LeaseGrant> {
-  const now = Date.now();
-  const answer = await shardStub(env, shard).leaseExchange({
-    isolateId: `isolate-${shard}-${crypto.randomUUID()}`,
-    claims: [],
-    unused: [],
-    want: { phaseId, count, expiresAt: now + 60_000, window: null },
-    now,
-  });
-  if (!answer.lease) throw new Error(`shard ${shard} lent nothing`);
-  return answer.lease;
-}
-
-function claimOf(
-  lease: LeaseGrant,
-  envelopeId: string,
-  who: { userId: string; homeShard: number; galaId: string },
-  issuedAt: number,
-): LeasedClaim {
-  const e = lease.envelopes.find((x) => x.envelopeId === envelopeId)!;
-  return {
-    claimId: crypto.randomUUID(),
-    leaseId: lease.leaseId,
-    shard: lease.shard,
-    homeShard: who.homeShard,
-    envelopeId,
-    poolId: e.poolId,
-    sponsorId: e.sponsorId,
-    amountCents: e.amountCents,
-    userId: who.userId,
-    requestId: crypto.randomUUID(),
-    phaseId: lease.phaseId,
-    galaId: who.galaId,
-    issuedAt,
-  };
-}
 
 const duplicates = async (shard: number) => (await shardStub(env, shard).books()).duplicateEnvelopeClaims;
 
@@ -69,12 +31,12 @@ describe("a merge answer lost to the lease shard", () => {
     const galaId = `gala-${tag}`;
 
     // L lends two envelopes; one viewer (home H) wins both from the one sponsor: the later-issued first reported.
-    const loan = await lend(L, lotteryId, 2);
+    const loan = await lendFrom(L, lotteryId, 2);
     const [e0, e1] = loan.envelopes.map((e) => e.envelopeId);
     const u = { userId: `u-${tag}`, homeShard: H, galaId };
     const now = Date.now();
-    const earlier = claimOf(loan, e0, u, now - 100);
-    const later = claimOf(loan, e1, u, now);
+    const earlier = leasedClaim(loan, e0, u, now - 100);
+    const later = leasedClaim(loan, e1, u, now);
 
     // L takes both claims in and queues them; its flush's answers are lost (the alarm that would retry is cleared).
     await runInDurableObject(shardStub(env, L), async (shard, state) => {
@@ -92,9 +54,9 @@ describe("a merge answer lost to the lease shard", () => {
     expect((await shardStub(env, H).mergeClaims([earlier]))[0].status).toBe("recorded");
 
     // H lends e1 again; a viewer whose home is L wins it, and H's flush merges it into L.
-    const again = await lend(H, lotteryId, 400);
+    const again = await lendFrom(H, lotteryId, 400);
     expect(again.envelopes.map((e) => e.envelopeId)).toContain(e1);
-    const other = claimOf(again, e1, { userId: `v-${tag}`, homeShard: L, galaId }, Date.now());
+    const other = leasedClaim(again, e1, { userId: `v-${tag}`, homeShard: L, galaId }, Date.now());
     expect(await shardStub(env, L).mergeClaims([other])).toEqual([{ claimId: other.claimId, status: "recorded", envelopeAtHome: true }]);
 
     // e1 is claimed once (by the other viewer): the lease L still holds for the waiting claim is not a second claim.
@@ -116,8 +78,8 @@ describe("a merge answer lost to the lease shard", () => {
   it("a claim merged out keeps its phase open at its lease shard until it is final at its home, whichever shard the close reads first", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const { lotteryId } = await leaseShow(tag, 400, 1);
-    const loan = await lend(L, lotteryId, 1);
-    const claim = claimOf(loan, loan.envelopes[0].envelopeId, { userId: `u-${tag}`, homeShard: H, galaId: `gala-${tag}` }, Date.now());
+    const loan = await lendFrom(L, lotteryId, 1);
+    const claim = leasedClaim(loan, loan.envelopes[0].envelopeId, { userId: `u-${tag}`, homeShard: H, galaId: `gala-${tag}` }, Date.now());
     await runInDurableObject(shardStub(env, L), async (shard) => {
       const answer = await shard.leaseExchange({ isolateId: `iso-${tag}`, claims: [claim], unused: [], want: null, now: Date.now() });
       expect(answer.recorded.map((r) => r.status)).toEqual(["merging"]);

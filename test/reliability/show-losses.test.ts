@@ -9,21 +9,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PoolShard } from "../../durable-objects/pool-shard";
 import { timelineStub } from "../../src/objects";
-import type { Phase } from "../../src/wire/index";
-import { admin, audit, createPool, getTimeline, putShow } from "../support/api";
+import { admin, audit, createPool, putShow } from "../support/api";
 import { readJson } from "../support/api-client";
 import { phase, SPONSORS } from "../support/phases";
 import { expectBalanced, expectNamed } from "../support/repair";
-import { patchObjects, tick } from "../support/show";
+import { jump, patchObjects, tick } from "../support/show";
 
 const SEC = 1000;
-
-/** Writes the running order as stored, past the edit checks (what a clock jump makes of it). */
-async function jump(phases: Phase[]): Promise<void> {
-  const current = await getTimeline();
-  const written = await timelineStub(env).write({ galaId: current.galaId, sponsors: current.sponsors, phases }, current.version);
-  expect(written.ok).toBe(true);
-}
 
 describe("show loss modes", () => {
   it("mode 4: phases close in time order, so leftovers never roll into a phase that already closed", async () => {

@@ -4,6 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { allShards, shardStub } from "../../src/objects";
 import type { PresentResponse, ShakeResponse } from "../../src/wire/index";
+import type { LeasedClaim, LeaseGrant } from "../../src/wire/rpc";
 import { audit, createPool, json, session } from "./api";
 import { liveLotteryShow } from "./show";
 import { SPONSORS } from "./phases";
@@ -116,4 +117,43 @@ export async function twoLeasedWins(tag: string, shard: number): Promise<{ v: Vi
   dropIsolateLeases();
   expect(second.envelope.claimId).not.toBe(first.envelope.claimId);
   return { v, first, second };
+}
+
+/** What an isolate's lease call gets from `shard` now (no pacing window); throws when the shard lends nothing. */
+export async function lendFrom(shard: number, phaseId: string, count: number): Promise<LeaseGrant> {
+  const now = Date.now();
+  const answer = await shardStub(env, shard).leaseExchange({
+    isolateId: `isolate-${shard}-${crypto.randomUUID()}`,
+    claims: [],
+    unused: [],
+    want: { phaseId, count, expiresAt: now + 60_000, window: null },
+    now,
+  });
+  if (!answer.lease) throw new Error(`shard ${shard} lent nothing`);
+  return answer.lease;
+}
+
+/** The claim an isolate issues `who` on the lease's envelope `envelopeId` at `issuedAt`. */
+export function leasedClaim(
+  lease: LeaseGrant,
+  envelopeId: string,
+  who: { userId: string; homeShard: number; galaId: string },
+  issuedAt = Date.now(),
+): LeasedClaim {
+  const e = lease.envelopes.find((x) => x.envelopeId === envelopeId)!;
+  return {
+    claimId: crypto.randomUUID(),
+    leaseId: lease.leaseId,
+    shard: lease.shard,
+    homeShard: who.homeShard,
+    envelopeId,
+    poolId: e.poolId,
+    sponsorId: e.sponsorId,
+    amountCents: e.amountCents,
+    userId: who.userId,
+    requestId: crypto.randomUUID(),
+    phaseId: lease.phaseId,
+    galaId: who.galaId,
+    issuedAt,
+  };
 }

@@ -15,3 +15,15 @@ describe("roll-over pool ids", () => {
     }
   });
 });
+
+describe("leftover move ids", () => {
+  it("keep the first round's id (the close's) and give every later round of a pool its own, and its own rollover pool", () => {
+    const poolId = `pool-${crypto.randomUUID()}`;
+    expect(leftoverMoveId(poolId)).toBe(`left:${poolId}`);
+    expect(leftoverMoveId(poolId, 0)).toBe(`left:${poolId}`);
+    const rounds = [0, 1, 2, 3].map((round) => leftoverMoveId(poolId, round));
+    expect(new Set(rounds).size).toBe(4);
+    expect(new Set(rounds.map(rolloverPoolId)).size).toBe(4);
+    expect(leftoverMoveId(poolId, 2)).toBe(leftoverMoveId(poolId, 2));
+  });
+});
