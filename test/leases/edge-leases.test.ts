@@ -25,6 +25,16 @@ const PAST_RETURN_MS = Number(env.LEASE_TTL_MS) + Number(env.LEASE_PRESENT_MS) +
 
 const signed = (wins: Won[]) => wins.filter((w) => w.envelope.signedClaim);
 
+/** Every shard's voided claims, with their reasons. */
+const voidedClaims = async () =>
+  (
+    await Promise.all(
+      allShards(env).map((shard) =>
+        runInDurableObject(shardStub(env, shard), (_, state) => state.storage.sql.exec("SELECT * FROM voided_claims").toArray()),
+      ),
+    )
+  ).flat();
+
 /** Waits until the viewer's wallet holds exactly `cents`, all settled. */
 const walletHolds = (v: { token: string }, cents: number) =>
   eventually(
@@ -112,7 +122,8 @@ describe("edge leases", () => {
       (report) => report.leases.outstandingCount === 0,
     );
     expectBalanced(back);
-    expect(back.leases.voided).toBe(0);
+    // A failure shows each voided claim with its reason (seen twice in whole runs under load, not explained yet).
+    expect(back.leases.voided, JSON.stringify(await voidedClaims())).toBe(0);
     await openEveryWin(viewers, wins);
   });
 
