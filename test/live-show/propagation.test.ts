@@ -72,11 +72,12 @@ describe("timeline propagation", () => {
     // The boundary is set once the viewers exist, so their setup cannot run past it.
     const now = Date.now();
     const boundary = now + 3_000;
+    const phaseAt = (at: number) => (at < boundary ? "before" : "after");
     await putShow([phase("before", "greeting", now - MIN, boundary), phase("after", "greeting", boundary, now + 10 * MIN)], "outage");
     expect((await shake(tokens[0])).kind).toBe("greeting");
     // The objects are torn down in the middle of traffic: no shake notices.
     const [, during] = await Promise.all([abortAllDurableObjects(), traffic(tokens, () => false, 300)]);
-    expect(during.every((a) => a.kind === "greeting" && a.phaseId === "before")).toBe(true);
+    for (const answer of during) expect(answer).toMatchObject({ kind: "greeting", phaseId: phaseAt(answer.serverTime) });
     await patchObjects<Timeline, "read">(
       timelineStub(env),
       "read",
@@ -86,9 +87,9 @@ describe("timeline propagation", () => {
       async () => {
         await expect(Promise.resolve().then(() => timelineStub(env).read())).rejects.toThrow(/unreachable/);
         const seen = await traffic(tokens, () => Date.now() > boundary + 3 * TTL_MS, 8_000);
-        expect(seen.every((a) => a.kind === "greeting")).toBe(true);
-        const phases = new Set(seen.map((a) => (a.kind === "greeting" ? a.phaseId : "")));
-        expect(phases).toEqual(new Set(["before", "after"]));
+        // From the cached version, each answer names the phase live when it was answered (on a
+        // loaded machine the setup may end past the boundary).
+        for (const answer of seen) expect(answer).toMatchObject({ kind: "greeting", phaseId: phaseAt(answer.serverTime) });
         expect(seen.at(-1)).toMatchObject({ phaseId: "after" });
       },
     );
