@@ -8,10 +8,9 @@
  * (claims.ts). A reported claim is recorded here when this shard is the viewer's home, else
  * queued for a merge into the home (merges.ts; its envelope stays lent until the home answers:
  * `mergeIn` there, `settleMerges` here). The home records each claim once, the limits checked
- * exactly against its claims by issue order (src/domain/merge-order.ts: a later claim not final
- * yet is displaced by an earlier one), or voids it (voided-claims.ts); a voided claim's envelope
- * goes back to the stock of the shard holding it, as do envelopes handed back and those of a lease past
- * `return_after`. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts): lent envelopes count as issued.
+ * exactly against its claims by issue order (src/domain/merge-order.ts: a later claim not final yet is displaced by an earlier
+ * one) in its pool, made known there if it was not (stock.ts `know`), or voids it (voided-claims.ts); a voided claim's envelope goes
+ * back to the stock of the shard holding it, as do envelopes handed back and those of a lease past `return_after`. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts): lent envelopes count as issued.
  */
 import { mergeByIssueOrder } from "../../src/domain/merge-order";
 import { shuffled } from "../../src/domain/random";
@@ -380,6 +379,7 @@ export class Leases {
       displaced?.add(claimId);
     }
     takeEnvelope();
+    this.#stock.know(claim);
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
     this.#claims.record({
       claimId,

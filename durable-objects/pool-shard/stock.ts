@@ -160,18 +160,28 @@ export class Stock {
   }
 
   /**
+   * Makes the pool known here (its row, with nothing loaded) if it is not: a move's destination,
+   * or the pool of a claim merged in from another shard's loan, which this shard's books must
+   * count (a leftover of a few envelopes reaches only the shards it is dealt to).
+   */
+  know(pool: { poolId: string; phaseId: string; sponsorId: string }): void {
+    const added = this.#sql.exec(
+      `INSERT OR IGNORE INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, 0, 0)`,
+      pool.poolId,
+      pool.phaseId,
+      pool.sponsorId,
+    ).rowsWritten;
+    if (added > 0) this.#byPhase.clear();
+  }
+
+  /**
    * A move's envelopes arrive in a pool (whose row is created here if this shard has none yet),
    * named for the move and this shard (`shard`) like a load's: a move deals to every shard, and
    * lease shards' envelopes meet at their viewers' homes, where an id must name one envelope.
    */
   receive(receive: ShardReceive, shard: number): void {
     this.#byPhase.clear();
-    this.#sql.exec(
-      `INSERT OR IGNORE INTO pools (pool_id, phase_id, sponsor_id, loaded_count, loaded_cents) VALUES (?, ?, ?, 0, 0)`,
-      receive.poolId,
-      receive.phaseId,
-      receive.sponsorId,
-    );
+    this.know(receive);
     receive.amounts.forEach((amount, k) => {
       this.#sql.exec(
         "INSERT INTO envelopes (envelope_id, pool_id, amount) VALUES (?, ?, ?)",

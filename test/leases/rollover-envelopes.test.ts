@@ -45,6 +45,27 @@ async function rolloverIntoLeasePhase(tag: string): Promise<{ leasePhase: Phase;
   return { leasePhase: live, galaId };
 }
 
+/**
+ * The same with one envelope left on one shard: the rollover pool reaches that shard only, and
+ * the others never hear of it; returns the shard holding the envelope.
+ */
+async function rolloverOfOne(tag: string): Promise<{ leasePhase: Phase; galaId: string; lender: number }> {
+  const now = Date.now();
+  const first = phase(`first-${tag}`, "lottery", now - SEC, now + 60 * SEC, { sponsorIds });
+  const leasePhase = phase(`lease-${tag}`, "lottery", now + 60 * SEC, now + 600 * SEC, { sponsorIds, issuance: "edge-leases" });
+  const galaId = `gala-${tag}`;
+  await putShow([first, leasePhase], galaId);
+  await createPool({ phaseId: first.id, sponsorId: sponsorIds[0], budgetCents: 1, count: 1 });
+  const live = { ...leasePhase, startsAt: now - 5 * SEC };
+  await jump([{ ...first, startsAt: now - 20 * SEC, endsAt: now - 10 * SEC }, live]);
+  expect((await tick()).closedPhases).toContain(first.id);
+  const stocked = await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard) => (await shardStub(env, shard).phaseStock(live.id)).some((p) => p.count > 0)),
+  );
+  expect(stocked.filter(Boolean)).toHaveLength(1);
+  return { leasePhase: live, galaId, lender: stocked.indexOf(true) };
+}
+
 /** The lease shard takes the claim in (queued for its home) and its flush merges it there now. */
 async function reportAndMerge(shard: number, claim: LeasedClaim): Promise<void> {
   await runInDurableObject(shardStub(env, shard), async (s) => {
@@ -109,5 +130,20 @@ describe("rollover envelopes lent by several lease shards", () => {
     expectBalanced(await audit(600_000));
     expect(await holds(H, arriving)).toBe(true);
     expect(await holds(M, waiting)).toBe(true);
+  });
+
+  it("counts a merged claim at a home the rollover pool never reached (a leftover of one envelope)", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const { leasePhase, galaId, lender } = await rolloverOfOne(tag);
+    const home = (lender + 1) % SHARDS;
+    const claim = only(await lendFrom(lender, leasePhase.id, 1), { userId: `u-${tag}`, homeShard: home, galaId });
+    await reportAndMerge(lender, claim);
+    expect(await holds(home, claim)).toBe(true);
+    // The home's books carry the pool it recorded a claim of, so the audit counts that claim.
+    const pools = (await shardStub(env, home).books()).pools;
+    expect(pools.find((p) => p.poolId === claim.poolId)).toMatchObject({ claimedCount: 1, claimedCents: claim.amountCents });
+    await jump([{ ...leasePhase, endsAt: Date.now() - SEC }]);
+    await eventually(tick, (r) => r.closedPhases.includes(leasePhase.id));
+    expectBalanced(await audit(600_000));
   });
 });
