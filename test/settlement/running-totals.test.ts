@@ -13,6 +13,7 @@ import { keepTotals } from "../../durable-objects/pool-shard/totals";
 import { allLedgerPartitions, allShards, ledgerStub, shardStub } from "../../src/objects";
 import { audit, wallet } from "../support/api";
 import { open, winner, type Winner } from "../support/lottery";
+import { asOlderTotals } from "../support/older-shard";
 import { liveLottery } from "../support/show";
 import { eventually } from "../support/wait";
 
@@ -228,13 +229,7 @@ describe("running totals", () => {
       expect(fromTotals(sql).p).toMatchObject({ swept: { count: 2, cents: 200 }, voided: { count: 1, cents: 55 } });
       expect(fromTotals(sql)).toEqual(fromRows(sql));
       // A shard whose totals were kept before swept and voided were counts them from its rows when it starts.
-      for (const { name } of sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'totals_%'")
-        .toArray()) {
-        sql.exec(`DROP TRIGGER ${name}`);
-      }
-      for (const column of ["swept_count", "swept_cents", "voided_count", "voided_cents"])
-        sql.exec(`ALTER TABLE pool_totals DROP COLUMN ${column}`);
+      asOlderTotals(sql);
       keepTotals(state.storage);
       expect(fromTotals(sql)).toEqual(fromRows(sql));
     });

@@ -15,6 +15,7 @@ import { admin, audit } from "../support/api";
 import { readJson } from "../support/api-client";
 import { winner } from "../support/lottery";
 import { SPONSORS } from "../support/phases";
+import { asOlderTotals } from "../support/older-shard";
 import { liveLottery } from "../support/show";
 
 /** `voided_claims` as the versions before 7c87fa9 created it. */
@@ -76,13 +77,7 @@ describe("voided claims of a shard kept before they carried their pool and cents
         { ...old(4, "moved-away-envelope", "late"), pool: "", cents: 0 },
       ];
       // The shard as the older version left it: no pool or cents on a void, no swept or voided totals.
-      for (const { name } of sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'totals_%'")
-        .toArray()) {
-        sql.exec(`DROP TRIGGER ${name}`);
-      }
-      for (const column of ["swept_count", "swept_cents", "voided_count", "voided_cents"])
-        sql.exec(`ALTER TABLE pool_totals DROP COLUMN ${column}`);
+      asOlderTotals(sql);
       sql.exec("DROP TABLE voided_claims");
       sql.exec(OLD_VOIDED_CLAIMS);
       for (const r of rows) {
