@@ -122,7 +122,7 @@ describe("edge leases", () => {
       (report) => report.leases.outstandingCount === 0,
     );
     expectBalanced(back);
-    // A failure shows each voided claim with its reason (seen twice in whole runs under load, not explained yet).
+    // A failure shows each voided claim with its reason (how the one void seen under load was found: letIsolateReport's).
     expect(back.leases.voided, JSON.stringify(await voidedClaims())).toBe(0);
     await openEveryWin(viewers, wins);
   });
