@@ -9,7 +9,7 @@
  * queued for a merge into the home (merges.ts; its envelope stays lent until the home answers:
  * `mergeIn` there, `settleMerges` here). The home records each claim once, the limits checked
  * exactly against its claims by issue order (src/domain/merge-order.ts: a later claim not final yet is displaced by an earlier
- * one) in its pool, made known there if it was not (stock.ts `know`), or voids it (voided-claims.ts); a voided claim's envelope goes
+ * one) in its pool, made known there first (stock.ts `know`), or voids it (voided-claims.ts); a voided claim's envelope goes
  * back to the stock of the shard holding it, as do envelopes handed back and those of a lease past `return_after`. Under issuance pacing a grant lends no pool past its allowance (pool-pacing.ts): lent envelopes count as issued.
  */
 import { mergeByIssueOrder } from "../../src/domain/merge-order";
@@ -147,6 +147,7 @@ export class Leases {
    * one bringing an envelope leased here for a claim waiting to merge is that claim's lost answer, applied first (money-flow.md).
    */
   mergeIn(claims: readonly LeasedClaim[], now: number): MergeOutcome[] {
+    for (const claim of claims) this.#stock.know(claim);
     const outcomes = claims.map((claim): MergeOutcome => {
       const [known, atHome] = [this.#voids.reasonOf(claim.claimId), this.#merges.isMergedIn(claim.claimId)];
       const lost = !atHome && !known && claim.shard !== this.#shard() && this.#merges.waitingWith(claim.envelopeId);
@@ -379,7 +380,6 @@ export class Leases {
       displaced?.add(claimId);
     }
     takeEnvelope();
-    this.#stock.know(claim);
     const { claimId, envelopeId, userId, requestId, poolId, phaseId, sponsorId, amountCents, issuedAt, galaId } = claim;
     this.#claims.record({
       claimId,
