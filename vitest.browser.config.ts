@@ -1,6 +1,7 @@
 /**
  * Browser tests: headless Chromium (playwright-core) against `wrangler dev`, which the global
- * setup starts on a free port with its own persistence directory. Runs in Node, not workerd.
+ * setup starts once per vitest worker, each on a free port with its own persistence directory.
+ * Runs in Node, not workerd.
  */
 import { defineConfig } from "vitest/config";
 
@@ -8,14 +9,16 @@ export default defineConfig({
   test: {
     include: ["test/browser/**/*.e2e.ts"],
     globalSetup: ["test/browser/global-setup.ts"],
-    fileParallelism: false,
-    // One worker for every file, its modules (playwright-core, the support modules and their
-    // connection to the run's Chromium) loaded once: a fresh one per file took 2-8 s between files.
+    // Files mostly wait on pages, polls and timers: two run at once (BROWSER_SERVERS), each
+    // worker against a server of its own (alone on an idle machine the suite took 175 s one file
+    // at a time). A worker's modules (playwright-core, the support modules and their connection
+    // to the run's Chromium) are loaded once for all its files: a fresh one per file took 2-8 s.
+    maxWorkers: Number(process.env.BROWSER_SERVERS ?? 2),
     isolate: false,
     testTimeout: 60_000,
     // A poll waits for a page to load and ask the server (at 1 s, vitest's default, a page
     // load on a busy machine failed wallet-groups); a poll for something prompt says its bound.
-    expect: { poll: { timeout: 10_000 } },
+    expect: { poll: { timeout: 10_000, interval: 250 } },
     hookTimeout: 120_000,
   },
 });

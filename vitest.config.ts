@@ -8,7 +8,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-const WORKERS = Number(process.env.WORKERD_WORKERS ?? 4);
+const WORKERS = Number(process.env.WORKERD_WORKERS ?? 3);
 
 /** The worker's test bindings; read when the workerd pool starts, so `--project unit` never loads wrangler. */
 async function workersOptions(): Promise<Exclude<Parameters<typeof cloudflareTest>[0], Function>> {
@@ -100,9 +100,10 @@ export default defineConfig({
           exclude: ["test/unit/**", "test/client/**"],
           setupFiles: ["./test/support/fresh-world.ts"],
           testTimeout: 60_000,
-          // Most tests wait on timers (lease deadlines, queue batches, TTLs): more workerd
-          // processes than cores overlap the waits (4: beside the browser suite at load 12-17 the
-          // suite took 340 s against 367 s with 3; npm test used about 60 % of 2 cores). Each serves files one after another and
+          // Most tests wait on timers (lease deadlines, queue batches, TTLs), so more workerd
+          // processes than cores overlap the waits; but npm test keeps both cores busy, and each
+          // process more costs CPU: whole npm test runs on an idle machine took 273 s with 2,
+          // 227-249 s with 3 and 262 s with 4. Each serves files one after another and
           // fresh-world.ts empties it before each file, which is far cheaper than a workerd per file.
           maxWorkers: WORKERS,
           isolate: false,

@@ -3,28 +3,31 @@
  * directory and test-only secrets, waits until it answers, and the one headless Chromium the
  * tests open their browser contexts in (support/browser.ts); stops both afterwards.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
 import { chromium } from "playwright-core";
-import { ADMIN_SECRET, ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS } from "./support/paths";
+import { ADMIN_SECRET, ARTIFACTS, CHROMIUM_FLAGS, CHROMIUM_SHELL } from "./support/paths";
 import { freePort } from "./support/free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    baseUrl: string;
+    /** One server per vitest worker, in worker order (support/browser.ts picks its worker's). */
+    baseUrls: string[];
     chromiumEndpoint: string;
   }
 }
 
 const STARTUP_TIMEOUT_MS = 90_000;
+const run = promisify(execFile);
 
-async function waitUntilUp(url: string, exited: () => boolean): Promise<void> {
+async function waitUntilUp(url: string, exited: () => boolean, log: string): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (exited()) throw new Error("wrangler dev exited during startup; see test/artifacts/wrangler.log");
+    if (exited()) throw new Error(`wrangler dev exited during startup; see ${log}`);
     try {
       if ((await fetch(`${url}/api/time`)).ok) return;
     } catch {
@@ -35,17 +38,18 @@ async function waitUntilUp(url: string, exited: () => boolean): Promise<void> {
   throw new Error(`wrangler dev did not answer within ${STARTUP_TIMEOUT_MS} ms`);
 }
 
-export default async function setup(project: TestProject) {
-  mkdirSync(ARTIFACTS, { recursive: true });
+/** One `wrangler dev` on a free port with a fresh persistence directory, its output in test/artifacts/wrangler-<n>.log. */
+async function startServer(n: number): Promise<{ up: () => Promise<void>; baseUrl: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "gala-browser-"));
   const bin = resolve("node_modules/.bin");
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  const migrated = spawnSync(join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
-    env,
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`D1 migrations failed: ${migrated.stderr || migrated.stdout}`);
+  try {
+    await run(join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { env });
+  } catch (err) {
+    const { stderr, stdout } = err as { stderr?: string; stdout?: string };
+    throw new Error(`D1 migrations failed: ${stderr || stdout || err}`);
+  }
   const child = spawn(
     join(bin, "wrangler"),
     [
@@ -54,6 +58,9 @@ export default async function setup(project: TestProject) {
       "127.0.0.1",
       "--port",
       String(port),
+      // Each server's own inspector port: two starting at once both took the default.
+      "--inspector-port",
+      String(await freePort()),
       "--persist-to",
       persist,
       "--show-interactive-dev-session=false",
@@ -89,7 +96,8 @@ export default async function setup(project: TestProject) {
       env,
     },
   );
-  const log = createWriteStream(join(ARTIFACTS, "wrangler.log"));
+  const logPath = join(ARTIFACTS, `wrangler-${n}.log`);
+  const log = createWriteStream(logPath);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = false;
@@ -103,18 +111,30 @@ export default async function setup(project: TestProject) {
     rmSync(persist, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;
-  // Chromium starts while wrangler does.
-  const browser = chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  const stopBoth = async () => {
-    await Promise.allSettled([stop(), browser.then((b) => b.close())]);
+  return { baseUrl, up: () => waitUntilUp(baseUrl, () => exited, logPath), stop };
+}
+
+export default async function setup(project: TestProject) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Chromium starts while the servers do.
+  const browser = chromium.launchServer({ executablePath: CHROMIUM_SHELL, headless: true, args: CHROMIUM_FLAGS });
+  const servers = await Promise.allSettled(Array.from({ length: project.config.maxWorkers }, (_, i) => startServer(i + 1)));
+  const started = servers.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const stopAll = async () => {
+    await Promise.allSettled([...started.map((s) => s.stop()), browser.then((b) => b.close())]);
   };
   try {
-    const [server] = await Promise.all([browser, waitUntilUp(baseUrl, () => exited)]);
+    const failed = servers.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const [server] = await Promise.all([browser, ...started.map((s) => s.up())]);
     project.provide("chromiumEndpoint", server.wsEndpoint());
   } catch (err) {
-    await stopBoth();
+    await stopAll();
     throw err;
   }
-  project.provide("baseUrl", baseUrl);
-  return stopBoth;
+  project.provide(
+    "baseUrls",
+    started.map((s) => s.baseUrl),
+  );
+  return stopAll;
 }

@@ -15,7 +15,11 @@ import { apiClient } from "../../support/api-client";
 import { phase, SPONSORS } from "../../support/phases";
 import { ADMIN_SECRET, CHROMIUM, CHROMIUM_FLAGS } from "./paths";
 
-export const baseUrl = () => inject("baseUrl");
+/** This vitest worker's own `wrangler dev` (global-setup.ts starts one per worker). */
+export const baseUrl = () => {
+  const urls = inject("baseUrls");
+  return urls[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % urls.length];
+};
 
 export interface Browser {
   context: BrowserContext;
@@ -45,6 +49,8 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<Browser
     locale: options.locale ?? "en-US",
     hasTouch: options.hasTouch ?? false,
     serviceWorkers: options.serviceWorkers ?? "allow",
+    // The phone's answer to the page's motion permission request (the headless shell denies unless granted).
+    permissions: ["accelerometer", "gyroscope"],
   };
   if (options.profile) {
     const profile = mkdtempSync(join(tmpdir(), "gala-chromium-"));
