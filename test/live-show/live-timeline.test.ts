@@ -30,11 +30,15 @@ async function published(): Promise<{ view: PublicTimeline; cacheControl: string
   };
 }
 
-/** Waits until the bucket holds `version` (or later); returns how long that took. */
-async function publishedWithin(version: number, maxMs: number): Promise<number> {
+/**
+ * Waits until the bucket holds `version` (or later). An edit publishes as it is written (no
+ * cron or poll in between), so the bound is seconds: 2 s was passed at a load average of 12
+ * with the whole npm test beside it, 5 s still fails a publication left to the minute's cron.
+ */
+async function publishedWithin(version: number, maxMs = 5_000): Promise<void> {
   const t0 = Date.now();
   while (Date.now() - t0 < maxMs) {
-    if (((await published())?.view.version ?? 0) >= version) return Date.now() - t0;
+    if (((await published())?.view.version ?? 0) >= version) return;
     await sleep(20);
   }
   throw new Error(`version ${version} was not published within ${maxMs} ms`);
@@ -44,7 +48,7 @@ describe("the published timeline", () => {
   it("holds every version's public view with its cache headers, newest last", async () => {
     const now = Date.now();
     const written = await putShow([phase("lp-a", "greeting", now + MIN, now + 2 * MIN)], "live-publish");
-    expect(await publishedWithin(written.version, 2_000)).toBeLessThan(1_000);
+    await publishedWithin(written.version);
     const first = (await published())!;
     expect(first.contentType).toBe("application/json");
     expect(first.cacheControl).toBe(`public, max-age=${liveMaxAgeS(env)}`);
@@ -64,7 +68,7 @@ describe("the published timeline", () => {
       if (!edit.ok) throw new Error("edit refused");
       last = edit.timeline.version;
     }
-    await publishedWithin(last, 2_000);
+    await publishedWithin(last);
     await sleep(200);
     const final = (await published())!.view;
     expect(final.version).toBe(last);
@@ -83,7 +87,7 @@ describe("the published timeline", () => {
   it("is served locally like the CDN serves it: a copy kept for its max-age, dated when answered", async () => {
     const now = Date.now();
     let current = (await putShow([phase("ld-a", "greeting", now + MIN, now + 2 * MIN)], "live-dev")).version;
-    await publishedWithin(current, 2_000);
+    await publishedWithin(current);
     const maxAgeMs = liveMaxAgeS(env) * 1_000;
     const read = async () => {
       const res = await call("/api/dev-live/timeline.json");
@@ -102,7 +106,7 @@ describe("the published timeline", () => {
       const storedBy = Date.now();
       const edit = await timelineStub(env).edit({ kind: "patch", phaseId: "ld-a", patch: { title: `renamed ${round}` } }, null);
       if (!edit.ok) throw new Error("edit refused");
-      await publishedWithin(edit.timeline.version, 2_000);
+      await publishedWithin(edit.timeline.version);
       const readAt = Date.now();
       const cached = await read();
       if (readAt - storedAt < maxAgeMs) {

@@ -375,7 +375,9 @@ describe("money model", () => {
     console.log(
       `model: ${totals.sequences} sequences (${totals.leaseSequences} with edge leases), ${totals.commands} commands, ${totals.claims} envelopes won (${totals.leasedClaims} from leases), ${totals.retriesAfterStop} won request ids retried after the stop (each answered with its envelope), the dishonest viewer won ${totals.dishonestWins} and kept all but ${totals.dishonestVoided}, faults hit ${JSON.stringify(totals.faults)}`,
     );
-    // The faults must have been injected for real, not only generated.
-    if (totals.sequences >= 6) expect(Object.values(totals.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The faults must have been injected for real, not only generated. Asked of long runs (npm run
+    // test:model): npm test's six short sequences sometimes draw no fault that finds a target
+    // (all zero once in five workerd runs: 55 commands, 2 envelopes won).
+    if (totals.sequences >= 100) expect(Object.values(totals.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });
