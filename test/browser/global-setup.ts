@@ -1,7 +1,10 @@
 /**
- * Starts `wrangler dev` for the browser tests on a free port with a fresh persistence
- * directory and test-only secrets, waits until it answers, and the one headless Chromium the
- * tests open their browser contexts in (support/browser.ts); stops both afterwards.
+ * Starts the browser tests' servers: one `wrangler dev` per vitest worker (`maxWorkers` in
+ * vitest.browser.config.ts, `BROWSER_SERVERS`: that many files run at once), each on a free
+ * port with its own persistence directory and test-only secrets, and the one Chromium
+ * headless shell the tests open their browser contexts in (support/browser.ts); waits until
+ * all answer and stops them afterwards. A file runs against its worker's server alone, so
+ * files running at once never share a timeline, pools or wallets.
  */
 import { execFile, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
