@@ -147,7 +147,7 @@ export class Leases {
    * one bringing an envelope leased here for a claim waiting to merge is that claim's lost answer, applied first (money-flow.md).
    */
   mergeIn(claims: readonly LeasedClaim[], now: number): MergeOutcome[] {
-    for (const claim of claims) this.#stock.know(claim);
+    for (const pool of new Map(claims.map((c) => [c.poolId, c])).values()) this.#stock.know(pool);
     const outcomes = claims.map((claim): MergeOutcome => {
       const [known, atHome] = [this.#voids.reasonOf(claim.claimId), this.#merges.isMergedIn(claim.claimId)];
       const lost = !atHome && !known && claim.shard !== this.#shard() && this.#merges.waitingWith(claim.envelopeId);

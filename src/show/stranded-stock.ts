@@ -27,6 +27,7 @@ import type { EpochMs, MoveRecord, PoolRecord } from "../wire/index";
 export async function moveStrandedStock(env: Env, registry: ShowRegistry, stranded: StrandedStock, now: EpochMs): Promise<string[]> {
   if (stranded.size === 0) return [];
   const records = new Map(registry.pools().map((p) => [p.record.poolId, p.record]));
+  const closed = new Set(registry.closedPhaseIds());
   const moves = registry.moves();
   const landed = await Promise.allSettled(
     [...stranded].map(async ([poolId, shards]) => {
@@ -35,7 +36,7 @@ export async function moveStrandedStock(env: Env, registry: ShowRegistry, strand
       // A pool with no leftover move yet is closed again (show-clock.ts phasesToReclose); a round still planned is finished first.
       if (!record || rounds.length === 0 || rounds.some((m) => m.state === "planned")) return null;
       const moveId = leftoverMoveId(poolId, rounds.length);
-      const to = destination(registry, record, rounds[0], moveId, now);
+      const to = destination(registry, { records, closed }, record, rounds[0], moveId, now);
       const move = planLeftover(registry, record, moveId, to, { from: shards, to: allShards(env) }, now);
       await executeMove(env, registry, move);
       return moveId;
@@ -46,10 +47,18 @@ export async function moveStrandedStock(env: Env, registry: ShowRegistry, strand
   return landed.flatMap((r) => (r.status === "fulfilled" && r.value !== null ? [r.value] : []));
 }
 
-function destination(registry: ShowRegistry, record: PoolRecord, first: MoveRecord, moveId: string, now: EpochMs): LeftoverDestination {
+/** Where a new round goes (see above), read from the show as this run found it. */
+function destination(
+  registry: ShowRegistry,
+  show: { records: ReadonlyMap<string, PoolRecord>; closed: ReadonlySet<string> },
+  record: PoolRecord,
+  first: MoveRecord,
+  moveId: string,
+  now: EpochMs,
+): LeftoverDestination {
   if (first.toPoolId === null) return null;
-  const closed = new Set(registry.closedPhaseIds());
-  const rollover = registry.pools().find((p) => p.record.poolId === first.toPoolId)?.record;
+  const { closed } = show;
+  const rollover = show.records.get(first.toPoolId);
   if (rollover && !closed.has(rollover.phaseId)) return { toPoolId: rollover.poolId, rollover: null };
   const phases = registry.document()?.phases ?? [];
   const phase = phases.find((p) => p.id === record.phaseId);
