@@ -20,14 +20,11 @@ const STREAMS = [
   { steps: ["check:structure", "format:check", "lint", "typecheck", "deploy:check"], nice: true },
   // Unit suites in Node and the worker's suites in workerd (vitest.config.ts).
   { steps: ["test:vitest"] },
-  // Headless Chromium against `wrangler dev`.
-  { steps: ["test:browser"] },
+  // Headless Chromium against the worker's build in workerd (test/browser/global-setup.ts).
+  { steps: ["test:browser"], build: true },
   // Runs against the deploy bundle on workerd from Node: the short dress rehearsal, the crash test, the bench smoke runs.
-  // They share one build of the worker (BUILD_STREAM).
-  { steps: ["test:node", "test:crash", "test:bench"], nice: true },
+  { steps: ["test:node", "test:crash", "test:bench"], nice: true, build: true },
 ];
-/** The stream whose steps read the worker's bundle, options and migrations from one build (load/bench/build.mjs). */
-const BUILD_STREAM = 3;
 /**
  * The two suites are the critical path and mostly wait (timers, queue batches, pages), the
  * other streams are CPU-bound with time to spare: these run at a lower priority, so they take
@@ -68,13 +65,19 @@ function runStep(script, env, nice) {
   });
 }
 
-async function runStream({ steps, nice = false }, index) {
+/**
+ * The worker bundled once for every stream that says `build` (WORKER_BUILD, load/bench/build.mjs):
+ * wrangler bundled it a few CPU seconds each time, once per step.
+ */
+let build = null;
+const sharedBuild = () => (build ??= prepareBuild(ROOT, join(ROOT, "bench-results", "test-build")));
+
+async function runStream({ steps, nice = false, build: needsBuild = false }) {
   let env = process.env;
-  if (index === BUILD_STREAM) {
+  if (needsBuild) {
     const t0 = Date.now();
     try {
-      // wrangler bundles the worker once for the stream instead of once per step (a few CPU seconds each).
-      env = { ...process.env, BENCH_BUILD: await prepareBuild(ROOT, join(ROOT, "bench-results", "test-build")) };
+      env = { ...process.env, WORKER_BUILD: await sharedBuild() };
     } catch (err) {
       const report = `── build for ${steps.join(", ")}: FAILED in ${seconds(Date.now() - t0)}\n${err.stack ?? err}\n\n`;
       results.push({ script: "build", ok: false, ms: Date.now() - t0, report });
@@ -91,7 +94,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-await Promise.all(STREAMS.map((stream, index) => runStream(stream, index)));
+await Promise.all(STREAMS.map(runStream));
 const failed = results.filter((r) => !r.ok);
 for (const r of failed) process.stdout.write(r.report);
 console.log(

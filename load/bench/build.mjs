@@ -3,7 +3,7 @@
  * the worker's Miniflare options from wrangler.toml (top-level environment), and the D1
  * migrations split into statements. Loading wrangler costs about two CPU seconds per
  * process, so `prepareBuild` writes all three into one directory once, and every script run
- * with BENCH_BUILD naming that directory reads them from there (the smoke runs of
+ * with WORKER_BUILD naming that directory reads them from there (the smoke runs of
  * `npm test` share one build: smoke.mjs).
  */
 import { spawnSync } from "node:child_process";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 const OPTIONS_FILE = "worker-options.json";
 const MIGRATIONS_FILE = "migrations.json";
-const prepared = () => process.env.BENCH_BUILD;
+const prepared = () => process.env.WORKER_BUILD;
 const readPrepared = (file) => JSON.parse(readFileSync(join(prepared(), file), "utf8"));
 
 /**
@@ -48,7 +48,7 @@ export async function migrationsOf(root) {
     .map((file) => [file, unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"))]);
 }
 
-/** Writes the bundle, the worker's options and the migrations into `dir`, for BENCH_BUILD. */
+/** Writes the bundle, the worker's options and the migrations into `dir`, for WORKER_BUILD. */
 export async function prepareBuild(root, dir) {
   mkdirSync(dir, { recursive: true });
   bundleWorker(dir);

@@ -37,7 +37,7 @@ function smoke(name, build) {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [...commandOf(name), "--smoke"], {
       cwd: ROOT,
-      env: { ...process.env, BENCH_BUILD: build },
+      env: { ...process.env, WORKER_BUILD: build },
       stdio: ["ignore", "pipe", "pipe"],
       timeout: SMOKE_TIMEOUT_MS,
     });
@@ -68,7 +68,7 @@ function smokeTables() {
 }
 
 // npm test hands its Node runs one build (scripts/test.mjs); run alone, the smoke runs make their own.
-const build = process.env.BENCH_BUILD ?? (await prepareBuild(ROOT, join(OUT, "smoke-build")));
+const build = process.env.WORKER_BUILD ?? (await prepareBuild(ROOT, join(OUT, "smoke-build")));
 const results = await Promise.all(SMOKES.map((name) => smoke(name, build)));
 results.push(smokeTables());
 for (const r of results) {

@@ -1,5 +1,5 @@
 /**
- * Edge-lease wins in a real browser against `wrangler dev`: the page keeps each win's signed
+ * Edge-lease wins in a real browser against the worker in workerd: the page keeps each win's signed
  * claim in localStorage until the server has recorded it (through the open, or through
  * `POST /api/envelopes/present` when the page comes back), sends the gala's latest holdings
  * with every shake, and says kindly when a win was voided (a replayed, older holdings record).
@@ -174,7 +174,7 @@ describe("edge-lease wins in the PWA", () => {
   });
 
   it("shows the envelope the open answers when the shake had already won on another isolate", async () => {
-    // Two isolates answering one retried shake cannot happen under one `wrangler dev`: the
+    // Two isolates answering one retried shake cannot happen on one test server (one isolate): the
     // server's answer for it (the shake's surviving envelope) is played by a route.
     const galaId = await leaseShow("survivor", ["aurora", "jade"]);
     const { page } = await openViewer("Lottery survivor");

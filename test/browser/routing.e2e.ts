@@ -1,6 +1,6 @@
 /**
- * What the deployment answers for paths outside the API, through the real asset router of
- * `wrangler dev` (Workers static assets, then the worker): `robots.txt` is served, a browser
+ * What the deployment answers for paths outside the API, through workerd's real asset
+ * router as `wrangler dev` runs it (Workers static assets, then the worker): `robots.txt` is served, a browser
  * navigating to a group share link /g/<id> gets the viewer shell, and any other unknown path
  * (a missing script, image or file) is a 404, never the viewer's HTML.
  */

@@ -15,7 +15,7 @@ import { apiClient } from "../../support/api-client";
 import { phase, SPONSORS } from "../../support/phases";
 import { ADMIN_SECRET, CHROMIUM, CHROMIUM_FLAGS } from "./paths";
 
-/** This vitest worker's own `wrangler dev` (global-setup.ts starts one per worker). */
+/** This vitest worker's own server (global-setup.ts starts one per worker). */
 export const baseUrl = () => {
   const urls = inject("baseUrls");
   return urls[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % urls.length];
@@ -72,7 +72,7 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<Browser
   return { context, close: () => context.close() };
 }
 
-/** The worker's API on the port `wrangler dev` listens on (global-setup.ts). */
+/** The worker's API on this vitest worker's server (global-setup.ts). */
 export const { admin, audit, createPool, getTimeline, json, putShow, session } = apiClient(
   (path, init) => fetch(`${baseUrl()}${path}`, init),
   ADMIN_SECRET,

@@ -1,4 +1,4 @@
-/** A TCP port free on 127.0.0.1 right now (the browser tests' wrangler dev, the short rehearsal's worker). */
+/** A TCP port free on 127.0.0.1 right now (the short rehearsal's worker). */
 import { createServer } from "node:net";
 
 export function freePort(): Promise<number> {
