@@ -1,13 +1,13 @@
 /**
  * Runs around each test file of the workers project. Its workerd serves many files one
  * after another (isolate: false in vitest.config.ts), so each file starts from an empty
- * world, as it would in a workerd of its own: the worker's modules evaluated afresh (the
+ * world, as it would in a workerd of its own: the project's modules evaluated afresh (the
  * isolate's timeline copy, edge leases, shake statistics and rate windows start empty), the
  * location's timeline copy dropped, every Durable Object's storage deleted (at the end of
- * the file before, or here when that end did not come) and its instances aborted, D1's tables
- * dropped and migrated again. Messages still on the
- * local queue (it outlives all that) are delivered into the world that sent them first, and a
- * message a batch of an earlier world put back with a delay is dropped when it comes again.
+ * the file before, or here when that end did not come) and its instances aborted, D1's
+ * tables dropped and migrated again. Messages still on the local queue (it outlives all
+ * that) are delivered into the world that sent them first, and a message a batch of an
+ * earlier world put back with a delay is dropped when it comes again.
  */
 import { abortAllDurableObjects, applyD1Migrations, listDurableObjectIds, runInDurableObject, type D1Migration } from "cloudflare:test";
 import { env } from "cloudflare:workers";
