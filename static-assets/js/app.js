@@ -118,7 +118,11 @@ function tick() {
     remaining.push(ms);
   }
   const waitMs = shaker.waitMs();
-  ui.shake.disabled = waitMs > 0;
+  // aria-disabled, not disabled: a waiting button stays focusable, so closing the win gives it
+  // the focus back and a keyboard user keeps their place; a press while it waits only redraws
+  // the hint (shaker.js answers it "paced").
+  if (waitMs > 0) ui.shake.setAttribute("aria-disabled", "true");
+  else ui.shake.removeAttribute("aria-disabled");
   ui.shakeHint.textContent = !show.timeline
     ? s().loadingShow
     : waitMs === Infinity

@@ -74,7 +74,7 @@ function watchShakes(page: Page) {
 async function shake(page: Page): Promise<ShakeResponse> {
   await dismissWin(page);
   const button = page.getByRole("button", { name: "Shake!" });
-  await expect.poll(() => button.isEnabled(), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => button.getAttribute("aria-disabled"), { timeout: 20_000 }).toBeNull();
   const answer = page.waitForResponse((r) => r.url().includes("/api/shake/"));
   await button.click();
   return (await (await answer).json()) as ShakeResponse;
