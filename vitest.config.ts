@@ -100,6 +100,9 @@ export default defineConfig({
           exclude: ["test/unit/**", "test/client/**"],
           setupFiles: ["./test/support/fresh-world.ts"],
           testTimeout: 60_000,
+          // A file's end (fresh-world.ts) waits up to 10 s for the queue to deliver its marker, then
+          // empties the objects: more than vitest's 10 s default for a hook on a slow machine.
+          hookTimeout: 30_000,
           // Most tests wait on timers (lease deadlines, queue batches, TTLs), so more workerd
           // processes than cores overlap the waits; but npm test keeps both cores busy, and each
           // process more costs CPU: whole npm test runs on an idle machine took 273 s with 2,
