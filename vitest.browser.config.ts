@@ -1,8 +1,7 @@
 /**
  * Browser tests: headless Chromium (playwright-core) against the worker in workerd, which the
  * global setup starts once per vitest worker (test/browser/support/server.ts), each on a free
- * port with its own storage.
- * Runs in Node, not workerd.
+ * port with its own storage. Runs in Node, not workerd.
  */
 import { defineConfig } from "vitest/config";
 

@@ -107,7 +107,7 @@ export default defineConfig({
           // processes than cores overlap the waits; but npm test keeps both cores busy, and each
           // process more costs CPU: whole npm test runs on an idle machine took 273 s with 2,
           // 227-249 s with 3 and 262 s with 4. Each serves files one after another and
-          // fresh-world.ts empties it before each file, which is far cheaper than a workerd per file.
+          // fresh-world.ts empties it between files, which is far cheaper than a workerd per file.
           maxWorkers: WORKERS,
           isolate: false,
           sequence: { groupOrder: 1 },

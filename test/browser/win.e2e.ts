@@ -82,7 +82,9 @@ describe("the win", () => {
       browser = await openBrowser({ locale: win.locale, viewport: win.phone, hasTouch: true });
       const page = await browser.context.newPage();
       const opens: string[] = [];
+      const shakes: string[] = [];
       page.on("request", (r) => void (r.url().includes("/open") && opens.push(r.url())));
+      page.on("request", (r) => void (r.url().includes("/api/shake/") && shakes.push(r.url())));
       await page.goto("/");
       expect(await page.locator("html").getAttribute("lang")).toBe(win.lang);
       await expect.poll(() => page.locator("#phase").textContent()).toBe(win.text.live(phaseId));
@@ -144,12 +146,16 @@ describe("the win", () => {
 
       await dialog.getByRole("button", { name: win.text.next[2] }).tap();
       await expect.poll(() => dialog.isVisible()).toBe(false);
+      const shakeButton = page.getByRole("button", { name: win.text.shake });
+      expect(await shakeButton.getAttribute("aria-disabled")).toBe("true");
       // The dialog's close event (summary, focus back) is a task after the dialog hides.
-      expect(await page.locator("#shake").getAttribute("aria-disabled")).toBe("true");
-      await expect
-        .poll(() => page.getByRole("button", { name: win.text.shake }).evaluate((el) => el === document.activeElement))
-        .toBe(true);
+      await expect.poll(() => shakeButton.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await page.locator("#result").textContent()).toBe(win.text.summary(yuan(shake.envelope.amountCents)));
+      // Pressed while it waits (a keyboard, or a cheater past aria-disabled), it sends nothing.
+      await shakeButton.press("Enter");
+      await shakeButton.click({ force: true });
+      await page.waitForTimeout(300);
+      expect(shakes).toHaveLength(1);
       if (win.lang !== "en") return;
 
       // The switch: Chinese at once, also after a reload (the choice is kept).
